@@ -87,6 +87,7 @@ def construire(etape=lambda libelle: None) -> Construction:
         "type": autres["type"],
         "nom": nom_complet(autres["nom"], autres["type_nom"].astype(int)),
         "parent": autres["commune_parent_id"].map(code_par_id),
+        "population_municipale": pd.to_numeric(autres["population_municipale"]).astype("Int64"),
     })
 
     etape("Décodage des contours")
@@ -100,6 +101,11 @@ def construire(etape=lambda libelle: None) -> Construction:
     etape("Superficies et centroïdes")
     communes["superficie_km2"] = geometrie.superficies_km2(niveaux["source"], zones)
     communes["lon"], communes["lat"] = geometrie.centroides(niveaux["source"], zones)
+    arm = autres[autres["type"] == "ARM"]
+    contours_arm = geometrie.decoder_wkb(arm["geometry"])
+    zones_arm = np.full(len(arm), "metropole", dtype=object)  # Paris, Lyon, Marseille
+    sous_communes["superficie_km2"] = np.nan
+    sous_communes.loc[arm.index, "superficie_km2"] = geometrie.superficies_km2(contours_arm, zones_arm)
     communes["nom_normalise"] = communes["nom"].map(normaliser)
 
     geometries = {
@@ -109,10 +115,9 @@ def construire(etape=lambda libelle: None) -> Construction:
         )
         for niveau, couche in niveaux.items()
     }
-    arm = autres[autres["type"] == "ARM"]
     geometries["arrondissements"] = gpd.GeoDataFrame(
         {"code": arm["code"].to_numpy(), "parent": arm["commune_parent_id"].map(code_par_id).to_numpy()},
-        geometry=gpd.GeoSeries(geometrie.decoder_wkb(arm["geometry"]), crs=WGS84),
+        geometry=gpd.GeoSeries(contours_arm, crs=WGS84),
     )
     sans_contour = communes.loc[communes["superficie_km2"].isna(), "code"].tolist()
     if sans_contour:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from territoire_data.referential import construction, datafrance, geometrie
 
-SCHEMA = 1
+SCHEMA = 2
 TABLES = ("communes", "sous_communes", "epci", "departements", "regions")
 GEOMETRIES = (*geometrie.NIVEAUX, "arrondissements")
 MANIFESTE = "manifest.json"

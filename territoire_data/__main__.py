@@ -1,0 +1,3 @@
+from territoire_data.cli import run
+
+run()
