@@ -6,7 +6,8 @@ Matches are ranked by tier, then by population (homonyms: the most populated fir
 2. the whole normalised name (``saint etienne`` → Saint-Étienne);
 3. the name starting with the text (``bordeau`` → Bordeaux);
 4. every word of the text starting a word of the name, in any order;
-5. a close spelling (``bordaux`` → Bordeaux): Dice similarity of character trigrams.
+5. a close spelling (``bordaux``, ``bordeuax`` → Bordeaux): candidates sharing character
+   trigrams, scored by edit similarity (``difflib``), with a small bonus for population.
 
 Former communes (déléguées, associées) are found by their own name and lead to the
 commune they belong to.
@@ -14,6 +15,7 @@ commune they belong to.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections import defaultdict
 from dataclasses import asdict, dataclass
@@ -24,7 +26,9 @@ import pandas as pd
 from territoire_data.referential import Referentiel, charger
 from territoire_data.texte import normaliser, trigrammes
 
-SEUIL_SIMILARITE = 0.45
+SEUIL_TRIGRAMMES = 0.25   # Dice similarity to be a close-spelling candidate
+CANDIDATS_APPROCHES = 200  # at most this many candidates are scored by edit similarity
+SEUIL_SIMILARITE = 0.7     # edit similarity to be returned
 NIVEAUX_RECHERCHE = ("commune", "epci", "departement", "region")
 
 
@@ -114,6 +118,17 @@ class IndexRecherche:
                 communs[postings] += 1
         return 2.0 * communs / (len(grammes) + tailles)
 
+    def _approches(self, requete: str, eligibles: np.ndarray) -> np.ndarray:
+        """Edit similarity (0–1) for the names closest by trigrams, 0 elsewhere."""
+        dice = np.where(eligibles, self._similarites(requete), 0.0)
+        candidats = np.flatnonzero(dice >= SEUIL_TRIGRAMMES)
+        if len(candidats) > CANDIDATS_APPROCHES:
+            candidats = candidats[np.argsort(dice[candidats])[-CANDIDATS_APPROCHES:]]
+        score = np.zeros(len(dice))
+        for i in candidats:
+            score[i] = difflib.SequenceMatcher(None, requete, self._noms[i], autojunk=False).ratio()
+        return score
+
     def rechercher(self, texte: str, limite: int = 10, niveaux=("commune",)) -> list[Resultat]:
         requete = normaliser(texte)
         brut = texte.strip()
@@ -137,13 +152,13 @@ class IndexRecherche:
                     (all(any(m.startswith(q) for m in mots) for q in mots_requete) for mots in self._mots), bool, n
                 )
                 rang = np.maximum(rang, np.where(tous, 2, 0))
-            similarite = self._similarites(requete)
-            proche = (rang == 0) & (similarite >= SEUIL_SIMILARITE)
-            rang = np.where(proche, 1, rang)
-            score = similarite
+            score = self._approches(requete, rang == 0)
+            rang = np.where((rang == 0) & (score >= SEUIL_SIMILARITE), 1, rang)
 
-        # Similarity orders close spellings only; exact tiers are ordered by population.
-        candidats = table.assign(rang=rang, score=score, tri=np.where(rang == 1, score, 0.0))
+        # Similarity orders close spellings only (a populous place wins a near tie);
+        # exact tiers are ordered by population.
+        bonus = 0.01 * np.log10(table["population"].to_numpy() + 1)
+        candidats = table.assign(rang=rang, score=score, tri=np.where(rang == 1, score + bonus, 0.0))
         candidats = candidats[(candidats["rang"] > 0) & candidats["level"].isin(niveaux)]
         # A former commune ranks after a current commune of the same tier.
         candidats = candidats.sort_values(
