@@ -11,3 +11,16 @@ class TerritoireInconnu(TerritoireErreur, LookupError):
     def __init__(self, message: str, suggestions: list | None = None):
         super().__init__(message)
         self.suggestions = suggestions or []
+
+
+class ErreurFichier(TerritoireErreur):
+    """A raw file that cannot be parsed; names the file, and the line and column at fault."""
+
+    def __init__(self, fichier: str, ligne: int | None, colonne: str | None, raison: str):
+        self.fichier, self.ligne, self.colonne, self.raison = fichier, ligne, colonne, raison
+        lieu = f"fichier « {fichier} »"
+        if ligne is not None:
+            lieu += f", ligne {ligne}"
+        if colonne is not None:
+            lieu += f", colonne « {colonne} »"
+        super().__init__(f"{lieu} : {raison}")

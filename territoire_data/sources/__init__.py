@@ -1,0 +1,93 @@
+"""Source modules (one per publisher's file family) and recognition of raw files by content.
+
+``lire_tout(chemins)`` walks folders and archives, recognises each file by its header
+(never by its name), parses it and reports every file it skipped with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from territoire_data.erreurs import ErreurFichier
+from territoire_data.sources import observations, tableau
+from territoire_data.sources.base import Source
+from territoire_data.sources.brut import FichierBrut, parcourir
+from territoire_data.sources.insee_comparateur import Comparateur
+from territoire_data.sources.insee_dossier_complet import DossierComplet
+from territoire_data.sources.insee_filosofi import FilosofiLarge, FilosofiLong
+from territoire_data.sources.insee_recensement import EmploiActivite, Logement, Population
+
+# Order matters where families overlap: the most specific first.
+SOURCES: list[Source] = [
+    DossierComplet(),
+    Comparateur(),
+    Population(),
+    Logement(),
+    EmploiActivite(),
+    FilosofiLarge(),
+    FilosofiLong(),
+]
+
+
+@dataclass
+class FichierLu:
+    chemin: str
+    source: str
+    edition: str
+    sha256: str
+    lignes: int
+
+
+@dataclass
+class Collecte:
+    observations: pd.DataFrame
+    lus: list[FichierLu] = field(default_factory=list)
+    ignores: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    remarques: list[str] = field(default_factory=list)
+
+
+def reconnaitre(fichier: FichierBrut) -> tuple[Source, tableau.Entete] | None:
+    entete = tableau.lire_entete(fichier)
+    if entete is None:
+        return None
+    for source in SOURCES:
+        if source.reconnait(entete):
+            return source, entete
+    return None
+
+
+def lire_tout(chemins: list[Path | str], utiles: set[str] | None = None, *, strict: bool = True,
+              progression=None) -> Collecte:
+    """Parse every recognised file; unrecognised ones are listed in ``ignores``.
+
+    With ``strict`` a file that is recognised but faulty raises ``ErreurFichier``;
+    otherwise it is skipped with the error as reason.
+    """
+    morceaux, collecte = [], Collecte(observations.vide())
+    for fichier in parcourir(chemins):
+        if progression is not None:
+            progression(fichier.chemin)
+        reconnu = reconnaitre(fichier)
+        if reconnu is None:
+            collecte.ignores.append((fichier.chemin, "format non reconnu (aucune source ne correspond à son en-tête)"))
+            fichier.liberer()
+            continue
+        source, entete = reconnu
+        try:
+            lecture = source.lire(fichier, entete, utiles)
+        except ErreurFichier as erreur:
+            if strict:
+                raise
+            collecte.ignores.append((fichier.chemin, str(erreur)))
+            fichier.liberer()
+            continue
+        morceaux.append(lecture.observations)
+        collecte.lus.append(FichierLu(fichier.chemin, source.nom, lecture.edition, fichier.sha256(),
+                                      len(lecture.observations)))
+        collecte.remarques += lecture.remarques
+        fichier.liberer()
+    collecte.observations = observations.concatener(morceaux)
+    return collecte

@@ -1,0 +1,70 @@
+"""Raw files as published: folders walked, zip archives (also zip in zip) and gzip opened.
+
+A ``FichierBrut`` is one file to parse, wherever it sits: ``dossier/base.zip!base.CSV``
+names a member of an archive. Content is read lazily, once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+IGNORES = {".ds_store", "thumbs.db"}
+SUFFIXES_IGNORES = (".pdf", ".html", ".htm", ".md", ".txt", ".json.sha256", ".xml", ".xls~")
+
+
+@dataclass
+class FichierBrut:
+    chemin: str  # for messages: "dossier/a.zip!b.csv"
+    nom: str  # base name of the innermost file
+    _lire: Callable[[], bytes] = field(repr=False)
+    _contenu: bytes | None = field(default=None, repr=False)
+
+    def contenu(self) -> bytes:
+        if self._contenu is None:
+            self._contenu = self._lire()
+        return self._contenu
+
+    def liberer(self) -> None:
+        self._contenu = None
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.contenu()).hexdigest()
+
+
+def parcourir(chemins: list[Path | str]) -> Iterator[FichierBrut]:
+    """Every file under the given paths, archives expanded, in a stable order."""
+    for chemin in chemins:
+        chemin = Path(chemin)
+        if chemin.is_dir():
+            for fichier in sorted(p for p in chemin.rglob("*") if p.is_file()):
+                yield from _ouvrir(str(fichier), fichier.name, fichier.read_bytes)
+        elif chemin.is_file():
+            yield from _ouvrir(str(chemin), chemin.name, chemin.read_bytes)
+
+
+def _ouvrir(chemin: str, nom: str, lire: Callable[[], bytes]) -> Iterator[FichierBrut]:
+    minuscule = nom.lower()
+    if minuscule in IGNORES or minuscule.startswith(".") or minuscule.endswith(SUFFIXES_IGNORES):
+        return
+    if minuscule.endswith(".zip"):
+        contenu = lire()
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(contenu))
+        except zipfile.BadZipFile:
+            yield FichierBrut(chemin, nom, lambda c=contenu: c)  # reported as unreadable later
+            return
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.is_dir():
+                continue
+            interne = info.filename.rsplit("/", 1)[-1]
+            yield from _ouvrir(f"{chemin}!{info.filename}", interne, lambda a=archive, i=info: a.read(i))
+    elif minuscule.endswith(".gz"):
+        yield from _ouvrir(chemin, nom[:-3], lambda: gzip.decompress(lire()))
+    else:
+        yield FichierBrut(chemin, nom, lire)

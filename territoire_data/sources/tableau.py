@@ -1,0 +1,176 @@
+"""Delimited text tables as published: encoding, BOM, separator, CRLF, header row.
+
+Tables are read by Arrow as strings (compact, multi-threaded), then converted column by
+column into values and statuses so that a garbled cell is reported with its file, line
+and column, and secret markers are kept apart from zeros.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from territoire_data.erreurs import ErreurFichier
+from territoire_data.sources.brut import FichierBrut
+
+SEPARATEURS = (";", ",", "\t", "|")
+_NOMBRE = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$"
+
+OK, SECRET, MANQUANT = "ok", "secret", "missing"
+MANQUANTS = frozenset({"", "nd", "ND", "n.d.", "NA", "N/A"})  # "non disponible"
+
+
+@dataclass(frozen=True)
+class Entete:
+    colonnes: tuple[str, ...]  # as written, quotes and spaces removed
+    separateur: str
+    encodage: str  # Python codec name (utf-8, utf-8-sig, cp1252)
+    ligne: int  # 1-based line number of the header
+
+    def index(self) -> dict[str, str]:
+        """Upper-cased column name → column as written."""
+        return {c.upper(): c for c in self.colonnes}
+
+
+def lire_entete(fichier: FichierBrut, lignes_max: int = 12) -> Entete | None:
+    """The header of a delimited text file, or None when the file is not such a table.
+
+    The header is the first line with at least two fields once a separator is chosen;
+    lines before it (titles, notes) are skipped, as INSEE does in some files.
+    """
+    debut = fichier.contenu()[:65536]
+    if not debut or b"\x00" in debut[:4096]:
+        return None
+    encodage = _encodage(debut)
+    texte = debut.decode(encodage, errors="replace")
+    lignes = texte.splitlines()[:lignes_max]
+    for numero, ligne in enumerate(lignes, start=1):
+        separateur = max(SEPARATEURS, key=ligne.count)
+        if ligne.count(separateur) == 0:
+            continue
+        colonnes = tuple(c.strip().strip('"').strip() for c in ligne.split(separateur))
+        if sum(1 for c in colonnes if c) >= 2:
+            return Entete(colonnes, separateur, encodage, numero)
+    return None
+
+
+def _encodage(debut: bytes) -> str:
+    if debut.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    coupe = debut[: debut.rfind(b"\n") + 1] or debut
+    try:
+        coupe.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"  # INSEE's and SDES's older files: Windows Latin-1
+
+
+def lire(fichier: FichierBrut, entete: Entete, colonnes: list[str]) -> pa.Table:
+    """The given columns as strings; a row of the wrong width is an error naming its line."""
+    mauvaises: list = []
+
+    def ligne_invalide(ligne) -> str:
+        mauvaises.append(ligne)
+        return "skip"
+
+    encodage = "utf8" if entete.encodage.startswith("utf-8") else entete.encodage
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(fichier.contenu()),
+            read_options=pacsv.ReadOptions(encoding=encodage, skip_rows=entete.ligne - 1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=entete.separateur, invalid_row_handler=ligne_invalide),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=colonnes,
+                column_types={c: pa.string() for c in colonnes},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise ErreurFichier(fichier.chemin, None, None, f"illisible comme tableau : {_premiere_ligne(exc)}") from None
+    if mauvaises:
+        premiere = mauvaises[0]
+        numero = None if premiere.number is None else premiere.number + entete.ligne - 1
+        raise ErreurFichier(
+            fichier.chemin, numero, None,
+            f"{premiere.actual_columns} champs au lieu de {premiere.expected_columns} "
+            f"(fichier tronqué ou séparateur incohérent ; {len(mauvaises)} ligne(s) en cause)",
+        )
+    return table
+
+
+def _premiere_ligne(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:200]
+
+
+def codes_communes(fichier: FichierBrut, entete: Entete, colonne: pa.ChunkedArray, nom: str) -> np.ndarray:
+    """Commune codes, trimmed, with the leading zero that spreadsheets drop put back."""
+    codes = pc.utf8_trim(colonne, characters=' "').to_numpy(zero_copy_only=False).astype(object)
+    courts = np.fromiter((len(c) == 4 and c.isdigit() for c in codes), bool, len(codes))
+    if courts.any():
+        codes[courts] = [c.zfill(5) for c in codes[courts]]
+    vides = codes == ""
+    if vides.any():
+        raise ErreurFichier(fichier.chemin, _ligne(entete, np.flatnonzero(vides)[0]), nom, "code géographique vide")
+    return codes
+
+
+def verifier_doublons(fichier: FichierBrut, entete: Entete, codes: np.ndarray, nom: str) -> None:
+    _, premiers, comptes = np.unique(codes, return_index=True, return_counts=True)
+    if (comptes > 1).any():
+        code = codes[premiers[np.argmax(comptes > 1)]]
+        lignes = [_ligne(entete, i) for i in np.flatnonzero(codes == code)[:3]]
+        raise ErreurFichier(
+            fichier.chemin, lignes[1], nom,
+            f"code « {code} » en double (lignes {', '.join(map(str, lignes))})",
+        )
+
+
+def valeurs(
+    fichier: FichierBrut,
+    entete: Entete,
+    colonne: pa.ChunkedArray,
+    nom: str,
+    *,
+    secrets: frozenset[str] = frozenset(),
+    manquants: frozenset[str] = MANQUANTS,
+    negatif_permis: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Values (float64, NaN when not a number) and statuses (ok / secret / missing).
+
+    Comma decimals are accepted. A cell that is neither a number nor a known marker, or
+    a negative count, raises an ``ErreurFichier`` naming its line and column.
+    """
+    texte = pc.utf8_trim_whitespace(colonne)
+    est_secret = pc.is_in(texte, pa.array(sorted(secrets), pa.string())).to_numpy(zero_copy_only=False)
+    est_manquant = pc.is_in(texte, pa.array(sorted(manquants - secrets), pa.string())).to_numpy(zero_copy_only=False)
+    nombre = pc.match_substring_regex(texte, _NOMBRE).to_numpy(zero_copy_only=False)
+    illisible = ~(nombre | est_secret | est_manquant)
+    if illisible.any():
+        i = int(np.flatnonzero(illisible)[0])
+        raise ErreurFichier(
+            fichier.chemin, _ligne(entete, i), nom,
+            f"valeur « {texte[i].as_py()[:40]} » illisible (ni nombre ni marqueur de secret)",
+        )
+    numerique = pc.if_else(pa.array(nombre), pc.replace_substring(texte, ",", "."), None)
+    resultat = pc.cast(numerique, pa.float64()).to_numpy(zero_copy_only=False)
+    if not negatif_permis and (negatifs := np.flatnonzero(resultat < 0)).size:
+        i = int(negatifs[0])
+        raise ErreurFichier(fichier.chemin, _ligne(entete, i), nom, f"valeur négative « {texte[i].as_py()} » pour un effectif")
+    statuts = np.where(est_secret, SECRET, np.where(est_manquant, MANQUANT, OK)).astype(object)
+    return resultat, statuts
+
+
+def _ligne(entete: Entete, index: int) -> int:
+    return entete.ligne + 1 + int(index)
+
+
+def colonnes_presentes(entete: Entete, motif: str) -> list[str]:
+    expression = re.compile(motif, re.IGNORECASE)
+    return [c for c in entete.colonnes if expression.fullmatch(c)]
