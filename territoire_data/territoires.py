@@ -118,6 +118,28 @@ class Territoire:
                 return territoire(code, referentiel=self.referentiel)
         return None
 
+    def indicateurs(self, theme: str | None = None, pairs: str = "densite"):
+        """Every indicator (or one theme's) with value, year, provenance and peer position."""
+        from territoire_data.indicateurs import tableau
+
+        return tableau(self, theme=theme, pairs=pairs)
+
+    def serie(self, indicateur: str):
+        """The indicator over the years: annee, valeur, statut, source, edition."""
+        from territoire_data.catalogue import PAR_ID
+        from territoire_data.entrepot import ouvrir
+        from territoire_data.erreurs import TerritoireErreur
+
+        if indicateur not in PAR_ID:
+            raise TerritoireErreur(f"Indicateur inconnu : « {indicateur} ».")
+        return ouvrir().serie(self.code, indicateur)
+
+    def zan(self) -> dict:
+        """ZAN trajectory: reference, allowance, consumed, remaining, projection to 2031."""
+        from territoire_data.zan import trajectoire
+
+        return trajectoire(self)
+
     def fiche(self) -> dict:
         """The territory card, as shown by ``territoire communes show``."""
         ref = self.referentiel

@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from territoire_data.cli import communes
+from territoire_data.cli import communes, donnees
+from territoire_data.cli.indicateurs import indicateurs
 from territoire_data.home import VARIABLE, dossier_home
 
 app = typer.Typer(
@@ -20,6 +21,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(communes.app, name="communes")
+app.add_typer(donnees.app, name="data")
+app.command("indicateurs")(indicateurs)
 
 
 @app.callback()

@@ -47,6 +47,7 @@ class Collecte:
     lus: list[FichierLu] = field(default_factory=list)
     ignores: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     remarques: list[str] = field(default_factory=list)
+    mouvements: pd.DataFrame | None = None  # COG movements (old code → new code), when loaded
 
 
 def reconnaitre(fichier: FichierBrut) -> tuple[Source, tableau.Entete] | None:

@@ -1,0 +1,67 @@
+"""``territoire data build|status|demo|fetch``: build and inspect the warehouse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from territoire_data import entrepot as module_entrepot
+from territoire_data.erreurs import TerritoireErreur
+
+app = typer.Typer(help="Construire et inspecter l'entrepôt de données.", no_args_is_help=True)
+
+
+def _resume(manifeste: dict) -> None:
+    sources = manifeste["sources"]
+    typer.echo(f"Entrepôt construit en {manifeste['duree_s']:.1f} s"
+               + (" — DONNÉES DE DÉMONSTRATION" if manifeste.get("demo") else ""))
+    for nom, source in sorted(sources.items()):
+        annees = source.get("annees") or []
+        periode = f"{annees[0]}–{annees[1]}" if annees else "—"
+        typer.echo(f"  {nom:<24} éditions {', '.join(source['editions']):<18} années {periode:<10} "
+                   f"{source['communes']} communes, {len(source['fichiers'])} fichier(s)")
+    if manifeste["ignores"]:
+        typer.echo(f"  {len(manifeste['ignores'])} fichier(s) ignoré(s) :")
+        for ignore in manifeste["ignores"]:
+            typer.echo(f"    {ignore['fichier']} : {ignore['raison']}")
+    for ligne in manifeste["journal"]:
+        typer.echo(f"  note : {ligne}")
+
+
+@app.command("build")
+def construire(
+    bruts: List[Path] = typer.Option(..., "--raw", metavar="DOSSIER", help="Dossier ou fichier de données brutes (répétable)."),
+    tolerant: bool = typer.Option(False, "--tolerant", help="Ignorer (avec la raison) un fichier reconnu mais défectueux."),
+) -> None:
+    """Lire tous les fichiers reconnus (par leur contenu) et construire l'entrepôt."""
+    for chemin in bruts:
+        if not chemin.exists():
+            raise TerritoireErreur(f"Chemin introuvable : {chemin}")
+    _resume(module_entrepot.construire(bruts, strict=not tolerant))
+
+
+@app.command("status")
+def etat(en_json: bool = typer.Option(False, "--json", help="Sortie JSON.")) -> None:
+    """Sources, éditions, années, couverture et mode démonstration de l'entrepôt."""
+    manifeste = module_entrepot.ouvrir().manifeste
+    if en_json:
+        typer.echo(json.dumps(manifeste, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"Entrepôt du {manifeste['construit_le']} (référentiel {manifeste['referentiel']})")
+    _resume(manifeste)
+
+
+@app.command("demo")
+def demo(
+    departements: Optional[str] = typer.Option(
+        None, "--departements", metavar="01,33", help="Départements à générer (par défaut : toute la France)."
+    ),
+) -> None:
+    """Écrire des fichiers de démonstration aux formats officiels, puis construire l'entrepôt."""
+    from territoire_data.demo import generer_et_construire
+
+    liste = [d.strip() for d in departements.split(",") if d.strip()] if departements else None
+    _resume(generer_et_construire(liste))

@@ -1,0 +1,222 @@
+"""The indicator warehouse: Parquet files and a manifest, swapped in atomically.
+
+Layout under the home::
+
+    entrepot -> entrepots/<id>/          (a symbolic link, replaced in one rename)
+    entrepots/<id>/observations.parquet  harmonised observations (communes, groups)
+    entrepots/<id>/indicateurs.parquet   every indicator for every territory and year
+    entrepots/<id>/derniers.parquet      the latest value of each indicator
+    entrepots/<id>/manifest.json         sources, editions, file hashes, build time, demo flag
+
+A build writes a new folder, then points the link at it: a build that fails, or is
+killed, leaves the previous warehouse untouched. Only one build runs at a time (lock).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from territoire_data import calcul, catalogue, cog
+from territoire_data.erreurs import TerritoireErreur
+from territoire_data.home import dossier_home
+from territoire_data.progression import Etapes
+from territoire_data.referential import charger as charger_referentiel
+from territoire_data.sources import Collecte, lire_tout
+
+SCHEMA = 1
+LIEN = "entrepot"
+DOSSIERS = "entrepots"
+MANIFESTE = "manifest.json"
+
+
+class EntrepotAbsent(TerritoireErreur):
+    pass
+
+
+@contextmanager
+def _verrou(home: Path):
+    chemin = home / ".construction.lock"
+    with open(chemin, "w") as fichier:
+        try:
+            fcntl.flock(fichier, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TerritoireErreur("Une construction de l'entrepôt est déjà en cours dans ce dossier de travail.") from None
+        yield
+
+
+def construire(
+    bruts: list[Path | str],
+    home: str | os.PathLike | None = None,
+    *,
+    demo: bool = False,
+    strict: bool = True,
+    mouvements: pd.DataFrame | None = None,
+) -> dict:
+    """Build the warehouse from raw files and swap it in; returns the manifest."""
+    home = dossier_home(home)
+    debut = time.perf_counter()
+    ref = charger_referentiel(home)
+    with _verrou(home), Etapes("Construction de l'entrepôt", total=6) as etapes:
+        racine = home / DOSSIERS
+        racine.mkdir(exist_ok=True)
+        for ancien in racine.glob(".construction-*"):  # left by a killed build
+            shutil.rmtree(ancien, ignore_errors=True)
+        etapes("Lecture des fichiers")
+        collecte = lire_tout(bruts, catalogue.variables_utiles(), strict=strict)
+        if not collecte.lus:
+            raise TerritoireErreur(
+                "Aucun fichier reconnu dans " + ", ".join(map(str, bruts))
+                + (" ; ignorés : " + "; ".join(f"{f} ({r})" for f, r in collecte.ignores[:5]) if collecte.ignores else "")
+            )
+        etapes("Harmonisation des codes communes (COG)")
+        mouvements = mouvements if mouvements is not None else collecte.mouvements
+        obs, journal = cog.harmoniser(collecte.observations, ref, mouvements)
+        obs = calcul.dedoublonner(obs)
+        etapes("Agrégation EPCI, départements, régions, France")
+        obs = calcul.agreger(obs, ref)
+        etapes("Calcul des indicateurs")
+        indicateurs = calcul.calculer(obs)
+        derniers = calcul.derniers(indicateurs)
+        etapes("Écriture")
+        identifiant = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        temporaire = racine / f".construction-{identifiant}"
+        temporaire.mkdir()
+        try:
+            obs.to_parquet(temporaire / "observations.parquet", index=False)
+            indicateurs.to_parquet(temporaire / "indicateurs.parquet", index=False)
+            derniers.sort_values(["code", "indicateur"]).to_parquet(temporaire / "derniers.parquet", index=False)
+            matrice = derniers.assign(code=derniers["code"].astype(str),
+                                      indicateur=derniers["indicateur"].astype(str))
+            matrice = matrice.pivot(index="code", columns="indicateur", values="valeur")
+            matrice.columns = matrice.columns.astype(str)
+            matrice.to_parquet(temporaire / "matrice.parquet")
+            manifeste = _manifeste(collecte, journal, ref, demo, time.perf_counter() - debut, obs)
+            (temporaire / MANIFESTE).write_text(json.dumps(manifeste, ensure_ascii=False, indent=2), encoding="utf-8")
+            final = racine / identifiant
+            os.rename(temporaire, final)
+        except BaseException:
+            shutil.rmtree(temporaire, ignore_errors=True)
+            raise
+        etapes("Mise en service")
+        _basculer(home, final)
+    return manifeste
+
+
+def _basculer(home: Path, cible: Path) -> None:
+    """Point ``home/entrepot`` at ``cible`` in one atomic rename, then drop older builds."""
+    lien = home / LIEN
+    ancien = lien.resolve() if lien.is_symlink() else None
+    provisoire = home / f".{LIEN}-{uuid.uuid4().hex[:6]}"
+    os.symlink(Path(DOSSIERS) / cible.name, provisoire)
+    os.replace(provisoire, lien)
+    if ancien is not None and ancien != cible.resolve() and ancien.parent == cible.parent:
+        shutil.rmtree(ancien, ignore_errors=True)
+
+
+def _manifeste(collecte: Collecte, journal: list[str], ref, demo: bool, duree: float, obs: pd.DataFrame) -> dict:
+    sources: dict[str, dict] = {}
+    for lu in collecte.lus:
+        source = sources.setdefault(lu.source, {"editions": [], "fichiers": []})
+        if lu.edition not in source["editions"]:
+            source["editions"].append(lu.edition)
+        source["fichiers"].append({"chemin": lu.chemin, "sha256": lu.sha256, "edition": lu.edition,
+                                   "observations": lu.lignes})
+    communes = obs[obs["code"].astype(str).isin(ref.communes.index)]
+    for nom, source in sources.items():
+        bloc = communes[communes["source"].astype(str) == nom]
+        annees = bloc["annee"].dropna()
+        source["annees"] = [int(annees.min()), int(annees.max())] if len(annees) else []
+        source["communes"] = int(bloc["code"].nunique())
+        source["editions"].sort()
+    return {
+        "schema": SCHEMA,
+        "construit_le": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "duree_s": round(duree, 2),
+        "demo": demo,
+        "referentiel": ref.manifeste["cle"],
+        "sources": sources,
+        "ignores": [{"fichier": f, "raison": r} for f, r in collecte.ignores],
+        "journal": journal + collecte.remarques,
+        "indicateurs": len(catalogue.INDICATEURS),
+    }
+
+
+class Entrepot:
+    """A built warehouse, read lazily; ``derniers`` stays in memory for fast queries."""
+
+    def __init__(self, dossier: Path):
+        self.dossier = dossier
+        self.manifeste = json.loads((dossier / MANIFESTE).read_text(encoding="utf-8"))
+
+    @property
+    def demo(self) -> bool:
+        return bool(self.manifeste.get("demo"))
+
+    @cached_property
+    def derniers(self) -> pd.DataFrame:
+        """Latest value of each indicator, sorted by code (see ``lignes``)."""
+        cadre = pd.read_parquet(self.dossier / "derniers.parquet")
+        for colonne in ("code", "indicateur", "statut", "source", "edition"):
+            cadre[colonne] = cadre[colonne].astype(object)
+        return cadre
+
+    @cached_property
+    def _codes_tries(self):
+        return self.derniers["code"].to_numpy(dtype=object)
+
+    @cached_property
+    def matrice(self) -> pd.DataFrame:
+        """Latest values, one row per territory, one column per indicator."""
+        matrice = pd.read_parquet(self.dossier / "matrice.parquet")
+        matrice.index = matrice.index.astype(object)
+        return matrice
+
+    @cached_property
+    def valeurs_matrice(self):
+        return self.matrice.to_numpy(dtype="float64")
+
+    def lignes(self, code: str) -> pd.DataFrame:
+        """The latest values of one territory, indexed by indicator id."""
+        codes = self._codes_tries
+        debut, fin = codes.searchsorted(code, "left"), codes.searchsorted(code, "right")
+        return self.derniers.iloc[debut:fin].set_index("indicateur")
+
+    def serie(self, code: str, indicateur: str) -> pd.DataFrame:
+        table = pd.read_parquet(
+            self.dossier / "indicateurs.parquet",
+            filters=[("code", "==", code), ("indicateur", "==", indicateur)],
+        )
+        return table.sort_values("annee").reset_index(drop=True)[["annee", "valeur", "statut", "source", "edition"]]
+
+    def observations(self, **filtres) -> pd.DataFrame:
+        conditions = [(k, "in" if isinstance(v, (list, tuple, set)) else "==", list(v) if isinstance(v, (list, tuple, set)) else v)
+                      for k, v in filtres.items()]
+        return pd.read_parquet(self.dossier / "observations.parquet", filters=conditions or None)
+
+
+_ouverts: dict[Path, Entrepot] = {}
+
+
+def ouvrir(home: str | os.PathLike | None = None) -> Entrepot:
+    """The current warehouse of this home (cached until a new build swaps it)."""
+    lien = dossier_home(home) / LIEN
+    if not (lien / MANIFESTE).is_file():
+        raise EntrepotAbsent(
+            "Aucun entrepôt de données dans ce dossier de travail. Construisez-le avec "
+            "`territoire data demo` (données de démonstration) ou `territoire data build --raw DOSSIER`."
+        )
+    dossier = lien.resolve()
+    if dossier not in _ouverts:
+        _ouverts[dossier] = Entrepot(dossier)
+    return _ouverts[dossier]

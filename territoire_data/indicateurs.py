@@ -1,0 +1,87 @@
+"""Indicator values of a territory with their provenance and position among peers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from territoire_data import catalogue, compare
+from territoire_data.entrepot import Entrepot, ouvrir
+from territoire_data.erreurs import TerritoireErreur
+
+COLONNES = ["id", "theme", "label", "value", "unit", "year", "source", "edition", "status", "definition",
+            "polarity", "decimals", "peers_group", "peers_n", "percentile", "median", "q1", "q3"]
+
+
+def _dens7(entrepot: Entrepot) -> pd.Series | None:
+    cle = "_dens7"
+    if cle not in entrepot.__dict__:
+        obs = entrepot.observations(variable="DENS7")
+        entrepot.__dict__[cle] = (None if obs.empty else
+                                  obs.sort_values("annee").drop_duplicates("code", keep="last")
+                                  .assign(code=lambda d: d["code"].astype(str)).set_index("code")["valeur"])
+    return entrepot.__dict__[cle]
+
+
+def tableau(territoire, theme: str | None = None, pairs: str = "densite", entrepot: Entrepot | None = None
+            ) -> pd.DataFrame:
+    """One row per indicator of the catalogue (optionally one theme), in catalogue order."""
+    if theme is not None and theme not in catalogue.THEMES:
+        raise TerritoireErreur(f"Thème inconnu : « {theme} ». Choix : {', '.join(catalogue.THEMES)}.")
+    entrepot = entrepot or ouvrir()
+    lignes = entrepot.lignes(territoire.code)
+    matrice = entrepot.matrice
+    groupe = compare.pairs(territoire, pairs, matrice, _dens7(entrepot))
+    positions = matrice.index.get_indexer(groupe.codes)
+    valeurs_pairs = entrepot.valeurs_matrice[positions[positions >= 0]]
+    colonnes = {nom: i for i, nom in enumerate(matrice.columns)}
+    sortie = []
+    for indicateur in catalogue.INDICATEURS:
+        if theme is not None and indicateur.theme != theme:
+            continue
+        if indicateur.id in lignes.index:
+            ligne = lignes.loc[indicateur.id]
+            valeur = float(ligne["valeur"]) if pd.notna(ligne["valeur"]) else None
+            annee, statut = int(ligne["annee"]), str(ligne["statut"])
+            source = None if pd.isna(ligne["source"]) else str(ligne["source"])
+            edition = None if pd.isna(ligne["edition"]) else str(ligne["edition"])
+        else:
+            valeur, annee, statut, source, edition = None, None, "missing", None, None
+        colonne = colonnes.get(indicateur.id)
+        valeurs = valeurs_pairs[:, colonne] if colonne is not None else np.array([])
+        position = compare.position(np.nan if valeur is None else valeur, valeurs)
+        sortie.append({
+            "id": indicateur.id, "theme": indicateur.theme, "label": indicateur.libelle, "value": valeur,
+            "unit": indicateur.unite, "year": annee, "source": source, "edition": edition, "status": statut,
+            "definition": indicateur.definition, "polarity": indicateur.polarite, "decimals": indicateur.decimales,
+            "peers_group": groupe.groupe, "peers_n": position["n"], "percentile": position["percentile"],
+            "median": position["median"], "q1": position["q1"], "q3": position["q3"],
+        })
+    return pd.DataFrame(sortie, columns=COLONNES)
+
+
+def _propre(valeur):
+    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
+        return None
+    return valeur
+
+
+def en_json(territoire, theme: str | None = None, pairs: str = "densite", entrepot: Entrepot | None = None) -> dict:
+    """The contract shape of ``territoire indicateurs CODE --json``."""
+    entrepot = entrepot or ouvrir()
+    table = tableau(territoire, theme, pairs, entrepot)
+    return {
+        "territory": {"code": territoire.code, "name": territoire.name, "level": territoire.level},
+        "demo": entrepot.demo,
+        "indicators": [
+            {
+                "id": r.id, "theme": r.theme, "label": r.label, "value": _propre(r.value), "unit": r.unit,
+                "year": None if pd.isna(r.year) else int(r.year), "source": r.source, "status": r.status,
+                "peers": {"group": r.peers_group, "n": int(r.peers_n), "percentile": _propre(r.percentile),
+                          "median": _propre(r.median)},
+            }
+            for r in table.itertuples(index=False)
+        ],
+    }
