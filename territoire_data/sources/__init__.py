@@ -15,10 +15,19 @@ from territoire_data.erreurs import ErreurFichier
 from territoire_data.sources import observations, tableau
 from territoire_data.sources.base import Source
 from territoire_data.sources.brut import FichierBrut, parcourir
+from territoire_data.sources.agence_ore import AgenceOre
+from territoire_data.sources.cerema_naf import CeremaNaf
+from territoire_data.sources.dgfip_dvf import Dvf
+from territoire_data.sources.insee_bpe import Bpe
+from territoire_data.sources.insee_cog import CogCommunes, CogMouvements
 from territoire_data.sources.insee_comparateur import Comparateur
 from territoire_data.sources.insee_dossier_complet import DossierComplet
 from territoire_data.sources.insee_filosofi import FilosofiLarge, FilosofiLong
+from territoire_data.sources.insee_flux_mobilite import FluxMobilite
+from territoire_data.sources.insee_grille_densite import GrilleDensite
 from territoire_data.sources.insee_recensement import EmploiActivite, Logement, Population
+from territoire_data.sources.odre_registre import OdreRegistre
+from territoire_data.sources.sdes_sitadel import Sitadel
 
 # Order matters where families overlap: the most specific first.
 SOURCES: list[Source] = [
@@ -29,6 +38,16 @@ SOURCES: list[Source] = [
     EmploiActivite(),
     FilosofiLarge(),
     FilosofiLong(),
+    FluxMobilite(),
+    GrilleDensite(),
+    Sitadel(),
+    CeremaNaf(),
+    AgenceOre(),
+    OdreRegistre(),
+    Bpe(),
+    Dvf(),
+    CogCommunes(),
+    CogMouvements(),
 ]
 
 
@@ -48,6 +67,7 @@ class Collecte:
     ignores: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     remarques: list[str] = field(default_factory=list)
     mouvements: pd.DataFrame | None = None  # COG movements (old code → new code), when loaded
+    scot: pd.DataFrame | None = None  # SCoT of each commune (Cerema), when loaded
 
 
 def reconnaitre(fichier: FichierBrut) -> tuple[Source, tableau.Entete] | None:
@@ -86,6 +106,10 @@ def lire_tout(chemins: list[Path | str], utiles: set[str] | None = None, *, stri
             fichier.liberer()
             continue
         morceaux.append(lecture.observations)
+        if lecture.mouvements is not None:
+            collecte.mouvements = pd.concat([collecte.mouvements, lecture.mouvements], ignore_index=True)
+        if lecture.scot is not None:
+            collecte.scot = pd.concat([collecte.scot, lecture.scot], ignore_index=True).drop_duplicates("code", keep="last")
         collecte.lus.append(FichierLu(fichier.chemin, source.nom, lecture.edition, fichier.sha256(),
                                       len(lecture.observations)))
         collecte.remarques += lecture.remarques

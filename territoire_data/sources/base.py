@@ -17,6 +17,8 @@ class Lecture:
     observations: pd.DataFrame
     edition: str
     remarques: list[str] = field(default_factory=list)
+    mouvements: pd.DataFrame | None = None  # COG: ancien, nouveau, date
+    scot: pd.DataFrame | None = None  # Cerema: code, scot
 
 
 class Source:
@@ -81,3 +83,29 @@ def lire_large(
             source.nom, nom_edition,
         ))
     return Lecture(observations.concatener(morceaux), nom_edition)
+
+
+def colonnes(fichier: FichierBrut, entete: Entete, requises: list[str], facultatives: list[str] = ()):
+    """Read the named columns (case-insensitive); a missing required one names the file."""
+    index = entete.index()
+    absentes = [c for c in requises if c.upper() not in index]
+    if absentes:
+        raise ErreurFichier(fichier.chemin, entete.ligne, absentes[0], "colonne attendue absente")
+    noms = [c for c in [*requises, *facultatives] if c.upper() in index]
+    table = tableau.lire(fichier, entete, [index[c.upper()] for c in noms])
+    return {c: table.column(index[c.upper()]) for c in noms}
+
+
+def texte(colonne) -> "np.ndarray":
+    import numpy as np
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.utf8_trim_whitespace(colonne).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def entiers(fichier: FichierBrut, entete: Entete, colonne, nom: str) -> "np.ndarray":
+    valeurs, statuts = tableau.valeurs(fichier, entete, colonne, nom)
+    if (statuts != tableau.OK).any() or (valeurs != valeurs.round()).any():
+        i = int(next(i for i in range(len(valeurs)) if statuts[i] != tableau.OK or valeurs[i] != round(valeurs[i])))
+        raise ErreurFichier(fichier.chemin, entete.ligne + 1 + i, nom, "entier attendu")
+    return valeurs.astype("int64")

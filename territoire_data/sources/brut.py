@@ -64,7 +64,29 @@ def _ouvrir(chemin: str, nom: str, lire: Callable[[], bytes]) -> Iterator[Fichie
                 continue
             interne = info.filename.rsplit("/", 1)[-1]
             yield from _ouvrir(f"{chemin}!{info.filename}", interne, lambda a=archive, i=info: a.read(i))
+    elif minuscule.endswith((".xlsx", ".xlsm")):
+        yield from _feuilles(chemin, nom, lire())
     elif minuscule.endswith(".gz"):
         yield from _ouvrir(chemin, nom[:-3], lambda: gzip.decompress(lire()))
     else:
         yield FichierBrut(chemin, nom, lire)
+
+
+def _feuilles(chemin: str, nom: str, contenu: bytes) -> Iterator[FichierBrut]:
+    """Each sheet of a workbook as a ``;``-separated text table (INSEE publishes some so)."""
+    import csv
+
+    import openpyxl
+
+    try:
+        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - not a workbook after all: reported as unreadable later
+        yield FichierBrut(chemin, nom, lambda: contenu)
+        return
+    for feuille in classeur.worksheets:
+        tampon = io.StringIO()
+        ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\n")
+        for ligne in feuille.iter_rows(values_only=True):
+            ecrivain.writerow(["" if v is None else (f"{v:g}" if isinstance(v, float) else v) for v in ligne])
+        texte = tampon.getvalue().encode("utf-8")
+        yield FichierBrut(f"{chemin}!{feuille.title}", f"{nom}!{feuille.title}", lambda t=texte: t)
