@@ -14,8 +14,9 @@ import pandas as pd
 
 from territoire_data.sources import observations, tableau
 from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, entiers, texte
+from territoire_data.texte import sans_accents
 
-FILIERES = {"electricite": "ELEC", "électricité": "ELEC", "elec": "ELEC", "e": "ELEC", "gaz": "GAZ", "g": "GAZ"}
+FILIERES = {"electricite": "ELEC", "elec": "ELEC", "e": "ELEC", "gaz": "GAZ", "g": "GAZ"}
 
 
 def secteur(categorie: str, naf: str) -> str:
@@ -49,7 +50,7 @@ class AgenceOre(Source):
         cadre = pd.DataFrame({
             "code": tableau.codes_communes(fichier, entete, cols["code_commune"], "code_commune"),
             "annee": entiers(fichier, entete, cols["annee"], "annee"),
-            "filiere": [FILIERES.get(f.lower(), "") for f in texte(cols["filiere"])],
+            "filiere": [FILIERES.get(sans_accents(f).lower(), "") for f in texte(cols["filiere"])],
             "secteur": [secteur(c, s) for c, s in zip(categories, naf)],
             "conso": np.nan_to_num(conso),
             "secret": (mailles > 0) | (statuts == "secret"),

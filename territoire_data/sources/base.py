@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -66,7 +67,7 @@ def lire_large(
             continue
         if utiles is None or variable in utiles:
             retenues.append((colonne, variable, annee, debut))
-    annees_rp = [a for c, v, a, d in retenues if c.upper().startswith(("P", "C")) and "_" in c and a]
+    annees_rp = [a for c, v, a, d in retenues if re.match(r"[PC]\d\d_", c.upper()) and a]
     toutes = [a for *_, a, _ in retenues if a]
     annee_fichier = max(annees_rp or toutes or [0])
     table = tableau.lire(fichier, entete, [index[colonne_code.upper()]] + [c for c, *_ in retenues])

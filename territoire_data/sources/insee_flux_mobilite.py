@@ -7,11 +7,12 @@ residents (``FLUX_TOTAL``) and those working in another commune (``FLUX_SORTANTS
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from territoire_data.erreurs import ErreurFichier
-from territoire_data.sources import observations, tableau, variables
+from territoire_data.sources import observations, tableau
 from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes
 
 
@@ -25,9 +26,7 @@ class FluxMobilite(Source):
 
     def lire(self, fichier, entete, utiles):
         colonne_flux = tableau.colonnes_presentes(entete, r"NBFLUX_C\d\d_ACTOCC15P")[0]
-        _, annee, _ = variables.decouper(colonne_flux)
-        if annee is None:
-            raise ErreurFichier(fichier.chemin, entete.ligne, colonne_flux, "année illisible dans le nom de colonne")
+        annee = 2000 + int(re.search(r"_C(\d\d)_", colonne_flux.upper())[1])
         cols = colonnes(fichier, entete, ["CODGEO", "DCLT", colonne_flux])
         residence = tableau.codes_communes(fichier, entete, cols["CODGEO"], "CODGEO")
         travail = tableau.codes_communes(fichier, entete, cols["DCLT"], "DCLT")

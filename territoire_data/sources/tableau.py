@@ -8,6 +8,7 @@ and column, and secret markers are kept apart from zeros.
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 from dataclasses import dataclass
 
@@ -49,15 +50,32 @@ def lire_entete(fichier: FichierBrut, lignes_max: int = 12) -> Entete | None:
         return None
     encodage = _encodage(debut)
     texte = debut.decode(encodage, errors="replace")
-    lignes = texte.splitlines()[:lignes_max]
-    for numero, ligne in enumerate(lignes, start=1):
-        separateur = max(SEPARATEURS, key=ligne.count)
-        if ligne.count(separateur) == 0:
-            continue
-        colonnes = tuple(c.strip().strip('"').strip() for c in ligne.split(separateur))
-        if sum(1 for c in colonnes if c) >= 2:
-            return Entete(colonnes, separateur, encodage, numero)
-    return None
+    lignes = texte.splitlines()[: lignes_max + 1]
+    # The header is the widest line whose next line has as many fields (titles and notes
+    # above it, as in INSEE workbooks, have fewer fields or no follower of the same width).
+    meilleur = None
+    for numero, ligne in enumerate(lignes[:lignes_max], start=1):
+        suivante = lignes[numero] if numero < len(lignes) else None
+        for separateur in SEPARATEURS:
+            n = _champs(ligne, separateur)
+            if n < 2 or (suivante is not None and _champs(suivante, separateur) != n):
+                continue
+            if meilleur is None or n > meilleur[2]:
+                meilleur = (numero, separateur, n)
+    if meilleur is None:
+        return None
+    numero, separateur, _ = meilleur
+    colonnes = tuple(c.strip().strip('"').strip() for c in lignes[numero - 1].split(separateur))
+    if sum(1 for c in colonnes if c) < 2:
+        return None
+    return Entete(colonnes, separateur, encodage, numero)
+
+
+def _champs(ligne: str, separateur: str) -> int:
+    """Number of fields, separators inside double quotes not counted."""
+    if separateur not in ligne:
+        return 0
+    return len(next(csv.reader([ligne], delimiter=separateur)))
 
 
 def _encodage(debut: bytes) -> str:
