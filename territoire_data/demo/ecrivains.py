@@ -77,11 +77,13 @@ def recensement(d: pd.DataFrame, dossier: Path) -> None:
     population = pd.DataFrame({
         "CODGEO": d["code"], f"P{YY}_POP": d["p22"], f"P{YY}_POP0014": d["pop0014"], f"P{YY}_POP1564": d["pop1564"],
         f"P{YY}_POP65P": d["pop65p"], f"P{YY}_POP75P": d["pop75p"], f"P{YY}_PMEN": d["pmen"], f"P{YY}_MEN": d["men"],
+        f"P{YP}_POP": d["p16"], f"P{YP}_MEN": np.round(d["men"] * d["p16"] / d["p22"] * 0.97),
     })
     logement = pd.DataFrame({
         "CODGEO": d["code"], f"P{YY}_LOG": d["log"], f"P{YY}_RP": d["rp"], f"P{YY}_RSECOCC": d["rsecocc"],
         f"P{YY}_LOGVAC": d["logvac"], f"P{YY}_MAISON": d["maison"], f"P{YY}_APPART": d["log"] - d["maison"],
         f"P{YY}_RP_PROP": d["rp_prop"], f"P{YY}_RP_VOIT1P": d["rp_voit1p"],
+        f"P{YP}_LOG": np.round(d["log"] / (1 + 0.006 + 0.5 * (d["p22"] / d["p16"] - 1) / 6) ** 6),
     })
     emploi = pd.DataFrame({
         "CODGEO": d["code"], f"P{YY}_POP1564": d["pop1564"], f"P{YY}_ACT1564": d["act1564"],

@@ -53,9 +53,16 @@ class Dvf(Source):
         simples["prix_m2"] = simples["valeur"] / simples["surface"]
         edition = str(simples["annee"].max()) if len(simples) else "inconnue"
         morceaux = []
+        # Medians do not add up: the département's is computed here, from the sales themselves.
+        simples["departement"] = "dep:" + simples["code"].str[:2].where(~simples["code"].str.startswith("97"),
+                                                                       simples["code"].str[:3])
         for type_local, suffixe in TYPES.items():
             bloc = simples[simples["type"] == type_local]
-            stats = bloc.groupby(["code", "annee"])["prix_m2"].agg(["median", "size"]).reset_index()
+            stats = pd.concat([
+                bloc.groupby(["code", "annee"])["prix_m2"].agg(["median", "size"]).reset_index(),
+                bloc.groupby(["departement", "annee"])["prix_m2"].agg(["median", "size"]).reset_index()
+                .rename(columns={"departement": "code"}),
+            ], ignore_index=True)
             statut = np.where(stats["size"] >= MIN_VENTES, "ok", "missing")
             morceaux.append(observations.tableau(stats["code"], f"DVF_PRIX_M2_{suffixe}", stats["annee"], np.nan,
                                                  stats["median"], statut, self.nom, edition))
