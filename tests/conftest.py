@@ -74,3 +74,44 @@ def lancer(*args: str, home: Path | None = None, env: dict | None = None, timeou
         environnement["TERRITOIRE_HOME"] = str(home)
     commande = [sys.executable, "-m", "territoire_data", *args]
     return subprocess.run(commande, capture_output=True, text=True, env=environnement, timeout=timeout)
+
+
+def home_avec_referentiel(tmp_path_factory, home_session: Path, nom: str) -> Path:
+    """A new home sharing the session's referential cache (copied, not rebuilt)."""
+    dossier = tmp_path_factory.mktemp(nom)
+    shutil.copytree(home_session / "referentiel", dossier / "referentiel")
+    return dossier
+
+
+@pytest.fixture(scope="session")
+def home_reel(tmp_path_factory, home, ref, realdata) -> Path:
+    """A warehouse built from the real files: comparateur 2022, Filosofi 2021, COG 2025/2026."""
+    from territoire_data.entrepot import construire
+
+    dossier = home_avec_referentiel(tmp_path_factory, home, "home-reel")
+    brut = dossier / "brut"
+    brut.mkdir()
+    for fichier in ("insee_comparateur/base_cc_comparateur.CSV", "insee_comparateur/meta_base_cc_comparateur.CSV",
+                    "insee_filosofi/cc_filosofi_2021_COM.csv", "insee_cog/v_commune_2026.csv"):
+        shutil.copy(realdata / fichier, brut)
+    construire([brut], dossier)
+    return dossier
+
+
+@pytest.fixture(scope="session")
+def home_demo(tmp_path_factory, home, ref) -> Path:
+    """A demo warehouse for Gironde and Dordogne."""
+    from territoire_data.demo import generer_et_construire
+
+    dossier = home_avec_referentiel(tmp_path_factory, home, "home-demo")
+    generer_et_construire(["33", "24"], dossier)
+    return dossier
+
+
+@pytest.fixture
+def dans(monkeypatch):
+    """Make a home the current one (``$TERRITOIRE_HOME``) for the test."""
+    def utiliser(dossier: Path) -> Path:
+        monkeypatch.setenv("TERRITOIRE_HOME", str(dossier))
+        return dossier
+    return utiliser

@@ -65,3 +65,18 @@ def demo(
 
     liste = [d.strip() for d in departements.split(",") if d.strip()] if departements else None
     _resume(generer_et_construire(liste))
+
+
+@app.command("fetch")
+def recuperer(
+    sources: Optional[str] = typer.Option(None, "--sources", metavar="S1,S2", help="Sources à télécharger (par défaut : toutes)."),
+    departements: Optional[str] = typer.Option(None, "--departements", metavar="33,24", help="Départements (DVF)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Remplace l'hôte de chaque producteur (miroir, tests)."),
+) -> None:
+    """Télécharger les fichiers officiels (cache, reprise, sha256), puis construire l'entrepôt."""
+    from territoire_data.telechargement import telecharger
+
+    liste_sources = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
+    liste_deps = [d.strip() for d in departements.split(",") if d.strip()] if departements else None
+    cache = telecharger(liste_sources, liste_deps, base_url=base_url)
+    _resume(module_entrepot.construire([cache]))

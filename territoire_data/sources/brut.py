@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-IGNORES = {".ds_store", "thumbs.db"}
-SUFFIXES_IGNORES = (".pdf", ".html", ".htm", ".md", ".txt", ".json.sha256", ".xml", ".xls~")
+IGNORES = {".ds_store", "thumbs.db", "telechargements.json"}
+SUFFIXES_IGNORES = (".pdf", ".html", ".htm", ".md", ".json.sha256", ".xml", ".xls~", ".part", ".lock")
 
 
 @dataclass

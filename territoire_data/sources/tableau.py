@@ -115,12 +115,23 @@ def lire(fichier: FichierBrut, entete: Entete, colonnes: list[str]) -> pa.Table:
     if mauvaises:
         premiere = mauvaises[0]
         numero = None if premiere.number is None else premiere.number + entete.ligne - 1
+        if numero is None:  # multi-threaded parsing does not number rows: find the text
+            numero = _numero_de_ligne(fichier, entete, premiere.text)
         raise ErreurFichier(
             fichier.chemin, numero, None,
             f"{premiere.actual_columns} champs au lieu de {premiere.expected_columns} "
             f"(fichier tronqué ou séparateur incohérent ; {len(mauvaises)} ligne(s) en cause)",
         )
     return table
+
+
+def _numero_de_ligne(fichier: FichierBrut, entete: Entete, texte: str) -> int | None:
+    cible = texte.rstrip("\r\n")
+    lignes = fichier.contenu().decode(entete.encodage, errors="replace").splitlines()
+    for numero, ligne in enumerate(lignes[entete.ligne:], start=entete.ligne + 1):
+        if ligne == cible:
+            return numero
+    return None
 
 
 def _premiere_ligne(exc: Exception) -> str:
