@@ -1,11 +1,14 @@
 """From observations to indicator values, for communes and for groups of communes.
 
-1. Each (code, variable, year) keeps its latest edition.
-2. Group values (EPCI, département, région, France) of count variables are sums over
+Observations are laid out as a dense cube per variable — territories × years — so that
+aggregation and every formula of the catalogue run as whole-array operations:
+
+1. each (code, variable, year) keeps its latest edition (``dedoublonner``);
+2. group values (EPCI, département, région, France) of count variables are sums over
    member communes; a sum is ``ok`` only when every member is ``ok`` (a secret member
-   makes it secret, an absent one missing). Variables that are not counts come only
-   from the group rows a source publishes.
-3. Each indicator's formula runs, vectorised, over every (territory, year).
+   makes it secret, an absent one missing). Variables that are not counts come only from
+   the group rows a source publishes (``agreger``);
+3. each indicator's formula runs over every (territory, year) (``calculer``).
 """
 
 from __future__ import annotations
@@ -16,176 +19,252 @@ import pandas as pd
 from territoire_data import catalogue
 from territoire_data.referential import Referentiel
 
-STATUTS = {"ok": 1, "secret": 2, "missing": 3}
-NOMS_STATUTS = {1: "ok", 2: "secret", 3: "missing"}
+ABSENT, OK, SECRET, MANQUANT = 0, 1, 2, 3
+STATUTS = {"ok": OK, "secret": SECRET, "missing": MANQUANT}
+NOMS_STATUTS = np.array(["", "ok", "secret", "missing"], dtype=object)
 # Counts whose absence from a file means zero, within the départements the file covers.
 ZERO_SI_ABSENT = frozenset({"LOG_AUT", "LOG_COM", "SDP_AUT", "PUISSANCE_ENR", "PUISSANCE_PV", "BPE_D265",
                             "BPE_ECOLES", "BPE_ALIMENTAIRE", "BPE_D307", "FLUX_SORTANTS"})
 ECART_RECENSEMENTS = 5  # years between the two censuses an evolution compares
+NIVEAUX = (("epci", "epci:"), ("departement", "dep:"), ("region", "reg:"))
 
 
 def dedoublonner(obs: pd.DataFrame) -> pd.DataFrame:
     """Keep, for each (code, variable, year), the value of the latest edition."""
-    tri = obs.assign(_ed=obs["edition"].astype(str)).sort_values("_ed", kind="stable")
-    return tri.drop_duplicates(["code", "variable", "annee"], keep="last").drop(columns="_ed")
+    edition = obs["edition"].astype(str)
+    ordre = np.lexsort((edition.to_numpy(),))
+    tri = obs.iloc[ordre]
+    return tri.drop_duplicates(["code", "variable", "annee"], keep="last").reset_index(drop=True)
 
 
-def agreger(obs: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
-    """Observations of communes plus the sums of count variables for every group level."""
-    communes = ref.communes
-    obs = obs.copy()
-    obs["code"] = obs["code"].astype(str)
-    est_commune = obs["code"].isin(communes.index)
-    de_communes = obs[est_commune & obs["variable"].map(catalogue.est_additive).astype(bool)]
-    de_communes = _completer_zeros(de_communes, communes)
-    niveaux = {"epci": "epci:", "departement": "dep:", "region": "reg:"}
-    morceaux = [obs]
-    membres_par_niveau = {}
-    for colonne, prefixe in niveaux.items():
-        groupes = prefixe + communes[colonne].astype("string")
-        membres_par_niveau[colonne] = groupes.value_counts()
-        morceaux.append(_sommer(de_communes, de_communes["code"].map(groupes), membres_par_niveau[colonne]))
-    france = pd.Series("france", index=communes.index)
-    morceaux.append(_sommer(de_communes, de_communes["code"].map(france), pd.Series({"france": len(communes)})))
-    tout = pd.concat([m for m in morceaux if len(m)], ignore_index=True)
-    for colonne in ("variable", "statut", "source", "edition"):
-        tout[colonne] = tout[colonne].astype("category")
-    # A group row published by the source wins over our sum (same year): keep the first.
-    return tout.drop_duplicates(["code", "variable", "annee"], keep="first")
+class Cube:
+    """Variables as dense arrays [territory, year]: values, statuses, period starts, provenance."""
 
+    def __init__(self, codes: np.ndarray, annees: np.ndarray):
+        self.codes = np.asarray(codes, dtype=object)
+        self.annees = np.asarray(annees, dtype=np.int64)
+        self.rang = {c: i for i, c in enumerate(self.codes)}
+        self.valeurs: dict[str, np.ndarray] = {}
+        self.statuts: dict[str, np.ndarray] = {}
+        self.debuts: dict[str, np.ndarray] = {}
+        self.provenances: dict[str, np.ndarray] = {}
+        self.origines: list[tuple[str, str]] = []  # provenance index → (source, edition)
 
-def _completer_zeros(obs: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
-    """Zero rows for communes absent from a yearly count, in the départements it covers."""
-    ajouts = []
-    cibles = obs[obs["variable"].isin(ZERO_SI_ABSENT)]
-    if cibles.empty:
-        return obs
-    deps = communes["departement"]
-    for (variable, annee), bloc in cibles.groupby(["variable", "annee"], observed=True):
-        couverts = set(deps.reindex(bloc["code"]).dropna())
-        manquants = communes.index[deps.isin(couverts) & ~communes.index.isin(bloc["code"])]
-        if len(manquants):
-            modele = bloc.iloc[0]
-            ajouts.append(pd.DataFrame({
-                "code": manquants, "variable": variable, "annee": annee, "debut": modele["debut"],
-                "valeur": 0.0, "statut": "ok", "source": modele["source"], "edition": modele["edition"],
+    @property
+    def forme(self) -> tuple[int, int]:
+        return len(self.codes), len(self.annees)
+
+    @classmethod
+    def depuis_observations(cls, obs: pd.DataFrame, codes_supplementaires=()) -> "Cube":
+        codes_obs = obs["code"].astype(str).to_numpy()
+        codes = pd.unique(np.concatenate([np.asarray(codes_supplementaires, dtype=object), codes_obs]))
+        annees = obs["annee"].dropna().astype(int)
+        cube = cls(codes, np.arange(annees.min(), annees.max() + 1) if len(annees) else np.arange(2000, 2001))
+        lignes = pd.Index(codes).get_indexer(codes_obs)
+        colonnes = obs["annee"].astype("float64").to_numpy() - cube.annees[0]
+        origine = pd.MultiIndex.from_arrays([obs["source"].astype(str), obs["edition"].astype(str)])
+        indices_origine, uniques = pd.factorize(origine)
+        cube.origines = list(uniques)
+        variables = obs["variable"].astype(str).to_numpy()
+        valeurs = obs["valeur"].to_numpy(dtype="float64")
+        statuts = obs["statut"].astype(str).map(STATUTS).to_numpy(dtype=np.int8)
+        debuts = obs["debut"].astype("float64").to_numpy()
+        ordre = np.argsort(variables, kind="stable")
+        frontieres = np.flatnonzero(np.r_[True, variables[ordre][1:] != variables[ordre][:-1], True])
+        for a, b in zip(frontieres[:-1], frontieres[1:]):
+            ici = ordre[a:b]
+            ici = ici[~np.isnan(colonnes[ici])]
+            nom = variables[ordre[a]]
+            l, c = lignes[ici], colonnes[ici].astype(np.int64)
+            cube.valeurs[nom] = cube._vide(np.nan)
+            cube.valeurs[nom][l, c] = valeurs[ici]
+            cube.statuts[nom] = np.zeros(cube.forme, np.int8)
+            cube.statuts[nom][l, c] = statuts[ici]
+            cube.provenances[nom] = np.full(cube.forme, -1, np.int32)
+            cube.provenances[nom][l, c] = indices_origine[ici]
+            if not np.isnan(debuts[ici]).all():
+                cube.debuts[nom] = cube._vide(np.nan)
+                cube.debuts[nom][l, c] = debuts[ici]
+        return cube
+
+    def _vide(self, remplissage) -> np.ndarray:
+        return np.full(self.forme, remplissage, dtype="float64")
+
+    def en_long(self) -> pd.DataFrame:
+        """Back to tidy observations (present cells only)."""
+        morceaux = []
+        sources = np.array([s for s, _ in self.origines] + [None], dtype=object)
+        editions = np.array([e for _, e in self.origines] + [None], dtype=object)
+        for nom, statut in self.statuts.items():
+            l, c = np.nonzero(statut)
+            morceaux.append(pd.DataFrame({
+                "code": self.codes[l], "variable": nom, "annee": self.annees[c].astype(np.int16),
+                "debut": self.debuts[nom][l, c] if nom in self.debuts else np.nan,
+                "valeur": self.valeurs[nom][l, c], "statut": NOMS_STATUTS[statut[l, c]],
+                "source": sources[self.provenances[nom][l, c]], "edition": editions[self.provenances[nom][l, c]],
             }))
-    if not ajouts:
-        return obs
-    return pd.concat([obs.astype({c: "object" for c in ("variable", "statut", "source", "edition")}), *ajouts],
-                     ignore_index=True)
+        long = pd.concat(morceaux, ignore_index=True)
+        long["debut"] = long["debut"].astype("Int16")
+        for colonne in ("variable", "statut", "source", "edition"):
+            long[colonne] = long[colonne].astype("category")
+        return long
 
 
-def _sommer(obs: pd.DataFrame, groupes: pd.Series, membres: pd.Series) -> pd.DataFrame:
-    cadre = obs.assign(groupe=groupes.to_numpy(), ok=(obs["statut"] == "ok").to_numpy(),
-                       source=obs["source"].astype(str).to_numpy(), edition=obs["edition"].astype(str).to_numpy(),
-                       variable=obs["variable"].astype(str).to_numpy(),
-                       secret=(obs["statut"] == "secret").to_numpy()).dropna(subset=["groupe"])
-    cles = ["groupe", "variable", "annee"]
-    somme = cadre.groupby(cles, observed=True, sort=False).agg(
-        valeur=("valeur", "sum"), n_ok=("ok", "sum"), n_secret=("secret", "sum"),
-        debut=("debut", "first"), source=("source", "first"), edition=("edition", "max"),
-    ).reset_index()
-    attendus = somme["groupe"].map(membres).to_numpy()
-    statut = np.where(somme["n_ok"].to_numpy() == attendus, "ok",
-                      np.where(somme["n_secret"].to_numpy() > 0, "secret", "missing"))
-    somme["valeur"] = np.where(statut == "ok", somme["valeur"], np.nan)
-    return pd.DataFrame({
-        "code": somme["groupe"].astype(str), "variable": somme["variable"].astype(str), "annee": somme["annee"],
-        "debut": somme["debut"], "valeur": somme["valeur"], "statut": statut,
-        "source": somme["source"].astype(str), "edition": somme["edition"].astype(str),
-    })
+def agreger(obs: pd.DataFrame, ref: Referentiel) -> Cube:
+    """The cube of observations plus the sums of count variables for every group level."""
+    communes = ref.communes
+    groupes = [f"{p}{c}" for col, p in NIVEAUX for c in pd.unique(communes[col].dropna())] + ["france"]
+    cube = Cube.depuis_observations(obs, np.concatenate([communes.index.to_numpy(dtype=object), groupes]))
+    nc = len(communes)
+    departements = pd.factorize(communes["departement"])[0]
+    for nom in list(cube.statuts):
+        if nom in ZERO_SI_ABSENT:
+            _completer_zeros(cube, nom, nc, departements)
+    appartenances = []
+    for colonne, prefixe in NIVEAUX:
+        cibles = (prefixe + communes[colonne].astype("string")).map(cube.rang)
+        appartenances.append(Appartenance(cibles.fillna(-1).to_numpy(dtype=np.int64)))
+    appartenances.append(Appartenance(np.full(nc, cube.rang["france"], np.int64)))
+    for nom in list(cube.statuts):
+        if catalogue.est_additive(nom):
+            for cibles in appartenances:
+                _sommer(cube, nom, nc, cibles)
+    return cube
+
+
+def _completer_zeros(cube: Cube, nom: str, nc: int, departements: np.ndarray) -> None:
+    statut, valeurs, provenance = cube.statuts[nom], cube.valeurs[nom], cube.provenances[nom]
+    for j in range(cube.forme[1]):
+        presents = statut[:nc, j] != ABSENT
+        if not presents.any():
+            continue
+        couverts = np.isin(departements, np.unique(departements[presents]))
+        trous = couverts & ~presents
+        statut[:nc, j][trous] = OK
+        valeurs[:nc, j][trous] = 0.0
+        provenance[:nc, j][trous] = np.bincount(provenance[:nc, j][presents]).argmax()
+
+
+class Appartenance:
+    """Member communes of each group of one level, sorted so that sums are one ``reduceat``."""
+
+    def __init__(self, cibles: np.ndarray):
+        garder = np.flatnonzero(cibles >= 0)
+        ordre = garder[np.argsort(cibles[garder], kind="stable")]
+        self.ordre = ordre
+        tries = cibles[ordre]
+        self.debuts = np.flatnonzero(np.r_[True, tries[1:] != tries[:-1]])
+        self.groupes = tries[self.debuts]
+        self.membres = np.diff(np.r_[self.debuts, len(tries)])
+
+    def somme(self, tableau: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(tableau[self.ordre], self.debuts, axis=0)
+
+    def maximum(self, tableau: np.ndarray) -> np.ndarray:
+        return np.maximum.reduceat(tableau[self.ordre], self.debuts, axis=0)
+
+
+def _sommer(cube: Cube, nom: str, nc: int, appartenance: Appartenance) -> None:
+    statut, valeurs = cube.statuts[nom][:nc], cube.valeurs[nom][:nc]
+    groupes = appartenance.groupes
+    ok = statut == OK
+    total = appartenance.somme(np.where(ok, valeurs, 0.0))
+    n_ok = appartenance.somme(ok.astype(np.int32))
+    n_secret = appartenance.somme((statut == SECRET).astype(np.int32))
+    n_present = appartenance.somme((statut != ABSENT).astype(np.int32))
+    nouveau = np.where(n_ok == appartenance.membres[:, None], OK,
+                       np.where(n_secret > 0, SECRET, np.where(n_present > 0, MANQUANT, ABSENT))).astype(np.int8)
+    publie = cube.statuts[nom][groupes] != ABSENT  # a value the source publishes for the group wins
+    cube.valeurs[nom][groupes] = np.where(publie, cube.valeurs[nom][groupes], np.where(nouveau == OK, total, np.nan))
+    cube.statuts[nom][groupes] = np.where(publie, cube.statuts[nom][groupes], nouveau)
+    provenance = appartenance.maximum(np.where(statut != ABSENT, cube.provenances[nom][:nc], -1))
+    cube.provenances[nom][groupes] = np.where(publie, cube.provenances[nom][groupes], provenance)
+    if nom in cube.debuts:
+        debut = appartenance.maximum(np.nan_to_num(cube.debuts[nom][:nc], nan=-1))
+        cube.debuts[nom][groupes] = np.where(publie, cube.debuts[nom][groupes], np.where(debut >= 0, debut, np.nan))
 
 
 class Variables:
-    """Vectorised access to variables for every (code, year) row of the computation."""
+    """What catalogue formulas see: each variable as a flat array over (territory, year)."""
 
-    def __init__(self, obs: pd.DataFrame):
-        obs = obs.assign(code=obs["code"].astype(str), variable=obs["variable"].astype(str),
-                         annee=obs["annee"].astype("int64"), statut=obs["statut"].astype(str),
-                         source=obs["source"].astype(str), edition=obs["edition"].astype(str))
-        self._valeurs = {v: g.set_index(["code", "annee"])["valeur"] for v, g in obs.groupby("variable")}
-        self._debuts = {v: g.set_index(["code", "annee"])["debut"] for v, g in obs.groupby("variable")
-                        if g["debut"].notna().any()}
-        self._statuts = {v: g.set_index(["code", "annee"])["statut"].map(STATUTS)
-                         for v, g in obs.groupby("variable")}
-        self._provenance = {v: g.set_index(["code", "annee"])[["source", "edition"]]
-                            for v, g in obs.groupby("variable")}
-        lignes = obs[["code", "annee"]].drop_duplicates().sort_values(["code", "annee"])
-        self.index = pd.MultiIndex.from_frame(lignes)
-        self.codes = lignes["code"].to_numpy()
-        self.annee = lignes["annee"].to_numpy()
+    def __init__(self, cube: Cube):
+        self.cube = cube
+        n, y = cube.forme
+        self.codes = np.repeat(cube.codes, y)
+        self.annee = np.tile(cube.annees, n)
+        self._ligne = np.repeat(np.arange(n), y)
+        self._nan = np.full(n * y, np.nan)
         self._cache: dict = {}
 
     def __call__(self, variable: str) -> np.ndarray:
-        if variable not in self._cache:
-            serie = self._valeurs.get(variable)
-            self._cache[variable] = (np.full(len(self.index), np.nan) if serie is None
-                                     else serie.reindex(self.index).to_numpy(dtype="float64"))
-        return self._cache[variable]
+        tableau = self.cube.valeurs.get(variable)
+        return self._nan if tableau is None else tableau.ravel()
 
     def statut(self, variable: str) -> np.ndarray:
-        serie = self._statuts.get(variable)
-        return np.zeros(len(self.index), int) if serie is None else serie.reindex(self.index).fillna(0).to_numpy(int)
+        tableau = self.cube.statuts.get(variable)
+        return np.zeros(len(self.annee), np.int8) if tableau is None else tableau.ravel()
 
-    def provenance(self, variable: str) -> pd.DataFrame | None:
-        cadre = self._provenance.get(variable)
-        return None if cadre is None else cadre.reindex(self.index)
+    def provenance(self, variable: str) -> np.ndarray | None:
+        tableau = self.cube.provenances.get(variable)
+        return None if tableau is None else tableau.ravel()
+
+    def _indices(self, annees) -> tuple[np.ndarray, np.ndarray]:
+        annees = np.broadcast_to(np.asarray(annees, dtype="float64"), self.annee.shape)
+        colonne = annees - self.cube.annees[0]
+        valide = ~np.isnan(colonne) & (colonne >= 0) & (colonne < self.cube.forme[1])
+        return valide, colonne
 
     def a(self, variable: str, annees) -> np.ndarray:
-        serie = self._valeurs.get(variable)
-        annees = np.asarray(annees, dtype="float64")
-        if serie is None:
-            return np.full(len(annees), np.nan)
-        valides = ~np.isnan(annees)
-        sortie = np.full(len(annees), np.nan)
-        cles = pd.MultiIndex.from_arrays([self.codes[valides], annees[valides].astype("int64")])
-        sortie[valides] = serie.reindex(cles).to_numpy(dtype="float64")
+        """The variable at a given year for each row (NaN outside the cube)."""
+        tableau = self.cube.valeurs.get(variable)
+        sortie = np.full(len(self.annee), np.nan)
+        if tableau is None:
+            return sortie
+        valide, colonne = self._indices(annees)
+        sortie[valide] = tableau[self._ligne[valide], colonne[valide].astype(np.int64)]
         return sortie
 
     def debut(self, variable: str) -> np.ndarray:
-        serie = self._debuts.get(variable)
-        if serie is None:
-            return np.full(len(self.index), np.nan)
-        return serie.reindex(self.index).to_numpy(dtype="float64", na_value=np.nan)
+        tableau = self.cube.debuts.get(variable)
+        return self._nan if tableau is None else tableau.ravel()
 
-    def _annees(self, variable: str) -> pd.Series:
-        """Sorted years at which the variable is known (a value), per code."""
-        cle = ("annees", variable)
+    def _connues(self, variable: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per cell: the latest year index ≤ it, and the first ≥ it, with a value (-1 / Y if none)."""
+        cle = ("connues", variable)
         if cle not in self._cache:
-            serie = self._valeurs.get(variable)
-            if serie is None:
-                self._cache[cle] = pd.DataFrame(columns=["code", "annee"])
+            valeurs = self.cube.valeurs.get(variable)
+            n, y = self.cube.forme
+            if valeurs is None:
+                self._cache[cle] = (np.full((n, y), -1), np.full((n, y), y))
             else:
-                connues = serie.dropna().reset_index()[["code", "annee"]]
-                self._cache[cle] = connues.sort_values(["annee", "code"])
+                connu = ~np.isnan(valeurs)
+                positions = np.arange(y)
+                avant = np.maximum.accumulate(np.where(connu, positions, -1), axis=1)
+                apres = np.minimum.accumulate(np.where(connu, positions, y)[:, ::-1], axis=1)[:, ::-1]
+                self._cache[cle] = (avant, apres)
         return self._cache[cle]
 
     def annee_precedente(self, variable: str) -> np.ndarray:
-        """The latest year at least ``ECART_RECENSEMENTS`` before each row's year."""
-        connues = self._annees(variable)
-        if connues.empty:
-            return np.full(len(self.index), np.nan)
-        lignes = pd.DataFrame({"code": self.codes, "cible": self.annee - ECART_RECENSEMENTS,
-                               "ordre": np.arange(len(self.codes))}).sort_values(["cible", "code"])
-        fusion = pd.merge_asof(lignes, connues.rename(columns={"annee": "trouvee"}).astype({"trouvee": "int64"}),
-                               left_on="cible", right_on="trouvee", by="code", direction="backward")
-        return fusion.sort_values("ordre")["trouvee"].to_numpy(dtype="float64")
+        """The latest year with a value at least ``ECART_RECENSEMENTS`` before each row's year."""
+        avant, _ = self._connues(variable)
+        colonne = self.annee - ECART_RECENSEMENTS - self.cube.annees[0]
+        sortie = np.full(len(self.annee), np.nan)
+        valide = colonne >= 0
+        trouve = avant[self._ligne[valide], colonne[valide]]
+        sortie[valide] = np.where(trouve >= 0, trouve + self.cube.annees[0], np.nan)
+        return sortie
 
     def recent(self, variable: str) -> np.ndarray:
         """The variable at the nearest year it is known (a census population for yearly data)."""
-        connues = self._annees(variable)
-        if connues.empty:
-            return np.full(len(self.index), np.nan)
-        lignes = pd.DataFrame({"code": self.codes, "cible": self.annee,
-                               "ordre": np.arange(len(self.codes))}).sort_values(["cible", "code"])
-        fusion = pd.merge_asof(lignes, connues.rename(columns={"annee": "trouvee"}).astype({"trouvee": "int64"}),
-                               left_on="cible", right_on="trouvee", by="code", direction="nearest")
-        annees = fusion.sort_values("ordre")["trouvee"].to_numpy(dtype="float64")
-        return self.a(variable, annees)
+        avant, apres = self._connues(variable)
+        y = self.cube.forme[1]
+        a, p = avant.ravel(), apres.ravel()
+        ici = np.tile(np.arange(y), self.cube.forme[0])
+        choix = np.where((a >= 0) & ((p >= y) | (ici - a <= p - ici)), a, np.where(p < y, p, -1))
+        return np.where(choix >= 0, self.a(variable, choix + self.cube.annees[0]), np.nan)
 
     def premier(self, *variables: str) -> np.ndarray:
-        sortie = np.full(len(self.index), np.nan)
+        sortie = self._nan
         for variable in variables:
             sortie = np.where(np.isnan(sortie), self(variable), sortie)
         return sortie
@@ -195,12 +274,25 @@ class Variables:
 
     def cumul(self, variable: str, debut: int, fin) -> np.ndarray:
         """Σ variable over years debut…fin (fin per row or fixed); NaN when a year is missing."""
-        fin = np.broadcast_to(np.asarray(fin, dtype="int64"), len(self.index))
-        sortie = np.zeros(len(self.index))
-        for annee in range(debut, int(fin.max(initial=debut)) + 1):
-            valeur = self.a(variable, np.full(len(self.index), annee))
-            sortie = np.where(annee <= fin, sortie + valeur, sortie)
-        return np.where(fin >= debut, sortie, np.nan)
+        cle = ("cumul", variable)
+        valeurs = self.cube.valeurs.get(variable)
+        if valeurs is None:
+            return self._nan
+        if cle not in self._cache:
+            zeros = np.zeros((self.cube.forme[0], 1))
+            self._cache[cle] = (np.hstack([zeros, np.cumsum(np.nan_to_num(valeurs), axis=1)]),
+                                np.hstack([zeros, np.cumsum(np.isnan(valeurs), axis=1)]))
+        sommes, trous = self._cache[cle]
+        y0, y = self.cube.annees[0], self.cube.forme[1]
+        fin = np.broadcast_to(np.asarray(fin, dtype=np.int64), self.annee.shape)
+        d, f = debut - y0, fin - y0
+        valide = (d >= 0) & (f >= d) & (f < y)
+        sortie = np.full(len(self.annee), np.nan)
+        lignes, f = self._ligne[valide], f[valide]
+        total = sommes[lignes, f + 1] - sommes[lignes, d]
+        manquants = trous[lignes, f + 1] - trous[lignes, d]
+        sortie[valide] = np.where(manquants == 0, total, np.nan)
+        return sortie
 
     def fige(self, valeurs, annee: int) -> np.ndarray:
         return np.where(self.annee == annee, valeurs, np.nan)
@@ -212,7 +304,7 @@ class Variables:
         """m² of NAF land consumed between two censuses per unit of change of ``variable``."""
         precedente = self.annee_precedente(variable)
         variation = self(variable) - self.a(variable, precedente)
-        conso = np.full(len(self.index), np.nan)
+        conso = np.full(len(self.annee), np.nan)
         for debut in np.unique(precedente[~np.isnan(precedente)]).astype(int):
             ici = precedente == debut
             conso[ici] = self.cumul("NAF_ART", debut, self.annee - 1)[ici]
@@ -220,46 +312,54 @@ class Variables:
             return np.where(variation > 0, conso / variation, np.nan)
 
 
-def calculer(obs: pd.DataFrame) -> pd.DataFrame:
-    """Every indicator for every (code, year): code, indicateur, annee, valeur, statut, source, edition."""
-    v = Variables(obs)
-    morceaux = []
+def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every indicator for every (code, year), and each one's latest value per code.
+
+    Both tables: code, indicateur, annee, valeur, statut, source, edition. The latest
+    value is that of the latest year with a value, else of the latest year with a status.
+    """
+    v = Variables(cube)
+    n, y = cube.forme
+    sources = np.array([s for s, _ in cube.origines] + [None], dtype=object)
+    editions = np.array([e for _, e in cube.origines] + [None], dtype=object)
+    tous, derniers = [], []
     for indicateur in catalogue.INDICATEURS:
-        valeurs = np.asarray(indicateur.formule(v), dtype="float64")
+        with np.errstate(all="ignore"):
+            valeurs = np.asarray(indicateur.formule(v), dtype="float64")
         valeurs = np.where(np.isfinite(valeurs), valeurs, np.nan)
-        statuts = np.stack([v.statut(n) for n in indicateur.variables])
-        secret = (statuts == 2).any(axis=0)
-        present = (statuts > 0).any(axis=0)
-        statut = np.where(~np.isnan(valeurs), 1, np.where(secret, 2, np.where(present, 3, 0)))
-        garder = statut > 0
-        if not garder.any():
+        statuts = np.stack([v.statut(nom) for nom in indicateur.variables])
+        statut = np.where(~np.isnan(valeurs), OK,
+                          np.where((statuts == SECRET).any(axis=0), SECRET,
+                                   np.where((statuts != ABSENT).any(axis=0), MANQUANT, ABSENT))).astype(np.int8)
+        provenance = np.full(n * y, -1, np.int32)
+        for nom in reversed(indicateur.variables):  # the first variable present gives the provenance
+            origine = v.provenance(nom)
+            if origine is not None:
+                provenance = np.where(origine >= 0, origine, provenance)
+        garder = np.flatnonzero(statut != ABSENT)
+        if not len(garder):
             continue
-        source = np.full(len(v.index), None, dtype=object)
-        edition = np.full(len(v.index), None, dtype=object)
-        for variable in reversed(indicateur.variables):  # the first present variable wins
-            provenance = v.provenance(variable)
-            if provenance is None:
-                continue
-            connue = provenance["source"].notna().to_numpy()
-            source = np.where(connue, provenance["source"].astype(object).to_numpy(), source)
-            edition = np.where(connue, provenance["edition"].astype(object).to_numpy(), edition)
-        morceaux.append(pd.DataFrame({
-            "code": v.codes[garder], "indicateur": indicateur.id, "annee": v.annee[garder].astype("int16"),
-            "valeur": valeurs[garder], "statut": pd.Series(statut[garder]).map(NOMS_STATUTS).to_numpy(),
-            "source": source[garder], "edition": edition[garder],
-        }))
-    resultat = pd.concat(morceaux, ignore_index=True)
+        tous.append(_table(v.codes[garder], indicateur.id, v.annee[garder], valeurs[garder], statut[garder],
+                           sources[provenance[garder]], editions[provenance[garder]]))
+        grille = statut.reshape(n, y)
+        positions = np.arange(y)
+        dernier_ok = np.where(grille == OK, positions, -1).max(axis=1)
+        dernier = np.where(grille != ABSENT, positions, -1).max(axis=1)
+        choix = np.where(dernier_ok >= 0, dernier_ok, dernier)
+        lignes = np.flatnonzero(choix >= 0)
+        cellules = lignes * y + choix[lignes]
+        derniers.append(_table(cube.codes[lignes], indicateur.id, cube.annees[choix[lignes]], valeurs[cellules],
+                               statut[cellules], sources[provenance[cellules]], editions[provenance[cellules]]))
+    return _assembler(tous), _assembler(derniers)
+
+
+def _table(codes, indicateur, annees, valeurs, statuts, sources, editions) -> pd.DataFrame:
+    return pd.DataFrame({"code": codes, "indicateur": indicateur, "annee": np.asarray(annees).astype(np.int16),
+                         "valeur": valeurs, "statut": NOMS_STATUTS[statuts], "source": sources, "edition": editions})
+
+
+def _assembler(morceaux: list[pd.DataFrame]) -> pd.DataFrame:
+    table = pd.concat(morceaux, ignore_index=True)
     for colonne in ("indicateur", "statut", "source", "edition"):
-        resultat[colonne] = resultat[colonne].astype("category")
-    return resultat
-
-
-def derniers(indicateurs: pd.DataFrame) -> pd.DataFrame:
-    """Per (code, indicator): the latest year with a value, else the latest year and its status."""
-    avec_valeur = indicateurs[indicateurs["statut"] == "ok"]
-    tri = ["code", "indicateur", "annee"]
-    ok = avec_valeur.sort_values(tri).drop_duplicates(["code", "indicateur"], keep="last")
-    autres = indicateurs.sort_values(tri).drop_duplicates(["code", "indicateur"], keep="last")
-    return (pd.concat([ok, autres], ignore_index=True)
-            .drop_duplicates(["code", "indicateur"], keep="first")
-            .reset_index(drop=True))
+        table[colonne] = table[colonne].astype("category")
+    return table

@@ -84,10 +84,10 @@ def construire(
         obs, journal = cog.harmoniser(collecte.observations, ref, mouvements)
         obs = calcul.dedoublonner(obs)
         etapes("Agrégation EPCI, départements, régions, France")
-        obs = calcul.agreger(obs, ref)
+        cube = calcul.agreger(obs, ref)
         etapes("Calcul des indicateurs")
-        indicateurs = calcul.calculer(obs)
-        derniers = calcul.derniers(indicateurs)
+        indicateurs, derniers = calcul.calculer(cube)
+        obs = cube.en_long()
         etapes("Écriture")
         identifiant = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         temporaire = racine / f".construction-{identifiant}"

@@ -32,31 +32,41 @@ def test_groupe_somme_des_numerateurs_et_denominateurs(ref):
         lignes += [(code, "P_CHOM1564", 2020, chom, "ok"), (code, "P_ACT1564", 2020, act, "ok")]
     base = obs(lignes)
     # Only two communes of Bordeaux Métropole: the EPCI sum is incomplete, hence missing.
-    agrege = calcul.agreger(base, ref)
+    agrege = calcul.agreger(base, ref).en_long()
     epci = agrege[(agrege["code"] == "epci:243300316") & (agrege["variable"] == "P_CHOM1564")].iloc[0]
     assert epci["statut"] == "missing" and np.isnan(epci["valeur"])
     # With every member present, the rate is Σ chômeurs / Σ actifs (11/1100 = 1 %), not the mean (5.05 %).
     membres = ref.communes.index[ref.communes["epci"] == "243300316"]
     complet = obs([(c, v, 2020, 0, "ok") for c in membres if c not in ("33063", "33281")
                    for v in ("P_CHOM1564", "P_ACT1564")] + lignes)
-    indicateurs = calcul.calculer(calcul.agreger(complet, ref))
+    indicateurs, derniers = calcul.calculer(calcul.agreger(complet, ref))
     taux = indicateurs[(indicateurs["code"] == "epci:243300316") & (indicateurs["indicateur"] == "taux_chomage_15_64")]
     assert taux["valeur"].iloc[0] == pytest.approx(1.0)
+    assert derniers.set_index(["code", "indicateur"]).loc[("33063", "taux_chomage_15_64"), "valeur"] == 10.0
 
 
 def test_membre_secret_rend_le_groupe_secret(ref):
     membres = ref.communes.index[ref.communes["epci"] == "243300316"]
     lignes = [(c, "NBMENFISC", 2021, 10, "ok") for c in membres]
     lignes[0] = (membres[0], "NBMENFISC", 2021, np.nan, "secret")
-    agrege = calcul.agreger(obs(lignes), ref)
+    agrege = calcul.agreger(obs(lignes), ref).en_long()
     ligne = agrege[(agrege["code"] == "epci:243300316")].iloc[0]
     assert ligne["statut"] == "secret" and np.isnan(ligne["valeur"])
 
 
 def test_valeurs_non_additives_jamais_sommees(ref):
     membres = ref.communes.index[ref.communes["epci"] == "243300316"]
-    agrege = calcul.agreger(obs([(c, "MED", 2021, 20_000, "ok") for c in membres]), ref)
+    agrege = calcul.agreger(obs([(c, "MED", 2021, 20_000, "ok") for c in membres]), ref).en_long()
     assert not (agrege["code"] == "epci:243300316").any()
+
+
+def test_derniere_valeur_connue_sinon_statut(ref):
+    base = obs([("33063", "TP60", 2019, 16.0, "ok"), ("33063", "TP60", 2021, np.nan, "secret")])
+    tous, derniers = calcul.calculer(calcul.agreger(base, ref))
+    ligne = derniers.set_index(["code", "indicateur"]).loc[("33063", "taux_pauvrete")]
+    assert (ligne["annee"], ligne["valeur"], ligne["statut"]) == (2019, 16.0, "ok")
+    serie = tous[(tous["code"] == "33063") & (tous["indicateur"] == "taux_pauvrete")]
+    assert serie.set_index("annee")["statut"].to_dict() == {2019: "ok", 2021: "secret"}
 
 
 def test_derniere_edition_gagne():
