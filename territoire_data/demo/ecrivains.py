@@ -248,10 +248,10 @@ def bpe(d: pd.DataFrame, dossier: Path) -> None:
 
 
 def dvf(d: pd.DataFrame, dossier: Path) -> None:
-    """DVF géolocalisées, one gzipped CSV per département and year (2021–2024)."""
+    """DVF géolocalisées, one gzipped CSV per département and year (2023–2024)."""
     for (departement, bloc) in d.groupby("departement"):
         codes = bloc["code"].to_numpy()
-        for annee in range(2021, 2025):
+        for annee in range(2023, 2025):
             ventes = poisson(codes, f"dvf{annee}", bloc["p22"].to_numpy() / 120)
             n = int(ventes.sum())
             if n == 0:

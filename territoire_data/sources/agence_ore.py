@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, entiers, texte
+from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, entiers, texte, transformer
 from territoire_data.texte import sans_accents
 
 FILIERES = {"electricite": "ELEC", "elec": "ELEC", "e": "ELEC", "gaz": "GAZ", "g": "GAZ"}
@@ -27,6 +27,16 @@ def secteur(categorie: str, naf: str) -> str:
         return "TER" if categorie.upper() == "PRO" else "INC"
     numero = int(division)
     return "AGR" if numero <= 3 else "IND" if numero <= 43 else "TER"
+
+
+def secteurs(categories: np.ndarray, naf: np.ndarray) -> np.ndarray:
+    """Vectorised ``secteur`` over whole columns."""
+    categories = pd.Series(categories, dtype=object).str.upper()
+    division = pd.to_numeric(pd.Series(naf, dtype=object).str[:2], errors="coerce")
+    return np.select(
+        [categories == "RES", division.isna() & (categories == "PRO"), division.isna(), division <= 3, division <= 43],
+        ["RES", "TER", "INC", "AGR", "IND"], "TER",
+    )
 
 
 class AgenceOre(Source):
@@ -50,8 +60,8 @@ class AgenceOre(Source):
         cadre = pd.DataFrame({
             "code": tableau.codes_communes(fichier, entete, cols["code_commune"], "code_commune"),
             "annee": entiers(fichier, entete, cols["annee"], "annee"),
-            "filiere": [FILIERES.get(sans_accents(f).lower(), "") for f in texte(cols["filiere"])],
-            "secteur": [secteur(c, s) for c, s in zip(categories, naf)],
+            "filiere": transformer(texte(cols["filiere"]), lambda f: FILIERES.get(sans_accents(f).lower(), "")),
+            "secteur": secteurs(categories, naf),
             "conso": np.nan_to_num(conso),
             "secret": (mailles > 0) | (statuts == "secret"),
         })

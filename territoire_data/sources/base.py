@@ -110,3 +110,11 @@ def entiers(fichier: FichierBrut, entete: Entete, colonne, nom: str) -> "np.ndar
         i = int(next(i for i in range(len(valeurs)) if statuts[i] != tableau.OK or valeurs[i] != round(valeurs[i])))
         raise ErreurFichier(fichier.chemin, entete.ligne + 1 + i, nom, "entier attendu")
     return valeurs.astype("int64")
+
+
+def transformer(valeurs: "np.ndarray", fonction) -> "np.ndarray":
+    """Apply ``fonction`` once per distinct value of a long column (labels, categories)."""
+    import numpy as np
+
+    uniques, inverse = np.unique(np.asarray(valeurs, dtype=object).astype(str), return_inverse=True)
+    return np.array([fonction(u) for u in uniques], dtype=object)[inverse]

@@ -39,12 +39,16 @@ class Dvf(Source):
             "code": tableau.codes_communes(fichier, entete, cols["code_commune"], "code_commune"),
             "type": texte(cols["type_local"]), "surface": surface,
         })
-        bati = cadre[cadre["type"].isin(["Maison", "Appartement", "Dépendance", "Local industriel. commercial ou assimilé"])]
-        logements = bati[bati["type"].isin(TYPES)]
-        par_mutation = bati.groupby("mutation").agg(n_bati=("type", "size"), n_dependances=("type", lambda t: (t == "Dépendance").sum()))
-        par_mutation = par_mutation.join(logements.groupby("mutation").agg(
-            n_logements=("type", "size"), type=("type", "first"), surface=("surface", "sum"),
-            valeur=("valeur", "first"), nature=("nature", "first"), date=("date", "first"), code=("code", "first")))
+        bati = cadre[cadre["type"].isin(["Maison", "Appartement", "Dépendance",
+                                         "Local industriel. commercial ou assimilé"])]
+        bati = bati.assign(dependance=(bati["type"] == "Dépendance").to_numpy(),
+                           logement=bati["type"].isin(TYPES).to_numpy())
+        par_mutation = bati.groupby("mutation", sort=False).agg(
+            n_bati=("type", "size"), n_dependances=("dependance", "sum"), n_logements=("logement", "sum"))
+        logements = bati[bati["logement"]].groupby("mutation", sort=False).agg(
+            type=("type", "first"), surface=("surface", "sum"), valeur=("valeur", "first"),
+            nature=("nature", "first"), date=("date", "first"), code=("code", "first"))
+        par_mutation = par_mutation.join(logements, how="inner")
         simples = par_mutation[(par_mutation["n_logements"] == 1)
                                & (par_mutation["n_bati"] - par_mutation["n_dependances"] == 1)
                                & (par_mutation["nature"] == "Vente") & (par_mutation["surface"] > 0)

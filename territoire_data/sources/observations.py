@@ -18,7 +18,7 @@ CATEGORIES = ("variable", "statut", "source", "edition")
 def tableau(code, variable, annee, debut, valeur, statut, source: str, edition: str) -> pd.DataFrame:
     n = len(code)
     cadre = pd.DataFrame({
-        "code": pd.array(np.asarray(code, dtype=object), dtype="string"),
+        "code": np.asarray(code, dtype=object),
         "variable": np.broadcast_to(np.asarray(variable, dtype=object), n),
         "annee": pd.array(np.broadcast_to(np.asarray(annee, dtype="float64"), n), dtype="Int16"),
         "debut": pd.array(np.broadcast_to(np.asarray(debut, dtype="float64"), n), dtype="Int16"),

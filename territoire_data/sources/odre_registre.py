@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, texte
+from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, texte, transformer
 from territoire_data.texte import sans_accents
 
 RENOUVELABLES = ("solaire", "eolien", "hydraulique", "bioenergies", "energies marines", "geothermie")
@@ -35,7 +35,7 @@ class OdreRegistre(Source):
         dates = [c for c in ("datemiseenservice", "dateraccordement") if c.upper() in entete.index()]
         cols = colonnes(fichier, entete, ["codeinseecommune", "filiere", "puismaxinstallee"], dates)
         codes = texte(cols["codeinseecommune"])
-        filieres = np.array([sans_accents(f).lower() for f in texte(cols["filiere"])], dtype=object)
+        filieres = transformer(texte(cols["filiere"]), lambda f: sans_accents(f).lower())
         puissance, statuts = tableau.valeurs(fichier, entete, cols["puismaxinstallee"], "puismaxinstallee")
         annee = None
         for colonne in dates:

@@ -24,6 +24,7 @@ SEPARATEURS = (";", ",", "\t", "|")
 _NOMBRE = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$"
 
 OK, SECRET, MANQUANT = "ok", "secret", "missing"
+NOMS_STATUTS = np.array([OK, SECRET, MANQUANT], dtype=object)
 MANQUANTS = frozenset({"", "nd", "ND", "n.d.", "NA", "N/A"})  # "non disponible"
 
 
@@ -140,14 +141,13 @@ def _premiere_ligne(exc: Exception) -> str:
 
 def codes_communes(fichier: FichierBrut, entete: Entete, colonne: pa.ChunkedArray, nom: str) -> np.ndarray:
     """Commune codes, trimmed, with the leading zero that spreadsheets drop put back."""
-    codes = pc.utf8_trim(colonne, characters=' "').to_numpy(zero_copy_only=False).astype(object)
-    courts = np.fromiter((len(c) == 4 and c.isdigit() for c in codes), bool, len(codes))
-    if courts.any():
-        codes[courts] = [c.zfill(5) for c in codes[courts]]
-    vides = codes == ""
+    codes = pc.utf8_trim(colonne, characters=' "')
+    courts = pc.and_(pc.equal(pc.utf8_length(codes), 4), pc.utf8_is_digit(codes))
+    codes = pc.if_else(courts, pc.utf8_lpad(codes, 5, "0"), codes)
+    vides = pc.equal(pc.utf8_length(codes), 0).to_numpy(zero_copy_only=False)
     if vides.any():
         raise ErreurFichier(fichier.chemin, _ligne(entete, np.flatnonzero(vides)[0]), nom, "code géographique vide")
-    return codes
+    return np.asarray(codes.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def verifier_doublons(fichier: FichierBrut, entete: Entete, codes: np.ndarray, nom: str) -> None:
@@ -179,21 +179,23 @@ def valeurs(
     texte = pc.utf8_trim_whitespace(colonne)
     est_secret = pc.is_in(texte, pa.array(sorted(secrets), pa.string())).to_numpy(zero_copy_only=False)
     est_manquant = pc.is_in(texte, pa.array(sorted(manquants - secrets), pa.string())).to_numpy(zero_copy_only=False)
-    nombre = pc.match_substring_regex(texte, _NOMBRE).to_numpy(zero_copy_only=False)
-    illisible = ~(nombre | est_secret | est_manquant)
-    if illisible.any():
-        i = int(np.flatnonzero(illisible)[0])
+    marque = est_secret | est_manquant
+    candidats = pc.if_else(pa.array(marque), None, texte) if marque.any() else texte
+    try:  # fast path: every other cell is a number (comma decimals allowed)
+        resultat = pc.cast(pc.replace_substring(candidats, ",", "."), pa.float64())
+    except pa.ArrowInvalid:
+        nombre = pc.match_substring_regex(texte, _NOMBRE).to_numpy(zero_copy_only=False)
+        i = int(np.flatnonzero(~(nombre | marque))[0])
         raise ErreurFichier(
             fichier.chemin, _ligne(entete, i), nom,
             f"valeur « {texte[i].as_py()[:40]} » illisible (ni nombre ni marqueur de secret)",
-        )
-    numerique = pc.if_else(pa.array(nombre), pc.replace_substring(texte, ",", "."), None)
-    resultat = pc.cast(numerique, pa.float64()).to_numpy(zero_copy_only=False)
+        ) from None
+    resultat = resultat.to_numpy(zero_copy_only=False)
     if not negatif_permis and (negatifs := np.flatnonzero(resultat < 0)).size:
         i = int(negatifs[0])
         raise ErreurFichier(fichier.chemin, _ligne(entete, i), nom, f"valeur négative « {texte[i].as_py()} » pour un effectif")
-    statuts = np.where(est_secret, SECRET, np.where(est_manquant, MANQUANT, OK)).astype(object)
-    return resultat, statuts
+    codes = np.where(est_secret, 1, np.where(est_manquant, 2, 0))
+    return resultat, NOMS_STATUTS.take(codes)
 
 
 def _ligne(entete: Entete, index: int) -> int:
