@@ -29,12 +29,26 @@ ECART_RECENSEMENTS = 5  # years between the two censuses an evolution compares
 NIVEAUX = (("epci", "epci:"), ("departement", "dep:"), ("region", "reg:"))
 
 
+def _codes_categorie(serie: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes and categories of a column (factorised once, whatever its dtype)."""
+    if isinstance(serie.dtype, pd.CategoricalDtype):
+        return serie.cat.codes.to_numpy(), serie.cat.categories
+    codes, uniques = pd.factorize(serie)
+    return codes, pd.Index(uniques)
+
+
 def dedoublonner(obs: pd.DataFrame) -> pd.DataFrame:
     """Keep, for each (code, variable, year), the value of the latest edition."""
-    edition = obs["edition"].astype(str)
-    ordre = np.lexsort((edition.to_numpy(),))
-    tri = obs.iloc[ordre]
-    return tri.drop_duplicates(["code", "variable", "annee"], keep="last").reset_index(drop=True)
+    editions, noms = _codes_categorie(obs["edition"])
+    rang_edition = np.argsort(np.argsort(np.asarray(noms.astype(str), dtype=object)))[editions]
+    codes, _ = pd.factorize(obs["code"])
+    variables, _ = _codes_categorie(obs["variable"])
+    annees = obs["annee"].to_numpy(dtype="float64", na_value=-1).astype(np.int64) + 1
+    cle = (codes.astype(np.int64) * 1_000 + variables) * 10_000 + annees
+    ordre = np.lexsort((rang_edition, cle))  # by key, then edition: the last of each key wins
+    cles_triees = cle[ordre]
+    derniers = ordre[np.r_[cles_triees[1:] != cles_triees[:-1], True]]
+    return obs.iloc[np.sort(derniers)].reset_index(drop=True)
 
 
 class Cube:
@@ -56,32 +70,37 @@ class Cube:
 
     @classmethod
     def depuis_observations(cls, obs: pd.DataFrame, codes_supplementaires=()) -> "Cube":
-        codes_obs = obs["code"].astype(str).to_numpy()
-        codes = pd.unique(np.concatenate([np.asarray(codes_supplementaires, dtype=object), codes_obs]))
+        codes_obs, uniques = pd.factorize(obs["code"])
+        uniques = np.asarray(uniques, dtype=object)
+        codes = pd.unique(np.concatenate([np.asarray(codes_supplementaires, dtype=object), uniques]))
         annees = obs["annee"].dropna().astype(int)
         cube = cls(codes, np.arange(annees.min(), annees.max() + 1) if len(annees) else np.arange(2000, 2001))
-        lignes = pd.Index(codes).get_indexer(codes_obs)
-        colonnes = obs["annee"].astype("float64").to_numpy() - cube.annees[0]
-        origine = pd.MultiIndex.from_arrays([obs["source"].astype(str), obs["edition"].astype(str)])
-        indices_origine, uniques = pd.factorize(origine)
-        cube.origines = list(uniques)
-        variables = obs["variable"].astype(str).to_numpy()
+        lignes = pd.Index(codes).get_indexer(uniques)[codes_obs]
+        colonnes = obs["annee"].to_numpy(dtype="float64", na_value=np.nan) - cube.annees[0]
+        sources, noms_sources = _codes_categorie(obs["source"])
+        editions, noms_editions = _codes_categorie(obs["edition"])
+        origine, paires = pd.factorize(sources.astype(np.int64) * (len(noms_editions) + 1) + editions)
+        cube.origines = [(str(noms_sources[p // (len(noms_editions) + 1)]), str(noms_editions[p % (len(noms_editions) + 1)]))
+                         for p in paires]
+        variables, noms_variables = _codes_categorie(obs["variable"])
+        statuts_codes, noms_statuts = _codes_categorie(obs["statut"])
+        statuts = np.array([STATUTS[str(n)] for n in noms_statuts], dtype=np.int8)[statuts_codes]
         valeurs = obs["valeur"].to_numpy(dtype="float64")
-        statuts = obs["statut"].astype(str).map(STATUTS).to_numpy(dtype=np.int8)
-        debuts = obs["debut"].astype("float64").to_numpy()
+        debuts = obs["debut"].to_numpy(dtype="float64", na_value=np.nan)
         ordre = np.argsort(variables, kind="stable")
-        frontieres = np.flatnonzero(np.r_[True, variables[ordre][1:] != variables[ordre][:-1], True])
+        tries = variables[ordre]
+        frontieres = np.flatnonzero(np.r_[True, tries[1:] != tries[:-1], True])
         for a, b in zip(frontieres[:-1], frontieres[1:]):
             ici = ordre[a:b]
             ici = ici[~np.isnan(colonnes[ici])]
-            nom = variables[ordre[a]]
+            nom = str(noms_variables[tries[a]])
             l, c = lignes[ici], colonnes[ici].astype(np.int64)
             cube.valeurs[nom] = cube._vide(np.nan)
             cube.valeurs[nom][l, c] = valeurs[ici]
             cube.statuts[nom] = np.zeros(cube.forme, np.int8)
             cube.statuts[nom][l, c] = statuts[ici]
             cube.provenances[nom] = np.full(cube.forme, -1, np.int32)
-            cube.provenances[nom][l, c] = indices_origine[ici]
+            cube.provenances[nom][l, c] = origine[ici]
             if not np.isnan(debuts[ici]).all():
                 cube.debuts[nom] = cube._vide(np.nan)
                 cube.debuts[nom][l, c] = debuts[ici]

@@ -12,6 +12,9 @@ class TerritoireInconnu(TerritoireErreur, LookupError):
         super().__init__(message)
         self.suggestions = suggestions or []
 
+    def __reduce__(self):
+        return (TerritoireInconnu, (str(self), self.suggestions))
+
 
 class ErreurFichier(TerritoireErreur):
     """A raw file that cannot be parsed; names the file, and the line and column at fault."""
@@ -24,3 +27,6 @@ class ErreurFichier(TerritoireErreur):
         if colonne is not None:
             lieu += f", colonne « {colonne} »"
         super().__init__(f"{lieu} : {raison}")
+
+    def __reduce__(self):  # picklable across worker processes
+        return (ErreurFichier, (self.fichier, self.ligne, self.colonne, self.raison))

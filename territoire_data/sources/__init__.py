@@ -6,12 +6,17 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from territoire_data.erreurs import ErreurFichier
+from territoire_data.progression import barre_desactivee
 from territoire_data.sources import observations, tableau
 from territoire_data.sources.base import Source
 from territoire_data.sources.brut import FichierBrut, parcourir
@@ -80,17 +85,20 @@ def reconnaitre(fichier: FichierBrut) -> tuple[Source, tableau.Entete] | None:
     return None
 
 
-def lire_tout(chemins: list[Path | str], utiles: set[str] | None = None, *, strict: bool = True,
-              progression=None) -> Collecte:
-    """Parse every recognised file; unrecognised ones are listed in ``ignores``.
+def _lister(chemins: list[Path | str]) -> list[Path]:
+    fichiers = []
+    for chemin in map(Path, chemins):
+        if chemin.is_dir():
+            fichiers += sorted(p for p in chemin.rglob("*") if p.is_file())
+        elif chemin.is_file():
+            fichiers.append(chemin)
+    return fichiers
 
-    With ``strict`` a file that is recognised but faulty raises ``ErreurFichier``;
-    otherwise it is skipped with the error as reason.
-    """
+
+def _lire_fichier(chemin: Path, utiles: set[str] | None, strict: bool) -> Collecte:
+    """Parse one file as found on disk (every member, when it is an archive)."""
     morceaux, collecte = [], Collecte(observations.vide())
-    for fichier in parcourir(chemins):
-        if progression is not None:
-            progression(fichier.chemin)
+    for fichier in parcourir([chemin]):
         reconnu = reconnaitre(fichier)
         if reconnu is None:
             collecte.ignores.append((fichier.chemin, "format non reconnu (aucune source ne correspond à son en-tête)"))
@@ -106,13 +114,54 @@ def lire_tout(chemins: list[Path | str], utiles: set[str] | None = None, *, stri
             fichier.liberer()
             continue
         morceaux.append(lecture.observations)
-        if lecture.mouvements is not None:
-            collecte.mouvements = pd.concat([collecte.mouvements, lecture.mouvements], ignore_index=True)
-        if lecture.scot is not None:
-            collecte.scot = pd.concat([collecte.scot, lecture.scot], ignore_index=True).drop_duplicates("code", keep="last")
         collecte.lus.append(FichierLu(fichier.chemin, source.nom, lecture.edition, fichier.sha256(),
                                       len(lecture.observations)))
         collecte.remarques += lecture.remarques
+        if lecture.mouvements is not None:
+            collecte.mouvements = pd.concat([collecte.mouvements, lecture.mouvements], ignore_index=True)
+        if lecture.scot is not None:
+            collecte.scot = lecture.scot
         fichier.liberer()
     collecte.observations = observations.concatener(morceaux)
+    return collecte
+
+
+def lire_tout(chemins: list[Path | str], utiles: set[str] | None = None, *, strict: bool = True,
+              processus: int | None = None) -> Collecte:
+    """Parse every recognised file; unrecognised ones are listed in ``ignores``.
+
+    With ``strict`` a file that is recognised but faulty raises ``ErreurFichier``;
+    otherwise it is skipped with the error as reason. ``processus`` > 1 parses files in
+    that many threads, largest first (Arrow releases the GIL; pandas steps do not, so the
+    default stays at one), and merges them in path order.
+    """
+    fichiers = _lister(chemins)
+    n = processus or 1
+    barre = tqdm(total=len(fichiers), desc="Lecture des fichiers", unit="fichier", file=sys.stderr,
+                 disable=barre_desactivee() or len(fichiers) < 2, leave=False)
+    resultats: dict[int, Collecte] = {}
+    with barre:
+        if n <= 1 or len(fichiers) <= 1:
+            for i, chemin in enumerate(fichiers):
+                resultats[i] = _lire_fichier(chemin, utiles, strict)
+                barre.update(1)
+        else:
+            ordre = sorted(range(len(fichiers)), key=lambda i: -fichiers[i].stat().st_size)
+            # Threads, not processes: Arrow parses and computes without the GIL, and a
+            # notebook or script needs no ``if __name__ == "__main__"`` guard.
+            with ThreadPoolExecutor(n) as executeur:
+                futurs = {executeur.submit(_lire_fichier, fichiers[i], utiles, strict): i for i in ordre}
+                for futur in as_completed(futurs):
+                    resultats[futurs[futur]] = futur.result()
+                    barre.update(1)
+    collecte = Collecte(observations.concatener([resultats[i].observations for i in sorted(resultats)]))
+    for i in sorted(resultats):
+        partielle = resultats[i]
+        collecte.lus += partielle.lus
+        collecte.ignores += partielle.ignores
+        collecte.remarques += partielle.remarques
+        if partielle.mouvements is not None:
+            collecte.mouvements = pd.concat([collecte.mouvements, partielle.mouvements], ignore_index=True)
+        if partielle.scot is not None:
+            collecte.scot = pd.concat([collecte.scot, partielle.scot]).drop_duplicates("code", keep="last")
     return collecte

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, texte
+from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes
 
 MIN_VENTES = 5
 TYPES = {"Maison": "MAISON", "Appartement": "APPART"}
+BATIS = ["Maison", "Appartement", "Dépendance", "Local industriel. commercial ou assimilé"]
 
 
 class Dvf(Source):
@@ -33,33 +36,37 @@ class Dvf(Source):
                                           "code_commune", "type_local", "surface_reelle_bati"])
         valeur, _ = tableau.valeurs(fichier, entete, cols["valeur_fonciere"], "valeur_fonciere")
         surface, _ = tableau.valeurs(fichier, entete, cols["surface_reelle_bati"], "surface_reelle_bati")
-        cadre = pd.DataFrame({
-            "mutation": texte(cols["id_mutation"]), "date": texte(cols["date_mutation"]),
-            "nature": texte(cols["nature_mutation"]), "valeur": valeur,
-            "code": tableau.codes_communes(fichier, entete, cols["code_commune"], "code_commune"),
-            "type": texte(cols["type_local"]), "surface": surface,
+        types = pc.utf8_trim_whitespace(cols["type_local"])
+        # Arrow aggregations: per-file overhead matters, DVF comes as one file per département and year.
+        table = pa.table({
+            "mutation": cols["id_mutation"], "date": cols["date_mutation"], "nature": cols["nature_mutation"],
+            "valeur": valeur, "code": tableau.codes_communes(fichier, entete, cols["code_commune"], "code_commune"),
+            "type": types, "surface": surface,
+            "bati": pc.is_in(types, pa.array(BATIS)), "dependance": pc.equal(types, "Dépendance"),
+            "logement": pc.is_in(types, pa.array(list(TYPES))),
         })
-        bati = cadre[cadre["type"].isin(["Maison", "Appartement", "Dépendance",
-                                         "Local industriel. commercial ou assimilé"])]
-        bati = bati.assign(dependance=(bati["type"] == "Dépendance").to_numpy(),
-                           logement=bati["type"].isin(TYPES).to_numpy())
-        par_mutation = bati.groupby("mutation", sort=False).agg(
-            n_bati=("type", "size"), n_dependances=("dependance", "sum"), n_logements=("logement", "sum"))
-        logements = bati[bati["logement"]].groupby("mutation", sort=False).agg(
-            type=("type", "first"), surface=("surface", "sum"), valeur=("valeur", "first"),
-            nature=("nature", "first"), date=("date", "first"), code=("code", "first"))
-        par_mutation = par_mutation.join(logements, how="inner")
-        simples = par_mutation[(par_mutation["n_logements"] == 1)
-                               & (par_mutation["n_bati"] - par_mutation["n_dependances"] == 1)
-                               & (par_mutation["nature"] == "Vente") & (par_mutation["surface"] > 0)
-                               & (par_mutation["valeur"] > 0)].copy()
-        simples["annee"] = simples["date"].str[:4].astype(int)
-        simples["prix_m2"] = simples["valeur"] / simples["surface"]
+        bati = table.filter(table["bati"]).group_by("mutation").aggregate([
+            ("bati", "count"), ("dependance", "sum"), ("logement", "sum")])
+        logements = table.filter(table["logement"]).group_by("mutation", use_threads=False).aggregate([
+            ("type", "first"), ("surface", "sum"), ("valeur", "first"), ("nature", "first"), ("date", "first"),
+            ("code", "first")])
+        mutations = bati.join(logements, "mutation", join_type="inner")
+        garder = pc.and_(
+            pc.and_(pc.equal(mutations["logement_sum"], 1),
+                    pc.equal(pc.subtract(mutations["bati_count"], mutations["dependance_sum"]), 1)),
+            pc.and_(pc.equal(pc.utf8_trim_whitespace(mutations["nature_first"]), "Vente"),
+                    pc.and_(pc.greater(mutations["surface_sum"], 0), pc.greater(mutations["valeur_first"], 0))),
+        )
+        simples = mutations.filter(garder).to_pandas()
+        simples["annee"] = simples["date_first"].str[:4].astype(int)
+        simples["prix_m2"] = simples["valeur_first"] / simples["surface_sum"]
+        simples["code"] = simples["code_first"]
+        simples["type"] = simples["type_first"]
         edition = str(simples["annee"].max()) if len(simples) else "inconnue"
-        morceaux = []
         # Medians do not add up: the département's is computed here, from the sales themselves.
         simples["departement"] = "dep:" + simples["code"].str[:2].where(~simples["code"].str.startswith("97"),
                                                                        simples["code"].str[:3])
+        morceaux = []
         for type_local, suffixe in TYPES.items():
             bloc = simples[simples["type"] == type_local]
             stats = pd.concat([
