@@ -82,9 +82,11 @@ def construire(
         etapes("Harmonisation des codes communes (COG)")
         mouvements = mouvements if mouvements is not None else collecte.mouvements
         obs, journal = cog.harmoniser(collecte.observations, ref, mouvements)
+        collecte.observations = None  # peak memory: keep one copy of the observations at a time
         obs = calcul.dedoublonner(obs)
         etapes("Agrégation EPCI, départements, régions, France")
         cube = calcul.agreger(obs, ref)
+        del obs
         etapes("Calcul des indicateurs")
         indicateurs, derniers = calcul.calculer(cube)
         obs = cube.en_long()
@@ -127,6 +129,7 @@ def _basculer(home: Path, cible: Path) -> None:
 
 
 def _manifeste(collecte: Collecte, journal: list[str], ref, demo: bool, duree: float, obs: pd.DataFrame) -> dict:
+    """Sources with editions, files (sha256), years and communes covered (from ``obs``)."""
     sources: dict[str, dict] = {}
     for lu in collecte.lus:
         source = sources.setdefault(lu.source, {"editions": [], "fichiers": []})
@@ -187,6 +190,20 @@ class Entrepot:
     @cached_property
     def valeurs_matrice(self):
         return self.matrice.to_numpy(dtype="float64")
+
+    def valeurs_triees(self, cle: str, codes) -> dict[str, "np.ndarray"]:
+        """Sorted peer values per indicator for a peer set, cached by its key."""
+        import numpy as np
+
+        cache = self.__dict__.setdefault("_tries", {})
+        if cle not in cache:
+            if len(cache) > 256:
+                cache.clear()
+            positions = self.matrice.index.get_indexer(codes)
+            bloc = self.valeurs_matrice[positions[positions >= 0]]
+            cache[cle] = {nom: np.sort(colonne[~np.isnan(colonne)])
+                          for nom, colonne in zip(self.matrice.columns, bloc.T)}
+        return cache[cle]
 
     def lignes(self, code: str) -> pd.DataFrame:
         """The latest values of one territory, indexed by indicator id."""

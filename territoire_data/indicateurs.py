@@ -34,9 +34,7 @@ def tableau(territoire, theme: str | None = None, pairs: str = "densite", entrep
     lignes = entrepot.lignes(territoire.code)
     matrice = entrepot.matrice
     groupe = compare.pairs(territoire, pairs, matrice, _dens7(entrepot))
-    positions = matrice.index.get_indexer(groupe.codes)
-    valeurs_pairs = entrepot.valeurs_matrice[positions[positions >= 0]]
-    colonnes = {nom: i for i, nom in enumerate(matrice.columns)}
+    tries = entrepot.valeurs_triees(groupe.cle, groupe.codes)
     sortie = []
     for indicateur in catalogue.INDICATEURS:
         if theme is not None and indicateur.theme != theme:
@@ -49,9 +47,8 @@ def tableau(territoire, theme: str | None = None, pairs: str = "densite", entrep
             edition = None if pd.isna(ligne["edition"]) else str(ligne["edition"])
         else:
             valeur, annee, statut, source, edition = None, None, "missing", None, None
-        colonne = colonnes.get(indicateur.id)
-        valeurs = valeurs_pairs[:, colonne] if colonne is not None else np.array([])
-        position = compare.position(np.nan if valeur is None else valeur, valeurs)
+        position = compare.position_triee(np.nan if valeur is None else valeur,
+                                          tries.get(indicateur.id, np.array([])))
         sortie.append({
             "id": indicateur.id, "theme": indicateur.theme, "label": indicateur.libelle, "value": valeur,
             "unit": indicateur.unite, "year": annee, "source": source, "edition": edition, "status": statut,
