@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installe
 PYTEST_ARGS ?=
+# Départements of the demo warehouse (`make demo DEMO_DEPARTEMENTS=` for the whole of France, ≈ 2 min).
+DEMO_DEPARTEMENTS ?= 33,24,47,40,64,17,16
 
 .PHONY: install demo test bench clean
 
@@ -15,11 +17,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make demo: install, build the referential of communes, print territory cards.
+## make demo: install, build the referential and the demo warehouse (offline), print a territory.
 demo: install
+	$(BIN)/territoire data demo $(if $(DEMO_DEPARTEMENTS),--departements $(DEMO_DEPARTEMENTS))
+	@echo
 	$(BIN)/territoire communes show 33063
 	@echo
-	$(BIN)/territoire communes show epci:243300316
+	$(BIN)/territoire indicateurs 33063 --theme foncier
 	@echo
 	$(BIN)/territoire communes search "saint etienne" --limite 3
 
@@ -30,6 +34,8 @@ test: install
 ## make bench: benchmarks, each printing its figures and the ratio to its baseline.
 bench: install
 	$(BIN)/python benchmarks/referentiel.py
+	$(BIN)/python benchmarks/entrepot.py
+	$(BIN)/territoire data demo --departements 33 >/dev/null && $(BIN)/python benchmarks/indicateurs.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artefacts

@@ -32,9 +32,10 @@ def tables(dossier: Path):
 
 
 def main() -> None:
-    dossier, communes = Path(sys.argv[1]), pd.read_parquet(sys.argv[2])
+    dossier, communes = Path(sys.argv[1]), pd.read_parquet(sys.argv[2]).reset_index(drop=True)
+    departement = communes.set_index("code")["departement"]
     debut = time.perf_counter()
-    longs = []
+    par_commune, par_departement = [], []
     for nom, contenu in tables(dossier):
         texte = contenu.decode("utf-8-sig", errors="replace")
         separateur = ";" if texte[:2000].count(";") > texte[:2000].count(",") else ","
@@ -44,11 +45,12 @@ def main() -> None:
             long["valeur"] = pd.to_numeric(long["valeur"].astype(str).str.replace(",", "."), errors="coerce")
             long["variable"] = long["colonne"].map(lambda c: re.sub(r"\d\d", "", c, count=1))
             long["annee"] = long["colonne"].str.extract(r"(\d\d)")[0]
-            longs.append(long.rename(columns={"CODGEO": "code"})[["code", "variable", "annee", "valeur"]])
-    tout = pd.concat(longs, ignore_index=True)
-    tout = tout.merge(communes[["code", "departement"]], on="code", how="left")
-    sommes = tout.groupby(["departement", "variable", "annee"])["valeur"].sum().unstack("variable")
-    larges = tout.pivot_table(index=["code", "annee"], columns="variable", values="valeur", aggfunc="first")
+            long["departement"] = long["CODGEO"].map(departement)
+            par_departement.append(long.groupby(["departement", "variable", "annee"])["valeur"].sum())
+            par_commune.append(long.rename(columns={"CODGEO": "code"})[["code", "variable", "annee", "valeur"]])
+    sommes = pd.concat(par_departement).groupby(level=[0, 1, 2]).sum().unstack("variable")
+    larges = pd.concat(par_commune).pivot_table(index=["code", "annee"], columns="variable", values="valeur",
+                                                 aggfunc="first")
     for cadre in (larges, sommes):
         cadre["taux_chomage"] = 100 * cadre.get("P_CHOM1564") / cadre.get("P_ACT1564")
         cadre["vacants"] = 100 * cadre.get("P_LOGVAC") / cadre.get("P_LOG")

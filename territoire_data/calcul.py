@@ -365,10 +365,17 @@ def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
         dernier_ok = np.where(grille == OK, positions, -1).max(axis=1)
         dernier = np.where(grille != ABSENT, positions, -1).max(axis=1)
         choix = np.where(dernier_ok >= 0, dernier_ok, dernier)
+        premier_ok = np.where(grille == OK, positions, y).min(axis=1)
         lignes = np.flatnonzero(choix >= 0)
         cellules = lignes * y + choix[lignes]
-        derniers.append(_table(cube.codes[lignes], indicateur.id, cube.annees[choix[lignes]], valeurs[cellules],
-                               statut[cellules], sources[provenance[cellules]], editions[provenance[cellules]]))
+        table = _table(cube.codes[lignes], indicateur.id, cube.annees[choix[lignes]], valeurs[cellules],
+                       statut[cellules], sources[provenance[cellules]], editions[provenance[cellules]])
+        # Dynamics: the first year with a value, for change and annual rate up to the latest.
+        debut = premier_ok[lignes]
+        connu = (debut < y) & (dernier_ok[lignes] > debut)
+        table["annee_debut"] = np.where(connu, cube.annees[np.minimum(debut, y - 1)], -1).astype(np.int16)
+        table["valeur_debut"] = np.where(connu, valeurs[lignes * y + np.minimum(debut, y - 1)], np.nan)
+        derniers.append(table)
     return _assembler(tous), _assembler(derniers)
 
 

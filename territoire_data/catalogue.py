@@ -276,3 +276,17 @@ def variables_utiles() -> set[str]:
     for indicateur in INDICATEURS:
         utiles.update(indicateur.variables)
     return utiles
+
+
+def tableau(entrepot=None):
+    """The catalogue as a DataFrame, with the years each indicator has values for."""
+    import pandas as pd
+
+    annees = {}
+    if entrepot is not None:
+        annees = entrepot.manifeste.get("annees_indicateurs", {})
+    return pd.DataFrame([{
+        "id": i.id, "theme": i.theme, "label": i.libelle, "unit": i.unite, "definition": i.definition,
+        "sources": ", ".join(i.sources), "polarity": i.polarite, "variables": ", ".join(i.variables),
+        "years": annees.get(i.id, []),
+    } for i in INDICATEURS])

@@ -106,6 +106,10 @@ def construire(
             matrice.columns = matrice.columns.astype(str)
             matrice.to_parquet(temporaire / "matrice.parquet")
             manifeste = _manifeste(collecte, journal, ref, demo, time.perf_counter() - debut, obs)
+            avec_valeur = indicateurs[indicateurs["statut"] == "ok"]
+            manifeste["annees_indicateurs"] = {
+                str(k): sorted(int(a) for a in v)
+                for k, v in avec_valeur.groupby("indicateur", observed=True)["annee"].unique().items()}
             (temporaire / MANIFESTE).write_text(json.dumps(manifeste, ensure_ascii=False, indent=2), encoding="utf-8")
             final = racine / identifiant
             os.rename(temporaire, final)

@@ -12,7 +12,18 @@ from territoire_data.entrepot import Entrepot, ouvrir
 from territoire_data.erreurs import TerritoireErreur
 
 COLONNES = ["id", "theme", "label", "value", "unit", "year", "source", "edition", "status", "definition",
-            "polarity", "decimals", "peers_group", "peers_n", "percentile", "median", "q1", "q3"]
+            "polarity", "decimals", "first_year", "first_value", "change", "annual_rate",
+            "peers_group", "peers_n", "percentile", "median", "q1", "q3"]
+
+
+def dynamique(valeur, annee, valeur_debut, annee_debut) -> tuple[float | None, float | None]:
+    """Change and annual rate (%/an) between the first and the latest year with a value."""
+    if valeur is None or valeur_debut is None or annee_debut is None or annee_debut < 0 or annee <= annee_debut:
+        return None, None
+    variation = valeur - valeur_debut
+    if valeur > 0 and valeur_debut > 0:
+        return variation, 100.0 * ((valeur / valeur_debut) ** (1.0 / (annee - annee_debut)) - 1.0)
+    return variation, None
 
 
 def _dens7(entrepot: Entrepot) -> pd.Series | None:
@@ -43,16 +54,21 @@ def tableau(territoire, theme: str | None = None, pairs: str = "densite", entrep
             ligne = lignes.loc[indicateur.id]
             valeur = float(ligne["valeur"]) if pd.notna(ligne["valeur"]) else None
             annee, statut = int(ligne["annee"]), str(ligne["statut"])
+            annee_debut = int(ligne["annee_debut"]) if "annee_debut" in ligne and ligne["annee_debut"] >= 0 else None
+            valeur_debut = float(ligne["valeur_debut"]) if annee_debut is not None else None
             source = None if pd.isna(ligne["source"]) else str(ligne["source"])
             edition = None if pd.isna(ligne["edition"]) else str(ligne["edition"])
         else:
             valeur, annee, statut, source, edition = None, None, "missing", None, None
+            annee_debut = valeur_debut = None
         position = compare.position_triee(np.nan if valeur is None else valeur,
                                           tries.get(indicateur.id, np.array([])))
         sortie.append({
             "id": indicateur.id, "theme": indicateur.theme, "label": indicateur.libelle, "value": valeur,
             "unit": indicateur.unite, "year": annee, "source": source, "edition": edition, "status": statut,
             "definition": indicateur.definition, "polarity": indicateur.polarite, "decimals": indicateur.decimales,
+            "first_year": annee_debut, "first_value": valeur_debut,
+            **dict(zip(("change", "annual_rate"), dynamique(valeur, annee, valeur_debut, annee_debut))),
             "peers_group": groupe.groupe, "peers_n": position["n"], "percentile": position["percentile"],
             "median": position["median"], "q1": position["q1"], "q3": position["q3"],
         })

@@ -40,6 +40,7 @@ def test_postbuild_dans_un_venv_neuf(tmp_path):
     assert sortie.returncode == 0, sortie.stdout[-3000:] + sortie.stderr[-3000:]
     assert "Gironde (dep:33)" in sortie.stdout
     assert list((home / "referentiel").glob("*/manifest.json"))
+    assert (home / "entrepot" / "manifest.json").is_file()
     # The installed command works on its own from the venv, outside the repository.
     carte = subprocess.run(
         [str(venv / "bin" / "territoire"), "communes", "show", "33063"],

@@ -82,3 +82,40 @@ def test_zan_de_la_demo(home_demo, dans):
     assert scot["reference_2011_2020_ha"] == pytest.approx(gironde["reference_2011_2020_ha"])
     plancher = trajectoire(territoire("33063"), rythme_ha_an=0.0, plancher_1ha=True)
     assert plancher["projection_2031_ha"] == pytest.approx(plancher["consomme_depuis_2021_ha"])
+
+
+def test_dynamique_et_annees_disponibles(home_demo, dans):
+    dans(home_demo)
+    table = territoire("33063").indicateurs().set_index("id")
+    population = table.loc["population"]
+    assert (population["first_year"], population["year"]) == (2016, 2022)
+    attendu = 100 * ((population["value"] / population["first_value"]) ** (1 / 6) - 1)
+    assert population["annual_rate"] == pytest.approx(attendu)
+    assert population["change"] == pytest.approx(population["value"] - population["first_value"])
+    from territoire_data.catalogue import tableau
+
+    annees = tableau(ouvrir()).set_index("id")["years"]
+    assert annees["population"] == [2016, 2022]
+    assert annees["logements_autorises"] == list(range(2015, 2025))
+
+
+def test_cli_themes_pairs_et_erreurs(home_demo):
+    sortie = lancer("indicateurs", "33063", "--theme", "foncier", "--pairs", "departement", "--json", home=home_demo)
+    donnees = json.loads(sortie.stdout)
+    assert {i["theme"] for i in donnees["indicators"]} == {"foncier"}
+    assert {i["peers"]["group"] for i in donnees["indicators"]} == {"departement"}
+    liste = json.loads(lancer("indicateurs", "33063", "--pairs", "liste:33281,33318", "--json", home=home_demo).stdout)
+    assert {i["peers"]["n"] for i in liste["indicators"] if i["status"] == "ok"} == {3}
+    groupe = json.loads(lancer("indicateurs", "dep:33", "--json", home=home_demo).stdout)
+    assert groupe["territory"]["level"] == "departement"
+    assert {i["peers"]["group"] for i in groupe["indicators"]} == {"niveau"}
+    for args in (("--theme", "inexistant"), ("--pairs", "voisins"), ("--pairs", "liste:99999")):
+        erreur = lancer("indicateurs", "33063", *args, home=home_demo)
+        assert erreur.returncode == 2 and erreur.stderr.startswith("Erreur : ") and "Traceback" not in erreur.stderr
+    statut = lancer("data", "status", home=home_demo)
+    assert statut.returncode == 0 and "sdes_sitadel" in statut.stdout and "DÉMONSTRATION" in statut.stdout
+
+
+def test_departement_inconnu_pour_la_demo(home_demo):
+    sortie = lancer("data", "demo", "--departements", "33,999", home=home_demo)
+    assert sortie.returncode == 2 and "999" in sortie.stderr
