@@ -58,6 +58,7 @@ class Cube:
         self.codes = np.asarray(codes, dtype=object)
         self.annees = np.asarray(annees, dtype=np.int64)
         self.rang = {c: i for i, c in enumerate(self.codes)}
+        self.categories_codes = pd.Index(self.codes, dtype=object)
         self.valeurs: dict[str, np.ndarray] = {}
         self.statuts: dict[str, np.ndarray] = {}
         self.debuts: dict[str, np.ndarray] = {}
@@ -117,7 +118,8 @@ class Cube:
         for nom, statut in self.statuts.items():
             l, c = np.nonzero(statut)
             morceaux.append(pd.DataFrame({
-                "code": self.codes[l], "variable": nom, "annee": self.annees[c].astype(np.int16),
+                "code": pd.Categorical.from_codes(l.astype(np.int32), categories=self.categories_codes),
+                "variable": nom, "annee": self.annees[c].astype(np.int16),
                 "debut": self.debuts[nom][l, c] if nom in self.debuts else np.nan,
                 "valeur": self.valeurs[nom][l, c], "statut": NOMS_STATUTS[statut[l, c]],
                 "source": sources[self.provenances[nom][l, c]], "edition": editions[self.provenances[nom][l, c]],
@@ -154,14 +156,16 @@ def agreger(obs: pd.DataFrame, ref: Referentiel) -> Cube:
 def _completer_zeros(cube: Cube, nom: str, nc: int, departements: np.ndarray) -> None:
     statut, valeurs, provenance = cube.statuts[nom], cube.valeurs[nom], cube.provenances[nom]
     for j in range(cube.forme[1]):
-        presents = statut[:nc, j] != ABSENT
-        if not presents.any():
+        # Only a published year (values, not "not yet published" markers) says absence is zero.
+        publies = statut[:nc, j] == OK
+        if not publies.any():
             continue
-        couverts = np.isin(departements, np.unique(departements[presents]))
+        presents = statut[:nc, j] != ABSENT
+        couverts = np.isin(departements, np.unique(departements[publies]))
         trous = couverts & ~presents
         statut[:nc, j][trous] = OK
         valeurs[:nc, j][trous] = 0.0
-        provenance[:nc, j][trous] = np.bincount(provenance[:nc, j][presents]).argmax()
+        provenance[:nc, j][trous] = np.bincount(provenance[:nc, j][publies]).argmax()
 
 
 class Appartenance:
@@ -211,7 +215,7 @@ class Variables:
         n, y = cube.forme
         self.codes = np.repeat(cube.codes, y)
         self.annee = np.tile(cube.annees, n)
-        self._ligne = np.repeat(np.arange(n), y)
+        self._ligne = self.lignes = np.repeat(np.arange(n), y)
         self._nan = np.full(n * y, np.nan)
         self._cache: dict = {}
 
@@ -358,7 +362,7 @@ def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
         garder = np.flatnonzero(statut != ABSENT)
         if not len(garder):
             continue
-        tous.append(_table(v.codes[garder], indicateur.id, v.annee[garder], valeurs[garder], statut[garder],
+        tous.append(_table(cube, v.lignes[garder], indicateur.id, v.annee[garder], valeurs[garder], statut[garder],
                            sources[provenance[garder]], editions[provenance[garder]]))
         grille = statut.reshape(n, y)
         positions = np.arange(y)
@@ -368,7 +372,7 @@ def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
         premier_ok = np.where(grille == OK, positions, y).min(axis=1)
         lignes = np.flatnonzero(choix >= 0)
         cellules = lignes * y + choix[lignes]
-        table = _table(cube.codes[lignes], indicateur.id, cube.annees[choix[lignes]], valeurs[cellules],
+        table = _table(cube, lignes, indicateur.id, cube.annees[choix[lignes]], valeurs[cellules],
                        statut[cellules], sources[provenance[cellules]], editions[provenance[cellules]])
         # Dynamics: the first year with a value, for change and annual rate up to the latest.
         debut = premier_ok[lignes]
@@ -379,13 +383,15 @@ def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _assembler(tous), _assembler(derniers)
 
 
-def _table(codes, indicateur, annees, valeurs, statuts, sources, editions) -> pd.DataFrame:
+def _table(cube: Cube, lignes, indicateur, annees, valeurs, statuts, sources, editions) -> pd.DataFrame:
+    # Codes stay integer references into the cube's territories (a categorical), not strings.
+    codes = pd.Categorical.from_codes(np.asarray(lignes, dtype=np.int32), categories=cube.categories_codes)
     return pd.DataFrame({"code": codes, "indicateur": indicateur, "annee": np.asarray(annees).astype(np.int16),
                          "valeur": valeurs, "statut": NOMS_STATUTS[statuts], "source": sources, "edition": editions})
 
 
 def _assembler(morceaux: list[pd.DataFrame]) -> pd.DataFrame:
-    table = pd.concat(morceaux, ignore_index=True)
+    table = pd.concat(morceaux, ignore_index=True)  # same categories everywhere: codes stay categorical
     for colonne in ("indicateur", "statut", "source", "edition"):
         table[colonne] = table[colonne].astype("category")
     return table

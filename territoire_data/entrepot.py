@@ -99,6 +99,7 @@ def construire(
             indicateurs.to_parquet(temporaire / "indicateurs.parquet", index=False)
             if collecte.scot is not None:
                 collecte.scot.to_parquet(temporaire / "scot.parquet", index=False)
+            derniers = derniers.assign(code=derniers["code"].astype(str), indicateur=derniers["indicateur"].astype(str))
             derniers.sort_values(["code", "indicateur"]).to_parquet(temporaire / "derniers.parquet", index=False)
             matrice = derniers.assign(code=derniers["code"].astype(str),
                                       indicateur=derniers["indicateur"].astype(str))

