@@ -89,28 +89,28 @@ def construire(
         del obs
         etapes("Calcul des indicateurs")
         indicateurs, derniers = calcul.calculer(cube)
-        obs = cube.en_long()
         etapes("Écriture")
         identifiant = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         temporaire = racine / f".construction-{identifiant}"
         temporaire.mkdir()
         try:
-            obs.to_parquet(temporaire / "observations.parquet", index=False)
+            # Written one table at a time, each dropped once on disk: peak memory stays that of the cube.
             indicateurs.to_parquet(temporaire / "indicateurs.parquet", index=False)
+            annees = _annees_par_indicateur(indicateurs)
+            del indicateurs
+            obs = cube.en_long()
+            del cube
+            obs.to_parquet(temporaire / "observations.parquet", index=False)
+            manifeste = _manifeste(collecte, journal, ref, demo, time.perf_counter() - debut, obs)
+            manifeste["annees_indicateurs"] = annees
+            del obs
             if collecte.scot is not None:
                 collecte.scot.to_parquet(temporaire / "scot.parquet", index=False)
             derniers = derniers.assign(code=derniers["code"].astype(str), indicateur=derniers["indicateur"].astype(str))
             derniers.sort_values(["code", "indicateur"]).to_parquet(temporaire / "derniers.parquet", index=False)
-            matrice = derniers.assign(code=derniers["code"].astype(str),
-                                      indicateur=derniers["indicateur"].astype(str))
-            matrice = matrice.pivot(index="code", columns="indicateur", values="valeur")
+            matrice = derniers.pivot(index="code", columns="indicateur", values="valeur")
             matrice.columns = matrice.columns.astype(str)
             matrice.to_parquet(temporaire / "matrice.parquet")
-            manifeste = _manifeste(collecte, journal, ref, demo, time.perf_counter() - debut, obs)
-            avec_valeur = indicateurs[indicateurs["statut"] == "ok"]
-            manifeste["annees_indicateurs"] = {
-                str(k): sorted(int(a) for a in v)
-                for k, v in avec_valeur.groupby("indicateur", observed=True)["annee"].unique().items()}
             (temporaire / MANIFESTE).write_text(json.dumps(manifeste, ensure_ascii=False, indent=2), encoding="utf-8")
             final = racine / identifiant
             os.rename(temporaire, final)
@@ -133,6 +133,11 @@ def _basculer(home: Path, cible: Path) -> None:
         shutil.rmtree(ancien, ignore_errors=True)
 
 
+def _annees_par_indicateur(indicateurs: pd.DataFrame) -> dict[str, list[int]]:
+    avec_valeur = indicateurs.loc[indicateurs["statut"] == "ok", ["indicateur", "annee"]].drop_duplicates()
+    return {str(k): sorted(int(a) for a in v) for k, v in avec_valeur.groupby("indicateur", observed=True)["annee"]}
+
+
 def _manifeste(collecte: Collecte, journal: list[str], ref, demo: bool, duree: float, obs: pd.DataFrame) -> dict:
     """Sources with editions, files (sha256), years and communes covered (from ``obs``)."""
     sources: dict[str, dict] = {}
@@ -142,9 +147,12 @@ def _manifeste(collecte: Collecte, journal: list[str], ref, demo: bool, duree: f
             source["editions"].append(lu.edition)
         source["fichiers"].append({"chemin": lu.chemin, "sha256": lu.sha256, "edition": lu.edition,
                                    "observations": lu.lignes})
-    communes = obs[obs["code"].astype(str).isin(ref.communes.index)]
+    codes = obs["code"].cat if isinstance(obs["code"].dtype, pd.CategoricalDtype) else None
+    est_commune = (codes.categories.isin(ref.communes.index)[codes.codes] if codes is not None
+                   else obs["code"].astype(str).isin(ref.communes.index).to_numpy())
+    communes = obs[est_commune]
     for nom, source in sources.items():
-        bloc = communes[communes["source"].astype(str) == nom]
+        bloc = communes[(communes["source"] == nom).to_numpy()]
         annees = bloc["annee"].dropna()
         source["annees"] = [int(annees.min()), int(annees.max())] if len(annees) else []
         source["communes"] = int(bloc["code"].nunique())
