@@ -12,7 +12,6 @@ for the whole of France (generation + build; goal ≤ 2 min).
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,16 +22,18 @@ RACINE = Path(__file__).resolve().parents[1]
 
 
 def mesurer(commande: list[str], env: dict) -> tuple[float, float, str]:
-    """Wall time (s), peak RSS (GB) of the child, and its stdout."""
-    avant = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    debut = time.perf_counter()
-    sortie = subprocess.run(commande, env=env, capture_output=True, text=True)
-    duree = time.perf_counter() - debut
-    if sortie.returncode != 0:
-        raise SystemExit(f"échec de {' '.join(commande)} :\n{sortie.stderr[-3000:]}")
-    pic = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all children so far: run the heaviest last.
-    return duree, max(pic, avant) / 1024 / 1024, sortie.stdout
+    """Wall time (s), peak RSS (GB) of that child alone (wait4), and its stdout."""
+    with tempfile.TemporaryFile("w+") as sortie, tempfile.TemporaryFile("w+") as erreurs:
+        debut = time.perf_counter()
+        processus = subprocess.Popen(commande, env=env, stdout=sortie, stderr=erreurs)
+        _, statut, usage = os.wait4(processus.pid, 0)
+        duree = time.perf_counter() - debut
+        processus.returncode = os.waitstatus_to_exitcode(statut)
+        sortie.seek(0)
+        erreurs.seek(0)
+        if processus.returncode != 0:
+            raise SystemExit(f"échec de {' '.join(commande)} :\n{erreurs.read()[-3000:]}")
+        return duree, usage.ru_maxrss / 1024 / 1024, sortie.read()
 
 
 def main() -> None:
@@ -66,7 +67,6 @@ def main() -> None:
         statut = "ok" if demo.returncode == 0 else f"échec ({demo.stderr[-300:]})"
         print(f"  territoire data demo (France entière): {duree_demo:8.1f} s   objectif ≤ 120 s ({statut})",
               flush=True)
-        # The baseline runs last: the peak memory of children is a running maximum.
         duree_base, memoire_base, sortie_base = mesurer(
             [sys.executable, str(RACINE / "benchmarks" / "base_pandas.py"), str(brut), str(communes)], env)
         print(f"  base pandas simple                   : {duree_base:8.1f} s   pic {memoire_base:5.2f} Go"

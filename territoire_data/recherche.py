@@ -139,7 +139,8 @@ class IndexRecherche:
         rang = np.zeros(n, dtype=np.int8)  # 0 = no match; higher is better
         score = np.zeros(n)
 
-        code_cherche = brut.upper() if ":" not in brut else brut.split(":", 1)[0].lower() + ":" + brut.split(":", 1)[1].upper()
+        prefixe, deux_points, reste = brut.partition(":")
+        code_cherche = f"{prefixe.lower()}:{reste.upper()}" if deux_points else brut.upper()
         rang[(table["code"] == code_cherche).to_numpy()] = 5
         if requete:
             noms = self._noms

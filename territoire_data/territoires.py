@@ -110,11 +110,9 @@ class Territoire:
         return shapely.coverage_union_all(valides)
 
     def parent(self, niveau: str) -> "Territoire | None":
-        prefixe = {v: k for k, v in PREFIXES.items()}.get(niveau, niveau)
+        """The enclosing territory of a level (``commune``, ``epci``, ``departement``, ``region``, ``france``)."""
         for code in self.parents:
-            if code == niveau == "france" or code.startswith(f"{prefixe}:") or (
-                niveau == "commune" and ":" not in code and code != "france"
-            ):
+            if _niveau_du_code(code) == niveau:
                 return territoire(code, referentiel=self.referentiel)
         return None
 
@@ -171,6 +169,14 @@ class Territoire:
         if self.note:
             carte["note"] = self.note
         return carte
+
+
+def _niveau_du_code(code: str) -> str:
+    """Level named by a canonical code: ``dep:33`` → departement, ``33063`` → commune."""
+    if code == "france":
+        return "france"
+    prefixe, _, reste = code.partition(":")
+    return PREFIXES[prefixe] if reste else "commune"
 
 
 def territoire(

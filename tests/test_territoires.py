@@ -15,6 +15,9 @@ def test_commune(ref):
     assert bordeaux.geometry.contains(shapely.Point(-0.5792, 44.8378))  # place de la Comédie
     assert bordeaux.parent("departement").name == "Gironde"
     assert bordeaux.parent("epci").name == "Bordeaux Métropole"
+    assert bordeaux.parent("region").code == "reg:75" and bordeaux.parent("france").code == "france"
+    assert territoire("75101").parent("commune").code == "75056"
+    assert territoire("dep:33").parent("epci") is None
 
 
 @pytest.mark.parametrize(
