@@ -162,3 +162,16 @@ def test_sans_entrepot_message_clair(tmp_path_factory, home, ref):
     vide = home_avec_referentiel(tmp_path_factory, home, "home-vide")
     sortie = lancer("indicateurs", "33063", home=vide)
     assert sortie.returncode == 2 and "territoire data demo" in sortie.stderr
+
+
+def test_dossier_sans_fichier_reconnu(tmp_path_factory, home, ref):
+    from conftest import home_avec_referentiel
+
+    dossier = home_avec_referentiel(tmp_path_factory, home, "home-rien")
+    brut = dossier / "brut"
+    brut.mkdir()
+    ecrire(brut, "notes.csv", "a;b\n1;2\n")
+    sortie = lancer("data", "build", "--raw", str(brut), home=dossier)
+    assert sortie.returncode == 2 and "Aucun fichier reconnu" in sortie.stderr and "notes.csv" in sortie.stderr
+    absent = lancer("data", "build", "--raw", str(dossier / "inexistant"), home=dossier)
+    assert absent.returncode == 2 and "introuvable" in absent.stderr
