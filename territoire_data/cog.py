@@ -76,14 +76,12 @@ def harmoniser(obs: pd.DataFrame, ref: Referentiel, mouvements: pd.DataFrame | N
         return simples.reset_index(drop=True), journal
     fusions = fusions.assign(variable=fusions["variable"].astype(str), statut=fusions["statut"].astype(str),
                              source=fusions["source"].astype(str), edition=fusions["edition"].astype(str))
-    additive = fusions["variable"].map(catalogue.est_additive).astype(bool)
+    fusions = fusions.assign(ok=fusions["statut"] == "ok", secret=fusions["statut"] == "secret")
     groupe = fusions.groupby(cles, sort=False)
     somme = groupe["valeur"].sum(min_count=1)
-    tous_ok = groupe["statut"].agg(lambda s: (s == "ok").all())
-    un_secret = groupe["statut"].agg(lambda s: (s == "secret").any())
-    debut = groupe["debut"].first()
-    additif = groupe.apply(lambda g: additive.loc[g.index].iloc[0], include_groups=False)
-    statut = np.where(additif & tous_ok, "ok", np.where(un_secret, "secret", "missing"))
+    tous_ok, un_secret, debut = groupe["ok"].all(), groupe["secret"].any(), groupe["debut"].first()
+    additif = somme.index.get_level_values("variable").map(catalogue.est_additive).to_numpy(dtype=bool)
+    statut = np.where(additif & tous_ok.to_numpy(), "ok", np.where(un_secret.to_numpy(), "secret", "missing"))
     fusion = somme.to_frame("valeur").assign(statut=statut, debut=debut).reset_index()
     fusion.loc[fusion["statut"] != "ok", "valeur"] = np.nan
     resultat = pd.concat([simples.astype({c: object for c in ("variable", "statut", "source", "edition")}),

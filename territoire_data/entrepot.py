@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from territoire_data import calcul, catalogue, cog
@@ -204,10 +205,8 @@ class Entrepot:
     def valeurs_matrice(self):
         return self.matrice.to_numpy(dtype="float64")
 
-    def valeurs_triees(self, cle: str, codes) -> dict[str, "np.ndarray"]:
+    def valeurs_triees(self, cle: str, codes) -> dict[str, np.ndarray]:
         """Sorted peer values per indicator for a peer set, cached by its key."""
-        import numpy as np
-
         cache = self.__dict__.setdefault("_tries", {})
         if cle not in cache:
             if len(cache) > 256:

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import lancer
 from territoire_data import territoire
-from territoire_data.entrepot import construire, ouvrir
+from territoire_data.entrepot import ouvrir
 from territoire_data.sources import lire_tout
 
 pytestmark = pytest.mark.realdata

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import lancer
-from territoire_data.entrepot import construire, ouvrir
+from territoire_data.entrepot import construire
 from territoire_data.erreurs import ErreurFichier
 from territoire_data.sources import lire_tout
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyproj
 import pytest

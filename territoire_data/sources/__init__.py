@@ -6,9 +6,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,37 +124,21 @@ def _lire_fichier(chemin: Path, utiles: set[str] | None, strict: bool) -> Collec
     return collecte
 
 
-def lire_tout(chemins: list[Path | str], utiles: set[str] | None = None, *, strict: bool = True,
-              processus: int | None = None) -> Collecte:
+def lire_tout(chemins: list[Path | str], utiles: set[str] | None = None, *, strict: bool = True) -> Collecte:
     """Parse every recognised file; unrecognised ones are listed in ``ignores``.
 
     With ``strict`` a file that is recognised but faulty raises ``ErreurFichier``;
-    otherwise it is skipped with the error as reason. ``processus`` > 1 parses files in
-    that many threads, largest first (Arrow releases the GIL; pandas steps do not, so the
-    default stays at one), and merges them in path order.
+    otherwise it is skipped with the error as reason. Files are parsed one after the
+    other: threads gave no speed-up (the pandas steps hold the GIL) and processes would
+    require an ``if __name__ == "__main__"`` guard in users' scripts and notebooks.
     """
+    collecte = Collecte(observations.vide())
+    morceaux = []
     fichiers = _lister(chemins)
-    n = processus or 1
-    barre = tqdm(total=len(fichiers), desc="Lecture des fichiers", unit="fichier", file=sys.stderr,
-                 disable=barre_desactivee() or len(fichiers) < 2, leave=False)
-    resultats: dict[int, Collecte] = {}
-    with barre:
-        if n <= 1 or len(fichiers) <= 1:
-            for i, chemin in enumerate(fichiers):
-                resultats[i] = _lire_fichier(chemin, utiles, strict)
-                barre.update(1)
-        else:
-            ordre = sorted(range(len(fichiers)), key=lambda i: -fichiers[i].stat().st_size)
-            # Threads, not processes: Arrow parses and computes without the GIL, and a
-            # notebook or script needs no ``if __name__ == "__main__"`` guard.
-            with ThreadPoolExecutor(n) as executeur:
-                futurs = {executeur.submit(_lire_fichier, fichiers[i], utiles, strict): i for i in ordre}
-                for futur in as_completed(futurs):
-                    resultats[futurs[futur]] = futur.result()
-                    barre.update(1)
-    collecte = Collecte(observations.concatener([resultats[i].observations for i in sorted(resultats)]))
-    for i in sorted(resultats):
-        partielle = resultats[i]
+    for chemin in tqdm(fichiers, desc="Lecture des fichiers", unit="fichier", file=sys.stderr,
+                       disable=barre_desactivee() or len(fichiers) < 2, leave=False):
+        partielle = _lire_fichier(chemin, utiles, strict)
+        morceaux.append(partielle.observations)
         collecte.lus += partielle.lus
         collecte.ignores += partielle.ignores
         collecte.remarques += partielle.remarques
@@ -164,4 +146,5 @@ def lire_tout(chemins: list[Path | str], utiles: set[str] | None = None, *, stri
             collecte.mouvements = pd.concat([collecte.mouvements, partielle.mouvements], ignore_index=True)
         if partielle.scot is not None:
             collecte.scot = pd.concat([collecte.scot, partielle.scot]).drop_duplicates("code", keep="last")
+    collecte.observations = observations.concatener(morceaux)
     return collecte

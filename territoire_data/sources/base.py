@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from territoire_data.erreurs import ErreurFichier
 from territoire_data.sources import observations, tableau, variables
@@ -97,14 +99,11 @@ def colonnes(fichier: FichierBrut, entete: Entete, requises: list[str], facultat
     return {c: table.column(index[c.upper()]) for c in noms}
 
 
-def texte(colonne) -> "np.ndarray":
-    import numpy as np
-    import pyarrow.compute as pc
-
+def texte(colonne) -> np.ndarray:
     return np.asarray(pc.utf8_trim_whitespace(colonne).to_numpy(zero_copy_only=False), dtype=object)
 
 
-def entiers(fichier: FichierBrut, entete: Entete, colonne, nom: str) -> "np.ndarray":
+def entiers(fichier: FichierBrut, entete: Entete, colonne, nom: str) -> np.ndarray:
     valeurs, statuts = tableau.valeurs(fichier, entete, colonne, nom)
     if (statuts != tableau.OK).any() or (valeurs != valeurs.round()).any():
         i = int(next(i for i in range(len(valeurs)) if statuts[i] != tableau.OK or valeurs[i] != round(valeurs[i])))
@@ -112,9 +111,7 @@ def entiers(fichier: FichierBrut, entete: Entete, colonne, nom: str) -> "np.ndar
     return valeurs.astype("int64")
 
 
-def transformer(valeurs: "np.ndarray", fonction) -> "np.ndarray":
+def transformer(valeurs: np.ndarray, fonction) -> np.ndarray:
     """Apply ``fonction`` once per distinct value of a long column (labels, categories)."""
-    import numpy as np
-
     uniques, inverse = np.unique(np.asarray(valeurs, dtype=object).astype(str), return_inverse=True)
     return np.array([fonction(u) for u in uniques], dtype=object)[inverse]
