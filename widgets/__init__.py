@@ -1,5 +1,22 @@
 """Reusable ipywidgets / ipyleaflet components of the territoire dashboard.
 
-Models are plain traitlets; they read data through ``territoire_data`` only (never the
-reverse). The components arrive with the dashboard issue.
+Every component takes the shared ``Etat`` (commune, peers, indicator) whose ``fournisseur``
+answers data questions; tests pass a small fake instead of the warehouse.
 """
+
+from widgets.carte import ChoroplethMap
+from widgets.cartes import IndicatorCard
+from widgets.etat import Etat
+from widgets.export import ExportButton
+from widgets.fournisseur import Fournisseur
+from widgets.graphiques import PeerDistributionChart, TrendChart
+from widgets.onglets import ThemeTabs
+from widgets.selection import CommuneSelector, PeerGroupPicker
+from widgets.tableau_de_bord import TableauDeBord, commune_demandee, preparer
+from widgets.zan import ZanPanel
+
+__all__ = [
+    "ChoroplethMap", "CommuneSelector", "Etat", "ExportButton", "Fournisseur", "IndicatorCard",
+    "PeerDistributionChart", "PeerGroupPicker", "TableauDeBord", "ThemeTabs", "TrendChart", "ZanPanel",
+    "commune_demandee", "preparer",
+]

@@ -54,6 +54,14 @@ SOURCES: list[Source] = [
 ]
 
 
+def libelle(nom: str | None) -> str:
+    """French label of a source id (``insee_comparateur`` → ``INSEE, base du comparateur…``)."""
+    for source in SOURCES:
+        if source.nom == nom:
+            return source.libelle or nom
+    return nom or ""
+
+
 @dataclass
 class FichierLu:
     chemin: str

@@ -1,0 +1,51 @@
+"""``territoire dashboard``: serve the élu's dashboard with Voilà (preheated kernels)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from territoire_data.entrepot import ouvrir
+from territoire_data.erreurs import TerritoireErreur
+
+CARNETS = Path(__file__).resolve().parents[2] / "notebooks"
+CARNET = CARNETS / "tableau_de_bord.ipynb"
+
+
+def commande_voila(port: int, *, ip: str = "127.0.0.1", navigateur: bool = False, noyaux: int = 2) -> list[str]:
+    """The Voilà command line: one notebook, preheated kernels, no tracebacks on the page."""
+    commande = [
+        sys.executable, "-m", "voila", str(CARNET), f"--port={port}", f"--Voila.ip={ip}",
+        "--theme=light", "--show_tracebacks=False",
+        # Kernels are started and the notebook run up to the request before anyone asks.
+        f"--preheat_kernel={noyaux > 0}", f"--pool_size={max(noyaux, 0)}",
+        "--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300",
+    ]
+    if not navigateur:
+        commande.append("--no-browser")
+    return commande
+
+
+def dashboard(
+    port: int = typer.Option(8866, "--port", help="Port HTTP du tableau de bord."),
+    ip: str = typer.Option("127.0.0.1", "--ip", help="Adresse d'écoute (127.0.0.1 : cette machine seulement)."),
+    no_browser: bool = typer.Option(False, "--no-browser", help="Ne pas ouvrir le navigateur."),
+    noyaux: int = typer.Option(2, "--noyaux", min=0, max=16,
+                               help="Noyaux préchauffés prêts à servir (0 : démarrage à la demande)."),
+    commune: str = typer.Option("33063", "--commune", help="Commune de l'adresse affichée."),
+) -> None:
+    """Servir le tableau de bord des élus (Voilà) sur les données du dossier de travail."""
+    if not CARNET.is_file():
+        raise TerritoireErreur(f"Carnet du tableau de bord introuvable : {CARNET} (installez le dépôt complet).")
+    entrepot = ouvrir()  # a missing warehouse is told here, in French, before Voilà starts
+    hote = "127.0.0.1" if ip in ("0.0.0.0", "::") else ip
+    typer.echo(f"Tableau de bord{' (données de démonstration)' if entrepot.demo else ''} : "
+               f"http://{hote}:{port}/?commune={commune}")
+    typer.echo("Arrêt : Ctrl-C.", err=True)
+    commande = commande_voila(port, ip=ip, navigateur=not no_browser, noyaux=noyaux)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(commande[0], commande)

@@ -1,0 +1,144 @@
+"""``ChoroplethMap``: the commune among the communes of its département (or EPCI).
+
+Colours: quantile classes of the selected indicator over the communes drawn (legend
+below the map); the commune read is outlined in red; a click on a commune opens it.
+Geometry is the referential's département-level simplification (250 m), limited to the
+scope and rounded to 4 decimals (≈ 10 m), so a département weighs a few hundred kB.
+Switching to another commune of the same scope only moves the outline (a tiny layer);
+the polygons are sent again only when the scope or the indicator changes.
+
+No basemap is needed (the polygons carry the map); an OpenStreetMap basemap is added when
+``fond_de_plan`` is true (default unless ``TERRITOIRE_HORS_LIGNE=1``).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import ipyleaflet as L
+import ipywidgets as w
+import numpy as np
+import shapely
+
+from territoire_data import couleurs
+from territoire_data.catalogue import INDICATEURS, PAR_ID, THEMES
+from territoire_data.format import nombre
+from widgets.etat import Etat
+from widgets.garde import garde
+
+PRECISION = 4
+
+
+def collection(formes, valeurs, classes, indicateur) -> dict:
+    """GeoJSON FeatureCollection with each feature's style and tooltip text."""
+    geometries = shapely.transform(formes.geometry.to_numpy(), lambda xy: np.round(xy, PRECISION))
+    entites = []
+    for code, nom, geometrie, valeur in zip(formes["code"], formes["nom"], geometries, valeurs):
+        if geometrie is None or geometrie.is_empty:
+            continue
+        valeur = None if valeur is None or not np.isfinite(valeur) else float(valeur)
+        entites.append({
+            "type": "Feature", "id": code,
+            "geometry": shapely.geometry.mapping(geometrie),
+            "properties": {
+                "code": code, "nom": nom,
+                "valeur": f"{nombre(valeur, indicateur.decimales)} {indicateur.unite}" if valeur is not None else "n.d.",
+                "style": {"fillColor": classes.couleur(valeur), "fillOpacity": 0.85, "color": "#ffffff",
+                          "weight": 0.7, "opacity": 1},
+            },
+        })
+    return {"type": "FeatureCollection", "features": entites}
+
+
+def html_legende(classes, indicateur, libelle_portee: str) -> str:
+    lignes = "".join(f'<li><span class="ti-pastille" style="background:{c}"></span>{html.escape(t)}</li>'
+                     for c, t in classes.legende(indicateur.unite, indicateur.decimales))
+    return (f'<div class="ti-legende-carte"><strong>{html.escape(indicateur.libelle)}</strong> — '
+            f"{html.escape(libelle_portee)}<ul>{lignes}</ul></div>")
+
+
+class ChoroplethMap(w.VBox):
+    def __init__(self, etat: Etat, *, portee: str = "departement", fond_de_plan: bool | None = None, **kwargs):
+        self.etat = etat
+        if fond_de_plan is None:
+            fond_de_plan = os.environ.get("TERRITOIRE_HORS_LIGNE") != "1"
+        self.carte = L.Map(center=(46.6, 2.4), zoom=6, scroll_wheel_zoom=True, zoom_snap=0.25,
+                           layout=w.Layout(height="460px", width="100%"),
+                           attribution_control=fond_de_plan)
+        if not fond_de_plan:
+            self.carte.layers = ()
+        self.carte.add_class("territoire-carte")
+        self.couche = L.GeoJSON(data={"type": "FeatureCollection", "features": []}, name="communes",
+                                hover_style={"weight": 2, "color": "#161616"})
+        self.surlignage = L.GeoJSON(data={"type": "FeatureCollection", "features": []}, name="commune",
+                                    style={"fill": False, "color": couleurs.SURLIGNAGE, "weight": 3.5})
+        self.carte.add(self.couche)
+        self.carte.add(self.surlignage)
+        self.couche.on_click(self._clic)
+        self.couche.on_hover(self._survol)
+        options = [(f"{THEMES[i.theme]} — {i.libelle}", i.id) for i in INDICATEURS]
+        self.choix_indicateur = w.Dropdown(options=options, value=etat.indicateur, description="Indicateur",
+                                           layout=w.Layout(width="100%"))
+        self.choix_portee = w.ToggleButtons(options=[("Département", "departement"), ("EPCI", "epci")],
+                                            value=portee, description="Communes", style={"button_width": "auto"})
+        self.info = w.HTML('<div class="ti-aide">Survolez une commune pour sa valeur ; cliquez pour l\'ouvrir.</div>')
+        self.legende = w.HTML()
+        super().__init__([self.choix_indicateur, self.choix_portee, self.carte, self.info, self.legende], **kwargs)
+        self.add_class("territoire-choroplethe")
+        self.cle = None
+        self.cle_donnees = None
+        self.codes: list[str] = []
+        self.choix_indicateur.observe(self._indicateur, "value")
+        self.choix_portee.observe(self._rafraichir, "value")
+        etat.observe(self._rafraichir, ["code"])
+        etat.observe(self._indicateur_etat, ["indicateur"])
+        self._rafraichir()
+
+    @garde
+    def _indicateur(self, change) -> None:
+        self.etat.choisir_indicateur(change["new"])
+
+    @garde
+    def _indicateur_etat(self, change) -> None:
+        self.choix_indicateur.value = change["new"]
+        self._rafraichir()
+
+    @garde
+    def _clic(self, feature=None, properties=None, **_kwargs) -> None:
+        code = (properties or (feature or {}).get("properties") or {}).get("code")
+        self.etat.choisir(code)
+
+    @garde
+    def _survol(self, feature=None, **_kwargs) -> None:
+        p = (feature or {}).get("properties") or {}
+        self.info.value = (f'<div class="ti-aide"><strong>{html.escape(str(p.get("nom", "")))}</strong> '
+                           f'({html.escape(str(p.get("code", "")))}) : {html.escape(str(p.get("valeur", "")))}</div>')
+
+    @garde
+    def _rafraichir(self, _change=None) -> None:
+        self.rafraichir()
+
+    def rafraichir(self) -> None:
+        if not self.etat.code:
+            return
+        fournisseur = self.etat.fournisseur
+        cle, libelle = fournisseur.perimetre(self.etat.code, self.choix_portee.value)
+        formes = fournisseur.formes(cle)
+        indicateur = PAR_ID[self.etat.indicateur]
+        if (cle, indicateur.id) != self.cle_donnees:
+            valeurs = fournisseur.valeurs(formes["code"].tolist(), indicateur.id).to_numpy(dtype="float64")
+            classes = couleurs.quantiles(valeurs)
+            self.couche.data = collection(formes, valeurs, classes, indicateur)
+            self.legende.value = html_legende(classes, indicateur, libelle)
+            self.codes = formes["code"].tolist()
+            self.cle_donnees = (cle, indicateur.id)
+        if cle != self.cle:
+            minx, miny, maxx, maxy = shapely.total_bounds(formes.geometry.to_numpy())
+            self.carte.fit_bounds([[miny, minx], [maxy, maxx]])
+            self.cle = cle
+        ligne = formes[formes["code"] == self.etat.code]
+        self.surlignage.data = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"code": self.etat.code},
+             "geometry": shapely.geometry.mapping(shapely.transform(g, lambda xy: np.round(xy, PRECISION)))}
+            for g in ligne.geometry if g is not None]}

@@ -1,0 +1,118 @@
+"""``IndicatorCard``: one indicator of the commune, with its position among peers.
+
+A card is a single HTML widget (one model, cheap to render and to update): label, value,
+unit and year; change since the first year (annual rate for stocks, points for rates) with
+an arrow coloured by the indicator's polarity; a bar placing the commune's percentile among
+its peers with the peers' median; provenance on demand (``<details>``); the secret / not
+available states; a badge when the data are demo data.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as w
+from traitlets import Unicode
+
+from territoire_data.catalogue import BAISSE, HAUSSE
+from territoire_data.compare import LIBELLES
+from territoire_data.format import nombre
+from territoire_data.sources import libelle as libelle_source
+
+ETATS = {"secret": "donnée secrète", "missing": "non disponible"}
+UNITES_TAUX = {"%", "%/an", "‰ hab."}
+
+
+def _e(texte) -> str:
+    return html.escape("" if texte is None else str(texte), quote=True)
+
+
+def _present(valeur) -> bool:
+    return valeur is not None and not (isinstance(valeur, float) and math.isnan(valeur))
+
+
+def evolution(ligne: dict) -> tuple[str, str] | None:
+    """(text, css class) of the change since the first year, or None when unknown."""
+    if not _present(ligne.get("change")) or not _present(ligne.get("first_year")):
+        return None
+    depuis = int(ligne["first_year"])
+    if ligne["unit"] in UNITES_TAUX:
+        ecart = float(ligne["change"])
+        texte = f"{'+' if ecart > 0 else ''}{nombre(ecart, 1)} pt depuis {depuis}"
+        sens = ecart
+    elif _present(ligne.get("annual_rate")):
+        taux = float(ligne["annual_rate"])
+        texte = f"{'+' if taux > 0 else ''}{nombre(taux, 1)} %/an depuis {depuis}"
+        sens = taux
+    else:
+        return None
+    fleche = "▲" if sens > 0 else "▼" if sens < 0 else "▶"
+    polarite = ligne.get("polarity")
+    if sens == 0 or polarite not in (HAUSSE, BAISSE):
+        classe = "ti-neutre"
+    else:
+        classe = "ti-favorable" if (sens > 0) == (polarite == HAUSSE) else "ti-defavorable"
+    return f"{fleche} {texte}", classe
+
+
+def position(ligne: dict) -> str:
+    """The percentile bar and its caption (empty when there is no value or no peer)."""
+    centile = ligne.get("percentile")
+    n = int(ligne.get("peers_n") or 0)
+    if not _present(centile) or n == 0:
+        return ""
+    groupe = LIBELLES.get(ligne.get("peers_group"), ligne.get("peers_group") or "")
+    decimales = int(ligne.get("decimals") or 0)
+    mediane = nombre(ligne.get("median"), decimales)
+    return (
+        f'<div class="ti-position" data-centile="{float(centile):.1f}">'
+        f'<div class="ti-barre" role="img" aria-label="{float(centile):.0f}e centile">'
+        f'<span class="ti-mediane" style="left:50%" title="médiane des pairs"></span>'
+        f'<span class="ti-repere" style="left:{float(centile):.1f}%"></span></div>'
+        f'<div class="ti-legende">{_e(nombre(centile, 0))}<sup>e</sup> centile parmi {_e(nombre(n))} {_e(groupe)}'
+        f" · médiane {_e(mediane)} {_e(ligne.get('unit'))}</div></div>"
+    )
+
+
+def html_carte(ligne: dict, *, demo: bool = False) -> str:
+    """The card's inner HTML for one row of ``indicateurs.tableau``."""
+    statut = ligne.get("status") or "missing"
+    decimales = int(ligne.get("decimals") or 0)
+    if statut == "ok" and _present(ligne.get("value")):
+        valeur = (f'<span class="ti-nombre">{_e(nombre(float(ligne["value"]), decimales))}</span> '
+                  f'<span class="ti-unite">{_e(ligne.get("unit"))}</span>')
+        annee = f'<span class="ti-annee">{int(ligne["year"])}</span>' if _present(ligne.get("year")) else ""
+    else:
+        valeur = f'<span class="ti-absent">{_e(ETATS.get(statut, ETATS["missing"]))}</span>'
+        annee = ""
+    dyn = evolution(ligne) if statut == "ok" else None
+    evol = f'<div class="ti-evolution {dyn[1]}">{_e(dyn[0])}</div>' if dyn else ""
+    pos = position(ligne) if statut == "ok" else ""
+    provenance = (
+        "<details class=\"ti-provenance\"><summary>Provenance</summary>"
+        f"<div>Source : {_e(libelle_source(ligne.get('source')) or 'aucune')}"
+        f"{' — édition ' + _e(ligne['edition']) if ligne.get('edition') else ''}</div>"
+        f"<div>Calcul : {_e(ligne.get('definition'))}</div></details>"
+    )
+    badge = '<span class="ti-badge-demo" title="données de démonstration">démo</span>' if demo else ""
+    return (
+        f'<div class="ti-carte ti-statut-{_e(statut)}" data-indicateur="{_e(ligne.get("id"))}">'
+        f'<div class="ti-libelle">{_e(ligne.get("label"))}{badge}</div>'
+        f'<div class="ti-valeur">{valeur} {annee}</div>{evol}{pos}{provenance}</div>'
+    )
+
+
+class IndicatorCard(w.HTML):
+    """One indicator card (``.territoire-indicateur``); ``afficher`` fills it from a table row."""
+
+    indicateur_id = Unicode("")
+    statut = Unicode("missing")
+
+    def __init__(self, indicateur_id: str, **kwargs):
+        super().__init__(indicateur_id=indicateur_id, **kwargs)
+        self.add_class("territoire-indicateur")
+
+    def afficher(self, ligne: dict, *, demo: bool = False) -> None:
+        self.statut = ligne.get("status") or "missing"
+        self.value = html_carte(ligne, demo=demo)

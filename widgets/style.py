@@ -1,0 +1,67 @@
+"""The dashboard's look: sober public-service style (Marianne-like palette, readable sizes).
+
+Colours keep a contrast ratio ≥ 4.5:1 on white for text (#161616, #3a3a3a, #000091,
+#18753c, #ce0500); sizes start at 15 px.
+"""
+
+CSS = """
+.territoire-dashboard { font-family: Marianne, "Helvetica Neue", Arial, sans-serif; color: #161616;
+  font-size: 15px; max-width: 1280px; margin: 0 auto; padding: 0 12px 40px; background: #ffffff; }
+.territoire-dashboard .widget-html-content { font-size: 15px; line-height: 1.45; }
+.territoire-entete { border-top: 4px solid #000091; border-bottom: 1px solid #dddddd; padding: 10px 0 6px; }
+.territoire-entete .ti-marque { font-weight: 700; font-size: 17px; color: #000091; letter-spacing: .01em; }
+.territoire-entete .ti-sous-titre { color: #3a3a3a; font-size: 14px; }
+.territoire-bandeau-demo { background: #fff4f3; border-left: 5px solid #ce0500; padding: 8px 12px; margin: 8px 0;
+  color: #161616; }
+.territoire-erreur .ti-erreur { background: #ffe9e9; border-left: 5px solid #ce0500; padding: 10px 14px; margin: 8px 0;
+  font-weight: 500; }
+.territoire-titre h1 { font-size: 30px; line-height: 1.2; margin: 14px 0 2px; color: #161616; font-weight: 700; }
+.territoire-titre .ti-rattachement { color: #3a3a3a; font-size: 15px; }
+.territoire-recherche input { font-size: 16px !important; height: 40px !important; border: 1px solid #3a3a3a !important;
+  border-radius: 4px 4px 0 0; box-shadow: inset 0 -2px 0 0 #000091; }
+.territoire-suggestion button, button.territoire-suggestion { text-align: left; background: #f6f6f6; color: #161616;
+  border: none; border-bottom: 1px solid #dddddd; font-size: 15px; height: 36px; }
+button.territoire-suggestion:hover, button.territoire-suggestion:focus { background: #e3e3fd; outline: 2px solid #0a76f6; }
+.territoire-dashboard .widget-tab > .p-TabBar .p-TabBar-tab,
+.territoire-dashboard .widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 14px; min-width: 120px; flex: 0 1 auto; }
+.territoire-dashboard .lm-TabBar-tab.lm-mod-current { color: #000091; font-weight: 700; }
+.ti-carte { border: 1px solid #dddddd; border-bottom: 3px solid #000091; padding: 10px 12px; background: #ffffff;
+  min-height: 150px; position: relative; }
+.ti-statut-secret, .ti-statut-missing { border-bottom-color: #929292; background: #f6f6f6; }
+.ti-libelle { font-size: 14px; font-weight: 700; color: #3a3a3a; min-height: 2.6em; }
+.ti-valeur { margin: 6px 0 2px; }
+.ti-nombre { font-size: 26px; font-weight: 700; color: #000091; }
+.ti-unite { font-size: 14px; color: #3a3a3a; }
+.ti-annee { font-size: 13px; color: #3a3a3a; background: #eeeeee; padding: 1px 6px; border-radius: 8px; margin-left: 4px; }
+.ti-absent { font-size: 16px; font-style: italic; color: #3a3a3a; }
+.ti-evolution { font-size: 13px; }
+.ti-favorable { color: #18753c; } .ti-defavorable { color: #ce0500; } .ti-neutre { color: #3a3a3a; }
+.ti-barre { position: relative; height: 8px; background: linear-gradient(90deg, #e3e3fd, #6a6af4); border-radius: 4px;
+  margin: 10px 0 4px; }
+.ti-repere { position: absolute; top: -5px; width: 4px; height: 18px; margin-left: -2px; background: #e1000f; }
+.ti-mediane { position: absolute; top: -3px; width: 2px; height: 14px; margin-left: -1px; background: #161616; }
+.ti-legende { font-size: 12.5px; color: #3a3a3a; }
+.ti-provenance { font-size: 12.5px; color: #3a3a3a; margin-top: 4px; }
+.ti-provenance summary { cursor: pointer; color: #000091; }
+.ti-badge-demo { font-size: 11px; font-weight: 700; color: #ffffff; background: #ce0500; padding: 1px 6px;
+  border-radius: 3px; margin-left: 6px; vertical-align: middle; }
+.ti-graphique h4, .territoire-section h2 { font-size: 17px; margin: 10px 0 6px; color: #161616; }
+.ti-legende-carte ul { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 4px 14px;
+  font-size: 13px; }
+.ti-pastille { display: inline-block; width: 14px; height: 14px; margin-right: 5px; vertical-align: -2px;
+  border: 1px solid #929292; }
+.territoire-carte.leaflet-container, .territoire-carte .leaflet-container { background: #f3f6fb; }
+.ti-aide { color: #3a3a3a; font-size: 13.5px; }
+.ti-table { border-collapse: collapse; margin: 6px 0; }
+.ti-table th { text-align: left; font-weight: 400; color: #3a3a3a; padding: 3px 16px 3px 0; }
+.ti-table td { font-weight: 700; padding: 3px 0; }
+.ti-alerte { color: #ce0500; font-weight: 700; margin: 6px 0; } .ti-ok { color: #18753c; font-weight: 700; margin: 6px 0; }
+.ti-bouton { display: inline-block; padding: 6px 14px; margin: 0 4px; background: #000091; color: #ffffff !important;
+  text-decoration: none; border-radius: 2px; font-weight: 500; }
+.ti-bouton:hover, .ti-bouton:focus { background: #1212ff; outline: 2px solid #0a76f6; }
+.territoire-pied { border-top: 1px solid #dddddd; margin-top: 24px; padding-top: 8px; font-size: 12.5px; color: #3a3a3a; }
+"""
+
+
+def feuille() -> str:
+    return f"<style>{CSS}</style>"

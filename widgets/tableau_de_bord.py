@@ -1,0 +1,153 @@
+"""The élu's dashboard: every component wired to one shared state.
+
+In the Voilà notebook::
+
+    prepare = preparer()                 # heavy loading, done while the kernel is preheated
+    afficher(prepare, commune_demandee())
+
+``commune_demandee`` waits for the browser's request when the kernel is preheated and reads
+``?commune=CODE`` from it. After that, the commune changes in place (search, map clicks)
+without reloading the page.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+
+from territoire_data.erreurs import TerritoireErreur
+from territoire_data.format import nombre
+from territoire_data.sources import libelle as libelle_source
+from widgets.carte import ChoroplethMap
+from widgets.etat import Etat
+from widgets.export import ExportButton
+from widgets.fournisseur import Fournisseur
+from widgets.garde import garde
+from widgets.graphiques import PeerDistributionChart, TrendChart
+from widgets.onglets import ThemeTabs
+from widgets.selection import CommuneSelector, PeerGroupPicker
+from widgets.style import feuille
+from widgets.zan import ZanPanel
+
+COMMUNE_PAR_DEFAUT = "33063"
+
+
+def preparer(home=None) -> Fournisseur | TerritoireErreur:
+    """Load the referential and the warehouse (and their in-memory indexes) once per kernel.
+
+    Returns the error instead of raising it, so that the page can say it in French.
+    """
+    try:
+        fournisseur = Fournisseur(home)
+    except TerritoireErreur as e:
+        return e
+    fournisseur.entrepot.derniers  # noqa: B018 — warm the caches before the first request
+    fournisseur.entrepot.valeurs_matrice  # noqa: B018
+    return fournisseur
+
+
+def afficher(prepare, code: str | None) -> w.Widget:
+    """The dashboard, or a French message when the data are not there."""
+    if isinstance(prepare, Exception):
+        message = w.HTML(f'<div class="ti-erreur" role="alert">{html.escape(str(prepare))}</div>')
+        message.add_class("territoire-erreur")
+        racine = w.VBox([w.HTML(feuille()), message])
+        racine.add_class("territoire-dashboard")
+        return racine
+    return TableauDeBord(prepare, code)
+
+
+def commune_demandee(defaut: str = COMMUNE_PAR_DEFAUT) -> str:
+    """``?commune=CODE`` of the page's URL (waits for the request in a preheated Voilà kernel)."""
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    except ImportError:  # outside Voilà: a notebook or a test
+        pass
+    valeurs = parse_qs(os.environ.get("QUERY_STRING", "")).get("commune")
+    return valeurs[0] if valeurs else defaut
+
+
+def _rattachement(fournisseur, code: str) -> str:
+    t = fournisseur.territoire(code)
+    fiche = t.fiche()
+    morceaux = []
+    if fiche.get("departement"):
+        morceaux.append(f"{fiche['departement']['name']} ({fiche['departement']['code']})")
+    if fiche.get("epci"):
+        morceaux.append(fiche["epci"]["name"])
+    morceaux.append(f"code INSEE {t.code}")
+    if fiche.get("area_km2"):
+        morceaux.append(f"{nombre(fiche['area_km2'], 1)} km²")
+    return " · ".join(html.escape(m) for m in morceaux)
+
+
+class TableauDeBord(w.VBox):
+    """Root ``.territoire-dashboard``: header, search, peers, title, cards, map, charts, ZAN, export."""
+
+    def __init__(self, fournisseur, code: str | None = None, **kwargs):
+        self.etat = Etat(fournisseur)
+        entete = w.HTML('<div class="ti-marque">territoire · tableau de bord de la planification écologique</div>'
+                        '<div class="ti-sous-titre">Indicateurs issus des données publiques, positionnés parmi des '
+                        "communes comparables.</div>")
+        entete.add_class("territoire-entete")
+        elements: list[w.Widget] = [w.HTML(feuille()), entete]
+        if fournisseur.demo:
+            bandeau = w.HTML("<strong>Données de démonstration.</strong> Les valeurs affichées sont synthétiques "
+                             "(plausibles, dérivées des populations et superficies réelles) : ne les citez pas.")
+            bandeau.add_class("territoire-bandeau-demo")
+            elements.append(bandeau)
+        self.selecteur = CommuneSelector(self.etat, layout=w.Layout(width="55%"))
+        self.pairs = PeerGroupPicker(self.etat)
+        self.erreur = w.HTML()
+        self.erreur.add_class("territoire-erreur")
+        self.titre = w.HTML()
+        self.titre.add_class("territoire-titre")
+        self.etat.observe(self._erreur, "erreur")
+        self.etat.observe(self._titre, "code")
+        if code is not None:
+            self.etat.choisir(code)
+        self.onglets = ThemeTabs(self.etat)
+        self.carte = ChoroplethMap(self.etat, layout=w.Layout(width="58%"))
+        self.evolution = TrendChart(self.etat)
+        self.distribution = PeerDistributionChart(self.etat)
+        self.zan = ZanPanel(self.etat)
+        self.export = ExportButton(self.etat)
+        section = lambda titre: w.HTML(f'<div class="territoire-section"><h2>{html.escape(titre)}</h2></div>')
+        elements += [
+            w.HBox([self.selecteur, self.pairs], layout=w.Layout(justify_content="space-between", align_items="flex-start")),
+            self.erreur, self.titre, self.export, self.onglets,
+            section("Carte, évolution et position parmi les pairs"),
+            w.HBox([self.carte, w.VBox([self.evolution, self.distribution], layout=w.Layout(width="42%"))],
+                   layout=w.Layout(grid_gap="16px")),
+            section("Trajectoire ZAN (zéro artificialisation nette)"), self.zan,
+            w.HTML(self._pied(fournisseur)),
+        ]
+        super().__init__(elements, **kwargs)
+        self.add_class("territoire-dashboard")
+        self._titre()
+        self._erreur()
+
+    @staticmethod
+    def _pied(fournisseur) -> str:
+        sources = fournisseur.sources() if hasattr(fournisseur, "sources") else {}
+        texte = ("Sources : " + " ; ".join(f"{html.escape(libelle_source(nom))} ({html.escape(', '.join(editions))})"
+                                          for nom, editions in sorted(sources.items())) + ". ") if sources else ""
+        return (f'<div class="territoire-pied">{texte}Chaque valeur indique sa source, son édition et son calcul '
+                "(« Provenance » sur chaque carte). Données publiques sous Licence Ouverte / ODbL selon les sources.</div>")
+
+    @garde
+    def _titre(self, _change=None) -> None:
+        if not self.etat.code:
+            self.titre.value = ""
+            return
+        self.titre.value = (f"<h1>{html.escape(self.etat.nom)}</h1>"
+                            f'<div class="ti-rattachement">{_rattachement(self.etat.fournisseur, self.etat.code)}</div>')
+
+    def _erreur(self, _change=None) -> None:
+        message = self.etat.erreur
+        self.erreur.value = (f'<div class="ti-erreur" role="alert">{html.escape(message)}</div>' if message else "")
