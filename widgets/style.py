@@ -23,7 +23,9 @@ CSS = """
   border: none; border-bottom: 1px solid #dddddd; font-size: 15px; height: 36px; }
 button.territoire-suggestion:hover, button.territoire-suggestion:focus { background: #e3e3fd; outline: 2px solid #0a76f6; }
 .territoire-dashboard .widget-tab > .p-TabBar .p-TabBar-tab,
-.territoire-dashboard .widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 14px; min-width: 120px; flex: 0 1 auto; }
+.territoire-dashboard .widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 14px; min-width: 0; max-width: none;
+  flex: 0 0 auto; padding: 0 12px; }
+.territoire-dashboard .widget-tab > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
 .territoire-dashboard .lm-TabBar-tab.lm-mod-current { color: #000091; font-weight: 700; }
 .ti-carte { border: 1px solid #dddddd; border-bottom: 3px solid #000091; padding: 10px 12px; background: #ffffff;
   min-height: 150px; position: relative; }
