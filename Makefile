@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installe
 PYTEST_ARGS ?=
 # Départements of the demo warehouse (`make demo DEMO_DEPARTEMENTS=` for the whole of France, ≈ 2 min).
 DEMO_DEPARTEMENTS ?= 33,24,47,40,64,17,16
+# Port of the dashboard `make demo` ends by serving; SERVIR=0 skips serving.
+PORT    ?= 8866
+SERVIR  ?= 1
 
 .PHONY: install demo test bench clean
 
@@ -17,7 +20,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make demo: install, build the referential and the demo warehouse (offline), print a territory.
+## make demo: install, build the referential and the demo warehouse (offline), print a territory,
+## then serve the élus' dashboard on the demo data (Ctrl-C stops it).
 demo: install
 	$(BIN)/territoire data demo $(if $(DEMO_DEPARTEMENTS),--departements $(DEMO_DEPARTEMENTS))
 	@echo
@@ -26,6 +30,10 @@ demo: install
 	$(BIN)/territoire indicateurs 33063 --theme foncier
 	@echo
 	$(BIN)/territoire communes search "saint etienne" --limite 3
+ifneq ($(SERVIR),0)
+	@echo
+	$(BIN)/territoire dashboard --port $(PORT) --no-browser
+endif
 
 ## make test: install and run every test suite (browser, postgres, notebooks, slow included).
 test: install
@@ -36,6 +44,7 @@ bench: install
 	$(BIN)/python benchmarks/referentiel.py
 	$(BIN)/python benchmarks/entrepot.py
 	$(BIN)/territoire data demo --departements 33 >/dev/null && $(BIN)/python benchmarks/indicateurs.py
+	$(BIN)/python benchmarks/tableau_de_bord.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artefacts

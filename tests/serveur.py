@@ -43,7 +43,9 @@ def tableau_de_bord(home: Path, *, noyaux: int = 2, journal: Path | None = None,
                     raise
                 time.sleep(0.3)
         if attendre_noyaux and journal:
-            while "is filled with" not in Path(journal).read_text(errors="replace"):
+            from widgets.tableau_de_bord import MESSAGE_PRET
+
+            while MESSAGE_PRET not in Path(journal).read_text(errors="replace"):
                 if time.monotonic() > limite:
                     break
                 time.sleep(0.3)

@@ -42,7 +42,7 @@ def _valeurs_json(home, code):
 
 
 def _texte_carte(page, indicateur):
-    return page.locator(f'.territoire-indicateur .ti-carte[data-indicateur="{indicateur}"]').first.inner_text()
+    return page.locator(f'.territoire-indicateur[data-indicateur="{indicateur}"]').first.inner_text()
 
 
 def _surlignage(page):
@@ -57,7 +57,7 @@ def test_bordeaux_puis_merignac_sur_place_et_export(navigateur, serveur, home_de
     page.wait_for_selector(".territoire-dashboard .territoire-titre h1", timeout=120_000)
     assert "Bordeaux" in page.inner_text(".territoire-titre")
     assert "Gironde" in page.inner_text(".territoire-titre")
-    page.wait_for_function("document.querySelectorAll('.territoire-indicateur .ti-carte').length >= 30")
+    page.wait_for_function("document.querySelectorAll('.territoire-indicateur').length >= 30")
     assert page.locator(".territoire-indicateur").count() >= 30
     assert page.locator(".territoire-bandeau-demo").is_visible()
 
@@ -85,7 +85,7 @@ def test_bordeaux_puis_merignac_sur_place_et_export(navigateur, serveur, home_de
     assert page.evaluate("window.__meme_page") == "oui"
     json_merignac = _valeurs_json(home_demo, "33281")
     page.wait_for_function(
-        "t => document.querySelector('.ti-carte[data-indicateur=\"population\"] .ti-nombre').innerText === t",
+        "t => document.querySelector('.territoire-indicateur[data-indicateur=\"population\"] .ti-nombre').innerText === t",
         arg=nombre(json_merignac["population"]["value"], 0), timeout=20_000)
     page.wait_for_function(f"document.querySelector('.leaflet-container path[stroke=\"#e1000f\"]')"
                            f".getAttribute('d') !== {json.dumps(contour_bordeaux)}", timeout=20_000)

@@ -66,7 +66,8 @@ def test_carte_echappe_le_texte():
 def test_indicatorcard_porte_la_classe_du_contrat():
     carte = IndicatorCard("population")
     carte.afficher(ligne(status="secret", value=None))
-    assert "territoire-indicateur" in carte._dom_classes and carte.statut == "secret"
+    assert carte.html.startswith('<div class="territoire-indicateur ') and carte.statut == "secret"
+    assert "territoire-indicateur" in carte._repr_html_()
 
 
 def test_etat_refuse_un_code_forge_sans_changer_de_commune(etat):
@@ -102,27 +103,28 @@ def test_selecteur_suggestions_sans_accents_et_entree(etat):
 def test_onglets_synthese_et_neuf_themes(etat):
     onglets = ThemeTabs(etat)
     assert onglets.titles[0] == "Synthèse" and list(onglets.titles[1:]) == list(THEMES.values())
-    assert sum(len(g.children) for g in onglets.children[1:]) == len(INDICATEURS)
-    cartes = {c.indicateur_id: c for c in onglets.children[1].children}
-    assert "12\u202f000" in cartes["population"].value
+    assert sum(len(c) for c in onglets.par_onglet[1:]) == len(INDICATEURS)
+    assert onglets.children[1].value.count('class="territoire-indicateur') == 8  # démographie
+    assert onglets.children[0].value.count('class="territoire-indicateur') == 12  # synthèse
+    assert "12\u202f000" in onglets.carte("population").html
+    assert onglets.carte("population").html in onglets.children[1].value  # what the tab displays
     etat.choisir("99002")
-    assert "3\u202f000" in cartes["population"].value
-    secret = {c.indicateur_id: c for c in onglets.children[4].children}["taux_pauvrete"]
-    assert "donnée secrète" in secret.value
+    assert "3\u202f000" in onglets.carte("population").html and "3\u202f000" in onglets.children[1].value
+    assert "donnée secrète" in onglets.carte("taux_pauvrete").html
 
 
 def test_les_cartes_suivent_le_groupe_de_pairs(etat):
     onglets = ThemeTabs(etat)
     picker = PeerGroupPicker(etat)
-    carte = {c.indicateur_id: c for c in onglets.children[1].children}["population"]
-    assert "parmi 4 communes de même densité" in carte.value
+    carte = onglets.carte("population")
+    assert "parmi 4 communes de même densité" in carte.html
     picker.groupe.value = "departement"
-    assert etat.pairs == "departement" and "parmi 3 communes du département" in carte.value
+    assert etat.pairs == "departement" and "parmi 3 communes du département" in carte.html
     picker.groupe.value = "liste"
     assert picker.liste.layout.display is None  # the custom list box appears
     picker.liste.value = "99001,99004"
     picker._liste()
-    assert etat.pairs == "liste:99001,99004" and "parmi 2 liste choisie" in carte.value
+    assert etat.pairs == "liste:99001,99004" and "parmi 2 liste choisie" in carte.html
 
 
 def test_carte_choroplethe(etat):
@@ -228,5 +230,24 @@ def test_une_erreur_interne_devient_un_message(etat, caplog):
 def test_valeurs_du_faux_sont_celles_affichees(etat):
     # Guards the fake itself: the cards show the fake's values, not constants.
     onglets = ThemeTabs(etat)
-    carte = {c.indicateur_id: c for c in onglets.children[2].children}["emplois"]
-    assert f"{valeur('99001', 'emplois'):.0f}" in carte.value.replace("\u202f", "")
+    carte = onglets.carte("emplois")
+    assert f"{valeur('99001', 'emplois'):.0f}" in carte.html.replace("\u202f", "")
+
+
+def test_cadrage_contient_le_perimetre():
+    import math
+
+    from widgets.carte import _y_mercator, cadrage
+
+    bornes = (-1.27, 44.19, 0.32, 45.58)  # Gironde
+    (lat, lon), zoom = cadrage(bornes, 680, 440)
+    assert 44.8 < lat < 45.0 and -0.5 < lon < -0.4
+
+    def visible(z):  # (degrees of longitude, Mercator height) shown at zoom z
+        return 680 / 256 / 2 ** z * 360, 440 / 256 / 2 ** z * 2 * math.pi
+
+    hauteur = _y_mercator(45.58) - _y_mercator(44.19)
+    assert visible(zoom)[0] >= 1.59 and visible(zoom)[1] >= hauteur  # the whole département shows
+    assert visible(zoom + 0.25)[0] < 1.59 or visible(zoom + 0.25)[1] < hauteur  # and no more than needed
+    petit = cadrage((-0.60, 44.83, -0.55, 44.86))[1]
+    assert petit > zoom and petit == int(petit * 4) / 4

@@ -12,11 +12,11 @@ from widgets.fournisseur import Fournisseur
 from widgets.graphiques import PeerDistributionChart, TrendChart
 from widgets.onglets import ThemeTabs
 from widgets.selection import CommuneSelector, PeerGroupPicker
-from widgets.tableau_de_bord import TableauDeBord, commune_demandee, preparer
+from widgets.tableau_de_bord import TableauDeBord, commune_demandee, ouvrir, preparer
 from widgets.zan import ZanPanel
 
 __all__ = [
     "ChoroplethMap", "CommuneSelector", "Etat", "ExportButton", "Fournisseur", "IndicatorCard",
     "PeerDistributionChart", "PeerGroupPicker", "TableauDeBord", "ThemeTabs", "TrendChart", "ZanPanel",
-    "commune_demandee", "preparer",
+    "commune_demandee", "ouvrir", "preparer",
 ]

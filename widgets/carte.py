@@ -14,6 +14,7 @@ No basemap is needed (the polygons carry the map); an OpenStreetMap basemap is a
 from __future__ import annotations
 
 import html
+import math
 import os
 
 import ipyleaflet as L
@@ -30,17 +31,46 @@ from widgets.garde import garde
 PRECISION = 4
 
 
-def collection(formes, valeurs, classes, indicateur) -> dict:
+def _y_mercator(latitude: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+
+def cadrage(bornes, largeur_px: int = 680, hauteur_px: int = 440) -> tuple[tuple[float, float], float]:
+    """Centre and zoom (Web Mercator, quarter steps) showing the bounds in a map of that size.
+
+    Computed here rather than with ``Map.fit_bounds``, which needs the browser to answer
+    and so cannot run before the page is connected (preheated kernels).
+    """
+    ouest, sud, est, nord = (float(b) for b in bornes)
+    if not all(map(math.isfinite, (ouest, sud, est, nord))):
+        return (46.6, 2.4), 6.0
+    largeur = max(est - ouest, 1e-6) / 360.0
+    hauteur = max(_y_mercator(nord) - _y_mercator(sud), 1e-6) / (2 * math.pi)
+    zoom = min(math.log2(largeur_px / 256 / largeur), math.log2(hauteur_px / 256 / hauteur))
+    centre_y = (_y_mercator(nord) + _y_mercator(sud)) / 2
+    centre = (math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2), (ouest + est) / 2)
+    return centre, max(1.0, min(18.0, math.floor(zoom * 4) / 4))
+
+
+def squelette(fournisseur, cle: str) -> tuple:
+    """(shapes, GeoJSON geometries rounded to ``PRECISION``) of a scope, cached by the provider."""
+    cache = fournisseur.__dict__.setdefault("_squelettes", {})
+    if cle not in cache:
+        formes = fournisseur.formes(cle)
+        arrondies = shapely.transform(formes.geometry.to_numpy(), lambda xy: np.round(xy, PRECISION))
+        cache[cle] = (formes, [None if g is None or g.is_empty else shapely.geometry.mapping(g) for g in arrondies])
+    return cache[cle]
+
+
+def collection(formes, geometries, valeurs, classes, indicateur) -> dict:
     """GeoJSON FeatureCollection with each feature's style and tooltip text."""
-    geometries = shapely.transform(formes.geometry.to_numpy(), lambda xy: np.round(xy, PRECISION))
     entites = []
     for code, nom, geometrie, valeur in zip(formes["code"], formes["nom"], geometries, valeurs):
-        if geometrie is None or geometrie.is_empty:
+        if geometrie is None:
             continue
         valeur = None if valeur is None or not np.isfinite(valeur) else float(valeur)
         entites.append({
-            "type": "Feature", "id": code,
-            "geometry": shapely.geometry.mapping(geometrie),
+            "type": "Feature", "id": code, "geometry": geometrie,
             "properties": {
                 "code": code, "nom": nom,
                 "valeur": f"{nombre(valeur, indicateur.decimales)} {indicateur.unite}" if valeur is not None else "n.d.",
@@ -121,24 +151,24 @@ class ChoroplethMap(w.VBox):
 
     def rafraichir(self) -> None:
         if not self.etat.code:
+            self.couche.data = self.surlignage.data = {"type": "FeatureCollection", "features": []}
+            self.legende.value = ""
+            self.cle_donnees = None
             return
         fournisseur = self.etat.fournisseur
         cle, libelle = fournisseur.perimetre(self.etat.code, self.choix_portee.value)
-        formes = fournisseur.formes(cle)
+        formes, geometries = squelette(fournisseur, cle)
         indicateur = PAR_ID[self.etat.indicateur]
         if (cle, indicateur.id) != self.cle_donnees:
             valeurs = fournisseur.valeurs(formes["code"].tolist(), indicateur.id).to_numpy(dtype="float64")
             classes = couleurs.quantiles(valeurs)
-            self.couche.data = collection(formes, valeurs, classes, indicateur)
+            self.couche.data = collection(formes, geometries, valeurs, classes, indicateur)
             self.legende.value = html_legende(classes, indicateur, libelle)
             self.codes = formes["code"].tolist()
             self.cle_donnees = (cle, indicateur.id)
         if cle != self.cle:
-            minx, miny, maxx, maxy = shapely.total_bounds(formes.geometry.to_numpy())
-            self.carte.fit_bounds([[miny, minx], [maxy, maxx]])
+            self.carte.center, self.carte.zoom = cadrage(shapely.total_bounds(formes.geometry.to_numpy()))
             self.cle = cle
-        ligne = formes[formes["code"] == self.etat.code]
         self.surlignage.data = {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"code": self.etat.code},
-             "geometry": shapely.geometry.mapping(shapely.transform(g, lambda xy: np.round(xy, PRECISION)))}
-            for g in ligne.geometry if g is not None]}
+            {"type": "Feature", "properties": {"code": code}, "geometry": g}
+            for code, g in zip(formes["code"], geometries) if code == self.etat.code and g is not None]}

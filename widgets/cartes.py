@@ -1,6 +1,8 @@
 """``IndicatorCard``: one indicator of the commune, with its position among peers.
 
-A card is a single HTML widget (one model, cheap to render and to update): label, value,
+A card is a plain traitlets model whose ``html`` a grid shows (the dashboard puts a whole
+theme's cards in one HTML widget: a handful of widget models instead of hundreds, which is
+what keeps the first render fast). It shows: label, value,
 unit and year; change since the first year (annual rate for stocks, points for rates) with
 an arrow coloured by the indicator's polarity; a bar placing the commune's percentile among
 its peers with the peers' median; provenance on demand (``<details>``); the secret / not
@@ -12,8 +14,7 @@ from __future__ import annotations
 import html
 import math
 
-import ipywidgets as w
-from traitlets import Unicode
+from traitlets import HasTraits, Unicode
 
 from territoire_data.catalogue import BAISSE, HAUSSE
 from territoire_data.compare import LIBELLES
@@ -97,22 +98,33 @@ def html_carte(ligne: dict, *, demo: bool = False) -> str:
     )
     badge = '<span class="ti-badge-demo" title="données de démonstration">démo</span>' if demo else ""
     return (
-        f'<div class="ti-carte ti-statut-{_e(statut)}" data-indicateur="{_e(ligne.get("id"))}">'
+        f'<div class="territoire-indicateur ti-carte ti-statut-{_e(statut)}" data-indicateur="{_e(ligne.get("id"))}">'
         f'<div class="ti-libelle">{_e(ligne.get("label"))}{badge}</div>'
         f'<div class="ti-valeur">{valeur} {annee}</div>{evol}{pos}{provenance}</div>'
     )
 
 
-class IndicatorCard(w.HTML):
+class IndicatorCard(HasTraits):
     """One indicator card (``.territoire-indicateur``); ``afficher`` fills it from a table row."""
 
     indicateur_id = Unicode("")
     statut = Unicode("missing")
+    html = Unicode("")
 
     def __init__(self, indicateur_id: str, **kwargs):
         super().__init__(indicateur_id=indicateur_id, **kwargs)
-        self.add_class("territoire-indicateur")
+        self.html = html_carte({"id": indicateur_id, "status": "missing"})
 
     def afficher(self, ligne: dict, *, demo: bool = False) -> None:
         self.statut = ligne.get("status") or "missing"
-        self.value = html_carte(ligne, demo=demo)
+        self.html = html_carte(ligne, demo=demo)
+
+    def _repr_html_(self) -> str:
+        from widgets.style import feuille
+
+        return feuille() + grille([self])
+
+
+def grille(cartes) -> str:
+    """Cards side by side (CSS grid)."""
+    return '<div class="ti-grille">' + "".join(c.html for c in cartes) + "</div>"

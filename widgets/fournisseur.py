@@ -8,6 +8,7 @@ the same ones over a handful of made-up communes.
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,27 @@ class _Cache(OrderedDict):
         return valeur
 
 
+class _ObservationsEnMemoire:
+    """One variable's observations held in memory, answering ``Entrepot.observations`` calls."""
+
+    def __init__(self, entrepot, variable: str):
+        self.dossier = entrepot.dossier
+        self._entrepot = entrepot
+        self.variable = variable
+        table = entrepot.observations(variable=variable)
+        table["code"] = table["code"].astype(str)
+        self._par_code = {code: bloc for code, bloc in table.groupby("code", sort=False)}
+
+    def observations(self, **filtres):
+        if set(filtres) != {"variable", "code"} or filtres["variable"] != self.variable:
+            return self._entrepot.observations(**filtres)
+        codes = filtres["code"] if isinstance(filtres["code"], (list, tuple, set)) else [filtres["code"]]
+        blocs = [self._par_code[c] for c in codes if c in self._par_code]
+        if not blocs:
+            return self._entrepot.observations(variable=self.variable, code="\x00")  # empty, right columns
+        return pd.concat(blocs, ignore_index=True) if len(blocs) > 1 else blocs[0].reset_index(drop=True)
+
+
 class Fournisseur:
     """Territories, indicators, series, peers, ZAN and map shapes of one home."""
 
@@ -45,7 +67,7 @@ class Fournisseur:
         self.referentiel = charger(home)
         self.entrepot = ouvrir(home)
         self._tables = _Cache(32)
-        self._formes = _Cache(8)
+        self._formes = _Cache(128)  # every département of France fits
 
     @property
     def demo(self) -> bool:
@@ -82,7 +104,23 @@ class Fournisseur:
 
     def zan(self, code: str, rythme_ha_an: float | None = None, plancher_1ha: bool = False) -> dict:
         return zan.trajectoire(self.territoire(code), rythme_ha_an=rythme_ha_an, plancher_1ha=plancher_1ha,
-                               entrepot=self.entrepot)
+                               entrepot=self._flux_naf)
+
+    @cached_property
+    def _flux_naf(self):
+        return _ObservationsEnMemoire(self.entrepot, "NAF_ART")
+
+    def prechauffer(self) -> None:
+        """Load what the first page needs (indexes, NAF flows, every département's shapes)."""
+        self.entrepot.derniers  # noqa: B018
+        self.entrepot.valeurs_matrice  # noqa: B018
+        self._flux_naf  # noqa: B018
+        communes = self.referentiel.communes
+        presents = communes.index.intersection(self.entrepot.matrice.index)
+        for departement in sorted(communes.loc[presents, "departement"].dropna().unique()):
+            from widgets.carte import squelette
+
+            squelette(self, f"dep:{departement}")
 
     def perimetre(self, code: str, portee: str = "departement") -> tuple[str, str]:
         """(key, French label) of the communes drawn around a commune."""

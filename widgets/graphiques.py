@@ -29,6 +29,7 @@ class TrendChart(w.HTML):
     @garde
     def _rafraichir(self, _change=None) -> None:
         if not self.etat.code:
+            self.value = ""
             return
         indicateur = PAR_ID[self.etat.indicateur]
         serie = self.etat.fournisseur.serie(self.etat.code, indicateur.id)
@@ -50,6 +51,7 @@ class PeerDistributionChart(w.HTML):
     @garde
     def _rafraichir(self, _change=None) -> None:
         if not self.etat.code:
+            self.value = ""
             return
         fournisseur = self.etat.fournisseur
         indicateur = PAR_ID[self.etat.indicateur]

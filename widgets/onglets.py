@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from territoire_data.catalogue import INDICATEURS, THEMES
-from widgets.cartes import IndicatorCard
+from widgets.cartes import IndicatorCard, grille
 from widgets.etat import Etat
 from widgets.garde import garde
 
@@ -16,13 +16,6 @@ SYNTHESE = (
 )
 
 
-def _grille(cartes) -> w.GridBox:
-    grille = w.GridBox(cartes, layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(250px, 1fr))",
-                                               grid_gap="12px", width="100%"))
-    grille.add_class("territoire-grille")
-    return grille
-
-
 class ThemeTabs(w.Tab):
     """Cards of the commune grouped by theme; they follow the commune and the peer group."""
 
@@ -31,12 +24,14 @@ class ThemeTabs(w.Tab):
         self.cartes: list[IndicatorCard] = []
         groupes = [("Synthèse", list(SYNTHESE))]
         groupes += [(libelle, [i.id for i in INDICATEURS if i.theme == theme]) for theme, libelle in THEMES.items()]
-        enfants = []
+        self.par_onglet: list[list[IndicatorCard]] = []
+        self.grilles: list[w.HTML] = []
         for _titre, ids in groupes:
             cartes = [IndicatorCard(i) for i in ids]
             self.cartes.extend(cartes)
-            enfants.append(_grille(cartes))
-        super().__init__(enfants, titles=[t for t, _ in groupes], **kwargs)
+            self.par_onglet.append(cartes)
+            self.grilles.append(w.HTML(grille(cartes)))
+        super().__init__(self.grilles, titles=[t for t, _ in groupes], **kwargs)
         self.add_class("territoire-themes")
         etat.observe(self._rafraichir, ["code", "pairs"])
         if etat.code:
@@ -47,10 +42,24 @@ class ThemeTabs(w.Tab):
         self.rafraichir()
 
     def rafraichir(self) -> None:
-        if not self.etat.code:
+        if not self.etat.code:  # no commune (yet, or a forged one): nothing shown
+            for html in self.grilles:
+                html.value = ""
             return
         table = self.etat.fournisseur.indicateurs(self.etat.code, self.etat.pairs)
         lignes = {r["id"]: r for r in table.to_dict("records")}
         demo = bool(self.etat.fournisseur.demo)
         for carte in self.cartes:
             carte.afficher(lignes.get(carte.indicateur_id, {"id": carte.indicateur_id, "status": "missing"}), demo=demo)
+        for cartes, html in zip(self.par_onglet, self.grilles):
+            html.value = grille(cartes)
+
+    def carte(self, indicateur_id: str, onglet: int = 1) -> IndicatorCard:
+        """The card of an indicator (by default in its theme's tab, not the synthesis)."""
+        for carte in self.par_onglet[onglet] if onglet else self.par_onglet[0]:
+            if carte.indicateur_id == indicateur_id:
+                return carte
+        for carte in self.cartes:
+            if carte.indicateur_id == indicateur_id:
+                return carte
+        raise KeyError(indicateur_id)

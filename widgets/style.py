@@ -27,6 +27,7 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
   flex: 0 0 auto; padding: 0 12px; }
 .territoire-dashboard .widget-tab > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
 .territoire-dashboard .lm-TabBar-tab.lm-mod-current { color: #000091; font-weight: 700; }
+.ti-grille { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 12px; padding: 4px 0; }
 .ti-carte { border: 1px solid #dddddd; border-bottom: 3px solid #000091; padding: 10px 12px; background: #ffffff;
   min-height: 150px; position: relative; }
 .ti-statut-secret, .ti-statut-missing { border-bottom-color: #929292; background: #f6f6f6; }

@@ -2,8 +2,8 @@
 
 In the Voilà notebook::
 
-    prepare = preparer()                 # heavy loading, done while the kernel is preheated
-    afficher(prepare, commune_demandee())
+    vue = preparer()                 # data and widgets, built while the kernel is preheated
+    ouvrir(vue, commune_demandee())  # fills them for ?commune=CODE
 
 ``commune_demandee`` waits for the browser's request when the kernel is preheated and reads
 ``?commune=CODE`` from it. After that, the commune changes in place (search, map clicks)
@@ -12,8 +12,10 @@ without reloading the page.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import os
+import sys
 from urllib.parse import parse_qs
 
 import ipywidgets as w
@@ -33,31 +35,50 @@ from widgets.style import feuille
 from widgets.zan import ZanPanel
 
 COMMUNE_PAR_DEFAUT = "33063"
+MESSAGE_PRET = "territoire : noyau préchauffé prêt"
 
 
-def preparer(home=None) -> Fournisseur | TerritoireErreur:
-    """Load the referential and the warehouse (and their in-memory indexes) once per kernel.
+def preparer(home=None) -> w.Widget:
+    """Load the data and build the dashboard's widgets, before any request.
 
-    Returns the error instead of raising it, so that the page can say it in French.
+    In a preheated Voilà kernel this runs while nobody waits; ``ouvrir`` then only fills the
+    widgets for the commune asked for. When the data are missing, the returned view says so
+    in French.
     """
     try:
         fournisseur = Fournisseur(home)
     except TerritoireErreur as e:
-        return e
-    fournisseur.entrepot.derniers  # noqa: B018 — warm the caches before the first request
-    fournisseur.entrepot.valeurs_matrice  # noqa: B018
-    return fournisseur
-
-
-def afficher(prepare, code: str | None) -> w.Widget:
-    """The dashboard, or a French message when the data are not there."""
-    if isinstance(prepare, Exception):
-        message = w.HTML(f'<div class="ti-erreur" role="alert">{html.escape(str(prepare))}</div>')
+        message = w.HTML(f'<div class="ti-erreur" role="alert">{html.escape(str(e))}</div>')
         message.add_class("territoire-erreur")
         racine = w.VBox([w.HTML(feuille()), message])
         racine.add_class("territoire-dashboard")
         return racine
-    return TableauDeBord(prepare, code)
+    fournisseur.prechauffer()
+    vue = TableauDeBord(fournisseur)
+    vue.etat.choisir(COMMUNE_PAR_DEFAUT)  # fills every component once: imports and caches warm
+    vue.etat.code = ""
+    # To the server's log (not the page): this kernel is ready to serve.
+    print(MESSAGE_PRET, file=sys.__stderr__, flush=True)
+    return vue
+
+
+def ouvrir(vue: w.Widget, code: str | None, *, differe: bool = False) -> w.Widget:
+    """Show the commune of ``code`` (validated: a forged code gives the error card).
+
+    ``differe``: fill the widgets just after the cell returns, so that Voilà finishes the
+    page (and the browser loads its scripts) while the kernel computes; the browser gets
+    the filled state when it connects, or the updates if it connected first.
+    """
+    if not isinstance(vue, TableauDeBord):
+        return vue
+    if differe:
+        try:
+            asyncio.get_running_loop().call_soon(vue.etat.choisir, code)
+            return vue
+        except RuntimeError:  # no running loop (plain Python): fill now
+            pass
+    vue.etat.choisir(code)
+    return vue
 
 
 def commune_demandee(defaut: str = COMMUNE_PAR_DEFAUT) -> str:
@@ -90,6 +111,7 @@ class TableauDeBord(w.VBox):
     """Root ``.territoire-dashboard``: header, search, peers, title, cards, map, charts, ZAN, export."""
 
     def __init__(self, fournisseur, code: str | None = None, **kwargs):
+        # Components observe the state: built empty, they fill in when a commune is chosen.
         self.etat = Etat(fournisseur)
         entete = w.HTML('<div class="ti-marque">territoire · tableau de bord de la planification écologique</div>'
                         '<div class="ti-sous-titre">Indicateurs issus des données publiques, positionnés parmi des '

@@ -59,6 +59,7 @@ class ZanPanel(w.VBox):
         self.t: dict = {}
         self._constate = None
         self._en_cours = False
+        self._observe = None
         super().__init__([w.HBox([self.rythme, self.reinitialiser]), self.plancher, self.sortie], **kwargs)
         self.add_class("territoire-zan")
         etat.observe(self._commune, "code")
@@ -70,8 +71,11 @@ class ZanPanel(w.VBox):
     @garde
     def _commune(self, _change=None) -> None:
         if not self.etat.code:
+            self.sortie.value = ""
+            self._observe = self._constate = None
             return
         t = self.etat.fournisseur.zan(self.etat.code)
+        self._observe = t
         self._constate = t.get("rythme_constate_ha_an") if t.get("disponible") else None
         disponible = self._constate is not None and math.isfinite(self._constate)
         self.rythme.disabled = self.reinitialiser.disabled = self.plancher.disabled = not disponible
@@ -100,5 +104,8 @@ class ZanPanel(w.VBox):
         scenario = None
         if self._constate is not None and not math.isclose(self.rythme.value, round(self._constate, 2)):
             scenario = self.rythme.value
-        self.t = self.etat.fournisseur.zan(self.etat.code, rythme_ha_an=scenario, plancher_1ha=self.plancher.value)
+        if scenario is None and not self.plancher.value and self._observe is not None:
+            self.t = self._observe  # the observed trajectory, already computed
+        else:
+            self.t = self.etat.fournisseur.zan(self.etat.code, rythme_ha_an=scenario, plancher_1ha=self.plancher.value)
         self.sortie.value = html_zan(self.t, self.etat.nom)

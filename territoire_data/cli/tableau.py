@@ -22,6 +22,11 @@ def commande_voila(port: int, *, ip: str = "127.0.0.1", navigateur: bool = False
         "--theme=light", "--show_tracebacks=False",
         # Kernels are started and the notebook run up to the request before anyone asks.
         f"--preheat_kernel={noyaux > 0}", f"--pool_size={max(noyaux, 0)}",
+        # Refill the pool after the page just served has rendered, not while it renders.
+        "--VoilaKernelManager.fill_delay=6",
+        # Front-end extensions the dashboard does not use: less JavaScript to load.
+        "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
+        "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
         "--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300",
     ]
     if not navigateur:
