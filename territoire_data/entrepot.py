@@ -230,6 +230,16 @@ class Entrepot:
         )
         return table.sort_values("annee").reset_index(drop=True)[["annee", "valeur", "statut", "source", "edition"]]
 
+    def series(self, code: str, indicateurs) -> dict[str, pd.DataFrame]:
+        """Several indicators over the years, in one read."""
+        table = pd.read_parquet(
+            self.dossier / "indicateurs.parquet",
+            filters=[("code", "==", code), ("indicateur", "in", list(indicateurs))],
+        )
+        table["indicateur"] = table["indicateur"].astype(str)
+        return {nom: bloc.sort_values("annee").reset_index(drop=True)[["annee", "valeur", "statut", "source", "edition"]]
+                for nom, bloc in table.groupby("indicateur", sort=False)}
+
     def observations(self, **filtres) -> pd.DataFrame:
         conditions = [(k, "in" if isinstance(v, (list, tuple, set)) else "==", list(v) if isinstance(v, (list, tuple, set)) else v)
                       for k, v in filtres.items()]

@@ -19,10 +19,9 @@ from traitlets import HasTraits, Unicode
 from territoire_data.catalogue import BAISSE, HAUSSE
 from territoire_data.compare import LIBELLES
 from territoire_data.format import nombre
+from territoire_data.fragments import STATUTS as ETATS
+from territoire_data.fragments import UNITES_TAUX, evolution_texte
 from territoire_data.sources import libelle as libelle_source
-
-ETATS = {"secret": "donnée secrète", "missing": "non disponible"}
-UNITES_TAUX = {"%", "%/an", "‰ hab."}
 
 
 def _e(texte) -> str:
@@ -35,19 +34,10 @@ def _present(valeur) -> bool:
 
 def evolution(ligne: dict) -> tuple[str, str] | None:
     """(text, css class) of the change since the first year, or None when unknown."""
-    if not _present(ligne.get("change")) or not _present(ligne.get("first_year")):
+    texte = evolution_texte(ligne)
+    if not texte:
         return None
-    depuis = int(ligne["first_year"])
-    if ligne["unit"] in UNITES_TAUX:
-        ecart = float(ligne["change"])
-        texte = f"{'+' if ecart > 0 else ''}{nombre(ecart, 1)} pt depuis {depuis}"
-        sens = ecart
-    elif _present(ligne.get("annual_rate")):
-        taux = float(ligne["annual_rate"])
-        texte = f"{'+' if taux > 0 else ''}{nombre(taux, 1)} %/an depuis {depuis}"
-        sens = taux
-    else:
-        return None
+    sens = float(ligne["change"]) if ligne.get("unit") in UNITES_TAUX else float(ligne["annual_rate"])
     fleche = "▲" if sens > 0 else "▼" if sens < 0 else "▶"
     polarite = ligne.get("polarity")
     if sens == 0 or polarite not in (HAUSSE, BAISSE):

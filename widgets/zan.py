@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import math
 
 import ipywidgets as w
 
-from territoire_data import svg
-from territoire_data.format import nombre
+from territoire_data import fragments
 from widgets.etat import Etat
 from widgets.garde import garde
-
-
-def _ha(valeur) -> str:
-    return f"{nombre(valeur, 2)} ha"
-
-
-def html_zan(t: dict, nom: str) -> str:
-    """Figures and chart of a ``zan.trajectoire`` result."""
-    if not t.get("disponible"):
-        return f'<div class="ti-zan ti-absent">Trajectoire ZAN non disponible : {html.escape(t.get("raison", ""))}.</div>'
-    lignes = [
-        ("Référence 2011-2020 (consommation d'espaces NAF)", _ha(t["reference_2011_2020_ha"])),
-        ("Enveloppe 2021-2030 (50 % de la référence"
-         + (", plancher de 1 ha appliqué)" if t["plancher_1ha_applique"] else ")"), _ha(t["enveloppe_2021_2030_ha"])),
-        (f"Consommé de 2021 à {t['derniere_annee']}", _ha(t["consomme_depuis_2021_ha"])),
-        ("Reste à consommer d'ici 2031", _ha(t["restant_ha"])),
-        ("Rythme retenu", f"{nombre(t['rythme_retenu_ha_an'], 2)} ha/an"
-         + (f" (constaté : {nombre(t['rythme_constate_ha_an'], 2)} ha/an)"
-            if not math.isclose(t["rythme_retenu_ha_an"], t["rythme_constate_ha_an"], abs_tol=1e-9) else " (constaté)")),
-        ("Projection au 1er janvier 2031", f"{_ha(t['projection_2031_ha'])} "
-         f"({nombre(t['projection_part_enveloppe'], 0)} % de l'enveloppe)"),
-    ]
-    if t["annee_epuisement"] is not None:
-        lignes.append(("Enveloppe épuisée en", str(t["annee_epuisement"])))
-    verdict = ('<div class="ti-alerte">À ce rythme, l\'enveloppe 2021-2030 est dépassée.</div>'
-               if t["depassement_projete"] else
-               '<div class="ti-ok">À ce rythme, la trajectoire reste dans l\'enveloppe 2021-2030.</div>')
-    tableau = "".join(f"<tr><th scope=\"row\">{html.escape(a)}</th><td>{html.escape(b)}</td></tr>" for a, b in lignes)
-    graphique = svg.trajectoire_zan(t["serie_ha"], t["enveloppe_2021_2030_ha"], t["projection_2031_ha"],
-                                    titre=f"Consommation d'espaces cumulée depuis 2021 — {nom}")
-    return f'<div class="ti-zan"><table class="ti-table">{tableau}</table>{verdict}{graphique}</div>'
 
 
 class ZanPanel(w.VBox):
@@ -108,4 +75,4 @@ class ZanPanel(w.VBox):
             self.t = self._observe  # the observed trajectory, already computed
         else:
             self.t = self.etat.fournisseur.zan(self.etat.code, rythme_ha_an=scenario, plancher_1ha=self.plancher.value)
-        self.sortie.value = html_zan(self.t, self.etat.nom)
+        self.sortie.value = fragments.zan(self.t, self.etat.nom)

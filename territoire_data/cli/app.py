@@ -10,6 +10,7 @@ import typer
 
 from territoire_data.cli import communes, donnees
 from territoire_data.cli.indicateurs import indicateurs
+from territoire_data.cli.rapports import reports
 from territoire_data.cli.tableau import dashboard
 from territoire_data.home import VARIABLE, dossier_home
 
@@ -25,6 +26,7 @@ app.add_typer(communes.app, name="communes")
 app.add_typer(donnees.app, name="data")
 app.command("indicateurs")(indicateurs)
 app.command("dashboard")(dashboard)
+app.command("reports")(reports)
 
 
 @app.callback()
