@@ -44,6 +44,10 @@ document.getElementById('tri').addEventListener('change', (ev) => { sens = {}; t
 def page_index(entrees: list[dict], matrice, *, titre: str, demo: bool) -> str:
     """``entrees``: manifest rows (code, nom, fichier, statut, message)."""
     colonnes = [c for c in COLONNES if c in matrice.columns]
+    groupes = [e for e in entrees if ":" in e["code"]]
+    entrees = sorted((e for e in entrees if ":" not in e["code"]), key=lambda e: (_cle(e["nom"]), e["code"]))
+    tete = "".join(f'<p class="r-groupe">Rapport d\'ensemble : <a href="{html.escape(g["fichier"])}">{html.escape(g["nom"])}</a>'
+                   f'{"" if g["statut"] == "ok" else " (échec)"}</p>' for g in groupes)
     lignes = []
     for entree in entrees:
         code = entree["code"]
@@ -61,7 +65,7 @@ def page_index(entrees: list[dict], matrice, *, titre: str, demo: bool) -> str:
                       f'{lien}</td><td data-v="{html.escape(code)}">{html.escape(code)}</td>{"".join(cellules)}</tr>')
     entetes = "".join(f"<th>{html.escape(PAR_ID[c].libelle)} ({html.escape(PAR_ID[c].unite)})</th>" for c in colonnes)
     options = "".join(f'<option value="{i + 2}">{html.escape(PAR_ID[c].libelle)}</option>' for i, c in enumerate(colonnes))
-    echecs = sum(1 for e in entrees if e["statut"] != "ok")
+    echecs = sum(1 for e in entrees + groupes if e["statut"] != "ok")
     bandeau = ('<div class="r-demo"><strong>Données de démonstration</strong> : valeurs synthétiques, à ne pas citer.'
                "</div>" if demo else "")
     return (
@@ -70,8 +74,8 @@ def page_index(entrees: list[dict], matrice, *, titre: str, demo: bool) -> str:
         ".r-outils{display:flex;gap:16px;margin:12px 0}.r-outils input{font-size:16px;padding:6px 10px;width:22em}"
         "th{cursor:pointer}.r-erreur{color:#ce0500}</style></head><body><main>"
         f'<header class="r-entete"><div class="r-marque">territoire · rapports</div><h1 class="r-titre">{html.escape(titre)}'
-        f'</h1><div class="r-sous-titre">{len(entrees)} rapports'
-        f"{f', dont {echecs} en échec' if echecs else ''}</div>{bandeau}</header>"
+        f'</h1><div class="r-sous-titre">{len(entrees) + len(groupes)} rapports'
+        f"{f', dont {echecs} en échec' if echecs else ''}</div>{bandeau}</header>{tete}"
         '<div class="r-outils"><label>Rechercher <input id="filtre" type="search" placeholder="nom ou code"></label>'
         f'<label>Trier par <select id="tri"><option value="0">nom</option>{options}</select></label></div>'
         f'<div class="r-defile"><table id="rapports" class="r-table"><thead><tr><th>Territoire</th><th>Code</th>{entetes}'

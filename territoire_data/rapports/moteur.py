@@ -21,6 +21,7 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from papermill.engines import Engine
 from traitlets import Type
+from traitlets.config import Config
 
 
 class _Publieur(DisplayPublisher):
@@ -92,7 +93,11 @@ class Coquille(InteractiveShell):
 def coquille() -> Coquille:
     """The process's shell (a fresh one in each forked run)."""
     if not Coquille.initialized():
-        shell = Coquille.instance()
+        configuration = Config()
+        # No history database: forked runs would share (and fight over) one SQLite file.
+        configuration.HistoryManager.enabled = False
+        configuration.HistoryManager.hist_file = ":memory:"
+        shell = Coquille.instance(config=configuration)
         shell.colors = "NoColor"  # tracebacks as plain text in the HTML
         return shell
     return Coquille.instance()
