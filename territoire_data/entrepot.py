@@ -230,17 +230,43 @@ class Entrepot:
         )
         return table.sort_values("annee").reset_index(drop=True)[["annee", "valeur", "statut", "source", "edition"]]
 
+    def precharger(self, codes, variables=("NAF_ART",)) -> None:
+        """Hold the series and some observations of these territories in memory (batch work)."""
+        codes = list(codes)
+        table = pd.read_parquet(self.dossier / "indicateurs.parquet", filters=[("code", "in", codes)])
+        table["code"] = table["code"].astype(str)
+        self.__dict__["_series_memo"] = {c: bloc for c, bloc in table.groupby("code", sort=False)}
+        obs = pd.read_parquet(self.dossier / "observations.parquet",
+                              filters=[("code", "in", codes), ("variable", "in", list(variables))])
+        obs["code"] = obs["code"].astype(str)
+        self.__dict__["_obs_memo"] = {(v, c): bloc.reset_index(drop=True)
+                                      for (v, c), bloc in obs.groupby(["variable", "code"], sort=False, observed=True)}
+        self.__dict__["_obs_memo_variables"] = set(variables)
+        self.__dict__["_obs_memo_codes"] = set(codes)
+
     def series(self, code: str, indicateurs) -> dict[str, pd.DataFrame]:
         """Several indicators over the years, in one read."""
-        table = pd.read_parquet(
-            self.dossier / "indicateurs.parquet",
-            filters=[("code", "==", code), ("indicateur", "in", list(indicateurs))],
-        )
+        memo = self.__dict__.get("_series_memo")
+        if memo is not None and code in memo:
+            table = memo[code]
+            table = table[table["indicateur"].astype(str).isin(list(indicateurs))].copy()
+        else:
+            table = pd.read_parquet(
+                self.dossier / "indicateurs.parquet",
+                filters=[("code", "==", code), ("indicateur", "in", list(indicateurs))],
+            )
         table["indicateur"] = table["indicateur"].astype(str)
         return {nom: bloc.sort_values("annee").reset_index(drop=True)[["annee", "valeur", "statut", "source", "edition"]]
                 for nom, bloc in table.groupby("indicateur", sort=False)}
 
     def observations(self, **filtres) -> pd.DataFrame:
+        variable, code = filtres.get("variable"), filtres.get("code")
+        if (set(filtres) == {"variable", "code"} and isinstance(code, str)
+                and variable in self.__dict__.get("_obs_memo_variables", ())
+                and code in self.__dict__.get("_obs_memo_codes", ())):
+            bloc = self.__dict__["_obs_memo"].get((variable, code))
+            if bloc is not None:
+                return bloc.copy()
         conditions = [(k, "in" if isinstance(v, (list, tuple, set)) else "==", list(v) if isinstance(v, (list, tuple, set)) else v)
                       for k, v in filtres.items()]
         return pd.read_parquet(self.dossier / "observations.parquet", filters=conditions or None)

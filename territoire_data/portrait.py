@@ -35,6 +35,7 @@ COMPARAISON = ("population", "variation_annuelle_population", "taux_chomage_15_6
                "revenu_median", "taux_pauvrete", "conso_naf_depuis_2021", "part_enveloppe_zan_consommee")
 INDICATEUR_CARTE = "densite_population"
 _FORMES: dict[str, object] = {}
+_CARTES: dict[str, tuple] = {}  # key → (svg.Carte, codes in drawing order, legend items)
 
 
 def formes_departement(departement: str):
@@ -161,40 +162,43 @@ class Portrait:
         return Fragment('<section class="r-section"><h2>Trajectoire ZAN (zéro artificialisation nette)</h2>'
                         + zan_html(t, self.territoire.name) + "</section>")
 
-    def _membres_carte(self) -> tuple[list[str], str]:
+    def _membres_carte(self) -> tuple[list[str], str, str]:
+        """(communes drawn, what they are, caption)."""
         t = self.territoire
         if self.est_groupe:
-            return list(t.communes), f"les {len(t.communes)} communes de {t.name}"
+            perimetre = f"les {len(t.communes)} communes de {t.name}"
+            return list(t.communes), perimetre, perimetre
         dep = t.departement
         communes = self.referentiel.communes
-        return communes.index[communes["departement"] == dep].tolist(), \
-            f"{t.name} parmi les communes du département {self.referentiel.departements.at[dep, 'nom']}"
+        perimetre = f"communes du département {self.referentiel.departements.at[dep, 'nom']}"
+        return communes.index[communes["departement"] == dep].tolist(), perimetre, f"{t.name} parmi les {perimetre}"
 
     def carte(self) -> Fragment:
         """Static SVG map (no tiles, no script): density classes, the commune outlined."""
-        codes, legende = self._membres_carte()
+        codes, perimetre, legende = self._membres_carte()
         if len(codes) > 3_000:
             return Fragment('<section class="r-section"><h2>Carte</h2><p class="r-note">Carte non produite au-delà '
                             "de 3 000 communes.</p></section>")
-        departements = self.referentiel.communes.loc[codes, "departement"].dropna().unique()
-        formes = pd.concat([formes_departement(d) for d in sorted(departements)])
-        formes = formes[formes["code"].isin(codes)].sort_values("code")
-        geometries = formes.geometry.to_numpy()
-        valeurs = self.entrepot.matrice[INDICATEUR_CARTE].reindex(formes["code"]).to_numpy(dtype="float64") \
-            if INDICATEUR_CARTE in self.entrepot.matrice else np.full(len(formes), np.nan)
-        classes = couleurs.quantiles(valeurs)
-        surligne = None
-        if not self.est_groupe:
-            positions = np.flatnonzero(formes["code"].to_numpy() == self.territoire.code)
-            surligne = int(positions[0]) if len(positions) else None
         indicateur = PAR_ID[INDICATEUR_CARTE]
-        dessin = svg.carte(list(geometries), [classes.couleur(v) for v in valeurs],
-                           titre=f"{indicateur.libelle} : {legende}", surligne=surligne)
-        cles = "".join(f'<li><span class="r-pastille" style="background:{c}"></span>{e(texte)}</li>'
-                       for c, texte in classes.legende(indicateur.unite, indicateur.decimales))
+        # A commune's map is its département's, outlined: drawn once per département and process.
+        cle = f"dep:{self.territoire.departement}" if not self.est_groupe else self.territoire.code
+        if cle not in _CARTES:
+            departements = self.referentiel.communes.loc[codes, "departement"].dropna().unique()
+            formes = pd.concat([formes_departement(d) for d in sorted(departements)])
+            formes = formes[formes["code"].isin(codes)].sort_values("code").reset_index(drop=True)
+            valeurs = (self.entrepot.matrice[INDICATEUR_CARTE].reindex(formes["code"]).to_numpy(dtype="float64")
+                       if INDICATEUR_CARTE in self.entrepot.matrice else np.full(len(formes), np.nan))
+            classes = couleurs.quantiles(valeurs)
+            dessin = svg.Carte(formes.geometry.to_numpy(), [classes.couleur(v) for v in valeurs],
+                               titre=f"{indicateur.libelle} : {perimetre}")
+            cles = "".join(f'<li><span class="r-pastille" style="background:{c}"></span>{e(texte)}</li>'
+                           for c, texte in classes.legende(indicateur.unite, indicateur.decimales))
+            _CARTES[cle] = (dessin, formes["code"].tolist(), cles)
+        dessin, ordre, cles = _CARTES[cle]
+        surligne = None if self.est_groupe or self.territoire.code not in ordre else ordre.index(self.territoire.code)
         return Fragment(f'<section class="r-section"><h2>Carte</h2><figure class="r-carte"><figcaption>'
                         f"{e(indicateur.libelle)} — {e(legende)}"
-                        f"{' (contour rouge)' if surligne is not None else ''}</figcaption>{dessin}"
+                        f"{' (contour rouge)' if surligne is not None else ''}</figcaption>{dessin.rendu(surligne)}"
                         f'<ul class="r-legende">{cles}</ul></figure></section>')
 
     def communes(self) -> Fragment:

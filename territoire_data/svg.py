@@ -149,32 +149,49 @@ def trajectoire_zan(serie_ha: dict[int, float], enveloppe: float, projection: fl
     return _svg(largeur, hauteur, titre, corps)
 
 
-def carte(geometries, couleurs, *, titre: str, surligne: int | None = None, largeur: int = 520) -> str:
-    """Static map of projected polygons (metres), coloured; ``surligne``: index outlined in red."""
-    geometries = list(geometries)
-    valides = [g for g in geometries if g is not None and not g.is_empty]
-    if not valides:
-        return vide("Pas de contour disponible", largeur)
-    xmin, ymin, xmax, ymax = shapely.total_bounds(valides)
-    echelle = largeur / max(xmax - xmin, 1.0)
-    hauteur = max(int((ymax - ymin) * echelle), 40)
+class Carte:
+    """Static map of projected polygons (metres), coloured; drawn once, outlined on demand.
 
-    def chemin(geometrie) -> str:
+    The polygons of a département are the same for each of its communes' reports: ``rendu``
+    only adds the red outline of one of them.
+    """
+
+    def __init__(self, geometries, couleurs, *, titre: str, largeur: int = 520):
+        self.geometries = list(geometries)
+        self.couleurs = list(couleurs)
+        self.titre, self.largeur = titre, largeur
+        valides = [g for g in self.geometries if g is not None and not g.is_empty]
+        self.vide = not valides
+        if self.vide:
+            return
+        self.xmin, _, xmax, self.ymax = shapely.total_bounds(valides)
+        ymin = shapely.total_bounds(valides)[1]
+        self.echelle = largeur / max(xmax - self.xmin, 1.0)
+        self.hauteur = max(int((self.ymax - ymin) * self.echelle), 40)
+        self.chemins = [None if g is None or g.is_empty else self._chemin(g) for g in self.geometries]
+        self.fond = "".join(
+            f'<path d="{d}" fill="{_e(c or NON_DISPONIBLE)}" stroke="#ffffff" stroke-width="0.6"/>'
+            for d, c in zip(self.chemins, self.couleurs) if d is not None)
+
+    def _chemin(self, geometrie) -> str:
         morceaux = []
         for polygone in getattr(geometrie, "geoms", [geometrie]):
             for anneau in (polygone.exterior, *polygone.interiors):
                 xy = np.asarray(anneau.coords)
-                x = (xy[:, 0] - xmin) * echelle
-                y = (ymax - xy[:, 1]) * echelle
+                x = (xy[:, 0] - self.xmin) * self.echelle
+                y = (self.ymax - xy[:, 1]) * self.echelle
                 morceaux.append("M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y)) + "Z")
         return "".join(morceaux)
 
-    corps = []
-    for i, (geometrie, couleur) in enumerate(zip(geometries, couleurs)):
-        if geometrie is None or geometrie.is_empty or i == surligne:
-            continue
-        corps.append(f'<path d="{chemin(geometrie)}" fill="{_e(couleur or NON_DISPONIBLE)}" stroke="#ffffff" stroke-width="0.6"/>')
-    if surligne is not None and geometries[surligne] is not None:
-        corps.append(f'<path d="{chemin(geometries[surligne])}" fill="{_e(couleurs[surligne] or NON_DISPONIBLE)}" '
-                     f'stroke="{SURLIGNAGE}" stroke-width="2.5"/>')
-    return _svg(largeur, hauteur, titre, corps)
+    def rendu(self, surligne: int | None = None) -> str:
+        if self.vide:
+            return vide("Pas de contour disponible", self.largeur)
+        contour = ""
+        if surligne is not None and self.chemins[surligne] is not None:
+            contour = (f'<path d="{self.chemins[surligne]}" fill="none" stroke="{SURLIGNAGE}" stroke-width="2.5"/>')
+        return _svg(self.largeur, self.hauteur, self.titre, [self.fond, contour])
+
+
+def carte(geometries, couleurs, *, titre: str, surligne: int | None = None, largeur: int = 520) -> str:
+    """Static map of projected polygons (metres), coloured; ``surligne``: index outlined in red."""
+    return Carte(geometries, couleurs, titre=titre, largeur=largeur).rendu(surligne)

@@ -101,7 +101,7 @@ def _a_refaire(tache: Tache, entree: dict, sortie: Path) -> bool:
                 and (sortie / tache.fichier).is_file())
 
 
-def _local(taches: list[Tache], travailleurs: int, departements: list[str], exemple: str | None):
+def _local(taches: list[Tache], travailleurs: int, departements: list[str], exemple: str | None, codes: list[str]):
     """Yield results as they come, from ``travailleurs`` warm processes of this machine."""
     from territoire_data.rapports.zygote import Zygote
 
@@ -114,7 +114,7 @@ def _local(taches: list[Tache], travailleurs: int, departements: list[str], exem
 
     def travailler() -> None:
         try:
-            zygote = Zygote(taches[0].home, departements, exemple=exemple)
+            zygote = Zygote(taches[0].home, departements, exemple=exemple, codes=codes)
         except Exception as erreur:  # noqa: BLE001
             resultats.put(erreur)
             return
@@ -151,24 +151,25 @@ def _local(taches: list[Tache], travailleurs: int, departements: list[str], exem
             zygote.fermer(brutal=True)
 
 
-def executer_distant(tache: Tache, departements: tuple[str, ...], exemple: str | None) -> Resultat:
+def executer_distant(tache: Tache, departements: tuple[str, ...], exemple: str | None,
+                     codes: tuple[str, ...] = ()) -> Resultat:
     """Run on a Dask worker: through that worker process's own warm zygote."""
     from territoire_data.rapports.zygote import Zygote
 
     global _ZYGOTE_DISTANT
     if _ZYGOTE_DISTANT is None or _ZYGOTE_DISTANT.processus.poll() is not None:
-        _ZYGOTE_DISTANT = Zygote(tache.home, list(departements), exemple=exemple)
+        _ZYGOTE_DISTANT = Zygote(tache.home, list(departements), exemple=exemple, codes=list(codes))
     return _ZYGOTE_DISTANT.executer(tache)
 
 
 _ZYGOTE_DISTANT = None
 
 
-def _dask(taches: list[Tache], adresse: str, departements: list[str], exemple: str | None):
+def _dask(taches: list[Tache], adresse: str, departements: list[str], exemple: str | None, codes: list[str]):
     from distributed import Client, as_completed
 
     with Client(adresse, timeout="30s") as client:
-        futures = [client.submit(executer_distant, t, tuple(departements), exemple, pure=False,
+        futures = [client.submit(executer_distant, t, tuple(departements), exemple, tuple(codes), pure=False,
                                  key=f"rapport-{t.code}-{t.empreinte[:12]}") for t in taches]
         try:
             for future in as_completed(futures):
@@ -183,7 +184,7 @@ def _dask(taches: list[Tache], adresse: str, departements: list[str], exemple: s
 
 
 def produire(taches: list[Tache], sortie: Path, *, titre: str, travailleurs: int = 2, planificateur: str | None = None,
-             force: bool = False) -> Bilan:
+             force: bool = False, rappel=None) -> Bilan:
     """Make the reports of ``taches`` in ``sortie`` (see the module docstring)."""
     debut = time.perf_counter()
     sortie = Path(sortie)
@@ -200,8 +201,9 @@ def produire(taches: list[Tache], sortie: Path, *, titre: str, travailleurs: int
     source = None
     try:
         if a_faire:
-            source = (_dask(a_faire, planificateur, departements, exemple) if planificateur
-                      else _local(a_faire, travailleurs, departements, exemple))
+            codes = [t.code for t in a_faire if not t.code.startswith("liste:")]
+            source = (_dask(a_faire, planificateur, departements, exemple, codes) if planificateur
+                      else _local(a_faire, travailleurs, departements, exemple, codes))
             for resultat in source:
                 if resultat.statut == "ok":
                     ecrire_atomique(sortie / resultat.fichier, resultat.contenu)
@@ -211,6 +213,8 @@ def produire(taches: list[Tache], sortie: Path, *, titre: str, travailleurs: int
                 registre.noter(resultat)
                 registre.ecrire()
                 barre.update(1)
+                if rappel is not None:
+                    rappel(resultat)
     except KeyboardInterrupt:
         bilan.interrompu = True
         raise

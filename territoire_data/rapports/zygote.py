@@ -54,7 +54,7 @@ def _lire_tout(fd: int) -> bytes:
 
 # -- inside the zygote ---------------------------------------------------------------------
 
-def prechauffer(departements: list[str], exemple: str | None = None) -> None:
+def prechauffer(departements: list[str], exemple: str | None = None, codes: list[str] | None = None) -> None:
     """Everything a report would otherwise do first, done once before forking.
 
     ``exemple``: a commune whose portrait is run once here (then the shell is reset), so that
@@ -73,8 +73,15 @@ def prechauffer(departements: list[str], exemple: str | None = None) -> None:
     entrepot.derniers  # noqa: B018
     entrepot.valeurs_matrice  # noqa: B018
     execution.exportateur_html()
+    if codes:
+        entrepot.precharger(codes)  # the batch's series and NAF flows: no Parquet read per report
     for departement in departements:
         portrait.formes_departement(departement)
+        if codes:  # draw the département's map once, here: each report only outlines its commune
+            membres = [c for c in codes if c in portrait.charger().communes.index
+                       and portrait.charger().communes.at[c, "departement"] == departement]
+            if membres:
+                portrait.Portrait(membres[0]).carte()
     # The templates compile on first use: convert a tiny notebook once.
     import nbformat
 
@@ -147,7 +154,7 @@ def boucle() -> None:
     signal.signal(signal.SIGTERM, _arreter)
     configuration = _recevoir(entree)
     try:
-        prechauffer(configuration.get("departements", []), configuration.get("exemple"))
+        prechauffer(configuration.get("departements", []), configuration.get("exemple"), configuration.get("codes"))
         # Objects loaded so far are never collected: a child's garbage collector then does not
         # walk (and copy, page by page) the parent's memory.
         gc.collect()
@@ -172,14 +179,15 @@ class Zygote:
     """A warm worker: ``executer(tache)`` returns the ``Resultat`` of one report."""
 
     def __init__(self, home: str, departements: list[str] | None = None, delai_s: int = 900,
-                 exemple: str | None = None):
+                 exemple: str | None = None, codes: list[str] | None = None):
         env = {**os.environ, "TERRITOIRE_HOME": home, "TERRITOIRE_SANS_PROGRESSION": "1",
                "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
         self.processus = subprocess.Popen([sys.executable, "-m", "territoire_data.rapports.zygote"],
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                                           start_new_session=True)
         self._verrou = threading.Lock()
-        _envoyer(self.processus.stdin, {"departements": departements or [], "delai_s": delai_s, "exemple": exemple})
+        _envoyer(self.processus.stdin, {"departements": departements or [], "delai_s": delai_s, "exemple": exemple,
+                                        "codes": codes or []})
         etat, message = _recevoir(self.processus.stdout)
         if etat != "pret":
             self.fermer()
