@@ -9,6 +9,8 @@ DEMO_DEPARTEMENTS ?= 33,24,47,40,64,17,16
 # Port of the dashboard `make demo` ends by serving; SERVIR=0 skips serving.
 PORT    ?= 8866
 SERVIR  ?= 1
+# Communes of Gironde whose reports `make demo` renders (into reports/sortie/demo/).
+DEMO_RAPPORTS ?= 33063,33281,33069,33119,33192,33318
 
 .PHONY: install demo test bench clean
 
@@ -30,6 +32,8 @@ demo: install
 	$(BIN)/territoire indicateurs 33063 --theme foncier
 	@echo
 	$(BIN)/territoire communes search "saint etienne" --limite 3
+	@echo
+	$(BIN)/territoire reports --communes $(DEMO_RAPPORTS) --out reports/sortie/demo
 ifneq ($(SERVIR),0)
 	@echo
 	$(BIN)/territoire dashboard --port $(PORT) --no-browser
@@ -45,6 +49,7 @@ bench: install
 	$(BIN)/python benchmarks/entrepot.py
 	$(BIN)/territoire data demo --departements 33 >/dev/null && $(BIN)/python benchmarks/indicateurs.py
 	$(BIN)/python benchmarks/tableau_de_bord.py
+	$(BIN)/python benchmarks/reports.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artefacts

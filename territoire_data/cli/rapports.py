@@ -8,7 +8,6 @@ from typing import Optional
 
 import typer
 
-from territoire_data.home import dossier_home
 from territoire_data.rapports import plan, produire
 
 CODE_PARTIEL = 3
@@ -19,7 +18,7 @@ def reports(
     epci: Optional[str] = typer.Option(None, "--epci", metavar="SIREN", help="Toutes les communes d'un EPCI."),
     departement: Optional[str] = typer.Option(None, "--departement", metavar="D", help="Toutes les communes d'un département."),
     sortie: Optional[Path] = typer.Option(None, "--out", metavar="DOSSIER",
-                                          help="Dossier des rapports (défaut : DOSSIER_DE_TRAVAIL/rapports/<périmètre>)."),
+                                          help="Dossier des rapports (défaut : reports/sortie/<périmètre> du dépôt)."),
     travailleurs: int = typer.Option(max(1, min(4, os.cpu_count() or 1)), "--workers", min=1, max=64,
                                      help="Processus de rapports en parallèle sur cette machine."),
     planificateur: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HÔTE:PORT",
@@ -34,7 +33,7 @@ def reports(
     taches = plan.taches(codes, groupe, carnet=carnet, pairs=pairs, format=format_)
     titre = f"Rapports — {taches[-1].nom}" if groupe else f"Rapport — {taches[0].nom}"
     if sortie is None:
-        sortie = dossier_home() / "rapports" / plan.nom_fichier(groupe or codes[0], "d")[:-2]
+        sortie = plan.sortie_par_defaut(groupe or codes[0])
     typer.echo(f"{len(taches)} rapport(s) vers {sortie}" + (f" sur {planificateur}" if planificateur else
                                                            f" avec {travailleurs} processus"), err=True)
     bilan = produire(taches, sortie, titre=titre, travailleurs=travailleurs, planificateur=planificateur, force=force)

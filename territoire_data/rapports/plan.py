@@ -14,7 +14,14 @@ from territoire_data.referential import charger
 from territoire_data.territoires import territoire
 
 SCHEMA = 1  # bump when the report's rendering changes: every report is redone
-CARNET = Path(__file__).resolve().parents[2] / "notebooks" / "portrait.ipynb"
+RACINE = Path(__file__).resolve().parents[2]
+CARNET = RACINE / "notebooks" / "portrait.ipynb"
+
+
+def sortie_par_defaut(code: str) -> Path:
+    """``reports/sortie/<scope>`` of the repository, else ``$TERRITOIRE_HOME/rapports/<scope>``."""
+    base = RACINE / "reports" / "sortie" if (RACINE / "reports").is_dir() else dossier_home() / "rapports"
+    return base / nom_fichier(code, "x")[:-2]
 
 
 def _sha256(donnees: bytes) -> str:
