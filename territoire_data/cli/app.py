@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from territoire_data.cli import communes, donnees
+from territoire_data.cli import communes, discussions, donnees
 from territoire_data.cli.indicateurs import indicateurs
 from territoire_data.cli.rapports import reports
 from territoire_data.cli.tableau import dashboard
@@ -24,6 +24,9 @@ app = typer.Typer(
 )
 app.add_typer(communes.app, name="communes")
 app.add_typer(donnees.app, name="data")
+app.add_typer(discussions.utilisateurs, name="users")
+app.add_typer(discussions.discussions, name="discussions")
+app.add_typer(discussions.db, name="db")
 app.command("indicateurs")(indicateurs)
 app.command("dashboard")(dashboard)
 app.command("reports")(reports)

@@ -24,6 +24,7 @@ BALISES = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquo
 ATTRIBUTS = {"a": {"href", "title"}}
 SCHEMAS = {"http", "https", "mailto"}
 _CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SUBSTITUTS = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
@@ -35,7 +36,10 @@ def nettoyer(texte, *, maximum: int = TAILLE_MAX, quoi: str = "Le message") -> s
     """Valid UTF-8, NFC, without control or bidi-override characters; refused if empty or too long."""
     if isinstance(texte, bytes):
         texte = texte.decode("utf-8", errors="replace")
-    texte = str(texte).encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    # Invalid bytes arrive as surrogate escapes (command line, files): back to bytes, then decoded
+    # with replacement characters; any other lone surrogate is replaced too.
+    texte = _SUBSTITUTS.sub("\ufffd", str(texte))
+    texte = texte.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
     texte = unicodedata.normalize("NFC", _CONTROLE.sub("", texte.replace("\r\n", "\n").replace("\r", "\n"))).strip()
     if not texte:
         raise TexteRefuse(f"{quoi} est vide.")
