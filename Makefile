@@ -34,6 +34,8 @@ demo: install
 	$(BIN)/territoire communes search "saint etienne" --limite 3
 	@echo
 	$(BIN)/territoire reports --communes $(DEMO_RAPPORTS) --out reports/sortie/demo
+	@echo
+	$(BIN)/territoire db demo
 ifneq ($(SERVIR),0)
 	@echo
 	$(BIN)/territoire dashboard --port $(PORT) --no-browser

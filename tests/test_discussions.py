@@ -231,3 +231,62 @@ def test_base_non_migree(tmp_path, home):
     assert sortie.returncode == 2 and "territoire db upgrade" in sortie.stderr
     assert lancer("db", "upgrade", home=tmp_path).returncode == 0
     assert lancer("users", "list", home=tmp_path).returncode == 0
+
+
+class _Communes:
+    """What ``Etat`` needs of a provider, on the real referential."""
+
+    demo = False
+
+    def territoire(self, code):
+        from territoire_data.territoires import territoire
+
+        return territoire(code)
+
+
+def test_panneau_sans_identite_ne_montre_rien(magasin, fils):
+    from widgets import DiscussionPanel, Etat
+
+    etat = Etat(_Communes())
+    etat.choisir("33063")
+    panneau = DiscussionPanel(etat)
+    panneau.connecter(None)
+    assert "Connectez-vous" in panneau.entete.value and panneau.liste.value == ""
+    assert panneau.formulaire.layout.display == "none"
+    panneau.connecter("personne")  # unknown login: no role, nothing either
+    assert panneau.liste.value == "" and "territoire-discussion" in panneau._dom_classes
+
+
+def test_panneau_lire_publier_et_voir_arriver(magasin, fils):
+    from territoire_data.discussions import Espace
+    from widgets import DiscussionPanel, Etat
+
+    etat = Etat(_Communes())
+    etat.choisir("33063")
+    panneau = DiscussionPanel(etat)
+    panneau.connecter("entreprise")
+    assert [v for _, v in panneau.visibilite.options] == ["partenaires", "tous"]  # limited to what is allowed
+    assert panneau.visibilite.value == "partenaires"  # the most restricted by default
+    assert "Fil partenaires" in panneau.liste.value and "Fil elus" not in panneau.liste.value
+    panneau.texte.value = "Proposition <script>alert(1)</script> **chiffrée**"
+    panneau.titre.value = "Devis"
+    panneau.visibilite.value = "partenaires"
+    panneau.ancre.value = "part_logements_vacants"
+    panneau._publier()
+    assert "Message publié" in panneau.retour.value and panneau.texte.value == ""
+    assert "<strong>chiffrée</strong>" in panneau.liste.value and "<script>" not in panneau.liste.value
+    assert etat.ancres.get("part_logements_vacants", 0) >= 1
+
+    autre = DiscussionPanel(etat)
+    autre.connecter("elu")
+    assert "Devis" in autre.liste.value and "non lu" in autre.liste.value
+    version = autre._version
+    Espace("agent").repondre(fils["partenaires"], "réponse venue d'ailleurs")
+    assert autre.verifier() and autre._version != version  # the poll sees it
+    assert "réponse venue d&#x27;ailleurs" in autre.liste.value or "réponse venue d'ailleurs" in autre.liste.value
+
+    panneau.fil.value = fils["elus"] if fils["elus"] in [v for _, v in panneau.fil.options] else 0
+    assert panneau.fil.value == 0  # a thread the company cannot read is not even offered
+    panneau.texte.value = "é" * 10_001
+    panneau._publier()
+    assert "trop long" in panneau.retour.value and panneau.texte.value == "é" * 10_001  # nothing lost

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pandas as pd
 import pytest
@@ -31,6 +32,8 @@ def navigateur():
 
 @pytest.fixture(scope="module")
 def serveur(home_demo, artefacts):
+    semis = lancer("db", "demo", home=home_demo)  # demo accounts and threads of the exchange space
+    assert semis.returncode == 0, semis.stderr
     with tableau_de_bord(home_demo, noyaux=2, journal=artefacts / "voila.log") as url:
         yield url
 
@@ -128,3 +131,32 @@ def test_code_forge_carte_erreur_sans_trace(navigateur, serveur, artefacts):
     assert not dialogues
     page.screenshot(path=str(artefacts / "tableau_code_forge.png"))
     page.close()
+
+
+def test_deux_navigateurs_echangent_en_moins_de_5_s(navigateur, serveur, artefacts):
+    pages = []
+    for login in ("elu.bordeaux", "agent.bordeaux"):
+        page = navigateur.new_context().new_page()  # two separate browsers (profiles)
+        page.goto(f"{serveur}/?commune=33063", timeout=120_000)
+        page.wait_for_selector(".territoire-discussion", timeout=120_000)
+        assert "Connectez-vous" in page.inner_text(".territoire-discussion")  # no identity: nothing shown
+        assert page.locator(".territoire-discussion .ti-fil").count() == 0
+        page.locator(".territoire-discussion select").first.select_option(login)  # demo-only user switch
+        page.wait_for_selector(".territoire-discussion .ti-fil", timeout=20_000)
+        pages.append(page)
+    ecrivain, lecteur = pages
+    assert "Vacance des logements" in lecteur.inner_text(".territoire-fils")
+    texte = f"Point d'étape du {time.strftime('%H:%M:%S')} <script>window.__xss = 1</script>"
+    ecrivain.locator(".territoire-discussion textarea").fill(texte)
+    ecrivain.locator(".territoire-discussion input[type=text]").first.fill("Réunion de quartier")
+    ecrivain.locator(".territoire-discussion button", has_text="Publier").click()
+    debut = time.monotonic()
+    lecteur.wait_for_function("t => document.querySelector('.territoire-fils').innerText.includes(t)",
+                              arg="Point d'étape du", timeout=5_000, polling=100)
+    delai = time.monotonic() - debut
+    assert delai < 5
+    assert lecteur.evaluate("window.__xss") is None and "<script>" in lecteur.inner_text(".territoire-fils")
+    lecteur.locator(".territoire-discussion").screenshot(path=str(artefacts / "discussion_second_navigateur.png"))
+    print(f"message vu par le second navigateur en {delai:.2f} s")
+    for page in pages:
+        page.context.close()

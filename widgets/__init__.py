@@ -6,6 +6,7 @@ answers data questions; tests pass a small fake instead of the warehouse.
 
 from widgets.carte import ChoroplethMap
 from widgets.cartes import IndicatorCard
+from widgets.discussion import DiscussionPanel
 from widgets.etat import Etat
 from widgets.export import ExportButton
 from widgets.fournisseur import Fournisseur
@@ -16,7 +17,7 @@ from widgets.tableau_de_bord import TableauDeBord, commune_demandee, ouvrir, pre
 from widgets.zan import ZanPanel
 
 __all__ = [
-    "ChoroplethMap", "CommuneSelector", "Etat", "ExportButton", "Fournisseur", "IndicatorCard",
+    "ChoroplethMap", "CommuneSelector", "DiscussionPanel", "Etat", "ExportButton", "Fournisseur", "IndicatorCard",
     "PeerDistributionChart", "PeerGroupPicker", "TableauDeBord", "ThemeTabs", "TrendChart", "ZanPanel",
     "commune_demandee", "ouvrir", "preparer",
 ]

@@ -66,7 +66,7 @@ def position(ligne: dict) -> str:
     )
 
 
-def html_carte(ligne: dict, *, demo: bool = False) -> str:
+def html_carte(ligne: dict, *, demo: bool = False, discussions: int = 0) -> str:
     """The card's inner HTML for one row of ``indicateurs.tableau``."""
     statut = ligne.get("status") or "missing"
     decimales = int(ligne.get("decimals") or 0)
@@ -87,10 +87,12 @@ def html_carte(ligne: dict, *, demo: bool = False) -> str:
         f"<div>Calcul : {_e(ligne.get('definition'))}</div></details>"
     )
     badge = '<span class="ti-badge-demo" title="données de démonstration">démo</span>' if demo else ""
+    ancre = (f'<div class="ti-ancre">💬 {discussions} discussion{"s" if discussions > 1 else ""} sur cet indicateur '
+             "(espace d'échange)</div>" if discussions else "")
     return (
         f'<div class="territoire-indicateur ti-carte ti-statut-{_e(statut)}" data-indicateur="{_e(ligne.get("id"))}">'
         f'<div class="ti-libelle">{_e(ligne.get("label"))}{badge}</div>'
-        f'<div class="ti-valeur">{valeur} {annee}</div>{evol}{pos}{provenance}</div>'
+        f'<div class="ti-valeur">{valeur} {annee}</div>{evol}{pos}{ancre}{provenance}</div>'
     )
 
 
@@ -105,9 +107,9 @@ class IndicatorCard(HasTraits):
         super().__init__(indicateur_id=indicateur_id, **kwargs)
         self.html = html_carte({"id": indicateur_id, "status": "missing"})
 
-    def afficher(self, ligne: dict, *, demo: bool = False) -> None:
+    def afficher(self, ligne: dict, *, demo: bool = False, discussions: int = 0) -> None:
         self.statut = ligne.get("status") or "missing"
-        self.html = html_carte(ligne, demo=demo)
+        self.html = html_carte(ligne, demo=demo, discussions=discussions)
 
     def _repr_html_(self) -> str:
         from widgets.style import feuille

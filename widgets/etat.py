@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from traitlets import Any, HasTraits, Unicode
+from traitlets import Any, Dict, HasTraits, Unicode
 
 from territoire_data.compare import GROUPES
 from territoire_data.erreurs import TerritoireErreur
@@ -30,6 +30,7 @@ class Etat(HasTraits):
     pairs = Unicode("densite")
     indicateur = Unicode("population")
     erreur = Unicode("")
+    ancres = Dict()  # indicator id → number of discussions anchored to it (set by the discussion panel)
     fournisseur = Any()
 
     def __init__(self, fournisseur, **kwargs):

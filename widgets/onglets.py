@@ -33,7 +33,7 @@ class ThemeTabs(w.Tab):
             self.grilles.append(w.HTML(grille(cartes)))
         super().__init__(self.grilles, titles=[t for t, _ in groupes], **kwargs)
         self.add_class("territoire-themes")
-        etat.observe(self._rafraichir, ["code", "pairs"])
+        etat.observe(self._rafraichir, ["code", "pairs", "ancres"])
         if etat.code:
             self.rafraichir()
 
@@ -50,7 +50,8 @@ class ThemeTabs(w.Tab):
         lignes = {r["id"]: r for r in table.to_dict("records")}
         demo = bool(self.etat.fournisseur.demo)
         for carte in self.cartes:
-            carte.afficher(lignes.get(carte.indicateur_id, {"id": carte.indicateur_id, "status": "missing"}), demo=demo)
+            carte.afficher(lignes.get(carte.indicateur_id, {"id": carte.indicateur_id, "status": "missing"}), demo=demo,
+                           discussions=self.etat.ancres.get(carte.indicateur_id, 0))
         for cartes, html in zip(self.par_onglet, self.grilles):
             html.value = grille(cartes)
 

@@ -62,6 +62,13 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 .ti-bouton { display: inline-block; padding: 6px 14px; margin: 0 4px; background: #000091; color: #ffffff !important;
   text-decoration: none; border-radius: 2px; font-weight: 500; }
 .ti-bouton:hover, .ti-bouton:focus { background: #1212ff; outline: 2px solid #0a76f6; }
+.territoire-discussion { border-top: 4px solid #000091; margin-top: 24px; padding-top: 4px; }
+.territoire-discussion h2 { font-size: 20px; margin: 8px 0 4px; }
+.ti-fil { border: 1px solid #dddddd; border-left: 4px solid #6a6af4; padding: 8px 12px; margin: 8px 0; }
+.ti-fil-titre { font-weight: 700; } .ti-fil-meta, .ti-auteur { color: #3a3a3a; font-size: 13px; }
+.ti-message { border-top: 1px solid #eeeeee; padding: 6px 0; } .ti-supprime { color: #666666; }
+.ti-non-lus { background: #e1000f; color: #ffffff; border-radius: 8px; padding: 0 7px; font-size: 12px; font-weight: 700; }
+.ti-ancre { font-size: 12.5px; color: #000091; margin-top: 4px; }
 .territoire-pied { border-top: 1px solid #dddddd; margin-top: 24px; padding-top: 8px; font-size: 12.5px; color: #3a3a3a; }
 """
 

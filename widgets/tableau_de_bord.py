@@ -24,6 +24,7 @@ from territoire_data.erreurs import TerritoireErreur
 from territoire_data.format import nombre
 from territoire_data.sources import libelle as libelle_source
 from widgets.carte import ChoroplethMap
+from widgets.discussion import DiscussionPanel
 from widgets.etat import Etat
 from widgets.export import ExportButton
 from widgets.fournisseur import Fournisseur
@@ -71,13 +72,19 @@ def ouvrir(vue: w.Widget, code: str | None, *, differe: bool = False) -> w.Widge
     """
     if not isinstance(vue, TableauDeBord):
         return vue
+    from territoire_data.discussions.identite import identite
+
+    login = identite()  # resolved once, now that the request (and its headers) arrived
     if differe:
         try:
-            asyncio.get_running_loop().call_soon(vue.etat.choisir, code)
+            boucle = asyncio.get_running_loop()
+            boucle.call_soon(vue.etat.choisir, code)
+            boucle.call_soon(vue.discussion.connecter, login)
             return vue
         except RuntimeError:  # no running loop (plain Python): fill now
             pass
     vue.etat.choisir(code)
+    vue.discussion.connecter(login)
     return vue
 
 
@@ -139,6 +146,12 @@ class TableauDeBord(w.VBox):
         self.distribution = PeerDistributionChart(self.etat)
         self.zan = ZanPanel(self.etat)
         self.export = ExportButton(self.etat)
+        demo_logins = None
+        if fournisseur.demo:
+            from territoire_data.discussions.demo import COMPTES
+
+            demo_logins = [login for login, *_ in COMPTES]
+        self.discussion = DiscussionPanel(self.etat, demo_logins=demo_logins)
         section = lambda titre: w.HTML(f'<div class="territoire-section"><h2>{html.escape(titre)}</h2></div>')
         elements += [
             w.HBox([self.selecteur, self.pairs], layout=w.Layout(justify_content="space-between", align_items="flex-start")),
@@ -147,6 +160,7 @@ class TableauDeBord(w.VBox):
             w.HBox([self.carte, w.VBox([self.evolution, self.distribution], layout=w.Layout(width="42%"))],
                    layout=w.Layout(grid_gap="16px")),
             section("Trajectoire ZAN (zéro artificialisation nette)"), self.zan,
+            self.discussion,
             w.HTML(self._pied(fournisseur)),
         ]
         super().__init__(elements, **kwargs)
