@@ -290,3 +290,25 @@ def test_panneau_lire_publier_et_voir_arriver(magasin, fils):
     panneau.texte.value = "é" * 10_001
     panneau._publier()
     assert "trop long" in panneau.retour.value and panneau.texte.value == "é" * 10_001  # nothing lost
+
+
+def test_identite_imposee_sans_bascule_demo(magasin, fils, monkeypatch):
+    from territoire_data.discussions import identite
+    from widgets import DiscussionPanel, Etat
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "entreprise")
+    monkeypatch.setenv("TERRITOIRE_USER", "admin")
+    assert identite.identite(recalculer=True) == "entreprise"  # the hub wins over a local variable
+    monkeypatch.delenv("JUPYTERHUB_USER")
+    monkeypatch.setenv("HTTP_X_TERRITOIRE_USER", "elu")
+    assert identite.identite(recalculer=True) == "admin"  # a header is ignored unless configured
+    monkeypatch.setenv("TERRITOIRE_EN_TETE_IDENTITE", "X-Territoire-User")
+    assert identite.identite(recalculer=True) == "elu"
+    etat = Etat(_Communes())
+    etat.choisir("33063")
+    panneau = DiscussionPanel(etat, demo_logins=["admin", "elu"])
+    panneau.connecter("entreprise", impose=True)
+    panneau.choix_utilisateur.value = "admin"  # what a forged widget message would do
+    assert panneau.login == "entreprise" and "Fil elus" not in panneau.liste.value
+    assert panneau.choix_utilisateur.layout.display == "none"
+    identite.identite(recalculer=True)

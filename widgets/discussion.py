@@ -48,6 +48,7 @@ class DiscussionPanel(w.VBox):
     def __init__(self, etat: Etat, *, demo_logins: list[str] | None = None, home=None, **kwargs):
         self.etat, self.home = etat, home
         self.espace = None
+        self.identite_imposee = False
         self._version = None
         self._tache = None
         self.entete = w.HTML()
@@ -80,10 +81,18 @@ class DiscussionPanel(w.VBox):
 
     # -- identity -------------------------------------------------------------------------
 
-    def connecter(self, login: str | None) -> None:
-        """Use the identity resolved for this kernel (or the demo switch); None: nothing shown."""
+    def connecter(self, login: str | None, *, impose: bool = False) -> None:
+        """Use the identity resolved for this kernel (or the demo switch); None: nothing shown.
+
+        ``impose``: the identity comes from the deployment (JupyterHub, proxy header,
+        ``TERRITOIRE_USER``): the demo user switch disappears and cannot override it.
+        """
         from territoire_data.discussions import Espace
 
+        if impose:
+            self.identite_imposee = True
+            self.choix_utilisateur.layout.display = "none"
+            self.choix_utilisateur.disabled = True
         self.login = login
         try:
             self.espace = Espace(login, self.home) if login else None
@@ -101,6 +110,8 @@ class DiscussionPanel(w.VBox):
 
     @garde
     def _changer_utilisateur(self, change) -> None:
+        if self.identite_imposee:  # a forged widget message cannot change who is signed in
+            return
         self.connecter(change["new"] or None)
 
     def _afficher_hors_connexion(self) -> None:

@@ -79,12 +79,12 @@ def ouvrir(vue: w.Widget, code: str | None, *, differe: bool = False) -> w.Widge
         try:
             boucle = asyncio.get_running_loop()
             boucle.call_soon(vue.etat.choisir, code)
-            boucle.call_soon(vue.discussion.connecter, login)
+            boucle.call_soon(lambda: vue.discussion.connecter(login, impose=login is not None))
             return vue
         except RuntimeError:  # no running loop (plain Python): fill now
             pass
     vue.etat.choisir(code)
-    vue.discussion.connecter(login)
+    vue.discussion.connecter(login, impose=login is not None)
     return vue
 
 
