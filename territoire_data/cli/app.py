@@ -10,6 +10,7 @@ import typer
 
 from territoire_data.cli import communes, discussions, donnees
 from territoire_data.cli.indicateurs import indicateurs
+from territoire_data.cli.radar import radar
 from territoire_data.cli.rapports import reports
 from territoire_data.cli.tableau import dashboard
 from territoire_data.home import VARIABLE, dossier_home
@@ -30,6 +31,7 @@ app.add_typer(discussions.db, name="db")
 app.command("indicateurs")(indicateurs)
 app.command("dashboard")(dashboard)
 app.command("reports")(reports)
+app.command("radar")(radar)
 
 
 @app.callback()
