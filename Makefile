@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/territoire data demo --departements 33 >/dev/null && $(BIN)/python benchmarks/indicateurs.py
 	$(BIN)/python benchmarks/tableau_de_bord.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/radar.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artefacts

@@ -139,3 +139,29 @@ def test_acces_refuse_sans_fichier(realdata, home_radar, tmp_path, login):
     resultat = _radar(realdata, home_radar, login, sortie)
     assert resultat.returncode == 2 and "réservé aux élus" in resultat.stderr
     assert not sortie.exists() and not list(tmp_path.iterdir())
+
+
+@pytest.mark.notebooks
+@pytest.mark.realdata
+def test_carnet_radar_foncier(realdata, home_radar, dans, tmp_path):
+    import nbformat
+    import papermill
+
+    from conftest import RACINE
+
+    dans(home_radar)
+    cadastre = realdata / "cadastre"
+    sortie = tmp_path / "radar.ipynb"
+    papermill.execute_notebook(str(RACINE / "notebooks" / "radar_foncier.ipynb"), str(sortie), kernel_name="python3",
+                               progress_bar=False, parameters={
+                                   "code": "33440", "login": "maire",
+                                   "parcelles": str(cadastre / "cadastre-33440-parcelles.json"),
+                                   "batiments": str(cadastre / "cadastre-33440-batiments.json")})
+    texte = json.dumps([c.get("outputs", []) for c in nbformat.read(sortie, as_version=4).cells], ensure_ascii=False)
+    assert "logements_potentiels" in texte and "33440000" in texte
+    with pytest.raises(papermill.PapermillExecutionError, match="réservé aux élus"):
+        papermill.execute_notebook(str(RACINE / "notebooks" / "radar_foncier.ipynb"), str(tmp_path / "refus.ipynb"),
+                                   kernel_name="python3", progress_bar=False, parameters={
+                                       "code": "33440", "login": "promoteur",
+                                       "parcelles": str(cadastre / "cadastre-33440-parcelles.json"),
+                                       "batiments": str(cadastre / "cadastre-33440-batiments.json")})

@@ -59,3 +59,17 @@ def ecrire_geopackage(resultat: dict, chemin: str | os.PathLike) -> Path:
     finally:
         Path(temporaire).unlink(missing_ok=True)
     return chemin
+
+
+def apercu(resultat: dict):
+    """Static map (SVG) of the envelope and the plots, for notebooks and reports."""
+    from territoire_data import svg
+    from territoire_data.fragments import Fragment, e
+
+    plots, env = resultat["parcelles"], resultat["enveloppe"]
+    geometries = list(env.geometry) + list(plots.geometry)
+    couleurs = ["#e3e3fd"] * len(env) + ["#ce0500" if c else "#ff8d00" for c in plots["conflit_trame_verte"]]
+    titre = f"Radar foncier — {resultat['commune'].name} : {len(plots)} dent(s) creuse(s)"
+    return Fragment(f"<figure><figcaption>{e(titre)} (orange ; rouge : conflit avec la trame verte et bleue ; "
+                    f"bleu pâle : enveloppe urbaine)</figcaption>{svg.carte(geometries, couleurs, titre=titre, largeur=640)}"
+                    "</figure>")
