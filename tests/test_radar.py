@@ -165,3 +165,35 @@ def test_carnet_radar_foncier(realdata, home_radar, dans, tmp_path):
                                        "code": "33440", "login": "promoteur",
                                        "parcelles": str(cadastre / "cadastre-33440-parcelles.json"),
                                        "batiments": str(cadastre / "cadastre-33440-batiments.json")})
+
+
+@pytest.mark.realdata
+def test_couche_radar_du_tableau_de_bord(realdata, home_radar, dans):
+    import shutil
+
+    from widgets import Etat, RadarPanel
+
+    class Communes:
+        demo = False
+
+        def territoire(self, code):
+            from territoire_data.territoires import territoire
+
+            return territoire(code)
+
+    dans(home_radar)
+    (home_radar / "cadastre").mkdir(exist_ok=True)
+    for couche in ("parcelles", "batiments"):
+        shutil.copy(realdata / "cadastre" / f"cadastre-33440-{couche}.json", home_radar / "cadastre")
+    etat = Etat(Communes())
+    etat.choisir("33440")
+    panneau = RadarPanel(etat)
+    panneau.login = "promoteur"
+    assert panneau.layout.display == "none"  # a company does not see the layer
+    panneau._lancer()  # nor can it run it by a forged message: the store refuses
+    assert panneau.resultat is None and "réservé aux élus" in panneau.sortie.value
+    panneau.login = "maire"
+    assert panneau.layout.display is None
+    panneau._lancer()
+    assert panneau.resultat["synthese"]["parcelles"] == len(panneau.couche.data["features"]) > 0
+    assert 'download="radar_33440.gpkg"' in panneau.sortie.value and "dent(s) creuse(s)" in panneau.sortie.value

@@ -12,12 +12,13 @@ from widgets.export import ExportButton
 from widgets.fournisseur import Fournisseur
 from widgets.graphiques import PeerDistributionChart, TrendChart
 from widgets.onglets import ThemeTabs
+from widgets.radar import RadarPanel
 from widgets.selection import CommuneSelector, PeerGroupPicker
 from widgets.tableau_de_bord import TableauDeBord, commune_demandee, ouvrir, preparer
 from widgets.zan import ZanPanel
 
 __all__ = [
     "ChoroplethMap", "CommuneSelector", "DiscussionPanel", "Etat", "ExportButton", "Fournisseur", "IndicatorCard",
-    "PeerDistributionChart", "PeerGroupPicker", "TableauDeBord", "ThemeTabs", "TrendChart", "ZanPanel",
+    "PeerDistributionChart", "PeerGroupPicker", "RadarPanel", "TableauDeBord", "ThemeTabs", "TrendChart", "ZanPanel",
     "commune_demandee", "ouvrir", "preparer",
 ]

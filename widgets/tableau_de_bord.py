@@ -19,12 +19,14 @@ import sys
 from urllib.parse import parse_qs
 
 import ipywidgets as w
+import traitlets
 
 from territoire_data.erreurs import TerritoireErreur
 from territoire_data.format import nombre
 from territoire_data.sources import libelle as libelle_source
 from widgets.carte import ChoroplethMap
 from widgets.discussion import DiscussionPanel
+from widgets.radar import RadarPanel
 from widgets.etat import Etat
 from widgets.export import ExportButton
 from widgets.fournisseur import Fournisseur
@@ -152,6 +154,8 @@ class TableauDeBord(w.VBox):
 
             demo_logins = [login for login, *_ in COMPTES]
         self.discussion = DiscussionPanel(self.etat, demo_logins=demo_logins)
+        self.radar = RadarPanel(self.etat, carte=self.carte)
+        traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for both
         section = lambda titre: w.HTML(f'<div class="territoire-section"><h2>{html.escape(titre)}</h2></div>')
         elements += [
             w.HBox([self.selecteur, self.pairs], layout=w.Layout(justify_content="space-between", align_items="flex-start")),
@@ -160,7 +164,7 @@ class TableauDeBord(w.VBox):
             w.HBox([self.carte, w.VBox([self.evolution, self.distribution], layout=w.Layout(width="42%"))],
                    layout=w.Layout(grid_gap="16px")),
             section("Trajectoire ZAN (zéro artificialisation nette)"), self.zan,
-            self.discussion,
+            self.radar, self.discussion,
             w.HTML(self._pied(fournisseur)),
         ]
         super().__init__(elements, **kwargs)
