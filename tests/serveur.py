@@ -18,6 +18,16 @@ def port_libre() -> int:
         return s.getsockname()[1]
 
 
+def arreter(processus: subprocess.Popen, delai_s: float = 20) -> None:
+    """Stop a server started in its own session, with everything it started."""
+    os.killpg(processus.pid, signal.SIGTERM)
+    try:
+        processus.wait(delai_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(processus.pid, signal.SIGKILL)
+        processus.wait()
+
+
 @contextmanager
 def tableau_de_bord(home: Path, *, noyaux: int = 2, journal: Path | None = None, attendre_noyaux: bool = True):
     """Yield the base URL of a dashboard served from ``home``; stop it (and its kernels) after."""
@@ -51,11 +61,6 @@ def tableau_de_bord(home: Path, *, noyaux: int = 2, journal: Path | None = None,
                 time.sleep(0.3)
         yield url
     finally:
-        os.killpg(processus.pid, signal.SIGTERM)
-        try:
-            processus.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(processus.pid, signal.SIGKILL)
-            processus.wait()
+        arreter(processus)
         if journal:
             sortie.close()

@@ -111,13 +111,18 @@ def _tuer_en_pleine_transaction(env: dict, fil: int) -> None:
     assert sortie.returncode == 0, sortie.stderr
 
 
-def test_sqlite_8_processus_200_messages(tmp_path_factory, home, ref):
-    dossier = home_avec_referentiel(tmp_path_factory, home, "home-concurrence-sqlite")
-    env = _environnement(dossier, None)
+def _scenario(env: dict) -> float:
+    """Load, check the count, kill a writer mid-transaction; returns the load's duration."""
     fil = _preparer(env)
     duree = _charge(env, fil)
     _verifier(env, fil)
     _tuer_en_pleine_transaction(env, fil)
+    return duree
+
+
+def test_sqlite_8_processus_200_messages(tmp_path_factory, home, ref):
+    dossier = home_avec_referentiel(tmp_path_factory, home, "home-concurrence-sqlite")
+    duree = _scenario(_environnement(dossier, None))
     import sqlite3
 
     connexion = sqlite3.connect(dossier / "discussions.sqlite")
@@ -161,9 +166,5 @@ def postgres():
 @pytest.mark.postgres
 def test_postgresql_8_processus_200_messages(tmp_path_factory, home, ref, postgres):
     dossier = home_avec_referentiel(tmp_path_factory, home, "home-concurrence-pg")
-    env = _environnement(dossier, postgres)
-    fil = _preparer(env)
-    duree = _charge(env, fil)
-    _verifier(env, fil)
-    _tuer_en_pleine_transaction(env, fil)
+    duree = _scenario(_environnement(dossier, postgres))
     print(f"PostgreSQL : {PROCESSUS * MESSAGES} messages en {duree:.1f} s")

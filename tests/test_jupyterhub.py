@@ -7,7 +7,6 @@ a third user, a company admitted elsewhere, does not.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import RACINE, binaire, lancer, manque
-from serveur import port_libre
+from serveur import arreter, port_libre
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 DEPLOIEMENT = RACINE / "deploy" / "jupyterhub"
@@ -60,11 +59,7 @@ def hub(home_demo, tmp_path_factory, artefacts):
                 time.sleep(0.5)
         yield url
     finally:
-        os.killpg(processus.pid, signal.SIGTERM)
-        try:
-            processus.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(processus.pid, signal.SIGKILL)
+        arreter(processus, 30)
         journal.close()
 
 
