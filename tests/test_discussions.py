@@ -312,3 +312,16 @@ def test_identite_imposee_sans_bascule_demo(magasin, fils, monkeypatch):
     assert panneau.login == "entreprise" and "Fil elus" not in panneau.liste.value
     assert panneau.choix_utilisateur.layout.display == "none"
     identite.identite(recalculer=True)
+
+
+def test_solutions_partagees_entre_territoires(magasin):
+    sortie = lancer("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
+                    "foncier", "--titre", "Densifier avant d'étendre", "Notre méthode…", home=magasin)
+    assert sortie.returncode == 0, sortie.stderr
+    ailleurs = json.loads(lancer("discussions", "solutions", "--as", "elu.autre", "--theme", "foncier", "--json",
+                                 home=magasin).stdout)  # an élu of Périgueux reads Bordeaux's shared solution
+    assert [f["titre"] for f in ailleurs] == ["Densifier avant d'étendre"]
+    assert "Aucune solution" in lancer("discussions", "solutions", "--as", "inconnu", home=magasin).stdout
+    mauvais = lancer("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
+                     "astrologie", "x", home=magasin)
+    assert mauvais.returncode == 2 and "Thème inconnu" in mauvais.stderr

@@ -197,3 +197,34 @@ def test_couche_radar_du_tableau_de_bord(realdata, home_radar, dans):
     panneau._lancer()
     assert panneau.resultat["synthese"]["parcelles"] == len(panneau.couche.data["features"]) > 0
     assert 'download="radar_33440.gpkg"' in panneau.sortie.value and "dent(s) creuse(s)" in panneau.sortie.value
+
+
+@pytest.mark.realdata
+def test_cadastre_telecharge_par_code(realdata, home_radar, tmp_path):
+    """Without files, the cadastre is fetched by code (served here over real HTTP on 127.0.0.1)."""
+    import gzip
+    import http.server
+    import threading
+    from functools import partial
+
+    racine = tmp_path / "miroir"
+    dossier = racine / "33" / "33440"
+    dossier.mkdir(parents=True)
+    for couche in ("parcelles", "batiments"):
+        (dossier / f"cadastre-33440-{couche}.json.gz").write_bytes(
+            gzip.compress((realdata / "cadastre" / f"cadastre-33440-{couche}.json").read_bytes()))
+    serveur = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(http.server.SimpleHTTPRequestHandler,
+                                                                        directory=str(racine)))
+    threading.Thread(target=serveur.serve_forever, daemon=True).start()
+    try:
+        env = {"TERRITOIRE_URL_CADASTRE": f"http://127.0.0.1:{serveur.server_address[1]}"}
+        sortie = lancer("radar", "33440", "--as", "maire", "--out", str(tmp_path / "r.gpkg"), "--json",
+                        home=home_radar, env=env)
+        assert sortie.returncode == 0, sortie.stderr
+        assert json.loads(sortie.stdout)["parcelles"] > 0
+        assert (home_radar / "telechargements" / "cadastre" / "cadastre-33440-parcelles.json.gz").is_file()
+        autre_commune = lancer("radar", "33441", "--as", "maire", "--out", str(tmp_path / "x.gpkg"), home=home_radar,
+                            env=env)
+        assert autre_commune.returncode == 2 and not (tmp_path / "x.gpkg").exists()  # no right there: no download
+    finally:
+        serveur.shutdown()

@@ -90,6 +90,8 @@ def publier(
     titre: Optional[str] = typer.Option(None, "--titre", help="Titre (défaut : début du message)."),
     fil: Optional[int] = typer.Option(None, "--fil", help="Répondre dans cette discussion plutôt qu'en ouvrir une."),
     indicateur: Optional[str] = typer.Option(None, "--indicateur", help="Ancrer la discussion à un indicateur."),
+    solution: bool = typer.Option(False, "--solution", help="Solution partagée entre territoires (visibilité tous)."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Thème de la solution (demographie, logement, foncier…)."),
 ) -> None:
     """Publier un message (refusé, avec un message et un code de sortie non nul, si ce n'est pas permis)."""
     base.verifier_schema()
@@ -99,8 +101,27 @@ def publier(
         typer.echo(f"Réponse publiée (message {identifiant}).")
         return
     identifiant = espace.creer_fil(code, titre or texte.strip().splitlines()[0][:80] if texte.strip() else "", texte,
-                                   visibilite, ancre_type="indicateur" if indicateur else None, ancre=indicateur)
+                                   visibilite, ancre_type="indicateur" if indicateur else None, ancre=indicateur,
+                                   theme=theme, solution=solution)
     typer.echo(f"Discussion {identifiant} ouverte sur {code}.")
+
+
+@discussions.command("solutions")
+def solutions(
+    login: str = typer.Option(..., "--as", help="Identifiant de l'utilisateur qui lit."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Un thème."),
+    sortie_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
+) -> None:
+    """Les solutions partagées par tous les territoires (visibilité « tous »)."""
+    base.verifier_schema()
+    liste = Espace(login).solutions(theme)
+    if sortie_json:
+        typer.echo(json.dumps(liste, ensure_ascii=False, indent=2))
+        return
+    for fil in liste or []:
+        typer.echo(f"#{fil['id']} [{fil['territoire']}] {fil['titre']} ({fil['theme'] or 'sans thème'})")
+    if not liste:
+        typer.echo("Aucune solution partagée visible.")
 
 
 @db.command("upgrade")

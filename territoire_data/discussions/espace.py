@@ -12,6 +12,7 @@ from territoire_data.discussions.autorisation import AccesRefuse, Autorisation
 from territoire_data.discussions.modeles import (LIBELLES_VISIBILITE, ROLES, VISIBILITES, Fil, Lecture, Message,
                                                  Organisation, Revision, Role, Signalement, Utilisateur, maintenant)
 from territoire_data.discussions.texte import TexteRefuse, en_html, nettoyer, titre as titre_propre
+from territoire_data.catalogue import THEMES
 from territoire_data.erreurs import TerritoireErreur
 
 ANCRES = ("indicateur", "parcelle", "entite")
@@ -169,6 +170,8 @@ class Espace:
             raise TerritoireErreur(f"Visibilité inconnue : « {visibilite} » ({', '.join(VISIBILITES)}).")
         self.autorisation.exiger(self.autorisation.peut_creer(code, visibilite),
                                  f"Vous ne pouvez pas publier avec la visibilité « {visibilite} » sur {code}.")
+        if theme is not None and theme not in THEMES:
+            raise TerritoireErreur(f"Thème inconnu : « {theme} » ({', '.join(THEMES)}).")
         if ancre_type is not None and ancre_type not in ANCRES:
             raise TerritoireErreur(f"Type d'ancre inconnu : « {ancre_type} ».")
         with base.session(self.home) as s:

@@ -13,8 +13,9 @@ from territoire_data.erreurs import ErreurFichier, TerritoireErreur
 from territoire_data.home import dossier_home
 from territoire_data.projections import epsg_local
 
-URL_CADASTRE = ("https://cadastre.data.gouv.fr/data/etalab-cadastre/latest/geojson/communes/"
-                "{departement}/{code}/cadastre-{code}-{couche}.json.gz")
+# ``TERRITOIRE_URL_CADASTRE`` replaces the base (a mirror, or a local server in tests).
+BASE_CADASTRE = "https://cadastre.data.gouv.fr/data/etalab-cadastre/latest/geojson/communes"
+CHEMIN_CADASTRE = "{departement}/{code}/cadastre-{code}-{couche}.json.gz"
 
 
 def departement_de(code: str) -> str:
@@ -43,7 +44,8 @@ def telecharger_cadastre(code: str, couche: str) -> Path:
     """``cadastre-{code}-{couche}.json.gz`` from cadastre.data.gouv.fr, cached under the home."""
     import pooch
 
-    url = URL_CADASTRE.format(departement=departement_de(code), code=code, couche=couche)
+    base = os.environ.get("TERRITOIRE_URL_CADASTRE", BASE_CADASTRE).rstrip("/")
+    url = f"{base}/{CHEMIN_CADASTRE.format(departement=departement_de(code), code=code, couche=couche)}"
     dossier = dossier_home() / "telechargements" / "cadastre"
     try:
         return Path(pooch.retrieve(url, known_hash=None, path=dossier, fname=f"cadastre-{code}-{couche}.json.gz",
