@@ -322,6 +322,11 @@ def test_solutions_partagees_entre_territoires(magasin):
                                  home=magasin).stdout)  # an élu of Périgueux reads Bordeaux's shared solution
     assert [f["titre"] for f in ailleurs] == ["Densifier avant d'étendre"]
     assert "Aucune solution" in lancer("discussions", "solutions", "--as", "inconnu", home=magasin).stdout
+    parcelle = lancer("discussions", "post", "33063", "--as", "elu", "--visibilite", "elus", "--parcelle",
+                      "33063000AB0123", "Cette dent creuse appartient à la commune.", home=magasin)
+    assert parcelle.returncode == 0, parcelle.stderr
+    fils = json.loads(lancer("discussions", "list", "33063", "--as", "agent", "--json", home=magasin).stdout)["fils"]
+    assert any(f["ancre_type"] == "parcelle" and f["ancre"] == "33063000AB0123" for f in fils)
     mauvais = lancer("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
                      "astrologie", "x", home=magasin)
     assert mauvais.returncode == 2 and "Thème inconnu" in mauvais.stderr

@@ -90,6 +90,7 @@ def publier(
     titre: Optional[str] = typer.Option(None, "--titre", help="Titre (défaut : début du message)."),
     fil: Optional[int] = typer.Option(None, "--fil", help="Répondre dans cette discussion plutôt qu'en ouvrir une."),
     indicateur: Optional[str] = typer.Option(None, "--indicateur", help="Ancrer la discussion à un indicateur."),
+    parcelle: Optional[str] = typer.Option(None, "--parcelle", help="Ancrer la discussion à une parcelle (id cadastral)."),
     solution: bool = typer.Option(False, "--solution", help="Solution partagée entre territoires (visibilité tous)."),
     theme: Optional[str] = typer.Option(None, "--theme", help="Thème de la solution (demographie, logement, foncier…)."),
 ) -> None:
@@ -101,7 +102,8 @@ def publier(
         typer.echo(f"Réponse publiée (message {identifiant}).")
         return
     identifiant = espace.creer_fil(code, titre or texte.strip().splitlines()[0][:80] if texte.strip() else "", texte,
-                                   visibilite, ancre_type="indicateur" if indicateur else None, ancre=indicateur,
+                                   visibilite, ancre_type="indicateur" if indicateur else "parcelle" if parcelle else None,
+                                   ancre=indicateur or parcelle,
                                    theme=theme, solution=solution)
     typer.echo(f"Discussion {identifiant} ouverte sur {code}.")
 
