@@ -30,6 +30,8 @@ def html_fils(fils: list[dict], messages: dict[int, list[dict]]) -> str:
         ancre = ""
         if fil["ancre_type"] == "indicateur" and fil["ancre"] in PAR_ID:
             ancre = f' · à propos de « {html.escape(PAR_ID[fil["ancre"]].libelle)} »'
+        elif fil["ancre_type"] in ("parcelle", "entite") and fil["ancre"]:
+            ancre = f' · à propos de la parcelle {html.escape(fil["ancre"])}'
         non_lus = f' <span class="ti-non-lus">{fil["non_lus"]} non lu(s)</span>' if fil["non_lus"] else ""
         corps = "".join(
             f'<div class="ti-message{" ti-supprime" if m["supprime"] else ""}" data-message="{m["id"]}">'
