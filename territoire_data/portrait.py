@@ -35,7 +35,7 @@ COMPARAISON = ("population", "variation_annuelle_population", "taux_chomage_15_6
                "revenu_median", "taux_pauvrete", "conso_naf_depuis_2021", "part_enveloppe_zan_consommee")
 INDICATEUR_CARTE = "densite_population"
 _FORMES: dict[str, object] = {}
-_CARTES: dict[str, tuple] = {}  # key → (svg.Carte, codes in drawing order, legend items)
+_CARTES: dict[tuple, tuple] = {}  # (warehouse, scope) → (svg.Carte, codes in drawing order, legend items)
 
 
 def formes_departement(departement: str):
@@ -181,7 +181,8 @@ class Portrait:
                             "de 3 000 communes.</p></section>")
         indicateur = PAR_ID[INDICATEUR_CARTE]
         # A commune's map is its département's, outlined: drawn once per département and process.
-        cle = f"dep:{self.territoire.departement}" if not self.est_groupe else self.territoire.code
+        cle = (str(self.entrepot.dossier),  # a rebuilt warehouse gets new colours
+               f"dep:{self.territoire.departement}" if not self.est_groupe else self.territoire.code)
         if cle not in _CARTES:
             departements = self.referentiel.communes.loc[codes, "departement"].dropna().unique()
             formes = pd.concat([formes_departement(d) for d in sorted(departements)])
