@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from territoire_data.erreurs import TerritoireErreur
 from territoire_data.home import dossier_home
@@ -98,6 +98,6 @@ def session(home=None):
     adresse = url(home)
     if adresse not in _fabriques:
         _fabriques[adresse] = sessionmaker(moteur(home), expire_on_commit=False)
-    with _fabriques[adresse]() as s:  # type: Session
+    with _fabriques[adresse]() as s:
         with s.begin():
             yield s
