@@ -8,11 +8,11 @@ from pathlib import Path
 
 import typer
 
+from territoire_data.carnets import dossier_carnets
 from territoire_data.entrepot import ouvrir
 from territoire_data.erreurs import TerritoireErreur
 
-CARNETS = Path(__file__).resolve().parents[2] / "notebooks"
-CARNET = CARNETS / "tableau_de_bord.ipynb"
+CARNET = dossier_carnets() / "tableau_de_bord.ipynb"
 
 
 def commande_voila(port: int, *, ip: str = "127.0.0.1", navigateur: bool = False, noyaux: int = 2) -> list[str]:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from territoire_data.entrepot import ouvrir
+from territoire_data.carnets import dossier_carnets
 from territoire_data.erreurs import TerritoireErreur
 from territoire_data.home import dossier_home
 from territoire_data.rapports.execution import Tache
@@ -14,8 +15,8 @@ from territoire_data.referential import charger
 from territoire_data.territoires import territoire
 
 SCHEMA = 1  # bump when the report's rendering changes: every report is redone
-RACINE = Path(__file__).resolve().parents[2]
-CARNET = RACINE / "notebooks" / "portrait.ipynb"
+CARNET = dossier_carnets() / "portrait.ipynb"
+RACINE = CARNET.parents[1]
 
 
 def sortie_par_defaut(code: str) -> Path:

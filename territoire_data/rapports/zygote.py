@@ -87,9 +87,7 @@ def prechauffer(departements: list[str], exemple: str | None = None, codes: list
 
     execution.exportateur_html().from_notebook_node(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("x")]))
     if exemple:
-        from pathlib import Path
-
-        carnet = Path(__file__).resolve().parents[2] / "notebooks" / "portrait.ipynb"
+        from territoire_data.rapports.plan import CARNET as carnet
         if carnet.is_file():
             for code in (exemple, "<essai d'erreur>"):  # a normal run, then the error path (tracebacks)
                 execution.executer(execution.Tache(code, code, str(carnet), {"code": code}, "", ""))
