@@ -151,10 +151,10 @@ def test_deux_navigateurs_echangent_en_moins_de_5_s(navigateur, serveur, artefac
     ecrivain.locator(".territoire-discussion input[type=text]").first.fill("Réunion de quartier")
     ecrivain.locator(".territoire-discussion button", has_text="Publier").click()
     debut = time.monotonic()
+    # The issue's behaviour: the other browser shows it within 5 s (the panel polls every 2 s).
     lecteur.wait_for_function("t => document.querySelector('.territoire-fils').innerText.includes(t)",
                               arg="Point d'étape du", timeout=5_000, polling=100)
     delai = time.monotonic() - debut
-    assert delai < 5
     assert lecteur.evaluate("window.__xss") is None and "<script>" in lecteur.inner_text(".territoire-fils")
     lecteur.locator(".territoire-discussion").screenshot(path=str(artefacts / "discussion_second_navigateur.png"))
     print(f"message vu par le second navigateur en {delai:.2f} s")
