@@ -9,11 +9,10 @@ from __future__ import annotations
 import base64
 import html
 
-import ipywidgets as w
 
 from territoire_data import exportation
 from widgets.etat import Etat
-from widgets.garde import garde
+from widgets.vue import VueHTML
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,27 +23,22 @@ def _lien(contenu: bytes, type_mime: str, nom: str, texte: str, classe: str) -> 
             f'href="data:{type_mime};base64,{donnees}">{html.escape(texte)}</a>')
 
 
-class ExportButton(w.HTML):
+class ExportButton(VueHTML):
+    classe = "territoire-export"
+    suit = ("code", "pairs")
+
     def __init__(self, etat: Etat, **kwargs):
-        super().__init__(**kwargs)
-        self.etat = etat
         self.table = None
         self.csv = self.xlsx = b""
-        self.add_class("territoire-export")
-        etat.observe(self._rafraichir, ["code", "pairs"])
-        self._rafraichir()
+        super().__init__(etat, **kwargs)
 
-    @garde
-    def _rafraichir(self, _change=None) -> None:
-        if not self.etat.code:
-            self.value = ""
-            return
+    def rendu(self) -> str:
         fournisseur = self.etat.fournisseur
         indicateurs = fournisseur.indicateurs(self.etat.code, self.etat.pairs)
         self.table = exportation.table(self.etat.code, self.etat.nom, indicateurs, demo=bool(fournisseur.demo))
         self.csv = exportation.en_csv(self.table)
         self.xlsx = exportation.en_xlsx(self.table)
         base = f"territoire_{self.etat.code}_{self.etat.pairs.split(':')[0]}"
-        self.value = ('<div class="ti-export">Exporter les indicateurs affichés : '
-                      + _lien(self.csv, "text/csv;charset=utf-8", f"{base}.csv", "CSV", "ti-export-csv") + " "
-                      + _lien(self.xlsx, XLSX, f"{base}.xlsx", "Excel (XLSX)", "ti-export-xlsx") + "</div>")
+        return ('<div class="ti-export">Exporter les indicateurs affichés : '
+                + _lien(self.csv, "text/csv;charset=utf-8", f"{base}.csv", "CSV", "ti-export-csv") + " "
+                + _lien(self.xlsx, XLSX, f"{base}.xlsx", "Excel (XLSX)", "ti-export-xlsx") + "</div>")

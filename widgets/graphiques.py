@@ -8,60 +8,40 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as w
 import numpy as np
 
 from territoire_data import svg
 from territoire_data.catalogue import PAR_ID
 from territoire_data.compare import LIBELLES
-from widgets.etat import Etat
-from widgets.garde import garde
+from widgets.vue import VueHTML
 
 
-class TrendChart(w.HTML):
-    def __init__(self, etat: Etat, **kwargs):
-        super().__init__(**kwargs)
-        self.etat = etat
-        self.add_class("territoire-evolution")
-        etat.observe(self._rafraichir, ["code", "indicateur"])
-        self._rafraichir()
+class TrendChart(VueHTML):
+    classe = "territoire-evolution"
+    suit = ("code", "indicateur")
 
-    @garde
-    def _rafraichir(self, _change=None) -> None:
-        if not self.etat.code:
-            self.value = ""
-            return
+    def rendu(self) -> str:
         indicateur = PAR_ID[self.etat.indicateur]
         serie = self.etat.fournisseur.serie(self.etat.code, indicateur.id)
         valeurs = np.where(serie["statut"].astype(str) == "ok", serie["valeur"].astype("float64"), np.nan)
         titre = f"{indicateur.libelle} ({indicateur.unite}) — {self.etat.nom}, évolution"
-        self.value = (f'<div class="ti-graphique"><h4>Évolution : {html.escape(indicateur.libelle)}</h4>'
-                      + svg.courbe(serie["annee"].to_numpy(), valeurs, titre=titre, unite=indicateur.unite,
-                                   decimales=indicateur.decimales) + "</div>")
+        return (f'<div class="ti-graphique"><h4>Évolution : {html.escape(indicateur.libelle)}</h4>'
+                + svg.courbe(serie["annee"].to_numpy(), valeurs, titre=titre, unite=indicateur.unite,
+                             decimales=indicateur.decimales) + "</div>")
 
 
-class PeerDistributionChart(w.HTML):
-    def __init__(self, etat: Etat, **kwargs):
-        super().__init__(**kwargs)
-        self.etat = etat
-        self.add_class("territoire-distribution")
-        etat.observe(self._rafraichir, ["code", "indicateur", "pairs"])
-        self._rafraichir()
+class PeerDistributionChart(VueHTML):
+    classe = "territoire-distribution"
+    suit = ("code", "indicateur", "pairs")
 
-    @garde
-    def _rafraichir(self, _change=None) -> None:
-        if not self.etat.code:
-            self.value = ""
-            return
+    def rendu(self) -> str:
         fournisseur = self.etat.fournisseur
         indicateur = PAR_ID[self.etat.indicateur]
-        table = fournisseur.indicateurs(self.etat.code, self.etat.pairs).set_index("id")
-        ligne = table.loc[indicateur.id]
+        ligne = fournisseur.indicateurs(self.etat.code, self.etat.pairs).set_index("id").loc[indicateur.id]
         valeurs = fournisseur.valeurs_pairs(self.etat.code, self.etat.pairs, indicateur.id)
         valeur = ligne["value"] if ligne["status"] == "ok" else None
         groupe = LIBELLES.get(ligne["peers_group"], ligne["peers_group"])
         titre = f"{indicateur.libelle} : {self.etat.nom} parmi {len(valeurs)} {groupe}"
-        self.value = (f'<div class="ti-graphique"><h4>Position parmi les {html.escape(groupe)} '
-                      f"({len(valeurs)})</h4>"
-                      + svg.distribution(valeurs, valeur, ligne["median"], titre=titre, unite=indicateur.unite,
-                                         decimales=indicateur.decimales) + "</div>")
+        return (f'<div class="ti-graphique"><h4>Position parmi les {html.escape(groupe)} ({len(valeurs)})</h4>'
+                + svg.distribution(valeurs, valeur, ligne["median"], titre=titre, unite=indicateur.unite,
+                                   decimales=indicateur.decimales) + "</div>")
