@@ -230,19 +230,23 @@ class Entrepot:
         )
         return table.sort_values("annee").reset_index(drop=True)[["annee", "valeur", "statut", "source", "edition"]]
 
+    def memoriser_observations(self, variables, codes=None) -> None:
+        """Hold some variables' observations in memory (all territories, or ``codes``):
+        ``observations(variable=…, code=…)`` then answers without reading Parquet."""
+        filtres = [("variable", "in", list(variables))] + ([("code", "in", list(codes))] if codes is not None else [])
+        obs = pd.read_parquet(self.dossier / "observations.parquet", filters=filtres)
+        obs["code"] = obs["code"].astype(str)
+        memo = self.__dict__.setdefault("_obs_memo", {})
+        for (variable, code), bloc in obs.groupby(["variable", "code"], sort=False, observed=True):
+            memo[(str(variable), code)] = bloc.reset_index(drop=True)
+
     def precharger(self, codes, variables=("NAF_ART",)) -> None:
         """Hold the series and some observations of these territories in memory (batch work)."""
         codes = list(codes)
         table = pd.read_parquet(self.dossier / "indicateurs.parquet", filters=[("code", "in", codes)])
         table["code"] = table["code"].astype(str)
         self.__dict__["_series_memo"] = {c: bloc for c, bloc in table.groupby("code", sort=False)}
-        obs = pd.read_parquet(self.dossier / "observations.parquet",
-                              filters=[("code", "in", codes), ("variable", "in", list(variables))])
-        obs["code"] = obs["code"].astype(str)
-        self.__dict__["_obs_memo"] = {(v, c): bloc.reset_index(drop=True)
-                                      for (v, c), bloc in obs.groupby(["variable", "code"], sort=False, observed=True)}
-        self.__dict__["_obs_memo_variables"] = set(variables)
-        self.__dict__["_obs_memo_codes"] = set(codes)
+        self.memoriser_observations(variables, codes)
 
     def series(self, code: str, indicateurs) -> dict[str, pd.DataFrame]:
         """Several indicators over the years, in one read."""
@@ -260,11 +264,8 @@ class Entrepot:
                 for nom, bloc in table.groupby("indicateur", sort=False)}
 
     def observations(self, **filtres) -> pd.DataFrame:
-        variable, code = filtres.get("variable"), filtres.get("code")
-        if (set(filtres) == {"variable", "code"} and isinstance(code, str)
-                and variable in self.__dict__.get("_obs_memo_variables", ())
-                and code in self.__dict__.get("_obs_memo_codes", ())):
-            bloc = self.__dict__["_obs_memo"].get((variable, code))
+        if set(filtres) == {"variable", "code"} and isinstance(filtres["code"], str):
+            bloc = self.__dict__.get("_obs_memo", {}).get((filtres["variable"], filtres["code"]))
             if bloc is not None:
                 return bloc.copy()
         conditions = [(k, "in" if isinstance(v, (list, tuple, set)) else "==", list(v) if isinstance(v, (list, tuple, set)) else v)

@@ -24,6 +24,7 @@ from territoire_data.entrepot import ouvrir
 from territoire_data.erreurs import TerritoireErreur
 from territoire_data.format import nombre
 from territoire_data.fragments import Fragment, e, libelle_pairs, table_indicateurs, valeur_affichee
+from territoire_data.fragments import legende as legende_html
 from territoire_data.fragments import zan as zan_html
 from territoire_data.projections import epsg_local, reprojeter
 from territoire_data.referential import charger
@@ -192,15 +193,14 @@ class Portrait:
             classes = couleurs.quantiles(valeurs)
             dessin = svg.Carte(formes.geometry.to_numpy(), [classes.couleur(v) for v in valeurs],
                                titre=f"{indicateur.libelle} : {perimetre}")
-            cles = "".join(f'<li><span class="r-pastille" style="background:{c}"></span>{e(texte)}</li>'
-                           for c, texte in classes.legende(indicateur.unite, indicateur.decimales))
+            cles = legende_html(classes, indicateur.unite, indicateur.decimales)
             _CARTES[cle] = (dessin, formes["code"].tolist(), cles)
         dessin, ordre, cles = _CARTES[cle]
         surligne = None if self.est_groupe or self.territoire.code not in ordre else ordre.index(self.territoire.code)
         return Fragment(f'<section class="r-section"><h2>Carte</h2><figure class="r-carte"><figcaption>'
                         f"{e(indicateur.libelle)} — {e(legende)}"
                         f"{' (contour rouge)' if surligne is not None else ''}</figcaption>{dessin.rendu(surligne)}"
-                        f'<ul class="r-legende">{cles}</ul></figure></section>')
+                        f"{cles}</figure></section>")
 
     def communes(self) -> Fragment:
         """For a group: its communes side by side on a few key indicators."""

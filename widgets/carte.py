@@ -25,6 +25,7 @@ import shapely
 from territoire_data import couleurs
 from territoire_data.catalogue import INDICATEURS, PAR_ID, THEMES
 from territoire_data.format import nombre
+from territoire_data.fragments import legende
 from widgets.etat import Etat
 from widgets.garde import garde
 
@@ -82,10 +83,8 @@ def collection(formes, geometries, valeurs, classes, indicateur) -> dict:
 
 
 def html_legende(classes, indicateur, libelle_portee: str) -> str:
-    lignes = "".join(f'<li><span class="ti-pastille" style="background:{c}"></span>{html.escape(t)}</li>'
-                     for c, t in classes.legende(indicateur.unite, indicateur.decimales))
     return (f'<div class="ti-legende-carte"><strong>{html.escape(indicateur.libelle)}</strong> — '
-            f"{html.escape(libelle_portee)}<ul>{lignes}</ul></div>")
+            f"{html.escape(libelle_portee)}{legende(classes, indicateur.unite, indicateur.decimales)}</div>")
 
 
 class ChoroplethMap(w.VBox):

@@ -8,7 +8,6 @@ the same ones over a handful of made-up communes.
 from __future__ import annotations
 
 from collections import OrderedDict
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -19,8 +18,6 @@ from territoire_data.erreurs import TerritoireErreur
 from territoire_data.recherche import rechercher
 from territoire_data.referential import charger
 from territoire_data.territoires import territoire
-
-PORTEES = {"departement": "communes du département", "epci": "communes de l'EPCI"}
 
 
 class _Cache(OrderedDict):
@@ -36,27 +33,6 @@ class _Cache(OrderedDict):
         if len(self) > self.taille:
             self.popitem(last=False)
         return valeur
-
-
-class _ObservationsEnMemoire:
-    """One variable's observations held in memory, answering ``Entrepot.observations`` calls."""
-
-    def __init__(self, entrepot, variable: str):
-        self.dossier = entrepot.dossier
-        self._entrepot = entrepot
-        self.variable = variable
-        table = entrepot.observations(variable=variable)
-        table["code"] = table["code"].astype(str)
-        self._par_code = {code: bloc for code, bloc in table.groupby("code", sort=False)}
-
-    def observations(self, **filtres):
-        if set(filtres) != {"variable", "code"} or filtres["variable"] != self.variable:
-            return self._entrepot.observations(**filtres)
-        codes = filtres["code"] if isinstance(filtres["code"], (list, tuple, set)) else [filtres["code"]]
-        blocs = [self._par_code[c] for c in codes if c in self._par_code]
-        if not blocs:
-            return self._entrepot.observations(variable=self.variable, code="\x00")  # empty, right columns
-        return pd.concat(blocs, ignore_index=True) if len(blocs) > 1 else blocs[0].reset_index(drop=True)
 
 
 class Fournisseur:
@@ -104,17 +80,13 @@ class Fournisseur:
 
     def zan(self, code: str, rythme_ha_an: float | None = None, plancher_1ha: bool = False) -> dict:
         return zan.trajectoire(self.territoire(code), rythme_ha_an=rythme_ha_an, plancher_1ha=plancher_1ha,
-                               entrepot=self._flux_naf)
-
-    @cached_property
-    def _flux_naf(self):
-        return _ObservationsEnMemoire(self.entrepot, "NAF_ART")
+                               entrepot=self.entrepot)
 
     def prechauffer(self) -> None:
         """Load what the first page needs (indexes, NAF flows, every département's shapes)."""
         self.entrepot.derniers  # noqa: B018
         self.entrepot.valeurs_matrice  # noqa: B018
-        self._flux_naf  # noqa: B018
+        self.entrepot.memoriser_observations(["NAF_ART"])  # ZAN panel: no Parquet read per commune
         communes = self.referentiel.communes
         presents = communes.index.intersection(self.entrepot.matrice.index)
         for departement in sorted(communes.loc[presents, "departement"].dropna().unique()):

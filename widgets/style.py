@@ -49,7 +49,7 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 .ti-badge-demo { font-size: 11px; font-weight: 700; color: #ffffff; background: #ce0500; padding: 1px 6px;
   border-radius: 3px; margin-left: 6px; vertical-align: middle; }
 .ti-graphique h4, .territoire-section h2 { font-size: 17px; margin: 10px 0 6px; color: #161616; }
-.ti-legende-carte ul { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 4px 14px;
+.ti-cles { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 4px 14px;
   font-size: 13px; }
 .ti-pastille { display: inline-block; width: 14px; height: 14px; margin-right: 5px; vertical-align: -2px;
   border: 1px solid #929292; }

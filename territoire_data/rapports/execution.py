@@ -11,7 +11,6 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
@@ -107,6 +106,3 @@ def executer(tache: Tache) -> Resultat:
         return Resultat(tache.code, tache.fichier, tache.empreinte, "erreur", time.perf_counter() - debut,
                         message=message.strip())
 
-
-def lire_carnet(chemin: str | os.PathLike) -> nbformat.NotebookNode:
-    return nbformat.read(chemin, as_version=4)

@@ -34,8 +34,8 @@ main { max-width: 1100px; margin: 0 auto; background: #ffffff; padding: 24px 40p
 .r-defile { overflow-x: auto; }
 .r-grille { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 16px; }
 .r-figure, .r-carte { margin: 0; } figcaption { font-weight: 700; font-size: 14px; margin-bottom: 4px; }
-.r-legende { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; }
-.r-pastille { display: inline-block; width: 14px; height: 14px; margin-right: 5px; vertical-align: -2px;
+.ti-cles { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; }
+.ti-pastille { display: inline-block; width: 14px; height: 14px; margin-right: 5px; vertical-align: -2px;
   border: 1px solid #929292; }
 .ti-table th { font-weight: 400; color: #3a3a3a; text-align: left; padding: 3px 16px 3px 0; } .ti-table td { font-weight: 700; }
 .ti-alerte { color: #ce0500; font-weight: 700; } .ti-ok { color: #18753c; font-weight: 700; }
