@@ -90,7 +90,7 @@ def table_indicateurs(lignes: list[dict], *, titre: str = "") -> str:
 
 
 def legende(classes, unite: str, decimales: int) -> str:
-    """Colour classes of a map as a list, (``.ti-cles``), shared by the dashboard and reports."""
+    """Colour classes of a map as a list (``.ti-cles``), shared by the dashboard and reports."""
     return ('<ul class="ti-cles">' + "".join(
         f'<li><span class="ti-pastille" style="background:{c}"></span>{e(texte)}</li>'
         for c, texte in classes.legende(unite, decimales)) + "</ul>")

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,21 @@ def binaire(nom: str) -> str:
     return chemin
 
 
+@contextmanager
+def variables(**valeurs):
+    """Environment variables set for a block (session or module fixtures: no monkeypatch there)."""
+    anciennes = {nom: os.environ.get(nom) for nom in valeurs}
+    os.environ.update({nom: str(valeur) for nom, valeur in valeurs.items()})
+    try:
+        yield
+    finally:
+        for nom, ancienne in anciennes.items():
+            if ancienne is None:
+                os.environ.pop(nom, None)
+            else:
+                os.environ[nom] = ancienne
+
+
 @pytest.fixture(scope="session")
 def realdata() -> Path:
     if not REALDATA.is_dir():
@@ -51,13 +67,8 @@ def artefacts() -> Path:
 def home(tmp_path_factory) -> Path:
     """A TERRITOIRE_HOME whose referential is built once for the whole session."""
     dossier = tmp_path_factory.mktemp("territoire-home")
-    ancien = os.environ.get("TERRITOIRE_HOME")
-    os.environ["TERRITOIRE_HOME"] = str(dossier)
-    yield dossier
-    if ancien is None:
-        os.environ.pop("TERRITOIRE_HOME", None)
-    else:
-        os.environ["TERRITOIRE_HOME"] = ancien
+    with variables(TERRITOIRE_HOME=dossier):
+        yield dossier
 
 
 @pytest.fixture(scope="session")

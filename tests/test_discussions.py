@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import home_avec_referentiel, lancer
+from conftest import home_avec_referentiel, lancer, variables
 
 PAYLOADS = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<svg><script>alert(1)</script></svg>",
@@ -49,29 +49,22 @@ def _elements(html: str) -> list[tuple[str, dict]]:
 @pytest.fixture(scope="module")
 def magasin(tmp_path_factory, home, ref):
     """A home with the referential and an upgraded SQLite store, with a cast of users."""
-    import os
-
     from territoire_data.discussions import ajouter_utilisateur, mettre_a_jour
 
     dossier = home_avec_referentiel(tmp_path_factory, home, "home-discussions")
-    ancien = os.environ.get("TERRITOIRE_HOME")
-    os.environ["TERRITOIRE_HOME"] = str(dossier)
-    os.environ["TERRITOIRE_LIMITE_MESSAGES"] = "100000/60"  # the rate limit has its own test
-    mettre_a_jour()
-    hier, demain = date.today() - timedelta(days=1), date.today() + timedelta(days=30)
-    for login, role, territoire, fin in [
-        ("elu", "elu", "33063", None), ("agent", "agent", "33063", None), ("elu.metropole", "elu", "epci:243300316", None),
-        ("entreprise", "entreprise", "33063", demain), ("consultant", "consultant", "33063", None),
-        ("entreprise.expiree", "entreprise", "33063", hier), ("elu.autre", "elu", "24322", None),
-        ("entreprise.autre", "entreprise", "24322", None), ("admin", "admin", "france", None),
-    ]:
-        ajouter_utilisateur(login, role, territoire, jusqu_au=fin)
-    yield dossier
-    os.environ.pop("TERRITOIRE_LIMITE_MESSAGES", None)
-    if ancien is None:
-        os.environ.pop("TERRITOIRE_HOME", None)
-    else:
-        os.environ["TERRITOIRE_HOME"] = ancien
+    # The rate limit has its own test: here it must not get in the way.
+    with variables(TERRITOIRE_HOME=dossier, TERRITOIRE_LIMITE_MESSAGES="100000/60"):
+        mettre_a_jour()
+        hier, demain = date.today() - timedelta(days=1), date.today() + timedelta(days=30)
+        for login, role, territoire, fin in [
+            ("elu", "elu", "33063", None), ("agent", "agent", "33063", None),
+            ("elu.metropole", "elu", "epci:243300316", None), ("entreprise", "entreprise", "33063", demain),
+            ("consultant", "consultant", "33063", None), ("entreprise.expiree", "entreprise", "33063", hier),
+            ("elu.autre", "elu", "24322", None), ("entreprise.autre", "entreprise", "24322", None),
+            ("admin", "admin", "france", None),
+        ]:
+            ajouter_utilisateur(login, role, territoire, jusqu_au=fin)
+        yield dossier
 
 
 @pytest.fixture(scope="module")

@@ -151,7 +151,7 @@ class DiscussionPanel(w.VBox):
         self.fil.value = ancien if ancien in {v for _, v in self.fil.options} else 0
         peut_ecrire = bool(visibilites) or bool(fils)
         self.formulaire.layout.display = None if peut_ecrire else "none"
-        self.etat.ancres = self.espace.ancres(code)
+        self.etat.ancres = self.espace.ancres(code, fils)
         self._version = self.espace.version(code)
 
     @garde

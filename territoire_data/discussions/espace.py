@@ -117,10 +117,11 @@ class Espace:
             revisions = s.scalars(select(Revision).where(Revision.message_id == message_id).order_by(Revision.id))
             return [{"date": _utc(r.date).isoformat(), "html": r.html} for r in revisions]
 
-    def ancres(self, territoire: str) -> dict[str, int]:
-        """Number of readable threads anchored to each indicator of a territory."""
+    def ancres(self, territoire: str, fils: list[dict] | None = None) -> dict[str, int]:
+        """Number of readable threads anchored to each indicator of a territory
+        (``fils``: the result of ``fils(territoire)`` when the caller already has it)."""
         compte: dict[str, int] = {}
-        for fil in self.fils(territoire):
+        for fil in self.fils(territoire) if fils is None else fils:
             if fil["ancre_type"] == "indicateur" and fil["ancre"]:
                 compte[fil["ancre"]] = compte.get(fil["ancre"], 0) + 1
         return compte
