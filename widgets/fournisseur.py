@@ -87,11 +87,11 @@ class Fournisseur:
         self.entrepot.derniers  # noqa: B018
         self.entrepot.valeurs_matrice  # noqa: B018
         self.entrepot.memoriser_observations(["NAF_ART"])  # ZAN panel: no Parquet read per commune
+        from widgets.carte import squelette  # the map's GeoJSON, cached on this provider
+
         communes = self.referentiel.communes
         presents = communes.index.intersection(self.entrepot.matrice.index)
         for departement in sorted(communes.loc[presents, "departement"].dropna().unique()):
-            from widgets.carte import squelette
-
             squelette(self, f"dep:{departement}")
 
     def perimetre(self, code: str, portee: str = "departement") -> tuple[str, str]:
