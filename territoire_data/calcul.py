@@ -5,10 +5,18 @@ aggregation and every formula of the catalogue run as whole-array operations:
 
 1. each (code, variable, year) keeps its latest edition (``dedoublonner``);
 2. group values (EPCI, département, région, France) of count variables are sums over
-   member communes; a sum is ``ok`` only when every member is ``ok`` (a secret member
-   makes it secret, an absent one missing). Variables that are not counts come only from
-   the group rows a source publishes (``agreger``);
-3. each indicator's formula runs over every (territory, year) (``calculer``).
+   member communes (``agreger``). A secret member makes the sum secret. Members the
+   source does not cover are left out, and the sum is published with its coverage stated
+   (« hors Mayotte ») when the covered members make at least ``COUVERTURE_MIN`` of the
+   group, in communes and in population; otherwise it is missing for insufficient
+   coverage. A restored commune's figure inside its former parent's counts as covered.
+   Variables that are not counts come only from the group rows a source publishes;
+3. each indicator's formula runs over every (territory, year) (``calculer``); its latest
+   value is that of the indicator's reference year (the newest year with values): a value
+   secret that year stays secret, and an older value shown instead of a missing one is
+   labelled with its year and never compared with the reference year's peers.
+
+Statuses travel as the integer codes of ``statuts`` (status and reason in one).
 """
 
 from __future__ import annotations
@@ -18,13 +26,22 @@ import pandas as pd
 
 from territoire_data import catalogue
 from territoire_data.referential import Referentiel
+from territoire_data.statuts import (ABSENT, AUTRE_GEO, C_MANQUANT, C_OK, C_SECRET, COUVERTURE, INCLUS, NOMS_RAISONS,
+                                     NOMS_STATUTS, NON_COUVERT, PRIORITE)
+from territoire_data.statuts import code as code_statut
 
-ABSENT, OK, SECRET, MANQUANT = 0, 1, 2, 3
-STATUTS = {"ok": OK, "secret": SECRET, "missing": MANQUANT}
-NOMS_STATUTS = np.array(["", "ok", "secret", "missing"], dtype=object)
-# Counts whose absence from a file means zero, within the départements the file covers.
-ZERO_SI_ABSENT = frozenset({"LOG_AUT", "LOG_COM", "SDP_AUT", "PUISSANCE_ENR", "PUISSANCE_PV", "BPE_D265",
-                            "BPE_ECOLES", "BPE_ALIMENTAIRE", "BPE_D307", "FLUX_SORTANTS"})
+OK, SECRET, MANQUANT = C_OK, C_SECRET, C_MANQUANT
+# Counts whose absence from a file means zero, within the départements the file covers
+# (no permit, no installation, no facility, no sale, no gas delivery point).
+ZERO_SI_ABSENT = frozenset({"LOG_AUT", "LOG_COM", "SDP_AUT", "PUISSANCE_ENR", "PUISSANCE_PV", "BPE_MEDECINS",
+                            "BPE_ECOLES", "BPE_ALIMENTAIRE", "BPE_PHARMACIES", "FLUX_SORTANTS", "DVF_NB_MAISON",
+                            "DVF_NB_APPART", "DVF_NB_VENTES", "CONSO_GAZ", "CONSO_GAZ_RES", "CONSO_GAZ_TER",
+                            "CONSO_GAZ_IND", "CONSO_GAZ_AGR"})
+# A group sum over its covered members is published when they make this share of the group.
+COUVERTURE_MIN = 0.95
+# Members that count in a sum: published values, former-territory figures, and the restored
+# communes those figures include.
+COMPTES = (C_OK, AUTRE_GEO, INCLUS)
 ECART_RECENSEMENTS = 5  # years between the two censuses an evolution compares
 NIVEAUX = (("epci", "epci:"), ("departement", "dep:"), ("region", "reg:"))
 
@@ -52,7 +69,8 @@ def dedoublonner(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 class Cube:
-    """Variables as dense arrays [territory, year]: values, statuses, period starts, provenance."""
+    """Variables as dense arrays [territory, year]: values, status codes, period starts,
+    provenance and notes (French text on a figure's geography or coverage)."""
 
     def __init__(self, codes: np.ndarray, annees: np.ndarray):
         self.codes = np.asarray(codes, dtype=object)
@@ -63,11 +81,26 @@ class Cube:
         self.statuts: dict[str, np.ndarray] = {}
         self.debuts: dict[str, np.ndarray] = {}
         self.provenances: dict[str, np.ndarray] = {}
+        self.notes: dict[str, np.ndarray] = {}
         self.origines: list[tuple[str, str]] = []  # provenance index → (source, edition)
+        self.textes_notes: list[str] = []  # note index → text
+        self._index_notes: dict[str, int] = {}
 
     @property
     def forme(self) -> tuple[int, int]:
         return len(self.codes), len(self.annees)
+
+    def note(self, texte: str) -> int:
+        """Index of a note text (added once)."""
+        if texte not in self._index_notes:
+            self._index_notes[texte] = len(self.textes_notes)
+            self.textes_notes.append(texte)
+        return self._index_notes[texte]
+
+    def notes_de(self, nom: str) -> np.ndarray:
+        if nom not in self.notes:
+            self.notes[nom] = np.full(self.forme, -1, np.int32)
+        return self.notes[nom]
 
     @classmethod
     def depuis_observations(cls, obs: pd.DataFrame, codes_supplementaires=()) -> "Cube":
@@ -84,8 +117,13 @@ class Cube:
         cube.origines = [(str(noms_sources[p // (len(noms_editions) + 1)]), str(noms_editions[p % (len(noms_editions) + 1)]))
                          for p in paires]
         variables, noms_variables = _codes_categorie(obs["variable"])
-        statuts_codes, noms_statuts = _codes_categorie(obs["statut"])
-        statuts = np.array([STATUTS[str(n)] for n in noms_statuts], dtype=np.int8)[statuts_codes]
+        statuts = _codes_statuts(obs)
+        if "note" in obs.columns:
+            notes_obs, noms_notes = _codes_categorie(obs["note"])
+            index_notes = np.array([cube.note(str(t)) if str(t) else -1 for t in noms_notes] + [-1], dtype=np.int32)
+            notes = index_notes[notes_obs]  # a missing note (code -1) takes the last entry: -1
+        else:
+            notes = np.full(len(obs), -1, np.int32)
         valeurs = obs["valeur"].to_numpy(dtype="float64")
         debuts = obs["debut"].to_numpy(dtype="float64", na_value=np.nan)
         ordre = np.argsort(variables, kind="stable")
@@ -102,6 +140,8 @@ class Cube:
             cube.statuts[nom][l, c] = statuts[ici]
             cube.provenances[nom] = np.full(cube.forme, -1, np.int32)
             cube.provenances[nom][l, c] = origine[ici]
+            if (notes[ici] >= 0).any():
+                cube.notes_de(nom)[l, c] = notes[ici]
             if not np.isnan(debuts[ici]).all():
                 cube.debuts[nom] = cube._vide(np.nan)
                 cube.debuts[nom][l, c] = debuts[ici]
@@ -110,25 +150,78 @@ class Cube:
     def _vide(self, remplissage) -> np.ndarray:
         return np.full(self.forme, remplissage, dtype="float64")
 
+    def masquer(self) -> None:
+        """Only published values remain as values: a former territory's figure (kept for the
+        group sums) is not the commune's own."""
+        for nom, statut in self.statuts.items():
+            self.valeurs[nom][statut != C_OK] = np.nan
+
     def en_long(self) -> pd.DataFrame:
         """Back to tidy observations (present cells only)."""
         morceaux = []
         sources = np.array([s for s, _ in self.origines] + [None], dtype=object)
         editions = np.array([e for _, e in self.origines] + [None], dtype=object)
+        textes = np.array(self.textes_notes + [""], dtype=object)
         for nom, statut in self.statuts.items():
             l, c = np.nonzero(statut)
+            codes = statut[l, c]
             morceaux.append(pd.DataFrame({
                 "code": pd.Categorical.from_codes(l.astype(np.int32), categories=self.categories_codes),
                 "variable": nom, "annee": self.annees[c].astype(np.int16),
                 "debut": self.debuts[nom][l, c] if nom in self.debuts else np.nan,
-                "valeur": self.valeurs[nom][l, c], "statut": NOMS_STATUTS[statut[l, c]],
+                "valeur": self.valeurs[nom][l, c], "statut": NOMS_STATUTS[codes],
                 "source": sources[self.provenances[nom][l, c]], "edition": editions[self.provenances[nom][l, c]],
+                "raison": NOMS_RAISONS[codes],
+                "note": textes[self.notes[nom][l, c]] if nom in self.notes else "",
             }))
         long = pd.concat(morceaux, ignore_index=True)
         long["debut"] = long["debut"].astype("Int16")
-        for colonne in ("variable", "statut", "source", "edition"):
+        for colonne in ("variable", "statut", "source", "edition", "raison", "note"):
             long[colonne] = long[colonne].astype("category")
         return long
+
+
+def _codes_statuts(obs: pd.DataFrame) -> np.ndarray:
+    """Integer status code of every observation (status and reason together)."""
+    statuts, noms_statuts = _codes_categorie(obs["statut"])
+    if "raison" not in obs.columns:
+        return np.array([code_statut(str(n)) for n in noms_statuts], dtype=np.int8)[statuts]
+    raisons, noms_raisons = _codes_categorie(obs["raison"])
+    k = len(noms_raisons)
+    raisons = np.where(raisons < 0, k, raisons)  # no reason
+    paires, uniques = pd.factorize(statuts.astype(np.int64) * (k + 1) + raisons)
+    table = np.array([code_statut(str(noms_statuts[p // (k + 1)]), str(noms_raisons[p % (k + 1)]) if p % (k + 1) < k
+                                  else "") for p in uniques], dtype=np.int8)
+    return table[paires]
+
+
+class Couverture:
+    """What a group sum needs to state its coverage: members' weights, départements, names."""
+
+    def __init__(self, ref: Referentiel):
+        communes = ref.communes
+        self.poids = communes["population_municipale"].astype("float64").fillna(0.0).to_numpy()
+        self.departements = communes["departement"].astype(str).to_numpy()
+        self.noms = communes["nom"].astype(str).to_numpy()
+        self.codes = communes.index.to_numpy(dtype=object)
+        self.noms_departements = ref.departements["nom"].to_dict()
+        self.communes_par_departement = pd.Series(self.departements).value_counts().to_dict()
+        self._cache: dict[tuple, str] = {}
+
+    def texte(self, manquants: np.ndarray) -> str:
+        """« hors Mayotte », « hors Sannerville (14666) », « hors 12 communes »."""
+        cle = tuple(manquants.tolist())
+        if cle not in self._cache:
+            deps = pd.Series(self.departements[manquants]).value_counts()
+            entiers = sorted(d for d, n in deps.items() if n == self.communes_par_departement.get(d))
+            reste = [i for i in manquants if self.departements[i] not in entiers]
+            morceaux = [self.noms_departements.get(d, d) for d in entiers]
+            if 0 < len(reste) <= 3:
+                morceaux += [f"{self.noms[i]} ({self.codes[i]})" for i in reste]
+            elif reste:
+                morceaux.append(f"{len(reste)} communes")
+            self._cache[cle] = "hors " + ", ".join(morceaux)
+        return self._cache[cle]
 
 
 def agreger(obs: pd.DataFrame, ref: Referentiel) -> Cube:
@@ -146,10 +239,14 @@ def agreger(obs: pd.DataFrame, ref: Referentiel) -> Cube:
         cibles = (prefixe + communes[colonne].astype("string")).map(cube.rang)
         appartenances.append(Appartenance(cibles.fillna(-1).to_numpy(dtype=np.int64)))
     appartenances.append(Appartenance(np.full(nc, cube.rang["france"], np.int64)))
+    couverture = Couverture(ref)
+    for appartenance in appartenances:
+        appartenance.poids = appartenance.somme(couverture.poids)
     for nom in list(cube.statuts):
         if catalogue.est_additive(nom):
-            for cibles in appartenances:
-                _sommer(cube, nom, nc, cibles)
+            for appartenance in appartenances:
+                _sommer(cube, nom, nc, appartenance, couverture)
+    cube.masquer()
     return cube
 
 
@@ -179,6 +276,7 @@ class Appartenance:
         self.debuts = np.flatnonzero(np.r_[True, tries[1:] != tries[:-1]])
         self.groupes = tries[self.debuts]
         self.membres = np.diff(np.r_[self.debuts, len(tries)])
+        self.poids: np.ndarray | None = None
 
     def somme(self, tableau: np.ndarray) -> np.ndarray:
         return np.add.reduceat(tableau[self.ordre], self.debuts, axis=0)
@@ -186,17 +284,30 @@ class Appartenance:
     def maximum(self, tableau: np.ndarray) -> np.ndarray:
         return np.maximum.reduceat(tableau[self.ordre], self.debuts, axis=0)
 
+    def membres_de(self, g: int) -> np.ndarray:
+        """Commune indices of the g-th group."""
+        return self.ordre[self.debuts[g]:self.debuts[g] + self.membres[g]]
 
-def _sommer(cube: Cube, nom: str, nc: int, appartenance: Appartenance) -> None:
+
+def _sommer(cube: Cube, nom: str, nc: int, appartenance: Appartenance, couverture: Couverture) -> None:
     statut, valeurs = cube.statuts[nom][:nc], cube.valeurs[nom][:nc]
     groupes = appartenance.groupes
-    ok = statut == OK
-    total = appartenance.somme(np.where(ok, valeurs, 0.0))
-    n_ok = appartenance.somme(ok.astype(np.int32))
+    compte = np.isin(statut, COMPTES)
+    total = appartenance.somme(np.where(compte, np.nan_to_num(valeurs), 0.0))
+    n_compte = appartenance.somme(compte.astype(np.int32))
     n_secret = appartenance.somme((statut == SECRET).astype(np.int32))
+    n_non_couvert = appartenance.somme((statut == NON_COUVERT).astype(np.int32))
     n_present = appartenance.somme((statut != ABSENT).astype(np.int32))
-    nouveau = np.where(n_ok == appartenance.membres[:, None], OK,
-                       np.where(n_secret > 0, SECRET, np.where(n_present > 0, MANQUANT, ABSENT))).astype(np.int8)
+    membres = appartenance.membres[:, None]
+    poids_compte = appartenance.somme(np.where(compte, couverture.poids[:, None], 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part_poids = np.where(appartenance.poids[:, None] > 0, poids_compte / appartenance.poids[:, None], 1.0)
+    complet = n_compte == membres
+    partiel = ~complet & (n_compte >= COUVERTURE_MIN * membres) & (part_poids >= COUVERTURE_MIN)
+    nouveau = np.select(
+        [n_secret > 0, complet | partiel, n_compte > 0, n_non_couvert == n_present, n_present > 0],
+        [SECRET, OK, COUVERTURE, NON_COUVERT, MANQUANT], ABSENT).astype(np.int8)
+    nouveau = np.where(n_present == 0, ABSENT, nouveau).astype(np.int8)
     publie = cube.statuts[nom][groupes] != ABSENT  # a value the source publishes for the group wins
     cube.valeurs[nom][groupes] = np.where(publie, cube.valeurs[nom][groupes], np.where(nouveau == OK, total, np.nan))
     cube.statuts[nom][groupes] = np.where(publie, cube.statuts[nom][groupes], nouveau)
@@ -205,6 +316,11 @@ def _sommer(cube: Cube, nom: str, nc: int, appartenance: Appartenance) -> None:
     if nom in cube.debuts:
         debut = appartenance.maximum(np.nan_to_num(cube.debuts[nom][:nc], nan=-1))
         cube.debuts[nom][groupes] = np.where(publie, cube.debuts[nom][groupes], np.where(debut >= 0, debut, np.nan))
+    # The coverage of partial sums, in words.
+    for g, j in zip(*np.nonzero(partiel & (nouveau == OK) & ~publie)):
+        membres_g = appartenance.membres_de(g)
+        manquants = membres_g[~compte[membres_g, j]]
+        cube.notes_de(nom)[groupes[g], j] = cube.note(couverture.texte(manquants))
 
 
 class Variables:
@@ -335,63 +451,97 @@ class Variables:
             return np.where(variation > 0, conso / variation, np.nan)
 
 
+def _statut_indicateur(valeurs: np.ndarray, statuts: np.ndarray) -> np.ndarray:
+    """A computed value is ok; otherwise the most telling status among its variables."""
+    sortie = np.where((statuts != ABSENT).any(axis=0), MANQUANT, ABSENT).astype(np.int8)
+    for code in reversed(PRIORITE):  # the first of PRIORITE found wins
+        sortie = np.where((statuts == code).any(axis=0), code, sortie).astype(np.int8)
+    return np.where(~np.isnan(valeurs), OK, sortie).astype(np.int8)
+
+
 def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every indicator for every (code, year), and each one's latest value per code.
 
-    Both tables: code, indicateur, annee, valeur, statut, source, edition. The latest
-    value is that of the latest year with a value, else of the latest year with a status.
+    Both tables: code, indicateur, annee, valeur, statut, source, edition, raison, note.
+    The latest value is that of the indicator's reference year (the newest year with a
+    value anywhere): ok, or secret, or missing with its reason; when the reference year
+    has no value for a territory but an older year has, the older value is given with its
+    year and ``comparable`` false (it is not placed among the reference year's peers). A
+    secret reference-year value keeps the newest earlier value in ``valeur_anterieure``
+    and ``annee_anterieure``, for display with its year only.
     """
     v = Variables(cube)
     n, y = cube.forme
     sources = np.array([s for s, _ in cube.origines] + [None], dtype=object)
     editions = np.array([e for _, e in cube.origines] + [None], dtype=object)
+    textes = np.array(cube.textes_notes + [""], dtype=object)
+    positions = np.arange(y)
     tous, derniers = [], []
     for indicateur in catalogue.INDICATEURS:
         with np.errstate(all="ignore"):
             valeurs = np.asarray(indicateur.formule(v), dtype="float64")
         valeurs = np.where(np.isfinite(valeurs), valeurs, np.nan)
-        statuts = np.stack([v.statut(nom) for nom in indicateur.variables])
-        statut = np.where(~np.isnan(valeurs), OK,
-                          np.where((statuts == SECRET).any(axis=0), SECRET,
-                                   np.where((statuts != ABSENT).any(axis=0), MANQUANT, ABSENT))).astype(np.int8)
+        statut = _statut_indicateur(valeurs, np.stack([v.statut(nom) for nom in indicateur.variables]))
         provenance = np.full(n * y, -1, np.int32)
+        note = np.full(n * y, -1, np.int32)
         for nom in reversed(indicateur.variables):  # the first variable present gives the provenance
             origine = v.provenance(nom)
             if origine is not None:
                 provenance = np.where(origine >= 0, origine, provenance)
+            if nom in cube.notes:
+                note = np.where(cube.notes[nom].ravel() >= 0, cube.notes[nom].ravel(), note)
         garder = np.flatnonzero(statut != ABSENT)
         if not len(garder):
             continue
         tous.append(_table(cube, v.lignes[garder], indicateur.id, v.annee[garder], valeurs[garder], statut[garder],
-                           sources[provenance[garder]], editions[provenance[garder]]))
+                           sources[provenance[garder]], editions[provenance[garder]], textes[note[garder]]))
         grille = statut.reshape(n, y)
-        positions = np.arange(y)
-        dernier_ok = np.where(grille == OK, positions, -1).max(axis=1)
+        ok = grille == OK
+        avec_valeur = np.flatnonzero(ok.any(axis=0))
+        reference = int(avec_valeur.max()) if len(avec_valeur) else -1
+        dernier_ok = np.where(ok, positions, -1).max(axis=1)
         dernier = np.where(grille != ABSENT, positions, -1).max(axis=1)
-        choix = np.where(dernier_ok >= 0, dernier_ok, dernier)
-        premier_ok = np.where(grille == OK, positions, y).min(axis=1)
+        if reference >= 0:
+            a_la_reference = grille[:, reference]
+            choix = np.where(np.isin(a_la_reference, (OK, SECRET)), reference,
+                             np.where(dernier_ok >= 0, dernier_ok,
+                                      np.where(a_la_reference != ABSENT, reference, dernier)))
+            anterieur = np.where(ok & (positions < reference), positions, -1).max(axis=1)
+        else:
+            choix, anterieur = dernier, np.full(n, -1)
+        premier_ok = np.where(ok, positions, y).min(axis=1)
         lignes = np.flatnonzero(choix >= 0)
         cellules = lignes * y + choix[lignes]
         table = _table(cube, lignes, indicateur.id, cube.annees[choix[lignes]], valeurs[cellules],
-                       statut[cellules], sources[provenance[cellules]], editions[provenance[cellules]])
-        # Dynamics: the first year with a value, for change and annual rate up to the latest.
+                       statut[cellules], sources[provenance[cellules]], editions[provenance[cellules]],
+                       textes[note[cellules]])
+        table["comparable"] = (choix[lignes] == reference) & (statut[cellules] == OK)
+        # Dynamics: the first year with a value, for change and annual rate up to the one shown.
         debut = premier_ok[lignes]
-        connu = (debut < y) & (dernier_ok[lignes] > debut)
+        connu = (debut < y) & (statut[cellules] == OK) & (choix[lignes] > debut)
         table["annee_debut"] = np.where(connu, cube.annees[np.minimum(debut, y - 1)], -1).astype(np.int16)
         table["valeur_debut"] = np.where(connu, valeurs[lignes * y + np.minimum(debut, y - 1)], np.nan)
+        precedent = anterieur[lignes]
+        secret_avec_passe = (statut[cellules] == SECRET) & (precedent >= 0)
+        table["annee_anterieure"] = np.where(secret_avec_passe, cube.annees[np.maximum(precedent, 0)], -1
+                                             ).astype(np.int16)
+        table["valeur_anterieure"] = np.where(secret_avec_passe, valeurs[lignes * y + np.maximum(precedent, 0)], np.nan)
         derniers.append(table)
     return _assembler(tous), _assembler(derniers)
 
 
-def _table(cube: Cube, lignes, indicateur, annees, valeurs, statuts, sources, editions) -> pd.DataFrame:
+def _table(cube: Cube, lignes, indicateur, annees, valeurs, statuts, sources, editions, notes) -> pd.DataFrame:
     # Codes stay integer references into the cube's territories (a categorical), not strings.
     codes = pd.Categorical.from_codes(np.asarray(lignes, dtype=np.int32), categories=cube.categories_codes)
+    notes = np.asarray(notes, dtype=object)
+    raisons = np.where((statuts == OK) & (notes != ""), "partial_coverage", NOMS_RAISONS[statuts])
     return pd.DataFrame({"code": codes, "indicateur": indicateur, "annee": np.asarray(annees).astype(np.int16),
-                         "valeur": valeurs, "statut": NOMS_STATUTS[statuts], "source": sources, "edition": editions})
+                         "valeur": valeurs, "statut": NOMS_STATUTS[statuts], "source": sources, "edition": editions,
+                         "raison": raisons, "note": notes})
 
 
 def _assembler(morceaux: list[pd.DataFrame]) -> pd.DataFrame:
     table = pd.concat(morceaux, ignore_index=True)  # same categories everywhere: codes stay categorical
-    for colonne in ("indicateur", "statut", "source", "edition"):
+    for colonne in ("indicateur", "statut", "source", "edition", "raison", "note"):
         table[colonne] = table[colonne].astype("category")
     return table

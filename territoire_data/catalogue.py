@@ -31,7 +31,7 @@ HAUSSE, BAISSE, NEUTRE = "hausse_favorable", "baisse_favorable", "neutre"
 NON_ADDITIVES = frozenset({
     "MED", "TP60", "PIMP", "D1", "D9", "RD", "MED_SL", "PR_MD60", "IR_D9_D1_SL", "PR_PIMPOT",
     "PACT", "PTSA", "PCHO", "PBEN", "PPEN", "PPAT", "PPSOC", "PPFAM", "PPMINI", "PPLOGT", "PIMPOT",
-    "DVF_PRIX_M2_MAISON", "DVF_PRIX_M2_APPART", "DENS", "DENS7",
+    "DVF_PRIX_M2_MAISON", "DVF_PRIX_M2_APPART", "DVF_PRIX_M2_MOYEN", "DENS", "DENS7",
 })
 PREFIXES_NON_ADDITIFS = ("TP60",)
 
@@ -131,9 +131,10 @@ INDICATEURS: list[Indicateur] = [
       lambda v: _ratio(v("P_CHOM1564"), v("P_ACT1564")), 2),
     I("taux_activite_15_64", "emploi", "Taux d'activité des 15-64 ans", "%", "P_ACT1564 / P_POP1564 × 100",
       RP, HAUSSE, ("P_ACT1564", "P_POP1564"), lambda v: _ratio(v("P_ACT1564"), v("P_POP1564")), 1),
-    I("concentration_emploi", "emploi", "Indicateur de concentration d'emploi", "emplois pour 100 actifs occupés",
-      "P_EMPLT / (P_ACT1564 − P_CHOM1564) × 100", RP, NEUTRE, ("P_EMPLT", "P_ACT1564", "P_CHOM1564"),
-      lambda v: _ratio(v("P_EMPLT"), v("P_ACT1564") - v("P_CHOM1564")), 1),
+    # INSEE's definition: jobs in the area per 100 employed residents aged 15 or more.
+    I("concentration_emploi", "emploi", "Indicateur de concentration d'emploi",
+      "emplois pour 100 actifs occupés de 15 ans ou plus", "P_EMPLT / P_ACTOCC15P × 100", RP_EMP, NEUTRE,
+      ("P_EMPLT", "P_ACTOCC15P"), lambda v: _ratio(v("P_EMPLT"), v("P_ACTOCC15P")), 1),
     I("etablissements", "emploi", "Établissements actifs", "établissements", "ETTOT", RP, HAUSSE, ("ETTOT",),
       lambda v: v("ETTOT"), 0),
     I("part_emplois_salaries", "emploi", "Part des emplois salariés", "%", "P_EMPLT_SAL / P_EMPLT × 100", RP,
@@ -156,7 +157,8 @@ INDICATEURS: list[Indicateur] = [
       "((P_LOG / P_LOG précédent)^(1/n) − 1) × 100", RP_LOG, NEUTRE, ("P_LOG",),
       lambda v: _taux_annuel(v, "P_LOG"), 2),
     # --- Revenus
-    I("revenu_median", "revenus", "Revenu disponible médian par unité de consommation", "€", "MED (Filosofi)",
+    I("revenu_median", "revenus", "Revenu disponible médian par unité de consommation", "€ par an et par UC",
+      "MED (Filosofi) : médiane du niveau de vie annuel (revenu disponible du ménage / unités de consommation)",
       FILO, HAUSSE, ("MED", "MED_SL"), lambda v: v.premier("MED", "MED_SL"), 0),
     I("taux_pauvrete", "revenus", "Taux de pauvreté (seuil à 60 % du revenu médian)", "%", "TP60 (Filosofi)",
       FILO, BAISSE, ("TP60", "PR_MD60"), lambda v: v.premier("TP60", "PR_MD60"), 1),
@@ -247,8 +249,8 @@ INDICATEURS: list[Indicateur] = [
       ("odre_registre",), HAUSSE, ("PUISSANCE_PV",), lambda v: v("PUISSANCE_PV") / 1000, 2),
     # --- Cadre de vie
     I("medecins_generalistes_1000_hab", "cadre_de_vie", "Médecins généralistes pour 1 000 habitants", "‰ hab.",
-      "BPE D265 / P_POP × 1 000", ("insee_bpe",), HAUSSE, ("BPE_D265",),
-      lambda v: _ratio(v("BPE_D265"), v.recent("P_POP"), 1000.0), 2),
+      "BPE médecins généralistes (D201 jusqu'en 2021, D265 ensuite) / P_POP × 1 000", ("insee_bpe",), HAUSSE,
+      ("BPE_MEDECINS",), lambda v: _ratio(v("BPE_MEDECINS"), v.recent("P_POP"), 1000.0), 2),
     I("ecoles_1000_hab", "cadre_de_vie", "Écoles maternelles et élémentaires pour 1 000 habitants", "‰ hab.",
       "BPE C1xx / P_POP × 1 000", ("insee_bpe",), HAUSSE, ("BPE_ECOLES",),
       lambda v: _ratio(v("BPE_ECOLES"), v.recent("P_POP"), 1000.0), 2),
@@ -256,14 +258,20 @@ INDICATEURS: list[Indicateur] = [
       "‰ hab.", "BPE B1xx + B2xx / P_POP × 1 000", ("insee_bpe",), HAUSSE, ("BPE_ALIMENTAIRE",),
       lambda v: _ratio(v("BPE_ALIMENTAIRE"), v.recent("P_POP"), 1000.0), 2),
     I("pharmacies_1000_hab", "cadre_de_vie", "Pharmacies pour 1 000 habitants", "‰ hab.",
-      "BPE D307 / P_POP × 1 000", ("insee_bpe",), HAUSSE, ("BPE_D307",),
-      lambda v: _ratio(v("BPE_D307"), v.recent("P_POP"), 1000.0), 2),
+      "BPE D307 / P_POP × 1 000", ("insee_bpe",), HAUSSE, ("BPE_PHARMACIES",),
+      lambda v: _ratio(v("BPE_PHARMACIES"), v.recent("P_POP"), 1000.0), 2),
     I("prix_m2_maisons", "cadre_de_vie", "Prix médian au m² des maisons (DVF)", "€/m²",
       "médiane(valeur foncière / surface bâtie), ventes d'une maison", ("dgfip_dvf",), NEUTRE,
       ("DVF_PRIX_M2_MAISON",), lambda v: v("DVF_PRIX_M2_MAISON"), 0),
     I("prix_m2_appartements", "cadre_de_vie", "Prix médian au m² des appartements (DVF)", "€/m²",
       "médiane(valeur foncière / surface bâtie), ventes d'un appartement", ("dgfip_dvf",), NEUTRE,
       ("DVF_PRIX_M2_APPART",), lambda v: v("DVF_PRIX_M2_APPART"), 0),
+    I("ventes_logements", "cadre_de_vie", "Ventes de logements", "ventes",
+      "nombre de mutations comprenant au moins une maison ou un appartement (chacune comptée une fois)",
+      ("dgfip_dvf", "dvf_indicateurs_communes"), NEUTRE, ("DVF_NB_VENTES",), lambda v: v("DVF_NB_VENTES"), 0),
+    I("prix_m2_moyen_logements", "cadre_de_vie", "Prix moyen au m² des logements vendus", "€/m²",
+      "moyenne des prix au m² des ventes de maisons et d'appartements (indicateurs immobiliers DVF)",
+      ("dvf_indicateurs_communes",), NEUTRE, ("DVF_PRIX_M2_MOYEN",), lambda v: v("DVF_PRIX_M2_MOYEN"), 0),
 ]
 
 PAR_ID = {i.id: i for i in INDICATEURS}
@@ -290,3 +298,58 @@ def tableau(entrepot=None):
         "sources": ", ".join(i.sources), "polarity": i.polarite, "variables": ", ".join(i.variables),
         "years": annees.get(i.id, []),
     } for i in INDICATEURS])
+
+
+POLARITES = {HAUSSE: "une hausse est favorable", BAISSE: "une baisse est favorable",
+             NEUTRE: "ni hausse ni baisse n'est favorable en soi"}
+
+
+def fiche(identifiant: str, entrepot=None, communes=None) -> dict:
+    """Provenance page of an indicator: definition, formula, sources and their editions, years,
+    coverage of the warehouse (``entrepot``) when one is given, counted over ``communes``
+    (the referential's codes)."""
+    from territoire_data.erreurs import TerritoireErreur
+    from territoire_data.sources import libelle as libelle_source
+
+    if identifiant not in PAR_ID:
+        import difflib
+
+        proches = difflib.get_close_matches(identifiant, list(PAR_ID), n=3, cutoff=0.5)
+        raise TerritoireErreur(f"Indicateur inconnu : « {identifiant} »."
+                               + (f" Vouliez-vous dire : {', '.join(proches)} ?" if proches else ""))
+    i = PAR_ID[identifiant]
+    sortie = {
+        "id": i.id, "theme": i.theme, "theme_label": THEMES[i.theme], "label": i.libelle, "unit": i.unite,
+        "formula": i.definition, "variables": list(i.variables), "polarity": i.polarite,
+        "polarity_label": POLARITES[i.polarite], "additive": all(est_additive(v) for v in i.variables),
+        "sources": [{"id": s, "label": libelle_source(s)} for s in i.sources],
+        "aggregation": ("sommes des numérateurs et des dénominateurs des communes membres"
+                        if all(est_additive(v) for v in i.variables)
+                        else "valeurs publiées par la source pour le groupe seulement (médianes et taux ne s'additionnent pas)"),
+    }
+    if entrepot is not None:
+        manifeste = entrepot.manifeste
+        editions = manifeste.get("sources", {})
+        for source in sortie["sources"]:
+            source["editions"] = editions.get(source["id"], {}).get("editions", [])
+        sortie["years"] = manifeste.get("annees_indicateurs", {}).get(i.id, [])
+        derniers = entrepot.derniers
+        bloc = derniers[derniers["indicateur"] == i.id]
+        if communes is not None:
+            communes = bloc[bloc["code"].isin(communes)]
+        else:
+            communes = bloc[~bloc["code"].astype(str).str.contains(":") & (bloc["code"] != "france")]
+        valeurs = communes[communes["statut"] == "ok"]
+        sortie["sources_used"] = [
+            {"id": str(s), "label": libelle_source(str(s)), "editions": sorted(map(str, b["edition"].dropna().unique())),
+             "communes": int(len(b))} for s, b in valeurs.groupby("source", sort=False) if len(b)]
+        sortie["coverage"] = {
+            "reference_year": int(bloc.loc[bloc["comparable"], "annee"].max()) if bloc["comparable"].any() else None,
+            "communes_with_value": int((communes["statut"] == "ok").sum()),
+            "communes_secret": int((communes["statut"] == "secret").sum()),
+            "communes_missing": int((communes["statut"] == "missing").sum()),
+            "reasons": {str(k): int(v) for k, v in communes.loc[communes["statut"] == "missing", "raison"]
+                        .replace("", "non précisée").value_counts().items()},
+        }
+        sortie["demo"] = entrepot.demo
+    return sortie

@@ -1,14 +1,24 @@
 """Harmonisation of commune codes to the referential's COG.
 
-Files of earlier vintages use codes of communes that have since merged. Each old code is
-mapped to the commune it now belongs to, from the referential's communes déléguées and
-associées, and from COG movement files when they are loaded (mergers, code changes).
-Counts of merged communes are summed; values that are not counts (medians, published
-rates) cannot be merged and become ``missing``; indicators are recomputed afterwards
-from the summed counts. Codes that lead nowhere are dropped and reported.
+Files of earlier vintages use codes of communes that have since merged, changed code or
+been split. Three kinds of history are applied, from the files loaded (COG communes and
+movements, Etalab's découpage administratif with each commune's former codes) and from the
+restorations the package knows (``donnees/cog_retablissements.csv``, INSEE movements of
+type 21):
+
+- **former codes** (mergers, communes nouvelles, code changes) map to the commune they now
+  belong to: counts of merged communes are summed; values that are not counts (medians,
+  published rates) cannot be merged and become missing (``not_additive``);
+- **restored communes**: a vintage older than the restoration publishes one figure for the
+  former territory under the parent's code. That figure is kept for group sums but is not
+  the parent's own (``other_geography``, with a note naming the territory), and each
+  restored commune is ``included`` in it: covered for sums, without a value of its own;
+- codes that lead nowhere are dropped and listed in the build journal.
 """
 
 from __future__ import annotations
+
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -17,6 +27,14 @@ from territoire_data import catalogue
 from territoire_data.referential import Referentiel
 
 PREFIXES_GROUPES = ("epci:", "dep:", "reg:")
+CATEGORIES = ("variable", "statut", "source", "edition", "raison", "note")
+
+
+def retablissements_connus() -> pd.DataFrame:
+    """Restorations of communes since 2016 (INSEE COG movements, type 21): date, parent, retablie."""
+    with resources.files("territoire_data").joinpath("donnees/cog_retablissements.csv").open(encoding="utf-8") as f:
+        table = pd.read_csv(f, dtype=str, comment="#")
+    return table.assign(date=pd.to_datetime(table["date"]))[["date", "parent", "retablie"]]
 
 
 def table_de_passage(ref: Referentiel, mouvements: pd.DataFrame | None = None) -> dict[str, str]:
@@ -41,10 +59,110 @@ def table_de_passage(ref: Referentiel, mouvements: pd.DataFrame | None = None) -
     return {a: n for a, n in passage.items() if n in actuelles}
 
 
-def harmoniser(obs: pd.DataFrame, ref: Referentiel, mouvements: pd.DataFrame | None = None
-               ) -> tuple[pd.DataFrame, list[str]]:
+def _en_objets(obs: pd.DataFrame) -> pd.DataFrame:
+    return obs.astype({c: object for c in CATEGORIES if c in obs.columns})
+
+
+def _en_categories(obs: pd.DataFrame) -> pd.DataFrame:
+    for colonne in CATEGORIES:
+        if colonne in obs.columns:
+            obs[colonne] = obs[colonne].astype("category")
+    return obs
+
+
+def appliquer_retablissements(obs: pd.DataFrame, ref: Referentiel, retablissements: pd.DataFrame,
+                              journal: list[str]) -> pd.DataFrame:
+    """Flag figures of a parent's former territory and cover its restored communes by them.
+
+    Per file (source and edition): a restoration applies when the parent is there and none
+    of the communes restored out of it is — the file predates the restoration.
+    """
+    if retablissements is None or retablissements.empty:
+        return obs
+    noms = ref.communes["nom"]
+    groupes = {parent: (sorted(bloc["retablie"]), bloc["date"].max())
+               for parent, bloc in retablissements.groupby("parent")}
+    parents = set(groupes)
+    codes = obs["code"].astype(str)
+    if not codes.isin(parents).any():
+        return obs
+    cles = obs["source"].astype(str) + "|" + obs["edition"].astype(str)
+    marques, ajouts = np.zeros(len(obs), bool), []
+    notes = pd.Series("", index=obs.index, dtype=object)
+    for cle in pd.unique(cles[codes.isin(parents)]):
+        du_fichier = (cles == cle).to_numpy()
+        presents = set(codes[du_fichier])
+        for parent in sorted(parents & presents):
+            retablies, date = groupes[parent]
+            if presents & set(retablies):
+                continue
+            ici = du_fichier & (codes == parent).to_numpy() & (obs["statut"].astype(str) == "ok").to_numpy()
+            if not ici.any():
+                continue
+            liste = ", ".join(f"{noms.get(r, r)} ({r})" for r in retablies)
+            marques |= ici
+            notes[ici] = (f"valeur de l'ancien territoire de {noms.get(parent, parent)} ({parent}), "
+                          f"avant le rétablissement de {liste} le {date:%d/%m/%Y}")
+            for retablie in retablies:
+                if retablie not in ref.communes.index:
+                    continue
+                copie = _en_objets(obs[ici]).assign(
+                    code=retablie, valeur=0.0, statut="missing", raison="included",
+                    note=f"comprise dans la valeur de l'ancien territoire de {noms.get(parent, parent)} ({parent})")
+                ajouts.append(copie)
+            source = cle.split("|", 1)[0]
+            journal.append(f"{source} : {parent} publié pour son ancien territoire (avant le rétablissement de "
+                           f"{', '.join(retablies)}) : valeur comptée dans les agrégats, pas comme celle de {parent}")
+    if not marques.any():
+        return obs
+    obs = _en_objets(obs)
+    obs.loc[marques, "statut"] = "missing"
+    obs.loc[marques, "raison"] = "other_geography"
+    obs.loc[marques, "note"] = notes[marques]
+    return _en_categories(pd.concat([obs, *ajouts], ignore_index=True))
+
+
+def completer_par_arrondissements(obs: pd.DataFrame, ref: Referentiel, journal: list[str]) -> pd.DataFrame:
+    """Paris, Lyon and Marseille from their arrondissements, where a file gives only these.
+
+    Counts of a file that has every arrondissement of a city and not the city itself are
+    summed into the city (the arrondissements stay as they are).
+    """
+    sous = ref.sous_communes
+    arm = sous.loc[sous["type"] == "ARM", ["code", "parent"]]
+    if arm.empty:
+        return obs
+    parents = dict(zip(arm["code"], arm["parent"]))
+    codes = obs["code"].astype(str)
+    ici = codes.isin(parents.keys()).to_numpy()
+    if not ici.any():
+        return obs
+    cles = ["variable", "annee", "source", "edition"]
+    bloc = _en_objets(obs[ici]).assign(parent=codes[ici].map(parents).to_numpy())
+    bloc = bloc[bloc["statut"] == "ok"]
+    bloc = bloc[bloc["variable"].map(catalogue.est_additive).astype(bool)]
+    if bloc.empty:
+        return obs
+    presents = set(zip(*[_en_objets(obs)[c] for c in ["code", *cles]]))
+    effectifs = arm.groupby("parent")["code"].size()
+    sommes = bloc.groupby(["parent", *cles], dropna=False).agg(valeur=("valeur", "sum"), n=("code", "nunique"),
+                                                              debut=("debut", "first")).reset_index()
+    sommes = sommes[sommes["n"].to_numpy() == sommes["parent"].map(effectifs).to_numpy()]
+    sommes = sommes[[(p, *k) not in presents for p, *k in sommes[["parent", *cles]].itertuples(index=False)]]
+    if sommes.empty:
+        return obs
+    journal.append(f"{sommes['parent'].nunique()} commune(s) obtenue(s) par la somme de leurs arrondissements "
+                   f"({', '.join(sorted(sommes['parent'].unique()))}) dans {', '.join(sorted(sommes['source'].unique()))}")
+    ajout = sommes.rename(columns={"parent": "code"}).assign(statut="ok", raison="", note="")
+    return _en_categories(pd.concat([_en_objets(obs), ajout[list(obs.columns)]], ignore_index=True))
+
+
+def harmoniser(obs: pd.DataFrame, ref: Referentiel, mouvements: pd.DataFrame | None = None,
+               retablissements: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Observations on the referential's codes, and the build-log lines it produced."""
     journal: list[str] = []
+    if retablissements is None:
+        retablissements = retablissements_connus()
     codes = obs["code"].astype(str)
     actuelles = ref.communes.index
     arrondissements = set(ref.sous_communes.loc[ref.sous_communes["type"] == "ARM", "code"])
@@ -62,30 +180,38 @@ def harmoniser(obs: pd.DataFrame, ref: Referentiel, mouvements: pd.DataFrame | N
             f"{len(liste)} code(s) sans correspondance dans le COG du référentiel, écarté(s) : "
             + ", ".join(liste[:30]) + (" …" if len(liste) > 30 else "")
         )
+    obs = obs[~perdus.to_numpy()]
+    if a_passer.any():
+        anciens = sorted(codes[a_passer].unique())
+        journal.append(f"{len(anciens)} ancien(s) code(s) rattaché(s) à leur commune actuelle "
+                       f"({', '.join(f'{a}→{passage[a]}' for a in anciens[:10])}{' …' if len(anciens) > 10 else ''})")
+        obs = obs.copy()
+        obs["code"] = obs["code"].astype(str).map(lambda c: passage.get(c, c))
+    obs = completer_par_arrondissements(obs.reset_index(drop=True), ref, journal)
+    obs = appliquer_retablissements(obs, ref, retablissements, journal)
     if not a_passer.any():
-        return obs[~perdus.to_numpy()].reset_index(drop=True), journal
-    anciens = sorted(codes[a_passer].unique())
-    journal.append(f"{len(anciens)} ancien(s) code(s) rattaché(s) à leur commune actuelle "
-                   f"({', '.join(f'{a}→{passage[a]}' for a in anciens[:10])}{' …' if len(anciens) > 10 else ''})")
-    obs = obs[~perdus.to_numpy()].copy()
-    obs["code"] = obs["code"].astype(str).map(lambda c: passage.get(c, c))
+        return obs.reset_index(drop=True), journal
     cles = ["code", "variable", "annee", "source", "edition"]
     doublons = obs.duplicated(cles, keep=False)
     simples, fusions = obs[~doublons], obs[doublons]
     if fusions.empty:
-        return simples.reset_index(drop=True), journal
-    fusions = fusions.assign(variable=fusions["variable"].astype(str), statut=fusions["statut"].astype(str),
-                             source=fusions["source"].astype(str), edition=fusions["edition"].astype(str))
-    fusions = fusions.assign(ok=fusions["statut"] == "ok", secret=fusions["statut"] == "secret")
+        return obs.reset_index(drop=True), journal
+    fusions = _en_objets(fusions)
+    fusions = fusions.assign(ok=fusions["statut"] == "ok", secret=fusions["statut"] == "secret",
+                             autre=fusions["raison"] == "other_geography")
     groupe = fusions.groupby(cles, sort=False)
     somme = groupe["valeur"].sum(min_count=1)
     tous_ok, un_secret, debut = groupe["ok"].all(), groupe["secret"].any(), groupe["debut"].first()
+    autre = groupe["autre"].any().to_numpy()
     additif = somme.index.get_level_values("variable").map(catalogue.est_additive).to_numpy(dtype=bool)
-    statut = np.where(additif & tous_ok.to_numpy(), "ok", np.where(un_secret.to_numpy(), "secret", "missing"))
-    fusion = somme.to_frame("valeur").assign(statut=statut, debut=debut).reset_index()
-    fusion.loc[fusion["statut"] != "ok", "valeur"] = np.nan
-    resultat = pd.concat([simples.astype({c: object for c in ("variable", "statut", "source", "edition")}),
-                          fusion[list(obs.columns)]], ignore_index=True)
-    for colonne in ("variable", "statut", "source", "edition"):
-        resultat[colonne] = resultat[colonne].astype("category")
-    return resultat, journal
+    comptables = (groupe["ok"].sum() + groupe["autre"].sum() == groupe.size()).to_numpy()
+    statut = np.where(additif & tous_ok.to_numpy(), "ok",
+                      np.where(un_secret.to_numpy(), "secret", "missing"))
+    raison = np.where(statut != "missing", "",
+                      np.where(additif & comptables & autre, "other_geography",
+                               np.where(~additif, "not_additive", "")))
+    note = groupe["note"].max().fillna("").to_numpy()
+    fusion = somme.to_frame("valeur").assign(statut=statut, debut=debut, raison=raison, note=note).reset_index()
+    fusion.loc[(fusion["statut"] != "ok") & (fusion["raison"] != "other_geography"), "valeur"] = np.nan
+    resultat = pd.concat([_en_objets(simples), fusion[list(obs.columns)]], ignore_index=True)
+    return _en_categories(resultat), journal

@@ -34,8 +34,10 @@ from territoire_data.home import dossier_home
 from territoire_data.progression import Etapes
 from territoire_data.referential import charger as charger_referentiel
 from territoire_data.sources import Collecte, lire_tout
+from territoire_data import jsonstrict
 
-SCHEMA = 1
+SCHEMA = 2  # 2: reasons, notes, reference-year comparability
+COLONNES_SERIE = ["annee", "valeur", "statut", "source", "edition", "raison", "note"]
 LIEN = "entrepot"
 DOSSIERS = "entrepots"
 MANIFESTE = "manifest.json"
@@ -82,7 +84,9 @@ def construire(
             )
         etapes("Harmonisation des codes communes (COG)")
         mouvements = mouvements if mouvements is not None else collecte.mouvements
-        obs, journal = cog.harmoniser(collecte.observations, ref, mouvements)
+        retablissements = pd.concat([cog.retablissements_connus(), collecte.retablissements]).drop_duplicates(
+            ["parent", "retablie"]) if collecte.retablissements is not None else None
+        obs, journal = cog.harmoniser(collecte.observations, ref, mouvements, retablissements)
         collecte.observations = None  # peak memory: keep one copy of the observations at a time
         obs = calcul.dedoublonner(obs)
         etapes("Agrégation EPCI, départements, régions, France")
@@ -109,10 +113,13 @@ def construire(
                 collecte.scot.to_parquet(temporaire / "scot.parquet", index=False)
             derniers = derniers.assign(code=derniers["code"].astype(str), indicateur=derniers["indicateur"].astype(str))
             derniers.sort_values(["code", "indicateur"]).to_parquet(temporaire / "derniers.parquet", index=False)
-            matrice = derniers.pivot(index="code", columns="indicateur", values="valeur")
+            # Peers are compared on the reference year only: older values shown in place of a
+            # missing one are not placed among them.
+            matrice = derniers[derniers["comparable"]].pivot(index="code", columns="indicateur", values="valeur")
+            matrice = matrice.reindex(sorted(derniers["code"].unique()))
             matrice.columns = matrice.columns.astype(str)
             matrice.to_parquet(temporaire / "matrice.parquet")
-            (temporaire / MANIFESTE).write_text(json.dumps(manifeste, ensure_ascii=False, indent=2), encoding="utf-8")
+            (temporaire / MANIFESTE).write_text(jsonstrict.texte(jsonstrict.nettoyer(manifeste)), encoding="utf-8")
             final = racine / identifiant
             os.rename(temporaire, final)
         except BaseException:
@@ -166,7 +173,8 @@ def _manifeste(collecte: Collecte, journal: list[str], ref, demo: bool, duree: f
         "referentiel": ref.manifeste["cle"],
         "sources": sources,
         "ignores": [{"fichier": f, "raison": r} for f, r in collecte.ignores],
-        "journal": journal + collecte.remarques,
+        "references": [{"fichier": f, "role": r} for f, r in collecte.references],
+        "journal": list(dict.fromkeys(journal + collecte.remarques)),
         "indicateurs": len(catalogue.INDICATEURS),
     }
 
@@ -186,8 +194,9 @@ class Entrepot:
     def derniers(self) -> pd.DataFrame:
         """Latest value of each indicator, sorted by code (see ``lignes``)."""
         cadre = pd.read_parquet(self.dossier / "derniers.parquet")
-        for colonne in ("code", "indicateur", "statut", "source", "edition"):
-            cadre[colonne] = cadre[colonne].astype(object)
+        for colonne in ("code", "indicateur", "statut", "source", "edition", "raison", "note"):
+            if colonne in cadre.columns:
+                cadre[colonne] = cadre[colonne].astype(object)
         return cadre
 
     @cached_property
@@ -217,6 +226,22 @@ class Entrepot:
                           for nom, colonne in zip(self.matrice.columns, bloc.T)}
         return cache[cle]
 
+    def populations(self) -> pd.Series:
+        """Latest census population of every territory (code → inhabitants), where known."""
+        derniers = self.derniers
+        bloc = derniers[(derniers["indicateur"] == "population") & (derniers["statut"] == "ok")]
+        return pd.Series(bloc["valeur"].to_numpy(), index=bloc["code"].to_numpy(), dtype="float64")
+
+    def population(self, code: str) -> tuple[float, int, str | None] | None:
+        """(population, year, source) of a territory from the latest census loaded, or None."""
+        lignes = self.lignes(code)
+        if "population" not in lignes.index:
+            return None
+        ligne = lignes.loc["population"]
+        if ligne["statut"] != "ok" or pd.isna(ligne["valeur"]):
+            return None
+        return float(ligne["valeur"]), int(ligne["annee"]), None if pd.isna(ligne["source"]) else str(ligne["source"])
+
     def lignes(self, code: str) -> pd.DataFrame:
         """The latest values of one territory, indexed by indicator id."""
         codes = self._codes_tries
@@ -228,7 +253,7 @@ class Entrepot:
             self.dossier / "indicateurs.parquet",
             filters=[("code", "==", code), ("indicateur", "==", indicateur)],
         )
-        return table.sort_values("annee").reset_index(drop=True)[["annee", "valeur", "statut", "source", "edition"]]
+        return table.sort_values("annee").reset_index(drop=True)[COLONNES_SERIE]
 
     def memoriser_observations(self, variables, codes=None) -> None:
         """Hold some variables' observations in memory (all territories, or ``codes``):
@@ -260,7 +285,7 @@ class Entrepot:
                 filters=[("code", "==", code), ("indicateur", "in", list(indicateurs))],
             )
         table["indicateur"] = table["indicateur"].astype(str)
-        return {nom: bloc.sort_values("annee").reset_index(drop=True)[["annee", "valeur", "statut", "source", "edition"]]
+        return {nom: bloc.sort_values("annee").reset_index(drop=True)[COLONNES_SERIE]
                 for nom, bloc in table.groupby("indicateur", sort=False)}
 
     def observations(self, **filtres) -> pd.DataFrame:

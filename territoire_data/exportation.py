@@ -8,6 +8,7 @@ import pandas as pd
 
 from territoire_data.catalogue import THEMES
 from territoire_data.compare import LIBELLES
+from territoire_data.fragments import complement, statut_texte
 from territoire_data.sources import libelle
 
 STATUTS = {"ok": "publiée", "secret": "secret statistique", "missing": "non disponible"}
@@ -24,7 +25,9 @@ def table(code: str, nom: str, indicateurs: pd.DataFrame, *, demo: bool) -> pd.D
         lignes.append({
             "code_territoire": code, "territoire": nom, "theme": THEMES.get(r.theme, r.theme), "indicateur": r.id,
             "libelle": r.label, "valeur": _arrondi(r.value, r.decimals), "unite": r.unit,
-            "annee": None if pd.isna(r.year) else int(r.year), "statut": STATUTS.get(r.status, r.status),
+            "annee": None if pd.isna(r.year) or r.value is None else int(r.year),
+            "statut": STATUTS.get(r.status, r.status) if r.status == "ok" else statut_texte(r._asdict()),
+            "remarque": complement(r._asdict()) or None,
             "source": r.source, "libelle_source": libelle(r.source) if r.source else None, "edition": r.edition, "formule": r.definition,
             "annee_debut": None if pd.isna(r.first_year) else int(r.first_year),
             "valeur_debut": _arrondi(r.first_value, r.decimals),

@@ -16,7 +16,7 @@ from territoire_data.compare import LIBELLES
 from territoire_data.format import nombre
 from territoire_data.sources import libelle as libelle_source
 
-STATUTS = {"secret": "donnée secrète", "missing": "non disponible"}
+STATUTS = {"secret": "secret statistique", "missing": "non disponible"}
 UNITES_TAUX = {"%", "%/an", "‰ hab."}
 
 
@@ -45,7 +45,30 @@ def valeur_affichee(ligne: dict) -> str:
     """``"8,46 %"`` as every card and report shows it, or the reason it is missing."""
     if ligne.get("status") == "ok" and present(ligne.get("value")):
         return f"{nombre(float(ligne['value']), int(ligne.get('decimals') or 0))} {ligne.get('unit') or ''}".strip()
-    return STATUTS.get(ligne.get("status"), STATUTS["missing"])
+    return statut_texte(ligne)
+
+
+def statut_texte(ligne: dict) -> str:
+    """Why there is no value, in French: « secret statistique », « non couvert par la source »…"""
+    from territoire_data.statuts import libelle
+
+    return libelle(ligne.get("status") or "missing", ligne.get("reason") if present(ligne.get("reason")) else None)
+
+
+def complement(ligne: dict) -> str:
+    """What qualifies a value: its coverage (« hors Mayotte »), an earlier year shown, the
+    earlier value of a secret one. Empty when there is nothing to add."""
+    morceaux = []
+    geographie = ligne.get("reason") in ("other_geography", "included")
+    if present(ligne.get("note")) and ligne.get("note") and (ligne.get("status") == "ok" or geographie):
+        morceaux.append(str(ligne["note"]))
+    if ligne.get("status") == "ok" and ligne.get("comparable") is False and present(ligne.get("year")):
+        morceaux.append(f"valeur de {int(ligne['year'])}, plus récente disponible : non comparée aux autres communes")
+    if ligne.get("status") == "secret" and present(ligne.get("previous_year")) and present(ligne.get("previous_value")):
+        morceaux.append(f"en {int(ligne['previous_year'])} : "
+                        f"{nombre(float(ligne['previous_value']), int(ligne.get('decimals') or 0))} {ligne.get('unit') or ''}"
+                        .strip())
+    return " ; ".join(morceaux)
 
 
 def evolution_texte(ligne: dict) -> str:
@@ -79,7 +102,8 @@ def table_indicateurs(lignes: list[dict], *, titre: str = "") -> str:
                    f"médiane {e(nombre(ligne.get('median'), int(ligne.get('decimals') or 0)))}")
         corps.append(
             f'<tr data-indicateur="{e(ligne.get("id"))}"><th scope="row">{e(ligne.get("label"))}</th>'
-            f'<td class="r-valeur">{e(valeur_affichee(ligne))}</td>'
+            f'<td class="r-valeur">{e(valeur_affichee(ligne))}'
+            f'{"<div class=r-note>" + e(complement(ligne)) + "</div>" if complement(ligne) else ""}</td>'
             f"<td>{e(int(ligne['year']) if present(ligne.get('year')) and ligne.get('status') == 'ok' else '')}</td>"
             f"<td>{e(evolution_texte(ligne))}</td><td>{pos}</td>"
             f'<td class="r-source" title="{e(ligne.get("definition"))}">{e(source_texte(ligne))}</td></tr>')

@@ -11,9 +11,9 @@ from territoire_data import catalogue, compare
 from territoire_data.entrepot import Entrepot, ouvrir
 from territoire_data.erreurs import TerritoireErreur
 
-COLONNES = ["id", "theme", "label", "value", "unit", "year", "source", "edition", "status", "definition",
-            "polarity", "decimals", "first_year", "first_value", "change", "annual_rate",
-            "peers_group", "peers_n", "percentile", "median", "q1", "q3"]
+COLONNES = ["id", "theme", "label", "value", "unit", "year", "source", "edition", "status", "reason", "note",
+            "comparable", "previous_value", "previous_year", "definition", "polarity", "decimals", "first_year",
+            "first_value", "change", "annual_rate", "peers_group", "peers_n", "percentile", "median", "q1", "q3"]
 
 
 def dynamique(valeur, annee, valeur_debut, annee_debut) -> tuple[float | None, float | None]:
@@ -58,14 +58,22 @@ def tableau(territoire, theme: str | None = None, pairs: str = "densite", entrep
             valeur_debut = float(ligne["valeur_debut"]) if annee_debut is not None else None
             source = None if pd.isna(ligne["source"]) else str(ligne["source"])
             edition = None if pd.isna(ligne["edition"]) else str(ligne["edition"])
+            raison = str(ligne["raison"]) if pd.notna(ligne.get("raison")) and ligne.get("raison") else None
+            note = str(ligne["note"]) if pd.notna(ligne.get("note")) and ligne.get("note") else None
+            comparable = bool(ligne.get("comparable", True))
+            annee_ant = int(ligne["annee_anterieure"]) if ligne.get("annee_anterieure", -1) >= 0 else None
+            valeur_ant = float(ligne["valeur_anterieure"]) if annee_ant is not None else None
         else:
             valeur, annee, statut, source, edition = None, None, "missing", None, None
-            annee_debut = valeur_debut = None
-        position = compare.position_triee(np.nan if valeur is None else valeur,
+            annee_debut = valeur_debut = raison = note = annee_ant = valeur_ant = None
+            comparable = False
+        position = compare.position_triee(np.nan if valeur is None or not comparable else valeur,
                                           tries.get(indicateur.id, np.array([])))
         sortie.append({
             "id": indicateur.id, "theme": indicateur.theme, "label": indicateur.libelle, "value": valeur,
             "unit": indicateur.unite, "year": annee, "source": source, "edition": edition, "status": statut,
+            "reason": raison, "note": note, "comparable": comparable and valeur is not None,
+            "previous_value": valeur_ant, "previous_year": annee_ant,
             "definition": indicateur.definition, "polarity": indicateur.polarite, "decimals": indicateur.decimales,
             "first_year": annee_debut, "first_value": valeur_debut,
             **dict(zip(("change", "annual_rate"), dynamique(valeur, annee, valeur_debut, annee_debut))),
@@ -76,25 +84,44 @@ def tableau(territoire, theme: str | None = None, pairs: str = "densite", entrep
 
 
 def _propre(valeur):
-    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
+    if valeur is None or (isinstance(valeur, float) and (math.isnan(valeur) or math.isinf(valeur))):
         return None
     return valeur
 
 
+def _entier(valeur):
+    return None if valeur is None or pd.isna(valeur) else int(valeur)
+
+
 def en_json(territoire, theme: str | None = None, pairs: str = "densite", entrepot: Entrepot | None = None) -> dict:
-    """The contract shape of ``territoire indicateurs CODE --json``."""
+    """The contract shape of ``territoire indicateurs CODE --json`` (strict JSON: no NaN).
+
+    ``year`` and ``source`` are null when there is no value; ``reason`` says why (see
+    ``statuts``); ``note`` states a group's coverage (« hors Mayotte ») or a figure's
+    geography; ``previous`` is the newest earlier value of a secret one, with its year.
+    """
     entrepot = entrepot or ouvrir()
     table = tableau(territoire, theme, pairs, entrepot)
-    return {
-        "territory": {"code": territoire.code, "name": territoire.name, "level": territoire.level},
-        "demo": entrepot.demo,
-        "indicators": [
-            {
-                "id": r.id, "theme": r.theme, "label": r.label, "value": _propre(r.value), "unit": r.unit,
-                "year": None if pd.isna(r.year) else int(r.year), "source": r.source, "status": r.status,
-                "peers": {"group": r.peers_group, "n": int(r.peers_n), "percentile": _propre(r.percentile),
-                          "median": _propre(r.median)},
-            }
-            for r in table.itertuples(index=False)
-        ],
-    }
+    indicateurs = []
+    for r in table.itertuples(index=False):
+        valeur = _propre(r.value)
+        element = {
+            "id": r.id, "theme": r.theme, "label": r.label, "value": valeur, "unit": r.unit,
+            "year": _entier(r.year) if valeur is not None else None,
+            "source": r.source if valeur is not None else None, "status": r.status,
+            "reason": r.reason, "note": r.note,
+            "peers": {"group": r.peers_group, "n": int(r.peers_n), "percentile": _propre(r.percentile),
+                      "median": _propre(r.median)},
+        }
+        if r.previous_year is not None and not pd.isna(r.previous_year):
+            element["previous"] = {"value": _propre(r.previous_value), "year": int(r.previous_year)}
+        indicateurs.append(element)
+    return {"territory": {"code": territoire.code, "name": territoire.name, "level": territoire.level},
+            "demo": entrepot.demo, "indicators": indicateurs}
+
+
+def en_texte_json(donnees) -> str:
+    """Strict JSON for what the CLI prints (a NaN would be a bug: it raises)."""
+    import json
+
+    return json.dumps(donnees, ensure_ascii=False, indent=2, allow_nan=False)

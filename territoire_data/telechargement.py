@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 from territoire_data.erreurs import TerritoireErreur
 from territoire_data.home import dossier_home
 from territoire_data.progression import barre_desactivee
+from territoire_data import jsonstrict
 
 INSEE = "https://www.insee.fr/fr/statistiques/fichier"
 VARIABLE_BASE = "TERRITOIRE_URL_BASE"
@@ -150,7 +151,7 @@ def telecharger(
             journal[cle] = {"source": fichier.source, "url": url, "sha256": _sha256(chemin),
                             "octets": chemin.stat().st_size,
                             "telecharge_le": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    journal_chemin.write_text(json.dumps(journal, ensure_ascii=False, indent=2), encoding="utf-8")
+    journal_chemin.write_text(jsonstrict.texte(journal), encoding="utf-8")
     if erreurs:
         raise TerritoireErreur(f"{len(erreurs)} téléchargement(s) en échec (relancez : la reprise est automatique) :\n  "
                                + "\n  ".join(erreurs[:10]))

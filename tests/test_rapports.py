@@ -16,6 +16,7 @@ import pytest
 from conftest import RACINE, binaire, lancer
 from territoire_data.catalogue import PAR_ID
 from territoire_data.format import nombre
+from territoire_data.statuts import libelle as libelle_statut
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
@@ -56,7 +57,7 @@ def test_dix_rapports_groupe_index_manifeste(lot_dix, home_demo):
         for i in attendu["indicators"]:
             cellule = _ligne(page, i["id"])
             if i["value"] is None:
-                assert {"secret": "donnée secrète"}.get(i["status"], "non disponible") in cellule
+                assert libelle_statut(i["status"], i["reason"]) in cellule
             else:
                 assert f'{nombre(i["value"], PAR_ID[i["id"]].decimales)} {i["unit"]}' in cellule, (code, i["id"])
         # Self-contained, without code: no script, no remote resource, no input cell.

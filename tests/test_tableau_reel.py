@@ -8,6 +8,7 @@ import re
 from conftest import lancer
 from territoire_data.catalogue import PAR_ID
 from territoire_data.format import nombre
+from territoire_data.statuts import libelle as libelle_statut
 from widgets import Fournisseur, TableauDeBord
 
 
@@ -20,7 +21,7 @@ def test_cartes_egales_au_json_du_cli(home_demo, dans):
     for i in attendu["indicators"]:
         texte = cartes[i["id"]].html
         if i["value"] is None:
-            assert {"secret": "donnée secrète"}.get(i["status"], "non disponible") in texte
+            assert libelle_statut(i["status"], i["reason"]) in texte
         else:
             assert f'<span class="ti-nombre">{nombre(i["value"], PAR_ID[i["id"]].decimales)}</span>' in texte
             assert f'data-centile="{i["peers"]["percentile"]:.1f}"' in texte

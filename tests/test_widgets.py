@@ -51,7 +51,7 @@ def test_carte_taux_annuel_pour_un_stock():
     assert "▲ +1,6 %/an depuis 2016" in texte and "ti-neutre" in texte
 
 
-@pytest.mark.parametrize("statut, texte", [("secret", "donnée secrète"), ("missing", "non disponible")])
+@pytest.mark.parametrize("statut, texte", [("secret", "secret statistique"), ("missing", "non disponible")])
 def test_carte_etats_sans_valeur(statut, texte):
     contenu = html_carte(ligne(status=statut, value=None, percentile=None))
     assert texte in contenu and f"ti-statut-{statut}" in contenu
@@ -110,7 +110,7 @@ def test_onglets_synthese_et_neuf_themes(etat):
     assert onglets.carte("population").html in onglets.children[1].value  # what the tab displays
     etat.choisir("99002")
     assert "3\u202f000" in onglets.carte("population").html and "3\u202f000" in onglets.children[1].value
-    assert "donnée secrète" in onglets.carte("taux_pauvrete").html
+    assert "secret statistique" in onglets.carte("taux_pauvrete").html
 
 
 def test_les_cartes_suivent_le_groupe_de_pairs(etat):

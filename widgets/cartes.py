@@ -19,8 +19,7 @@ from traitlets import HasTraits, Unicode
 from territoire_data.catalogue import BAISSE, HAUSSE
 from territoire_data.compare import LIBELLES
 from territoire_data.format import nombre
-from territoire_data.fragments import STATUTS as ETATS
-from territoire_data.fragments import UNITES_TAUX, evolution_texte
+from territoire_data.fragments import UNITES_TAUX, complement, evolution_texte, statut_texte
 from territoire_data.sources import libelle as libelle_source
 
 
@@ -75,8 +74,10 @@ def html_carte(ligne: dict, *, demo: bool = False, discussions: int = 0) -> str:
                   f'<span class="ti-unite">{_e(ligne.get("unit"))}</span>')
         annee = f'<span class="ti-annee">{int(ligne["year"])}</span>' if _present(ligne.get("year")) else ""
     else:
-        valeur = f'<span class="ti-absent">{_e(ETATS.get(statut, ETATS["missing"]))}</span>'
+        valeur = f'<span class="ti-absent">{_e(statut_texte(ligne))}</span>'
         annee = ""
+    if complement(ligne):
+        annee += f'<div class="ti-note">{_e(complement(ligne))}</div>'
     dyn = evolution(ligne) if statut == "ok" else None
     evol = f'<div class="ti-evolution {dyn[1]}">{_e(dyn[0])}</div>' if dyn else ""
     pos = position(ligne) if statut == "ok" else ""

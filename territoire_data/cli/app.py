@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from territoire_data.cli import communes, discussions, donnees
+from territoire_data.cli.catalogue import catalogue
 from territoire_data.cli.indicateurs import indicateurs
 from territoire_data.cli.radar import radar
 from territoire_data.cli.rapports import reports
@@ -29,6 +30,7 @@ app.add_typer(discussions.utilisateurs, name="users")
 app.add_typer(discussions.discussions, name="discussions")
 app.add_typer(discussions.db, name="db")
 app.command("indicateurs")(indicateurs)
+app.command("catalogue")(catalogue)
 app.command("dashboard")(dashboard)
 app.command("reports")(reports)
 app.command("radar")(radar)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 
 import typer
 
 from territoire_data import format as fmt
-from territoire_data.recherche import NIVEAUX_RECHERCHE, rechercher
+from territoire_data.recherche import NIVEAUX_COMMUNES, NIVEAUX_RECHERCHE, rechercher
 from territoire_data.territoires import territoire
+from territoire_data import jsonstrict
 
 app = typer.Typer(help="Rechercher une commune ou un territoire, afficher sa fiche.", no_args_is_help=True)
 
@@ -19,7 +19,7 @@ NIVEAUX_AFFICHES = {
 
 
 def _json(donnees) -> None:
-    typer.echo(json.dumps(donnees, ensure_ascii=False, indent=2))
+    typer.echo(jsonstrict.texte(donnees))
 
 
 @app.command("search")
@@ -32,7 +32,7 @@ def chercher(
     en_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Rechercher une commune par son nom (homonymes classés par population)."""
-    niveaux = NIVEAUX_RECHERCHE if tous_niveaux else ("commune",)
+    niveaux = NIVEAUX_RECHERCHE if tous_niveaux else NIVEAUX_COMMUNES
     resultats = rechercher(texte, limite=limite, niveaux=niveaux)
     if en_json:
         _json([r.as_dict() for r in resultats])
@@ -44,7 +44,8 @@ def chercher(
         lieu = f"({r.departement})" if r.level == "commune" else f"[{NIVEAUX_AFFICHES[r.level]}]"
         ancienne = r.match.split(":", 1)[1] if r.match.startswith("ancienne_commune:") else None
         suffixe = f" — ancienne commune « {ancienne} »" if ancienne else ""
-        typer.echo(f"{r.code:<16} {r.name} {lieu}  {fmt.nombre(r.population)} hab.{suffixe}")
+        habitants = "population inconnue" if r.population is None else f"{fmt.nombre(r.population)} hab."
+        typer.echo(f"{r.code:<16} {r.name} {lieu}  {habitants}{suffixe}")
 
 
 @app.command("show")
@@ -53,7 +54,13 @@ def montrer(
     en_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Afficher la fiche d'un territoire."""
-    fiche = territoire(code).fiche()
+    from territoire_data.entrepot import EntrepotAbsent, ouvrir
+
+    try:
+        entrepot = ouvrir()
+    except EntrepotAbsent:
+        entrepot = None
+    fiche = territoire(code).fiche(entrepot)
     if en_json:
         _json(fiche)
         return
@@ -72,9 +79,12 @@ def montrer(
     lignes.append(f"  Communes membres : {fmt.nombre(fiche['n_communes'])}")
     if fiche.get("sous_unites"):
         lignes.append(f"  Arrondissements municipaux : {len(fiche['sous_unites'])}")
-    lignes.append(
-        f"  Population municipale ({fiche['population_millesime']}) : {fmt.nombre(fiche['population_municipale'])}"
-    )
+    from territoire_data.sources import libelle as libelle_source
+
+    source = libelle_source(fiche.get("population_source")) or fiche.get("population_source")
+    population = ("inconnue" if fiche["population_municipale"] is None
+                  else fmt.nombre(fiche["population_municipale"]))
+    lignes.append(f"  Population municipale ({fiche['population_millesime']}, {source}) : {population}")
     if fiche.get("note"):
         lignes.append(f"  Note : {fiche['note']}")
     typer.echo("\n".join(lignes))

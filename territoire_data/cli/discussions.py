@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Optional
 
@@ -11,6 +10,7 @@ import typer
 from territoire_data.discussions import Espace, ajouter_utilisateur, base, lister_utilisateurs
 from territoire_data.discussions.modeles import ROLES, VISIBILITES
 from territoire_data.erreurs import TerritoireErreur
+from territoire_data import jsonstrict
 
 utilisateurs = typer.Typer(help="Comptes et rôles des utilisateurs.", no_args_is_help=True)
 discussions = typer.Typer(help="Discussions d'un territoire.", no_args_is_help=True)
@@ -46,7 +46,7 @@ def lister(sortie_json: bool = typer.Option(False, "--json", help="Sortie JSON."
     base.verifier_schema()
     liste = lister_utilisateurs()
     if sortie_json:
-        typer.echo(json.dumps(liste, ensure_ascii=False, indent=2))
+        typer.echo(jsonstrict.texte(liste))
         return
     for u in liste:
         roles = ", ".join(f"{r['role']} sur {r['territoire']}" + (f" jusqu'au {r['fin']}" if r["fin"] else "")
@@ -67,10 +67,10 @@ def lister_fils(
     for fil in fils:
         fil["messages_detail"] = espace.messages(fil["id"])
     if sortie_json:
-        typer.echo(json.dumps({"territoire": code, "utilisateur": login, "fils": [
+        typer.echo(jsonstrict.texte({"territoire": code, "utilisateur": login, "fils": [
             {**{k: v for k, v in f.items() if k != "messages_detail"}, "messages": [
                 {k: m[k] for k in ("id", "auteur", "cree_le", "modifie_le", "supprime", "text", "html")}
-                for m in f["messages_detail"]]} for f in fils]}, ensure_ascii=False, indent=2))
+                for m in f["messages_detail"]]} for f in fils]}))
         return
     if not fils:
         typer.echo("Aucune discussion visible.")
@@ -118,7 +118,7 @@ def solutions(
     base.verifier_schema()
     liste = Espace(login).solutions(theme)
     if sortie_json:
-        typer.echo(json.dumps(liste, ensure_ascii=False, indent=2))
+        typer.echo(jsonstrict.texte(liste))
         return
     for fil in liste or []:
         typer.echo(f"#{fil['id']} [{fil['territoire']}] {fil['titre']} ({fil['theme'] or 'sans thème'})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import List, Optional
 
@@ -10,6 +9,7 @@ import typer
 
 from territoire_data import entrepot as module_entrepot
 from territoire_data.erreurs import TerritoireErreur
+from territoire_data import jsonstrict
 
 app = typer.Typer(help="Construire et inspecter l'entrepôt de données.", no_args_is_help=True)
 
@@ -23,6 +23,11 @@ def _resume(manifeste: dict) -> None:
         periode = f"{annees[0]}–{annees[1]}" if annees else "—"
         typer.echo(f"  {nom:<24} éditions {', '.join(source['editions']):<18} années {periode:<10} "
                    f"{source['communes']} communes, {len(source['fichiers'])} fichier(s)")
+    references = manifeste.get("references", [])
+    if references:
+        typer.echo(f"  {len(references)} fichier(s) de référence reconnu(s), sans indicateur :")
+        for reference in references:
+            typer.echo(f"    {reference['fichier']} : {reference['role']}")
     if manifeste["ignores"]:
         typer.echo(f"  {len(manifeste['ignores'])} fichier(s) ignoré(s) :")
         for ignore in manifeste["ignores"]:
@@ -48,7 +53,7 @@ def etat(en_json: bool = typer.Option(False, "--json", help="Sortie JSON.")) -> 
     """Sources, éditions, années, couverture et mode démonstration de l'entrepôt."""
     manifeste = module_entrepot.ouvrir().manifeste
     if en_json:
-        typer.echo(json.dumps(manifeste, ensure_ascii=False, indent=2))
+        typer.echo(jsonstrict.texte(jsonstrict.nettoyer(manifeste)))
         return
     typer.echo(f"Entrepôt du {manifeste['construit_le']} (référentiel {manifeste['referentiel']})")
     _resume(manifeste)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Optional
 
 import typer
 
 from territoire_data import format as fmt
 from territoire_data.catalogue import THEMES
+from territoire_data.fragments import complement, libelle_pairs, valeur_affichee
 from territoire_data.entrepot import ouvrir
 from territoire_data.indicateurs import en_json, tableau
 from territoire_data.territoires import territoire
+from territoire_data import jsonstrict
 
-STATUTS = {"secret": "secret statistique", "missing": "non disponible"}
 
 
 def indicateurs(
@@ -26,20 +26,21 @@ def indicateurs(
     cible = territoire(code)
     entrepot = ouvrir()
     if sortie_json:
-        typer.echo(json.dumps(en_json(cible, theme, pairs, entrepot), ensure_ascii=False, indent=2))
+        typer.echo(jsonstrict.texte(en_json(cible, theme, pairs, entrepot)))
         return
     table = tableau(cible, theme, pairs, entrepot)
     if entrepot.demo:
         typer.echo("*** DONNÉES DE DÉMONSTRATION — ne pas utiliser pour décider ***")
-    typer.echo(f"{cible.name} ({cible.code}) — comparaison : {table['peers_group'].iloc[0] if len(table) else '—'}")
+    typer.echo(f"{cible.name} ({cible.code}) — comparaison : "
+               f"{libelle_pairs(table['peers_group'].iloc[0]) if len(table) else '—'}")
     for nom_theme, bloc in table.groupby("theme", sort=False):
         typer.echo(f"\n{THEMES[nom_theme]}")
         for r in bloc.itertuples(index=False):
-            if r.value is None or r.value != r.value:
-                valeur = STATUTS.get(r.status, r.status)
-            else:
-                valeur = f"{fmt.nombre(r.value, r.decimals)} {r.unit}"
-            annee = f" ({r.year})" if r.year == r.year and r.year is not None else ""
+            ligne = r._asdict()
+            valeur = valeur_affichee(ligne)
+            annee = f" ({int(r.year)})" if r.year == r.year and r.year is not None and r.value == r.value and r.value is not None else ""
+            if complement(ligne):
+                annee += f" [{complement(ligne)}]"
             rang = f"  centile {fmt.nombre(r.percentile, 0)} / médiane {fmt.nombre(r.median, r.decimals)}" \
-                if r.percentile == r.percentile and r.percentile is not None else ""
+                if r.percentile == r.percentile and r.percentile is not None and r.peers_n > 1 else ""
             typer.echo(f"  {r.label} : {valeur}{annee}{rang}")

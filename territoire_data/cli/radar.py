@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import List, Optional
 
@@ -11,6 +10,7 @@ import typer
 from territoire_data.format import nombre
 from territoire_data.radar import ecrire_geopackage, executer
 from territoire_data.radar.methode import Parametres
+from territoire_data import jsonstrict
 
 
 def radar(
@@ -34,7 +34,7 @@ def radar(
     chemin = ecrire_geopackage(resultat, sortie or Path(f"radar_{resultat['commune'].code}.gpkg"))
     s = resultat["synthese"]
     if sortie_json:
-        typer.echo(json.dumps({"commune": resultat["commune"].code, **s, "fichier": str(chemin)}, ensure_ascii=False))
+        typer.echo(jsonstrict.texte({"commune": resultat["commune"].code, **s, "fichier": str(chemin)}, indent=None))
         return
     typer.echo(f"Radar foncier — {resultat['commune'].name} ({resultat['commune'].code})")
     typer.echo(f"  {s['parcelles']} dent(s) creuse(s), {nombre(s['hectares'], 2)} ha, "

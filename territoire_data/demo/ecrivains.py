@@ -42,7 +42,8 @@ def comparateur(d: pd.DataFrame, dossier: Path) -> None:
     petits = d["nbmenfisc"] < 50
     cadre = pd.DataFrame({
         "CODGEO": d["code"], f"P{YY}_POP": d["p22"], f"P{YP}_POP": d["p16"], "SUPERF": d["surface"].round(2),
-        f"NAIS{YP}{YY}": d["nais"], f"DECE{YP}{YY}": d["dece"], f"P{YY}_MEN": d["men"],
+        # As in the 2025 edition: births and deaths of 2016 to 2021 included, named NAIS1621.
+        f"NAIS{YP}{YY - 1}": d["nais"], f"DECE{YP}{YY - 1}": d["dece"], f"P{YY}_MEN": d["men"],
         "NAISD24": np.round(d["nais"] / 6), "DECESD24": np.round(d["dece"] / 6),
         f"P{YY}_LOG": d["log"], f"P{YY}_RP": d["rp"], f"P{YY}_RSECOCC": d["rsecocc"], f"P{YY}_LOGVAC": d["logvac"],
         f"P{YY}_RP_PROP": d["rp_prop"], "NBMENFISC21": d["nbmenfisc"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 
 import numpy as np
@@ -12,6 +11,7 @@ from territoire_data.catalogue import PAR_ID
 from territoire_data.format import nombre
 from territoire_data.rapports.page import CSS
 from territoire_data.texte import sans_accents
+from territoire_data import jsonstrict
 
 COLONNES = ("population", "taux_chomage_15_64", "part_logements_vacants", "revenu_median", "taux_pauvrete",
             "conso_naf_depuis_2021")
@@ -89,4 +89,4 @@ def _cle(texte: str) -> str:
 
 
 def ecrire_manifeste_json(manifeste: dict) -> bytes:
-    return json.dumps(manifeste, ensure_ascii=False, indent=2).encode("utf-8")
+    return jsonstrict.texte(jsonstrict.nettoyer(manifeste)).encode("utf-8")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from territoire_data.referential import construction, datafrance, geometrie
+from territoire_data import jsonstrict
 
 SCHEMA = 2
 TABLES = ("communes", "sous_communes", "epci", "departements", "regions")
@@ -65,7 +66,7 @@ def ecrire(home: Path, etape=lambda libelle: None) -> Path:
             "tolerances_simplification_m": geometrie.NIVEAUX,
             "journal": resultat.journal,
         }
-        (temporaire / MANIFESTE).write_text(json.dumps(manifeste, ensure_ascii=False, indent=2), encoding="utf-8")
+        (temporaire / MANIFESTE).write_text(jsonstrict.texte(manifeste), encoding="utf-8")
         try:
             os.replace(temporaire, cible)
         except OSError:

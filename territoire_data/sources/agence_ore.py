@@ -76,3 +76,92 @@ class AgenceOre(Source):
                 morceaux.append(observations.tableau(bloc["code"], f"CONSO_{filiere}{cle}", bloc["annee"], np.nan,
                                                      bloc["conso"], statut, self.nom, edition))
         return Lecture(observations.concatener(morceaux), edition)
+
+
+# The per-sector dataset (« conso-elec-gaz-annuelle-par-secteur-dactivite-agregee-commune »),
+# exported with field names (``consoa``, ``nombre_mailles_secretisees_a``…) or with French
+# labels as header (``Consommation Agriculture (MWh)``, ``Nombre de mailles secretisées
+# (agriculture)``…, CRLF, and two labels with a double space: ``Consommation Tertiaire  (MWh)``).
+# Both are real. Labels and field names are normalised (accents, case, spaces) before matching.
+SECTEURS_ORE = {"AGR": ("consommation agriculture", "consoa"), "IND": ("consommation industrie", "consoi"),
+                "TER": ("consommation tertiaire", "consot"), "RES": ("consommation residentiel", "consor"),
+                "INC": ("consommation secteur inconnu", "consona")}
+MAILLES_ORE = {"AGR": ("nombre de mailles secretisees agriculture", "nombre_mailles_secretisees_a"),
+               "IND": ("nombre de mailles secretisees industrie", "nombre_mailles_secretisees_i"),
+               "TER": ("nombre de mailles secretisees tertiaire", "nombre_mailles_secretisees_t"),
+               "RES": ("nombre de mailles secretisees residentiel", "nombre_mailles_secretisees_r"),
+               "INC": ("nombre de mailles secretisees secteur inconnu", "nombre_mailles_secretisees_na")}
+CHAMPS_ORE = {"annee": ("annee",), "filiere": ("filiere",), "code_commune": ("code commune", "code_commune"),
+              "total": ("consommation totale", "consototale", "conso_totale")}
+
+
+def _normaliser_libelle(libelle: str) -> str:
+    """``Consommation Tertiaire  (MWh)`` → ``consommation tertiaire``."""
+    texte = sans_accents(libelle).lower().replace("(mwh)", " ").replace("(", " ").replace(")", " ")
+    return " ".join(texte.split())
+
+
+class AgenceOreSecteurs(Source):
+    nom = "agence_ore"
+    libelle = "Agence ORE, consommations d'électricité et de gaz"
+    producteur = "Agence ORE"
+
+    @staticmethod
+    def _colonnes(entete) -> dict[str, str]:
+        """Our name → column as written, for every known field present."""
+        normalises = {_normaliser_libelle(c): c for c in entete.colonnes}
+        trouvees = {}
+        for nom, variantes in [*CHAMPS_ORE.items(), *((f"conso_{s}", v) for s, v in SECTEURS_ORE.items()),
+                               *((f"mailles_{s}", v) for s, v in MAILLES_ORE.items())]:
+            for variante in variantes:
+                if variante in normalises:
+                    trouvees[nom] = normalises[variante]
+                    break
+        return trouvees
+
+    def reconnait(self, entete):
+        trouvees = self._colonnes(entete)
+        return {"annee", "filiere", "code_commune"} <= trouvees.keys() and sum(
+            k.startswith("conso_") for k in trouvees) >= 4
+
+    def lire(self, fichier, entete, utiles):
+        trouvees = self._colonnes(entete)
+        cols = colonnes(fichier, entete, list(trouvees.values()))
+        par_nom = {nom: cols[colonne] for nom, colonne in trouvees.items()}
+        cadre = pd.DataFrame({
+            "code": tableau.codes_communes(fichier, entete, par_nom["code_commune"], trouvees["code_commune"]),
+            "annee": entiers(fichier, entete, par_nom["annee"], trouvees["annee"]),
+            "filiere": transformer(texte(par_nom["filiere"]), lambda f: FILIERES.get(sans_accents(f).lower(), "")),
+        })
+        secret_total = np.zeros(len(cadre), bool)
+        for secteur in SECTEURS_ORE:
+            if f"conso_{secteur}" not in par_nom:
+                continue
+            nom = trouvees[f"conso_{secteur}"]
+            valeurs, statuts = tableau.valeurs(fichier, entete, par_nom[f"conso_{secteur}"], nom, secrets=frozenset({"s"}))
+            secret = statuts == "secret"
+            if f"mailles_{secteur}" in par_nom:
+                secret |= entiers(fichier, entete, par_nom[f"mailles_{secteur}"], trouvees[f"mailles_{secteur}"]) > 0
+            cadre[secteur] = np.nan_to_num(valeurs)
+            cadre[f"secret_{secteur}"] = secret
+            secret_total |= secret
+        secteurs = [s for s in SECTEURS_ORE if s in cadre.columns]
+        if "total" in par_nom:
+            total, _ = tableau.valeurs(fichier, entete, par_nom["total"], trouvees["total"], secrets=frozenset({"s"}))
+            cadre["total"] = np.nan_to_num(total)
+        else:
+            cadre["total"] = cadre[secteurs].sum(axis=1)
+        cadre["secret_total"] = secret_total
+        cadre = cadre[cadre["filiere"] != ""]
+        edition = str(cadre["annee"].max()) if len(cadre) else "inconnue"
+        # Several operators serve a commune: their rows add up.
+        somme = cadre.groupby(["code", "annee", "filiere"]).agg(
+            **{c: (c, "sum") for c in ["total", *secteurs]},
+            **{f"secret_{c}": (f"secret_{c}", "any") for c in ["total", *secteurs]}).reset_index()
+        morceaux = []
+        for filiere, bloc in somme.groupby("filiere"):
+            for secteur, suffixe in (("total", ""), *((s, f"_{s}") for s in ("RES", "TER", "IND", "AGR") if s in secteurs)):
+                statut = np.where(bloc[f"secret_{secteur}"], "secret", "ok")
+                morceaux.append(observations.tableau(bloc["code"], f"CONSO_{filiere}{suffixe}", bloc["annee"], np.nan,
+                                                     bloc[secteur], statut, self.nom, edition))
+        return Lecture(observations.concatener(morceaux), edition)

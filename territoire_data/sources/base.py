@@ -22,6 +22,8 @@ class Lecture:
     remarques: list[str] = field(default_factory=list)
     mouvements: pd.DataFrame | None = None  # COG: ancien, nouveau, date
     scot: pd.DataFrame | None = None  # Cerema: code, scot
+    retablissements: pd.DataFrame | None = None  # COG: date, parent, retablie (restored communes)
+    role: str | None = None  # recognised files that carry no observation: what they are
 
 
 class Source:
@@ -37,10 +39,49 @@ class Source:
     def lire(self, fichier: FichierBrut, entete: Entete, utiles: set[str] | None) -> Lecture:  # pragma: no cover
         raise NotImplementedError
 
+    # JSON files (Etalab's découpage, GeoJSON layers): recognised by their parsed structure.
+    def reconnait_json(self, objet) -> bool:
+        return False
+
+    def lire_json(self, fichier: FichierBrut, objet, utiles: set[str] | None) -> Lecture:  # pragma: no cover
+        raise NotImplementedError
+
 
 def a_colonnes(entete: Entete, *motifs: str) -> bool:
     """True when every regex motif matches at least one column (case-insensitive)."""
     return all(tableau.colonnes_presentes(entete, motif) for motif in motifs)
+
+
+# Filosofi variables: INSEE leaves the cell blank where the figure is secret. Every other
+# variable of INSEE's wide tables (census counts, births and deaths, establishments, area)
+# is never secret: a blank there is a territory the vintage does not cover.
+FILOSOFI = frozenset({"NBMENFISC", "NBPERSMENFISC", "MED", "PIMP", "D1", "D9", "RD", "PACT", "PTSA", "PCHO", "PBEN",
+                      "PPEN", "PPAT", "PPSOC", "PPFAM", "PPMINI", "PPLOGT", "PIMPOT", "MED_SL", "PR_MD60",
+                      "IR_D9_D1_SL", "PR_PIMPOT"})
+
+
+def vide_est_secret(variable: str) -> bool:
+    return variable in FILOSOFI or variable.startswith("TP60")
+
+
+def aligner_periodes(retenues: list[tuple[str, str, int | None, int | None]]) -> list[tuple]:
+    """Births and deaths between two censuses filed under the later census of the file.
+
+    INSEE names them after the period (``NAIS1318``: 1 January 2013 to 1 January 2018, with
+    ``P13_POP``/``P18_POP``), but newer editions name the last year included (``NAIS1621``:
+    2016 to 2021 included, with ``P16_POP``/``P22_POP``). Either way the components of the
+    population change must cover the period of that change: a period starting at a census
+    year of the file ends at the next census year of the file.
+    """
+    recensements = sorted({a for _, v, a, _ in retenues if v == "P_POP" and a})
+    sortie = []
+    for colonne, variable, annee, debut in retenues:
+        if debut is not None and debut in recensements:
+            suivants = [a for a in recensements if a > debut]
+            if suivants and abs(suivants[0] - annee) <= 1:
+                annee = suivants[0]
+        sortie.append((colonne, variable, annee, debut))
+    return sortie
 
 
 def lire_large(
@@ -57,7 +98,9 @@ def lire_large(
     """An INSEE wide table (one row per commune, one column per variable and year).
 
     Only the variables in ``utiles`` are kept (all when None): the dossier complet has
-    ~1,900 columns and the catalogue needs a few dozen.
+    ~1,900 columns and the catalogue needs a few dozen. A blank cell is secret for
+    Filosofi variables (when ``""`` is among ``secrets``), else not covered; a département
+    whose communes are all blank is not covered either (``tableau.departements_non_couverts``).
     """
     index = entete.index()
     if colonne_code.upper() not in index:
@@ -69,6 +112,7 @@ def lire_large(
             continue
         if utiles is None or variable in utiles:
             retenues.append((colonne, variable, annee, debut))
+    retenues = aligner_periodes(retenues)
     annees_rp = [a for c, v, a, d in retenues if re.match(r"[PC]\d\d_", c.upper()) and a]
     toutes = [a for *_, a, _ in retenues if a]
     annee_fichier = max(annees_rp or toutes or [0])
@@ -77,10 +121,16 @@ def lire_large(
     tableau.verifier_doublons(fichier, entete, codes, colonne_code)
     nom_edition = edition(annee_fichier) if callable(edition) else f"{annee_fichier}"
     morceaux = []
+    vide_secret = "" in secrets
     for colonne, variable, annee, debut in retenues:
+        secret_ici = vide_secret and vide_est_secret(variable)
         valeurs, statuts = tableau.valeurs(
-            fichier, entete, table.column(colonne), colonne, secrets=secrets, negatif_permis=variable in negatifs
+            fichier, entete, table.column(colonne), colonne, secrets=secrets if secret_ici else secrets - {""},
+            non_couverts=frozenset() if secret_ici else frozenset({""}), negatif_permis=variable in negatifs,
         )
+        if secret_ici:
+            vides = pc.equal(pc.utf8_trim_whitespace(table.column(colonne)), "").to_numpy(zero_copy_only=False)
+            statuts = tableau.departements_non_couverts(codes, statuts, vides)
         morceaux.append(observations.tableau(
             codes, variable, annee or annee_fichier, debut if debut else float("nan"), valeurs, statuts,
             source.nom, nom_edition,

@@ -66,10 +66,24 @@ def _ouvrir(chemin: str, nom: str, lire: Callable[[], bytes]) -> Iterator[Fichie
             yield from _ouvrir(f"{chemin}!{info.filename}", interne, lambda a=archive, i=info: a.read(i))
     elif minuscule.endswith((".xlsx", ".xlsm")):
         yield from _feuilles(chemin, nom, lire())
+    elif minuscule.endswith(".parquet"):
+        yield from _parquet(chemin, nom, lire)
     elif minuscule.endswith(".gz"):
         yield from _ouvrir(chemin, nom[:-3], lambda: gzip.decompress(lire()))
     else:
         yield FichierBrut(chemin, nom, lire)
+
+
+def _cellule(valeur) -> str:
+    """A workbook cell as text: whole floats without ``.0``, no lost digits, one line."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, float):
+        return str(int(valeur)) if valeur.is_integer() else repr(valeur)
+    if hasattr(valeur, "isoformat"):
+        return valeur.isoformat()
+    # Column labels of INSEE workbooks hold line breaks: a table line stays one line.
+    return " ".join(str(valeur).split())
 
 
 def _feuilles(chemin: str, nom: str, contenu: bytes) -> Iterator[FichierBrut]:
@@ -87,6 +101,25 @@ def _feuilles(chemin: str, nom: str, contenu: bytes) -> Iterator[FichierBrut]:
         tampon = io.StringIO()
         ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\n")
         for ligne in feuille.iter_rows(values_only=True):
-            ecrivain.writerow(["" if v is None else (f"{v:g}" if isinstance(v, float) else v) for v in ligne])
+            ecrivain.writerow([_cellule(v) for v in ligne])
         texte = tampon.getvalue().encode("utf-8")
         yield FichierBrut(f"{chemin}!{feuille.title}", f"{nom}!{feuille.title}", lambda t=texte: t)
+
+
+def _parquet(chemin: str, nom: str, lire: Callable[[], bytes]) -> Iterator[FichierBrut]:
+    """A Parquet table as a ``;``-separated text table (the same readers then apply)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    contenu = lire()
+    try:
+        table = pq.read_table(pa.py_buffer(contenu))
+    except (pa.ArrowException, OSError):
+        yield FichierBrut(chemin, nom, lambda: contenu)  # reported as unreadable later
+        return
+    table = table.select([c for c in table.column_names if not c.startswith("__index_level_")])
+    tampon = pa.BufferOutputStream()
+    pacsv.write_csv(table, tampon, pacsv.WriteOptions(delimiter=";", quoting_style="needed"))
+    texte = tampon.getvalue().to_pybytes()
+    yield FichierBrut(chemin, nom, lambda: texte)

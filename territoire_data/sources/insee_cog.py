@@ -3,7 +3,9 @@
 - ``v_commune_YYYY.csv``: ``TYPECOM,COM,REG,DEP,CTCD,ARR,TNCC,NCC,NCCENR,LIBELLE,CAN,COMPARENT``
   (the key is (TYPECOM, COM)); a COMD/COMA row maps its code to ``COMPARENT``.
 - ``v_mvt_commune_YYYY.csv``: ``MOD,DATE_EFF,TYPECOM_AV,COM_AV,…,TYPECOM_AP,COM_AP,…``: mergers
-  (MOD 31–35) and code changes (41, 50) map the old code to the new commune.
+  (MOD 31–35) and code changes (41, 50) map the old code to the new commune; restorations
+  (MOD 21: a commune ``COM_AP`` separated from ``COM_AV``) tell which former figures cover
+  several of today's communes.
 
 These files carry no observations; they feed the harmonisation table.
 """
@@ -34,7 +36,8 @@ class CogCommunes(Source):
         mouvements = pd.DataFrame({"ancien": codes[rattachees], "nouveau": parents[rattachees],
                                    "date": pd.Timestamp("1900-01-01")})
         return Lecture(observations.vide(), f"COG{fichier.nom[-8:-4] if fichier.nom[-8:-4].isdigit() else ''}",
-                       mouvements=mouvements)
+                       mouvements=mouvements,
+                       role=f"COG : {len(mouvements)} communes déléguées ou associées rattachées à leur commune")
 
 
 class CogMouvements(Source):
@@ -53,5 +56,13 @@ class CogMouvements(Source):
             garder &= texte(cols["TYPECOM_AP"]) == "COM"
         dates = pd.to_datetime(pd.Series(texte(cols["DATE_EFF"])), errors="coerce")
         mouvements = pd.DataFrame({"ancien": avant[garder], "nouveau": apres[garder], "date": dates[garder].to_numpy()})
+        retabli = (mods == "21") & (avant != apres)
+        if "TYPECOM_AP" in cols:
+            retabli &= texte(cols["TYPECOM_AP"]) == "COM"
+        if "TYPECOM_AV" in cols:
+            retabli &= texte(cols["TYPECOM_AV"]) == "COM"
+        retablissements = pd.DataFrame({"date": dates[retabli].to_numpy(), "parent": avant[retabli],
+                                        "retablie": apres[retabli]})
         edition = str(dates.max().year) if dates.notna().any() else "inconnue"
-        return Lecture(observations.vide(), f"MVT{edition}", mouvements=mouvements)
+        return Lecture(observations.vide(), f"MVT{edition}", mouvements=mouvements, retablissements=retablissements,
+                       role=f"COG : {len(mouvements)} mouvements de communes, {len(retablissements)} rétablissements")

@@ -3,7 +3,8 @@
 Columns: ``code`` (INSEE code, or a prefixed group code when the source publishes group
 values), ``variable``, ``annee``, ``debut`` (first year of a period flow, else <NA>),
 ``valeur`` (float, NaN unless ``statut`` is ok), ``statut`` (ok / secret / missing),
-``source``, ``edition``.
+``source``, ``edition``, ``raison`` (why a value is missing, see ``statuts``; empty
+otherwise) and ``note`` (French text about the figure's geography or coverage).
 """
 
 from __future__ import annotations
@@ -11,12 +12,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-COLONNES = ("code", "variable", "annee", "debut", "valeur", "statut", "source", "edition")
-CATEGORIES = ("variable", "statut", "source", "edition")
+COLONNES = ("code", "variable", "annee", "debut", "valeur", "statut", "source", "edition", "raison", "note")
+CATEGORIES = ("variable", "statut", "source", "edition", "raison", "note")
 
 
-def tableau(code, variable, annee, debut, valeur, statut, source: str, edition: str) -> pd.DataFrame:
+def tableau(code, variable, annee, debut, valeur, statut, source: str, edition: str, raison="", note=""
+            ) -> pd.DataFrame:
+    """Observations of one block; ``statut`` may also be ``not_covered``, which is stored as
+    ``missing`` with that reason (the readers' shorthand for blanks of an uncovered territory)."""
     n = len(code)
+    statut = np.broadcast_to(np.asarray(statut, dtype=object), n)
+    raison = np.broadcast_to(np.asarray(raison, dtype=object), n).copy()
+    non_couvert = statut == "not_covered"
+    if non_couvert.any():
+        raison[non_couvert] = "not_covered"
+        statut = np.where(non_couvert, "missing", statut)
     cadre = pd.DataFrame({
         "code": np.asarray(code, dtype=object),
         "variable": np.broadcast_to(np.asarray(variable, dtype=object), n),
@@ -26,6 +36,8 @@ def tableau(code, variable, annee, debut, valeur, statut, source: str, edition: 
         "statut": np.broadcast_to(np.asarray(statut, dtype=object), n),
         "source": source,
         "edition": edition,
+        "raison": raison,
+        "note": np.broadcast_to(np.asarray(note, dtype=object), n),
     })
     cadre.loc[cadre["statut"] != "ok", "valeur"] = np.nan
     return normaliser(cadre)

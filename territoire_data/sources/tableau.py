@@ -23,8 +23,8 @@ from territoire_data.sources.brut import FichierBrut
 SEPARATEURS = (";", ",", "\t", "|")
 _NOMBRE = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$"
 
-OK, SECRET, MANQUANT = "ok", "secret", "missing"
-NOMS_STATUTS = np.array([OK, SECRET, MANQUANT], dtype=object)
+OK, SECRET, MANQUANT, NON_COUVERT = "ok", "secret", "missing", "not_covered"
+NOMS_STATUTS = np.array([OK, SECRET, MANQUANT, NON_COUVERT], dtype=object)
 MANQUANTS = frozenset({"", "nd", "ND", "n.d.", "NA", "N/A"})  # "non disponible"
 
 
@@ -43,8 +43,10 @@ class Entete:
 def lire_entete(fichier: FichierBrut, lignes_max: int = 12) -> Entete | None:
     """The header of a delimited text file, or None when the file is not such a table.
 
-    The header is the first line with at least two fields once a separator is chosen;
-    lines before it (titles, notes) are skipped, as INSEE does in some files.
+    Publishers put lines above the header: titles and notes (INSEE workbooks), or a line
+    of long labels above the line of codes (SDES DiDo exports, the INSEE density grid).
+    The header is therefore the line just above the first data line, among the widest
+    lines followed by a line of the same width; a data line is one with a number in it.
     """
     debut = fichier.contenu()[:65536]
     if not debut or b"\x00" in debut[:4096]:
@@ -52,24 +54,36 @@ def lire_entete(fichier: FichierBrut, lignes_max: int = 12) -> Entete | None:
     encodage = _encodage(debut)
     texte = debut.decode(encodage, errors="replace")
     lignes = texte.splitlines()[: lignes_max + 1]
-    # The header is the widest line whose next line has as many fields (titles and notes
-    # above it, as in INSEE workbooks, have fewer fields or no follower of the same width).
-    meilleur = None
+    candidats: list[tuple[int, str, int]] = []  # (line number, separator, fields)
     for numero, ligne in enumerate(lignes[:lignes_max], start=1):
         suivante = lignes[numero] if numero < len(lignes) else None
         for separateur in SEPARATEURS:
             n = _champs(ligne, separateur)
             if n < 2 or (suivante is not None and _champs(suivante, separateur) != n):
                 continue
-            if meilleur is None or n > meilleur[2]:
-                meilleur = (numero, separateur, n)
-    if meilleur is None:
+            candidats.append((numero, separateur, n))
+    if not candidats:
         return None
-    numero, separateur, _ = meilleur
-    colonnes = tuple(c.strip().strip('"').strip() for c in lignes[numero - 1].split(separateur))
+    largeur = max(n for *_, n in candidats)
+    separateur = next(s for _, s, n in candidats if n == largeur)
+    numeros = [numero for numero, s, n in candidats if n == largeur and s == separateur]
+    numero = numeros[0]
+    for candidat in numeros:  # the last line of the block that is not yet data
+        if _donnees(lignes[candidat - 1], separateur):
+            break
+        numero = candidat
+    colonnes = tuple(c.strip().strip('"').strip() for c in next(csv.reader([lignes[numero - 1]], delimiter=separateur)))
     if sum(1 for c in colonnes if c) < 2:
         return None
     return Entete(colonnes, separateur, encodage, numero)
+
+
+_CELLULE_NOMBRE = re.compile(r"^\s*[+-]?\d+([.,]\d+)?\s*$")
+
+
+def _donnees(ligne: str, separateur: str) -> bool:
+    """A line of values rather than of column names: at least one field is a number."""
+    return any(_CELLULE_NOMBRE.match(c.strip('"')) for c in next(csv.reader([ligne], delimiter=separateur)))
 
 
 def _champs(ligne: str, separateur: str) -> int:
@@ -169,17 +183,21 @@ def valeurs(
     *,
     secrets: frozenset[str] = frozenset(),
     manquants: frozenset[str] = MANQUANTS,
+    non_couverts: frozenset[str] = frozenset(),
     negatif_permis: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Values (float64, NaN when not a number) and statuses (ok / secret / missing).
+    """Values (float64, NaN when not a number) and statuses (ok / secret / missing /
+    not_covered: ``non_couverts`` are the markers of a territory the source does not cover).
 
     Comma decimals are accepted. A cell that is neither a number nor a known marker, or
     a negative count, raises an ``ErreurFichier`` naming its line and column.
     """
     texte = pc.utf8_trim_whitespace(colonne)
-    est_secret = pc.is_in(texte, pa.array(sorted(secrets), pa.string())).to_numpy(zero_copy_only=False)
-    est_manquant = pc.is_in(texte, pa.array(sorted(manquants - secrets), pa.string())).to_numpy(zero_copy_only=False)
-    marque = est_secret | est_manquant
+    est_secret = pc.is_in(texte, pa.array(sorted(secrets - non_couverts), pa.string())).to_numpy(zero_copy_only=False)
+    est_non_couvert = pc.is_in(texte, pa.array(sorted(non_couverts), pa.string())).to_numpy(zero_copy_only=False)
+    est_manquant = pc.is_in(texte, pa.array(sorted(manquants - secrets - non_couverts), pa.string())
+                            ).to_numpy(zero_copy_only=False)
+    marque = est_secret | est_manquant | est_non_couvert
     candidats = pc.if_else(pa.array(marque), None, texte) if marque.any() else texte
     try:  # fast path: every other cell is a number (comma decimals allowed)
         resultat = pc.cast(pc.replace_substring(candidats, ",", "."), pa.float64())
@@ -194,8 +212,32 @@ def valeurs(
     if not negatif_permis and (negatifs := np.flatnonzero(resultat < 0)).size:
         i = int(negatifs[0])
         raise ErreurFichier(fichier.chemin, _ligne(entete, i), nom, f"valeur négative « {texte[i].as_py()} » pour un effectif")
-    codes = np.where(est_secret, 1, np.where(est_manquant, 2, 0))
+    codes = np.where(est_secret, 1, np.where(est_manquant, 2, np.where(est_non_couvert, 3, 0)))
     return resultat, NOMS_STATUTS.take(codes)
+
+
+def departement(code: str) -> str:
+    """Département of a commune code (``97411`` → ``974``, ``2A004`` → ``2A``)."""
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def departements_non_couverts(codes: np.ndarray, statuts: np.ndarray, vides: np.ndarray) -> np.ndarray:
+    """Statuses where blanks read as secret cover a whole département turned into not covered.
+
+    Secrecy is scattered over small communes; a département where every commune is blank
+    is one the source does not cover (Mayotte in Filosofi and in the 2018 census).
+    """
+    communes = np.array([len(c) == 5 for c in codes])
+    if not communes.any():
+        return statuts
+    deps = np.array([departement(c) for c in codes], dtype=object)
+    secret = (statuts == SECRET) & vides
+    sortie = statuts.copy()
+    for dep in np.unique(deps[communes & secret]):
+        ici = communes & (deps == dep)
+        if secret[ici].all():
+            sortie[ici] = NON_COUVERT
+    return sortie
 
 
 def _ligne(entete: Entete, index: int) -> int:
