@@ -158,26 +158,31 @@ class Cube:
 
     def en_long(self) -> pd.DataFrame:
         """Back to tidy observations (present cells only)."""
+        categories = Categories(self)
         morceaux = []
-        sources = np.array([s for s, _ in self.origines] + [None], dtype=object)
-        editions = np.array([e for _, e in self.origines] + [None], dtype=object)
-        textes = np.array(self.textes_notes + [""], dtype=object)
         for nom, statut in self.statuts.items():
             l, c = np.nonzero(statut)
             codes = statut[l, c]
+            provenances = self.provenances[nom][l, c]
+            notes = self.notes[nom][l, c] if nom in self.notes else np.full(len(l), -1, np.int32)
             morceaux.append(pd.DataFrame({
                 "code": pd.Categorical.from_codes(l.astype(np.int32), categories=self.categories_codes),
-                "variable": nom, "annee": self.annees[c].astype(np.int16),
+                "variable": pd.Categorical.from_codes(np.zeros(len(l), np.int8), categories=[nom]),
+                "annee": self.annees[c].astype(np.int16),
                 "debut": self.debuts[nom][l, c] if nom in self.debuts else np.nan,
-                "valeur": self.valeurs[nom][l, c], "statut": NOMS_STATUTS[codes],
-                "source": sources[self.provenances[nom][l, c]], "edition": editions[self.provenances[nom][l, c]],
-                "raison": NOMS_RAISONS[codes],
-                "note": textes[self.notes[nom][l, c]] if nom in self.notes else "",
+                "valeur": self.valeurs[nom][l, c],
+                "statut": pd.Categorical.from_codes(categories.code_statut[codes], categories=categories.STATUTS),
+                "source": pd.Categorical.from_codes(categories.origine_source[provenances], categories=categories.sources),
+                "edition": pd.Categorical.from_codes(categories.origine_edition[provenances],
+                                                     categories=categories.editions),
+                "raison": pd.Categorical.from_codes(categories.code_raison[codes], categories=categories.RAISONS),
+                "note": pd.Categorical.from_codes(notes + 1, categories=categories.notes),
             }))
+        variables = pd.api.types.union_categoricals([m["variable"] for m in morceaux]).categories
+        for m in morceaux:
+            m["variable"] = m["variable"].cat.set_categories(variables)
         long = pd.concat(morceaux, ignore_index=True)
         long["debut"] = long["debut"].astype("Int16")
-        for colonne in ("variable", "statut", "source", "edition", "raison", "note"):
-            long[colonne] = long[colonne].astype("category")
         return long
 
 
@@ -472,9 +477,7 @@ def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     v = Variables(cube)
     n, y = cube.forme
-    sources = np.array([s for s, _ in cube.origines] + [None], dtype=object)
-    editions = np.array([e for _, e in cube.origines] + [None], dtype=object)
-    textes = np.array(cube.textes_notes + [""], dtype=object)
+    categories = Categories(cube)
     positions = np.arange(y)
     tous, derniers = [], []
     for indicateur in catalogue.INDICATEURS:
@@ -493,8 +496,8 @@ def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
         garder = np.flatnonzero(statut != ABSENT)
         if not len(garder):
             continue
-        tous.append(_table(cube, v.lignes[garder], indicateur.id, v.annee[garder], valeurs[garder], statut[garder],
-                           sources[provenance[garder]], editions[provenance[garder]], textes[note[garder]]))
+        tous.append(categories.table(v.lignes[garder], indicateur.id, v.annee[garder], valeurs[garder], statut[garder],
+                                     provenance[garder], note[garder]))
         grille = statut.reshape(n, y)
         ok = grille == OK
         avec_valeur = np.flatnonzero(ok.any(axis=0))
@@ -512,9 +515,8 @@ def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
         premier_ok = np.where(ok, positions, y).min(axis=1)
         lignes = np.flatnonzero(choix >= 0)
         cellules = lignes * y + choix[lignes]
-        table = _table(cube, lignes, indicateur.id, cube.annees[choix[lignes]], valeurs[cellules],
-                       statut[cellules], sources[provenance[cellules]], editions[provenance[cellules]],
-                       textes[note[cellules]])
+        table = categories.table(lignes, indicateur.id, cube.annees[choix[lignes]], valeurs[cellules],
+                                 statut[cellules], provenance[cellules], note[cellules])
         table["comparable"] = (choix[lignes] == reference) & (statut[cellules] == OK)
         # Dynamics: the first year with a value, for change and annual rate up to the one shown.
         debut = premier_ok[lignes]
@@ -530,18 +532,46 @@ def calculer(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _assembler(tous), _assembler(derniers)
 
 
-def _table(cube: Cube, lignes, indicateur, annees, valeurs, statuts, sources, editions, notes) -> pd.DataFrame:
-    # Codes stay integer references into the cube's territories (a categorical), not strings.
-    codes = pd.Categorical.from_codes(np.asarray(lignes, dtype=np.int32), categories=cube.categories_codes)
-    notes = np.asarray(notes, dtype=object)
-    raisons = np.where((statuts == OK) & (notes != ""), "partial_coverage", NOMS_RAISONS[statuts])
-    return pd.DataFrame({"code": codes, "indicateur": indicateur, "annee": np.asarray(annees).astype(np.int16),
-                         "valeur": valeurs, "statut": NOMS_STATUTS[statuts], "source": sources, "edition": editions,
-                         "raison": raisons, "note": notes})
+class Categories:
+    """Output columns built as categoricals straight from the cube's integer codes (no
+    object arrays of strings: the indicator tables have millions of rows)."""
+
+    STATUTS = ["ok", "secret", "missing"]
+    RAISONS = ["", *sorted(set(NOMS_RAISONS) - {""}), "partial_coverage"]
+
+    def __init__(self, cube: Cube):
+        self.cube = cube
+        self.sources = sorted({s for s, _ in cube.origines})
+        self.editions = sorted({e for _, e in cube.origines})
+        rang_source = {s: i for i, s in enumerate(self.sources)}
+        rang_edition = {e: i for i, e in enumerate(self.editions)}
+        self.origine_source = np.array([rang_source[s] for s, _ in cube.origines] + [-1], dtype=np.int32)
+        self.origine_edition = np.array([rang_edition[e] for _, e in cube.origines] + [-1], dtype=np.int32)
+        self.notes = ["", *cube.textes_notes]
+        index_statut = {"ok": 0, "secret": 1, "missing": 2, "": -1}
+        self.code_statut = np.array([index_statut[str(x)] for x in NOMS_STATUTS], dtype=np.int8)
+        index_raison = {r: i for i, r in enumerate(self.RAISONS)}
+        self.code_raison = np.array([index_raison[str(x)] for x in NOMS_RAISONS], dtype=np.int8)
+        self.partielle = index_raison["partial_coverage"]
+
+    def table(self, lignes, indicateur, annees, valeurs, statuts, provenances, notes) -> pd.DataFrame:
+        n = len(lignes)
+        raisons = np.where((statuts == OK) & (notes >= 0), self.partielle, self.code_raison[statuts])
+        return pd.DataFrame({
+            # Codes stay integer references into the cube's territories (a categorical), not strings.
+            "code": pd.Categorical.from_codes(np.asarray(lignes, dtype=np.int32), categories=self.cube.categories_codes),
+            "indicateur": pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[indicateur]),
+            "annee": np.asarray(annees).astype(np.int16), "valeur": valeurs,
+            "statut": pd.Categorical.from_codes(self.code_statut[statuts], categories=self.STATUTS),
+            "source": pd.Categorical.from_codes(self.origine_source[provenances], categories=self.sources),
+            "edition": pd.Categorical.from_codes(self.origine_edition[provenances], categories=self.editions),
+            "raison": pd.Categorical.from_codes(raisons, categories=self.RAISONS),
+            "note": pd.Categorical.from_codes(notes + 1, categories=self.notes),
+        })
 
 
 def _assembler(morceaux: list[pd.DataFrame]) -> pd.DataFrame:
-    table = pd.concat(morceaux, ignore_index=True)  # same categories everywhere: codes stay categorical
-    for colonne in ("indicateur", "statut", "source", "edition", "raison", "note"):
-        table[colonne] = table[colonne].astype("category")
-    return table
+    indicateurs = pd.api.types.union_categoricals([m["indicateur"] for m in morceaux]).categories
+    for m in morceaux:
+        m["indicateur"] = m["indicateur"].cat.set_categories(indicateurs)
+    return pd.concat(morceaux, ignore_index=True)  # same categories everywhere: columns stay categorical

@@ -25,6 +25,7 @@ import pandas as pd
 
 from territoire_data import catalogue
 from territoire_data.referential import Referentiel
+from territoire_data.sources import observations
 
 PREFIXES_GROUPES = ("epci:", "dep:", "reg:")
 CATEGORIES = ("variable", "statut", "source", "edition", "raison", "note")
@@ -82,44 +83,46 @@ def appliquer_retablissements(obs: pd.DataFrame, ref: Referentiel, retablissemen
     noms = ref.communes["nom"]
     groupes = {parent: (sorted(bloc["retablie"]), bloc["date"].max())
                for parent, bloc in retablissements.groupby("parent")}
-    parents = set(groupes)
+    concernes = set(groupes) | set(retablissements["retablie"])
     codes = obs["code"].astype(str)
-    if not codes.isin(parents).any():
+    proches = codes.isin(concernes).to_numpy()  # only these rows matter: the table stays as it is
+    if not codes[proches].isin(groupes.keys()).any():
         return obs
-    cles = obs["source"].astype(str) + "|" + obs["edition"].astype(str)
-    marques, ajouts = np.zeros(len(obs), bool), []
-    notes = pd.Series("", index=obs.index, dtype=object)
-    for cle in pd.unique(cles[codes.isin(parents)]):
-        du_fichier = (cles == cle).to_numpy()
-        presents = set(codes[du_fichier])
-        for parent in sorted(parents & presents):
+    petit = _en_objets(obs[proches])
+    petit["cle"] = petit["source"].astype(str) + "|" + petit["edition"].astype(str)
+    marques = pd.Series(False, index=petit.index)
+    notes = pd.Series("", index=petit.index, dtype=object)
+    ajouts = []
+    for cle, du_fichier in petit.groupby("cle", sort=False):
+        presents = set(du_fichier["code"])
+        for parent in sorted(set(groupes) & presents):
             retablies, date = groupes[parent]
             if presents & set(retablies):
                 continue
-            ici = du_fichier & (codes == parent).to_numpy() & (obs["statut"].astype(str) == "ok").to_numpy()
-            if not ici.any():
+            ici = du_fichier.index[(du_fichier["code"] == parent) & (du_fichier["statut"] == "ok")]
+            if not len(ici):
                 continue
             liste = ", ".join(f"{noms.get(r, r)} ({r})" for r in retablies)
-            marques |= ici
+            marques[ici] = True
             notes[ici] = (f"valeur de l'ancien territoire de {noms.get(parent, parent)} ({parent}), "
                           f"avant le rétablissement de {liste} le {date:%d/%m/%Y}")
             for retablie in retablies:
-                if retablie not in ref.communes.index:
-                    continue
-                copie = _en_objets(obs[ici]).assign(
-                    code=retablie, valeur=0.0, statut="missing", raison="included",
-                    note=f"comprise dans la valeur de l'ancien territoire de {noms.get(parent, parent)} ({parent})")
-                ajouts.append(copie)
-            source = cle.split("|", 1)[0]
-            journal.append(f"{source} : {parent} publié pour son ancien territoire (avant le rétablissement de "
-                           f"{', '.join(retablies)}) : valeur comptée dans les agrégats, pas comme celle de {parent}")
+                if retablie in ref.communes.index:
+                    ajouts.append(petit.loc[ici, list(obs.columns)].assign(
+                        code=retablie, valeur=0.0, statut="missing", raison="included",
+                        note=f"comprise dans la valeur de l'ancien territoire de {noms.get(parent, parent)} ({parent})"))
+            journal.append(f"{cle.split('|', 1)[0]} : {parent} publié pour son ancien territoire (avant le "
+                           f"rétablissement de {', '.join(retablies)}) : valeur comptée dans les agrégats, pas comme "
+                           f"celle de {parent}")
     if not marques.any():
         return obs
-    obs = _en_objets(obs)
-    obs.loc[marques, "statut"] = "missing"
-    obs.loc[marques, "raison"] = "other_geography"
-    obs.loc[marques, "note"] = notes[marques]
-    return _en_categories(pd.concat([obs, *ajouts], ignore_index=True))
+    lignes = np.flatnonzero(proches)[marques.to_numpy()]
+    modifiees = _en_objets(obs.iloc[lignes]).assign(statut="missing", raison="other_geography",
+                                                     note=notes[marques].to_numpy())
+    garder = np.ones(len(obs), bool)
+    garder[lignes] = False
+    return observations.concatener([obs[garder].reset_index(drop=True), _en_categories(modifiees),
+                                    *(_en_categories(a) for a in ajouts)])
 
 
 def completer_par_arrondissements(obs: pd.DataFrame, ref: Referentiel, journal: list[str]) -> pd.DataFrame:
@@ -134,6 +137,7 @@ def completer_par_arrondissements(obs: pd.DataFrame, ref: Referentiel, journal: 
         return obs
     parents = dict(zip(arm["code"], arm["parent"]))
     codes = obs["code"].astype(str)
+    villes = set(parents.values())
     ici = codes.isin(parents.keys()).to_numpy()
     if not ici.any():
         return obs
@@ -143,7 +147,8 @@ def completer_par_arrondissements(obs: pd.DataFrame, ref: Referentiel, journal: 
     bloc = bloc[bloc["variable"].map(catalogue.est_additive).astype(bool)]
     if bloc.empty:
         return obs
-    presents = set(zip(*[_en_objets(obs)[c] for c in ["code", *cles]]))
+    deja = _en_objets(obs[codes.isin(villes).to_numpy()])
+    presents = set(zip(deja["code"], *[deja[c] for c in cles]))
     effectifs = arm.groupby("parent")["code"].size()
     sommes = bloc.groupby(["parent", *cles], dropna=False).agg(valeur=("valeur", "sum"), n=("code", "nunique"),
                                                               debut=("debut", "first")).reset_index()
@@ -154,7 +159,9 @@ def completer_par_arrondissements(obs: pd.DataFrame, ref: Referentiel, journal: 
     journal.append(f"{sommes['parent'].nunique()} commune(s) obtenue(s) par la somme de leurs arrondissements "
                    f"({', '.join(sorted(sommes['parent'].unique()))}) dans {', '.join(sorted(sommes['source'].unique()))}")
     ajout = sommes.rename(columns={"parent": "code"}).assign(statut="ok", raison="", note="")
-    return _en_categories(pd.concat([_en_objets(obs), ajout[list(obs.columns)]], ignore_index=True))
+    ajout["annee"] = ajout["annee"].astype(obs["annee"].dtype)
+    ajout["debut"] = ajout["debut"].astype(obs["debut"].dtype)
+    return observations.concatener([obs, _en_categories(ajout[list(obs.columns)].reset_index(drop=True))])
 
 
 def harmoniser(obs: pd.DataFrame, ref: Referentiel, mouvements: pd.DataFrame | None = None,
@@ -213,5 +220,5 @@ def harmoniser(obs: pd.DataFrame, ref: Referentiel, mouvements: pd.DataFrame | N
     note = groupe["note"].max().fillna("").to_numpy()
     fusion = somme.to_frame("valeur").assign(statut=statut, debut=debut, raison=raison, note=note).reset_index()
     fusion.loc[(fusion["statut"] != "ok") & (fusion["raison"] != "other_geography"), "valeur"] = np.nan
-    resultat = pd.concat([_en_objets(simples), fusion[list(obs.columns)]], ignore_index=True)
-    return _en_categories(resultat), journal
+    fusion = fusion[list(obs.columns)].astype({"annee": obs["annee"].dtype, "debut": obs["debut"].dtype})
+    return observations.concatener([simples.reset_index(drop=True), _en_categories(fusion)]), journal

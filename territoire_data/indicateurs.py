@@ -93,6 +93,10 @@ def _entier(valeur):
     return None if valeur is None or pd.isna(valeur) else int(valeur)
 
 
+def _texte(valeur):
+    return None if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)) or valeur == "" else str(valeur)
+
+
 def en_json(territoire, theme: str | None = None, pairs: str = "densite", entrepot: Entrepot | None = None) -> dict:
     """The contract shape of ``territoire indicateurs CODE --json`` (strict JSON: no NaN).
 
@@ -108,13 +112,13 @@ def en_json(territoire, theme: str | None = None, pairs: str = "densite", entrep
         element = {
             "id": r.id, "theme": r.theme, "label": r.label, "value": valeur, "unit": r.unit,
             "year": _entier(r.year) if valeur is not None else None,
-            "source": r.source if valeur is not None else None, "status": r.status,
-            "reason": r.reason, "note": r.note,
+            "source": _texte(r.source) if valeur is not None else None, "status": r.status,
+            "reason": _texte(r.reason), "note": _texte(r.note),
             "peers": {"group": r.peers_group, "n": int(r.peers_n), "percentile": _propre(r.percentile),
                       "median": _propre(r.median)},
         }
-        if r.previous_year is not None and not pd.isna(r.previous_year):
-            element["previous"] = {"value": _propre(r.previous_value), "year": int(r.previous_year)}
+        if _entier(r.previous_year) is not None:
+            element["previous"] = {"value": _propre(float(r.previous_value)), "year": _entier(r.previous_year)}
         indicateurs.append(element)
     return {"territory": {"code": territoire.code, "name": territoire.name, "level": territoire.level},
             "demo": entrepot.demo, "indicators": indicateurs}

@@ -38,6 +38,11 @@ RAISONS = {
     "partial_coverage": "somme des communes couvertes",
 }
 
+# Longer wording where reasons are counted side by side (the catalogue's provenance page).
+RAISONS_DETAIL = {**RAISONS,
+                  "other_geography": "valeur publiée pour l'ancien territoire de la commune (avant un rétablissement)",
+                  "included": "commune rétablie, comprise dans la valeur de l'ancien territoire d'une autre"}
+
 # Integer codes of (status, reason) in the computation cube. ABSENT: nothing known.
 ABSENT, C_OK, C_SECRET, C_MANQUANT, NON_COUVERT, AUTRE_GEO, INCLUS, NON_ADDITIF, NON_PUBLIE, ECHANTILLON, \
     COUVERTURE = range(11)

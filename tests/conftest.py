@@ -1,7 +1,10 @@
-"""Shared fixtures: real data folder, strict mode, a home with the referential built once.
+"""Shared fixtures: real data, strict mode, a home with the referential built once.
 
-``TERRITOIRE_TESTS_STRICTS=1`` (set by CI) turns every "missing binary / missing real
-data" skip into a failure, so that CI cannot go green by skipping.
+``TERRITOIRE_TESTS_STRICTS=1`` (set by CI) turns every "missing binary" skip into a failure,
+so that CI cannot go green by skipping. Real data: the small extracts in ``tests/donnees``
+are part of the repository; the national files of ``../shared/realdata`` are optional
+(tests marked ``realdata`` skip without them, and fail in strict mode only when
+``TERRITOIRE_REALDATA`` names a folder that must be there).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import pytest
 
 RACINE = Path(__file__).resolve().parents[1]
 REALDATA = Path(os.environ.get("TERRITOIRE_REALDATA", RACINE.parent / "shared" / "realdata"))
+REALDATA_REQUISES = bool(os.environ.get("TERRITOIRE_REALDATA"))
+DONNEES = RACINE / "tests" / "donnees"
 STRICT = os.environ.get("TERRITOIRE_TESTS_STRICTS") == "1"
 ARTEFACTS = RACINE / "tests" / "artefacts"
 
@@ -52,9 +57,18 @@ def variables(**valeurs):
 
 @pytest.fixture(scope="session")
 def realdata() -> Path:
+    """The national real files (optional: large, outside the repository)."""
     if not REALDATA.is_dir():
-        manque(f"données réelles absentes : {REALDATA} (dossier ../shared/realdata)")
+        if REALDATA_REQUISES:
+            manque(f"données réelles absentes : {REALDATA} (TERRITOIRE_REALDATA)")
+        pytest.skip(f"fichiers nationaux réels absents : {REALDATA} (../shared/realdata, facultatifs)")
     return REALDATA
+
+
+@pytest.fixture(scope="session")
+def donnees() -> Path:
+    """The real extracts shipped with the tests (``tests/donnees``)."""
+    return DONNEES
 
 
 @pytest.fixture(scope="session")
@@ -95,16 +109,18 @@ def home_avec_referentiel(tmp_path_factory, home_session: Path, nom: str) -> Pat
 
 
 @pytest.fixture(scope="session")
-def home_reel(tmp_path_factory, home, ref, realdata) -> Path:
-    """A warehouse built from the real files: comparateur 2022, Filosofi 2021, COG 2025/2026."""
+def home_reel(tmp_path_factory, home, ref) -> Path:
+    """A warehouse built from real extracts: comparateur 2022 (COG 2021), Filosofi 2021, COG 2026
+    and Etalab's découpage (former codes), for Cantal, Gironde, Sarthe, Mayotte and a few others."""
     from territoire_data.entrepot import construire
 
     dossier = home_avec_referentiel(tmp_path_factory, home, "home-reel")
     brut = dossier / "brut"
     brut.mkdir()
     for fichier in ("insee_comparateur/base_cc_comparateur.CSV", "insee_comparateur/meta_base_cc_comparateur.CSV",
-                    "insee_filosofi/cc_filosofi_2021_COM.csv", "insee_cog/v_commune_2026.csv"):
-        shutil.copy(realdata / fichier, brut)
+                    "insee_filosofi/cc_filosofi_2021_COM.csv", "insee_cog/v_commune_2026.csv",
+                    "etalab_decoupage/communes.json"):
+        shutil.copy(DONNEES / fichier, brut)
     construire([brut], dossier)
     return dossier
 

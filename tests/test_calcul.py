@@ -60,13 +60,78 @@ def test_valeurs_non_additives_jamais_sommees(ref):
     assert not (agrege["code"] == "epci:243300316").any()
 
 
-def test_derniere_valeur_connue_sinon_statut(ref):
-    base = obs([("33063", "TP60", 2019, 16.0, "ok"), ("33063", "TP60", 2021, np.nan, "secret")])
+def test_valeur_la_plus_recente_secrete_reste_secrete(ref):
+    base = obs([("33063", "TP60", 2019, 16.0, "ok"), ("33063", "TP60", 2021, np.nan, "secret"),
+                ("33281", "TP60", 2021, 12.0, "ok"), ("33069", "TP60", 2019, 11.0, "ok")])
     tous, derniers = calcul.calculer(calcul.agreger(base, ref))
-    ligne = derniers.set_index(["code", "indicateur"]).loc[("33063", "taux_pauvrete")]
-    assert (ligne["annee"], ligne["valeur"], ligne["statut"]) == (2019, 16.0, "ok")
+    lignes = derniers.set_index(["code", "indicateur"])
+    ligne = lignes.loc[("33063", "taux_pauvrete")]
+    assert (ligne["annee"], ligne["statut"], ligne["comparable"]) == (2021, "secret", False)
+    assert np.isnan(ligne["valeur"]) and (ligne["annee_anterieure"], ligne["valeur_anterieure"]) == (2019, 16.0)
+    # No 2021 value at all: the 2019 one is shown with its year, not compared with 2021's peers.
+    ancienne = lignes.loc[("33069", "taux_pauvrete")]
+    assert (ancienne["annee"], ancienne["valeur"], ancienne["comparable"]) == (2019, 11.0, False)
+    assert lignes.loc[("33281", "taux_pauvrete"), "comparable"]
     serie = tous[(tous["code"] == "33063") & (tous["indicateur"] == "taux_pauvrete")]
     assert serie.set_index("annee")["statut"].to_dict() == {2019: "ok", 2021: "secret"}
+
+
+def _toutes_les_communes(ref, statut_de=lambda code: ("ok", "")):
+    lignes = []
+    for code in ref.communes.index:
+        statut, raison = statut_de(code)
+        lignes.append((code, "P_POP", 2020, 100.0 if statut == "ok" else np.nan, statut, raison))
+    cadre = pd.DataFrame(lignes, columns=["code", "variable", "annee", "valeur", "statut", "raison"])
+    return observations.tableau(cadre["code"], cadre["variable"], cadre["annee"], np.nan, cadre["valeur"],
+                                cadre["statut"], "test", "E1", raison=cadre["raison"])
+
+
+def test_non_couvert_n_est_pas_secret_somme_avec_sa_couverture(ref):
+    mayotte = ref.communes.index[ref.communes["departement"] == "976"]
+    base = _toutes_les_communes(ref, lambda c: ("missing", "not_covered") if c in mayotte else ("ok", ""))
+    agrege = calcul.agreger(base, ref).en_long().set_index(["code", "variable"])
+    france = agrege.loc[("france", "P_POP")]
+    assert (france["statut"], france["note"]) == ("ok", "hors Mayotte")
+    assert france["valeur"] == 100.0 * (len(ref.communes) - len(mayotte))
+    assert (agrege.loc[("dep:976", "P_POP"), "statut"], agrege.loc[("dep:976", "P_POP"), "raison"]) == (
+        "missing", "not_covered")
+    assert agrege.loc[("dep:33", "P_POP"), "statut"] == "ok" and not agrege.loc[("dep:33", "P_POP"), "note"]
+    # One genuinely secret member blanks the sums it belongs to, and only those.
+    secret = _toutes_les_communes(ref, lambda c: ("secret", "") if c == "33063" else
+                                  ("missing", "not_covered") if c in mayotte else ("ok", ""))
+    agrege = calcul.agreger(secret, ref).en_long().set_index(["code", "variable"])
+    assert agrege.loc[("france", "P_POP"), "statut"] == "secret" and agrege.loc[("dep:33", "P_POP"), "statut"] == "secret"
+    assert agrege.loc[("dep:24", "P_POP"), "statut"] == "ok"
+
+
+def test_couverture_insuffisante_pas_de_somme(ref):
+    gironde = ref.communes.index[ref.communes["departement"] == "33"]
+    base = _toutes_les_communes(ref, lambda c: ("ok", "") if c in gironde else ("missing", "not_covered"))
+    agrege = calcul.agreger(base, ref).en_long().set_index(["code", "variable"])
+    france = agrege.loc[("france", "P_POP")]
+    assert (france["statut"], france["raison"]) == ("missing", "insufficient_coverage") and np.isnan(france["valeur"])
+    assert agrege.loc[("dep:33", "P_POP"), "statut"] == "ok"
+
+
+def test_soldes_sur_la_periode_de_la_variation(ref, tmp_path):
+    """2025 comparateur: P22/P16 with births of 2016 to 2021 included (NAIS1621): the natural
+    balance explains the 2016-2022 change, and natural + migratory = total."""
+    (tmp_path / "comparateur.csv").write_text(
+        "CODGEO;P22_POP;P16_POP;NAIS1621;DECE1621;P22_LOGVAC;P22_LOG\r\n33063;1200;1000;120;60;10;100\r\n",
+        encoding="utf-8")
+    from territoire_data.sources import lire_tout
+
+    base = lire_tout([tmp_path]).observations
+    naissances = base[base["variable"] == "NAIS"].iloc[0]
+    assert (naissances["annee"], naissances["debut"]) == (2022, 2016)
+    _, derniers = calcul.calculer(calcul.agreger(base, ref))
+    d = derniers.set_index(["code", "indicateur"])
+    naturel = d.loc[("33063", "contribution_solde_naturel")]
+    assert naturel["annee"] == 2022
+    assert naturel["valeur"] == pytest.approx(100 * (120 - 60) / 6 / 1100)
+    total = d.loc[("33063", "variation_annuelle_population"), "valeur"]
+    assert total == pytest.approx(100 * ((1200 / 1000) ** (1 / 6) - 1))
+    assert d.loc[("33063", "contribution_solde_migratoire"), "valeur"] == pytest.approx(total - naturel["valeur"])
 
 
 def test_derniere_edition_gagne():

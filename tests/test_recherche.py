@@ -61,3 +61,30 @@ def test_autres_niveaux(ref):
 def test_rien_ne_correspond(ref):
     assert search("zzzzqqqq") == []
     assert search("   ") == []
+
+
+@pytest.mark.parametrize("texte, code", [
+    ("paris 15", "75115"), ("Paris 15e", "75115"), ("paris 15eme", "75115"), ("marseille 1er", "13201"),
+    ("lyon 3", "69383"), ("75115", "75115"),
+])
+def test_arrondissements_municipaux(ref, texte, code):
+    premier = search(texte)[0]
+    assert premier.code == code and premier.level == "arrondissement"
+
+
+def test_prefixes_classes_par_population(ref):
+    """A big town whose name starts with the text before a village bearing exactly that name."""
+    assert codes("evry")[:2] == ["91228", "89162"]  # Évry-Courcouronnes, then Évry (Yonne)
+    assert codes("aix")[0] == "13001"  # Aix-en-Provence before Aix (Corrèze)
+    assert codes("saint denis")[0] in ("93066", "97411")
+
+
+@pytest.mark.parametrize("texte, code", [("saint denis 93", "93066"), ("saint-denis (93)", "93066"),
+                                         ("saint denis reunion", "97411"), ("saint denis la reunion", "97411")])
+def test_departement_dans_la_recherche(ref, texte, code):
+    assert codes(texte)[0] == code
+
+
+def test_population_inconnue_jamais_zero(ref):
+    mamoudzou = search("mamoudzou")[0]
+    assert mamoudzou.code == "97611" and mamoudzou.population is None

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import home_avec_referentiel, lancer
+from conftest import DONNEES, home_avec_referentiel, lancer
 
-pytestmark = pytest.mark.realdata
 
 
 class Serveur:
@@ -62,15 +61,15 @@ def _zip(chemin: Path, membres: dict[str, bytes]):
 
 
 @pytest.fixture
-def site(tmp_path, realdata):
+def site(tmp_path):
     racine = tmp_path / "site"
-    comparateur = realdata / "insee_comparateur"
+    comparateur = DONNEES / "insee_comparateur"
     _zip(racine / "2521169/base_cc_comparateur_csv.zip", {
         "base_cc_comparateur.CSV": (comparateur / "base_cc_comparateur.CSV").read_bytes(),
         "meta_base_cc_comparateur.CSV": (comparateur / "meta_base_cc_comparateur.CSV").read_bytes(),
     })
     _zip(racine / "7756729/base-cc-filosofi-2021-geo2024_csv.zip", {
-        "cc_filosofi_2021_COM.csv": (realdata / "insee_filosofi" / "cc_filosofi_2021_COM.csv").read_bytes(),
+        "cc_filosofi_2021_COM.csv": (DONNEES / "insee_filosofi" / "cc_filosofi_2021_COM.csv").read_bytes(),
     })
     long = ("FILOSOFI_MEASURE;GEO;GEO_OBJECT;OBS_VALUE;CONF_STATUS;OBS_STATUS;TIME_PERIOD\n"
             "MED_SL;33063;COM;26030;F;A;2023\nPR_MD60;33063;COM;;C;A;2023\nMED_SL;33;DEP;24400;F;A;2023\n")

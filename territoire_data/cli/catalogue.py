@@ -8,7 +8,7 @@ import typer
 
 from territoire_data import catalogue as module_catalogue
 from territoire_data import jsonstrict
-from territoire_data.statuts import RAISONS
+from territoire_data.statuts import RAISONS_DETAIL
 
 
 def catalogue(
@@ -61,7 +61,7 @@ def catalogue(
         lignes.append(f"  Couverture (année de référence {c['reference_year'] or '—'}) : {c['communes_with_value']} communes "
                       f"avec une valeur, {c['communes_secret']} secrètes, {c['communes_missing']} sans valeur")
         for raison, n in c["reasons"].items():
-            lignes.append(f"    {n} : {RAISONS.get(raison, raison)}")
+            lignes.append(f"    {n} : {RAISONS_DETAIL.get(raison, raison)}")
         if f.get("demo"):
             lignes.append("  *** entrepôt de DONNÉES DE DÉMONSTRATION ***")
     else:

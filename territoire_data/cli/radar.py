@@ -8,8 +8,6 @@ from typing import List, Optional
 import typer
 
 from territoire_data.format import nombre
-from territoire_data.radar import ecrire_geopackage, executer
-from territoire_data.radar.methode import Parametres
 from territoire_data import jsonstrict
 
 
@@ -27,6 +25,9 @@ def radar(
     sortie_json: bool = typer.Option(False, "--json", help="Synthèse en JSON."),
 ) -> None:
     """Repérer les dents creuses d'une commune (réservé aux élus et services du territoire)."""
+    from territoire_data.radar import ecrire_geopackage, executer
+    from territoire_data.radar.methode import Parametres
+
     if mode_trame not in ("signaler", "exclure"):
         raise typer.BadParameter("--trame-verte-mode : signaler ou exclure")
     resultat = executer(code, login=login, parcelles=parcelles, batiments=batiments, trame_verte=trame_verte, plu=plu,

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from territoire_data.rapports import plan, produire
+from territoire_data.carnets import dossier_carnets
 
 CODE_PARTIEL = 3
 
@@ -26,9 +26,12 @@ def reports(
     force: bool = typer.Option(False, "--force", help="Refaire aussi les rapports dont les entrées n'ont pas changé."),
     format_: str = typer.Option("html", "--format", help="html ou pdf (PDF : Chromium du système)."),
     pairs: str = typer.Option("densite", "--pairs", help="Groupe de comparaison des communes."),
-    carnet: Path = typer.Option(plan.CARNET, "--carnet", help="Carnet paramétré (paramètres code et pairs)."),
+    carnet: Optional[Path] = typer.Option(None, "--carnet", help="Carnet paramétré (paramètres code et pairs)."),
 ) -> None:
     """Produire un rapport par commune d'un territoire, le rapport du groupe, un index et un manifeste."""
+    from territoire_data.rapports import plan, produire
+
+    carnet = carnet or dossier_carnets() / "portrait.ipynb"
     codes, groupe = plan.perimetre(communes, epci, departement)
     taches = plan.taches(codes, groupe, carnet=carnet, pairs=pairs, format=format_)
     titre = f"Rapports — {taches[-1].nom}" if groupe else f"Rapport — {taches[0].nom}"

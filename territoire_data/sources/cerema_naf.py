@@ -3,8 +3,9 @@
 ``idcom;idcomtxt;…;scot;…;naf09art10;…;naf23art24;art09hab10;…;naf09art24;pop14;pop20;surfcom2023``:
 yearly flows in m² from 1 January of year ``yy`` to 1 January of ``yy+1`` (``naf11art12`` is
 the consumption of 2011), by destination (``artYY{act,hab,mix,rou,fer,inc}ZZ``), and totals
-over several years (ignored: they are sums of the yearly flows). The SCoT of each commune is
-kept for ZAN figures by SCoT.
+over several years (ignored: they are sums of the yearly flows). A flow may be negative (land
+returned to natural use, or a correction: ``art10inc11 = -1`` for Ambérieu-en-Bugey in the real
+file). The SCoT of each commune is kept for ZAN figures by SCoT.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ class CeremaNaf(Source):
         edition = f"{dernier + 1}"
         morceaux = []
         for colonne, variable, annee in flux:
-            valeurs, statuts = tableau.valeurs(fichier, entete, cols[colonne], colonne, secrets=frozenset({"s"}))
+            # Flows may be negative: land returned to natural use, or corrections (real file, 01004).
+            valeurs, statuts = tableau.valeurs(fichier, entete, cols[colonne], colonne, secrets=frozenset({"s"}),
+                                               negatif_permis=True)
             morceaux.append(observations.tableau(codes, variable, annee, np.nan, valeurs, statuts, self.nom, edition))
         lecture = Lecture(observations.concatener(morceaux), edition)
         if "scot" in cols:

@@ -1,7 +1,11 @@
 """INSEE, base du comparateur de territoires (every edition).
 
 ``CODGEO;P18_POP;P13_POP;SUPERF;NAIS1318;…;MED19;TP6019;…`` (2022 edition) or
-``P22_*``/``P16_*``/``MED21`` (2025 edition). Secret: empty field (2022) or ``s`` (2025).
+``P22_*``/``P16_*``/``MED21`` (2025 edition). Secret: ``s`` (2025), or an empty field — but in
+the real 2022 file an empty field is secret only for the Filosofi columns: the census,
+births and deaths and establishments columns are blank for Mayotte (no census in 2018) and
+for communes created after a vintage, which is "not covered", never secret. Births and deaths
+between censuses are filed under the later census of the file (``base.aligner_periodes``).
 Recognised by its columns: population, vacant dwellings and births between censuses,
 with fewer columns than the dossier complet.
 """

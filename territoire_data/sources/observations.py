@@ -16,31 +16,38 @@ COLONNES = ("code", "variable", "annee", "debut", "valeur", "statut", "source", 
 CATEGORIES = ("variable", "statut", "source", "edition", "raison", "note")
 
 
+def _categorie(valeur, n: int) -> pd.Categorical:
+    """A categorical column of n rows; a scalar (the usual case: one source, one variable…)
+    is built from its code directly, without going through an object array."""
+    if np.ndim(valeur) == 0:
+        return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[valeur])
+    return pd.Categorical(np.asarray(valeur, dtype=object))
+
+
 def tableau(code, variable, annee, debut, valeur, statut, source: str, edition: str, raison="", note=""
             ) -> pd.DataFrame:
     """Observations of one block; ``statut`` may also be ``not_covered``, which is stored as
     ``missing`` with that reason (the readers' shorthand for blanks of an uncovered territory)."""
     n = len(code)
-    statut = np.broadcast_to(np.asarray(statut, dtype=object), n)
-    raison = np.broadcast_to(np.asarray(raison, dtype=object), n).copy()
-    non_couvert = statut == "not_covered"
-    if non_couvert.any():
-        raison[non_couvert] = "not_covered"
+    if np.ndim(statut) and (np.asarray(statut, dtype=object) == "not_covered").any():
+        statut = np.asarray(statut, dtype=object)
+        non_couvert = statut == "not_covered"
+        raison = np.where(non_couvert, "not_covered", np.broadcast_to(np.asarray(raison, dtype=object), n))
         statut = np.where(non_couvert, "missing", statut)
-    cadre = pd.DataFrame({
+    valeurs = np.array(valeur, dtype="float64", copy=True).reshape(-1) if n else np.zeros(0)
+    valeurs[np.broadcast_to(np.asarray(statut, dtype=object) != "ok", n)] = np.nan
+    return pd.DataFrame({
         "code": np.asarray(code, dtype=object),
-        "variable": np.broadcast_to(np.asarray(variable, dtype=object), n),
+        "variable": _categorie(variable, n),
         "annee": pd.array(np.broadcast_to(np.asarray(annee, dtype="float64"), n), dtype="Int16"),
         "debut": pd.array(np.broadcast_to(np.asarray(debut, dtype="float64"), n), dtype="Int16"),
-        "valeur": np.asarray(valeur, dtype="float64"),
-        "statut": np.broadcast_to(np.asarray(statut, dtype=object), n),
-        "source": source,
-        "edition": edition,
-        "raison": raison,
-        "note": np.broadcast_to(np.asarray(note, dtype=object), n),
+        "valeur": valeurs,
+        "statut": _categorie(statut, n),
+        "source": _categorie(source, n),
+        "edition": _categorie(edition, n),
+        "raison": _categorie(raison, n),
+        "note": _categorie(note, n),
     })
-    cadre.loc[cadre["statut"] != "ok", "valeur"] = np.nan
-    return normaliser(cadre)
 
 
 def normaliser(cadre: pd.DataFrame) -> pd.DataFrame:
