@@ -17,56 +17,56 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-PROCESSUS = 2
+PROCESSES = 2
 
 
-def vanille(code: str) -> float:
+def vanilla(code: str) -> float:
     import papermill
 
-    from territoire_data.rapports.page import page
-    from territoire_data.rapports.plan import CARNET
+    from territoire_data.reports.page import page
+    from territoire_data.reports.plan import NOTEBOOK
 
-    debut = time.perf_counter()
-    nb = papermill.execute_notebook(str(CARNET), None, parameters={"code": code, "pairs": "densite"},
-                                    kernel_name="python3", progress_bar=False, cwd=str(CARNET.parent))
+    start = time.perf_counter()
+    nb = papermill.execute_notebook(str(NOTEBOOK), None, parameters={"code": code, "pairs": "densite"},
+                                    kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent))
     page(nb, code)
-    return time.perf_counter() - debut
+    return time.perf_counter() - start
 
 
 def main() -> None:
-    from territoire_data.rapports import plan, produire
-    from territoire_data.referential import charger
+    from territoire_data.reports import plan, produce_reports
+    from territoire_data.core.referential import load_referential
 
-    communes = charger().communes
+    communes = load_referential().communes
     codes = sorted(communes.index[communes["departement"] == "33"])[:N]
-    debut = time.perf_counter()
-    with ProcessPoolExecutor(PROCESSUS) as pool:
-        durees = list(pool.map(vanille, codes))
-    mur_vanille = time.perf_counter() - debut
+    start = time.perf_counter()
+    with ProcessPoolExecutor(PROCESSES) as pool:
+        durations = list(pool.map(vanilla, codes))
+    wall_vanilla = time.perf_counter() - start
 
-    taches = plan.taches(codes, None)
-    with tempfile.TemporaryDirectory(prefix="bench-rapports-") as dossier:
-        arrivees: list[float] = []
-        debut = time.perf_counter()
-        bilan = produire(taches, Path(dossier), titre="banc d'essai", travailleurs=PROCESSUS, force=True,
-                         rappel=lambda _r: arrivees.append(time.perf_counter()))
-        mur_lot = time.perf_counter() - debut
-    assert bilan.faits == N and not bilan.echecs
+    tasks = plan.tasks(codes, None)
+    with tempfile.TemporaryDirectory(prefix="bench-rapports-") as folder:
+        arrivals: list[float] = []
+        start = time.perf_counter()
+        summary = produce_reports(tasks, Path(folder), title="banc d'essai", workers=PROCESSES, force=True,
+                         callback=lambda _r: arrivals.append(time.perf_counter()))
+        wall_batch = time.perf_counter() - start
+    assert summary.done == N and not summary.failures
 
-    par_rapport_vanille, par_rapport_lot = mur_vanille / N, mur_lot / N
+    by_report_vanilla, by_report_batch = wall_vanilla / N, wall_batch / N
     # Steady state: once the workers are warm (from the first report out to the last).
-    regime = (arrivees[-1] - arrivees[0]) / (len(arrivees) - 1)
-    print(f"Rapports : {N} communes de la Gironde, {PROCESSUS} processus, même carnet (notebooks/portrait.ipynb)")
-    print(f"  papermill tel quel (un noyau par rapport)    : {par_rapport_vanille:6.3f} s/rapport "
-          f"(durée d'un rapport seul : {sum(durees) / N:.2f} s)")
-    print(f"  exécuteur de lots (démarrage compris)         : {par_rapport_lot:6.3f} s/rapport")
-    print(f"  exécuteur de lots, régime établi              : {regime:6.3f} s/rapport "
-          f"(démarrage des processus chauds : {arrivees[0] - debut:.1f} s)")
-    print(f"  rapport de débit, démarrage compris           : {par_rapport_vanille / par_rapport_lot:6.1f} ×   objectif ≥ 10 ×")
-    print(f"  rapport de débit, régime établi               : {par_rapport_vanille / regime:6.1f} ×")
-    print(f"  Gironde (534 communes + groupe), estimation   : {arrivees[0] - debut + 535 * regime:6.0f} s   objectif ≤ 180 s")
-    print(f"  estimation France entière (34 875 communes)   : {34_875 * regime / 3600:6.1f} h sur cette machine "
-          f"({PROCESSUS} processus), {34_875 * par_rapport_vanille / 3600:.1f} h avec papermill tel quel")
+    steady = (arrivals[-1] - arrivals[0]) / (len(arrivals) - 1)
+    print(f"Rapports : {N} communes de la Gironde, {PROCESSES} processus, même carnet (notebooks/portrait.ipynb)")
+    print(f"  papermill tel quel (un noyau par rapport)    : {by_report_vanilla:6.3f} s/rapport "
+          f"(durée d'un rapport seul : {sum(durations) / N:.2f} s)")
+    print(f"  exécuteur de lots (démarrage compris)         : {by_report_batch:6.3f} s/rapport")
+    print(f"  exécuteur de lots, régime établi              : {steady:6.3f} s/rapport "
+          f"(démarrage des processus chauds : {arrivals[0] - start:.1f} s)")
+    print(f"  rapport de débit, démarrage compris           : {by_report_vanilla / by_report_batch:6.1f} ×   objectif ≥ 10 ×")
+    print(f"  rapport de débit, régime établi               : {by_report_vanilla / steady:6.1f} ×")
+    print(f"  Gironde (534 communes + groupe), estimation   : {arrivals[0] - start + 535 * steady:6.0f} s   objectif ≤ 180 s")
+    print(f"  estimation France entière (34 875 communes)   : {34_875 * steady / 3600:6.1f} h sur cette machine "
+          f"({PROCESSES} processus), {34_875 * by_report_vanilla / 3600:.1f} h avec papermill tel quel")
 
 
 if __name__ == "__main__":

@@ -7,10 +7,10 @@ Notebook entry points::
     search("saint etienne")[0].code  # '42218'
 """
 
-from territoire_data.erreurs import TerritoireErreur, TerritoireInconnu
-from territoire_data.recherche import Resultat, rechercher
-from territoire_data.territoires import Territoire, territoire
+from territoire_data.errors import TerritoireError, UnknownTerritory
+from territoire_data.core.search import SearchResult, search
+from territoire_data.core.territories import Territory, territory
 
-search = rechercher
+search = search
 
-__all__ = ["Resultat", "Territoire", "TerritoireErreur", "TerritoireInconnu", "rechercher", "search", "territoire"]
+__all__ = ["SearchResult", "Territory", "TerritoireError", "UnknownTerritory", "search", "search", "territory"]

@@ -18,127 +18,127 @@ from pathlib import Path
 
 import pytest
 
-RACINE = Path(__file__).resolve().parents[1]
-REALDATA = Path(os.environ.get("TERRITOIRE_REALDATA", RACINE.parent / "shared" / "realdata"))
-REALDATA_REQUISES = bool(os.environ.get("TERRITOIRE_REALDATA"))
-DONNEES = RACINE / "tests" / "donnees"
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = Path(os.environ.get("TERRITOIRE_REALDATA", ROOT.parent / "shared" / "realdata"))
+REALDATA_REQUIRED = bool(os.environ.get("TERRITOIRE_REALDATA"))
+TEST_DATA = ROOT / "tests" / "donnees"
 STRICT = os.environ.get("TERRITOIRE_TESTS_STRICTS") == "1"
-ARTEFACTS = RACINE / "tests" / "artefacts"
+ARTIFACTS = ROOT / "tests" / "artefacts"
 
 
-def manque(raison: str) -> None:
+def missing_prerequisite(reason: str) -> None:
     """Skip for a missing prerequisite; fail instead in strict mode (CI)."""
     if STRICT:
-        pytest.fail(f"{raison} (TERRITOIRE_TESTS_STRICTS=1 : un prérequis manquant est une erreur)")
-    pytest.skip(raison)
+        pytest.fail(f"{reason} (TERRITOIRE_TESTS_STRICTS=1 : un prérequis manquant est une erreur)")
+    pytest.skip(reason)
 
 
-def binaire(nom: str) -> str:
-    chemin = shutil.which(nom)
-    if chemin is None:
-        manque(f"binaire requis absent : {nom}")
-    return chemin
+def binary(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        missing_prerequisite(f"binaire requis absent : {name}")
+    return path
 
 
 @contextmanager
-def variables(**valeurs):
+def environment_variables(**values):
     """Environment variables set for a block (session or module fixtures: no monkeypatch there)."""
-    anciennes = {nom: os.environ.get(nom) for nom in valeurs}
-    os.environ.update({nom: str(valeur) for nom, valeur in valeurs.items()})
+    previous_values = {name: os.environ.get(name) for name in values}
+    os.environ.update({name: str(value) for name, value in values.items()})
     try:
         yield
     finally:
-        for nom, ancienne in anciennes.items():
-            if ancienne is None:
-                os.environ.pop(nom, None)
+        for name, previous_value in previous_values.items():
+            if previous_value is None:
+                os.environ.pop(name, None)
             else:
-                os.environ[nom] = ancienne
+                os.environ[name] = previous_value
 
 
 @pytest.fixture(scope="session")
 def realdata() -> Path:
     """The national real files (optional: large, outside the repository)."""
     if not REALDATA.is_dir():
-        if REALDATA_REQUISES:
-            manque(f"données réelles absentes : {REALDATA} (TERRITOIRE_REALDATA)")
+        if REALDATA_REQUIRED:
+            missing_prerequisite(f"données réelles absentes : {REALDATA} (TERRITOIRE_REALDATA)")
         pytest.skip(f"fichiers nationaux réels absents : {REALDATA} (../shared/realdata, facultatifs)")
     return REALDATA
 
 
 @pytest.fixture(scope="session")
-def donnees() -> Path:
+def data_extracts() -> Path:
     """The real extracts shipped with the tests (``tests/donnees``)."""
-    return DONNEES
+    return TEST_DATA
 
 
 @pytest.fixture(scope="session")
-def artefacts() -> Path:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTEFACTS
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
 
 
 @pytest.fixture(scope="session")
 def home(tmp_path_factory) -> Path:
     """A TERRITOIRE_HOME whose referential is built once for the whole session."""
-    dossier = tmp_path_factory.mktemp("territoire-home")
-    with variables(TERRITOIRE_HOME=dossier):
-        yield dossier
+    folder = tmp_path_factory.mktemp("territoire-home")
+    with environment_variables(TERRITOIRE_HOME=folder):
+        yield folder
 
 
 @pytest.fixture(scope="session")
 def ref(home):
-    from territoire_data.referential import charger
+    from territoire_data.core.referential import load_referential
 
-    return charger(home)
+    return load_referential(home)
 
 
-def lancer(*args: str, home: Path | None = None, env: dict | None = None, timeout: int = 300):
-    """Run the installed ``territoire`` command in a subprocess (the real entry point)."""
-    environnement = {**os.environ, "TERRITOIRE_SANS_PROGRESSION": "1", **(env or {})}
+def run_cli(*args: str, home: Path | None = None, env: dict | None = None, timeout: int = 300):
+    """Run the installed ``territory`` command in a subprocess (the real entry point)."""
+    environment = {**os.environ, "TERRITOIRE_SANS_PROGRESSION": "1", **(env or {})}
     if home is not None:
-        environnement["TERRITOIRE_HOME"] = str(home)
-    commande = [sys.executable, "-m", "territoire_data", *args]
-    return subprocess.run(commande, capture_output=True, text=True, env=environnement, timeout=timeout)
+        environment["TERRITOIRE_HOME"] = str(home)
+    command = [sys.executable, "-m", "territoire_data", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=timeout)
 
 
-def home_avec_referentiel(tmp_path_factory, home_session: Path, nom: str) -> Path:
+def home_with_referential(tmp_path_factory, home_session: Path, name: str) -> Path:
     """A new home sharing the session's referential cache (copied, not rebuilt)."""
-    dossier = tmp_path_factory.mktemp(nom)
-    shutil.copytree(home_session / "referentiel", dossier / "referentiel")
-    return dossier
+    folder = tmp_path_factory.mktemp(name)
+    shutil.copytree(home_session / "referential", folder / "referential")
+    return folder
 
 
 @pytest.fixture(scope="session")
-def home_reel(tmp_path_factory, home, ref) -> Path:
+def home_real(tmp_path_factory, home, ref) -> Path:
     """A warehouse built from real extracts: comparateur 2022 (COG 2021), Filosofi 2021, COG 2026
     and Etalab's découpage (former codes), for Cantal, Gironde, Sarthe, Mayotte and a few others."""
-    from territoire_data.entrepot import construire
+    from territoire_data.core.warehouse import build_warehouse
 
-    dossier = home_avec_referentiel(tmp_path_factory, home, "home-reel")
-    brut = dossier / "brut"
-    brut.mkdir()
-    for fichier in ("insee_comparateur/base_cc_comparateur.CSV", "insee_comparateur/meta_base_cc_comparateur.CSV",
+    folder = home_with_referential(tmp_path_factory, home, "home-reel")
+    raw = folder / "brut"
+    raw.mkdir()
+    for file in ("insee_comparateur/base_cc_comparateur.CSV", "insee_comparateur/meta_base_cc_comparateur.CSV",
                     "insee_filosofi/cc_filosofi_2021_COM.csv", "insee_cog/v_commune_2026.csv",
                     "etalab_decoupage/communes.json"):
-        shutil.copy(DONNEES / fichier, brut)
-    construire([brut], dossier)
-    return dossier
+        shutil.copy(TEST_DATA / file, raw)
+    build_warehouse([raw], folder)
+    return folder
 
 
 @pytest.fixture(scope="session")
 def home_demo(tmp_path_factory, home, ref) -> Path:
     """A demo warehouse for Gironde and Dordogne."""
-    from territoire_data.demo import generer_et_construire
+    from territoire_data.demo import generate_and_build
 
-    dossier = home_avec_referentiel(tmp_path_factory, home, "home-demo")
-    generer_et_construire(["33", "24"], dossier)
-    return dossier
+    folder = home_with_referential(tmp_path_factory, home, "home-demo")
+    generate_and_build(["33", "24"], folder)
+    return folder
 
 
 @pytest.fixture
-def dans(monkeypatch):
+def use_home(monkeypatch):
     """Make a home the current one (``$TERRITOIRE_HOME``) for the test."""
-    def utiliser(dossier: Path) -> Path:
-        monkeypatch.setenv("TERRITOIRE_HOME", str(dossier))
-        return dossier
-    return utiliser
+    def use(folder: Path) -> Path:
+        monkeypatch.setenv("TERRITOIRE_HOME", str(folder))
+        return folder
+    return use

@@ -8,21 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RACINE
+from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
 
-def test_postbuild_dans_un_venv_neuf(tmp_path):
-    depot = tmp_path / "depot"
-    fichiers = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"], cwd=RACINE, capture_output=True, text=True, check=True
+def test_postbuild_in_a_new_venv(tmp_path):
+    repository = tmp_path / "depot"
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
-    for fichier in fichiers:
-        source = RACINE / fichier
+    for file in files:
+        source = ROOT / file
         if source.is_file():
-            (depot / fichier).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, depot / fichier)
+            (repository / file).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repository / file)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     home = tmp_path / "home"
@@ -34,19 +34,19 @@ def test_postbuild_dans_un_venv_neuf(tmp_path):
         "PIP_PROGRESS_BAR": "off",
     }
     env.pop("PYTHONPATH", None)
-    sortie = subprocess.run(
-        ["bash", str(depot / "binder" / "postBuild")], cwd=depot, env=env, capture_output=True, text=True, timeout=1500
+    output = subprocess.run(
+        ["bash", str(repository / "binder" / "postBuild")], cwd=repository, env=env, capture_output=True, text=True, timeout=1500
     )
-    assert sortie.returncode == 0, sortie.stdout[-3000:] + sortie.stderr[-3000:]
-    assert "Gironde (dep:33)" in sortie.stdout
-    assert list((home / "referentiel").glob("*/manifest.json"))
-    assert (home / "entrepot" / "manifest.json").is_file()
+    assert output.returncode == 0, output.stdout[-3000:] + output.stderr[-3000:]
+    assert "Gironde (dep:33)" in output.stdout
+    assert list((home / "referential").glob("*/manifest.json"))
+    assert (home / "warehouse" / "manifest.json").is_file()
     # The installed command works on its own from the venv, outside the repository.
-    carte = subprocess.run(
+    geomap = subprocess.run(
         [str(venv / "bin" / "territoire"), "communes", "show", "33063"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )
-    assert carte.returncode == 0 and "Bordeaux (33063)" in carte.stdout
+    assert geomap.returncode == 0 and "Bordeaux (33063)" in geomap.stdout
     assert Path(subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import territoire_data; print(territoire_data.__file__)"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True,

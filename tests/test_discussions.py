@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import home_avec_referentiel, lancer, variables
+from conftest import home_with_referential, run_cli, environment_variables
 
 PAYLOADS = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<svg><script>alert(1)</script></svg>",
@@ -26,7 +26,7 @@ PAYLOADS = [
     "<video><source onerror=alert(1)></video>", "<input autofocus onfocus=alert(1)>",
     "`<script>` en code reste du texte", "<table><tr><td background=javascript:alert(1)>x</td></tr></table>",
 ]
-AUTORISEES = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a", "h3", "h4", "hr",
+ALLOWED = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a", "h3", "h4", "hr",
               "table", "thead", "tbody", "tr", "th", "td"}
 
 
@@ -34,50 +34,50 @@ def _elements(html: str) -> list[tuple[str, dict]]:
     """The real tags and attributes of rendered HTML (escaped text is not markup)."""
     from html.parser import HTMLParser
 
-    trouves = []
+    found = []
 
-    class Lecteur(HTMLParser):
+    class Reader(HTMLParser):
         def handle_starttag(self, tag, attrs):
-            trouves.append((tag, dict(attrs)))
+            found.append((tag, dict(attrs)))
 
         handle_startendtag = handle_starttag
 
-    Lecteur(convert_charrefs=True).feed(html)
-    return trouves
+    Reader(convert_charrefs=True).feed(html)
+    return found
 
 
 @pytest.fixture(scope="module")
-def magasin(tmp_path_factory, home, ref):
+def store(tmp_path_factory, home, ref):
     """A home with the referential and an upgraded SQLite store, with a cast of users."""
-    from territoire_data.discussions import ajouter_utilisateur, mettre_a_jour
+    from territoire_data.discussions import add_user, upgrade
 
-    dossier = home_avec_referentiel(tmp_path_factory, home, "home-discussions")
+    folder = home_with_referential(tmp_path_factory, home, "home-discussions")
     # The rate limit has its own test: here it must not get in the way.
-    with variables(TERRITOIRE_HOME=dossier, TERRITOIRE_LIMITE_MESSAGES="100000/60"):
-        mettre_a_jour()
-        hier, demain = date.today() - timedelta(days=1), date.today() + timedelta(days=30)
-        for login, role, territoire, fin in [
+    with environment_variables(TERRITOIRE_HOME=folder, TERRITOIRE_LIMITE_MESSAGES="100000/60"):
+        upgrade()
+        yesterday, tomorrow = date.today() - timedelta(days=1), date.today() + timedelta(days=30)
+        for login, role, territory, end in [
             ("elu", "elu", "33063", None), ("agent", "agent", "33063", None),
-            ("elu.metropole", "elu", "epci:243300316", None), ("entreprise", "entreprise", "33063", demain),
-            ("consultant", "consultant", "33063", None), ("entreprise.expiree", "entreprise", "33063", hier),
+            ("elu.metropole", "elu", "epci:243300316", None), ("entreprise", "entreprise", "33063", tomorrow),
+            ("consultant", "consultant", "33063", None), ("entreprise.expiree", "entreprise", "33063", yesterday),
             ("elu.autre", "elu", "24322", None), ("entreprise.autre", "entreprise", "24322", None),
             ("admin", "admin", "france", None),
         ]:
-            ajouter_utilisateur(login, role, territoire, jusqu_au=fin)
-        yield dossier
+            add_user(login, role, territory, until=end)
+        yield folder
 
 
 @pytest.fixture(scope="module")
-def fils(magasin):
+def threads(store):
     """One thread of each visibility on Bordeaux (33063), written by its élu."""
-    from territoire_data.discussions import Espace
+    from territoire_data.discussions import DiscussionSpace
 
-    elu = Espace("elu")
-    return {v: elu.creer_fil("33063", f"Fil {v}", f"message {v}", v) for v in ("elus", "partenaires", "tous")}
+    elected = DiscussionSpace("elu")
+    return {v: elected.create_thread("33063", f"Fil {v}", f"message {v}", v) for v in ("elus", "partenaires", "tous")}
 
 
 # (login, visibility) → may read / may create on 33063. Mérignac (33281) is in Bordeaux Métropole.
-MATRICE = {
+MATRIX = {
     "elu":                {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
     "agent":              {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
     "elu.metropole":      {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
@@ -91,235 +91,235 @@ MATRICE = {
 }
 
 
-@pytest.mark.parametrize("login", list(MATRICE))
-@pytest.mark.parametrize("visibilite", ["elus", "partenaires", "tous"])
-def test_matrice_d_acces(magasin, fils, login, visibilite):
-    from territoire_data.discussions import AccesRefuse, Espace
+@pytest.mark.parametrize("login", list(MATRIX))
+@pytest.mark.parametrize("visibility", ["elus", "partenaires", "tous"])
+def test_access_matrix(store, threads, login, visibility):
+    from territoire_data.discussions import AccessDenied, DiscussionSpace
 
-    lire, ecrire = MATRICE[login][visibilite]
-    espace = Espace(login)
-    visibles = {f["id"] for f in espace.fils("33063")}
-    assert (fils[visibilite] in visibles) is lire
-    if lire:
-        assert [m["text"] for m in espace.messages(fils[visibilite])] [0] == f"message {visibilite}"
-        espace.repondre(fils[visibilite], f"réponse de {login}")
+    read, write = MATRIX[login][visibility]
+    space = DiscussionSpace(login)
+    visible = {f["id"] for f in space.threads("33063")}
+    assert (threads[visibility] in visible) is read
+    if read:
+        assert [m["text"] for m in space.messages(threads[visibility])] [0] == f"message {visibility}"
+        space.reply(threads[visibility], f"réponse de {login}")
     else:
-        with pytest.raises(AccesRefuse):
-            espace.messages(fils[visibilite])
-        with pytest.raises(AccesRefuse):
-            espace.repondre(fils[visibilite], "intrusion")
-    if ecrire:
-        nouveau = espace.creer_fil("33063", "Nouveau", "texte", visibilite)
-        assert nouveau in {f["id"] for f in Espace("admin").fils("33063")}
+        with pytest.raises(AccessDenied):
+            space.messages(threads[visibility])
+        with pytest.raises(AccessDenied):
+            space.reply(threads[visibility], "intrusion")
+    if write:
+        new = space.create_thread("33063", "Nouveau", "texte", visibility)
+        assert new in {f["id"] for f in DiscussionSpace("admin").threads("33063")}
     else:
-        with pytest.raises(AccesRefuse):
-            espace.creer_fil("33063", "Nouveau", "texte", visibilite)
+        with pytest.raises(AccessDenied):
+            space.create_thread("33063", "Nouveau", "texte", visibility)
 
 
-def test_elu_d_epci_sur_une_commune_membre_et_pas_au_dela(magasin):
-    from territoire_data.discussions import AccesRefuse, Espace
+def test_epci_elu_on_member_commune_not_beyond(store):
+    from territoire_data.discussions import AccessDenied, DiscussionSpace
 
-    metropole = Espace("elu.metropole")
-    fil = metropole.creer_fil("33281", "Mérignac", "commune membre de la métropole", "elus")
-    assert fil in {f["id"] for f in Espace("elu.metropole").fils("33281")}
-    assert fil not in {f["id"] for f in Espace("elu").fils("33281")}  # an élu of Bordeaux is not élu of Mérignac
-    with pytest.raises(AccesRefuse):
-        metropole.creer_fil("24322", "Périgueux", "hors de la métropole", "elus")
-    assert metropole.visibilites("dep:33") == []  # a group larger than the EPCI is not covered
-
-
-def test_edition_suppression_signalement_non_lus(magasin):
-    from territoire_data.discussions import AccesRefuse, Espace
-
-    elu, agent, admin = Espace("elu"), Espace("agent"), Espace("admin")
-    fil = elu.creer_fil("33063", "Historique", "première version", "elus")
-    message = elu.messages(fil)[0]["id"]
-    assert {f["id"]: f["non_lus"] for f in agent.fils("33063")}[fil] == 1
-    agent.marquer_lu(fil)
-    assert {f["id"]: f["non_lus"] for f in agent.fils("33063")}[fil] == 0
-    with pytest.raises(AccesRefuse):
-        agent.modifier(message, "réécrit par un autre")
-    elu.modifier(message, "seconde version")
-    assert elu.messages(fil)[0]["text"] == "seconde version" and elu.messages(fil)[0]["modifie_le"]
-    assert [r["html"] for r in elu.historique(message)] == ["<p>première version</p>\n"]
-    agent.signaler(message, "hors sujet")
-    assert [s["motif"] for s in admin.signalements()] == ["hors sujet"]
-    with pytest.raises(AccesRefuse):
-        agent.signalements()
-    with pytest.raises(AccesRefuse):
-        agent.supprimer(message)
-    admin.supprimer(message)
-    supprime = elu.messages(fil)[0]
-    assert supprime["supprime"] and supprime["text"] == "" and "supprimé" in supprime["html"]
+    mainland = DiscussionSpace("elu.metropole")
+    thread = mainland.create_thread("33281", "Mérignac", "commune membre de la métropole", "elus")
+    assert thread in {f["id"] for f in DiscussionSpace("elu.metropole").threads("33281")}
+    assert thread not in {f["id"] for f in DiscussionSpace("elu").threads("33281")}  # an élu of Bordeaux is not élu of Mérignac
+    with pytest.raises(AccessDenied):
+        mainland.create_thread("24322", "Périgueux", "hors de la métropole", "elus")
+    assert mainland.visibilities("dep:33") == []  # a group larger than the EPCI is not covered
 
 
-@pytest.mark.parametrize("charge", PAYLOADS, ids=range(len(PAYLOADS)))
-def test_injections_rendues_inertes(magasin, charge):
-    from territoire_data.discussions import Espace
+def test_edit_delete_flag_unread(store):
+    from territoire_data.discussions import AccessDenied, DiscussionSpace
 
-    elu = Espace("elu")
-    fil = elu.creer_fil("33063", charge[:150], charge, "elus")
-    message = elu.messages(fil)[0]
-    assert message["text"] == charge.strip()  # stored as written
-    for balise, attributs in _elements(message["html"]):
-        assert balise in AUTORISEES, (balise, message["html"])
-        assert set(attributs) <= ({"href", "title", "rel"} if balise == "a" else set()), (attributs, message["html"])
-        if "href" in attributs:
-            assert attributs["href"].strip().lower().startswith(("https://", "http://", "mailto:")), message["html"]
-            assert attributs["rel"] == "noopener noreferrer nofollow"
+    elected, agent, admin = DiscussionSpace("elu"), DiscussionSpace("agent"), DiscussionSpace("admin")
+    thread = elected.create_thread("33063", "Historique", "première version", "elus")
+    message = elected.messages(thread)[0]["id"]
+    assert {f["id"]: f["unread"] for f in agent.threads("33063")}[thread] == 1
+    agent.mark_read(thread)
+    assert {f["id"]: f["unread"] for f in agent.threads("33063")}[thread] == 0
+    with pytest.raises(AccessDenied):
+        agent.edit(message, "réécrit par un autre")
+    elected.edit(message, "seconde version")
+    assert elected.messages(thread)[0]["text"] == "seconde version" and elected.messages(thread)[0]["edited_at"]
+    assert [r["html"] for r in elected.history(message)] == ["<p>première version</p>\n"]
+    agent.flag(message, "hors sujet")
+    assert [s["reason"] for s in admin.flags()] == ["hors sujet"]
+    with pytest.raises(AccessDenied):
+        agent.flags()
+    with pytest.raises(AccessDenied):
+        agent.delete(message)
+    admin.delete(message)
+    deleted = elected.messages(thread)[0]
+    assert deleted["deleted"] and deleted["text"] == "" and "supprimé" in deleted["html"]
 
 
-def test_entrees_invalides(magasin, monkeypatch):
-    from territoire_data.discussions import Espace, TexteRefuse
+@pytest.mark.parametrize("loaded", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_injections_rendered_inert(store, loaded):
+    from territoire_data.discussions import DiscussionSpace
 
-    elu = Espace("elu")
-    with pytest.raises(TexteRefuse, match="trop long"):
-        elu.creer_fil("33063", "Long", "é" * 10_001, "elus")  # 20 002 bytes
-    fil = elu.creer_fil("33063", "Contrôle", "a\x00b\x07c\u202ed\ud800e\r\nf", "elus")
-    assert elu.messages(fil)[0]["text"] == "abcd\ufffde\nf"
-    with pytest.raises(TexteRefuse, match="vide"):
-        elu.repondre(fil, " \x00\u200b ")
-    fil = elu.creer_fil("33063", "Octets", b"caf\xe9 \xff".decode("utf-8", "surrogateescape"), "elus")
-    assert elu.messages(fil)[0]["text"] == "caf\ufffd \ufffd"
+    elected = DiscussionSpace("elu")
+    thread = elected.create_thread("33063", loaded[:150], loaded, "elus")
+    message = elected.messages(thread)[0]
+    assert message["text"] == loaded.strip()  # stored as written
+    for tag, attributes in _elements(message["html"]):
+        assert tag in ALLOWED, (tag, message["html"])
+        assert set(attributes) <= ({"href", "title", "rel"} if tag == "a" else set()), (attributes, message["html"])
+        if "href" in attributes:
+            assert attributes["href"].strip().lower().startswith(("https://", "http://", "mailto:")), message["html"]
+            assert attributes["rel"] == "noopener noreferrer nofollow"
+
+
+def test_invalid_inputs(store, monkeypatch):
+    from territoire_data.discussions import DiscussionSpace, TextRefused
+
+    elected = DiscussionSpace("elu")
+    with pytest.raises(TextRefused, match="trop long"):
+        elected.create_thread("33063", "Long", "é" * 10_001, "elus")  # 20 002 bytes
+    thread = elected.create_thread("33063", "Contrôle", "a\x00b\x07c\u202ed\ud800e\r\nf", "elus")
+    assert elected.messages(thread)[0]["text"] == "abcd\ufffde\nf"
+    with pytest.raises(TextRefused, match="vide"):
+        elected.reply(thread, " \x00\u200b ")
+    thread = elected.create_thread("33063", "Octets", b"caf\xe9 \xff".decode("utf-8", "surrogateescape"), "elus")
+    assert elected.messages(thread)[0]["text"] == "caf\ufffd \ufffd"
     monkeypatch.setenv("TERRITOIRE_LIMITE_MESSAGES", "3/60")
-    from territoire_data.discussions import AccesRefuse, ajouter_utilisateur
+    from territoire_data.discussions import AccessDenied, add_user
 
-    ajouter_utilisateur("rafale", "elu", "24322")  # a user who has not posted yet
-    limite = Espace("rafale")
-    fil = limite.creer_fil("24322", "Rafale", "1", "elus")
-    limite.repondre(fil, "2")
-    limite.repondre(fil, "3")
-    with pytest.raises(AccesRefuse, match="Trop de messages"):
-        limite.repondre(fil, "4")
+    add_user("rafale", "elu", "24322")  # a user who has not posted yet
+    limit = DiscussionSpace("rafale")
+    thread = limit.create_thread("24322", "Rafale", "1", "elus")
+    limit.reply(thread, "2")
+    limit.reply(thread, "3")
+    with pytest.raises(AccessDenied, match="Trop de messages"):
+        limit.reply(thread, "4")
 
 
-def test_cli_users_discussions(magasin):
-    sortie = lancer("users", "add", "cli.partenaire", "--role", "entreprise", "--territoire", "33063",
-                    "--organisation", "Bâtiment & Cie", "--jusqu-au", "2031-01-01", home=magasin)
-    assert sortie.returncode == 0, sortie.stderr
-    assert "cli.partenaire" in lancer("users", "list", home=magasin).stdout
-    refus = lancer("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "elus", "secret",
-                   home=magasin)
-    assert refus.returncode == 2 and "Vous ne pouvez pas publier" in refus.stderr and "Traceback" not in refus.stderr
-    ok = lancer("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "partenaires",
-                "**Bonjour** <script>x</script>", home=magasin)
+def test_cli_users_discussions(store):
+    output = run_cli("users", "add", "cli.partenaire", "--role", "entreprise", "--territoire", "33063",
+                    "--organisation", "Bâtiment & Cie", "--jusqu-au", "2031-01-01", home=store)
+    assert output.returncode == 0, output.stderr
+    assert "cli.partenaire" in run_cli("users", "list", home=store).stdout
+    refusal = run_cli("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "elus", "secret",
+                   home=store)
+    assert refusal.returncode == 2 and "Vous ne pouvez pas publier" in refusal.stderr and "Traceback" not in refusal.stderr
+    ok = run_cli("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "partenaires",
+                "**Bonjour** <script>x</script>", home=store)
     assert ok.returncode == 0, ok.stderr
-    donnees = json.loads(lancer("discussions", "list", "33063", "--as", "cli.partenaire", "--json", home=magasin).stdout)
-    messages = [m for f in donnees["fils"] for m in f["messages"] if "Bonjour" in m["text"]]
+    data = json.loads(run_cli("discussions", "list", "33063", "--as", "cli.partenaire", "--json", home=store).stdout)
+    messages = [m for f in data["threads"] for m in f["messages"] if "Bonjour" in m["text"]]
     assert messages[0]["text"] == "**Bonjour** <script>x</script>"
     assert messages[0]["html"] == "<p><strong>Bonjour</strong> &lt;script&gt;x&lt;/script&gt;</p>\n"
-    assert all(f["visibilite"] != "elus" for f in donnees["fils"])
-    mauvais = lancer("users", "add", "x", "--role", "roi", "--territoire", "33063", home=magasin)
-    assert mauvais.returncode == 2 and "Rôle inconnu" in mauvais.stderr
-    date_invalide = lancer("users", "add", "x", "--role", "elu", "--territoire", "33063", "--jusqu-au", "demain",
-                           home=magasin)
-    assert date_invalide.returncode == 2 and "Date invalide" in date_invalide.stderr
+    assert all(f["visibility"] != "elus" for f in data["threads"])
+    bad = run_cli("users", "add", "x", "--role", "roi", "--territoire", "33063", home=store)
+    assert bad.returncode == 2 and "Rôle inconnu" in bad.stderr
+    date_invalid = run_cli("users", "add", "x", "--role", "elu", "--territoire", "33063", "--jusqu-au", "demain",
+                           home=store)
+    assert date_invalid.returncode == 2 and "Date invalide" in date_invalid.stderr
 
 
-def test_base_non_migree(tmp_path, home):
+def test_store_not_migrated(tmp_path, home):
     import shutil
 
-    shutil.copytree(home / "referentiel", tmp_path / "referentiel")
-    sortie = lancer("users", "list", home=tmp_path)
-    assert sortie.returncode == 2 and "territoire db upgrade" in sortie.stderr
-    assert lancer("db", "upgrade", home=tmp_path).returncode == 0
-    assert lancer("users", "list", home=tmp_path).returncode == 0
+    shutil.copytree(home / "referential", tmp_path / "referential")
+    output = run_cli("users", "list", home=tmp_path)
+    assert output.returncode == 2 and "territoire db upgrade" in output.stderr
+    assert run_cli("db", "upgrade", home=tmp_path).returncode == 0
+    assert run_cli("users", "list", home=tmp_path).returncode == 0
 
 
 class _Communes:
-    """What ``Etat`` needs of a provider, on the real referential."""
+    """What ``State`` needs of a provider, on the real referential."""
 
     demo = False
 
-    def territoire(self, code):
-        from territoire_data.territoires import territoire
+    def territory(self, code):
+        from territoire_data.core.territories import territory
 
-        return territoire(code)
-
-
-def test_panneau_sans_identite_ne_montre_rien(magasin, fils):
-    from widgets import DiscussionPanel, Etat
-
-    etat = Etat(_Communes())
-    etat.choisir("33063")
-    panneau = DiscussionPanel(etat)
-    panneau.connecter(None)
-    assert "Connectez-vous" in panneau.entete.value and panneau.liste.value == ""
-    assert panneau.formulaire.layout.display == "none"
-    panneau.connecter("personne")  # unknown login: no role, nothing either
-    assert panneau.liste.value == "" and "territoire-discussion" in panneau._dom_classes
+        return territory(code)
 
 
-def test_panneau_lire_publier_et_voir_arriver(magasin, fils):
-    from territoire_data.discussions import Espace
-    from widgets import DiscussionPanel, Etat
+def test_panel_without_identity_shows_nothing(store, threads):
+    from widgets import DiscussionPanel, State
 
-    etat = Etat(_Communes())
-    etat.choisir("33063")
-    panneau = DiscussionPanel(etat)
-    panneau.connecter("entreprise")
-    assert [v for _, v in panneau.visibilite.options] == ["partenaires", "tous"]  # limited to what is allowed
-    assert panneau.visibilite.value == "partenaires"  # the most restricted by default
-    assert "Fil partenaires" in panneau.liste.value and "Fil elus" not in panneau.liste.value
-    panneau.texte.value = "Proposition <script>alert(1)</script> **chiffrée**"
-    panneau.titre.value = "Devis"
-    panneau.visibilite.value = "partenaires"
-    panneau.ancre.value = "part_logements_vacants"
-    panneau._publier()
-    assert "Message publié" in panneau.retour.value and panneau.texte.value == ""
-    assert "<strong>chiffrée</strong>" in panneau.liste.value and "<script>" not in panneau.liste.value
-    assert etat.ancres.get("part_logements_vacants", 0) >= 1
-
-    autre = DiscussionPanel(etat)
-    autre.connecter("elu")
-    assert "Devis" in autre.liste.value and "non lu" in autre.liste.value
-    version = autre._version
-    Espace("agent").repondre(fils["partenaires"], "réponse venue d'ailleurs")
-    assert autre.verifier() and autre._version != version  # the poll sees it
-    assert "réponse venue d&#x27;ailleurs" in autre.liste.value or "réponse venue d'ailleurs" in autre.liste.value
-
-    panneau.fil.value = fils["elus"] if fils["elus"] in [v for _, v in panneau.fil.options] else 0
-    assert panneau.fil.value == 0  # a thread the company cannot read is not even offered
-    panneau.texte.value = "é" * 10_001
-    panneau._publier()
-    assert "trop long" in panneau.retour.value and panneau.texte.value == "é" * 10_001  # nothing lost
+    state = State(_Communes())
+    state.choose("33063")
+    panel = DiscussionPanel(state)
+    panel.connect(None)
+    assert "Connectez-vous" in panel.header.value and panel.items.value == ""
+    assert panel.form.layout.display == "none"
+    panel.connect("personne")  # unknown login: no role, nothing either
+    assert panel.items.value == "" and "territoire-discussion" in panel._dom_classes
 
 
-def test_identite_imposee_sans_bascule_demo(magasin, fils, monkeypatch):
-    from territoire_data.discussions import identite
-    from widgets import DiscussionPanel, Etat
+def test_panel_read_post_and_see_arrival(store, threads):
+    from territoire_data.discussions import DiscussionSpace
+    from widgets import DiscussionPanel, State
+
+    state = State(_Communes())
+    state.choose("33063")
+    panel = DiscussionPanel(state)
+    panel.connect("entreprise")
+    assert [v for _, v in panel.visibility.options] == ["partenaires", "tous"]  # limited to what is allowed
+    assert panel.visibility.value == "partenaires"  # the most restricted by default
+    assert "Fil partenaires" in panel.items.value and "Fil elus" not in panel.items.value
+    panel.text.value = "Proposition <script>alert(1)</script> **chiffrée**"
+    panel.title.value = "Devis"
+    panel.visibility.value = "partenaires"
+    panel.anchor.value = "part_logements_vacants"
+    panel._post()
+    assert "Message publié" in panel.feedback.value and panel.text.value == ""
+    assert "<strong>chiffrée</strong>" in panel.items.value and "<script>" not in panel.items.value
+    assert state.anchors.get("part_logements_vacants", 0) >= 1
+
+    other = DiscussionPanel(state)
+    other.connect("elu")
+    assert "Devis" in other.items.value and "non lu" in other.items.value
+    version = other._version
+    DiscussionSpace("agent").reply(threads["partenaires"], "réponse venue d'ailleurs")
+    assert other.check() and other._version != version  # the poll sees it
+    assert "réponse venue d&#x27;ailleurs" in other.items.value or "réponse venue d'ailleurs" in other.items.value
+
+    panel.thread.value = threads["elus"] if threads["elus"] in [v for _, v in panel.thread.options] else 0
+    assert panel.thread.value == 0  # a thread the company cannot read is not even offered
+    panel.text.value = "é" * 10_001
+    panel._post()
+    assert "trop long" in panel.feedback.value and panel.text.value == "é" * 10_001  # nothing lost
+
+
+def test_imposed_identity_without_demo_switch(store, threads, monkeypatch):
+    from territoire_data.access import identity
+    from widgets import DiscussionPanel, State
 
     monkeypatch.setenv("JUPYTERHUB_USER", "entreprise")
     monkeypatch.setenv("TERRITOIRE_USER", "admin")
-    assert identite.identite(recalculer=True) == "entreprise"  # the hub wins over a local variable
+    assert identity.identity(recompute=True) == "entreprise"  # the hub wins over a local variable
     monkeypatch.delenv("JUPYTERHUB_USER")
     monkeypatch.setenv("HTTP_X_TERRITOIRE_USER", "elu")
-    assert identite.identite(recalculer=True) == "admin"  # a header is ignored unless configured
+    assert identity.identity(recompute=True) == "admin"  # a header is ignored unless configured
     monkeypatch.setenv("TERRITOIRE_EN_TETE_IDENTITE", "X-Territoire-User")
-    assert identite.identite(recalculer=True) == "elu"
-    etat = Etat(_Communes())
-    etat.choisir("33063")
-    panneau = DiscussionPanel(etat, demo_logins=["admin", "elu"])
-    panneau.connecter("entreprise", impose=True)
-    panneau.choix_utilisateur.value = "admin"  # what a forged widget message would do
-    assert panneau.login == "entreprise" and "Fil elus" not in panneau.liste.value
-    assert panneau.choix_utilisateur.layout.display == "none"
-    identite.identite(recalculer=True)
+    assert identity.identity(recompute=True) == "elu"
+    state = State(_Communes())
+    state.choose("33063")
+    panel = DiscussionPanel(state, demo_logins=["admin", "elu"])
+    panel.connect("entreprise", imposed=True)
+    panel.user_choice.value = "admin"  # what a forged widget message would do
+    assert panel.login == "entreprise" and "Fil elus" not in panel.items.value
+    assert panel.user_choice.layout.display == "none"
+    identity.identity(recompute=True)
 
 
-def test_solutions_partagees_entre_territoires(magasin):
-    sortie = lancer("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
-                    "foncier", "--titre", "Densifier avant d'étendre", "Notre méthode…", home=magasin)
-    assert sortie.returncode == 0, sortie.stderr
-    ailleurs = json.loads(lancer("discussions", "solutions", "--as", "elu.autre", "--theme", "foncier", "--json",
-                                 home=magasin).stdout)  # an élu of Périgueux reads Bordeaux's shared solution
-    assert [f["titre"] for f in ailleurs] == ["Densifier avant d'étendre"]
-    assert "Aucune solution" in lancer("discussions", "solutions", "--as", "inconnu", home=magasin).stdout
-    parcelle = lancer("discussions", "post", "33063", "--as", "elu", "--visibilite", "elus", "--parcelle",
-                      "33063000AB0123", "Cette dent creuse appartient à la commune.", home=magasin)
-    assert parcelle.returncode == 0, parcelle.stderr
-    fils = json.loads(lancer("discussions", "list", "33063", "--as", "agent", "--json", home=magasin).stdout)["fils"]
-    assert any(f["ancre_type"] == "parcelle" and f["ancre"] == "33063000AB0123" for f in fils)
-    mauvais = lancer("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
-                     "astrologie", "x", home=magasin)
-    assert mauvais.returncode == 2 and "Thème inconnu" in mauvais.stderr
+def test_shared_solutions_across_territories(store):
+    output = run_cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
+                    "foncier", "--titre", "Densifier avant d'étendre", "Notre méthode…", home=store)
+    assert output.returncode == 0, output.stderr
+    elsewhere = json.loads(run_cli("discussions", "solutions", "--as", "elu.autre", "--theme", "foncier", "--json",
+                                 home=store).stdout)  # an élu of Périgueux reads Bordeaux's shared solution
+    assert [f["title"] for f in elsewhere] == ["Densifier avant d'étendre"]
+    assert "Aucune solution" in run_cli("discussions", "solutions", "--as", "inconnu", home=store).stdout
+    parcel = run_cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "elus", "--parcelle",
+                      "33063000AB0123", "Cette dent creuse appartient à la commune.", home=store)
+    assert parcel.returncode == 0, parcel.stderr
+    threads = json.loads(run_cli("discussions", "list", "33063", "--as", "agent", "--json", home=store).stdout)["threads"]
+    assert any(f["anchor_type"] == "parcel" and f["anchor"] == "33063000AB0123" for f in threads)
+    bad = run_cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
+                     "astrologie", "x", home=store)
+    assert bad.returncode == 2 and "Thème inconnu" in bad.stderr

@@ -10,244 +10,243 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from faux import COMMUNES, FauxFournisseur, valeur
-from territoire_data.catalogue import INDICATEURS, THEMES
-from widgets import (ChoroplethMap, CommuneSelector, Etat, ExportButton, IndicatorCard, PeerDistributionChart,
-                     PeerGroupPicker, TableauDeBord, ThemeTabs, TrendChart, ZanPanel)
-from widgets.cartes import html_carte
+from fakes import COMMUNES, FakeProvider, value
+from territoire_data.core.catalogue import INDICATORS, THEMES
+from widgets import ChoroplethMap, CommuneSelector, State, ExportButton, IndicatorCard, PeerDistributionChart, PeerGroupPicker, Dashboard, ThemeTabs, TrendChart, ZanPanel
+from widgets.cards import card_html
 
 
 @pytest.fixture
-def etat():
-    e = Etat(FauxFournisseur())
-    assert e.choisir("99001")
+def state():
+    e = State(FakeProvider())
+    assert e.choose("99001")
     return e
 
 
-def ligne(**modifs):
+def line(**edits):
     base = {"id": "taux_chomage_15_64", "label": "Taux de chômage", "value": 8.456, "unit": "%", "year": 2022,
             "status": "ok", "decimals": 2, "polarity": "baisse_favorable", "first_year": 2016, "first_value": 9.0,
             "change": -0.544, "annual_rate": -1.0, "peers_group": "densite", "peers_n": 1234, "percentile": 73.0,
             "median": 7.1, "source": "insee_comparateur", "edition": "2025", "definition": "CHOM1564 / ACT1564"}
-    return {**base, **modifs}
+    return {**base, **edits}
 
 
-def test_carte_valeur_annee_centile_et_mediane():
-    texte = html_carte(ligne())
-    assert "8,46" in texte and "2022" in texte and "%" in texte
-    assert 'class="ti-repere" style="left:73.0%"' in texte
-    assert "73<sup>e</sup> centile parmi 1\u202f234 communes de même densité" in texte
-    assert "médiane 7,10 %" in texte
+def test_card_value_year_percentile_and_median():
+    text = card_html(line())
+    assert "8,46" in text and "2022" in text and "%" in text
+    assert 'class="ti-repere" style="left:73.0%"' in text
+    assert "73<sup>e</sup> centile parmi 1\u202f234 communes de même densité" in text
+    assert "médiane 7,10 %" in text
     # A fall of unemployment is favourable: green down arrow, in points for a rate.
-    assert 'ti-evolution ti-favorable">▼ -0,5 pt depuis 2016' in texte
-    assert "INSEE, base du comparateur de territoires" in texte and "édition 2025" in texte
-    assert "CHOM1564 / ACT1564" in texte and "<details" in texte
-    assert "ti-badge-demo" not in texte and "ti-badge-demo" in html_carte(ligne(), demo=True)
+    assert 'ti-evolution ti-favorable">▼ -0,5 pt depuis 2016' in text
+    assert "INSEE, base du comparateur de territoires" in text and "édition 2025" in text
+    assert "CHOM1564 / ACT1564" in text and "<details" in text
+    assert "ti-badge-demo" not in text and "ti-badge-demo" in card_html(line(), demo=True)
 
 
-def test_carte_taux_annuel_pour_un_stock():
-    texte = html_carte(ligne(id="population", unit="hab.", value=1000.0, decimals=0, change=100.0, annual_rate=1.6,
+def test_card_annual_rate_for_a_stock():
+    text = card_html(line(id="population", unit="hab.", value=1000.0, decimals=0, change=100.0, annual_rate=1.6,
                              polarity="neutre"))
-    assert "▲ +1,6 %/an depuis 2016" in texte and "ti-neutre" in texte
+    assert "▲ +1,6 %/an depuis 2016" in text and "ti-neutre" in text
 
 
-@pytest.mark.parametrize("statut, texte", [("secret", "secret statistique"), ("missing", "non disponible")])
-def test_carte_etats_sans_valeur(statut, texte):
-    contenu = html_carte(ligne(status=statut, value=None, percentile=None))
-    assert texte in contenu and f"ti-statut-{statut}" in contenu
-    assert "ti-repere" not in contenu and "ti-nombre" not in contenu
+@pytest.mark.parametrize("status, text", [("secret", "secret statistique"), ("missing", "non disponible")])
+def test_card_states_without_value(status, text):
+    content = card_html(line(status=status, value=None, percentile=None))
+    assert text in content and f"ti-statut-{status}" in content
+    assert "ti-repere" not in content and "ti-nombre" not in content
 
 
-def test_carte_echappe_le_texte():
-    contenu = html_carte(ligne(label="<img src=x onerror=alert(1)>"))
-    assert "<img" not in contenu and "&lt;img" in contenu
+def test_card_escapes_text():
+    content = card_html(line(label="<img src=x onerror=alert(1)>"))
+    assert "<img" not in content and "&lt;img" in content
 
 
-def test_indicatorcard_porte_la_classe_du_contrat():
-    carte = IndicatorCard("population")
-    carte.afficher(ligne(status="secret", value=None))
-    assert carte.html.startswith('<div class="territoire-indicateur ') and carte.statut == "secret"
-    assert "territoire-indicateur" in carte._repr_html_()
+def test_indicatorcard_carries_class_contract():
+    geomap = IndicatorCard("population")
+    geomap.show(line(status="secret", value=None))
+    assert geomap.html.startswith('<div class="territoire-indicateur ') and geomap.status == "secret"
+    assert "territoire-indicateur" in geomap._repr_html_()
 
 
-def test_etat_refuse_un_code_forge_sans_changer_de_commune(etat):
+def test_state_refuses_forged_code_keeps_commune(state):
     for code in ("<script>alert(1)</script>", "00000", "", None, "9" * 10_000):
-        assert not etat.choisir(code)
-        assert etat.erreur and etat.code == "99001"
-    assert etat.choisir(" 99002 ") and etat.code == "99002" and etat.nom == COMMUNES["99002"] and not etat.erreur
+        assert not state.choose(code)
+        assert state.error and state.code == "99001"
+    assert state.choose(" 99002 ") and state.code == "99002" and state.name == COMMUNES["99002"] and not state.error
 
 
-def test_etat_valide_les_pairs(etat):
-    assert etat.choisir_pairs("taille") and etat.pairs == "taille"
-    assert not etat.choisir_pairs("liste:99001,<b>") and etat.pairs == "taille"
-    assert not etat.choisir_pairs("liste:99001,12345") and "12345" in etat.erreur
-    assert etat.choisir_pairs("liste:99001, 99003,99001") and etat.pairs == "liste:99001,99003"
-    assert not etat.choisir_pairs("n'importe quoi") and etat.pairs == "liste:99001,99003"
+def test_state_validates_peers(state):
+    assert state.choose_peers("taille") and state.peers == "taille"
+    assert not state.choose_peers("liste:99001,<b>") and state.peers == "taille"
+    assert not state.choose_peers("liste:99001,12345") and "12345" in state.error
+    assert state.choose_peers("liste:99001, 99003,99001") and state.peers == "liste:99001,99003"
+    assert not state.choose_peers("n'importe quoi") and state.peers == "liste:99001,99003"
 
 
-def test_selecteur_suggestions_sans_accents_et_entree(etat):
-    selecteur = CommuneSelector(etat)
-    assert "territoire-recherche" in selecteur.saisie._dom_classes
-    selecteur.saisie.value = "merignac"  # typed without accent
-    assert [s[0] for s in selecteur.suggestions] == ["99002"]
-    assert "Mérignac-sur-Faux" in selecteur.liste.children[0].description
-    selecteur._valider(selecteur.saisie.value)  # Enter opens the first suggestion
-    assert etat.code == "99002" and selecteur.saisie.value == "" and not selecteur.liste.children
-    selecteur.saisie.value = "ECLUSES"
-    selecteur.liste.children[0].click()  # or a click / Enter on a suggestion button
-    assert etat.code == "99004"
-    selecteur.saisie.value = "zzzz"
-    assert not selecteur.suggestions and "Aucune commune" in selecteur.message.value
+def test_selector_suggestions_without_accents_and_enter(state):
+    selector = CommuneSelector(state)
+    assert "territoire-recherche" in selector.entry._dom_classes
+    selector.entry.value = "merignac"  # typed without accent
+    assert [s[0] for s in selector.suggestions] == ["99002"]
+    assert "Mérignac-sur-Faux" in selector.items.children[0].description
+    selector._validate(selector.entry.value)  # Enter opens the first suggestion
+    assert state.code == "99002" and selector.entry.value == "" and not selector.items.children
+    selector.entry.value = "ECLUSES"
+    selector.items.children[0].click()  # or a click / Enter on a suggestion button
+    assert state.code == "99004"
+    selector.entry.value = "zzzz"
+    assert not selector.suggestions and "Aucune commune" in selector.message.value
 
 
-def test_onglets_synthese_et_neuf_themes(etat):
-    onglets = ThemeTabs(etat)
-    assert onglets.titles[0] == "Synthèse" and list(onglets.titles[1:]) == list(THEMES.values())
-    assert sum(len(c) for c in onglets.par_onglet[1:]) == len(INDICATEURS)
-    assert onglets.children[1].value.count('class="territoire-indicateur') == 8  # démographie
-    assert onglets.children[0].value.count('class="territoire-indicateur') == 12  # synthèse
-    assert "12\u202f000" in onglets.carte("population").html
-    assert onglets.carte("population").html in onglets.children[1].value  # what the tab displays
-    etat.choisir("99002")
-    assert "3\u202f000" in onglets.carte("population").html and "3\u202f000" in onglets.children[1].value
-    assert "secret statistique" in onglets.carte("taux_pauvrete").html
+def test_tabs_summary_and_nine_themes(state):
+    tabs = ThemeTabs(state)
+    assert tabs.titles[0] == "Synthèse" and list(tabs.titles[1:]) == list(THEMES.values())
+    assert sum(len(c) for c in tabs.by_tab[1:]) == len(INDICATORS)
+    assert tabs.children[1].value.count('class="territoire-indicateur') == 8  # démographie
+    assert tabs.children[0].value.count('class="territoire-indicateur') == 12  # synthèse
+    assert "12\u202f000" in tabs.geomap("population").html
+    assert tabs.geomap("population").html in tabs.children[1].value  # what the tab displays
+    state.choose("99002")
+    assert "3\u202f000" in tabs.geomap("population").html and "3\u202f000" in tabs.children[1].value
+    assert "secret statistique" in tabs.geomap("taux_pauvrete").html
 
 
-def test_les_cartes_suivent_le_groupe_de_pairs(etat):
-    onglets = ThemeTabs(etat)
-    picker = PeerGroupPicker(etat)
-    carte = onglets.carte("population")
-    assert "parmi 4 communes de même densité" in carte.html
-    picker.groupe.value = "departement"
-    assert etat.pairs == "departement" and "parmi 3 communes du département" in carte.html
-    picker.groupe.value = "liste"
-    assert picker.liste.layout.display is None  # the custom list box appears
-    picker.liste.value = "99001,99004"
-    picker._liste()
-    assert etat.pairs == "liste:99001,99004" and "parmi 2 liste choisie" in carte.html
+def test_cards_follow_the_peer_group(state):
+    tabs = ThemeTabs(state)
+    picker = PeerGroupPicker(state)
+    geomap = tabs.geomap("population")
+    assert "parmi 4 communes de même densité" in geomap.html
+    picker.group.value = "departement"
+    assert state.peers == "departement" and "parmi 3 communes du département" in geomap.html
+    picker.group.value = "liste"
+    assert picker.items.layout.display is None  # the custom list box appears
+    picker.items.value = "99001,99004"
+    picker._items()
+    assert state.peers == "liste:99001,99004" and "parmi 2 liste choisie" in geomap.html
 
 
-def test_carte_choroplethe(etat):
-    carte = ChoroplethMap(etat, fond_de_plan=False)
-    assert carte.carte.layers == (carte.couche, carte.surlignage)  # offline: no basemap layer
-    entites = carte.couche.data["features"]
-    assert [e["properties"]["code"] for e in entites] == list(COMMUNES)
-    couleurs = {e["properties"]["code"]: e["properties"]["style"]["fillColor"] for e in entites}
-    assert couleurs["99004"] == "#000091" and couleurs["99003"] == "#e8edff"  # largest / smallest population
-    assert carte.surlignage.data["features"][0]["properties"]["code"] == "99001"
-    assert "Population municipale" in carte.legende.value and "non disponible" in carte.legende.value
-    donnees = carte.couche.data
-    carte._clic(feature=entites[1], properties=entites[1]["properties"])  # a click opens the commune
-    assert etat.code == "99002"
-    assert carte.couche.data is donnees  # same scope: only the outline layer changed
-    assert carte.surlignage.data["features"][0]["properties"]["code"] == "99002"
-    carte._clic(properties={"code": "<forged>"})
-    assert etat.code == "99002" and etat.erreur
-    carte.choix_indicateur.value = "revenu_median"
-    assert etat.indicateur == "revenu_median" and "Revenu disponible" in carte.legende.value
-    nd = {e["properties"]["code"]: e["properties"]["style"]["fillColor"] for e in carte.couche.data["features"]}
+def test_map_choropleth(state):
+    geomap = ChoroplethMap(state, base_plan=False)
+    assert geomap.geomap.layers == (geomap.layer, geomap.highlight)  # offline: no basemap layer
+    features = geomap.layer.data["features"]
+    assert [e["properties"]["code"] for e in features] == list(COMMUNES)
+    colours = {e["properties"]["code"]: e["properties"]["style"]["fillColor"] for e in features}
+    assert colours["99004"] == "#000091" and colours["99003"] == "#e8edff"  # largest / smallest population
+    assert geomap.highlight.data["features"][0]["properties"]["code"] == "99001"
+    assert "Population municipale" in geomap.legend.value and "non disponible" in geomap.legend.value
+    data = geomap.layer.data
+    geomap._click(feature=features[1], properties=features[1]["properties"])  # a click opens the commune
+    assert state.code == "99002"
+    assert geomap.layer.data is data  # same scope: only the outline layer changed
+    assert geomap.highlight.data["features"][0]["properties"]["code"] == "99002"
+    geomap._click(properties={"code": "<forged>"})
+    assert state.code == "99002" and state.error
+    geomap.choice_indicator.value = "revenu_median"
+    assert state.indicator == "revenu_median" and "Revenu disponible" in geomap.legend.value
+    nd = {e["properties"]["code"]: e["properties"]["style"]["fillColor"] for e in geomap.layer.data["features"]}
     assert nd["99003"] == "#d9d9d9"  # missing value: grey, not the colour of zero
-    carte.choix_portee.value = "epci"
-    assert len(carte.couche.data["features"]) == 2 and etat.fournisseur.formes_lues[-1] == "epci:200000001"
+    geomap.choice_scope.value = "epci"
+    assert len(geomap.layer.data["features"]) == 2 and state.provider.shapes_read[-1] == "epci:200000001"
 
 
-def test_graphiques_suivent_indicateur_et_pairs(etat):
-    evolution, distribution = TrendChart(etat), PeerDistributionChart(etat)
-    assert "<svg" in evolution.value and "2016" in evolution.value and "Population municipale" in evolution.value
+def test_charts_follow_indicator_and_peers(state):
+    trend, distribution = TrendChart(state), PeerDistributionChart(state)
+    assert "<svg" in trend.value and "2016" in trend.value and "Population municipale" in trend.value
     assert "parmi les communes de même densité (4)" in distribution.value
-    etat.choisir_indicateur("taux_chomage_15_64")
-    assert "chômage" in evolution.value and "chômage" in distribution.value
-    etat.choisir_pairs("departement")
+    state.choose_indicator("taux_chomage_15_64")
+    assert "chômage" in trend.value and "chômage" in distribution.value
+    state.choose_peers("departement")
     assert "(3)" in distribution.value
 
 
-def test_panneau_zan_et_scenario(etat):
-    panneau = ZanPanel(etat)
-    t = panneau.t
-    assert t["reference_2011_2020_ha"] == pytest.approx(20.0) and t["enveloppe_2021_2030_ha"] == pytest.approx(10.0)
-    assert t["consomme_depuis_2021_ha"] == pytest.approx(6.0) and panneau.rythme.value == pytest.approx(2.0)
-    assert "20,00 ha" in panneau.sortie.value and "2031" in panneau.sortie.value
-    panneau.rythme.value = 0.5  # what-if: a slower pace
-    assert panneau.t["projection_2031_ha"] == pytest.approx(6.0 + 0.5 * 7)
-    assert not panneau.t["depassement_projete"] and "reste dans l'enveloppe" in panneau.sortie.value
-    etat.choisir("99003")  # 1 ha of reference: the floor matters
-    assert panneau.rythme.value == pytest.approx(0.1)
-    panneau.plancher.value = True
-    assert panneau.t["enveloppe_2021_2030_ha"] == pytest.approx(1.0) and "plancher de 1 ha" in panneau.sortie.value
+def test_zan_panel_and_scenario(state):
+    panel = ZanPanel(state)
+    t = panel.t
+    assert t["reference_2011_2020_ha"] == pytest.approx(20.0) and t["allowance_2021_2030_ha"] == pytest.approx(10.0)
+    assert t["consumed_since_2021_ha"] == pytest.approx(6.0) and panel.pace.value == pytest.approx(2.0)
+    assert "20,00 ha" in panel.output.value and "2031" in panel.output.value
+    panel.pace.value = 0.5  # what-if: a slower pace
+    assert panel.t["projection_2031_ha"] == pytest.approx(6.0 + 0.5 * 7)
+    assert not panel.t["overshoot_projected"] and "reste dans l'enveloppe" in panel.output.value
+    state.choose("99003")  # 1 ha of reference: the floor matters
+    assert panel.pace.value == pytest.approx(0.1)
+    panel.floor.value = True
+    assert panel.t["allowance_2021_2030_ha"] == pytest.approx(1.0) and "plancher de 1 ha" in panel.output.value
 
 
-def _lien(html_export: str, extension: str) -> bytes:
-    donnees = re.search(rf'download="[^"]+\.{extension}" href="data:[^;]+(?:;charset=utf-8)?;base64,([^"]+)"',
+def _link(html_export: str, extension: str) -> bytes:
+    data = re.search(rf'download="[^"]+\.{extension}" href="data:[^;]+(?:;charset=utf-8)?;base64,([^"]+)"',
                         html_export).group(1)
-    return base64.b64decode(donnees)
+    return base64.b64decode(data)
 
 
-def test_export_csv_et_xlsx_avec_provenance(etat):
-    export = ExportButton(etat)
-    csv = pd.read_csv(io.BytesIO(_lien(export.value, "csv")), sep=";", decimal=",", encoding="utf-8-sig")
-    assert len(csv) == len(INDICATEURS)
+def test_export_csv_and_xlsx_with_provenance(state):
+    export = ExportButton(state)
+    csv = pd.read_csv(io.BytesIO(_link(export.value, "csv")), sep=";", decimal=",", encoding="utf-8-sig")
+    assert len(csv) == len(INDICATORS)
     assert {"source", "edition", "annee", "statut", "formule", "centile", "mediane_des_pairs"} <= set(csv.columns)
     population = csv.set_index("indicateur").loc["population"]
     assert population["valeur"] == 12_000 and population["source"] == "insee_comparateur"
     assert population["donnees_de_demonstration"] == "oui"
-    classeur = openpyxl.load_workbook(io.BytesIO(_lien(export.value, "xlsx")))
-    feuille = classeur.active
-    entetes = [c.value for c in feuille[1]]
-    assert feuille.max_row == len(INDICATEURS) + 1 and "edition" in entetes
-    etat.choisir("99002")
-    csv = pd.read_csv(io.BytesIO(_lien(export.value, "csv")), sep=";", decimal=",", encoding="utf-8-sig")
+    workbook = openpyxl.load_workbook(io.BytesIO(_link(export.value, "xlsx")))
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    assert sheet.max_row == len(INDICATORS) + 1 and "edition" in headers
+    state.choose("99002")
+    csv = pd.read_csv(io.BytesIO(_link(export.value, "csv")), sep=";", decimal=",", encoding="utf-8-sig")
     assert csv.set_index("indicateur").loc["taux_pauvrete", "statut"] == "secret statistique"
     assert csv["code_territoire"].astype(str).eq("99002").all()
 
 
-def test_tableau_de_bord_complet_et_code_forge():
-    tableau = TableauDeBord(FauxFournisseur(), "99001")
-    assert "territoire-dashboard" in tableau._dom_classes
-    assert "Saint-Éloi-la-Forêt" in tableau.titre.value and "Communauté fictive" in tableau.titre.value
-    assert any("territoire-bandeau-demo" in e._dom_classes for e in tableau.children)
-    assert not tableau.erreur.value
-    tableau.etat.choisir("<script>alert(1)</script>")
-    assert "ti-erreur" in tableau.erreur.value and "<script>" not in tableau.erreur.value
-    assert "Saint-Éloi-la-Forêt" in tableau.titre.value  # the commune shown did not change
+def test_full_dashboard_and_forged_code():
+    table = Dashboard(FakeProvider(), "99001")
+    assert "territoire-dashboard" in table._dom_classes
+    assert "Saint-Éloi-la-Forêt" in table.title.value and "Communauté fictive" in table.title.value
+    assert any("territoire-bandeau-demo" in e._dom_classes for e in table.children)
+    assert not table.error.value
+    table.state.choose("<script>alert(1)</script>")
+    assert "ti-erreur" in table.error.value and "<script>" not in table.error.value
+    assert "Saint-Éloi-la-Forêt" in table.title.value  # the commune shown did not change
 
-    forge = TableauDeBord(FauxFournisseur(), "12345")
-    assert "ti-erreur" in forge.erreur.value and forge.titre.value == ""
+    forged = Dashboard(FakeProvider(), "12345")
+    assert "ti-erreur" in forged.error.value and forged.title.value == ""
 
 
-def test_une_erreur_interne_devient_un_message(etat, caplog):
-    class Casse(FauxFournisseur):
-        def serie(self, code, indicateur):
+def test_internal_error_becomes_a_message(state, caplog):
+    class Broken(FakeProvider):
+        def series_of(self, code, indicator):
             raise RuntimeError("panne de disque")
 
-    etat_casse = Etat(Casse())
-    etat_casse.choisir("99001")
-    graphique = TrendChart(etat_casse)
-    assert "erreur interne" in etat_casse.erreur and "panne" not in etat_casse.erreur
+    state_broken = State(Broken())
+    state_broken.choose("99001")
+    chart = TrendChart(state_broken)
+    assert "erreur interne" in state_broken.error and "panne" not in state_broken.error
     assert "panne de disque" in caplog.text  # logged in the kernel, not shown on the page
-    assert graphique.value == ""
+    assert chart.value == ""
 
 
-def test_valeurs_du_faux_sont_celles_affichees(etat):
+def test_fake_values_are_those_shown(state):
     # Guards the fake itself: the cards show the fake's values, not constants.
-    onglets = ThemeTabs(etat)
-    carte = onglets.carte("emplois")
-    assert f"{valeur('99001', 'emplois'):.0f}" in carte.html.replace("\u202f", "")
+    tabs = ThemeTabs(state)
+    geomap = tabs.geomap("emplois")
+    assert f"{value('99001', 'emplois'):.0f}" in geomap.html.replace("\u202f", "")
 
 
-def test_cadrage_contient_le_perimetre():
+def test_framing_contains_scope():
     import math
 
-    from widgets.carte import _y_mercator, cadrage
+    from widgets.choropleth import _y_mercator, framing
 
-    bornes = (-1.27, 44.19, 0.32, 45.58)  # Gironde
-    (lat, lon), zoom = cadrage(bornes, 680, 440)
+    bounds = (-1.27, 44.19, 0.32, 45.58)  # Gironde
+    (lat, lon), zoom = framing(bounds, 680, 440)
     assert 44.8 < lat < 45.0 and -0.5 < lon < -0.4
 
     def visible(z):  # (degrees of longitude, Mercator height) shown at zoom z
         return 680 / 256 / 2 ** z * 360, 440 / 256 / 2 ** z * 2 * math.pi
 
-    hauteur = _y_mercator(45.58) - _y_mercator(44.19)
-    assert visible(zoom)[0] >= 1.59 and visible(zoom)[1] >= hauteur  # the whole département shows
-    assert visible(zoom + 0.25)[0] < 1.59 or visible(zoom + 0.25)[1] < hauteur  # and no more than needed
-    petit = cadrage((-0.60, 44.83, -0.55, 44.86))[1]
-    assert petit > zoom and petit == int(petit * 4) / 4
+    height = _y_mercator(45.58) - _y_mercator(44.19)
+    assert visible(zoom)[0] >= 1.59 and visible(zoom)[1] >= height  # the whole département shows
+    assert visible(zoom + 0.25)[0] < 1.59 or visible(zoom + 0.25)[1] < height  # and no more than needed
+    small = framing((-0.60, 44.83, -0.55, 44.86))[1]
+    assert small > zoom and small == int(small * 4) / 4

@@ -10,35 +10,35 @@ import base64
 import html
 
 
-from territoire_data import exportation
-from widgets.etat import Etat
-from widgets.vue import VueHTML
+from territoire_data.rendering import exports
+from widgets.state import State
+from widgets.html_view import HtmlView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _lien(contenu: bytes, type_mime: str, nom: str, texte: str, classe: str) -> str:
-    donnees = base64.b64encode(contenu).decode("ascii")
-    return (f'<a class="ti-bouton {classe}" download="{html.escape(nom)}" '
-            f'href="data:{type_mime};base64,{donnees}">{html.escape(texte)}</a>')
+def _link(content: bytes, type_mime: str, name: str, text: str, class_: str) -> str:
+    data = base64.b64encode(content).decode("ascii")
+    return (f'<a class="ti-bouton {class_}" download="{html.escape(name)}" '
+            f'href="data:{type_mime};base64,{data}">{html.escape(text)}</a>')
 
 
-class ExportButton(VueHTML):
-    classe = "territoire-export"
-    suit = ("code", "pairs")
+class ExportButton(HtmlView):
+    class_ = "territoire-export"
+    follows = ("code", "peers")
 
-    def __init__(self, etat: Etat, **kwargs):
+    def __init__(self, state: State, **kwargs):
         self.table = None
         self.csv = self.xlsx = b""
-        super().__init__(etat, **kwargs)
+        super().__init__(state, **kwargs)
 
-    def rendu(self) -> str:
-        fournisseur = self.etat.fournisseur
-        indicateurs = fournisseur.indicateurs(self.etat.code, self.etat.pairs)
-        self.table = exportation.table(self.etat.code, self.etat.nom, indicateurs, demo=bool(fournisseur.demo))
-        self.csv = exportation.en_csv(self.table)
-        self.xlsx = exportation.en_xlsx(self.table)
-        base = f"territoire_{self.etat.code}_{self.etat.pairs.split(':')[0]}"
+    def render(self) -> str:
+        provider = self.state.provider
+        indicators = provider.indicators(self.state.code, self.state.peers)
+        self.table = exports.export_table(self.state.code, self.state.name, indicators, demo=bool(provider.demo))
+        self.csv = exports.to_csv(self.table)
+        self.xlsx = exports.to_xlsx(self.table)
+        base = f"territoire_{self.state.code}_{self.state.peers.split(':')[0]}"
         return ('<div class="ti-export">Exporter les indicateurs affichés : '
-                + _lien(self.csv, "text/csv;charset=utf-8", f"{base}.csv", "CSV", "ti-export-csv") + " "
-                + _lien(self.xlsx, XLSX, f"{base}.xlsx", "Excel (XLSX)", "ti-export-xlsx") + "</div>")
+                + _link(self.csv, "text/csv;charset=utf-8", f"{base}.csv", "CSV", "ti-export-csv") + " "
+                + _link(self.xlsx, XLSX, f"{base}.xlsx", "Excel (XLSX)", "ti-export-xlsx") + "</div>")

@@ -18,89 +18,89 @@ import ipywidgets as w
 import shapely
 from traitlets import Unicode
 
-from territoire_data.format import nombre
-from territoire_data.home import dossier_home
-from widgets.etat import Etat
-from widgets.garde import garde
+from territoire_data.rendering.formatting import number
+from territoire_data.settings import resolve_home
+from widgets.state import State
+from widgets.guard import guard
 
 
-def fichier_cadastre(code: str, couche: str) -> Path | None:
-    for dossier in (dossier_home() / "cadastre", dossier_home() / "telechargements" / "cadastre"):
-        for nom in (f"cadastre-{code}-{couche}.json", f"cadastre-{code}-{couche}.json.gz"):
-            if (dossier / nom).is_file():
-                return dossier / nom
+def cadastre_file(code: str, layer: str) -> Path | None:
+    for folder in (resolve_home() / "cadastre", resolve_home() / "telechargements" / "cadastre"):
+        for name in (f"cadastre-{code}-{layer}.json", f"cadastre-{code}-{layer}.json.gz"):
+            if (folder / name).is_file():
+                return folder / name
     return None
 
 
 class RadarPanel(w.VBox):
     login = Unicode(None, allow_none=True)
 
-    def __init__(self, etat: Etat, carte=None, **kwargs):
-        self.etat, self.carte = etat, carte
-        self.lancer = w.Button(description="Lancer le radar foncier", button_style="primary",
+    def __init__(self, state: State, geomap=None, **kwargs):
+        self.state, self.geomap = state, geomap
+        self.run = w.Button(description="Lancer le radar foncier", button_style="primary",
                                tooltip="Repérer les dents creuses de la commune")
-        self.sortie = w.HTML()
-        self.couche = L.GeoJSON(data={"type": "FeatureCollection", "features": []}, name="Radar foncier",
+        self.output = w.HTML()
+        self.layer = L.GeoJSON(data={"type": "FeatureCollection", "features": []}, name="Radar foncier",
                                 style={"color": "#ce0500", "fillColor": "#ff8d00", "fillOpacity": 0.75, "weight": 1.5})
-        self.resultat = None
-        super().__init__([w.HTML("<h2>Radar foncier</h2>"), self.lancer, self.sortie], **kwargs)
+        self.result = None
+        super().__init__([w.HTML("<h2>Radar foncier</h2>"), self.run, self.output], **kwargs)
         self.add_class("territoire-radar")
-        self.lancer.on_click(lambda _b: self._lancer())
-        etat.observe(self._commune, "code")
+        self.run.on_click(lambda _b: self._run())
+        state.observe(self._commune, "code")
         self.observe(self._commune, "login")
         self._commune()
 
-    def _autorise(self) -> bool:
-        from territoire_data.discussions import Espace
+    def _allowed(self) -> bool:
+        from territoire_data.discussions import DiscussionSpace
 
-        if not self.login or not self.etat.code:
+        if not self.login or not self.state.code:
             return False
         try:
-            return Espace(self.login).autorisation.peut_radar(self.etat.code)
+            return DiscussionSpace(self.login).authorisation.can_run_radar(self.state.code)
         except Exception:  # noqa: BLE001 — no store: no radar
             return False
 
-    @garde
+    @guard
     def _commune(self, _change=None) -> None:
-        self.resultat = None
-        self.couche.data = {"type": "FeatureCollection", "features": []}
-        autorise = self._autorise()
-        self.layout.display = None if autorise else "none"  # others do not even see the layer exists
-        self.sortie.value = ('<div class="ti-aide">Parcelles non bâties dans l\'enveloppe urbaine, vérifiées contre la '
+        self.result = None
+        self.layer.data = {"type": "FeatureCollection", "features": []}
+        allowed = self._allowed()
+        self.layout.display = None if allowed else "none"  # others do not even see the layer exists
+        self.output.value = ('<div class="ti-aide">Parcelles non bâties dans l\'enveloppe urbaine, vérifiées contre la '
                              "trame verte et bleue (réservé aux élus et aux services du territoire).</div>"
-                             if autorise else "")
+                             if allowed else "")
 
-    @garde
-    def _lancer(self) -> None:
-        from territoire_data.erreurs import TerritoireErreur
-        from territoire_data.radar import ecrire_geopackage, executer
+    @guard
+    def _run(self) -> None:
+        from territoire_data.errors import TerritoireError
+        from territoire_data.radar import write_geopackage, run_radar
 
-        code = self.etat.code
+        code = self.state.code
         try:
-            self.resultat = executer(code, login=self.login, parcelles=fichier_cadastre(code, "parcelles"),
-                                     batiments=fichier_cadastre(code, "batiments"))
-        except TerritoireErreur as e:
-            self.sortie.value = f'<div class="ti-erreur" role="alert">{html.escape(str(e))}</div>'
+            self.result = run_radar(code, login=self.login, parcels=cadastre_file(code, "parcelles"),
+                                     buildings=cadastre_file(code, "batiments"))
+        except TerritoireError as e:
+            self.output.value = f'<div class="ti-erreur" role="alert">{html.escape(str(e))}</div>'
             return
-        plots = self.resultat["parcelles"]
+        plots = self.result["plots"]
         wgs = plots.to_crs(4326)
-        self.couche.data = {"type": "FeatureCollection", "features": [
+        self.layer.data = {"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"id": i, "score": float(s)},
              "geometry": shapely.geometry.mapping(shapely.transform(g, lambda xy: xy.round(6)))}
             for i, s, g in zip(wgs["id"], wgs["score"], wgs.geometry)]}
-        if self.carte is not None and self.couche not in self.carte.carte.layers:
-            self.carte.carte.add(self.couche)
-        with tempfile.TemporaryDirectory() as dossier:
-            contenu = ecrire_geopackage(self.resultat, Path(dossier) / f"radar_{code}.gpkg").read_bytes()
-        s = self.resultat["synthese"]
-        lignes = "".join(f"<tr><td>{html.escape(r.id)}</td><td>{nombre(r.surface_m2, 0)} m²</td><td>{nombre(r.score, 0)}</td>"
-                         f"<td>{html.escape(r.raisons)}</td></tr>" for r in plots.head(30).itertuples())
-        self.sortie.value = (
-            f"<div><strong>{s['parcelles']} dent(s) creuse(s)</strong>, {nombre(s['hectares'], 2)} ha, ≈ "
-            f"{s['logements_potentiels']} logements à {nombre(s['densite_logements_ha'], 0)} logements/ha"
-            + (f", soit {nombre(s['part_besoin_couverte'], 0)} % du besoin estimé à 2031" if s["part_besoin_couverte"] else "")
-            + f" ; {s['conflits_trame_verte']} en conflit avec la trame verte et bleue (couche orange sur la carte).</div>"
+        if self.geomap is not None and self.layer not in self.geomap.geomap.layers:
+            self.geomap.geomap.add(self.layer)
+        with tempfile.TemporaryDirectory() as folder:
+            content = write_geopackage(self.result, Path(folder) / f"radar_{code}.gpkg").read_bytes()
+        s = self.result["summary"]
+        rows = "".join(f"<tr><td>{html.escape(r.id)}</td><td>{number(r.area_m2, 0)} m²</td><td>{number(r.score, 0)}</td>"
+                         f"<td>{html.escape(r.reasons)}</td></tr>" for r in plots.head(30).itertuples())
+        self.output.value = (
+            f"<div><strong>{s['plots']} dent(s) creuse(s)</strong>, {number(s['hectares'], 2)} ha, ≈ "
+            f"{s['potential_dwellings']} logements à {number(s['dwellings_per_ha'], 0)} logements/ha"
+            + (f", soit {number(s['need_covered_share'], 0)} % du besoin estimé à 2031" if s["need_covered_share"] else "")
+            + f" ; {s['green_network_conflicts']} en conflit avec la trame verte et bleue (couche orange sur la carte).</div>"
             f'<a class="ti-bouton" download="radar_{html.escape(code)}.gpkg" '
-            f'href="data:application/geopackage+sqlite3;base64,{base64.b64encode(contenu).decode()}">GeoPackage</a>'
+            f'href="data:application/geopackage+sqlite3;base64,{base64.b64encode(content).decode()}">GeoPackage</a>'
             f'<table class="ti-table ti-radar"><tr><th>Parcelle</th><th>Surface</th><th>Score</th><th>Raisons</th></tr>'
-            f"{lignes}</table>")
+            f"{rows}</table>")

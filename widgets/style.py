@@ -73,5 +73,5 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 """
 
 
-def feuille() -> str:
+def sheet() -> str:
     return f"<style>{CSS}</style>"

@@ -6,73 +6,73 @@ import math
 
 import ipywidgets as w
 
-from territoire_data import fragments
-from widgets.etat import Etat
-from widgets.garde import garde
+from territoire_data.rendering import fragments
+from widgets.state import State
+from widgets.guard import guard
 
 
 class ZanPanel(w.VBox):
     """Reference, allowance, consumed, remaining, projection to 2031; what-if pace and 1 ha floor."""
 
-    def __init__(self, etat: Etat, **kwargs):
-        self.etat = etat
-        self.rythme = w.FloatSlider(value=0.0, min=0.0, max=10.0, step=0.05, description="Rythme (ha/an)",
+    def __init__(self, state: State, **kwargs):
+        self.state = state
+        self.pace = w.FloatSlider(value=0.0, min=0.0, max=10.0, step=0.05, description="Rythme (ha/an)",
                                     continuous_update=False, readout_format=".2f",
                                     style={"description_width": "initial"}, layout=w.Layout(width="28em"))
-        self.plancher = w.Checkbox(value=False, description="Plancher de 1 ha (commune couverte par un document d'urbanisme)",
+        self.floor = w.Checkbox(value=False, description="Plancher de 1 ha (commune couverte par un document d'urbanisme)",
                                    indent=False, layout=w.Layout(width="auto"))
-        self.reinitialiser = w.Button(description="Rythme constaté", tooltip="Revenir au rythme constaté depuis 2021")
-        self.sortie = w.HTML()
+        self.reset = w.Button(description="Rythme constaté", tooltip="Revenir au rythme constaté depuis 2021")
+        self.output = w.HTML()
         self.t: dict = {}
-        self._constate = None
-        self._en_cours = False
+        self._observed = None
+        self._progress = False
         self._observe = None
-        super().__init__([w.HBox([self.rythme, self.reinitialiser]), self.plancher, self.sortie], **kwargs)
+        super().__init__([w.HBox([self.pace, self.reset]), self.floor, self.output], **kwargs)
         self.add_class("territoire-zan")
-        etat.observe(self._commune, "code")
-        self.rythme.observe(self._scenario, "value")
-        self.plancher.observe(self._scenario, "value")
-        self.reinitialiser.on_click(lambda _b: self._retour())
+        state.observe(self._commune, "code")
+        self.pace.observe(self._scenario, "value")
+        self.floor.observe(self._scenario, "value")
+        self.reset.on_click(lambda _b: self._feedback())
         self._commune()
 
-    @garde
+    @guard
     def _commune(self, _change=None) -> None:
-        if not self.etat.code:
-            self.sortie.value = ""
-            self._observe = self._constate = None
+        if not self.state.code:
+            self.output.value = ""
+            self._observe = self._observed = None
             return
-        t = self.etat.fournisseur.zan(self.etat.code)
+        t = self.state.provider.zan(self.state.code)
         self._observe = t
-        self._constate = t.get("rythme_constate_ha_an") if t.get("disponible") else None
-        disponible = self._constate is not None and math.isfinite(self._constate)
-        self.rythme.disabled = self.reinitialiser.disabled = self.plancher.disabled = not disponible
-        self._en_cours = True
+        self._observed = t.get("observed_pace_ha_per_year") if t.get("available") else None
+        available = self._observed is not None and math.isfinite(self._observed)
+        self.pace.disabled = self.reset.disabled = self.floor.disabled = not available
+        self._progress = True
         try:
-            self.plancher.value = False
-            if disponible:
-                self.rythme.max = max(10.0, round(self._constate * 3, 1))
-                self.rythme.value = round(self._constate, 2)
+            self.floor.value = False
+            if available:
+                self.pace.max = max(10.0, round(self._observed * 3, 1))
+                self.pace.value = round(self._observed, 2)
         finally:
-            self._en_cours = False
-        self._calculer()
+            self._progress = False
+        self._compute()
 
-    @garde
+    @guard
     def _scenario(self, _change=None) -> None:
-        if not self._en_cours:
-            self._calculer()
+        if not self._progress:
+            self._compute()
 
-    def _retour(self) -> None:
-        if self._constate is not None:
-            self.rythme.value = round(self._constate, 2)
+    def _feedback(self) -> None:
+        if self._observed is not None:
+            self.pace.value = round(self._observed, 2)
 
-    def _calculer(self) -> None:
-        if not self.etat.code:
+    def _compute(self) -> None:
+        if not self.state.code:
             return
         scenario = None
-        if self._constate is not None and not math.isclose(self.rythme.value, round(self._constate, 2)):
-            scenario = self.rythme.value
-        if scenario is None and not self.plancher.value and self._observe is not None:
+        if self._observed is not None and not math.isclose(self.pace.value, round(self._observed, 2)):
+            scenario = self.pace.value
+        if scenario is None and not self.floor.value and self._observe is not None:
             self.t = self._observe  # the observed trajectory, already computed
         else:
-            self.t = self.etat.fournisseur.zan(self.etat.code, rythme_ha_an=scenario, plancher_1ha=self.plancher.value)
-        self.sortie.value = fragments.zan(self.t, self.etat.nom)
+            self.t = self.state.provider.zan(self.state.code, pace_ha_per_year=scenario, floor_1ha=self.floor.value)
+        self.output.value = fragments.zan_block(self.t, self.state.name)

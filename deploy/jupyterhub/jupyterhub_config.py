@@ -26,34 +26,34 @@ from pathlib import Path
 
 c = get_config()  # noqa: F821 — provided by JupyterHub
 
-ICI = Path(__file__).resolve().parent
-RACINE = ICI.parents[1]
-ETAT = Path(os.environ.get("TERRITOIRE_HUB_ETAT", ICI / "etat"))
-ETAT.mkdir(parents=True, exist_ok=True)
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+STATE = Path(os.environ.get("TERRITOIRE_HUB_ETAT", HERE / "etat"))
+STATE.mkdir(parents=True, exist_ok=True)
 
 c.JupyterHub.ip = os.environ.get("TERRITOIRE_HUB_IP", "127.0.0.1")
 c.JupyterHub.port = int(os.environ.get("TERRITOIRE_HUB_PORT", "8000"))
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(os.environ.get("TERRITOIRE_HUB_PORT_INTERNE", "8081"))
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ.get('TERRITOIRE_HUB_PORT_PROXY', '8001')}"
-c.JupyterHub.db_url = f"sqlite:///{ETAT / 'jupyterhub.sqlite'}"
-c.JupyterHub.cookie_secret_file = str(ETAT / "jupyterhub_cookie_secret")
-c.ConfigurableHTTPProxy.pid_file = str(ETAT / "proxy.pid")
+c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
+c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 
 # configurable-http-proxy from npm (``npm ci --prefix deploy/jupyterhub``), else the one on PATH.
-proxy = ICI / "node_modules" / ".bin" / "configurable-http-proxy"
+proxy = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 if proxy.exists():
     c.ConfigurableHTTPProxy.command = [str(proxy)]
 elif shutil.which("configurable-http-proxy") is None:
     raise SystemExit("configurable-http-proxy introuvable : lancez `npm ci --prefix deploy/jupyterhub`.")
 
 # -- who signs in ---------------------------------------------------------------------------
-authentification = os.environ.get("TERRITOIRE_HUB_AUTHENTIFICATION", "dummy")
-if authentification == "dummy":
+authentication = os.environ.get("TERRITOIRE_HUB_AUTHENTIFICATION", "dummy")
+if authentication == "dummy":
     c.JupyterHub.authenticator_class = "dummy"
     c.DummyAuthenticator.password = os.environ.get("TERRITOIRE_HUB_MOT_DE_PASSE", "demo")
     c.Authenticator.allow_all = True
-elif authentification == "oauth":
+elif authentication == "oauth":
     c.JupyterHub.authenticator_class = "oauthenticator.generic.GenericOAuthenticator"
     c.GenericOAuthenticator.client_id = os.environ["OAUTH_CLIENT_ID"]
     c.GenericOAuthenticator.client_secret = os.environ["OAUTH_CLIENT_SECRET"]
@@ -64,38 +64,38 @@ elif authentification == "oauth":
     c.GenericOAuthenticator.username_claim = os.environ.get("OAUTH_USERNAME_CLAIM", "email")
     c.GenericOAuthenticator.scope = os.environ.get("OAUTH_SCOPE", "openid email").split()
     c.Authenticator.allow_all = True  # rights come from `territoire users`, not from the hub
-elif authentification == "ldap":
+elif authentication == "ldap":
     c.JupyterHub.authenticator_class = "ldapauthenticator.LDAPAuthenticator"
     c.LDAPAuthenticator.server_address = os.environ["LDAP_SERVER"]
     c.LDAPAuthenticator.bind_dn_template = os.environ["LDAP_BIND_DN_TEMPLATE"].split(";")
     c.LDAPAuthenticator.use_ssl = True
     c.Authenticator.allow_all = True
 else:
-    raise SystemExit(f"TERRITOIRE_HUB_AUTHENTIFICATION inconnue : {authentification}")
+    raise SystemExit(f"TERRITOIRE_HUB_AUTHENTIFICATION inconnue : {authentication}")
 
 # -- each user's server: the dashboard ------------------------------------------------------
-lanceur = os.environ.get("TERRITOIRE_HUB_SPAWNER", "simple")
-if lanceur == "simple":
+launcher = os.environ.get("TERRITOIRE_HUB_SPAWNER", "simple")
+if launcher == "simple":
     c.JupyterHub.spawner_class = "simple"
-    c.SimpleLocalProcessSpawner.home_dir_template = str(ETAT / "utilisateurs" / "{username}")
-elif lanceur == "systemd":
+    c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "utilisateurs" / "{username}")
+elif launcher == "systemd":
     c.JupyterHub.spawner_class = "systemdspawner.SystemdSpawner"
     c.SystemdSpawner.dynamic_users = True
-elif lanceur == "docker":
+elif launcher == "docker":
     c.JupyterHub.spawner_class = "dockerspawner.DockerSpawner"
     c.DockerSpawner.image = os.environ.get("TERRITOIRE_HUB_IMAGE", "territoire:latest")
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
-c.Spawner.notebook_dir = str(RACINE / "notebooks")
+c.Spawner.notebook_dir = str(ROOT / "notebooks")
 c.Spawner.default_url = "/voila/render/tableau_de_bord.ipynb"
 c.Spawner.args = ["--VoilaConfiguration.show_tracebacks=False", "--VoilaConfiguration.theme=light"]
-if lanceur == "simple" and os.geteuid() == 0:
+if launcher == "simple" and os.geteuid() == 0:
     # Containers and CI run as root; the simple spawner then runs user servers as root too.
     # Real deployments use the systemd or docker spawner (one unprivileged identity per user).
     c.Spawner.args.append("--allow-root")
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 120
-c.Spawner.environment = {nom: os.environ[nom] for nom in (
-    "TERRITOIRE_HOME", "TERRITOIRE_DB_URL", "TERRITOIRE_HORS_LIGNE", "TERRITOIRE_SANS_PROGRESSION") if nom in os.environ}
+c.Spawner.environment = {name: os.environ[name] for name in (
+    "TERRITOIRE_HOME", "TERRITOIRE_DB_URL", "TERRITOIRE_HORS_LIGNE", "TERRITOIRE_SANS_PROGRESSION") if name in os.environ}
 # Identity in the kernels is JUPYTERHUB_USER, set by JupyterHub: never TERRITOIRE_USER here.
-c.Spawner.env_keep = [nom for nom in c.Spawner.env_keep if nom != "TERRITOIRE_USER"] if hasattr(c.Spawner, "env_keep") \
+c.Spawner.env_keep = [name for name in c.Spawner.env_keep if name != "TERRITOIRE_USER"] if hasattr(c.Spawner, "env_keep") \
     and isinstance(c.Spawner.env_keep, list) else ["PATH", "PYTHONPATH", "LANG", "LC_ALL", "VIRTUAL_ENV"]

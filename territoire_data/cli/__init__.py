@@ -1,4 +1,4 @@
-"""The ``territoire`` command: French messages, exit code 2 on user errors, no traceback."""
+"""The ``territory`` command: French messages, exit code 2 on user errors, no traceback."""
 
 from __future__ import annotations
 
@@ -6,29 +6,29 @@ import os
 import sys
 
 from territoire_data.cli.app import app
-from territoire_data.erreurs import TerritoireErreur, TerritoireInconnu
+from territoire_data.errors import TerritoireError, UnknownTerritory
 
-CODE_ERREUR_UTILISATEUR = 2
+USER_ERROR_CODE = 2
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns its exit code (usage errors: 2, like user errors)."""
     try:
         app(args=argv, prog_name="territoire", standalone_mode=True)
-    except SystemExit as fin:  # typer/click end every run with SystemExit
-        code = fin.code
+    except SystemExit as end:  # typer/click end every run with SystemExit
+        code = end.code
         return code if isinstance(code, int) else (0 if code is None else 1)
-    except TerritoireErreur as erreur:
-        _afficher(erreur)
-        return CODE_ERREUR_UTILISATEUR
+    except TerritoireError as error:
+        _print_error(error)
+        return USER_ERROR_CODE
     except KeyboardInterrupt:
         print("\nInterrompu.", file=sys.stderr)
         return 130
-    except Exception as erreur:  # noqa: BLE001 - last resort: never show a traceback
+    except Exception as error:  # noqa: BLE001 - last resort: never show a traceback
         if os.environ.get("TERRITOIRE_DEBUG"):
             raise
         print(
-            f"Erreur inattendue ({type(erreur).__name__}) : {erreur}\n"
+            f"Erreur inattendue ({type(error).__name__}) : {error}\n"
             "Relancez avec TERRITOIRE_DEBUG=1 pour le détail, et signalez-la si elle persiste.",
             file=sys.stderr,
         )
@@ -36,11 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _afficher(erreur: TerritoireErreur) -> None:
-    print(f"Erreur : {erreur}", file=sys.stderr)
-    if isinstance(erreur, TerritoireInconnu) and erreur.suggestions:
+def _print_error(error: TerritoireError) -> None:
+    print(f"Erreur : {error}", file=sys.stderr)
+    if isinstance(error, UnknownTerritory) and error.suggestions:
         print("Vouliez-vous dire :", file=sys.stderr)
-        for suggestion in erreur.suggestions:
+        for suggestion in error.suggestions:
             print(f"  {suggestion}", file=sys.stderr)
 
 

@@ -1,4 +1,4 @@
-"""Root of the ``territoire`` command and its global options."""
+"""Root of the ``territory`` command and its global options."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from typing import Optional
 
 import typer
 
-from territoire_data.cli import communes, discussions, donnees
+from territoire_data.cli import communes, discussions, data
 from territoire_data.cli.catalogue import catalogue
-from territoire_data.cli.indicateurs import indicateurs
+from territoire_data.cli.indicators import indicators
 from territoire_data.cli.radar import radar
-from territoire_data.cli.rapports import reports
-from territoire_data.cli.tableau import dashboard
-from territoire_data.home import VARIABLE, dossier_home
+from territoire_data.cli.reports import reports
+from territoire_data.cli.dashboard import dashboard
+from territoire_data.settings import HOME_VARIABLE, resolve_home
 
 app = typer.Typer(
     name="territoire",
@@ -25,11 +25,11 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(communes.app, name="communes")
-app.add_typer(donnees.app, name="data")
-app.add_typer(discussions.utilisateurs, name="users")
-app.add_typer(discussions.discussions, name="discussions")
-app.add_typer(discussions.db, name="db")
-app.command("indicateurs")(indicateurs)
+app.add_typer(data.app, name="data")
+app.add_typer(discussions.users_app, name="users")
+app.add_typer(discussions.discussions_app, name="discussions")
+app.add_typer(discussions.db_app, name="db")
+app.command("indicateurs")(indicators)
 app.command("catalogue")(catalogue)
 app.command("dashboard")(dashboard)
 app.command("reports")(reports)
@@ -37,12 +37,12 @@ app.command("radar")(radar)
 
 
 @app.callback()
-def racine(
+def root_options(
     home: Optional[Path] = typer.Option(
         None, "--home", metavar="DOSSIER",
-        help=f"Dossier de travail (données, cache, rapports). Par défaut : ${VARIABLE}, "
+        help=f"Dossier de travail (données, cache, rapports). Par défaut : ${HOME_VARIABLE}, "
         "sinon le dossier de données de l'utilisateur.",
     ),
 ) -> None:
     # Exported so that every part (and child processes such as kernels) uses the same home.
-    os.environ[VARIABLE] = str(dossier_home(home))
+    os.environ[HOME_VARIABLE] = str(resolve_home(home))

@@ -7,42 +7,42 @@ from typing import List, Optional
 
 import typer
 
-from territoire_data.format import nombre
-from territoire_data import jsonstrict
+from territoire_data.rendering.formatting import number
+from territoire_data import strict_json
 
 
 def radar(
     code: str = typer.Argument(..., help="Code INSEE de la commune."),
     login: str = typer.Option(..., "--as", help="Identifiant (élu, agent du territoire ou administrateur)."),
-    parcelles: Optional[Path] = typer.Option(None, "--parcelles", help="cadastre-CODE-parcelles.json(.gz) ; sinon téléchargé."),
-    batiments: Optional[Path] = typer.Option(None, "--batiments", help="cadastre-CODE-batiments.json(.gz) ; sinon téléchargé."),
-    trame_verte: Optional[Path] = typer.Option(None, "--trame-verte", help="Réservoirs et corridors (tout format vecteur)."),
+    parcels: Optional[Path] = typer.Option(None, "--parcelles", help="cadastre-CODE-parcelles.json(.gz) ; sinon téléchargé."),
+    buildings: Optional[Path] = typer.Option(None, "--batiments", help="cadastre-CODE-batiments.json(.gz) ; sinon téléchargé."),
+    green_network: Optional[Path] = typer.Option(None, "--trame-verte", help="Réservoirs et corridors (tout format vecteur)."),
     plu: Optional[Path] = typer.Option(None, "--plu", help="Zonage du PLU (zone_urba, champ typezone)."),
     exclusions: List[Path] = typer.Option([], "--exclusion", help="Couche à exclure (eau, voirie…), répétable."),
-    sortie: Optional[Path] = typer.Option(None, "--out", help="GeoPackage de sortie (défaut : radar_CODE.gpkg)."),
-    mode_trame: str = typer.Option("signaler", "--trame-verte-mode", help="signaler (défaut) ou exclure."),
-    densite: float = typer.Option(25.0, "--densite", help="Logements par hectare sur les dents creuses."),
-    sortie_json: bool = typer.Option(False, "--json", help="Synthèse en JSON."),
+    output: Optional[Path] = typer.Option(None, "--out", help="GeoPackage de sortie (défaut : radar_CODE.gpkg)."),
+    mode_network: str = typer.Option("signaler", "--trame-verte-mode", help="signaler (défaut) ou exclure."),
+    density: float = typer.Option(25.0, "--densite", help="Logements par hectare sur les dents creuses."),
+    output_json: bool = typer.Option(False, "--json", help="Synthèse en JSON."),
 ) -> None:
     """Repérer les dents creuses d'une commune (réservé aux élus et services du territoire)."""
-    from territoire_data.radar import ecrire_geopackage, executer
-    from territoire_data.radar.methode import Parametres
+    from territoire_data.radar import write_geopackage, run_radar
+    from territoire_data.radar.method import Parameters
 
-    if mode_trame not in ("signaler", "exclure"):
+    if mode_network not in ("signaler", "exclure"):
         raise typer.BadParameter("--trame-verte-mode : signaler ou exclure")
-    resultat = executer(code, login=login, parcelles=parcelles, batiments=batiments, trame_verte=trame_verte, plu=plu,
-                        exclusions=exclusions, parametres=Parametres(trame_verte=mode_trame, densite_logements_ha=densite))
-    chemin = ecrire_geopackage(resultat, sortie or Path(f"radar_{resultat['commune'].code}.gpkg"))
-    s = resultat["synthese"]
-    if sortie_json:
-        typer.echo(jsonstrict.texte({"commune": resultat["commune"].code, **s, "fichier": str(chemin)}, indent=None))
+    result = run_radar(code, login=login, parcels=parcels, buildings=buildings, green_network=green_network, plu=plu,
+                        exclusions=exclusions, parameters=Parameters(green_network=mode_network, dwellings_per_ha=density))
+    path = write_geopackage(result, output or Path(f"radar_{result['commune'].code}.gpkg"))
+    s = result["summary"]
+    if output_json:
+        typer.echo(strict_json.text({"commune": result["commune"].code, **s, "file": str(path)}, indent=None))
         return
-    typer.echo(f"Radar foncier — {resultat['commune'].name} ({resultat['commune'].code})")
-    typer.echo(f"  {s['parcelles']} dent(s) creuse(s), {nombre(s['hectares'], 2)} ha, "
-               f"{s['conflits_trame_verte']} en conflit avec la trame verte et bleue")
-    typer.echo(f"  ≈ {s['logements_potentiels']} logements à {nombre(s['densite_logements_ha'], 0)} logements/ha, "
+    typer.echo(f"Radar foncier — {result['commune'].name} ({result['commune'].code})")
+    typer.echo(f"  {s['plots']} dent(s) creuse(s), {number(s['hectares'], 2)} ha, "
+               f"{s['green_network_conflicts']} en conflit avec la trame verte et bleue")
+    typer.echo(f"  ≈ {s['potential_dwellings']} logements à {number(s['dwellings_per_ha'], 0)} logements/ha, "
                "sans consommer d'espace naturel, agricole ou forestier")
-    if s["part_besoin_couverte"] is not None:
-        typer.echo(f"  soit {nombre(s['part_besoin_couverte'], 0)} % du besoin estimé à 2031 "
-                   f"({nombre(s['besoin_logements'], 0)} logements : rythme de construction des dix dernières années)")
-    typer.echo(f"GeoPackage : {chemin} (couches dents_creuses et enveloppe_urbaine)")
+    if s["need_covered_share"] is not None:
+        typer.echo(f"  soit {number(s['need_covered_share'], 0)} % du besoin estimé à 2031 "
+                   f"({number(s['housing_need'], 0)} logements : rythme de construction des dix dernières années)")
+    typer.echo(f"GeoPackage : {path} (couches dents_creuses et enveloppe_urbaine)")

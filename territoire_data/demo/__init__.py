@@ -10,45 +10,45 @@ import os
 import shutil
 from pathlib import Path
 
-from territoire_data.demo import ecrivains, modele
-from territoire_data.erreurs import TerritoireErreur
-from territoire_data.home import dossier_home
-from territoire_data.progression import Etapes
-from territoire_data.referential import charger
+from territoire_data.demo import writers, model
+from territoire_data.errors import TerritoireError
+from territoire_data.settings import resolve_home
+from territoire_data.progress import Steps
+from territoire_data.core.referential import load_referential
 
-ECRIVAINS = ("comparateur", "dossier_complet", "recensement", "filosofi", "sitadel", "cerema", "flux", "ore",
-             "odre", "bpe", "dvf", "grille_densite", "cog")
+WRITERS = ("comparateur", "dossier_complet", "census", "filosofi", "sitadel", "cerema", "commute_flows", "ore",
+             "odre", "bpe", "dvf", "density_grid", "cog")
 
 
-def generer(dossier: Path, departements: list[str] | None = None, home=None, colonnes_dossier: int = 320) -> Path:
-    """Write every demo file under ``dossier`` (emptied first); returns it."""
-    ref = charger(home)
+def generate(folder: Path, departements: list[str] | None = None, home=None, dossier_columns: int = 320) -> Path:
+    """Write every demo file under ``folder`` (emptied first); returns it."""
+    ref = load_referential(home)
     if departements:
-        inconnus = sorted(set(departements) - set(ref.departements.index))
-        if inconnus:
-            raise TerritoireErreur(f"Département(s) inconnu(s) : {', '.join(inconnus)}")
-    if dossier.exists():
-        shutil.rmtree(dossier)
-    dossier.mkdir(parents=True)
-    communes = modele.communes(ref, departements)
-    with Etapes("Écriture des fichiers de démonstration", total=len(ECRIVAINS)) as etapes:
-        for nom in ECRIVAINS:
-            etapes(nom)
-            ecrire = getattr(ecrivains, nom)
-            if nom == "cog":
-                ecrire(ref, departements, dossier)
-            elif nom in ("filosofi", "cerema"):
-                ecrire(communes, dossier, ref)
-            elif nom == "dossier_complet":
-                ecrire(communes, dossier, colonnes_dossier)
+        unknown = sorted(set(departements) - set(ref.departements.index))
+        if unknown:
+            raise TerritoireError(f"Département(s) inconnu(s) : {', '.join(unknown)}")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    communes = model.communes(ref, departements)
+    with Steps("Écriture des fichiers de démonstration", total=len(WRITERS)) as steps:
+        for name in WRITERS:
+            steps(name)
+            write = getattr(writers, name)
+            if name == "cog":
+                write(ref, departements, folder)
+            elif name in ("filosofi", "cerema"):
+                write(communes, folder, ref)
+            elif name == "dossier_complet":
+                write(communes, folder, dossier_columns)
             else:
-                ecrire(communes, dossier)
-    return dossier
+                write(communes, folder)
+    return folder
 
 
-def generer_et_construire(departements: list[str] | None = None, home: str | os.PathLike | None = None) -> dict:
-    from territoire_data.entrepot import construire
+def generate_and_build(departements: list[str] | None = None, home: str | os.PathLike | None = None) -> dict:
+    from territoire_data.core.warehouse import build_warehouse
 
-    home = dossier_home(home)
-    brut = generer(home / "demo" / "brut", departements, home)
-    return construire([brut], home, demo=True)
+    home = resolve_home(home)
+    raw = generate(home / "demo" / "brut", departements, home)
+    return build_warehouse([raw], home, demo=True)

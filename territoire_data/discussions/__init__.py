@@ -2,13 +2,13 @@
 
 SQLAlchemy 2 models with Alembic migrations (``territoire db upgrade``); SQLite under
 ``$TERRITOIRE_HOME`` by default, PostgreSQL through ``TERRITOIRE_DB_URL``. Access rules
-live in ``autorisation`` and nowhere else; ``Espace(login)`` is the only way in.
+live in ``authorisation`` and nowhere else; ``Espace(login)`` is the only way in.
 """
 
-from territoire_data.discussions.autorisation import AccesRefuse, Autorisation
-from territoire_data.discussions.base import mettre_a_jour, session
-from territoire_data.discussions.espace import Espace, ajouter_utilisateur, lister_utilisateurs
-from territoire_data.discussions.texte import TexteRefuse
+from territoire_data.access.authorisation import AccessDenied, Authorisation
+from territoire_data.store.database import upgrade, session
+from territoire_data.discussions.space import DiscussionSpace, add_user, list_users
+from territoire_data.discussions.text import TextRefused
 
-__all__ = ["AccesRefuse", "Autorisation", "Espace", "TexteRefuse", "ajouter_utilisateur", "lister_utilisateurs",
-           "mettre_a_jour", "session"]
+__all__ = ["AccessDenied", "Authorisation", "DiscussionSpace", "TextRefused", "add_user", "list_users",
+           "upgrade", "session"]

@@ -6,11 +6,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from territoire_data.discussions import base
-from territoire_data.discussions.espace import Espace, ajouter_utilisateur
-from territoire_data.discussions.modeles import Fil
+from territoire_data.store import database
+from territoire_data.discussions.space import DiscussionSpace, add_user
+from territoire_data.store.models import Thread
 
-COMPTES = [
+COUNTED = [
     ("elu.bordeaux", "elu", "33063", "Ville de Bordeaux", None),
     ("agent.bordeaux", "agent", "33063", "Ville de Bordeaux", None),
     ("elu.metropole", "elu", "epci:243300316", "Bordeaux Métropole", None),
@@ -19,7 +19,7 @@ COMPTES = [
     ("admin", "admin", "france", "territoire", None),
 ]
 
-FILS = [
+THREADS = [
     ("elu.bordeaux", "Vacance des logements : quelles priorités ?", "elus", "part_logements_vacants",
      "La **part des logements vacants** reste au-dessus de la médiane des communes comparables. "
      "Faut-il cibler le centre ancien en priorité ?",
@@ -34,20 +34,20 @@ FILS = [
 ]
 
 
-def semer(home=None) -> list[str]:
-    lignes = []
-    for login, role, territoire, organisation, fin in COMPTES:
-        ajouter_utilisateur(login, role, territoire, organisation=organisation, jusqu_au=fin, home=home)
-        lignes.append(f"compte de démonstration : {login} ({role} sur {territoire})")
-    with base.session(home) as s:
-        deja = s.scalar(select(func.count(Fil.id)).where(Fil.territoire == "33063", Fil.titre == FILS[0][1]))
-    if deja:
-        return lignes + ["discussions de démonstration déjà présentes"]
-    for auteur, titre, visibilite, indicateur, texte, reponses in FILS:
-        espace = Espace(auteur, home)
-        fil = espace.creer_fil("33063", titre, texte, visibilite, ancre_type="indicateur" if indicateur else None,
-                               ancre=indicateur, solution=visibilite == "tous", theme="foncier" if visibilite == "tous" else None)
-        for qui, reponse in reponses:
-            Espace(qui, home).repondre(fil, reponse)
-        lignes.append(f"discussion de démonstration : {titre}")
-    return lignes
+def seed(home=None) -> list[str]:
+    rows = []
+    for login, role, territory, organisation, end in COUNTED:
+        add_user(login, role, territory, organisation=organisation, until=end, home=home)
+        rows.append(f"compte de démonstration : {login} ({role} sur {territory})")
+    with database.session(home) as s:
+        already = s.scalar(select(func.count(Thread.id)).where(Thread.territory == "33063", Thread.title == THREADS[0][1]))
+    if already:
+        return rows + ["discussions de démonstration déjà présentes"]
+    for author, title, visibility, indicator, text, replies in THREADS:
+        space = DiscussionSpace(author, home)
+        thread = space.create_thread("33063", title, text, visibility, anchor_type="indicator" if indicator else None,
+                               anchor=indicator, solution=visibility == "tous", theme="foncier" if visibility == "tous" else None)
+        for who, reply in replies:
+            DiscussionSpace(who, home).reply(thread, reply)
+        rows.append(f"discussion de démonstration : {title}")
+    return rows

@@ -1,8 +1,8 @@
-"""Radar foncier: infill plots for élus (method in ``methode``), reserved by the store's rules.
+"""Radar foncier: infill plots for élus (method in ``method``), reserved by the store's rules.
 
-``executer(code, login=…)`` checks the right first (élus, agents of the territory, admins:
-``Autorisation.peut_radar``), then reads the layers, runs the method and returns the plots,
-the envelope and a summary; ``ecrire_geopackage`` saves them.
+``run_radar(code, login=…)`` checks the right first (élus, agents of the territory, admins:
+``Authorisation.can_run_radar``), then reads the layers, runs the method and returns the plots,
+the envelope and a summary; ``write_geopackage`` saves them.
 """
 
 from __future__ import annotations
@@ -11,65 +11,78 @@ import os
 import tempfile
 from pathlib import Path
 
-from territoire_data.discussions.autorisation import AccesRefuse
-from territoire_data.radar.entrees import crs_de, lire, telecharger_cadastre
-from territoire_data.radar.methode import Parametres, besoin_depuis_entrepot, dents_creuses, synthese
-from territoire_data.territoires import territoire
+from territoire_data.access.authorisation import AccessDenied
+from territoire_data.radar.inputs import crs_of, read, download_cadastre
+from territoire_data.radar.method import Parameters, housing_need, infill_plots, summary
+from territoire_data.core.territories import territory
 
 
-def verifier_acces(code: str, login: str | None) -> None:
-    from territoire_data.discussions import Espace
+def check_access(code: str, login: str | None) -> None:
+    from territoire_data.discussions import DiscussionSpace
 
-    espace = Espace(login)
-    if not espace.autorisation.peut_radar(code):
-        raise AccesRefuse(f"Le radar foncier de {code} est réservé aux élus et aux services du territoire.")
+    space = DiscussionSpace(login)
+    if not space.authorisation.can_run_radar(code):
+        raise AccessDenied(f"Le radar foncier de {code} est réservé aux élus et aux services du territoire.")
 
 
-def executer(code: str, *, login: str | None, parcelles=None, batiments=None, trame_verte=None, plu=None,
-             exclusions=(), parametres: Parametres = Parametres(), besoin_logements: float | None = None) -> dict:
-    commune = territoire(code)
+def run_radar(code: str, *, login: str | None, parcels=None, buildings=None, green_network=None, plu=None,
+             exclusions=(), parameters: Parameters = Parameters(), need_dwellings: float | None = None) -> dict:
+    commune = territory(code)
     if commune.level != "commune":
-        raise AccesRefuse("Le radar foncier s'applique à une commune.")
-    verifier_acces(commune.code, login)  # before reading anything
-    crs = crs_de(commune.code)
-    parcelles = lire(parcelles or telecharger_cadastre(commune.code, "parcelles"), crs, "Parcelles")
-    batiments = lire(batiments or telecharger_cadastre(commune.code, "batiments"), crs, "Bâtiments")
-    resultat, env = dents_creuses(
-        parcelles, batiments, parametres,
-        trame_verte=None if trame_verte is None else lire(trame_verte, crs, "Trame verte et bleue"),
-        plu=None if plu is None else lire(plu, crs, "Zonage du PLU"),
-        exclusions=[lire(f, crs, "Couche d'exclusion") for f in exclusions])
-    besoin = besoin_logements if besoin_logements is not None else besoin_depuis_entrepot(commune.code)
-    return {"commune": commune, "parcelles": resultat, "enveloppe": env,
-            "synthese": synthese(resultat, parametres, besoin), "parcelles_lues": len(parcelles),
-            "batiments_lus": len(batiments)}
+        raise AccessDenied("Le radar foncier s'applique à une commune.")
+    check_access(commune.code, login)  # before reading anything
+    crs = crs_of(commune.code)
+    parcels = read(parcels or download_cadastre(commune.code, "parcelles"), crs, "Parcelles")
+    buildings = read(buildings or download_cadastre(commune.code, "batiments"), crs, "Bâtiments")
+    result, env = infill_plots(
+        parcels, buildings, parameters,
+        green_network=None if green_network is None else read(green_network, crs, "Trame verte et bleue"),
+        plu=None if plu is None else read(plu, crs, "Zonage du PLU"),
+        exclusions=[read(f, crs, "Couche d'exclusion") for f in exclusions])
+    need = need_dwellings if need_dwellings is not None else housing_need(commune.code)
+    return {"commune": commune, "plots": result, "envelope": env,
+            "summary": summary(result, parameters, need), "parcels_read": len(parcels),
+            "buildings_read": len(buildings)}
 
 
-def ecrire_geopackage(resultat: dict, chemin: str | os.PathLike) -> Path:
+# The GeoPackage is opened by élus and consultants in QGIS: its columns are French.
+LAYER_COLUMNS = {
+    "area_m2": "surface_m2", "built_share": "part_batie", "envelope_share": "part_enveloppe",
+    "compactness": "compacite", "plu_zone": "zone_plu", "green_network_conflict": "conflit_trame_verte",
+    "green_network_distance_m": "distance_trame_verte_m", "reasons": "raisons", "buildings": "batiments",
+}
+
+
+def to_layer(frame):
+    """The frame with the French column names of the written layers."""
+    return frame.rename(columns=LAYER_COLUMNS)
+
+
+def write_geopackage(result: dict, path: str | os.PathLike) -> Path:
     """Layers ``dents_creuses`` and ``enveloppe_urbaine``, written next to the target then renamed."""
-    chemin = Path(chemin)
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    descripteur, temporaire = tempfile.mkstemp(dir=chemin.parent, prefix=f".{chemin.stem}.", suffix=".gpkg")
-    os.close(descripteur)
-    os.unlink(temporaire)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gpkg")
+    os.close(descriptor)
+    os.unlink(temporary)
     try:
-        resultat["parcelles"].to_file(temporaire, layer="dents_creuses", driver="GPKG")
-        resultat["enveloppe"].to_file(temporaire, layer="enveloppe_urbaine", driver="GPKG")
-        os.replace(temporaire, chemin)
+        to_layer(result["plots"]).to_file(temporary, layer="dents_creuses", driver="GPKG")
+        to_layer(result["envelope"]).to_file(temporary, layer="enveloppe_urbaine", driver="GPKG")
+        os.replace(temporary, path)
     finally:
-        Path(temporaire).unlink(missing_ok=True)
-    return chemin
+        Path(temporary).unlink(missing_ok=True)
+    return path
 
 
-def apercu(resultat: dict):
+def preview(result: dict):
     """Static map (SVG) of the envelope and the plots, for notebooks and reports."""
-    from territoire_data import svg
-    from territoire_data.fragments import Fragment, e
+    from territoire_data.rendering import svg
+    from territoire_data.rendering.fragments import Fragment, e
 
-    plots, env = resultat["parcelles"], resultat["enveloppe"]
+    plots, env = result["plots"], result["envelope"]
     geometries = list(env.geometry) + list(plots.geometry)
-    couleurs = ["#e3e3fd"] * len(env) + ["#ce0500" if c else "#ff8d00" for c in plots["conflit_trame_verte"]]
-    titre = f"Radar foncier — {resultat['commune'].name} : {len(plots)} dent(s) creuse(s)"
-    return Fragment(f"<figure><figcaption>{e(titre)} (orange ; rouge : conflit avec la trame verte et bleue ; "
-                    f"bleu pâle : enveloppe urbaine)</figcaption>{svg.carte(geometries, couleurs, titre=titre, largeur=640)}"
+    colours = ["#e3e3fd"] * len(env) + ["#ce0500" if c else "#ff8d00" for c in plots["green_network_conflict"]]
+    title = f"Radar foncier — {result['commune'].name} : {len(plots)} dent(s) creuse(s)"
+    return Fragment(f"<figure><figcaption>{e(title)} (orange ; rouge : conflit avec la trame verte et bleue ; "
+                    f"bleu pâle : enveloppe urbaine)</figcaption>{svg.map_svg(geometries, colours, title=title, width=640)}"
                     "</figure>")

@@ -13,189 +13,189 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from territoire_data.erreurs import ErreurFichier
-from territoire_data.progression import barre_desactivee
-from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source
-from territoire_data.sources.brut import FichierBrut, parcourir
-from territoire_data.sources.agence_ore import AgenceOre, AgenceOreSecteurs
+from territoire_data.errors import FileError
+from territoire_data.progress import bars_disabled
+from territoire_data.sources import observations, tabular
+from territoire_data.sources.base import Reading, Source
+from territoire_data.sources.raw import RawFile, walk
+from territoire_data.sources.agence_ore import AgenceOre, AgenceOreSectors
 from territoire_data.sources.cerema_naf import CeremaNaf
-from territoire_data.sources.dgfip_dvf import Dvf, DvfIndicateursCommunes
-from territoire_data.sources.etalab_decoupage import EtalabCommunes, EtalabReferentiel
-from territoire_data.sources.references import CoucheGeographique, DictionnaireInsee
-from territoire_data.sources.insee_bpe import Bpe, BpeCommunalLarge
-from territoire_data.sources.insee_cog import CogCommunes, CogMouvements
-from territoire_data.sources.insee_comparateur import Comparateur, ComparateurDerive
+from territoire_data.sources.dgfip_dvf import Dvf, DvfCommuneIndicators
+from territoire_data.sources.etalab_decoupage import EtalabCommunes, EtalabReferential
+from territoire_data.sources.references import GeoLayer, InseeDictionary
+from territoire_data.sources.insee_bpe import Bpe, BpeWideCommunal
+from territoire_data.sources.insee_cog import CogCommunes, CogMovements
+from territoire_data.sources.insee_comparateur import Comparateur, ComparateurCopy
 from territoire_data.sources.insee_dossier_complet import DossierComplet
-from territoire_data.sources.insee_filosofi import FilosofiLarge, FilosofiLong
-from territoire_data.sources.insee_flux_mobilite import FluxMobilite
-from territoire_data.sources.insee_grille_densite import GrilleDensite
-from territoire_data.sources.insee_recensement import EmploiActivite, Logement, Population
-from territoire_data.sources.odre_registre import OdreRegistre
-from territoire_data.sources.sdes_sitadel import Sitadel, SitadelPermis
+from territoire_data.sources.insee_filosofi import FilosofiWide, FilosofiLong
+from territoire_data.sources.insee_commute_flows import CommuteFlows
+from territoire_data.sources.insee_density_grid import DensityGrid
+from territoire_data.sources.insee_census import EmploymentCensus, HousingCensus, PopulationCensus
+from territoire_data.sources.odre_register import OdreRegister
+from territoire_data.sources.sdes_sitadel import Sitadel, SitadelPermits
 
 # Order matters where families overlap: the most specific first.
 SOURCES: list[Source] = [
     DossierComplet(),
     Comparateur(),
-    ComparateurDerive(),
-    Population(),
-    Logement(),
-    EmploiActivite(),
-    FilosofiLarge(),
+    ComparateurCopy(),
+    PopulationCensus(),
+    HousingCensus(),
+    EmploymentCensus(),
+    FilosofiWide(),
     FilosofiLong(),
-    FluxMobilite(),
-    GrilleDensite(),
-    SitadelPermis(),
+    CommuteFlows(),
+    DensityGrid(),
+    SitadelPermits(),
     Sitadel(),
     CeremaNaf(),
     AgenceOre(),
-    AgenceOreSecteurs(),
-    OdreRegistre(),
+    AgenceOreSectors(),
+    OdreRegister(),
     Bpe(),
-    BpeCommunalLarge(),
+    BpeWideCommunal(),
     Dvf(),
-    DvfIndicateursCommunes(),
+    DvfCommuneIndicators(),
     CogCommunes(),
-    CogMouvements(),
-    DictionnaireInsee(),
+    CogMovements(),
+    InseeDictionary(),
 ]
 # JSON files: recognised by their structure.
-SOURCES_JSON: list[Source] = [EtalabCommunes(), EtalabReferentiel(), CoucheGeographique()]
+JSON_SOURCES: list[Source] = [EtalabCommunes(), EtalabReferential(), GeoLayer()]
 
 
-def libelle(nom: str | None) -> str:
+def label(name: str | None) -> str:
     """French label of a source id (``insee_comparateur`` → ``INSEE, base du comparateur…``)."""
-    for source in [*SOURCES, *SOURCES_JSON]:
-        if source.nom == nom:
-            return source.libelle or nom
-    return nom or ""
+    for source in [*SOURCES, *JSON_SOURCES]:
+        if source.name == name:
+            return source.label or name
+    return name or ""
 
 
 @dataclass
-class FichierLu:
-    chemin: str
+class FileRead:
+    path: str
     source: str
     edition: str
     sha256: str
-    lignes: int
+    rows: int
 
 
 @dataclass
-class Collecte:
+class Harvest:
     observations: pd.DataFrame
-    lus: list[FichierLu] = field(default_factory=list)
+    files_read: list[FileRead] = field(default_factory=list)
     ignores: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     references: list[tuple[str, str]] = field(default_factory=list)  # (file, role): recognised, no observation
-    remarques: list[str] = field(default_factory=list)
-    mouvements: pd.DataFrame | None = None  # COG movements (old code → new code), when loaded
-    retablissements: pd.DataFrame | None = None  # restored communes (COG movements of type 21), when loaded
+    remarks: list[str] = field(default_factory=list)
+    movements: pd.DataFrame | None = None  # COG movements (old code → new code), when loaded
+    restorations: pd.DataFrame | None = None  # restored communes (COG movements of type 21), when loaded
     scot: pd.DataFrame | None = None  # SCoT of each commune (Cerema), when loaded
 
-    def ajouter(self, autre: "Collecte | Lecture", chemin: str | None = None) -> None:
+    def add(self, other: "Harvest | Reading", path: str | None = None) -> None:
         """Take in another collection (or one reading) except its observations."""
-        for nom in ("mouvements", "retablissements"):
-            table = getattr(autre, nom)
+        for name in ("movements", "restorations"):
+            table = getattr(other, name)
             if table is not None:
-                setattr(self, nom, pd.concat([getattr(self, nom), table], ignore_index=True))
-        if autre.scot is not None:
-            self.scot = (autre.scot if self.scot is None
-                         else pd.concat([self.scot, autre.scot]).drop_duplicates("code", keep="last"))
-        self.remarques += autre.remarques
-        if isinstance(autre, Collecte):
-            self.lus += autre.lus
-            self.ignores += autre.ignores
-            self.references += autre.references
+                setattr(self, name, pd.concat([getattr(self, name), table], ignore_index=True))
+        if other.scot is not None:
+            self.scot = (other.scot if self.scot is None
+                         else pd.concat([self.scot, other.scot]).drop_duplicates("code", keep="last"))
+        self.remarks += other.remarks
+        if isinstance(other, Harvest):
+            self.files_read += other.files_read
+            self.ignores += other.ignores
+            self.references += other.references
 
 
-def _json(fichier: FichierBrut):
+def _json(file: RawFile):
     """The parsed JSON of a file that starts like JSON, else None."""
     import json
 
-    debut = fichier.contenu()[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not debut[:1] in (b"[", b"{"):
+    start = file.content()[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not start[:1] in (b"[", b"{"):
         return None
     try:
-        return json.loads(fichier.contenu())
+        return json.loads(file.content())
     except (ValueError, UnicodeDecodeError):
         return None
 
 
-def reconnaitre(fichier: FichierBrut) -> tuple[Source, object] | None:
+def recognise(file: RawFile) -> tuple[Source, object] | None:
     """(source, header or parsed JSON) of a file, or None when no source recognises it."""
-    objet = _json(fichier)
-    if objet is not None:
-        for source in SOURCES_JSON:
-            if source.reconnait_json(objet):
-                return source, objet
+    obj = _json(file)
+    if obj is not None:
+        for source in JSON_SOURCES:
+            if source.recognises_json(obj):
+                return source, obj
         return None
-    entete = tableau.lire_entete(fichier)
-    if entete is None:
+    header = tabular.read_header(file)
+    if header is None:
         return None
     for source in SOURCES:
-        if source.reconnait(entete):
-            return source, entete
+        if source.recognises(header):
+            return source, header
     return None
 
 
-def _lister(chemins: list[Path | str]) -> list[Path]:
-    fichiers = []
-    for chemin in map(Path, chemins):
-        if chemin.is_dir():
-            fichiers += sorted(p for p in chemin.rglob("*") if p.is_file())
-        elif chemin.is_file():
-            fichiers.append(chemin)
-    return fichiers
+def _list(paths: list[Path | str]) -> list[Path]:
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            files.append(path)
+    return files
 
 
-def _lire_fichier(chemin: Path, utiles: set[str] | None, strict: bool) -> Collecte:
+def _read_file(path: Path, useful: set[str] | None, strict: bool) -> Harvest:
     """Parse one file as found on disk (every member, when it is an archive)."""
-    morceaux, collecte = [], Collecte(observations.vide())
-    for fichier in parcourir([chemin]):
-        reconnu = reconnaitre(fichier)
-        if reconnu is None:
-            collecte.ignores.append((fichier.chemin, "format non reconnu (aucune source ne correspond à son en-tête)"))
-            fichier.liberer()
+    pieces, collection = [], Harvest(observations.empty())
+    for file in walk([path]):
+        recognised = recognise(file)
+        if recognised is None:
+            collection.ignores.append((file.path, "format non reconnu (aucune source ne correspond à son en-tête)"))
+            file.release()
             continue
-        source, entete = reconnu
+        source, header = recognised
         try:
-            lecture = (source.lire(fichier, entete, utiles) if isinstance(entete, tableau.Entete)
-                       else source.lire_json(fichier, entete, utiles))
-        except ErreurFichier as erreur:
+            reading = (source.read(file, header, useful) if isinstance(header, tabular.Header)
+                       else source.read_json(file, header, useful))
+        except FileError as error:
             if strict:
                 raise
-            collecte.ignores.append((fichier.chemin, str(erreur)))
-            fichier.liberer()
+            collection.ignores.append((file.path, str(error)))
+            file.release()
             continue
-        if lecture.role is not None:
-            collecte.references.append((fichier.chemin, lecture.role))
+        if reading.role is not None:
+            collection.references.append((file.path, reading.role))
         else:
-            morceaux.append(lecture.observations)
-            collecte.lus.append(FichierLu(fichier.chemin, source.nom, lecture.edition, fichier.sha256(),
-                                          len(lecture.observations)))
-        collecte.ajouter(lecture)
-        fichier.liberer()
-    collecte.observations = observations.concatener(morceaux)
-    return collecte
+            pieces.append(reading.observations)
+            collection.files_read.append(FileRead(file.path, source.name, reading.edition, file.sha256(),
+                                          len(reading.observations)))
+        collection.add(reading)
+        file.release()
+    collection.observations = observations.concatenate(pieces)
+    return collection
 
 
-def lire_tout(chemins: list[Path | str], utiles: set[str] | None = None, *, strict: bool = True) -> Collecte:
-    """Parse every recognised file; unrecognised ones are listed in ``ignores``.
+def read_all(paths: list[Path | str], useful: set[str] | None = None, *, strict: bool = True) -> Harvest:
+    """Parse every recognised file; unrecognised ones are listed in ``ignored``.
 
-    With ``strict`` a file that is recognised but faulty raises ``ErreurFichier``;
+    With ``strict`` a file that is recognised but faulty raises ``FileError``;
     otherwise it is skipped with the error as reason. Files are parsed one after the
     other: threads gave no speed-up (the pandas steps hold the GIL) and processes would
     require an ``if __name__ == "__main__"`` guard in users' scripts and notebooks.
     Files recognised as references without observations (dictionaries of variables,
     boundaries, cadastre layers, COG tables) are listed in ``references`` with their role.
     """
-    collecte = Collecte(observations.vide())
-    morceaux = []
-    fichiers = _lister(chemins)
-    for chemin in tqdm(fichiers, desc="Lecture des fichiers", unit="fichier", file=sys.stderr,
-                       disable=barre_desactivee() or len(fichiers) < 2, leave=False):
-        partielle = _lire_fichier(chemin, utiles, strict)
-        morceaux.append(partielle.observations)
-        collecte.ajouter(partielle)
-    collecte.observations = observations.concatener(morceaux)
-    return collecte
+    collection = Harvest(observations.empty())
+    pieces = []
+    files = _list(paths)
+    for path in tqdm(files, desc="Lecture des fichiers", unit="file", file=sys.stderr,
+                       disable=bars_disabled() or len(files) < 2, leave=False):
+        partial = _read_file(path, useful, strict)
+        pieces.append(partial.observations)
+        collection.add(partial)
+    collection.observations = observations.concatenate(pieces)
+    return collection

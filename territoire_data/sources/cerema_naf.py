@@ -15,42 +15,42 @@ import re
 import numpy as np
 import pandas as pd
 
-from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, texte
+from territoire_data.sources import observations, tabular
+from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, trimmed_text
 
-_FLUX = re.compile(r"(naf|art)(\d\d)(art|hab|act|mix|rou|fer|inc)(\d\d)", re.IGNORECASE)
+_FLOW = re.compile(r"(naf|art)(\d\d)(art|hab|act|mix|rou|fer|inc)(\d\d)", re.IGNORECASE)
 VARIABLES = {("naf", "art"): "NAF_ART", ("art", "hab"): "NAF_HAB", ("art", "act"): "NAF_ACT",
              ("art", "mix"): "NAF_MIX", ("art", "rou"): "NAF_ROU", ("art", "fer"): "NAF_FER",
              ("art", "inc"): "NAF_INC"}
 
 
 class CeremaNaf(Source):
-    nom = "cerema_naf"
-    libelle = "Cerema, consommation d'espaces NAF (fichiers fonciers)"
-    producteur = "Cerema"
+    name = "cerema_naf"
+    label = "Cerema, consommation d'espaces NAF (fichiers fonciers)"
+    producer = "Cerema"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "idcom", r"naf\d\dart\d\d")
+    def recognises(self, header):
+        return has_columns(header, "idcom", r"naf\d\dart\d\d")
 
-    def lire(self, fichier, entete, utiles):
-        flux = []
-        for colonne in entete.colonnes:
-            if (m := _FLUX.fullmatch(colonne)) and int(m[4]) == int(m[2]) + 1:
+    def read(self, file, header, useful):
+        flows = []
+        for column in header.columns:
+            if (m := _FLOW.fullmatch(column)) and int(m[4]) == int(m[2]) + 1:
                 variable = VARIABLES.get((m[1].lower(), m[3].lower()))
-                if variable and (utiles is None or variable in utiles):
-                    flux.append((colonne, variable, 2000 + int(m[2])))
-        cols = colonnes(fichier, entete, ["idcom", *[c for c, *_ in flux]], ["scot"])
-        codes = tableau.codes_communes(fichier, entete, cols["idcom"], "idcom")
-        tableau.verifier_doublons(fichier, entete, codes, "idcom")
-        dernier = max(a for *_, a in flux)
-        edition = f"{dernier + 1}"
-        morceaux = []
-        for colonne, variable, annee in flux:
+                if variable and (useful is None or variable in useful):
+                    flows.append((column, variable, 2000 + int(m[2])))
+        cols = read_named_columns(file, header, ["idcom", *[c for c, *_ in flows]], ["scot"])
+        codes = tabular.commune_codes(file, header, cols["idcom"], "idcom")
+        tabular.check_duplicates(file, header, codes, "idcom")
+        last = max(a for *_, a in flows)
+        edition = f"{last + 1}"
+        pieces = []
+        for column, variable, year in flows:
             # Flows may be negative: land returned to natural use, or corrections (real file, 01004).
-            valeurs, statuts = tableau.valeurs(fichier, entete, cols[colonne], colonne, secrets=frozenset({"s"}),
-                                               negatif_permis=True)
-            morceaux.append(observations.tableau(codes, variable, annee, np.nan, valeurs, statuts, self.nom, edition))
-        lecture = Lecture(observations.concatener(morceaux), edition)
+            values, statuses = tabular.parse_values(file, header, cols[column], column, secrets=frozenset({"s"}),
+                                               negative_allowed=True)
+            pieces.append(observations.block(codes, variable, year, np.nan, values, statuses, self.name, edition))
+        reading = Reading(observations.concatenate(pieces), edition)
         if "scot" in cols:
-            lecture.scot = pd.DataFrame({"code": codes, "scot": texte(cols["scot"])})
-        return lecture
+            reading.scot = pd.DataFrame({"code": codes, "scot": trimmed_text(cols["scot"])})
+        return reading

@@ -5,7 +5,7 @@ surface_reelle_bati,…`` (``,``): one row per property of a mutation. A sale (`
 of exactly one dwelling (one ``Maison`` or one ``Appartement``, no other built property)
 gives a price per m² = valeur_fonciere / surface_reelle_bati. Per commune and year: the
 median (``DVF_PRIX_M2_MAISON``, ``DVF_PRIX_M2_APPART``) when there are at least
-``MIN_VENTES`` sales, else missing; and the number of such sales.
+``MIN_SALES`` sales, else missing; and the number of such sales.
 
 The real layout has one row per (mutation × parcel × property): ``valeur_fonciere`` repeats
 on every row of a mutation, and a mutation may span several parcels and communes. A mutation
@@ -20,81 +20,81 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, entiers
+from territoire_data.sources import observations, tabular
+from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, integers
 
-MIN_VENTES = 5
+MIN_SALES = 5
 TYPES = {"Maison": "MAISON", "Appartement": "APPART"}
-VENTES = ("Vente", "Vente en l'état futur d'achèvement", "Adjudication")
-BATIS = ["Maison", "Appartement", "Dépendance", "Local industriel. commercial ou assimilé"]
+SALE_NATURES = ("Vente", "Vente en l'état futur d'achèvement", "Adjudication")
+BUILT_TYPES = ["Maison", "Appartement", "Dépendance", "Local industriel. commercial ou assimilé"]
 
 
 class Dvf(Source):
-    nom = "dgfip_dvf"
-    libelle = "DGFiP, demandes de valeurs foncières (DVF)"
-    producteur = "DGFiP / Etalab"
+    name = "dgfip_dvf"
+    label = "DGFiP, demandes de valeurs foncières (DVF)"
+    producer = "DGFiP / Etalab"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "id_mutation", "date_mutation", "valeur_fonciere", "code_commune", "type_local")
+    def recognises(self, header):
+        return has_columns(header, "id_mutation", "date_mutation", "valeur_fonciere", "code_commune", "type_local")
 
-    def lire(self, fichier, entete, utiles):
-        cols = colonnes(fichier, entete, ["id_mutation", "date_mutation", "nature_mutation", "valeur_fonciere",
+    def read(self, file, header, useful):
+        cols = read_named_columns(file, header, ["id_mutation", "date_mutation", "nature_mutation", "valeur_fonciere",
                                           "code_commune", "type_local", "surface_reelle_bati"])
-        valeur, _ = tableau.valeurs(fichier, entete, cols["valeur_fonciere"], "valeur_fonciere")
-        surface, _ = tableau.valeurs(fichier, entete, cols["surface_reelle_bati"], "surface_reelle_bati")
+        value, _ = tabular.parse_values(file, header, cols["valeur_fonciere"], "valeur_fonciere")
+        area, _ = tabular.parse_values(file, header, cols["surface_reelle_bati"], "surface_reelle_bati")
         types = pc.utf8_trim_whitespace(cols["type_local"])
         # Arrow aggregations: per-file overhead matters, DVF comes as one file per département and year.
         table = pa.table({
             "mutation": cols["id_mutation"], "date": cols["date_mutation"], "nature": cols["nature_mutation"],
-            "valeur": valeur, "code": tableau.codes_communes(fichier, entete, cols["code_commune"], "code_commune"),
-            "type": types, "surface": surface,
-            "bati": pc.is_in(types, pa.array(BATIS)), "dependance": pc.equal(types, "Dépendance"),
-            "logement": pc.is_in(types, pa.array(list(TYPES))),
+            "value": value, "code": tabular.commune_codes(file, header, cols["code_commune"], "code_commune"),
+            "type": types, "area": area,
+            "built": pc.is_in(types, pa.array(BUILT_TYPES)), "outbuilding": pc.equal(types, "Dépendance"),
+            "dwelling": pc.is_in(types, pa.array(list(TYPES))),
         })
-        bati = table.filter(table["bati"]).group_by("mutation").aggregate([
-            ("bati", "count"), ("dependance", "sum"), ("logement", "sum")])
-        logements = table.filter(table["logement"]).group_by("mutation", use_threads=False).aggregate([
-            ("type", "first"), ("surface", "sum"), ("valeur", "first"), ("nature", "first"), ("date", "first"),
+        built = table.filter(table["built"]).group_by("mutation").aggregate([
+            ("built", "count"), ("outbuilding", "sum"), ("dwelling", "sum")])
+        dwellings = table.filter(table["dwelling"]).group_by("mutation", use_threads=False).aggregate([
+            ("type", "first"), ("area", "sum"), ("value", "first"), ("nature", "first"), ("date", "first"),
             ("code", "first")])
-        mutations = bati.join(logements, "mutation", join_type="inner")
-        garder = pc.and_(
-            pc.and_(pc.equal(mutations["logement_sum"], 1),
-                    pc.equal(pc.subtract(mutations["bati_count"], mutations["dependance_sum"]), 1)),
+        mutations = built.join(dwellings, "mutation", join_type="inner")
+        keep = pc.and_(
+            pc.and_(pc.equal(mutations["dwelling_sum"], 1),
+                    pc.equal(pc.subtract(mutations["built_count"], mutations["outbuilding_sum"]), 1)),
             pc.and_(pc.equal(pc.utf8_trim_whitespace(mutations["nature_first"]), "Vente"),
-                    pc.and_(pc.greater(mutations["surface_sum"], 0), pc.greater(mutations["valeur_first"], 0))),
+                    pc.and_(pc.greater(mutations["area_sum"], 0), pc.greater(mutations["value_first"], 0))),
         )
-        ventes = logements.filter(pc.is_in(pc.utf8_trim_whitespace(logements["nature_first"]), pa.array(VENTES)))
-        ventes = ventes.append_column("annee", pc.cast(pc.utf8_slice_codeunits(ventes["date_first"], 0, 4), pa.int32()))
-        ventes = ventes.group_by(["code_first", "annee"]).aggregate([("mutation", "count")]).to_pandas()
-        simples = mutations.filter(garder).to_pandas()
-        simples["annee"] = simples["date_first"].str[:4].astype(int)
-        simples["prix_m2"] = simples["valeur_first"] / simples["surface_sum"]
-        simples["code"] = simples["code_first"]
-        simples["type"] = simples["type_first"]
-        annees = [*simples["annee"], *ventes["annee"]]
-        edition = str(max(annees)) if annees else "inconnue"
+        sales = dwellings.filter(pc.is_in(pc.utf8_trim_whitespace(dwellings["nature_first"]), pa.array(SALE_NATURES)))
+        sales = sales.append_column("annee", pc.cast(pc.utf8_slice_codeunits(sales["date_first"], 0, 4), pa.int32()))
+        sales = sales.group_by(["code_first", "annee"]).aggregate([("mutation", "count")]).to_pandas()
+        simple = mutations.filter(keep).to_pandas()
+        simple["annee"] = simple["date_first"].str[:4].astype(int)
+        simple["prix_m2"] = simple["value_first"] / simple["area_sum"]
+        simple["code"] = simple["code_first"]
+        simple["type"] = simple["type_first"]
+        years = [*simple["annee"], *sales["annee"]]
+        edition = str(max(years)) if years else "inconnue"
         # Medians do not add up: the département's is computed here, from the sales themselves.
-        simples["departement"] = "dep:" + simples["code"].str[:2].where(~simples["code"].str.startswith("97"),
-                                                                       simples["code"].str[:3])
-        morceaux = [observations.tableau(ventes["code_first"], "DVF_NB_VENTES", ventes["annee"], np.nan,
-                                         ventes["mutation_count"], "ok", self.nom, edition)]
-        for type_local, suffixe in TYPES.items():
-            bloc = simples[simples["type"] == type_local]
+        simple["departement"] = "dep:" + simple["code"].str[:2].where(~simple["code"].str.startswith("97"),
+                                                                       simple["code"].str[:3])
+        pieces = [observations.block(sales["code_first"], "DVF_NB_VENTES", sales["annee"], np.nan,
+                                         sales["mutation_count"], "ok", self.name, edition)]
+        for type_local, suffix in TYPES.items():
+            block = simple[simple["type"] == type_local]
             stats = pd.concat([
-                bloc.groupby(["code", "annee"])["prix_m2"].agg(["median", "size"]).reset_index(),
-                bloc.groupby(["departement", "annee"])["prix_m2"].agg(["median", "size"]).reset_index()
+                block.groupby(["code", "annee"])["prix_m2"].agg(["median", "size"]).reset_index(),
+                block.groupby(["departement", "annee"])["prix_m2"].agg(["median", "size"]).reset_index()
                 .rename(columns={"departement": "code"}),
             ], ignore_index=True)
-            statut = np.where(stats["size"] >= MIN_VENTES, "ok", "missing")
-            morceaux.append(observations.tableau(stats["code"], f"DVF_PRIX_M2_{suffixe}", stats["annee"], np.nan,
-                                                 stats["median"], statut, self.nom, edition,
-                                                 raison=np.where(statut == "ok", "", "insufficient_sample")))
-            morceaux.append(observations.tableau(stats["code"], f"DVF_NB_{suffixe}", stats["annee"], np.nan,
-                                                 stats["size"], "ok", self.nom, edition))
-        return Lecture(observations.concatener(morceaux), edition)
+            status = np.where(stats["size"] >= MIN_SALES, "ok", "missing")
+            pieces.append(observations.block(stats["code"], f"DVF_PRIX_M2_{suffix}", stats["annee"], np.nan,
+                                                 stats["median"], status, self.name, edition,
+                                                 reason=np.where(status == "ok", "", "insufficient_sample")))
+            pieces.append(observations.block(stats["code"], f"DVF_NB_{suffix}", stats["annee"], np.nan,
+                                                 stats["size"], "ok", self.name, edition))
+        return Reading(observations.concatenate(pieces), edition)
 
 
-class DvfIndicateursCommunes(Source):
+class DvfCommuneIndicators(Source):
     """« Indicateurs immobiliers par commune et par année (prix et volumes) » (data.gouv.fr),
     aggregates of DVF per commune and year.
 
@@ -105,30 +105,30 @@ class DvfIndicateursCommunes(Source):
     number of sales of dwellings (counted once per mutation) and the mean price per m².
     """
 
-    nom = "dvf_indicateurs_communes"
-    libelle = "DGFiP, DVF : indicateurs immobiliers par commune (prix et volumes)"
-    producteur = "DGFiP / data.gouv.fr"
+    name = "dvf_indicateurs_communes"
+    label = "DGFiP, DVF : indicateurs immobiliers par commune (prix et volumes)"
+    producer = "DGFiP / data.gouv.fr"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "INSEE_COM", "annee", "nb_mutations", "Prixm2Moyen")
+    def recognises(self, header):
+        return has_columns(header, "INSEE_COM", "annee", "nb_mutations", "Prixm2Moyen")
 
-    def lire(self, fichier, entete, utiles):
-        cols = colonnes(fichier, entete, ["INSEE_COM", "annee", "nb_mutations", "Prixm2Moyen"])
-        codes = tableau.codes_communes(fichier, entete, cols["INSEE_COM"], "INSEE_COM")
-        annees = entiers(fichier, entete, cols["annee"], "annee")
-        ventes, statuts_ventes = tableau.valeurs(fichier, entete, cols["nb_mutations"], "nb_mutations")
-        prix, statuts_prix = tableau.valeurs(fichier, entete, cols["Prixm2Moyen"], "Prixm2Moyen")
+    def read(self, file, header, useful):
+        cols = read_named_columns(file, header, ["INSEE_COM", "annee", "nb_mutations", "Prixm2Moyen"])
+        codes = tabular.commune_codes(file, header, cols["INSEE_COM"], "INSEE_COM")
+        years = integers(file, header, cols["annee"], "annee")
+        sales, statuses_sales = tabular.parse_values(file, header, cols["nb_mutations"], "nb_mutations")
+        price, statuses_price = tabular.parse_values(file, header, cols["Prixm2Moyen"], "Prixm2Moyen")
         # The 2024 file ends with a row without commune (``NA``): sales that could not be placed.
-        localise = np.array([len(c) == 5 and c[:2].isalnum() for c in codes])
-        remarques = []
-        if not localise.all():
-            remarques.append(f"DVF (indicateurs par commune) : {int((~localise).sum())} ligne(s) sans code commune "
-                             f"écartée(s) ({int(np.nansum(ventes[~localise]))} ventes non localisées)")
-        edition = str(annees.max()) if len(annees) else "inconnue"
-        obs = observations.concatener([
-            observations.tableau(codes[localise], "DVF_NB_VENTES", annees[localise], np.nan, ventes[localise],
-                                 statuts_ventes[localise], self.nom, edition),
-            observations.tableau(codes[localise], "DVF_PRIX_M2_MOYEN", annees[localise], np.nan, prix[localise],
-                                 statuts_prix[localise], self.nom, edition),
+        located = np.array([len(c) == 5 and c[:2].isalnum() for c in codes])
+        remarks = []
+        if not located.all():
+            remarks.append(f"DVF (indicateurs par commune) : {int((~located).sum())} ligne(s) sans code commune "
+                             f"écartée(s) ({int(np.nansum(sales[~located]))} ventes non localisées)")
+        edition = str(years.max()) if len(years) else "inconnue"
+        obs = observations.concatenate([
+            observations.block(codes[located], "DVF_NB_VENTES", years[located], np.nan, sales[located],
+                                 statuses_sales[located], self.name, edition),
+            observations.block(codes[located], "DVF_PRIX_M2_MOYEN", years[located], np.nan, price[located],
+                                 statuses_price[located], self.name, edition),
         ])
-        return Lecture(obs, edition, remarques)
+        return Reading(obs, edition, remarks)

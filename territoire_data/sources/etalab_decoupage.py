@@ -17,56 +17,56 @@ from __future__ import annotations
 import pandas as pd
 
 from territoire_data.sources import observations
-from territoire_data.sources.base import Lecture, Source
+from territoire_data.sources.base import Reading, Source
 
-TYPES_COMMUNES = {"commune-actuelle", "commune-deleguee", "commune-associee", "arrondissement-municipal"}
+COMMUNE_TYPES = {"commune-actuelle", "commune-deleguee", "commune-associee", "arrondissement-municipal"}
 
 
-def _objets(objet) -> list[dict]:
-    return [o for o in objet if isinstance(o, dict)] if isinstance(objet, list) else []
+def _objects(obj) -> list[dict]:
+    return [o for o in obj if isinstance(o, dict)] if isinstance(obj, list) else []
 
 
 class EtalabCommunes(Source):
-    nom = "etalab_decoupage"
-    libelle = "Etalab, découpage administratif (communes et anciens codes)"
-    producteur = "Etalab / INSEE"
+    name = "etalab_decoupage"
+    label = "Etalab, découpage administratif (communes et anciens codes)"
+    producer = "Etalab / INSEE"
 
-    def reconnait_json(self, objet) -> bool:
-        echantillon = _objets(objet)[:50]
-        return bool(echantillon) and all({"code", "nom", "type"} <= o.keys() for o in echantillon) and any(
-            o.get("type") in TYPES_COMMUNES for o in echantillon)
+    def recognises_json(self, obj) -> bool:
+        sample = _objects(obj)[:50]
+        return bool(sample) and all({"code", "nom", "type"} <= o.keys() for o in sample) and any(
+            o.get("type") in COMMUNE_TYPES for o in sample)
 
-    def lire_json(self, fichier, objet, utiles):
-        anciens, nouveaux = [], []
-        for commune in _objets(objet):
+    def read_json(self, file, obj, useful):
+        former_codes, new = [], []
+        for commune in _objects(obj):
             code, type_ = str(commune.get("code", "")), commune.get("type")
             if type_ == "commune-actuelle":
-                for ancien in commune.get("anciensCodes") or []:
-                    anciens.append(str(ancien))
-                    nouveaux.append(code)
+                for former in commune.get("anciensCodes") or []:
+                    former_codes.append(str(former))
+                    new.append(code)
             elif type_ in ("commune-deleguee", "commune-associee") and commune.get("chefLieu"):
                 if str(commune["chefLieu"]) != code:
-                    anciens.append(code)
-                    nouveaux.append(str(commune["chefLieu"]))
+                    former_codes.append(code)
+                    new.append(str(commune["chefLieu"]))
         # No date: these codes point at today's communes directly (applied after dated movements).
-        mouvements = pd.DataFrame({"ancien": anciens, "nouveau": nouveaux, "date": pd.NaT})
-        return Lecture(observations.vide(), "etalab", mouvements=mouvements,
-                       role=f"COG : {len(anciens)} anciens codes de communes rattachés à leur commune actuelle")
+        movements = pd.DataFrame({"old": former_codes, "new": new, "date": pd.NaT})
+        return Reading(observations.empty(), "etalab", movements=movements,
+                       role=f"COG : {len(former_codes)} anciens codes de communes rattachés à leur commune actuelle")
 
 
-class EtalabReferentiel(Source):
-    nom = "etalab_decoupage"
-    libelle = "Etalab, découpage administratif (EPCI, départements, régions)"
-    producteur = "Etalab / DGCL / INSEE"
+class EtalabReferential(Source):
+    name = "etalab_decoupage"
+    label = "Etalab, découpage administratif (EPCI, départements, régions)"
+    producer = "Etalab / DGCL / INSEE"
 
-    def reconnait_json(self, objet) -> bool:
-        echantillon = _objets(objet)[:50]
-        return bool(echantillon) and all({"code", "nom"} <= o.keys() for o in echantillon) and not any(
-            o.get("type") in TYPES_COMMUNES for o in echantillon)
+    def recognises_json(self, obj) -> bool:
+        sample = _objects(obj)[:50]
+        return bool(sample) and all({"code", "nom"} <= o.keys() for o in sample) and not any(
+            o.get("type") in COMMUNE_TYPES for o in sample)
 
-    def lire_json(self, fichier, objet, utiles):
-        liste = _objets(objet)
-        quoi = ("EPCI et leurs communes membres" if any("membres" in o for o in liste[:5])
-                else "départements" if any("region" in o for o in liste[:20]) else "régions")
-        return Lecture(observations.vide(), "etalab",
-                       role=f"référentiel : {len(liste)} {quoi} (le référentiel des communes les fournit déjà)")
+    def read_json(self, file, obj, useful):
+        items = _objects(obj)
+        what = ("EPCI et leurs communes membres" if any("membres" in o for o in items[:5])
+                else "départements" if any("region" in o for o in items[:20]) else "régions")
+        return Reading(observations.empty(), "etalab",
+                       role=f"référentiel : {len(items)} {what} (le référentiel des communes les fournit déjà)")

@@ -24,104 +24,104 @@ import re
 import numpy as np
 import pandas as pd
 
-from territoire_data.erreurs import ErreurFichier
-from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, entiers, texte
+from territoire_data.errors import FileError
+from territoire_data.sources import observations, tabular
+from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, integers, trimmed_text
 
-ALIMENTAIRE = {"B101", "B102", "B104", "B105", "B201", "B202", "B203", "B204", "B205", "B206", "B207"}
-ECOLES = {"C101", "C102", "C104", "C105"}
+FOOD_SHOPS = {"B101", "B102", "B104", "B105", "B201", "B202", "B203", "B204", "B205", "B206", "B207"}
+SCHOOLS = {"C101", "C102", "C104", "C105"}
 NOMENCLATURES = {
-    "avant_2022": {"BPE_MEDECINS": {"D201"}, "BPE_PHARMACIES": {"D307"}, "BPE_ECOLES": ECOLES,
-                   "BPE_ALIMENTAIRE": ALIMENTAIRE},
-    "2023": {"BPE_MEDECINS": {"D265"}, "BPE_PHARMACIES": {"D307"}, "BPE_ECOLES": ECOLES,
-             "BPE_ALIMENTAIRE": ALIMENTAIRE},
+    "avant_2022": {"BPE_MEDECINS": {"D201"}, "BPE_PHARMACIES": {"D307"}, "BPE_ECOLES": SCHOOLS,
+                   "BPE_ALIMENTAIRE": FOOD_SHOPS},
+    "2023": {"BPE_MEDECINS": {"D265"}, "BPE_PHARMACIES": {"D307"}, "BPE_ECOLES": SCHOOLS,
+             "BPE_ALIMENTAIRE": FOOD_SHOPS},
 }
-MESURES_COMPTE = ("FACILITIES", "NB_EQUIP", "NB", "FACILITY_NB")
-_ANNEE_NOM = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+COUNT_MEASURES = ("FACILITIES", "NB_EQUIP", "NB", "FACILITY_NB")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
-def sommer(cadre: pd.DataFrame, source: str, edition: str, *, recente_possible: bool = True) -> pd.DataFrame:
-    """``cadre`` (code, type, annee, valeur) → the catalogue's variables, each year in its nomenclature."""
-    morceaux = []
-    for annee, bloc in cadre.groupby("annee"):
-        nomenclature = NOMENCLATURES["2023" if recente_possible and (bloc["type"] == "D265").any() else "avant_2022"]
+def sum(frame: pd.DataFrame, source: str, edition: str, *, recent_possible: bool = True) -> pd.DataFrame:
+    """``frame`` (code, type, annee, valeur) → the catalogue's variables, each year in its nomenclature."""
+    pieces = []
+    for year, block in frame.groupby("annee"):
+        nomenclature = NOMENCLATURES["2023" if recent_possible and (block["type"] == "D265").any() else "avant_2022"]
         for variable, types in nomenclature.items():
-            somme = bloc[bloc["type"].isin(types)].groupby("code")["valeur"].sum()
-            morceaux.append(observations.tableau(somme.index, variable, annee, np.nan, somme.to_numpy(), "ok",
+            summed = block[block["type"].isin(types)].groupby("code")["valeur"].sum()
+            pieces.append(observations.block(summed.index, variable, year, np.nan, summed.to_numpy(), "ok",
                                                  source, edition))
-    return observations.concatener(morceaux)
+    return observations.concatenate(pieces)
 
 
 class Bpe(Source):
-    nom = "insee_bpe"
-    libelle = "INSEE, base permanente des équipements"
-    producteur = "INSEE"
+    name = "insee_bpe"
+    label = "INSEE, base permanente des équipements"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "GEO", "FACILITY_TYPE", "OBS_VALUE", "TIME_PERIOD") or a_colonnes(
-            entete, "DEPCOM", "TYPEQU", "NB_EQUIP")
+    def recognises(self, header):
+        return has_columns(header, "GEO", "FACILITY_TYPE", "OBS_VALUE", "TIME_PERIOD") or has_columns(
+            header, "DEPCOM", "TYPEQU", "NB_EQUIP")
 
-    def lire(self, fichier, entete, utiles):
-        if "TYPEQU" in entete.index():
-            return self._ensemble(fichier, entete)
-        cols = colonnes(fichier, entete, ["GEO", "FACILITY_TYPE", "OBS_VALUE", "TIME_PERIOD"],
+    def read(self, file, header, useful):
+        if "TYPEQU" in header.index():
+            return self._ensemble(file, header)
+        cols = read_named_columns(file, header, ["GEO", "FACILITY_TYPE", "OBS_VALUE", "TIME_PERIOD"],
                         ["GEO_OBJECT", "BPE_MEASURE"])
-        cadre = pd.DataFrame({
-            "code": texte(cols["GEO"]), "type": texte(cols["FACILITY_TYPE"]),
-            "annee": entiers(fichier, entete, cols["TIME_PERIOD"], "TIME_PERIOD"),
+        frame = pd.DataFrame({
+            "code": trimmed_text(cols["GEO"]), "type": trimmed_text(cols["FACILITY_TYPE"]),
+            "annee": integers(file, header, cols["TIME_PERIOD"], "TIME_PERIOD"),
         })
-        valeurs, _ = tableau.valeurs(fichier, entete, cols["OBS_VALUE"], "OBS_VALUE")
-        cadre["valeur"] = np.nan_to_num(valeurs)
-        garder = np.ones(len(cadre), bool)
+        values, _ = tabular.parse_values(file, header, cols["OBS_VALUE"], "OBS_VALUE")
+        frame["valeur"] = np.nan_to_num(values)
+        keep = np.ones(len(frame), bool)
         if "GEO_OBJECT" in cols:
-            garder &= np.isin(texte(cols["GEO_OBJECT"]), ["COM", "ARM"])
+            keep &= np.isin(trimmed_text(cols["GEO_OBJECT"]), ["COM", "ARM"])
         if "BPE_MEASURE" in cols:
-            mesures = texte(cols["BPE_MEASURE"])
-            compte = np.isin(mesures, MESURES_COMPTE)
-            garder &= compte if compte.any() else mesures == mesures[0]
-        cadre = cadre[garder]
-        edition = str(cadre["annee"].max()) if len(cadre) else "inconnue"
-        return Lecture(sommer(cadre, self.nom, edition), edition)
+            measures = trimmed_text(cols["BPE_MEASURE"])
+            count = np.isin(measures, COUNT_MEASURES)
+            keep &= count if count.any() else measures == measures[0]
+        frame = frame[keep]
+        edition = str(frame["annee"].max()) if len(frame) else "inconnue"
+        return Reading(sum(frame, self.name, edition), edition)
 
-    def _ensemble(self, fichier, entete) -> Lecture:
-        cols = colonnes(fichier, entete, ["DEPCOM", "TYPEQU", "NB_EQUIP"], ["AN"])
+    def _ensemble(self, file, header) -> Reading:
+        cols = read_named_columns(file, header, ["DEPCOM", "TYPEQU", "NB_EQUIP"], ["AN"])
         if "AN" not in cols:
-            raise ErreurFichier(fichier.chemin, entete.ligne, "AN", "année de la base (colonne AN) absente")
-        valeurs, _ = tableau.valeurs(fichier, entete, cols["NB_EQUIP"], "NB_EQUIP")
-        cadre = pd.DataFrame({"code": tableau.codes_communes(fichier, entete, cols["DEPCOM"], "DEPCOM"),
-                              "type": texte(cols["TYPEQU"]), "annee": entiers(fichier, entete, cols["AN"], "AN"),
-                              "valeur": np.nan_to_num(valeurs)})
-        edition = str(cadre["annee"].max()) if len(cadre) else "inconnue"
-        return Lecture(sommer(cadre, self.nom, edition, recente_possible=False), edition)
+            raise FileError(file.path, header.line, "AN", "année de la base (colonne AN) absente")
+        values, _ = tabular.parse_values(file, header, cols["NB_EQUIP"], "NB_EQUIP")
+        frame = pd.DataFrame({"code": tabular.commune_codes(file, header, cols["DEPCOM"], "DEPCOM"),
+                              "type": trimmed_text(cols["TYPEQU"]), "annee": integers(file, header, cols["AN"], "AN"),
+                              "valeur": np.nan_to_num(values)})
+        edition = str(frame["annee"].max()) if len(frame) else "inconnue"
+        return Reading(sum(frame, self.name, edition, recent_possible=False), edition)
 
 
-class BpeCommunalLarge(Source):
-    nom = "insee_bpe"
-    libelle = "INSEE, base permanente des équipements"
-    producteur = "INSEE"
+class BpeWideCommunal(Source):
+    name = "insee_bpe"
+    label = "INSEE, base permanente des équipements"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "CODGEO", r"NB_[A-G]\d{3}")
+    def recognises(self, header):
+        return has_columns(header, "CODGEO", r"NB_[A-G]\d{3}")
 
-    def lire(self, fichier, entete, utiles):
-        annees = _ANNEE_NOM.findall(fichier.chemin)
-        if not annees:
-            raise ErreurFichier(fichier.chemin, None, None, "fichier communal de la BPE sans année : son contenu ne "
+    def read(self, file, header, useful):
+        years = _YEAR_IN_NAME.findall(file.path)
+        if not years:
+            raise FileError(file.path, None, None, "fichier communal de la BPE sans année : son contenu ne "
                                 "la dit pas et son nom non plus (nom d'origine : …-com-2021.csv)")
-        annee = int(annees[-1])
-        types = [c for c in entete.colonnes if re.fullmatch(r"NB_[A-G]\d{3}", c, re.IGNORECASE)]
-        cols = colonnes(fichier, entete, ["CODGEO", *types])
-        codes = tableau.codes_communes(fichier, entete, cols["CODGEO"], "CODGEO")
-        tableau.verifier_doublons(fichier, entete, codes, "CODGEO")
-        morceaux = []
-        for colonne in types:
-            valeurs, _ = tableau.valeurs(fichier, entete, cols[colonne], colonne)
-            morceaux.append(pd.DataFrame({"code": codes, "type": colonne[3:].upper(), "annee": annee,
-                                          "valeur": np.nan_to_num(valeurs)}))
-        cadre = pd.concat(morceaux, ignore_index=True)
-        edition = str(annee)
-        obs = sommer(cadre, self.nom, edition, recente_possible=False)
+        year = int(years[-1])
+        types = [c for c in header.columns if re.fullmatch(r"NB_[A-G]\d{3}", c, re.IGNORECASE)]
+        cols = read_named_columns(file, header, ["CODGEO", *types])
+        codes = tabular.commune_codes(file, header, cols["CODGEO"], "CODGEO")
+        tabular.check_duplicates(file, header, codes, "CODGEO")
+        pieces = []
+        for column in types:
+            values, _ = tabular.parse_values(file, header, cols[column], column)
+            pieces.append(pd.DataFrame({"code": codes, "type": column[3:].upper(), "annee": year,
+                                          "valeur": np.nan_to_num(values)}))
+        frame = pd.concat(pieces, ignore_index=True)
+        edition = str(year)
+        obs = sum(frame, self.name, edition, recent_possible=False)
         # A domain file says nothing of the other domains' facilities: keep only variables it covers.
-        presents = {v for v, t in NOMENCLATURES["avant_2022"].items() if t & set(cadre["type"])}
-        obs = obs[obs["variable"].astype(str).isin(presents)].reset_index(drop=True)
-        return Lecture(observations.normaliser(obs), edition)
+        present = {v for v, t in NOMENCLATURES["avant_2022"].items() if t & set(frame["type"])}
+        obs = obs[obs["variable"].astype(str).isin(present)].reset_index(drop=True)
+        return Reading(observations.normalise(obs), edition)

@@ -16,53 +16,53 @@ import numpy as np
 import pandas as pd
 
 from territoire_data.sources import observations
-from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, texte
+from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, trimmed_text
 
-MODS_PASSAGE = {"31", "32", "33", "34", "35", "41", "50"}
+PASSAGE_MODS = {"31", "32", "33", "34", "35", "41", "50"}
 
 
 class CogCommunes(Source):
-    nom = "insee_cog"
-    libelle = "INSEE, code officiel géographique (communes)"
-    producteur = "INSEE"
+    name = "insee_cog"
+    label = "INSEE, code officiel géographique (communes)"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "TYPECOM", "COM", "COMPARENT", "LIBELLE")
+    def recognises(self, header):
+        return has_columns(header, "TYPECOM", "COM", "COMPARENT", "LIBELLE")
 
-    def lire(self, fichier, entete, utiles):
-        cols = colonnes(fichier, entete, ["TYPECOM", "COM", "COMPARENT"])
-        types, codes, parents = texte(cols["TYPECOM"]), texte(cols["COM"]), texte(cols["COMPARENT"])
-        rattachees = np.isin(types, ["COMD", "COMA"]) & (parents != "") & (codes != parents)
-        mouvements = pd.DataFrame({"ancien": codes[rattachees], "nouveau": parents[rattachees],
+    def read(self, file, header, useful):
+        cols = read_named_columns(file, header, ["TYPECOM", "COM", "COMPARENT"])
+        types, codes, parents = trimmed_text(cols["TYPECOM"]), trimmed_text(cols["COM"]), trimmed_text(cols["COMPARENT"])
+        attached = np.isin(types, ["COMD", "COMA"]) & (parents != "") & (codes != parents)
+        movements = pd.DataFrame({"old": codes[attached], "new": parents[attached],
                                    "date": pd.Timestamp("1900-01-01")})
-        return Lecture(observations.vide(), f"COG{fichier.nom[-8:-4] if fichier.nom[-8:-4].isdigit() else ''}",
-                       mouvements=mouvements,
-                       role=f"COG : {len(mouvements)} communes déléguées ou associées rattachées à leur commune")
+        return Reading(observations.empty(), f"COG{file.name[-8:-4] if file.name[-8:-4].isdigit() else ''}",
+                       movements=movements,
+                       role=f"COG : {len(movements)} communes déléguées ou associées rattachées à leur commune")
 
 
-class CogMouvements(Source):
-    nom = "insee_cog"
-    libelle = "INSEE, code officiel géographique (mouvements)"
-    producteur = "INSEE"
+class CogMovements(Source):
+    name = "insee_cog"
+    label = "INSEE, code officiel géographique (mouvements)"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "MOD", "DATE_EFF", "COM_AV", "COM_AP")
+    def recognises(self, header):
+        return has_columns(header, "MOD", "DATE_EFF", "COM_AV", "COM_AP")
 
-    def lire(self, fichier, entete, utiles):
-        cols = colonnes(fichier, entete, ["MOD", "DATE_EFF", "COM_AV", "COM_AP"], ["TYPECOM_AP"])
-        mods, avant, apres = texte(cols["MOD"]), texte(cols["COM_AV"]), texte(cols["COM_AP"])
-        garder = np.isin(mods, list(MODS_PASSAGE)) & (avant != apres)
+    def read(self, file, header, useful):
+        cols = read_named_columns(file, header, ["MOD", "DATE_EFF", "COM_AV", "COM_AP"], ["TYPECOM_AP"])
+        mods, before, after = trimmed_text(cols["MOD"]), trimmed_text(cols["COM_AV"]), trimmed_text(cols["COM_AP"])
+        keep = np.isin(mods, list(PASSAGE_MODS)) & (before != after)
         if "TYPECOM_AP" in cols:
-            garder &= texte(cols["TYPECOM_AP"]) == "COM"
-        dates = pd.to_datetime(pd.Series(texte(cols["DATE_EFF"])), errors="coerce")
-        mouvements = pd.DataFrame({"ancien": avant[garder], "nouveau": apres[garder], "date": dates[garder].to_numpy()})
-        retabli = (mods == "21") & (avant != apres)
+            keep &= trimmed_text(cols["TYPECOM_AP"]) == "COM"
+        dates = pd.to_datetime(pd.Series(trimmed_text(cols["DATE_EFF"])), errors="coerce")
+        movements = pd.DataFrame({"old": before[keep], "new": after[keep], "date": dates[keep].to_numpy()})
+        restored = (mods == "21") & (before != after)
         if "TYPECOM_AP" in cols:
-            retabli &= texte(cols["TYPECOM_AP"]) == "COM"
+            restored &= trimmed_text(cols["TYPECOM_AP"]) == "COM"
         if "TYPECOM_AV" in cols:
-            retabli &= texte(cols["TYPECOM_AV"]) == "COM"
-        retablissements = pd.DataFrame({"date": dates[retabli].to_numpy(), "parent": avant[retabli],
-                                        "retablie": apres[retabli]})
+            restored &= trimmed_text(cols["TYPECOM_AV"]) == "COM"
+        restorations = pd.DataFrame({"date": dates[restored].to_numpy(), "parent": before[restored],
+                                        "restored": after[restored]})
         edition = str(dates.max().year) if dates.notna().any() else "inconnue"
-        return Lecture(observations.vide(), f"MVT{edition}", mouvements=mouvements, retablissements=retablissements,
-                       role=f"COG : {len(mouvements)} mouvements de communes, {len(retablissements)} rétablissements")
+        return Reading(observations.empty(), f"MVT{edition}", movements=movements, restorations=restorations,
+                       role=f"COG : {len(movements)} mouvements de communes, {len(restorations)} rétablissements")

@@ -14,72 +14,72 @@ import re
 
 import numpy as np
 
-from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, lire_large, texte
+from territoire_data.sources import observations, tabular
+from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, read_wide, trimmed_text
 
-MAX_COLONNES = 200
+MAX_COLUMNS = 200
 
 
 class Comparateur(Source):
-    nom = "insee_comparateur"
-    libelle = "INSEE, base du comparateur de territoires"
-    producteur = "INSEE"
+    name = "insee_comparateur"
+    label = "INSEE, base du comparateur de territoires"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return len(entete.colonnes) < MAX_COLONNES and a_colonnes(
-            entete, "CODGEO", r"P\d\d_POP", r"P\d\d_LOGVAC", r"NAIS\d{4}"
+    def recognises(self, header):
+        return len(header.columns) < MAX_COLUMNS and has_columns(
+            header, "CODGEO", r"P\d\d_POP", r"P\d\d_LOGVAC", r"NAIS\d{4}"
         )
 
-    def lire(self, fichier, entete, utiles):
-        return lire_large(self, fichier, entete, utiles, secrets=frozenset({"", "s"}), edition=lambda a: f"RP{a}")
+    def read(self, file, header, useful):
+        return read_wide(self, file, header, useful, secrets=frozenset({"", "s"}), edition=lambda a: f"RP{a}")
 
 
 # A derived copy of the comparateur circulating in public repositories: one row per commune
 # and postal code (the same figures repeated), commune déléguée rows repeating their parent's
 # figures, lower-case names with the year at the end. The real layout wins: rows are taken
 # once per commune (``COM`` and ``ARM`` rows), and each column family maps to INSEE's variable.
-_DERIVE = re.compile(r"(population|menages|naissances|deces|pop_15_64_totale|pop_15_64_chomage|pop_15_64_active)_(\d{4})",
+_COPY_COLUMN = re.compile(r"(population|menages|naissances|deces|pop_15_64_totale|pop_15_64_chomage|pop_15_64_active)_(\d{4})",
                      re.IGNORECASE)
-VARIABLES_DERIVE = {"population": "P_POP", "menages": "P_MEN", "naissances": "NAISD", "deces": "DECESD",
+COPY_VARIABLES = {"population": "P_POP", "menages": "P_MEN", "naissances": "NAISD", "deces": "DECESD",
                     "pop_15_64_totale": "P_POP1564", "pop_15_64_chomage": "P_CHOM1564",
                     "pop_15_64_active": "P_ACT1564"}
 
 
-class ComparateurDerive(Source):
-    nom = "insee_comparateur_derive"
-    libelle = "INSEE, comparateur de territoires (copie dérivée, une ligne par code postal)"
-    producteur = "INSEE"
+class ComparateurCopy(Source):
+    name = "insee_comparateur_derive"
+    label = "INSEE, comparateur de territoires (copie dérivée, une ligne par code postal)"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "insee_com", r"population_\d{4}")
+    def recognises(self, header):
+        return has_columns(header, "insee_com", r"population_\d{4}")
 
-    def lire(self, fichier, entete, utiles):
-        familles = [(c, VARIABLES_DERIVE[m[1].lower()], int(m[2])) for c in entete.colonnes if (m := _DERIVE.fullmatch(c))]
-        familles = [(c, v, a) for c, v, a in familles if utiles is None or v in utiles]
-        facultatives = [c for c in ("commune_type", "superficie_km2") if c.upper() in entete.index()]
-        cols = colonnes(fichier, entete, ["insee_com", *[c for c, *_ in familles]], facultatives)
-        codes = tableau.codes_communes(fichier, entete, cols["insee_com"], "insee_com")
-        garder = np.ones(len(codes), bool)
+    def read(self, file, header, useful):
+        families = [(c, COPY_VARIABLES[m[1].lower()], int(m[2])) for c in header.columns if (m := _COPY_COLUMN.fullmatch(c))]
+        families = [(c, v, a) for c, v, a in families if useful is None or v in useful]
+        optional = [c for c in ("commune_type", "superficie_km2") if c.upper() in header.index()]
+        cols = read_named_columns(file, header, ["insee_com", *[c for c, *_ in families]], optional)
+        codes = tabular.commune_codes(file, header, cols["insee_com"], "insee_com")
+        keep = np.ones(len(codes), bool)
         if "commune_type" in cols:
-            garder = np.isin(texte(cols["commune_type"]), ["COM", "ARM"])
-        _, premiers = np.unique(np.where(garder, codes, ""), return_index=True)
-        lignes = np.sort(premiers[garder[premiers]])
-        annee_rp = max((a for _, v, a in familles if v == "P_POP"), default=0)
-        edition = f"RP{annee_rp}"
-        morceaux = []
-        for colonne, variable, annee in familles:
-            valeurs, statuts = tableau.valeurs(fichier, entete, cols[colonne], colonne, secrets=frozenset({"s"}),
-                                               non_couverts=frozenset({""}))
+            keep = np.isin(trimmed_text(cols["commune_type"]), ["COM", "ARM"])
+        _, first = np.unique(np.where(keep, codes, ""), return_index=True)
+        rows = np.sort(first[keep[first]])
+        census_year = max((a for _, v, a in families if v == "P_POP"), default=0)
+        edition = f"RP{census_year}"
+        pieces = []
+        for column, variable, year in families:
+            values, statuses = tabular.parse_values(file, header, cols[column], column, secrets=frozenset({"s"}),
+                                               not_covered=frozenset({""}))
             # This copy writes 0 where the census has no figure (Mayotte's communes): a whole
             # département at zero is not covered (a few communes with no inhabitant do exist).
-            statuts = tableau.departements_non_couverts(codes, np.where(valeurs == 0, "secret", statuts),
-                                                        valeurs == 0)
-            statuts = np.where((statuts == "secret") & (valeurs == 0), "ok", statuts)
-            morceaux.append(observations.tableau(codes[lignes], variable, annee, np.nan, valeurs[lignes],
-                                                 statuts[lignes], self.nom, edition))
+            statuses = tabular.uncovered_departements(codes, np.where(values == 0, "secret", statuses),
+                                                        values == 0)
+            statuses = np.where((statuses == "secret") & (values == 0), "ok", statuses)
+            pieces.append(observations.block(codes[rows], variable, year, np.nan, values[rows],
+                                                 statuses[rows], self.name, edition))
         if "superficie_km2" in cols:
-            valeurs, statuts = tableau.valeurs(fichier, entete, cols["superficie_km2"], "superficie_km2",
-                                               non_couverts=frozenset({""}))
-            morceaux.append(observations.tableau(codes[lignes], "SUPERF", annee_rp, np.nan, valeurs[lignes],
-                                                 statuts[lignes], self.nom, edition))
-        return Lecture(observations.concatener(morceaux), edition)
+            values, statuses = tabular.parse_values(file, header, cols["superficie_km2"], "superficie_km2",
+                                               not_covered=frozenset({""}))
+            pieces.append(observations.block(codes[rows], "SUPERF", census_year, np.nan, values[rows],
+                                                 statuses[rows], self.name, edition))
+        return Reading(observations.concatenate(pieces), edition)

@@ -3,19 +3,19 @@
 Recognised by ``CODGEO`` and its width. Only the variables the catalogue uses are read.
 """
 
-from territoire_data.sources.base import Source, a_colonnes, lire_large
+from territoire_data.sources.base import Source, has_columns, read_wide
 
-MIN_COLONNES = 300
+MIN_COLUMNS = 300
 
 
 class DossierComplet(Source):
-    nom = "insee_dossier_complet"
-    libelle = "INSEE, dossier complet"
-    producteur = "INSEE"
+    name = "insee_dossier_complet"
+    label = "INSEE, dossier complet"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return len(entete.colonnes) >= MIN_COLONNES and a_colonnes(entete, "CODGEO", r"P\d\d_POP")
+    def recognises(self, header):
+        return len(header.columns) >= MIN_COLUMNS and has_columns(header, "CODGEO", r"P\d\d_POP")
 
-    def lire(self, fichier, entete, utiles):
-        return lire_large(self, fichier, entete, utiles, secrets=frozenset({"s"}), edition=lambda a: f"RP{a}",
-                          negatifs=frozenset({"PIMPOT", "PR_PIMPOT"}))
+    def read(self, file, header, useful):
+        return read_wide(self, file, header, useful, secrets=frozenset({"s"}), edition=lambda a: f"RP{a}",
+                          negative=frozenset({"PIMPOT", "PR_PIMPOT"}))

@@ -14,72 +14,72 @@ from __future__ import annotations
 import numpy as np
 import pyarrow.compute as pc
 
-from territoire_data.erreurs import ErreurFichier
-from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source, a_colonnes, lire_large
+from territoire_data.errors import FileError
+from territoire_data.sources import observations, tabular
+from territoire_data.sources.base import Reading, Source, has_columns, read_wide
 
-NEGATIFS = frozenset({"PIMPOT"})
-OBJETS = {"COM": "", "ARM": "", "EPCI": "epci:", "DEP": "dep:", "REG": "reg:"}
-FRANCE = {"FRANCE", "FRA", "FR", "FRM", "FRANCE_HORS_MAYOTTE"}
+NEGATIVE_VARIABLES = frozenset({"PIMPOT"})
+GEO_OBJECTS = {"COM": "", "ARM": "", "EPCI": "epci:", "DEP": "dep:", "REG": "reg:"}
+FRANCE_OBJECTS = {"FRANCE", "FRA", "FR", "FRM", "FRANCE_HORS_MAYOTTE"}
 
 
-class FilosofiLarge(Source):
-    nom = "insee_filosofi"
-    libelle = "INSEE, Filosofi (revenus disponibles, pauvreté)"
-    producteur = "INSEE"
+class FilosofiWide(Source):
+    name = "insee_filosofi"
+    label = "INSEE, Filosofi (revenus disponibles, pauvreté)"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "CODGEO", r"NBMENFISC\d\d", r"MED\d\d", r"D1\d\d") and not a_colonnes(
-            entete, r"P\d\d_POP"
+    def recognises(self, header):
+        return has_columns(header, "CODGEO", r"NBMENFISC\d\d", r"MED\d\d", r"D1\d\d") and not has_columns(
+            header, r"P\d\d_POP"
         )
 
-    def lire(self, fichier, entete, utiles):
-        return lire_large(self, fichier, entete, utiles, secrets=frozenset({"s"}), negatifs=NEGATIFS)
+    def read(self, file, header, useful):
+        return read_wide(self, file, header, useful, secrets=frozenset({"s"}), negative=NEGATIVE_VARIABLES)
 
 
 class FilosofiLong(Source):
-    nom = "insee_filosofi"
-    libelle = "INSEE, Filosofi (revenus disponibles, pauvreté)"
-    producteur = "INSEE"
+    name = "insee_filosofi"
+    label = "INSEE, Filosofi (revenus disponibles, pauvreté)"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "FILOSOFI_MEASURE", "GEO", "GEO_OBJECT", "OBS_VALUE", "TIME_PERIOD")
+    def recognises(self, header):
+        return has_columns(header, "FILOSOFI_MEASURE", "GEO", "GEO_OBJECT", "OBS_VALUE", "TIME_PERIOD")
 
-    def lire(self, fichier, entete, utiles):
-        index = entete.index()
-        colonnes = ["FILOSOFI_MEASURE", "GEO", "GEO_OBJECT", "OBS_VALUE", "TIME_PERIOD"]
+    def read(self, file, header, useful):
+        index = header.index()
+        columns = ["FILOSOFI_MEASURE", "GEO", "GEO_OBJECT", "OBS_VALUE", "TIME_PERIOD"]
         if "CONF_STATUS" in index:
-            colonnes.append("CONF_STATUS")
-        table = tableau.lire(fichier, entete, [index[c] for c in colonnes])
-        mesures = pc.utf8_trim_whitespace(table.column(index["FILOSOFI_MEASURE"])).to_numpy(zero_copy_only=False)
-        garder = np.ones(len(mesures), bool) if utiles is None else np.isin(mesures, list(utiles))
-        table = table.filter(garder)
-        mesures = mesures[garder]
-        objets = pc.utf8_upper(pc.utf8_trim_whitespace(table.column(index["GEO_OBJECT"]))).to_numpy(zero_copy_only=False)
+            columns.append("CONF_STATUS")
+        table = tabular.read_columns(file, header, [index[c] for c in columns])
+        measures = pc.utf8_trim_whitespace(table.column(index["FILOSOFI_MEASURE"])).to_numpy(zero_copy_only=False)
+        keep = np.ones(len(measures), bool) if useful is None else np.isin(measures, list(useful))
+        table = table.filter(keep)
+        measures = measures[keep]
+        objects = pc.utf8_upper(pc.utf8_trim_whitespace(table.column(index["GEO_OBJECT"]))).to_numpy(zero_copy_only=False)
         geo = pc.utf8_trim_whitespace(table.column(index["GEO"])).to_numpy(zero_copy_only=False).astype(object)
         codes = np.empty(len(geo), dtype=object)
-        for objet in np.unique(objets):
-            ici = objets == objet
-            if objet in FRANCE:
-                codes[ici] = "france"
-            elif objet in OBJETS:
-                codes[ici] = OBJETS[objet] + geo[ici]
+        for obj in np.unique(objects):
+            here = objects == obj
+            if obj in FRANCE_OBJECTS:
+                codes[here] = "france"
+            elif obj in GEO_OBJECTS:
+                codes[here] = GEO_OBJECTS[obj] + geo[here]
             else:
-                codes[ici] = None  # other zonings (unités urbaines…) are not territories here
-        valeurs, statuts = tableau.valeurs(fichier, entete, table.column(index["OBS_VALUE"]), "OBS_VALUE",
-                                           secrets=frozenset({"s"}), negatif_permis=True)
+                codes[here] = None  # other zonings (unités urbaines…) are not territories here
+        values, statuses = tabular.parse_values(file, header, table.column(index["OBS_VALUE"]), "OBS_VALUE",
+                                           secrets=frozenset({"s"}), negative_allowed=True)
         if "CONF_STATUS" in index:
-            confidentiel = pc.equal(pc.utf8_trim_whitespace(table.column(index["CONF_STATUS"])), "C")
-            confidentiel = confidentiel.to_numpy(zero_copy_only=False)
-            statuts = np.where(confidentiel, tableau.SECRET, statuts)
-        periodes = pc.utf8_trim_whitespace(table.column(index["TIME_PERIOD"])).to_numpy(zero_copy_only=False)
+            confidential = pc.equal(pc.utf8_trim_whitespace(table.column(index["CONF_STATUS"])), "C")
+            confidential = confidential.to_numpy(zero_copy_only=False)
+            statuses = np.where(confidential, tabular.SECRET, statuses)
+        periods = pc.utf8_trim_whitespace(table.column(index["TIME_PERIOD"])).to_numpy(zero_copy_only=False)
         try:
-            annees = periodes.astype(int)
+            years = periods.astype(int)
         except ValueError:
-            i = next(i for i, p in enumerate(periodes) if not str(p).isdigit())
-            raise ErreurFichier(fichier.chemin, None, "TIME_PERIOD", f"année « {periodes[i]} » illisible") from None
-        garder = codes != None  # noqa: E711 - numpy elementwise
-        edition = str(annees.max()) if len(annees) else "inconnue"
-        obs = observations.tableau(codes[garder], mesures[garder], annees[garder], np.nan, valeurs[garder],
-                                   statuts[garder], self.nom, edition)
-        return Lecture(obs, edition)
+            i = next(i for i, p in enumerate(periods) if not str(p).isdigit())
+            raise FileError(file.path, None, "TIME_PERIOD", f"année « {periods[i]} » illisible") from None
+        keep = codes != None  # noqa: E711 - numpy elementwise
+        edition = str(years.max()) if len(years) else "inconnue"
+        obs = observations.block(codes[keep], measures[keep], years[keep], np.nan, values[keep],
+                                   statuses[keep], self.name, edition)
+        return Reading(obs, edition)

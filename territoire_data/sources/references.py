@@ -12,39 +12,39 @@ user that nothing of what they gave was silently dropped.
 from __future__ import annotations
 
 from territoire_data.sources import observations
-from territoire_data.sources.base import Lecture, Source, a_colonnes
+from territoire_data.sources.base import Reading, Source, has_columns
 
 
-class DictionnaireInsee(Source):
-    nom = "insee_dictionnaire"
-    libelle = "INSEE, dictionnaire des variables"
-    producteur = "INSEE"
+class InseeDictionary(Source):
+    name = "insee_dictionnaire"
+    label = "INSEE, dictionnaire des variables"
+    producer = "INSEE"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "COD_VAR", "LIB_VAR")
+    def recognises(self, header):
+        return has_columns(header, "COD_VAR", "LIB_VAR")
 
-    def lire(self, fichier, entete, utiles):
-        return Lecture(observations.vide(), "", role="dictionnaire des variables INSEE (libellés des colonnes)")
+    def read(self, file, header, useful):
+        return Reading(observations.empty(), "", role="dictionnaire des variables INSEE (libellés des colonnes)")
 
 
-class CoucheGeographique(Source):
-    nom = "couche_geographique"
-    libelle = "Couche géographique GeoJSON"
-    producteur = ""
+class GeoLayer(Source):
+    name = "couche_geographique"
+    label = "Couche géographique GeoJSON"
+    producer = ""
 
-    def reconnait_json(self, objet) -> bool:
-        return isinstance(objet, dict) and objet.get("type") == "FeatureCollection"
+    def recognises_json(self, obj) -> bool:
+        return isinstance(obj, dict) and obj.get("type") == "FeatureCollection"
 
-    def lire_json(self, fichier, objet, utiles):
-        entites = objet.get("features") or []
-        proprietes = set((entites[0].get("properties") or {}) if entites else {})
-        if {"contenance", "section", "numero"} <= proprietes:
-            quoi = "cadastre Etalab : parcelles (radar foncier)"
-        elif "type" in proprietes and "commune" in proprietes:
-            quoi = "cadastre Etalab : bâtiments (radar foncier)"
-        elif "commune" in proprietes or "id" in proprietes and "prefixe" in proprietes:
-            quoi = "cadastre Etalab (radar foncier)"
+    def read_json(self, file, obj, useful):
+        features = obj.get("features") or []
+        properties = set((features[0].get("properties") or {}) if features else {})
+        if {"contenance", "section", "numero"} <= properties:
+            what = "cadastre Etalab : parcelles (radar foncier)"
+        elif "type" in properties and "commune" in properties:
+            what = "cadastre Etalab : bâtiments (radar foncier)"
+        elif "commune" in properties or "id" in properties and "prefixe" in properties:
+            what = "cadastre Etalab (radar foncier)"
         else:
-            quoi = "contours (cartes)"
-        return Lecture(observations.vide(), "", role=f"couche géographique, {len(entites)} objets — {quoi}, "
+            what = "contours (cartes)"
+        return Reading(observations.empty(), "", role=f"couche géographique, {len(features)} objets — {what}, "
                        "sans indicateur pour l'entrepôt")

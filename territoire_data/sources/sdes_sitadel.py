@@ -26,137 +26,137 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from territoire_data.erreurs import ErreurFichier
-from territoire_data.sources import observations, tableau
-from territoire_data.sources.base import Lecture, Source, a_colonnes, colonnes, entiers, texte
-from territoire_data.sources.tableau import codes_communes
+from territoire_data.errors import FileError
+from territoire_data.sources import observations, tabular
+from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, integers, trimmed_text
+from territoire_data.sources.tabular import commune_codes
 
-TOUS = ("tous logements", "tous")
-MESURES = ("LOG_AUT", "LOG_COM", "SDP_AUT", "SDP_COM")
+ALL_TYPES = ("tous logements", "tous")
+MEASURES = ("LOG_AUT", "LOG_COM", "SDP_AUT", "SDP_COM")
 CODES = ("CODE_INSEE", "CODE_COM", "COMM", "CODGEO")
-CODES_DEPARTEMENT = ("DEPT", "DEP", "CODE_DEPARTEMENT")
-ANNULE = "4"  # ETAT_DAU: 2 authorised, 4 cancelled, 5 started, 6 completed
+DEPARTEMENT_CODES = ("DEPT", "DEP", "CODE_DEPARTEMENT")
+CANCELLED = "4"  # ETAT_DAU: 2 authorised, 4 cancelled, 5 started, 6 completed
 
 
-def _colonne_code(entete) -> tuple[str, bool] | None:
+def _code_column(header) -> tuple[str, bool] | None:
     """(code column, département level) of a series file."""
-    index = entete.index()
-    for nom in CODES:
-        if nom in index:
-            return nom, False
-    for nom in CODES_DEPARTEMENT:
-        if nom in index:
-            return nom, True
+    index = header.index()
+    for name in CODES:
+        if name in index:
+            return name, False
+    for name in DEPARTEMENT_CODES:
+        if name in index:
+            return name, True
     return None
 
 
-def _statuts_annuels(annuel: pd.DataFrame, mesure: str, incompletes: set[int]) -> np.ndarray:
-    statut = np.full(len(annuel), "ok", dtype=object)
-    totaux = annuel.groupby("annee")[mesure].transform("sum").to_numpy()
-    non_publie = (totaux == 0) | annuel["annee"].isin(incompletes).to_numpy()
-    statut[non_publie] = "missing"
-    return statut
+def _statuses_yearly(yearly: pd.DataFrame, measure: str, incomplete: set[int]) -> np.ndarray:
+    status = np.full(len(yearly), "ok", dtype=object)
+    totals = yearly.groupby("annee")[measure].transform("sum").to_numpy()
+    not_published = (totals == 0) | yearly["annee"].isin(incomplete).to_numpy()
+    status[not_published] = "missing"
+    return status
 
 
 class Sitadel(Source):
-    nom = "sdes_sitadel"
-    libelle = "SDES, Sitadel : logements autorisés et commencés"
-    producteur = "SDES"
+    name = "sdes_sitadel"
+    label = "SDES, Sitadel : logements autorisés et commencés"
+    producer = "SDES"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "ANNEE", "LOG_AUT", "LOG_COM") and _colonne_code(entete) is not None
+    def recognises(self, header):
+        return has_columns(header, "ANNEE", "LOG_AUT", "LOG_COM") and _code_column(header) is not None
 
-    def lire(self, fichier, entete, utiles):
-        code, departemental = _colonne_code(entete)
-        presentes = [m for m in MESURES if m in entete.index()]
-        cols = colonnes(fichier, entete, ["ANNEE", code, "LOG_AUT", "LOG_COM"], ["MOIS", "TYPE_LGT", "SDP_AUT", "SDP_COM"])
+    def read(self, file, header, useful):
+        code, departemental = _code_column(header)
+        present = [m for m in MEASURES if m in header.index()]
+        cols = read_named_columns(file, header, ["ANNEE", code, "LOG_AUT", "LOG_COM"], ["MOIS", "TYPE_LGT", "SDP_AUT", "SDP_COM"])
         if departemental:
-            codes = "dep:" + pd.Series(texte(cols[code])).str.zfill(2).to_numpy(dtype=object)
+            codes = "dep:" + pd.Series(trimmed_text(cols[code])).str.zfill(2).to_numpy(dtype=object)
         else:
-            codes = codes_communes(fichier, entete, cols[code], code)
-        cadre = pd.DataFrame({
-            "code": codes, "annee": entiers(fichier, entete, cols["ANNEE"], "ANNEE"),
-            "mois": entiers(fichier, entete, cols["MOIS"], "MOIS") if "MOIS" in cols else 0,
+            codes = commune_codes(file, header, cols[code], code)
+        frame = pd.DataFrame({
+            "code": codes, "annee": integers(file, header, cols["ANNEE"], "ANNEE"),
+            "mois": integers(file, header, cols["MOIS"], "MOIS") if "MOIS" in cols else 0,
         })
-        for mesure in presentes:
-            cadre[mesure] = entiers(fichier, entete, cols[mesure], mesure)
+        for measure in present:
+            frame[measure] = integers(file, header, cols[measure], measure)
         if "TYPE_LGT" in cols:
-            types = pd.Series(texte(cols["TYPE_LGT"])).str.lower().str.strip()
-            tous = types.isin(TOUS)
-            cadre = cadre[tous.to_numpy()] if tous.any() else cadre
-        annuel = cadre.groupby(["code", "annee"], as_index=False)[presentes].sum()
-        remarques, incompletes = [], set()
+            types = pd.Series(trimmed_text(cols["TYPE_LGT"])).str.lower().str.strip()
+            every = types.isin(ALL_TYPES)
+            frame = frame[every.to_numpy()] if every.any() else frame
+        yearly = frame.groupby(["code", "annee"], as_index=False)[present].sum()
+        remarks, incomplete = [], set()
         if "MOIS" in cols:
-            mois = cadre.groupby("annee")["mois"].nunique()
-            incompletes = set(mois.index[mois < 12])
-            if incompletes:
-                remarques.append(f"Sitadel : année(s) incomplète(s) {sorted(incompletes)} (provisoires) : non disponibles")
-        dernier = cadre["annee"].max()
-        edition = f"{dernier}-{cadre.loc[cadre['annee'] == dernier, 'mois'].max():02d}" if "MOIS" in cols else str(dernier)
-        morceaux = []
-        for mesure in presentes:
-            statut = _statuts_annuels(annuel, mesure, incompletes)
-            raison = np.where(statut == "missing", "not_published", "")
-            morceaux.append(observations.tableau(annuel["code"], mesure, annuel["annee"], np.nan,
-                                                 annuel[mesure].to_numpy(dtype="float64"), statut, self.nom, edition,
-                                                 raison=raison))
-        return Lecture(observations.concatener(morceaux), edition, remarques)
+            month = frame.groupby("annee")["mois"].nunique()
+            incomplete = set(month.index[month < 12])
+            if incomplete:
+                remarks.append(f"Sitadel : année(s) incomplète(s) {sorted(incomplete)} (provisoires) : non disponibles")
+        last = frame["annee"].max()
+        edition = f"{last}-{frame.loc[frame['annee'] == last, 'mois'].max():02d}" if "MOIS" in cols else str(last)
+        pieces = []
+        for measure in present:
+            status = _statuses_yearly(yearly, measure, incomplete)
+            reason = np.where(status == "missing", "not_published", "")
+            pieces.append(observations.block(yearly["code"], measure, yearly["annee"], np.nan,
+                                                 yearly[measure].to_numpy(dtype="float64"), status, self.name, edition,
+                                                 reason=reason))
+        return Reading(observations.concatenate(pieces), edition, remarks)
 
 
-def _annees(fichier, entete, colonne, nom: str) -> np.ndarray:
+def _years(file, header, column, name: str) -> np.ndarray:
     """Year of ISO dates (``2021-01-25``); -1 where the date is empty."""
-    textes = pc.utf8_trim_whitespace(colonne)
-    annees = pc.utf8_slice_codeunits(textes, 0, 4).to_numpy(zero_copy_only=False)
-    vides = pc.equal(textes, "").to_numpy(zero_copy_only=False)
+    texts = pc.utf8_trim_whitespace(column)
+    years = pc.utf8_slice_codeunits(texts, 0, 4).to_numpy(zero_copy_only=False)
+    empty = pc.equal(texts, "").to_numpy(zero_copy_only=False)
     try:
-        return np.where(vides, -1, np.where(vides, "0", annees).astype(int))
+        return np.where(empty, -1, np.where(empty, "0", years).astype(int))
     except ValueError:
-        i = int(next(i for i, a in enumerate(annees) if not vides[i] and not str(a).isdigit()))
-        raise ErreurFichier(fichier.chemin, entete.ligne + 1 + i, nom, f"date « {textes[i].as_py()} » illisible") from None
+        i = int(next(i for i, a in enumerate(years) if not empty[i] and not str(a).isdigit()))
+        raise FileError(file.path, header.line + 1 + i, name, f"date « {texts[i].as_py()} » illisible") from None
 
 
-class SitadelPermis(Source):
-    nom = "sdes_sitadel"
-    libelle = "SDES, Sitadel : logements autorisés et commencés"
-    producteur = "SDES"
+class SitadelPermits(Source):
+    name = "sdes_sitadel"
+    label = "SDES, Sitadel : logements autorisés et commencés"
+    producer = "SDES"
 
-    def reconnait(self, entete):
-        return a_colonnes(entete, "NUM_DAU", "COMM", "DATE_REELLE_AUTORISATION", "NB_LGT_TOT_CREES")
+    def recognises(self, header):
+        return has_columns(header, "NUM_DAU", "COMM", "DATE_REELLE_AUTORISATION", "NB_LGT_TOT_CREES")
 
-    def lire(self, fichier, entete, utiles):
-        dates = [c for c in ("DPC_DERN", "DPC_AUT", "DPC_DOC", "DPC_PREM") if c in entete.index()]
-        cols = colonnes(fichier, entete, ["COMM", "NUM_DAU", "DATE_REELLE_AUTORISATION", "NB_LGT_TOT_CREES"],
+    def read(self, file, header, useful):
+        dates = [c for c in ("DPC_DERN", "DPC_AUT", "DPC_DOC", "DPC_PREM") if c in header.index()]
+        cols = read_named_columns(file, header, ["COMM", "NUM_DAU", "DATE_REELLE_AUTORISATION", "NB_LGT_TOT_CREES"],
                         ["DATE_REELLE_DOC", "ETAT_DAU", "SURF_HAB_CREEE", *dates])
-        codes = codes_communes(fichier, entete, cols["COMM"], "COMM")
-        logements = entiers(fichier, entete, cols["NB_LGT_TOT_CREES"], "NB_LGT_TOT_CREES")
-        surface = (tableau.valeurs(fichier, entete, cols["SURF_HAB_CREEE"], "SURF_HAB_CREEE")[0]
+        codes = commune_codes(file, header, cols["COMM"], "COMM")
+        dwellings = integers(file, header, cols["NB_LGT_TOT_CREES"], "NB_LGT_TOT_CREES")
+        area = (tabular.parse_values(file, header, cols["SURF_HAB_CREEE"], "SURF_HAB_CREEE")[0]
                    if "SURF_HAB_CREEE" in cols else np.full(len(codes), np.nan))
-        valide = np.ones(len(codes), bool)
+        valid = np.ones(len(codes), bool)
         if "ETAT_DAU" in cols:
-            valide = texte(cols["ETAT_DAU"]) != ANNULE
-        autorise = _annees(fichier, entete, cols["DATE_REELLE_AUTORISATION"], "DATE_REELLE_AUTORISATION")
-        commence = (_annees(fichier, entete, cols["DATE_REELLE_DOC"], "DATE_REELLE_DOC") if "DATE_REELLE_DOC" in cols
+            valid = trimmed_text(cols["ETAT_DAU"]) != CANCELLED
+        allowed = _years(file, header, cols["DATE_REELLE_AUTORISATION"], "DATE_REELLE_AUTORISATION")
+        started = (_years(file, header, cols["DATE_REELLE_DOC"], "DATE_REELLE_DOC") if "DATE_REELLE_DOC" in cols
                     else np.full(len(codes), -1))
         # The last month the file knows of: a year not finished by then is incomplete.
-        fin = max((m for c in dates for m in texte(cols[c]) if len(m) >= 7), default="")
-        incompletes = {int(fin[:4])} if fin and fin[5:7] != "12" else set()
-        permis = pd.DataFrame({"code": codes, "logements": logements, "surface": np.nan_to_num(surface),
-                               "autorise": autorise, "commence": commence})[valide]
-        morceaux, remarques = [], []
-        for variable, colonne_annee, valeur in (("LOG_AUT", "autorise", "logements"),
-                                                ("SDP_AUT", "autorise", "surface"),
-                                                ("LOG_COM", "commence", "logements")):
+        end = max((m for c in dates for m in trimmed_text(cols[c]) if len(m) >= 7), default="")
+        incomplete = {int(end[:4])} if end and end[5:7] != "12" else set()
+        permits = pd.DataFrame({"code": codes, "dwellings": dwellings, "area": np.nan_to_num(area),
+                               "authorised": allowed, "started": started})[valid]
+        pieces, remarks = [], []
+        for variable, column_year, value in (("LOG_AUT", "authorised", "dwellings"),
+                                                ("SDP_AUT", "authorised", "area"),
+                                                ("LOG_COM", "started", "dwellings")):
             if variable == "SDP_AUT" and "SURF_HAB_CREEE" not in cols:
                 continue
-            bloc = permis[permis[colonne_annee] > 0]
-            annuel = bloc.groupby(["code", colonne_annee], as_index=False)[valeur].sum().rename(
-                columns={colonne_annee: "annee", valeur: variable})
-            statut = _statuts_annuels(annuel, variable, incompletes)
-            morceaux.append(observations.tableau(annuel["code"], variable, annuel["annee"], np.nan,
-                                                 annuel[variable].to_numpy(dtype="float64"), statut, self.nom,
-                                                 f"liste des permis {fin or ''}".strip(),
-                                                 raison=np.where(statut == "missing", "not_published", "")))
-        if incompletes:
-            remarques.append(f"Sitadel (liste des permis, mise à jour {fin}) : année {min(incompletes)} incomplète, "
+            block = permits[permits[column_year] > 0]
+            yearly = block.groupby(["code", column_year], as_index=False)[value].sum().rename(
+                columns={column_year: "annee", value: variable})
+            status = _statuses_yearly(yearly, variable, incomplete)
+            pieces.append(observations.block(yearly["code"], variable, yearly["annee"], np.nan,
+                                                 yearly[variable].to_numpy(dtype="float64"), status, self.name,
+                                                 f"liste des permis {end or ''}".strip(),
+                                                 reason=np.where(status == "missing", "not_published", "")))
+        if incomplete:
+            remarks.append(f"Sitadel (liste des permis, mise à jour {end}) : année {min(incomplete)} incomplète, "
                              "non disponible")
-        return Lecture(observations.concatener(morceaux), f"liste des permis {fin}".strip(), remarques)
+        return Reading(observations.concatenate(pieces), f"liste des permis {end}".strip(), remarks)

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import re
 
-_RECENSEMENT = re.compile(r"([A-Z]+)(\d{2})_(.+)")  # P18_POP, C18_ACTOCC15P_VOIT
-_PERIODE = re.compile(r"(NAIS|DECE)(\d{2})(\d{2})")  # births / deaths between two censuses
-_SUFFIXE = re.compile(r"(.+?)_?(\d{2})")  # MED21, TP6021, ETTOT18, MED_SL23
+_CENSUS = re.compile(r"([A-Z]+)(\d{2})_(.+)")  # P18_POP, C18_ACTOCC15P_VOIT
+_PERIOD = re.compile(r"(NAIS|DECE)(\d{2})(\d{2})")  # births / deaths between two censuses
+_SUFFIX = re.compile(r"(.+?)_?(\d{2})")  # MED21, TP6021, ETTOT18, MED_SL23
 
 
-def decouper(colonne: str) -> tuple[str, int | None, int | None]:
-    nom = colonne.strip().upper()
-    if m := _RECENSEMENT.fullmatch(nom):
+def split_column(column: str) -> tuple[str, int | None, int | None]:
+    name = column.strip().upper()
+    if m := _CENSUS.fullmatch(name):
         return f"{m[1]}_{m[3]}", 2000 + int(m[2]), None
-    if (m := _PERIODE.fullmatch(nom)) and int(m[3]) > int(m[2]):
+    if (m := _PERIOD.fullmatch(name)) and int(m[3]) > int(m[2]):
         return m[1], 2000 + int(m[3]), 2000 + int(m[2])
-    if m := _SUFFIXE.fullmatch(nom):
+    if m := _SUFFIX.fullmatch(name):
         return m[1], 2000 + int(m[2]), None
-    return nom, None, None
+    return name, None, None

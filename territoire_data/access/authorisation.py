@@ -1,0 +1,105 @@
+"""Who may do what, in one place. Deny by default.
+
+Every read and write of the store asks ``Authorisation``; widgets and the CLI never filter
+on their own. Rules:
+
+- a role is active from ``start`` to ``end`` included (partner subscriptions end);
+- a role on a territory covers every commune of it (an élu of an EPCI is élu for its
+  communes); a thread is covered when all its communes are;
+- ``admin``: everything, everywhere;
+- ``elected``/``agent`` of a territory: read and write threads of every visibility there;
+- ``entreprise``/``consultant`` admitted to a territory: read and write ``partenaires`` and
+  ``every`` threads there;
+- any user with an active role: read ``every`` threads anywhere (shared solutions) and reply;
+- edit: the author only; delete (soft): the author or an admin; moderation: admins;
+- the radar foncier (issue #7): élus, agents of the territory and admins.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from territoire_data.store.models import AUTHORITY_ROLES, PARTNER_ROLES, VISIBILITIES
+from territoire_data.errors import TerritoireError
+
+
+class AccessDenied(TerritoireError):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def communes_of(code: str) -> frozenset[str]:
+    from territoire_data.core.territories import territory
+
+    return frozenset(territory(code).communes)
+
+
+def covers(territory_role: str, territory_object: str) -> bool:
+    if territory_role == territory_object or territory_role == "france":
+        return True
+    try:
+        return communes_of(territory_object) <= communes_of(territory_role)
+    except TerritoireError:
+        return False
+
+
+class Authorisation:
+    """The rights of one user (``roles``: list of (role, territoire, debut, fin))."""
+
+    def __init__(self, user_id: int | None, roles, today: date | None = None):
+        self.user_id = user_id
+        day = today or date.today()
+        self.roles = [(r, t) for r, t, start, end in roles
+                      if (start is None or start <= day) and (end is None or day <= end)]
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user_id is not None and bool(self.roles)
+
+    @property
+    def admin(self) -> bool:
+        return any(r == "admin" for r, _ in self.roles)
+
+    def _roles_on(self, territory: str) -> set[str]:
+        return {r for r, t in self.roles if covers(t, territory)}
+
+    def visibilities(self, territory: str) -> list[str]:
+        """Visibilities this user may post with on a territory (empty: may not post)."""
+        if self.admin:
+            return list(VISIBILITIES)
+        roles = self._roles_on(territory)
+        if roles & set(AUTHORITY_ROLES):
+            return list(VISIBILITIES)
+        if roles & set(PARTNER_ROLES):
+            return ["partenaires", "tous"]
+        return []
+
+    def can_read(self, territory: str, visibility: str) -> bool:
+        if not self.authenticated or visibility not in VISIBILITIES:
+            return False
+        if self.admin or visibility == "tous":
+            return True
+        return visibility in self.visibilities(territory)
+
+    def can_create(self, territory: str, visibility: str) -> bool:
+        return self.authenticated and visibility in self.visibilities(territory)
+
+    def can_reply(self, territory: str, visibility: str) -> bool:
+        return self.can_read(territory, visibility)
+
+    def can_edit(self, author_id: int) -> bool:
+        return self.authenticated and author_id == self.user_id
+
+    def can_delete(self, author_id: int) -> bool:
+        return self.authenticated and (author_id == self.user_id or self.admin)
+
+    def can_moderate(self) -> bool:
+        return self.admin
+
+    def can_run_radar(self, territory: str) -> bool:
+        return self.authenticated and (self.admin or bool(self._roles_on(territory) & set(AUTHORITY_ROLES)))
+
+    def require(self, permits: bool, message: str) -> None:
+        if not permits:
+            raise AccessDenied(message)

@@ -1,0 +1,87 @@
+"""``territoire data build|status|demo|fetch``: build and inspect the warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from territoire_data.core import warehouse as module_entrepot
+from territoire_data.errors import TerritoireError
+from territoire_data import strict_json
+
+app = typer.Typer(help="Construire et inspecter l'entrepôt de données.", no_args_is_help=True)
+
+
+def _summary(manifest: dict) -> None:
+    sources = manifest["sources"]
+    typer.echo(f"Entrepôt construit en {manifest['duration_s']:.1f} s"
+               + (" — DONNÉES DE DÉMONSTRATION" if manifest.get("demo") else ""))
+    for name, source in sorted(sources.items()):
+        years = source.get("years") or []
+        period = f"{years[0]}–{years[1]}" if years else "—"
+        typer.echo(f"  {name:<24} éditions {', '.join(source['editions']):<18} années {period:<10} "
+                   f"{source['communes']} communes, {len(source['files'])} fichier(s)")
+    references = manifest.get("references", [])
+    if references:
+        typer.echo(f"  {len(references)} fichier(s) de référence reconnu(s), sans indicateur :")
+        for reference in references:
+            typer.echo(f"    {reference['file']} : {reference['role']}")
+    if manifest["ignored"]:
+        typer.echo(f"  {len(manifest['ignored'])} fichier(s) ignoré(s) :")
+        for ignore in manifest["ignored"]:
+            typer.echo(f"    {ignore['file']} : {ignore['reason']}")
+    for line in manifest["log"]:
+        typer.echo(f"  note : {line}")
+
+
+@app.command("build")
+def build_command(
+    raw: List[Path] = typer.Option(..., "--raw", metavar="DOSSIER", help="Dossier ou fichier de données brutes (répétable)."),
+    tolerant: bool = typer.Option(False, "--tolerant", help="Ignorer (avec la raison) un fichier reconnu mais défectueux."),
+) -> None:
+    """Lire tous les fichiers reconnus (par leur contenu) et construire l'entrepôt."""
+    for path in raw:
+        if not path.exists():
+            raise TerritoireError(f"Chemin introuvable : {path}")
+    _summary(module_entrepot.build_warehouse(raw, strict=not tolerant))
+
+
+@app.command("status")
+def status_command(to_json: bool = typer.Option(False, "--json", help="Sortie JSON.")) -> None:
+    """Sources, éditions, années, couverture et mode démonstration de l'entrepôt."""
+    manifest = module_entrepot.open_warehouse().manifest
+    if to_json:
+        typer.echo(strict_json.text(strict_json.clean(manifest)))
+        return
+    typer.echo(f"Entrepôt du {manifest['built_at']} (référentiel {manifest['referential']})")
+    _summary(manifest)
+
+
+@app.command("demo")
+def demo_command(
+    departements: Optional[str] = typer.Option(
+        None, "--departements", metavar="01,33", help="Départements à générer (par défaut : toute la France)."
+    ),
+) -> None:
+    """Écrire des fichiers de démonstration aux formats officiels, puis construire l'entrepôt."""
+    from territoire_data.demo import generate_and_build
+
+    items = [d.strip() for d in departements.split(",") if d.strip()] if departements else None
+    _summary(generate_and_build(items))
+
+
+@app.command("fetch")
+def fetch_command(
+    sources: Optional[str] = typer.Option(None, "--sources", metavar="S1,S2", help="Sources à télécharger (par défaut : toutes)."),
+    departements: Optional[str] = typer.Option(None, "--departements", metavar="33,24", help="Départements (DVF)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Remplace l'hôte de chaque producteur (miroir, tests)."),
+) -> None:
+    """Télécharger les fichiers officiels (cache, reprise, sha256), puis construire l'entrepôt."""
+    from territoire_data.sources.download import download
+
+    list_sources = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
+    list_deps = [d.strip() for d in departements.split(",") if d.strip()] if departements else None
+    cache = download(list_sources, list_deps, base_url=base_url)
+    _summary(module_entrepot.build_warehouse([cache]))

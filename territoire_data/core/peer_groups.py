@@ -1,0 +1,104 @@
+"""Peer groups and positioning: where a territory stands among comparable ones.
+
+Groups for a commune: ``density`` (same class of INSEE's 7-level density grid; without
+the grid, a class computed from population / area, flagged approximate), ``size``
+(INSEE population size classes), ``departement``, ``epci``, ``france``, or a custom list
+of codes (``liste:33063,33281,…``). Other territories are compared with every territory
+of their level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from territoire_data.errors import TerritoireError
+
+GROUPS = ("densite", "taille", "departement", "epci", "france")
+LABELS = {
+    "densite": "communes de même densité", "densite_approchee": "communes de densité comparable (approchée)",
+    "taille": "communes de même taille", "departement": "communes du département", "epci": "communes de l'EPCI",
+    "france": "communes de France", "liste": "liste choisie", "niveau": "territoires de même niveau",
+}
+# INSEE population size classes (bornes basses).
+SIZE_BOUNDS = [0, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
+# Approximate density classes (hab./km²) standing in for the 7-level grid when it is absent.
+DENSITY_THRESHOLDS = [20, 50, 100, 300, 700, 2_000]  # → classes 7 (peu dense) … 1 (grand centre)
+
+
+@dataclass(frozen=True)
+class Peers:
+    group: str  # as reported: densite, densite_approchee, taille, departement, epci, france, liste, niveau
+    codes: pd.Index
+    key: str = ""  # identifies the peer set (for caching its sorted values)
+
+
+def size_class(population: pd.Series) -> pd.Series:
+    return pd.Series(np.searchsorted(SIZE_BOUNDS, population.to_numpy(), side="right"), index=population.index)
+
+
+def approximate_density_class(density: pd.Series) -> pd.Series:
+    classes = 7 - np.searchsorted(DENSITY_THRESHOLDS, density.to_numpy(), side="right")
+    return pd.Series(np.where(np.isnan(density.to_numpy()), np.nan, classes), index=density.index)
+
+
+def peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None) -> Peers:
+    """The codes of the territory's peers (itself included)."""
+    ref = territory.referential
+    communes = ref.communes
+    if group.startswith("liste:"):
+        codes = pd.Index([c.strip() for c in group[6:].split(",") if c.strip()])
+        unknown = [c for c in codes if c not in matrix.index]
+        if unknown:
+            raise TerritoireError(f"Codes inconnus dans la liste de comparaison : {', '.join(unknown[:10])}")
+        codes = codes.union([territory.code])
+        return Peers("liste", codes, "liste:" + ",".join(codes))
+    if territory.level != "commune":
+        prefix = territory.code.split(":")[0] + ":" if ":" in territory.code else territory.code
+        return Peers("niveau", matrix.index[matrix.index.str.startswith(prefix)], f"niveau:{prefix}")
+    code = territory.code
+    if group not in GROUPS:
+        raise TerritoireError(
+            f"Groupe de comparaison inconnu : « {group} ». Choix : {', '.join(GROUPS)} ou liste:CODE1,CODE2…"
+        )
+    if group == "france":
+        return Peers("france", communes.index, "france")
+    if group in ("departement", "epci"):
+        value = communes.at[code, group]
+        if not isinstance(value, str):
+            return Peers(group, pd.Index([code]), f"seul:{code}")
+        return Peers(group, communes.index[communes[group] == value], f"{group}:{value}")
+    population = matrix["population"].reindex(communes.index) if "population" in matrix else None
+    if population is None or population.isna().all():
+        population = communes["municipal_population"].astype("float64")
+    if group == "taille":
+        classes = size_class(population.fillna(-1))
+        return Peers("taille", classes.index[classes == classes.at[code]], f"taille:{classes.at[code]}")
+    if dens7 is not None and dens7.notna().any() and code in dens7.index and not np.isnan(dens7.get(code, np.nan)):
+        return Peers("densite", dens7.index[dens7 == dens7.at[code]], f"densite:{dens7.at[code]}")
+    density = population / communes["area_km2"]
+    classes = approximate_density_class(density)
+    return Peers("densite_approchee", classes.index[classes == classes.at[code]],
+                 f"densite_approchee:{classes.at[code]}")
+
+
+def sorted_position(value: float, sorted: np.ndarray) -> dict:
+    """``position`` over peer values already sorted, without NaN (O(log n))."""
+    n = len(sorted)
+    if n == 0:
+        return {"n": 0, "percentile": None, "median": None, "q1": None, "q3": None}
+    q1, median, q3 = (float(np.interp(q * (n - 1), np.arange(n), sorted)) for q in (0.25, 0.5, 0.75))
+    rank = None
+    if value is not None and not np.isnan(value):
+        below = np.searchsorted(sorted, value, "left")
+        ties = np.searchsorted(sorted, value, "right") - below
+        rank = round(100.0 * (below + 0.5 * ties) / n, 1)
+    return {"n": int(n), "percentile": rank, "median": median, "q1": q1, "q3": q3}
+
+
+def position(value: float, values: np.ndarray) -> dict:
+    """Percentile rank (0–100, ties counted half), median, quartiles and n of the peers."""
+    values = np.asarray(values, dtype="float64")
+    return sorted_position(value, np.sort(values[~np.isnan(values)]))

@@ -1,0 +1,81 @@
+"""Referential of French communes (COG) and the territories they form.
+
+``charger()`` returns the referential for the current home, building its cache on first
+use (≈ 15 s) and loading it afterwards (tables in a few tens of milliseconds; boundaries
+are read only when asked for, and only for the communes asked for).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from territoire_data.errors import TerritoireError
+from territoire_data.settings import resolve_home
+from territoire_data.progress import Steps
+from territoire_data.core.referential import storage
+from territoire_data.core.referential.geometry import LEVELS
+
+
+class Referential:
+    """Tables of communes, sub-communes, EPCI, départements and régions, indexed by code."""
+
+    def __init__(self, folder: Path, tables: dict[str, pd.DataFrame], manifest: dict):
+        self.folder = folder
+        self.manifest = manifest
+        self.communes = tables["communes"].set_index("code", drop=False)
+        self.sub_communes = tables["sub_communes"]
+        self.epci = tables["epci"].set_index("code", drop=False)
+        self.departements = tables["departements"].set_index("code", drop=False)
+        self.regions = tables["regions"].set_index("code", drop=False)
+
+    def __repr__(self) -> str:
+        return f"<Referentiel {self.manifest['key']} : {len(self.communes)} communes>"
+
+    def geometries(
+        self,
+        level: str = "departement",
+        *,
+        departements: list[str] | None = None,
+        communes: list[str] | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Commune boundaries (WGS84) at a simplification level, read only for what is asked.
+
+        ``level``: ``source`` (full resolution), ``departement`` or ``france``.
+        """
+        if level not in LEVELS:
+            raise TerritoireError(
+                f"Niveau de simplification inconnu : « {level} » (choix : {', '.join(LEVELS)})."
+            )
+        filters = []
+        if departements is not None:
+            filters.append(("departement", "in", list(departements)))
+        if communes is not None:
+            filters.append(("code", "in", list(communes)))
+        return gpd.read_parquet(storage.geometry_file(self.folder, level), filters=filters or None)
+
+    def arrondissements(self) -> gpd.GeoDataFrame:
+        """Boundaries of the municipal arrondissements of Paris, Lyon and Marseille."""
+        return gpd.read_parquet(storage.geometry_file(self.folder, "arrondissements"))
+
+
+_loaded: dict[Path, Referential] = {}
+_lock = threading.Lock()
+
+
+def load_referential(home: str | os.PathLike | None = None, *, rebuild: bool = False) -> Referential:
+    """The referential of this home, built into its cache the first time."""
+    folder = storage.cache_folder(resolve_home(home))
+    with _lock:
+        if not rebuild and folder in _loaded:
+            return _loaded[folder]
+        if rebuild or not storage.is_complete(folder):
+            with Steps("Construction du référentiel des communes", total=5) as steps:
+                folder = storage.write_cache(folder.parent.parent, steps)
+        referential = Referential(folder, *storage.read_tables(folder))
+        _loaded[folder] = referential
+        return referential

@@ -1,0 +1,315 @@
+"""The indicator warehouse: Parquet files and a manifest, swapped in atomically.
+
+Layout under the home::
+
+    entrepot -> entrepots/<id>/          (a symbolic link, replaced in one rename)
+    entrepots/<id>/observations.parquet  harmonised observations (communes, groups)
+    entrepots/<id>/indicators.parquet   every indicator for every territory and year
+    entrepots/<id>/latest.parquet      the latest value of each indicator
+    entrepots/<id>/manifest.json         sources, editions, file hashes, build time, demo flag
+
+A build writes a new folder, then points the link at it: a build that fails, or is
+killed, leaves the previous warehouse untouched. Only one build runs at a time (lock).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from territoire_data.core import calculation, catalogue, history
+from territoire_data.errors import TerritoireError
+from territoire_data.settings import resolve_home
+from territoire_data.progress import Steps
+from territoire_data.core.referential import load_referential as charger_referentiel
+from territoire_data.sources import Harvest, read_all
+from territoire_data import strict_json
+
+SCHEMA = 3  # 2: reasons, notes, reference-year comparability; 3: English column names
+SERIES_COLUMNS = ["year", "value", "status", "source", "edition", "reason", "note"]
+LINK = "warehouse"
+FOLDERS = "warehouses"
+MANIFEST = "manifest.json"
+
+
+class WarehouseMissing(TerritoireError):
+    pass
+
+
+@contextmanager
+def _lock(home: Path):
+    path = home / ".construction.lock"
+    with open(path, "w") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TerritoireError("Une construction de l'entrepôt est déjà en cours dans ce dossier de travail.") from None
+        yield
+
+
+def build_warehouse(
+    raw: list[Path | str],
+    home: str | os.PathLike | None = None,
+    *,
+    demo: bool = False,
+    strict: bool = True,
+    movements: pd.DataFrame | None = None,
+) -> dict:
+    """Build the warehouse from raw files and swap it in; returns the manifest."""
+    home = resolve_home(home)
+    start = time.perf_counter()
+    ref = charger_referentiel(home)
+    with _lock(home), Steps("Construction de l'entrepôt", total=6) as steps:
+        root = home / FOLDERS
+        root.mkdir(exist_ok=True)
+        for former in root.glob(".construction-*"):  # left by a killed build
+            shutil.rmtree(former, ignore_errors=True)
+        steps("Lecture des fichiers")
+        collection = read_all(raw, catalogue.useful_variables(), strict=strict)
+        if not collection.files_read:
+            raise TerritoireError(
+                "Aucun fichier reconnu dans " + ", ".join(map(str, raw))
+                + (" ; ignorés : " + "; ".join(f"{f} ({r})" for f, r in collection.ignores[:5]) if collection.ignores else "")
+            )
+        steps("Harmonisation des codes communes (COG)")
+        movements = movements if movements is not None else collection.movements
+        restorations = pd.concat([history.known_restorations(), collection.restorations]).drop_duplicates(
+            ["parent", "restored"]) if collection.restorations is not None else None
+        obs, log = history.harmonise(collection.observations, ref, movements, restorations)
+        collection.observations = None  # peak memory: keep one copy of the observations at a time
+        obs = calculation.deduplicate(obs)
+        steps("Agrégation EPCI, départements, régions, France")
+        cube = calculation.aggregate(obs, ref)
+        del obs
+        steps("Calcul des indicateurs")
+        indicators, latest = calculation.compute(cube)
+        steps("Écriture")
+        identifier = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        temporary = root / f".construction-{identifier}"
+        temporary.mkdir()
+        try:
+            # Written one table at a time, each dropped once on disk: peak memory stays that of the cube.
+            indicators.to_parquet(temporary / "indicators.parquet", index=False)
+            years = _years_by_indicator(indicators)
+            del indicators
+            obs = cube.to_long()
+            del cube
+            obs.to_parquet(temporary / "observations.parquet", index=False)
+            manifest = _manifest(collection, log, ref, demo, time.perf_counter() - start, obs)
+            manifest["indicator_years"] = years
+            del obs
+            if collection.scot is not None:
+                collection.scot.to_parquet(temporary / "scot.parquet", index=False)
+            latest = latest.assign(code=latest["code"].astype(str), indicator=latest["indicator"].astype(str))
+            latest.sort_values(["code", "indicator"]).to_parquet(temporary / "latest.parquet", index=False)
+            # Peers are compared on the reference year only: older values shown in place of a
+            # missing one are not placed among them.
+            matrix = latest[latest["comparable"]].pivot(index="code", columns="indicator", values="value")
+            matrix = matrix.reindex(sorted(latest["code"].unique()))
+            matrix.columns = matrix.columns.astype(str)
+            matrix.to_parquet(temporary / "matrix.parquet")
+            (temporary / MANIFEST).write_text(strict_json.text(strict_json.clean(manifest)), encoding="utf-8")
+            final = root / identifier
+            os.rename(temporary, final)
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+        steps("Mise en service")
+        _switch(home, final)
+    return manifest
+
+
+def _switch(home: Path, target: Path) -> None:
+    """Point ``home/entrepot`` at ``target`` in one atomic rename, then drop older builds."""
+    link = home / LINK
+    former = link.resolve() if link.is_symlink() else None
+    provisional = home / f".{LINK}-{uuid.uuid4().hex[:6]}"
+    os.symlink(Path(FOLDERS) / target.name, provisional)
+    os.replace(provisional, link)
+    if former is not None and former != target.resolve() and former.parent == target.parent:
+        shutil.rmtree(former, ignore_errors=True)
+
+
+def _years_by_indicator(indicators: pd.DataFrame) -> dict[str, list[int]]:
+    with_value = indicators.loc[indicators["status"] == "ok", ["indicator", "year"]].drop_duplicates()
+    return {str(k): sorted(int(a) for a in v) for k, v in with_value.groupby("indicator", observed=True)["year"]}
+
+
+def _manifest(collection: Harvest, log: list[str], ref, demo: bool, duration: float, obs: pd.DataFrame) -> dict:
+    """Sources with editions, files (sha256), years and communes covered (from ``obs``)."""
+    sources: dict[str, dict] = {}
+    for file_read in collection.files_read:
+        source = sources.setdefault(file_read.source, {"editions": [], "files": []})
+        if file_read.edition not in source["editions"]:
+            source["editions"].append(file_read.edition)
+        source["files"].append({"path": file_read.path, "sha256": file_read.sha256, "edition": file_read.edition,
+                                   "observations": file_read.rows})
+    codes = obs["code"].cat if isinstance(obs["code"].dtype, pd.CategoricalDtype) else None
+    is_commune = (codes.categories.isin(ref.communes.index)[codes.codes] if codes is not None
+                   else obs["code"].astype(str).isin(ref.communes.index).to_numpy())
+    communes = obs[is_commune]
+    for name, source in sources.items():
+        block = communes[(communes["source"] == name).to_numpy()]
+        years = block["year"].dropna()
+        source["years"] = [int(years.min()), int(years.max())] if len(years) else []
+        source["communes"] = int(block["code"].nunique())
+        source["editions"].sort()
+    return {
+        "schema": SCHEMA,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "duration_s": round(duration, 2),
+        "demo": demo,
+        "referential": ref.manifest["key"],
+        "sources": sources,
+        "ignored": [{"file": f, "reason": r} for f, r in collection.ignores],
+        "references": [{"file": f, "role": r} for f, r in collection.references],
+        "log": list(dict.fromkeys(log + collection.remarks)),
+        "indicators": len(catalogue.INDICATORS),
+    }
+
+
+class Warehouse:
+    """A built warehouse, read lazily; ``latest`` stays in memory for fast queries."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+
+    @property
+    def demo(self) -> bool:
+        return bool(self.manifest.get("demo"))
+
+    @cached_property
+    def latest(self) -> pd.DataFrame:
+        """Latest value of each indicator, sorted by code (see ``rows``)."""
+        frame = pd.read_parquet(self.folder / "latest.parquet")
+        for column in ("code", "indicator", "status", "source", "edition", "reason", "note"):
+            if column in frame.columns:
+                frame[column] = frame[column].astype(object)
+        return frame
+
+    @cached_property
+    def _codes_sorted(self):
+        return self.latest["code"].to_numpy(dtype=object)
+
+    @cached_property
+    def matrix(self) -> pd.DataFrame:
+        """Latest values, one row per territory, one column per indicator."""
+        matrix = pd.read_parquet(self.folder / "matrix.parquet")
+        matrix.index = matrix.index.astype(object)
+        return matrix
+
+    @cached_property
+    def matrix_values(self):
+        return self.matrix.to_numpy(dtype="float64")
+
+    def sorted_values(self, key: str, codes) -> dict[str, np.ndarray]:
+        """Sorted peer values per indicator for a peer set, cached by its key."""
+        cache = self.__dict__.setdefault("_tries", {})
+        if key not in cache:
+            if len(cache) > 256:
+                cache.clear()
+            positions = self.matrix.index.get_indexer(codes)
+            block = self.matrix_values[positions[positions >= 0]]
+            cache[key] = {name: np.sort(column[~np.isnan(column)])
+                          for name, column in zip(self.matrix.columns, block.T)}
+        return cache[key]
+
+    def populations(self) -> pd.Series:
+        """Latest census population of every territory (code → inhabitants), where known."""
+        latest = self.latest
+        block = latest[(latest["indicator"] == "population") & (latest["status"] == "ok")]
+        return pd.Series(block["value"].to_numpy(), index=block["code"].to_numpy(), dtype="float64")
+
+    def population(self, code: str) -> tuple[float, int, str | None] | None:
+        """(population, year, source) of a territory from the latest census loaded, or None."""
+        rows = self.rows(code)
+        if "population" not in rows.index:
+            return None
+        line = rows.loc["population"]
+        if line["status"] != "ok" or pd.isna(line["value"]):
+            return None
+        return float(line["value"]), int(line["year"]), None if pd.isna(line["source"]) else str(line["source"])
+
+    def rows(self, code: str) -> pd.DataFrame:
+        """The latest values of one territory, indexed by indicator id."""
+        codes = self._codes_sorted
+        start, end = codes.searchsorted(code, "left"), codes.searchsorted(code, "right")
+        return self.latest.iloc[start:end].set_index("indicator")
+
+    def series_of(self, code: str, indicator: str) -> pd.DataFrame:
+        table = pd.read_parquet(
+            self.folder / "indicators.parquet",
+            filters=[("code", "==", code), ("indicator", "==", indicator)],
+        )
+        return table.sort_values("year").reset_index(drop=True)[SERIES_COLUMNS]
+
+    def hold_observations(self, variables, codes=None) -> None:
+        """Hold some variables' observations in memory (all territories, or ``codes``):
+        ``observations(variable=…, code=…)`` then answers without reading Parquet."""
+        filters = [("variable", "in", list(variables))] + ([("code", "in", list(codes))] if codes is not None else [])
+        obs = pd.read_parquet(self.folder / "observations.parquet", filters=filters)
+        obs["code"] = obs["code"].astype(str)
+        memo = self.__dict__.setdefault("_obs_memo", {})
+        for (variable, code), block in obs.groupby(["variable", "code"], sort=False, observed=True):
+            memo[(str(variable), code)] = block.reset_index(drop=True)
+
+    def preload(self, codes, variables=("NAF_ART",)) -> None:
+        """Hold the series and some observations of these territories in memory (batch work)."""
+        codes = list(codes)
+        table = pd.read_parquet(self.folder / "indicators.parquet", filters=[("code", "in", codes)])
+        table["code"] = table["code"].astype(str)
+        self.__dict__["_series_memo"] = {c: block for c, block in table.groupby("code", sort=False)}
+        self.hold_observations(variables, codes)
+
+    def series(self, code: str, indicators) -> dict[str, pd.DataFrame]:
+        """Several indicators over the years, in one read."""
+        memo = self.__dict__.get("_series_memo")
+        if memo is not None and code in memo:
+            table = memo[code]
+            table = table[table["indicator"].astype(str).isin(list(indicators))].copy()
+        else:
+            table = pd.read_parquet(
+                self.folder / "indicators.parquet",
+                filters=[("code", "==", code), ("indicator", "in", list(indicators))],
+            )
+        table["indicator"] = table["indicator"].astype(str)
+        return {name: block.sort_values("year").reset_index(drop=True)[SERIES_COLUMNS]
+                for name, block in table.groupby("indicator", sort=False)}
+
+    def observations(self, **filters) -> pd.DataFrame:
+        if set(filters) == {"variable", "code"} and isinstance(filters["code"], str):
+            block = self.__dict__.get("_obs_memo", {}).get((filters["variable"], filters["code"]))
+            if block is not None:
+                return block.copy()
+        conditions = [(k, "in" if isinstance(v, (list, tuple, set)) else "==", list(v) if isinstance(v, (list, tuple, set)) else v)
+                      for k, v in filters.items()]
+        return pd.read_parquet(self.folder / "observations.parquet", filters=conditions or None)
+
+
+_opened: dict[Path, Warehouse] = {}
+
+
+def open_warehouse(home: str | os.PathLike | None = None) -> Warehouse:
+    """The current warehouse of this home (cached until a new build swaps it)."""
+    link = resolve_home(home) / LINK
+    if not (link / MANIFEST).is_file():
+        raise WarehouseMissing(
+            "Aucun entrepôt de données dans ce dossier de travail. Construisez-le avec "
+            "`territoire data demo` (données de démonstration) ou `territoire data build --raw DOSSIER`."
+        )
+    folder = link.resolve()
+    if folder not in _opened:
+        _opened[folder] = Warehouse(folder)
+    return _opened[folder]

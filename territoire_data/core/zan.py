@@ -1,0 +1,91 @@
+"""ZAN trajectory (loi Climat et Résilience): reference, allowance, consumption, projection.
+
+- reference: NAF consumption from 1 January 2011 to 31 December 2020 (Cerema yearly flows
+  ``naf11art12`` … ``naf20art21``);
+- allowance 2021-2030: 50 % of the reference; optionally at least 1 ha (the floor granted
+  to communes covered by an urban plan);
+- consumed since 2021, remaining allowance, recent pace (mean of the yearly flows since
+  2021) and projection to 1 January 2031 at that pace — or at a pace given as a what-if.
+
+Available for communes, EPCI, départements, régions (sums of member flows) and SCoT
+(``scot:<name as in the Cerema file>``, members from the Cerema file).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from territoire_data.core.warehouse import open_warehouse
+from territoire_data.errors import TerritoireError
+
+REFERENCE_START, REFERENCE_END = 2011, 2020
+PERIOD_START, PERIOD_END = 2021, 2030
+M2_PER_HA = 10_000
+
+
+def yearly_flows(code: str, warehouse=None) -> pd.Series:
+    """Yearly NAF consumption (ha) of a territory code, or of a SCoT (``scot:…``)."""
+    warehouse = warehouse or open_warehouse()
+    if code.startswith("scot:"):
+        path = warehouse.folder / "scot.parquet"
+        if not path.exists():
+            raise TerritoireError("Les périmètres de SCoT viennent du fichier Cerema : il n'est pas chargé.")
+        members = pd.read_parquet(path)
+        codes = members.loc[members["scot"] == code[5:], "code"].tolist()
+        if not codes:
+            raise TerritoireError(f"SCoT inconnu : « {code[5:]} ».")
+        obs = warehouse.observations(variable="NAF_ART", code=codes)
+        if obs["status"].astype(str).ne("ok").any():
+            return pd.Series(dtype="float64")
+        return obs.groupby("year")["value"].sum(min_count=len(codes)) / M2_PER_HA
+    obs = warehouse.observations(variable="NAF_ART", code=code)
+    obs = obs[obs["status"].astype(str) == "ok"]
+    return obs.set_index("year")["value"].sort_index().astype("float64") / M2_PER_HA
+
+
+def trajectory(territory, *, pace_ha_per_year: float | None = None, floor_1ha: bool = False, warehouse=None) -> dict:
+    """The ZAN figures of a territory (object with ``.code``/``.level``, or a ``scot:`` code)."""
+    code = territory if isinstance(territory, str) else territory.code
+    level = "scot" if code.startswith("scot:") else getattr(territory, "level", None)
+    flows = yearly_flows(code, warehouse)
+    years_reference = range(REFERENCE_START, REFERENCE_END + 1)
+    if flows.empty or any(a not in flows.index for a in years_reference):
+        return {"code": code, "available": False,
+                "reason": "consommation d'espaces 2011-2020 non disponible (fichier Cerema absent ou incomplet)"}
+    reference = float(flows.loc[list(years_reference)].sum())
+    envelope = reference / 2
+    floor_applied = floor_1ha and level == "commune" and envelope < 1.0
+    if floor_applied:
+        envelope = 1.0
+    since = flows[(flows.index >= PERIOD_START) & (flows.index <= PERIOD_END)]
+    consumed = float(since.sum())
+    latest = int(since.index.max()) if len(since) else PERIOD_START - 1
+    observed_pace = float(since.mean()) if len(since) else math.nan
+    pace = observed_pace if pace_ha_per_year is None else float(pace_ha_per_year)
+    years_left = PERIOD_END - latest
+    projection = consumed + (pace * years_left if not math.isnan(pace) else math.nan)
+    remaining = envelope - consumed
+    exhaustion_year = None
+    if pace and pace > 0 and remaining > 0:
+        exhaustion_year = latest + math.ceil(remaining / pace)
+    elif remaining <= 0:
+        exhaustion_year = latest
+    return {
+        "code": code,
+        "available": True,
+        "reference_2011_2020_ha": reference,
+        "allowance_2021_2030_ha": envelope,
+        "floor_1ha_applied": floor_applied,
+        "consumed_since_2021_ha": consumed,
+        "last_year": latest,
+        "remaining_ha": remaining,
+        "observed_pace_ha_per_year": observed_pace,
+        "pace_ha_per_year": pace,
+        "projection_2031_ha": projection,
+        "projection_share_of_allowance": projection / envelope * 100 if envelope > 0 else math.nan,
+        "overshoot_projected": bool(projection > envelope),
+        "exhaustion_year": exhaustion_year,
+        "series_ha": {int(a): float(v) for a, v in flows.items()},
+    }

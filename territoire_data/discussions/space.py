@@ -1,0 +1,280 @@
+"""The exchange space of one user: every read and write goes through ``Authorisation``."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, select, text
+
+from territoire_data.store import database
+from territoire_data.access.authorisation import AccessDenied, Authorisation
+from territoire_data.store.models import VISIBILITY_LABELS, ROLES, VISIBILITIES, Thread, ReadMark, Message, Organisation, Revision, Role, Flag, User, now
+from territoire_data.discussions.text import TextRefused, to_html, clean, title as titre_propre
+from territoire_data.core.catalogue import THEMES
+from territoire_data.errors import TerritoireError
+
+ANCHOR_TYPES = ("indicator", "parcel", "feature")
+DELETED_HTML = "<p><em>Message supprimé.</em></p>"
+
+
+def message_limit() -> tuple[int, int]:
+    """(messages, seconds) a user may post: ``TERRITOIRE_LIMITE_MESSAGES=20/60`` by default."""
+    raw = os.environ.get("TERRITOIRE_LIMITE_MESSAGES", "20/60")
+    try:
+        number, seconds = (int(x) for x in raw.split("/"))
+        return number, seconds
+    except ValueError:
+        return 20, 60
+
+
+def _code(territory: str) -> str:
+    from territoire_data.core.territories import territory as resoudre
+
+    return resoudre(territory).code
+
+
+def _utc(d: datetime | None) -> datetime | None:
+    return None if d is None else (d if d.tzinfo else d.replace(tzinfo=timezone.utc))
+
+
+class DiscussionSpace:
+    """``Espace("login")``: what this user may see and do. An unknown login sees nothing."""
+
+    def __init__(self, login: str | None, home=None):
+        self.home = home
+        self.login = (login or "").strip() or None
+        self.user_id = None
+        roles = []
+        if self.login:
+            with database.session(home) as s:
+                user = s.scalar(select(User).where(User.login == self.login))
+                if user is not None:
+                    self.user_id = user.id
+                    roles = [(r.role, r.territory, r.start, r.end) for r in user.roles]
+        self.authorisation = Authorisation(self.user_id, roles)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _thread(self, s, thread_id: int) -> Thread:
+        thread = s.get(Thread, thread_id)
+        if thread is None or not self.authorisation.can_read(thread.territory, thread.visibility):
+            raise AccessDenied("Discussion introuvable ou non accessible.")  # same answer: nothing leaks
+        return thread
+
+    def _summary(self, s, thread: Thread) -> dict:
+        n = s.scalar(select(func.count(Message.id)).where(Message.thread_id == thread.id, Message.deleted_at.is_(None)))
+        file_read = s.get(ReadMark, (self.user_id, thread.id)) if self.user_id else None
+        unread = s.scalar(select(func.count(Message.id)).where(
+            Message.thread_id == thread.id, Message.deleted_at.is_(None), Message.author_id != self.user_id,
+            Message.id > (file_read.last_message_id if file_read else 0)))
+        return {"id": thread.id, "territory": thread.territory, "title": thread.title, "visibility": thread.visibility,
+                "visibility_label": VISIBILITY_LABELS[thread.visibility], "anchor_type": thread.anchor_type,
+                "anchor": thread.anchor, "theme": thread.theme, "solution": thread.solution, "author": thread.author.login,
+                "created_at": _utc(thread.created_at).isoformat(), "active_at": _utc(thread.active_at).isoformat(),
+                "messages": n, "unread": unread}
+
+    def threads(self, territory: str) -> list[dict]:
+        """Threads of a territory this user may read, most recently active first."""
+        if not self.authorisation.authenticated:
+            return []
+        code = _code(territory)
+        with database.session(self.home) as s:
+            threads = s.scalars(select(Thread).where(Thread.territory == code).order_by(Thread.active_at.desc(), Thread.id.desc()))
+            return [self._summary(s, f) for f in threads if self.authorisation.can_read(f.territory, f.visibility)]
+
+    def solutions(self, theme: str | None = None) -> list[dict]:
+        """Shared solutions (visibility ``every``) of every territory."""
+        if not self.authorisation.authenticated:
+            return []
+        with database.session(self.home) as s:
+            query = select(Thread).where(Thread.visibility == "tous", Thread.solution.is_(True))
+            if theme:
+                query = query.where(Thread.theme == theme)
+            return [self._summary(s, f) for f in s.scalars(query.order_by(Thread.active_at.desc()))]
+
+    def messages(self, thread_id: int) -> list[dict]:
+        with database.session(self.home) as s:
+            thread = self._thread(s, thread_id)
+            output = []
+            for m in thread.messages:
+                deleted = m.deleted_at is not None
+                output.append({"id": m.id, "thread": thread.id, "author": m.author.login, "created_at": _utc(m.created_at).isoformat(),
+                               "edited_at": None if m.edited_at is None else _utc(m.edited_at).isoformat(),
+                               "deleted": deleted, "text": "" if deleted else m.text,
+                               "html": DELETED_HTML if deleted else m.html,
+                               "editable": not deleted and self.authorisation.can_edit(m.author_id),
+                               "deletable": not deleted and self.authorisation.can_delete(m.author_id)})
+            return output
+
+    def history(self, message_id: int) -> list[dict]:
+        with database.session(self.home) as s:
+            message = s.get(Message, message_id)
+            if message is None:
+                raise AccessDenied("Message introuvable ou non accessible.")
+            self._thread(s, message.thread_id)
+            revisions = s.scalars(select(Revision).where(Revision.message_id == message_id).order_by(Revision.id))
+            return [{"date": _utc(r.date).isoformat(), "html": r.html} for r in revisions]
+
+    def anchors(self, territory: str, threads: list[dict] | None = None) -> dict[str, int]:
+        """Number of readable threads anchored to each indicator of a territory
+        (``threads``: the result of ``fils(territoire)`` when the caller already has it)."""
+        count: dict[str, int] = {}
+        for thread in self.threads(territory) if threads is None else threads:
+            if thread["anchor_type"] == "indicator" and thread["anchor"]:
+                count[thread["anchor"]] = count.get(thread["anchor"], 0) + 1
+        return count
+
+    def unread(self, territory: str) -> int:
+        return sum(f["unread"] for f in self.threads(territory))
+
+    def version(self, territory: str) -> tuple:
+        """Changes whenever something visible on the territory changes (cheap polling)."""
+        if not self.authorisation.authenticated:
+            return ()
+        code = _code(territory)
+        with database.session(self.home) as s:
+            return tuple(s.execute(select(func.count(Message.id), func.max(Message.id), func.max(Message.edited_at),
+                                          func.max(Message.deleted_at), func.max(Thread.id))
+                                   .select_from(Thread).join(Message, Message.thread_id == Thread.id, isouter=True)
+                                   .where(Thread.territory == code)).one())
+
+    def visibilities(self, territory: str) -> list[str]:
+        return self.authorisation.visibilities(_code(territory))
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _limit(self, s) -> None:
+        number, seconds = message_limit()
+        if s.bind.dialect.name == "postgresql":  # one writer per user at a time: the count below holds
+            s.execute(text("SELECT pg_advisory_xact_lock(:u)"), {"u": self.user_id})
+        since = now() - timedelta(seconds=seconds)
+        recent = s.scalar(select(func.count(Message.id)).where(Message.author_id == self.user_id,
+                                                                Message.created_at > since))
+        if recent >= number:
+            raise AccessDenied(f"Trop de messages : {number} au plus en {seconds} s. Réessayez dans un instant.")
+
+    def _post(self, s, thread: Thread, content: str) -> int:
+        self._limit(s)
+        cleaned = clean(content)
+        message = Message(thread_id=thread.id, author_id=self.user_id, text=cleaned, html=to_html(cleaned))
+        s.add(message)
+        thread.active_at = now()
+        s.flush()
+        return message.id
+
+    def create_thread(self, territory: str, title: str, content: str, visibility: str, *, anchor_type: str | None = None,
+                  anchor: str | None = None, theme: str | None = None, solution: bool = False) -> int:
+        code = _code(territory)
+        if visibility not in VISIBILITIES:
+            raise TerritoireError(f"Visibilité inconnue : « {visibility} » ({', '.join(VISIBILITIES)}).")
+        self.authorisation.require(self.authorisation.can_create(code, visibility),
+                                 f"Vous ne pouvez pas publier avec la visibilité « {visibility} » sur {code}.")
+        if theme is not None and theme not in THEMES:
+            raise TerritoireError(f"Thème inconnu : « {theme} » ({', '.join(THEMES)}).")
+        if anchor_type is not None and anchor_type not in ANCHOR_TYPES:
+            raise TerritoireError(f"Type d'ancre inconnu : « {anchor_type} ».")
+        with database.session(self.home) as s:
+            thread = Thread(territory=code, title=titre_propre(title), visibility=visibility, anchor_type=anchor_type,
+                      anchor=None if anchor is None else clean(anchor, maximum=200, what="L'ancre"),
+                      theme=theme, solution=bool(solution) and visibility == "tous", author_id=self.user_id)
+            s.add(thread)
+            s.flush()
+            self._post(s, thread, content)
+            return thread.id
+
+    def reply(self, thread_id: int, content: str) -> int:
+        with database.session(self.home) as s:
+            thread = self._thread(s, thread_id)
+            self.authorisation.require(self.authorisation.can_reply(thread.territory, thread.visibility),
+                                     "Vous ne pouvez pas répondre dans cette discussion.")
+            return self._post(s, thread, content)
+
+    def _message(self, s, message_id: int) -> Message:
+        message = s.get(Message, message_id)
+        if message is None:
+            raise AccessDenied("Message introuvable ou non accessible.")
+        self._thread(s, message.thread_id)
+        return message
+
+    def edit(self, message_id: int, content: str) -> None:
+        with database.session(self.home) as s:
+            message = self._message(s, message_id)
+            self.authorisation.require(self.authorisation.can_edit(message.author_id) and message.deleted_at is None,
+                                     "Seul l'auteur peut modifier son message.")
+            cleaned = clean(content)
+            s.add(Revision(message_id=message.id, text=message.text, html=message.html))
+            message.text, message.html, message.edited_at = cleaned, to_html(cleaned), now()
+
+    def delete(self, message_id: int) -> None:
+        with database.session(self.home) as s:
+            message = self._message(s, message_id)
+            self.authorisation.require(self.authorisation.can_delete(message.author_id),
+                                     "Seuls l'auteur et les administrateurs peuvent supprimer ce message.")
+            if message.deleted_at is None:
+                message.deleted_at, message.deleted_by_id = now(), self.user_id
+
+    def flag(self, message_id: int, pattern: str) -> None:
+        with database.session(self.home) as s:
+            message = self._message(s, message_id)
+            already = s.scalar(select(Flag).where(Flag.message_id == message.id,
+                                                     Flag.user_id == self.user_id))
+            if already is None:
+                s.add(Flag(message_id=message.id, user_id=self.user_id,
+                                  reason=clean(pattern, maximum=2_000, what="Le motif")))
+
+    def flags(self) -> list[dict]:
+        self.authorisation.require(self.authorisation.can_moderate(), "Réservé aux modérateurs.")
+        with database.session(self.home) as s:
+            return [{"id": r.id, "message": r.message_id, "reason": r.reason, "handled": r.handled}
+                    for r in s.scalars(select(Flag).order_by(Flag.id))]
+
+    def mark_read(self, thread_id: int) -> None:
+        with database.session(self.home) as s:
+            thread = self._thread(s, thread_id)
+            last = s.scalar(select(func.max(Message.id)).where(Message.thread_id == thread.id)) or 0
+            reading = s.get(ReadMark, (self.user_id, thread.id))
+            if reading is None:
+                s.add(ReadMark(user_id=self.user_id, thread_id=thread.id, last_message_id=last))
+            else:
+                reading.last_message_id = max(reading.last_message_id, last)
+
+
+# -- accounts (local administration: the CLI) --------------------------------------------------
+
+def add_user(login: str, role: str, territory: str, *, organisation: str | None = None,
+                        until: date | None = None, since: date | None = None, home=None) -> None:
+    login = clean(login, maximum=100, what="L'identifiant")
+    if any(c.isspace() for c in login):
+        raise TextRefused("L'identifiant ne doit pas contenir d'espace.")
+    if role not in ROLES:
+        raise TerritoireError(f"Rôle inconnu : « {role} ». Choix : {', '.join(ROLES)}.")
+    code = _code(territory)
+    with database.session(home) as s:
+        user = s.scalar(select(User).where(User.login == login))
+        if user is None:
+            user = User(login=login)
+            s.add(user)
+        if organisation:
+            name = clean(organisation, maximum=200, what="L'organisation")
+            org = s.scalar(select(Organisation).where(Organisation.name == name))
+            if org is None:
+                org = Organisation(name=name)
+                s.add(org)
+            user.organisation = org
+        s.flush()
+        existing = s.scalar(select(Role).where(Role.user_id == user.id, Role.role == role,
+                                              Role.territory == code))
+        if existing is None:
+            s.add(Role(user_id=user.id, role=role, territory=code, start=since, end=until))
+        else:
+            existing.start, existing.end = since, until
+
+
+def list_users(home=None) -> list[dict]:
+    with database.session(home) as s:
+        return [{"login": u.login, "organisation": u.organisation.name if u.organisation else None,
+                 "roles": [{"role": r.role, "territory": r.territory,
+                            "start": r.start.isoformat() if r.start else None,
+                            "end": r.end.isoformat() if r.end else None} for r in u.roles]}
+                for u in s.scalars(select(User).order_by(User.login))]

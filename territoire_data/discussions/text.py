@@ -1,0 +1,59 @@
+"""User text: checked, then Markdown rendered to HTML and sanitised with nh3.
+
+The stored ``html`` is the only form ever displayed. Markdown is rendered with raw HTML
+disabled (typed tags come out as text); nh3 then keeps an allow-list of tags, only
+``href``/``title`` on links, only http, https and mailto URLs, adds
+``rel="noopener noreferrer nofollow"``, and drops images, SVG, styles, scripts and event
+handlers whatever their spelling.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import nh3
+from markdown_it import MarkdownIt
+
+from territoire_data.errors import TerritoireError
+
+MAX_SIZE = 20_000  # bytes of UTF-8 in a message
+MAX_TITLE = 200
+TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a", "h3", "h4", "hr",
+           "table", "thead", "tbody", "tr", "th", "td"}
+ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SURROGATES = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+
+
+class TextRefused(TerritoireError):
+    pass
+
+
+def clean(text, *, maximum: int = MAX_SIZE, what: str = "Le message") -> str:
+    """Valid UTF-8, NFC, without control or bidi-override characters; refused if empty or too long."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    # Invalid bytes arrive as surrogate escapes (command line, files): back to bytes, then decoded
+    # with replacement characters; any other lone surrogate is replaced too.
+    text = _SURROGATES.sub("\ufffd", str(text))
+    text = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))).strip()
+    if not text:
+        raise TextRefused(f"{what} est vide.")
+    size = len(text.encode("utf-8"))
+    if size > maximum:
+        raise TextRefused(f"{what} est trop long : {size:,} octets pour {maximum:,} au plus.".replace(",", " "))
+    return text
+
+
+def title(text) -> str:
+    return clean(text, maximum=MAX_TITLE, what="Le titre").replace("\n", " ")
+
+
+def to_html(text: str) -> str:
+    """Markdown → sanitised HTML."""
+    return nh3.clean(_markdown.render(text), tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer nofollow", strip_comments=True)

@@ -1,0 +1,108 @@
+"""One report: parameterise and execute the notebook, convert it to HTML (or PDF)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from territoire_data.errors import TerritoireError
+
+REPORT_TIMEOUT_S = 900  # one report never blocks a batch longer than this
+
+
+@dataclass(frozen=True)
+class Task:
+    code: str
+    name: str
+    notebook: str                 # notebook path
+    parameters: dict
+    file: str                # output file name (in the output folder)
+    fingerprint: str              # hash of the inputs: unchanged → skipped on resume
+    format: str = "html"        # html or pdf
+    home: str = ""
+
+
+@dataclass
+class ReportResult:
+    code: str
+    file: str
+    fingerprint: str
+    status: str                 # ok, erreur
+    duration_s: float
+    message: str = ""
+    content: bytes = field(default=b"", repr=False)
+
+
+_exporter = None
+
+
+def html_exporter():
+    """One HTML exporter per process: its templates are compiled once (before forking)."""
+    global _exporter
+    if _exporter is None:
+        from territoire_data.reports.page import exporter
+
+        _exporter = exporter()
+    return _exporter
+
+
+def _message_error(error: BaseException) -> str:
+    if isinstance(error, PapermillExecutionError):
+        return f"{error.ename} : {error.evalue} (cellule {error.exec_count})"
+    if isinstance(error, TerritoireError):
+        return str(error)
+    return f"{type(error).__name__} : {error}"
+
+
+def chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def to_pdf(content_html: str) -> bytes:
+    """Print the self-contained page to PDF with the system Chromium (headless)."""
+    browser = chromium()
+    if browser is None:
+        raise TerritoireError("Le format PDF demande Chromium (paquet Debian « chromium ») : introuvable.")
+    with tempfile.TemporaryDirectory(prefix="territoire-pdf-") as folder:
+        source, target = Path(folder) / "rapport.html", Path(folder) / "rapport.pdf"
+        source.write_text(content_html, encoding="utf-8")
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--user-data-dir={folder}/profil", f"--print-to-pdf={target}", source.as_uri()],
+                       check=True, capture_output=True, timeout=120)
+        return target.read_bytes()
+
+
+def run_task(task: Task) -> ReportResult:
+    """Run one report in this process (the engine ``territory``: no kernel started)."""
+    from territoire_data.reports.page import page
+
+    start = time.perf_counter()
+    if task.home:
+        os.environ["TERRITOIRE_HOME"] = task.home
+    try:
+        nb = papermill.execute_notebook(
+            task.notebook, None, parameters=task.parameters, engine_name="territoire", progress_bar=False,
+            cwd=str(Path(task.notebook).parent), kernel_name="python3", log_output=False)
+        content = page(nb, f"{task.name} — portrait de territoire", html_exporter())
+        data = to_pdf(content) if task.format == "pdf" else content.encode("utf-8")
+        return ReportResult(task.code, task.file, task.fingerprint, "ok", time.perf_counter() - start, content=data)
+    except Exception as error:  # recorded for this report; the batch goes on
+        message = _message_error(error)
+        if not isinstance(error, (PapermillExecutionError, TerritoireError)):
+            message += "\n" + "".join(traceback.format_exception(error)[-3:])
+        return ReportResult(task.code, task.file, task.fingerprint, "error", time.perf_counter() - start,
+                        message=message.strip())
+

@@ -1,0 +1,137 @@
+"""Raw files as published: folders walked, zip archives (also zip in zip) and gzip opened.
+
+A ``RawFile`` is one file to parse, wherever it sits: ``dossier/base.zip!base.CSV``
+names a member of an archive. Content is read lazily, once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+IGNORED_NAMES = {".ds_store", "thumbs.db", "telechargements.json"}
+IGNORED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".json.sha256", ".xml", ".xls~", ".part", ".lock")
+
+
+@dataclass
+class RawFile:
+    path: str  # for messages: "dossier/a.zip!b.csv"
+    name: str  # base name of the innermost file
+    _read: Callable[[], bytes] = field(repr=False)
+    _content: bytes | None = field(default=None, repr=False)
+
+    def content(self) -> bytes:
+        if self._content is None:
+            self._content = self._read()
+        return self._content
+
+    def release(self) -> None:
+        self._content = None
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content()).hexdigest()
+
+
+def walk(paths: list[Path | str]) -> Iterator[RawFile]:
+    """Every file under the given paths, archives expanded, in a stable order."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                yield from _open_warehouse(str(file), file.name, file.read_bytes)
+        elif path.is_file():
+            yield from _open_warehouse(str(path), path.name, path.read_bytes)
+
+
+def _open_warehouse(path: str, name: str, read: Callable[[], bytes]) -> Iterator[RawFile]:
+    lowercase = name.lower()
+    if lowercase in IGNORED_NAMES or lowercase.startswith(".") or lowercase.endswith(IGNORED_SUFFIXES):
+        return
+    if lowercase.endswith(".zip"):
+        content = read()
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(content))
+        except zipfile.BadZipFile:
+            yield RawFile(path, name, lambda c=content: c)  # reported as unreadable later
+            return
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.is_dir():
+                continue
+            internal = info.filename.rsplit("/", 1)[-1]
+            yield from _open_warehouse(f"{path}!{info.filename}", internal, lambda a=archive, i=info: a.read(i))
+    elif lowercase.endswith((".xlsx", ".xlsm")):
+        yield from _sheets(path, name, read())
+    elif lowercase.endswith(".parquet"):
+        yield from _parquet(path, name, read)
+    elif lowercase.endswith(".gz"):
+        yield from _open_warehouse(path, name[:-3], lambda: gzip.decompress(read()))
+    else:
+        yield RawFile(path, name, read)
+
+
+def _cell(value) -> str:
+    """A workbook cell as text: whole floats without ``.0``, no lost digits, one line."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    # Column labels of INSEE workbooks hold line breaks: a table line stays one line.
+    return " ".join(str(value).split())
+
+
+def _sheets(path: str, name: str, content: bytes) -> Iterator[RawFile]:
+    """Each sheet of a workbook as a ``;``-separated text table (INSEE publishes some so).
+
+    Read with calamine (≈ 15× faster than openpyxl on the 35,000 rows of the density grid),
+    openpyxl as a fallback.
+    """
+    import csv
+
+    try:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = [(name_sheet, workbook.get_sheet_by_name(name_sheet).to_python(skip_empty_area=False))
+                    for name_sheet in workbook.sheet_names]
+    except Exception:  # noqa: BLE001 - calamine absent or refusing the file: openpyxl
+        try:
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            sheets = [(f.title, f.iter_rows(values_only=True)) for f in workbook.worksheets]
+        except Exception:  # noqa: BLE001 - not a workbook after all: reported as unreadable later
+            yield RawFile(path, name, lambda: content)
+            return
+    for title, rows in sheets:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+        for line in rows:
+            writer.writerow([_cell(v) for v in line])
+        text = buffer.getvalue().encode("utf-8")
+        yield RawFile(f"{path}!{title}", f"{name}!{title}", lambda t=text: t)
+
+
+def _parquet(path: str, name: str, read: Callable[[], bytes]) -> Iterator[RawFile]:
+    """A Parquet table as a ``;``-separated text table (the same readers then apply)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    content = read()
+    try:
+        table = pq.read_table(pa.py_buffer(content))
+    except (pa.ArrowException, OSError):
+        yield RawFile(path, name, lambda: content)  # reported as unreadable later
+        return
+    table = table.select([c for c in table.column_names if not c.startswith("__index_level_")])
+    buffer = pa.BufferOutputStream()
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(delimiter=";", quoting_style="needed"))
+    text = buffer.getvalue().to_pybytes()
+    yield RawFile(path, name, lambda: text)

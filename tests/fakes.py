@@ -1,0 +1,153 @@
+"""A small fake ``WarehouseProvider`` for widget tests: four communes on a 2 × 2 grid, known values.
+
+Values are chosen so that every state shows: ``taux_pauvrete`` is secret in 99002,
+``revenu_median`` is missing in 99003, peers differ between groups (``density`` has all
+four communes, ``departement`` only the first three).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import box
+
+from territoire_data.core import peer_groups, zan
+from territoire_data.core.catalogue import INDICATORS
+from territoire_data.errors import TerritoireError, UnknownTerritory
+from territoire_data.core.indicators import COLUMNS, dynamics
+from territoire_data.core.text import normalise
+
+COMMUNES = {"99001": "Saint-Éloi-la-Forêt", "99002": "Mérignac-sur-Faux", "99003": "Bourg-Témoin",
+            "99004": "Les Écluses"}
+POPULATION = {"99001": 12_000.0, "99002": 3_000.0, "99003": 800.0, "99004": 45_000.0}
+# Yearly NAF flows (m²) of 2011 … 2023: the ZAN reference of 99001 is 10 × 2 ha = 20 ha.
+NAF_FLOWS = {"99001": [20_000.0] * 13, "99002": [5_000.0] * 13, "99003": [1_000.0] * 13, "99004": [80_000.0] * 13}
+
+
+@dataclass(frozen=True)
+class FakeTerritory:
+    code: str
+    name: str
+    level: str = "commune"
+    departement: str = "99"
+    epci: str | None = "200000001"
+
+    def card(self) -> dict:
+        return {"code": self.code, "name": self.name, "departement": {"code": "99", "name": "Département fictif"},
+                "epci": {"code": self.epci, "name": "Communauté fictive"}, "area_km2": 10.0}
+
+
+@dataclass
+class Result:
+    code: str
+    name: str
+    departement: str = "99"
+
+
+class FakeWarehouse:
+    """Just what ``zan.trajectoire`` reads."""
+
+    def observations(self, variable, code):
+        flows = NAF_FLOWS[code]
+        return pd.DataFrame({"code": code, "variable": variable, "year": range(2011, 2011 + len(flows)),
+                             "value": flows, "status": "ok"})
+
+
+def value(code: str, indicator: str) -> float:
+    """Deterministic made-up value of an indicator in a commune."""
+    if indicator == "population":
+        return POPULATION[code]
+    rank = list(COMMUNES).index(code)
+    return round(10.0 + 5.0 * rank + (sum(map(ord, indicator)) % 7), 2) if indicator != "taux_chomage_15_64" else 6.0 + rank
+
+
+class FakeProvider:
+    demo = True
+
+    def __init__(self):
+        self.warehouse = FakeWarehouse()
+        self.calls: list[tuple] = []
+        self.shapes_read: list[str] = []
+
+    def sources(self):
+        return {"insee_comparateur": ["2025"]}
+
+    def territory(self, code: str):
+        code = str(code).strip()
+        if code not in COMMUNES:
+            raise UnknownTerritory(f"Commune inconnue : « {code} ».", [])
+        return FakeTerritory(code, COMMUNES[code])
+
+    def unknown_codes(self, codes):
+        return [c for c in codes if c not in COMMUNES]
+
+    def search(self, text: str, limit: int = 8):
+        query = normalise(text)
+        return [Result(c, n) for c, n in COMMUNES.items() if query in normalise(n) or text.strip() == c][:limit]
+
+    def _peers(self, peers: str) -> list[str]:
+        if peers.startswith("liste:"):
+            return peers[6:].split(",")
+        return list(COMMUNES)[:3] if peers == "departement" else list(COMMUNES)
+
+    def status(self, code: str, indicator: str) -> str:
+        if (code, indicator) == ("99002", "taux_pauvrete"):
+            return "secret"
+        if (code, indicator) == ("99003", "revenu_median"):
+            return "missing"
+        return "ok"
+
+    def indicators(self, code: str, peers: str) -> pd.DataFrame:
+        self.territory(code)
+        self.calls.append(("indicateurs", code, peers))
+        peers_codes = self._peers(peers)
+        rows = []
+        for i in INDICATORS:
+            status = self.status(code, i.id)
+            v = value(code, i.id) if status == "ok" else None
+            others = np.array([value(c, i.id) for c in peers_codes if self.status(c, i.id) == "ok"])
+            pos = peer_groups.position(np.nan if v is None else v, others)
+            start = None if v is None else v * 0.9
+            change, rate = dynamics(v, 2022, start, 2016) if v is not None else (None, None)
+            rows.append({
+                "id": i.id, "theme": i.theme, "label": i.label, "value": v, "unit": i.unit,
+                "year": 2022 if v is not None else None, "source": "insee_comparateur", "edition": "2025",
+                "status": status, "definition": i.definition, "polarity": i.polarity, "decimals": i.decimals,
+                "first_year": 2016 if v is not None else None, "first_value": start, "change": change,
+                "annual_rate": rate, "peers_group": peers.split(":")[0], "peers_n": pos["n"],
+                "percentile": pos["percentile"], "median": pos["median"], "q1": pos["q1"], "q3": pos["q3"],
+            })
+        return pd.DataFrame(rows, columns=COLUMNS)
+
+    def series_of(self, code: str, indicator: str) -> pd.DataFrame:
+        years = list(range(2016, 2023))
+        v = value(code, indicator)
+        return pd.DataFrame({"year": years, "value": [v * (0.9 + 0.1 * k / 6) for k in range(7)],
+                             "status": "ok", "source": "insee_comparateur", "edition": "2025"})
+
+    def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray:
+        return np.sort([value(c, indicator) for c in self._peers(peers)])
+
+    def zan(self, code: str, pace_ha_per_year=None, floor_1ha=False) -> dict:
+        return zan.trajectory(self.territory(code), pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha,
+                               warehouse=self.warehouse)
+
+    def scope(self, code: str, extent: str = "departement"):
+        if code not in COMMUNES:
+            raise TerritoireError("inconnue")
+        return ("epci:200000001", "communes de la Communauté fictive") if extent == "epci" else \
+            ("dep:99", "communes du Département fictif")
+
+    def shapes(self, key: str) -> gpd.GeoDataFrame:
+        self.shapes_read.append(key)
+        codes = list(COMMUNES) if key == "dep:99" else list(COMMUNES)[:2]
+        cases = [box(-0.6 + 0.1 * (k % 2), 44.8 + 0.1 * (k // 2), -0.5 + 0.1 * (k % 2), 44.9 + 0.1 * (k // 2))
+                 for k in range(len(codes))]
+        return gpd.GeoDataFrame({"code": codes, "name": [COMMUNES[c] for c in codes]}, geometry=cases, crs=4326)
+
+    def values(self, codes, indicator: str) -> pd.Series:
+        return pd.Series([value(c, indicator) if self.status(c, indicator) == "ok" else np.nan for c in codes],
+                         index=pd.Index(codes))

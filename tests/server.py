@@ -1,0 +1,66 @@
+"""Start the real ``territoire dashboard`` (Voilà) for browser tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(processes: subprocess.Popen, delay_s: float = 20) -> None:
+    """Stop a server started in its own session, with everything it started."""
+    os.killpg(processes.pid, signal.SIGTERM)
+    try:
+        processes.wait(delay_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(processes.pid, signal.SIGKILL)
+        processes.wait()
+
+
+@contextmanager
+def dashboard_server(home: Path, *, kernels: int = 2, log: Path | None = None, wait_kernels: bool = True):
+    """Yield the base URL of a dashboard served from ``home``; stop it (and its kernels) after."""
+    port = free_port()
+    env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_HORS_LIGNE": "1",
+           "TERRITOIRE_SANS_PROGRESSION": "1"}
+    output = open(log, "w") if log else subprocess.DEVNULL
+    processes = subprocess.Popen(
+        [sys.executable, "-m", "territoire_data", "dashboard", "--port", str(port), "--no-browser",
+         "--noyaux", str(kernels)], env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        limit = time.monotonic() + 120
+        while True:
+            if processes.poll() is not None:
+                raise RuntimeError(f"le tableau de bord s'est arrêté (code {processes.returncode})")
+            try:
+                # A plain connection: any page of Voilà would take a kernel.
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > limit:
+                    raise
+                time.sleep(0.3)
+        if wait_kernels and log:
+            from widgets.dashboard import READY_MESSAGE
+
+            while READY_MESSAGE not in Path(log).read_text(errors="replace"):
+                if time.monotonic() > limit:
+                    break
+                time.sleep(0.3)
+        yield url
+    finally:
+        stop(processes)
+        if log:
+            output.close()

@@ -1,0 +1,170 @@
+"""Concurrent writers on SQLite and on a real PostgreSQL; a writer killed mid-transaction."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import binary, home_with_referential, missing_prerequisite
+
+pytestmark = [pytest.mark.slow]
+
+PROCESSES, MESSAGES = 8, 200
+
+WRITER = """
+import sys
+from territoire_data.discussions import DiscussionSpace
+login, thread, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+space = DiscussionSpace(login)
+print("pret", flush=True)
+sys.stdin.readline()  # everybody starts together
+for i in range(n):
+    space.reply(thread, f"{login}-{i}")
+"""
+
+INTERRUPTED = """
+import sys, time
+from territoire_data.store import database
+from territoire_data.store.models import Message
+with database.session() as s:
+    s.add(Message(thread_id=int(sys.argv[1]), author_id=1, text="jamais validé", html="<p>jamais validé</p>"))
+    s.flush()
+    print("en cours", flush=True)
+    time.sleep(120)
+"""
+
+
+def _environment(home: Path, url: str | None) -> dict:
+    env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_LIMITE_MESSAGES": "100000/60",
+           "TERRITOIRE_SANS_PROGRESSION": "1"}
+    if url:
+        env["TERRITOIRE_DB_URL"] = url
+    else:
+        env.pop("TERRITOIRE_DB_URL", None)
+    return env
+
+
+def _prepare(env: dict) -> int:
+    """Schema, 8 élus of Bordeaux, one thread; returns the thread id."""
+    script = (
+        "from territoire_data.discussions import DiscussionSpace, add_user, upgrade\n"
+        "upgrade()\n"
+        f"for i in range({PROCESSES}):\n    add_user(f'ecrivain{{i}}', 'elu', '33063')\n"
+        "print(DiscussionSpace('ecrivain0').create_thread('33063', 'Charge', 'départ', 'elus'))\n")
+    output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert output.returncode == 0, output.stderr
+    return int(output.stdout.strip().splitlines()[-1])
+
+
+def _loaded(env: dict, thread: int) -> float:
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, f"ecrivain{i}", str(thread), str(MESSAGES)], env=env,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for i in range(PROCESSES)]
+    for e in writers:
+        assert e.stdout.readline().strip() == "pret"
+    start = time.perf_counter()
+    for e in writers:
+        e.stdin.write("go\n")
+        e.stdin.flush()
+    for e in writers:
+        _, errors = e.communicate(timeout=600)
+        assert e.returncode == 0, errors
+    return time.perf_counter() - start
+
+
+def _check(env: dict, thread: int) -> None:
+    script = (
+        "import json\nfrom territoire_data.discussions import DiscussionSpace\n"
+        f"print(json.dumps([m['text'] for m in DiscussionSpace('ecrivain0').messages({thread})]))\n")
+    output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert output.returncode == 0, output.stderr
+    import json
+
+    texts = json.loads(output.stdout)
+    expected_list = {f"ecrivain{p}-{i}" for p in range(PROCESSES) for i in range(MESSAGES)}
+    assert len(texts) == 1 + PROCESSES * MESSAGES  # exactly 1 600 answers: none lost, none duplicated
+    assert set(texts[1:]) == expected_list and len(set(texts)) == len(texts)
+
+
+def _kill_middle_transaction(env: dict, thread: int) -> None:
+    processes = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(thread)], env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    assert processes.stdout.readline().strip() == "en cours"
+    processes.send_signal(signal.SIGKILL)
+    processes.wait()
+    # The lock is released and the half-done write is gone: others write and read normally.
+    script = ("from territoire_data.discussions import DiscussionSpace\n"
+              f"e = DiscussionSpace('ecrivain1'); e.reply({thread}, 'après le kill')\n"
+              f"textes = [m['text'] for m in e.messages({thread})]\n"
+              "assert 'jamais validé' not in textes and textes[-1] == 'après le kill', textes[-3:]\n"
+              f"assert len(textes) == {2 + PROCESSES * MESSAGES}\n")
+    output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert output.returncode == 0, output.stderr
+
+
+def _scenario(env: dict) -> float:
+    """Load, check the count, kill a writer mid-transaction; returns the load's duration."""
+    thread = _prepare(env)
+    duration = _loaded(env, thread)
+    _check(env, thread)
+    _kill_middle_transaction(env, thread)
+    return duration
+
+
+def test_sqlite_8_processes_200_messages(tmp_path_factory, home, ref):
+    folder = home_with_referential(tmp_path_factory, home, "home-concurrence-sqlite")
+    duration = _scenario(_environment(folder, None))
+    import sqlite3
+
+    connection = sqlite3.connect(folder / "discussions.sqlite")
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    print(f"SQLite : {PROCESSES * MESSAGES} messages en {duration:.1f} s")
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A throw-away PostgreSQL server (initdb + pg_ctl in a temp folder; as postgres when root)."""
+    for name in ("initdb", "pg_ctl", "postgres"):
+        binary(name)
+    root = os.geteuid() == 0
+    if root and shutil.which("runuser") is None:
+        missing_prerequisite("runuser absent : impossible de lancer PostgreSQL en tant que postgres")
+    folder = Path(tempfile.mkdtemp(prefix="territoire-pg-"))
+    data = folder / "donnees"
+    prefix = ["runuser", "-u", "postgres", "--"] if root else []
+    if root:
+        shutil.chown(folder, "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    subprocess.run([*prefix, "initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
+                   check=True, capture_output=True, timeout=120)
+    subprocess.run([*prefix, "pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
+                    f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=50", "start"],
+                   check=True, capture_output=True, timeout=120)
+    try:
+        import psycopg
+
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as connection:
+            connection.execute("CREATE DATABASE territoire")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/territoire"
+    finally:
+        subprocess.run([*prefix, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.postgres
+def test_postgresql_8_processes_200_messages(tmp_path_factory, home, ref, postgres):
+    folder = home_with_referential(tmp_path_factory, home, "home-concurrence-pg")
+    duration = _scenario(_environment(folder, postgres))
+    print(f"PostgreSQL : {PROCESSES * MESSAGES} messages en {duration:.1f} s")

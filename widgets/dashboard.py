@@ -1,0 +1,193 @@
+"""The élu's dashboard: every component wired to one shared state.
+
+In the Voilà notebook::
+
+    vue = preparer()                 # data and widgets, built while the kernel is preheated
+    ouvrir(vue, commune_demandee())  # fills them for ?commune=CODE
+
+``requested_territory`` waits for the browser's request when the kernel is preheated and reads
+``?commune=CODE`` from it. After that, the commune changes in place (search, map clicks)
+without reloading the page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import sys
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+import traitlets
+
+from territoire_data.errors import TerritoireError
+from territoire_data.rendering.formatting import number
+from territoire_data.sources import label as libelle_source
+from widgets.choropleth import ChoroplethMap
+from widgets.discussion import DiscussionPanel
+from widgets.radar import RadarPanel
+from widgets.state import State
+from widgets.export import ExportButton
+from widgets.providers import WarehouseProvider
+from widgets.guard import guard
+from widgets.charts import PeerDistributionChart, TrendChart
+from widgets.tabs import ThemeTabs
+from widgets.selection import CommuneSelector, PeerGroupPicker
+from widgets.style import sheet
+from widgets.zan import ZanPanel
+
+DEFAULT_COMMUNE = "33063"
+READY_MESSAGE = "territoire : noyau préchauffé prêt"
+
+
+def prepare_dashboard(home=None) -> w.Widget:
+    """Load the data and build the dashboard's widgets, before any request.
+
+    In a preheated Voilà kernel this runs while nobody waits; ``open_warehouse`` then only fills the
+    widgets for the commune asked for. When the data are missing, the returned view says so
+    in French.
+    """
+    try:
+        provider = WarehouseProvider(home)
+    except TerritoireError as e:
+        message = w.HTML(f'<div class="ti-erreur" role="alert">{html.escape(str(e))}</div>')
+        message.add_class("territoire-erreur")
+        root = w.VBox([w.HTML(sheet()), message])
+        root.add_class("territoire-dashboard")
+        return root
+    provider.preheat()
+    view = Dashboard(provider)
+    view.state.choose(DEFAULT_COMMUNE)  # fills every component once: imports and caches warm
+    view.state.code = ""
+    # To the server's log (not the page): this kernel is ready to serve.
+    print(READY_MESSAGE, file=sys.__stderr__, flush=True)
+    return view
+
+
+def open_dashboard(view: w.Widget, code: str | None, *, deferred: bool = False) -> w.Widget:
+    """Show the commune of ``code`` (validated: a forged code gives the error card).
+
+    ``deferred``: fill the widgets just after the cell returns, so that Voilà finishes the
+    page (and the browser loads its scripts) while the kernel computes; the browser gets
+    the filled state when it connects, or the updates if it connected first.
+    """
+    if not isinstance(view, Dashboard):
+        return view
+    from territoire_data.access.identity import identity
+
+    login = identity()  # resolved once, now that the request (and its headers) arrived
+    if deferred:
+        try:
+            loop = asyncio.get_running_loop()
+            loop.call_soon(view.state.choose, code)
+            loop.call_soon(lambda: view.discussion.connect(login, imposed=login is not None))
+            return view
+        except RuntimeError:  # no running loop (plain Python): fill now
+            pass
+    view.state.choose(code)
+    view.discussion.connect(login, imposed=login is not None)
+    return view
+
+
+def requested_territory(default: str = DEFAULT_COMMUNE) -> str:
+    """``?commune=CODE`` of the page's URL (waits for the request in a preheated Voilà kernel)."""
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    except ImportError:  # outside Voilà: a notebook or a test
+        pass
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("commune")
+    return values[0] if values else default
+
+
+def _attachment(provider, code: str) -> str:
+    t = provider.territory(code)
+    card = t.card()
+    pieces = []
+    if card.get("departement"):
+        pieces.append(f"{card['departement']['name']} ({card['departement']['code']})")
+    if card.get("epci"):
+        pieces.append(card["epci"]["name"])
+    pieces.append(f"code INSEE {t.code}")
+    if card.get("area_km2"):
+        pieces.append(f"{number(card['area_km2'], 1)} km²")
+    return " · ".join(html.escape(m) for m in pieces)
+
+
+class Dashboard(w.VBox):
+    """Root ``.territoire-dashboard``: header, search, peers, title, cards, map, charts, ZAN, export."""
+
+    def __init__(self, provider, code: str | None = None, **kwargs):
+        # Components observe the state: built empty, they fill in when a commune is chosen.
+        self.state = State(provider)
+        header = w.HTML('<div class="ti-marque">territoire · tableau de bord de la planification écologique</div>'
+                        '<div class="ti-sous-titre">Indicateurs issus des données publiques, positionnés parmi des '
+                        "communes comparables.</div>")
+        header.add_class("territoire-entete")
+        elements: list[w.Widget] = [w.HTML(sheet()), header]
+        if provider.demo:
+            banner = w.HTML("<strong>Données de démonstration.</strong> Les valeurs affichées sont synthétiques "
+                             "(plausibles, dérivées des populations et superficies réelles) : ne les citez pas.")
+            banner.add_class("territoire-bandeau-demo")
+            elements.append(banner)
+        self.selector = CommuneSelector(self.state, layout=w.Layout(width="55%"))
+        self.peers = PeerGroupPicker(self.state)
+        self.error = w.HTML()
+        self.error.add_class("territoire-erreur")
+        self.title = w.HTML()
+        self.title.add_class("territoire-titre")
+        self.state.observe(self._error, "error")
+        self.state.observe(self._title, "code")
+        if code is not None:
+            self.state.choose(code)
+        self.tabs = ThemeTabs(self.state)
+        self.geomap = ChoroplethMap(self.state, layout=w.Layout(width="58%"))
+        self.trend = TrendChart(self.state)
+        self.distribution = PeerDistributionChart(self.state)
+        self.zan = ZanPanel(self.state)
+        self.export = ExportButton(self.state)
+        demo_logins = None
+        if provider.demo:
+            from territoire_data.discussions.demo import COUNTED
+
+            demo_logins = [login for login, *_ in COUNTED]
+        self.discussion = DiscussionPanel(self.state, demo_logins=demo_logins)
+        self.radar = RadarPanel(self.state, geomap=self.geomap)
+        traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for both
+        section = lambda title: w.HTML(f'<div class="territoire-section"><h2>{html.escape(title)}</h2></div>')
+        elements += [
+            w.HBox([self.selector, self.peers], layout=w.Layout(justify_content="space-between", align_items="flex-start")),
+            self.error, self.title, self.export, self.tabs,
+            section("Carte, évolution et position parmi les pairs"),
+            w.HBox([self.geomap, w.VBox([self.trend, self.distribution], layout=w.Layout(width="42%"))],
+                   layout=w.Layout(grid_gap="16px")),
+            section("Trajectoire ZAN (zéro artificialisation nette)"), self.zan,
+            self.radar, self.discussion,
+            w.HTML(self._footer(provider)),
+        ]
+        super().__init__(elements, **kwargs)
+        self.add_class("territoire-dashboard")
+        self._title()
+        self._error()
+
+    @staticmethod
+    def _footer(provider) -> str:
+        sources = provider.sources() if hasattr(provider, "sources") else {}
+        text = ("Sources : " + " ; ".join(f"{html.escape(libelle_source(name))} ({html.escape(', '.join(editions))})"
+                                          for name, editions in sorted(sources.items())) + ". ") if sources else ""
+        return (f'<div class="territoire-pied">{text}Chaque valeur indique sa source, son édition et son calcul '
+                "(« Provenance » sur chaque carte). Données publiques sous Licence Ouverte / ODbL selon les sources.</div>")
+
+    @guard
+    def _title(self, _change=None) -> None:
+        if not self.state.code:
+            self.title.value = ""
+            return
+        self.title.value = (f"<h1>{html.escape(self.state.name)}</h1>"
+                            f'<div class="ti-rattachement">{_attachment(self.state.provider, self.state.code)}</div>')
+
+    def _error(self, _change=None) -> None:
+        message = self.state.error
+        self.error.value = (f'<div class="ti-erreur" role="alert">{html.escape(message)}</div>' if message else "")

@@ -1,0 +1,86 @@
+"""The dashboard's shared state: which commune, which peers, which indicator.
+
+Every component observes one ``State``. Values arriving from the browser (URL, search box,
+map click, custom peer list) go through ``choose``/``choose_peers``, which validate them
+on the kernel side: a forged value sets ``error`` (a French message shown in an error card)
+and never changes the displayed commune.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from traitlets import Any, Dict, HasTraits, Unicode
+
+from territoire_data.core.peer_groups import GROUPS
+from territoire_data.errors import TerritoireError
+
+log = logging.getLogger("territoire.tableau_de_bord")
+
+MAX_LENGTH = 2_000  # longest custom peer list accepted, in characters
+_LIST = re.compile(r"^[0-9AB,\s]+$", re.IGNORECASE)
+
+
+class State(HasTraits):
+    """``code``: INSEE code of the commune shown; ``peers``: peer group; ``indicator``: map/chart id."""
+
+    code = Unicode("")
+    name = Unicode("")
+    peers = Unicode("densite")
+    indicator = Unicode("population")
+    error = Unicode("")
+    anchors = Dict()  # indicator id → number of discussions anchored to it (set by the discussion panel)
+    provider = Any()
+
+    def __init__(self, provider, **kwargs):
+        super().__init__(provider=provider, **kwargs)
+
+    def choose(self, code) -> bool:
+        """Open a commune; returns False (and sets ``error``) if the code is not a commune."""
+        text = str(code if code is not None else "").strip()[:64]
+        if not text:
+            self.error = "Aucune commune demandée : recherchez une commune par son nom ou son code."
+            return False
+        try:
+            commune = self.provider.territory(text)
+        except TerritoireError as e:
+            self.error = str(e)
+            return False
+        except Exception:  # the page must never show a traceback
+            log.exception("validation du code %r", text)
+            self.error = "Ce code de commune n'a pas pu être lu."
+            return False
+        self.error = ""
+        self.name = commune.name
+        self.code = commune.code
+        return True
+
+    def choose_peers(self, group: str) -> bool:
+        text = str(group or "").strip()
+        if text in GROUPS:
+            self.error = ""
+            self.peers = text
+            return True
+        if text.startswith("liste:") and len(text) <= MAX_LENGTH and _LIST.match(text[6:] or "x"):
+            codes = [c.strip().upper() for c in text[6:].split(",") if c.strip()]
+            unknown = self.provider.unknown_codes(codes)
+            if codes and not unknown:
+                self.error = ""
+                self.peers = "liste:" + ",".join(dict.fromkeys(codes))
+                return True
+            if unknown:
+                self.error = f"Codes de commune inconnus dans la liste : {', '.join(unknown[:5])}."
+                return False
+        self.error = ("Liste de comparaison invalide : saisissez des codes INSEE de communes séparés par des "
+                       "virgules (par exemple 33063,33281).")
+        return False
+
+    def choose_indicator(self, identifier: str) -> bool:
+        from territoire_data.core.catalogue import BY_ID
+
+        if identifier in BY_ID:
+            self.indicator = identifier
+            return True
+        self.error = "Indicateur inconnu."
+        return False
