@@ -49,10 +49,10 @@ test: install
 
 ## make bench: benchmarks, each printing its figures and the ratio to its baseline.
 bench: install
-	$(BIN)/python benchmarks/referentiel.py
-	$(BIN)/python benchmarks/entrepot.py
-	$(BIN)/territoire data demo --departements 33 >/dev/null && $(BIN)/python benchmarks/indicateurs.py
-	$(BIN)/python benchmarks/tableau_de_bord.py
+	$(BIN)/python benchmarks/referential.py
+	$(BIN)/python benchmarks/warehouse.py
+	$(BIN)/territoire data demo --departements 33 >/dev/null && $(BIN)/python benchmarks/indicators.py
+	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/radar.py
 

@@ -76,7 +76,7 @@ def main() -> None:
     home = resolve_home()
     if not (home / "warehouse" / "manifest.json").exists():
         sys.exit("Aucun entrepôt : lancez d'abord `territoire data demo --departements 33`.")
-    os.environ.setdefault("TERRITOIRE_SANS_PROGRESSION", "1")
+    os.environ.setdefault("TERRITOIRE_NO_PROGRESS", "1")
     logs = Path(tempfile.mkdtemp(prefix="bench-tableau-"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])

@@ -1,9 +1,9 @@
-"""Plain-pandas baseline for the warehouse build benchmark (run by benchmarks/entrepot.py).
+"""Plain-pandas baseline for the warehouse build benchmark (run by benchmarks/warehouse.py).
 
 What one writes without territoire's parsers: ``pd.read_csv`` of every table with default
 type inference, INSEE wide tables melted to long form, values converted with
 ``pd.to_numeric``, then group sums with ``groupby`` and five rates computed from them.
-Usage: ``python benchmarks/base_pandas.py DOSSIER_BRUT FICHIER_COMMUNES.parquet``.
+Usage: ``python benchmarks/pandas_baseline.py DOSSIER_BRUT FICHIER_COMMUNES.parquet``.
 """
 
 from __future__ import annotations

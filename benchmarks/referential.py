@@ -42,7 +42,7 @@ MEASURE = textwrap.dedent(
 
 
 def measure(what: str, home: str) -> dict:
-    env = {"TERRITOIRE_HOME": home, "TERRITOIRE_SANS_PROGRESSION": "1", "MESURE": what}
+    env = {"TERRITOIRE_HOME": home, "TERRITOIRE_NO_PROGRESS": "1", "MESURE": what}
     output = subprocess.run(
         [sys.executable, "-c", MEASURE], env={**os.environ, **env}, capture_output=True, text=True, check=True
     )

@@ -34,21 +34,23 @@ def vanilla(code: str) -> float:
 
 
 def main() -> None:
+    from territoire_data import default_workspace
     from territoire_data.reports import plan, produce_reports
-    from territoire_data.core.referential import load_referential
 
-    communes = load_referential().communes
+    workspace = default_workspace()
+    communes = workspace.referential.communes
     codes = sorted(communes.index[communes["departement"] == "33"])[:N]
     start = time.perf_counter()
     with ProcessPoolExecutor(PROCESSES) as pool:
         durations = list(pool.map(vanilla, codes))
     wall_vanilla = time.perf_counter() - start
 
-    tasks = plan.tasks(codes, None)
+    tasks = plan.tasks(codes, None, workspace=workspace)
     with tempfile.TemporaryDirectory(prefix="bench-rapports-") as folder:
         arrivals: list[float] = []
         start = time.perf_counter()
-        summary = produce_reports(tasks, Path(folder), title="banc d'essai", workers=PROCESSES, force=True,
+        summary = produce_reports(tasks, Path(folder), title="banc d'essai", workspace=workspace, workers=PROCESSES,
+                                  force=True,
                          callback=lambda _r: arrivals.append(time.perf_counter()))
         wall_batch = time.perf_counter() - start
     assert summary.done == N and not summary.failures

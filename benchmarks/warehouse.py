@@ -2,7 +2,7 @@
 
 Synthetic official-shaped files of every source for the whole of France (the dossier
 complet with ~1,900 columns) are written once, then built by ``territoire data build``
-and, in the same run, processed by the plain-pandas baseline (benchmarks/base_pandas.py).
+and, in the same run, processed by the plain-pandas baseline (benchmarks/pandas_baseline.py).
 Each runs in its own process; peak memory is that process's maximum resident size.
 
 Goals (issue #3): ≤ 60 s, ≤ 3 GB, ≥ 3× the baseline. Also prints `territoire data demo`
@@ -39,12 +39,13 @@ def measure(command: list[str], env: dict) -> tuple[float, float, str]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         home = Path(os.environ.get("TERRITOIRE_HOME") or Path(temporary) / "home")
-        env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_SANS_PROGRESSION": "1"}
+        env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_NO_PROGRESS": "1"}
         raw = Path(temporary) / "brut"
         generation = subprocess.run(
             [sys.executable, "-c",
-             "import sys; from pathlib import Path; from territoire_data.demo import generate; "
-             "generate(Path(sys.argv[1]), None, dossier_columns=1900)", str(raw)],
+             "import sys; from pathlib import Path; from territoire_data import default_workspace; "
+             "from territoire_data.demo import generate; "
+             "generate(Path(sys.argv[1]), None, workspace=default_workspace(), dossier_columns=1900)", str(raw)],
             env=env, capture_output=True, text=True)
         if generation.returncode != 0:
             raise SystemExit(generation.stderr[-3000:])
@@ -68,7 +69,7 @@ def main() -> None:
         print(f"  territoire data demo (France entière): {duration_demo:8.1f} s   objectif ≤ 120 s ({status})",
               flush=True)
         duration_base, memory_base, output_base = measure(
-            [sys.executable, str(ROOT / "benchmarks" / "base_pandas.py"), str(raw), str(communes)], env)
+            [sys.executable, str(ROOT / "benchmarks" / "pandas_baseline.py"), str(raw), str(communes)], env)
         print(f"  base pandas simple                   : {duration_base:8.1f} s   pic {memory_base:5.2f} Go"
               f"   (traitement interne {float(output_base.strip()):.1f} s)")
         print(f"  rapport base / territoire            : {duration_base / duration:8.1f} ×   objectif ≥ 3 ×")

@@ -2,15 +2,21 @@
 
 Notebook entry points::
 
-    from territoire_data import territoire, search
-    bordeaux = territoire("33063")
-    search("saint etienne")[0].code  # '42218'
+    from territoire_data import Workspace, search, territory
+
+    bordeaux = territory("33063")          # the default workspace ($TERRITOIRE_HOME)
+    bordeaux.indicators(theme="emploi")
+    search("saint etienne")[0].code        # '42218'
+
+    workspace = Workspace("/data/territoire")  # another home, explicitly
+    workspace.territory("epci:243300316").zan()
 """
 
 from territoire_data.errors import TerritoireError, UnknownTerritory
 from territoire_data.core.search import SearchResult, search
 from territoire_data.core.territories import Territory, territory
+from territoire_data.settings import Settings
+from territoire_data.workspace import Workspace, default_workspace, set_default_workspace
 
-search = search
-
-__all__ = ["SearchResult", "Territory", "TerritoireError", "UnknownTerritory", "search", "search", "territory"]
+__all__ = ["SearchResult", "Settings", "Territory", "TerritoireError", "UnknownTerritory", "Workspace",
+           "default_workspace", "search", "set_default_workspace", "territory"]

@@ -1,27 +1,32 @@
-"""Progress reporting for long work, in French, on stderr (tqdm)."""
+"""Progress reporting for long work, in French, on stderr (tqdm).
+
+Whether bars show is a setting (``Settings.progress``, ``TERRITOIRE_NO_PROGRESS=1`` hides
+them); callers pass it as ``enabled``.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
 
 from tqdm.auto import tqdm
 
 
-def bars_disabled() -> bool:
-    """Bars are hidden when ``TERRITOIRE_SANS_PROGRESSION`` is set (logs, CI)."""
-    return bool(os.environ.get("TERRITOIRE_SANS_PROGRESSION"))
+def bar(iterable=None, *, desc: str, unit: str, total: int | None = None, enabled: bool = True,
+        leave: bool = True, **kwargs):
+    """A French progress bar on stderr (hidden when ``enabled`` is false)."""
+    return tqdm(iterable, desc=desc, unit=unit, total=total, file=sys.stderr, disable=not enabled, leave=leave,
+                **kwargs)
 
 
 class Steps:
-    """A bar that advances one named step at a time: ``etapes("Lecture")``."""
+    """A bar that advances one named step at a time: ``steps("Lecture")``."""
 
-    def __init__(self, title: str, total: int):
+    def __init__(self, title: str, total: int, *, enabled: bool = True):
         self._bar = tqdm(
             total=total,
             desc=title,
             file=sys.stderr,
-            disable=bars_disabled(),
+            disable=not enabled,
             bar_format="{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}]",
         )
         self._title = title

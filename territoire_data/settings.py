@@ -1,8 +1,19 @@
-"""Where territoire reads and writes: ``--home DIR`` > ``$TERRITOIRE_HOME`` > user data folder."""
+"""Every setting of territoire, read from the environment in one place, once.
+
+``Settings.from_environment()`` is the only reader of ``TERRITOIRE_*`` variables; the rest
+of the code receives a ``Settings`` (through its ``Workspace``). The table ``VARIABLES``
+documents each variable; the README's "Réglages" section lists the same ones (a test keeps
+them in step).
+
+``resolve_home`` turns the configured home into a usable folder: ``--home DIR`` >
+``$TERRITOIRE_HOME`` > the platform's user data folder.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
@@ -10,11 +21,102 @@ import platformdirs
 from territoire_data.errors import TerritoireError
 
 HOME_VARIABLE = "TERRITOIRE_HOME"
+CADASTRE_BASE = "https://cadastre.data.gouv.fr/data/etalab-cadastre/latest/geojson/communes"
+DEFAULT_MESSAGE_LIMIT = (20, 60)
+
+# Variable → (Settings field, what it does, in French: the README shows these words).
+VARIABLES: dict[str, tuple[str, str]] = {
+    "TERRITOIRE_HOME": ("home", "dossier de travail (référentiel, entrepôt, téléchargements, base des discussions)"),
+    "TERRITOIRE_DB_URL": ("db_url", "base des discussions (PostgreSQL : `postgresql+psycopg://…`) ; "
+                          "par défaut SQLite dans le dossier de travail"),
+    "TERRITOIRE_USER": ("user", "identifiant de l'utilisateur en usage local (sans JupyterHub ni en-tête)"),
+    "TERRITOIRE_IDENTITY_HEADER": ("identity_header", "en-tête HTTP portant l'identifiant, derrière un proxy "
+                                   "authentifiant (par ex. `X-Forwarded-User`)"),
+    "TERRITOIRE_MESSAGE_LIMIT": ("message_limit", "messages qu'un utilisateur peut publier par période, "
+                                 "`NOMBRE/SECONDES` (défaut `20/60`)"),
+    "TERRITOIRE_OFFLINE": ("offline", "`1` : carte sans fond de plan (aucune requête hors du serveur)"),
+    "TERRITOIRE_NO_PROGRESS": ("progress", "`1` : pas de barres de progression (journaux, CI)"),
+    "TERRITOIRE_DEBUG": ("debug", "`1` : trace complète des erreurs inattendues"),
+    "TERRITOIRE_CADASTRE_URL": ("cadastre_url", "adresse des fichiers cadastraux Etalab (radar foncier)"),
+    "TERRITOIRE_DOWNLOAD_URL": ("download_url", "adresse qui remplace celle des producteurs pour "
+                                "`territoire data fetch` (miroir interne)"),
+}
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "oui", "yes", "on")
+
+
+def _text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def parse_message_limit(raw: str | None) -> tuple[int, int]:
+    """``"20/60"`` → (20, 60); anything unreadable gives the default rather than no limit."""
+    try:
+        number, seconds = (int(x) for x in (raw or "").split("/"))
+    except ValueError:
+        return DEFAULT_MESSAGE_LIMIT
+    return (number, seconds) if number > 0 and seconds > 0 else DEFAULT_MESSAGE_LIMIT
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What can be configured, with its default. ``home=None``: the user data folder."""
+
+    home: Path | None = None
+    db_url: str | None = None
+    user: str | None = None
+    identity_header: str | None = None
+    message_limit: tuple[int, int] = DEFAULT_MESSAGE_LIMIT
+    offline: bool = False
+    progress: bool = True
+    debug: bool = False
+    cadastre_url: str = CADASTRE_BASE
+    download_url: str | None = None
+    # The variables as read (to hand on to child processes: kernels, report workers).
+    source: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        home = _text(env.get("TERRITOIRE_HOME"))
+        return cls(
+            home=None if home is None else Path(home).expanduser(),
+            db_url=_text(env.get("TERRITOIRE_DB_URL")),
+            user=_text(env.get("TERRITOIRE_USER")),
+            identity_header=_text(env.get("TERRITOIRE_IDENTITY_HEADER")),
+            message_limit=parse_message_limit(env.get("TERRITOIRE_MESSAGE_LIMIT", "20/60")),
+            offline=_flag(env.get("TERRITOIRE_OFFLINE")),
+            progress=not _flag(env.get("TERRITOIRE_NO_PROGRESS")),
+            debug=_flag(env.get("TERRITOIRE_DEBUG")),
+            cadastre_url=(_text(env.get("TERRITOIRE_CADASTRE_URL")) or CADASTRE_BASE).rstrip("/"),
+            download_url=_text(env.get("TERRITOIRE_DOWNLOAD_URL")),
+            source={k: v for k, v in env.items() if k in VARIABLES},
+        )
+
+    def with_home(self, home: str | os.PathLike | None) -> "Settings":
+        return self if home is None else replace(self, home=Path(home).expanduser())
+
+    def environment(self, home: Path | None = None) -> dict[str, str]:
+        """The variables a child process (kernel, report worker) needs to see the same settings."""
+        env = dict(self.source)
+        if home is not None or self.home is not None:
+            env[HOME_VARIABLE] = str(home if home is not None else self.home)
+        if not self.progress:
+            env["TERRITOIRE_NO_PROGRESS"] = "1"
+        return env
 
 
 def resolve_home(home: str | os.PathLike | None = None) -> Path:
-    """The working folder, created if needed; a French error when it cannot be used."""
-    raw = home if home is not None else os.environ.get(HOME_VARIABLE) or platformdirs.user_data_dir("territoire")
+    """The working folder, created if needed; a French error when it cannot be used.
+
+    ``home=None`` reads ``$TERRITOIRE_HOME`` (through ``Settings``), else the user data folder.
+    """
+    if home is None:
+        home = Settings.from_environment().home
+    raw = home if home is not None else platformdirs.user_data_dir("territoire")
     path = Path(raw).expanduser()
     if path.exists() and not path.is_dir():
         raise TerritoireError(f"Le dossier de travail « {path} » existe mais n'est pas un dossier.")

@@ -1,10 +1,14 @@
-"""Shared fixtures: real data, strict mode, a home with the referential built once.
+"""Shared fixtures: real data, strict mode, homes with their referential built once.
 
-``TERRITOIRE_TESTS_STRICTS=1`` (set by CI) turns every "missing binary" skip into a failure,
+``TERRITOIRE_STRICT_TESTS=1`` (set by CI) turns every "missing binary" skip into a failure,
 so that CI cannot go green by skipping. Real data: the small extracts in ``tests/donnees``
 are part of the repository; the national files of ``../shared/realdata`` are optional
 (tests marked ``realdata`` skip without them, and fail in strict mode only when
 ``TERRITOIRE_REALDATA`` names a folder that must be there).
+
+Two referentials: ``small_workspace`` (Gironde, Dordogne, Cantal, Mayotte: built in about two
+seconds, for unit tests) and ``home``/``ref``/``workspace`` (all of France, built once per
+session, for search, territories and end-to-end tests).
 """
 
 from __future__ import annotations
@@ -22,14 +26,15 @@ ROOT = Path(__file__).resolve().parents[1]
 REALDATA = Path(os.environ.get("TERRITOIRE_REALDATA", ROOT.parent / "shared" / "realdata"))
 REALDATA_REQUIRED = bool(os.environ.get("TERRITOIRE_REALDATA"))
 TEST_DATA = ROOT / "tests" / "donnees"
-STRICT = os.environ.get("TERRITOIRE_TESTS_STRICTS") == "1"
+STRICT = os.environ.get("TERRITOIRE_STRICT_TESTS") == "1"
+SMALL_SCOPE = ["24", "33", "15", "976"]
 ARTIFACTS = ROOT / "tests" / "artefacts"
 
 
 def missing_prerequisite(reason: str) -> None:
     """Skip for a missing prerequisite; fail instead in strict mode (CI)."""
     if STRICT:
-        pytest.fail(f"{reason} (TERRITOIRE_TESTS_STRICTS=1 : un prérequis manquant est une erreur)")
+        pytest.fail(f"{reason} (TERRITOIRE_STRICT_TESTS=1 : un prérequis manquant est une erreur)")
     pytest.skip(reason)
 
 
@@ -79,22 +84,48 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def home(tmp_path_factory) -> Path:
-    """A TERRITOIRE_HOME whose referential is built once for the whole session."""
+    """A home (the session's default workspace) whose national referential is built once."""
+    from territoire_data.workspace import Workspace, set_default_workspace
+
     folder = tmp_path_factory.mktemp("territoire-home")
     with environment_variables(TERRITOIRE_HOME=folder):
+        previous = set_default_workspace(Workspace(folder))
         yield folder
+        set_default_workspace(previous)
 
 
 @pytest.fixture(scope="session")
-def ref(home):
-    from territoire_data.core.referential import load_referential
+def workspace(home):
+    """The workspace of ``home`` (national referential)."""
+    from territoire_data.workspace import default_workspace
 
-    return load_referential(home)
+    return default_workspace()
+
+
+@pytest.fixture(scope="session")
+def ref(workspace):
+    return workspace.referential
+
+
+@pytest.fixture(scope="session")
+def small_workspace(tmp_path_factory):
+    """A workspace whose referential holds four départements only (built in seconds)."""
+    from territoire_data.core.referential import load_referential
+    from territoire_data.workspace import Workspace
+
+    folder = tmp_path_factory.mktemp("territoire-petit")
+    load_referential(folder, departements=SMALL_SCOPE, progress=False)
+    return Workspace(folder)
+
+
+@pytest.fixture(scope="session")
+def small_ref(small_workspace):
+    return small_workspace.referential
 
 
 def run_cli(*args: str, home: Path | None = None, env: dict | None = None, timeout: int = 300):
-    """Run the installed ``territory`` command in a subprocess (the real entry point)."""
-    environment = {**os.environ, "TERRITOIRE_SANS_PROGRESSION": "1", **(env or {})}
+    """Run the installed ``territoire`` command in a subprocess (the real entry point)."""
+    environment = {**os.environ, "TERRITOIRE_NO_PROGRESS": "1", **(env or {})}
     if home is not None:
         environment["TERRITOIRE_HOME"] = str(home)
     command = [sys.executable, "-m", "territoire_data", *args]
@@ -112,7 +143,7 @@ def home_with_referential(tmp_path_factory, home_session: Path, name: str) -> Pa
 def home_real(tmp_path_factory, home, ref) -> Path:
     """A warehouse built from real extracts: comparateur 2022 (COG 2021), Filosofi 2021, COG 2026
     and Etalab's découpage (former codes), for Cantal, Gironde, Sarthe, Mayotte and a few others."""
-    from territoire_data.core.warehouse import build_warehouse
+    from territoire_data.workspace import Workspace
 
     folder = home_with_referential(tmp_path_factory, home, "home-reel")
     raw = folder / "brut"
@@ -121,7 +152,7 @@ def home_real(tmp_path_factory, home, ref) -> Path:
                     "insee_filosofi/cc_filosofi_2021_COM.csv", "insee_cog/v_commune_2026.csv",
                     "etalab_decoupage/communes.json"):
         shutil.copy(TEST_DATA / file, raw)
-    build_warehouse([raw], folder)
+    Workspace(folder).build_warehouse([raw])
     return folder
 
 
@@ -129,16 +160,24 @@ def home_real(tmp_path_factory, home, ref) -> Path:
 def home_demo(tmp_path_factory, home, ref) -> Path:
     """A demo warehouse for Gironde and Dordogne."""
     from territoire_data.demo import generate_and_build
+    from territoire_data.workspace import Workspace
 
     folder = home_with_referential(tmp_path_factory, home, "home-demo")
-    generate_and_build(["33", "24"], folder)
+    generate_and_build(["33", "24"], workspace=Workspace(folder))
     return folder
 
 
 @pytest.fixture
 def use_home(monkeypatch):
-    """Make a home the current one (``$TERRITOIRE_HOME``) for the test."""
+    """Make a home the default workspace's (and ``$TERRITOIRE_HOME``) for the test."""
+    from territoire_data.workspace import Workspace, set_default_workspace
+
+    previous = []
+
     def use(folder: Path) -> Path:
         monkeypatch.setenv("TERRITOIRE_HOME", str(folder))
+        previous.append(set_default_workspace(Workspace(folder)))
         return folder
-    return use
+    yield use
+    if previous:
+        set_default_workspace(previous[0])

@@ -1,8 +1,14 @@
-"""A small fake ``WarehouseProvider`` for widget tests: four communes on a 2 × 2 grid, known values.
+"""Small fakes of the widgets' providers, for widget tests without data, store or browser.
 
-Values are chosen so that every state shows: ``taux_pauvrete`` is secret in 99002,
-``revenu_median`` is missing in 99003, peers differ between groups (``density`` has all
-four communes, ``departement`` only the first three).
+``FakeProvider`` (``IndicatorProvider``): four communes on a 2 × 2 grid, known values, chosen
+so that every state shows: ``taux_pauvrete`` is secret in 99002, ``revenu_median`` is missing
+in 99003, peers differ between groups (``densite`` has all four communes, ``departement``
+only the first three).
+
+``FakeDiscussions`` (``DiscussionProvider``): an in-memory exchange space with two users,
+``elu`` (every visibility) and ``partenaire`` (``partenaires`` and ``tous``).
+
+``FakeRadar`` (``RadarProvider``): ``elu`` may run it on 99001; two plots come back.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from territoire_data.core.catalogue import INDICATORS
 from territoire_data.errors import TerritoireError, UnknownTerritory
 from territoire_data.core.indicators import COLUMNS, dynamics
 from territoire_data.core.text import normalise
+from widgets.providers import rounded_geojson
 
 COMMUNES = {"99001": "Saint-Éloi-la-Forêt", "99002": "Mérignac-sur-Faux", "99003": "Bourg-Témoin",
             "99004": "Les Écluses"}
@@ -66,6 +73,7 @@ def value(code: str, indicator: str) -> float:
 
 class FakeProvider:
     demo = True
+    offline = True
 
     def __init__(self):
         self.warehouse = FakeWarehouse()
@@ -148,6 +156,114 @@ class FakeProvider:
                  for k in range(len(codes))]
         return gpd.GeoDataFrame({"code": codes, "name": [COMMUNES[c] for c in codes]}, geometry=cases, crs=4326)
 
+    def outlines(self, key: str):
+        shapes = self.shapes(key)
+        return shapes, rounded_geojson(shapes)
+
     def values(self, codes, indicator: str) -> pd.Series:
         return pd.Series([value(c, indicator) if self.status(c, indicator) == "ok" else np.nan for c in codes],
                          index=pd.Index(codes))
+
+
+VISIBLE = {"elu": ("elus", "partenaires", "tous"), "partenaire": ("partenaires", "tous")}
+
+
+class FakeSpace:
+    """One user's view of ``FakeDiscussions``."""
+
+    def __init__(self, store: "FakeDiscussions", login: str):
+        self.store, self.login = store, login
+
+    @property
+    def authenticated(self) -> bool:
+        return self.login in VISIBLE
+
+    def _readable(self, thread: dict) -> bool:
+        return thread["visibility"] in VISIBLE.get(self.login, ())
+
+    def threads(self, territory: str) -> list[dict]:
+        return [{**t, "unread": sum(1 for m in self.store.messages[t["id"]]
+                                    if m["author"] != self.login and m["id"] > self.store.read.get((self.login, t["id"]), 0)),
+                 "messages": len(self.store.messages[t["id"]])}
+                for t in reversed(self.store.threads) if t["territory"] == territory and self._readable(t)]
+
+    def messages(self, thread_id: int) -> list[dict]:
+        thread = next(t for t in self.store.threads if t["id"] == thread_id)
+        if not self._readable(thread):
+            raise TerritoireError("Discussion introuvable ou non accessible.")
+        return list(self.store.messages[thread_id])
+
+    def visibilities(self, territory: str) -> list[str]:
+        return list(VISIBLE.get(self.login, ()))
+
+    def anchors(self, territory: str, threads=None) -> dict[str, int]:
+        count: dict[str, int] = {}
+        for t in self.threads(territory) if threads is None else threads:
+            if t["anchor_type"] == "indicator" and t["anchor"]:
+                count[t["anchor"]] = count.get(t["anchor"], 0) + 1
+        return count
+
+    def version(self, territory: str) -> tuple:
+        return (sum(len(m) for m in self.store.messages.values()), len(self.store.threads))
+
+    def create_thread(self, territory, title, content, visibility, *, anchor_type=None, anchor=None) -> int:
+        if visibility not in self.visibilities(territory):
+            raise TerritoireError(f"Vous ne pouvez pas publier avec la visibilité « {visibility} ».")
+        identifier = len(self.store.threads) + 1
+        self.store.threads.append({"id": identifier, "territory": territory, "title": title, "visibility": visibility,
+                                   "visibility_label": visibility, "anchor_type": anchor_type, "anchor": anchor})
+        self.store.messages[identifier] = []
+        self._add(identifier, content)
+        return identifier
+
+    def reply(self, thread_id: int, content: str) -> int:
+        self.messages(thread_id)  # refused when not readable
+        return self._add(thread_id, content)
+
+    def _add(self, thread_id: int, content: str) -> int:
+        if len(content) > 10_000:
+            raise TerritoireError("Message trop long.")
+        identifier = sum(len(m) for m in self.store.messages.values()) + 1
+        self.store.messages[thread_id].append({
+            "id": identifier, "thread": thread_id, "author": self.login, "created_at": "2026-11-30T17:33:00+00:00",
+            "edited_at": None, "deleted": False, "text": content,
+            "html": "<p>" + content.replace("&", "&amp;").replace("<", "&lt;") + "</p>"})
+        return identifier
+
+    def mark_read(self, thread_id: int) -> None:
+        last = max((m["id"] for m in self.store.messages[thread_id]), default=0)
+        self.store.read[(self.login, thread_id)] = last
+
+
+class FakeDiscussions:
+    def __init__(self):
+        self.threads: list[dict] = []
+        self.messages: dict[int, list[dict]] = {}
+        self.read: dict[tuple[str, int], int] = {}
+
+    def space(self, login: str) -> FakeSpace:
+        return FakeSpace(self, login)
+
+
+class FakeRadar:
+    def __init__(self):
+        self.runs: list[tuple[str, str]] = []
+
+    def allowed(self, login, code) -> bool:
+        return login == "elu" and code == "99001"
+
+    def run(self, login, code) -> dict:
+        if not self.allowed(login, code):
+            raise TerritoireError(f"Le radar foncier de {code} est réservé aux élus et aux services du territoire.")
+        self.runs.append((login, code))
+        plots = gpd.GeoDataFrame({
+            "id": ["99001000AB0001", "99001000AB0002"], "area_m2": [850.0, 1_200.0], "score": [80.0, 65.0],
+            "reasons": ["non bâtie ; 850 m²", "non bâtie ; 1 200 m²"], "green_network_conflict": [False, True]},
+            geometry=[box(-0.59, 44.81, -0.588, 44.812), box(-0.58, 44.82, -0.578, 44.822)], crs=4326)
+        summary = {"plots": 2, "hectares": 0.205, "green_network_conflicts": 1, "dwellings_per_ha": 25.0,
+                   "potential_dwellings": 5, "housing_need": None, "need_covered_share": None}
+        return {"commune": FakeTerritory(code, COMMUNES[code]), "plots": plots, "envelope": plots.iloc[:0],
+                "summary": summary}
+
+    def geopackage(self, result) -> bytes:
+        return b"GPKG-fictif"

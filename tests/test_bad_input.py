@@ -134,7 +134,7 @@ def test_failed_build_leaves_warehouse_intact(home_built):
 def test_build_killed_midway_leaves_warehouse_intact(home_built, tmp_path, ref):
     """kill -9 in the middle of a build (a large demo): the previous warehouse still serves."""
     before = json.loads((home_built / "warehouse" / "manifest.json").read_text())
-    env = {**os.environ, "TERRITOIRE_HOME": str(home_built), "TERRITOIRE_SANS_PROGRESSION": "1"}
+    env = {**os.environ, "TERRITOIRE_HOME": str(home_built), "TERRITOIRE_NO_PROGRESS": "1"}
     processes = subprocess.Popen([sys.executable, "-m", "territoire_data", "data", "demo", "--departements",
                                   "33,24,47,40,64,17,16,87,19,23,86,79"], env=env,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

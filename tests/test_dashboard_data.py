@@ -9,12 +9,13 @@ from conftest import run_cli
 from territoire_data.core.catalogue import BY_ID
 from territoire_data.rendering.formatting import number
 from territoire_data.core.statuses import label as libelle_statut
-from widgets import WarehouseProvider, Dashboard
+from territoire_data import Workspace
+from widgets import Dashboard, WorkspaceProvider
 
 
 def test_cards_equal_cli_json(home_demo, use_home):
     use_home(home_demo)
-    table = Dashboard(WarehouseProvider(home_demo), "33063")
+    table = Dashboard(WorkspaceProvider(Workspace(home_demo)), "33063")
     expected = json.loads(run_cli("indicateurs", "33063", "--json", home=home_demo).stdout)
     cards = {c.indicator_id: c for cards in table.tabs.by_tab[1:] for c in cards}
     assert len(cards) == len(expected["indicators"]) == len(BY_ID)
@@ -36,7 +37,7 @@ def test_delegated_commune_opens_new_commune(home_demo, use_home, ref):
     use_home(home_demo)
     delegated = ref.sub_communes[ref.sub_communes["type"] == "COMD"]
     line = delegated[delegated["parent"].str.startswith("33")].iloc[0]
-    table = Dashboard(WarehouseProvider(home_demo), line["code"])
+    table = Dashboard(WorkspaceProvider(Workspace(home_demo)), line["code"])
     assert table.state.code == line["parent"] and not table.error.value
 
 

@@ -46,9 +46,9 @@ def test_demo_flag_everywhere(home_demo):
     assert json.loads(status.stdout)["demo"] is True
 
 
-def test_deterministic_whatever_the_scope(tmp_path, ref):
-    alone = generate(tmp_path / "seul", ["33"])
-    with_ = generate(tmp_path / "avec", ["24", "33"])
+def test_deterministic_whatever_the_scope(tmp_path, workspace):
+    alone = generate(tmp_path / "seul", ["33"], workspace=workspace)
+    with_ = generate(tmp_path / "avec", ["24", "33"], workspace=workspace)
     a = read_all([alone]).observations
     b = read_all([with_]).observations
     key = ["code", "variable", "year", "source"]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import home_with_referential, run_cli, environment_variables
+from conftest import home_with_referential, run_cli
 
 PAYLOADS = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<svg><script>alert(1)</script></svg>",
@@ -46,33 +46,41 @@ def _elements(html: str) -> list[tuple[str, dict]]:
     return found
 
 
+# The rate limit has its own test: here it must not get in the way (in process and in the CLI).
+NO_LIMIT = {"TERRITOIRE_MESSAGE_LIMIT": "100000/60"}
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, home, ref):
-    """A home with the referential and an upgraded SQLite store, with a cast of users."""
-    from territoire_data.discussions import add_user, upgrade
+    """A workspace with the referential and an upgraded SQLite store, with a cast of users."""
+    from territoire_data.access.users import add_user
+    from territoire_data.settings import Settings
+    from territoire_data.workspace import Workspace
 
     folder = home_with_referential(tmp_path_factory, home, "home-discussions")
-    # The rate limit has its own test: here it must not get in the way.
-    with environment_variables(TERRITOIRE_HOME=folder, TERRITOIRE_LIMITE_MESSAGES="100000/60"):
-        upgrade()
-        yesterday, tomorrow = date.today() - timedelta(days=1), date.today() + timedelta(days=30)
-        for login, role, territory, end in [
-            ("elu", "elu", "33063", None), ("agent", "agent", "33063", None),
-            ("elu.metropole", "elu", "epci:243300316", None), ("entreprise", "entreprise", "33063", tomorrow),
-            ("consultant", "consultant", "33063", None), ("entreprise.expiree", "entreprise", "33063", yesterday),
-            ("elu.autre", "elu", "24322", None), ("entreprise.autre", "entreprise", "24322", None),
-            ("admin", "admin", "france", None),
-        ]:
-            add_user(login, role, territory, until=end)
-        yield folder
+    workspace = Workspace(folder, settings=Settings.from_environment({**NO_LIMIT}))
+    workspace.store.upgrade()
+    yesterday, tomorrow = date.today() - timedelta(days=1), date.today() + timedelta(days=30)
+    for login, role, territory, end in [
+        ("elu", "elu", "33063", None), ("agent", "agent", "33063", None),
+        ("elu.metropole", "elu", "epci:243300316", None), ("entreprise", "entreprise", "33063", tomorrow),
+        ("consultant", "consultant", "33063", None), ("entreprise.expiree", "entreprise", "33063", yesterday),
+        ("elu.autre", "elu", "24322", None), ("entreprise.autre", "entreprise", "24322", None),
+        ("admin", "admin", "france", None),
+    ]:
+        add_user(workspace, login, role, territory, until=end)
+    yield workspace
+    workspace.close()
+
+
+def cli(*args: str, store):
+    return run_cli(*args, home=store.home, env=NO_LIMIT)
 
 
 @pytest.fixture(scope="module")
 def threads(store):
     """One thread of each visibility on Bordeaux (33063), written by its élu."""
-    from territoire_data.discussions import DiscussionSpace
-
-    elected = DiscussionSpace("elu")
+    elected = store.discussions("elu")
     return {v: elected.create_thread("33063", f"Fil {v}", f"message {v}", v) for v in ("elus", "partenaires", "tous")}
 
 
@@ -94,10 +102,10 @@ MATRIX = {
 @pytest.mark.parametrize("login", list(MATRIX))
 @pytest.mark.parametrize("visibility", ["elus", "partenaires", "tous"])
 def test_access_matrix(store, threads, login, visibility):
-    from territoire_data.discussions import AccessDenied, DiscussionSpace
+    from territoire_data.discussions import AccessDenied
 
     read, write = MATRIX[login][visibility]
-    space = DiscussionSpace(login)
+    space = store.discussions(login)
     visible = {f["id"] for f in space.threads("33063")}
     assert (threads[visibility] in visible) is read
     if read:
@@ -110,28 +118,28 @@ def test_access_matrix(store, threads, login, visibility):
             space.reply(threads[visibility], "intrusion")
     if write:
         new = space.create_thread("33063", "Nouveau", "texte", visibility)
-        assert new in {f["id"] for f in DiscussionSpace("admin").threads("33063")}
+        assert new in {f["id"] for f in store.discussions("admin").threads("33063")}
     else:
         with pytest.raises(AccessDenied):
             space.create_thread("33063", "Nouveau", "texte", visibility)
 
 
 def test_epci_elu_on_member_commune_not_beyond(store):
-    from territoire_data.discussions import AccessDenied, DiscussionSpace
+    from territoire_data.discussions import AccessDenied
 
-    mainland = DiscussionSpace("elu.metropole")
+    mainland = store.discussions("elu.metropole")
     thread = mainland.create_thread("33281", "Mérignac", "commune membre de la métropole", "elus")
-    assert thread in {f["id"] for f in DiscussionSpace("elu.metropole").threads("33281")}
-    assert thread not in {f["id"] for f in DiscussionSpace("elu").threads("33281")}  # an élu of Bordeaux is not élu of Mérignac
+    assert thread in {f["id"] for f in store.discussions("elu.metropole").threads("33281")}
+    assert thread not in {f["id"] for f in store.discussions("elu").threads("33281")}  # an élu of Bordeaux is not élu of Mérignac
     with pytest.raises(AccessDenied):
         mainland.create_thread("24322", "Périgueux", "hors de la métropole", "elus")
     assert mainland.visibilities("dep:33") == []  # a group larger than the EPCI is not covered
 
 
 def test_edit_delete_flag_unread(store):
-    from territoire_data.discussions import AccessDenied, DiscussionSpace
+    from territoire_data.discussions import AccessDenied
 
-    elected, agent, admin = DiscussionSpace("elu"), DiscussionSpace("agent"), DiscussionSpace("admin")
+    elected, agent, admin = store.discussions("elu"), store.discussions("agent"), store.discussions("admin")
     thread = elected.create_thread("33063", "Historique", "première version", "elus")
     message = elected.messages(thread)[0]["id"]
     assert {f["id"]: f["unread"] for f in agent.threads("33063")}[thread] == 1
@@ -155,9 +163,7 @@ def test_edit_delete_flag_unread(store):
 
 @pytest.mark.parametrize("loaded", PAYLOADS, ids=range(len(PAYLOADS)))
 def test_injections_rendered_inert(store, loaded):
-    from territoire_data.discussions import DiscussionSpace
-
-    elected = DiscussionSpace("elu")
+    elected = store.discussions("elu")
     thread = elected.create_thread("33063", loaded[:150], loaded, "elus")
     message = elected.messages(thread)[0]
     assert message["text"] == loaded.strip()  # stored as written
@@ -170,9 +176,9 @@ def test_injections_rendered_inert(store, loaded):
 
 
 def test_invalid_inputs(store, monkeypatch):
-    from territoire_data.discussions import DiscussionSpace, TextRefused
+    from territoire_data.discussions import TextRefused
 
-    elected = DiscussionSpace("elu")
+    elected = store.discussions("elu")
     with pytest.raises(TextRefused, match="trop long"):
         elected.create_thread("33063", "Long", "é" * 10_001, "elus")  # 20 002 bytes
     thread = elected.create_thread("33063", "Contrôle", "a\x00b\x07c\u202ed\ud800e\r\nf", "elus")
@@ -181,11 +187,15 @@ def test_invalid_inputs(store, monkeypatch):
         elected.reply(thread, " \x00\u200b ")
     thread = elected.create_thread("33063", "Octets", b"caf\xe9 \xff".decode("utf-8", "surrogateescape"), "elus")
     assert elected.messages(thread)[0]["text"] == "caf\ufffd \ufffd"
-    monkeypatch.setenv("TERRITOIRE_LIMITE_MESSAGES", "3/60")
-    from territoire_data.discussions import AccessDenied, add_user
+    from dataclasses import replace
 
-    add_user("rafale", "elu", "24322")  # a user who has not posted yet
-    limit = DiscussionSpace("rafale")
+    from territoire_data.access.users import add_user
+    from territoire_data.discussions import AccessDenied
+    from territoire_data.workspace import Workspace
+
+    strict = Workspace(store.home, settings=replace(store.settings, message_limit=(3, 60)))
+    add_user(strict, "rafale", "elu", "24322")  # a user who has not posted yet
+    limit = strict.discussions("rafale")
     thread = limit.create_thread("24322", "Rafale", "1", "elus")
     limit.reply(thread, "2")
     limit.reply(thread, "3")
@@ -194,25 +204,23 @@ def test_invalid_inputs(store, monkeypatch):
 
 
 def test_cli_users_discussions(store):
-    output = run_cli("users", "add", "cli.partenaire", "--role", "entreprise", "--territoire", "33063",
-                    "--organisation", "Bâtiment & Cie", "--jusqu-au", "2031-01-01", home=store)
+    output = cli("users", "add", "cli.partenaire", "--role", "entreprise", "--territoire", "33063",
+                    "--organisation", "Bâtiment & Cie", "--jusqu-au", "2031-01-01", store=store)
     assert output.returncode == 0, output.stderr
-    assert "cli.partenaire" in run_cli("users", "list", home=store).stdout
-    refusal = run_cli("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "elus", "secret",
-                   home=store)
+    assert "cli.partenaire" in cli("users", "list", store=store).stdout
+    refusal = cli("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "elus", "secret", store=store)
     assert refusal.returncode == 2 and "Vous ne pouvez pas publier" in refusal.stderr and "Traceback" not in refusal.stderr
-    ok = run_cli("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "partenaires",
-                "**Bonjour** <script>x</script>", home=store)
+    ok = cli("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "partenaires",
+                "**Bonjour** <script>x</script>", store=store)
     assert ok.returncode == 0, ok.stderr
-    data = json.loads(run_cli("discussions", "list", "33063", "--as", "cli.partenaire", "--json", home=store).stdout)
+    data = json.loads(cli("discussions", "list", "33063", "--as", "cli.partenaire", "--json", store=store).stdout)
     messages = [m for f in data["threads"] for m in f["messages"] if "Bonjour" in m["text"]]
     assert messages[0]["text"] == "**Bonjour** <script>x</script>"
     assert messages[0]["html"] == "<p><strong>Bonjour</strong> &lt;script&gt;x&lt;/script&gt;</p>\n"
     assert all(f["visibility"] != "elus" for f in data["threads"])
-    bad = run_cli("users", "add", "x", "--role", "roi", "--territoire", "33063", home=store)
+    bad = cli("users", "add", "x", "--role", "roi", "--territoire", "33063", store=store)
     assert bad.returncode == 2 and "Rôle inconnu" in bad.stderr
-    date_invalid = run_cli("users", "add", "x", "--role", "elu", "--territoire", "33063", "--jusqu-au", "demain",
-                           home=store)
+    date_invalid = cli("users", "add", "x", "--role", "elu", "--territoire", "33063", "--jusqu-au", "demain", store=store)
     assert date_invalid.returncode == 2 and "Date invalide" in date_invalid.stderr
 
 
@@ -231,18 +239,19 @@ class _Communes:
 
     demo = False
 
-    def territory(self, code):
-        from territoire_data.core.territories import territory
+    def __init__(self, workspace):
+        self.workspace = workspace
 
-        return territory(code)
+    def territory(self, code):
+        return self.workspace.territory(code)
 
 
 def test_panel_without_identity_shows_nothing(store, threads):
-    from widgets import DiscussionPanel, State
+    from widgets import DiscussionPanel, State, WorkspaceDiscussions
 
-    state = State(_Communes())
+    state = State(_Communes(store))
     state.choose("33063")
-    panel = DiscussionPanel(state)
+    panel = DiscussionPanel(state, WorkspaceDiscussions(store))
     panel.connect(None)
     assert "Connectez-vous" in panel.header.value and panel.items.value == ""
     assert panel.form.layout.display == "none"
@@ -251,12 +260,11 @@ def test_panel_without_identity_shows_nothing(store, threads):
 
 
 def test_panel_read_post_and_see_arrival(store, threads):
-    from territoire_data.discussions import DiscussionSpace
-    from widgets import DiscussionPanel, State
+    from widgets import DiscussionPanel, State, WorkspaceDiscussions
 
-    state = State(_Communes())
+    state = State(_Communes(store))
     state.choose("33063")
-    panel = DiscussionPanel(state)
+    panel = DiscussionPanel(state, WorkspaceDiscussions(store))
     panel.connect("entreprise")
     assert [v for _, v in panel.visibility.options] == ["partenaires", "tous"]  # limited to what is allowed
     assert panel.visibility.value == "partenaires"  # the most restricted by default
@@ -270,11 +278,11 @@ def test_panel_read_post_and_see_arrival(store, threads):
     assert "<strong>chiffrée</strong>" in panel.items.value and "<script>" not in panel.items.value
     assert state.anchors.get("part_logements_vacants", 0) >= 1
 
-    other = DiscussionPanel(state)
+    other = DiscussionPanel(state, WorkspaceDiscussions(store))
     other.connect("elu")
     assert "Devis" in other.items.value and "non lu" in other.items.value
     version = other._version
-    DiscussionSpace("agent").reply(threads["partenaires"], "réponse venue d'ailleurs")
+    store.discussions("agent").reply(threads["partenaires"], "réponse venue d'ailleurs")
     assert other.check() and other._version != version  # the poll sees it
     assert "réponse venue d&#x27;ailleurs" in other.items.value or "réponse venue d'ailleurs" in other.items.value
 
@@ -287,39 +295,37 @@ def test_panel_read_post_and_see_arrival(store, threads):
 
 def test_imposed_identity_without_demo_switch(store, threads, monkeypatch):
     from territoire_data.access import identity
-    from widgets import DiscussionPanel, State
+    from widgets import DiscussionPanel, State, WorkspaceDiscussions
 
     monkeypatch.setenv("JUPYTERHUB_USER", "entreprise")
     monkeypatch.setenv("TERRITOIRE_USER", "admin")
-    assert identity.identity(recompute=True) == "entreprise"  # the hub wins over a local variable
+    assert identity.identity() == "entreprise"  # the hub wins over a local variable
     monkeypatch.delenv("JUPYTERHUB_USER")
     monkeypatch.setenv("HTTP_X_TERRITOIRE_USER", "elu")
-    assert identity.identity(recompute=True) == "admin"  # a header is ignored unless configured
-    monkeypatch.setenv("TERRITOIRE_EN_TETE_IDENTITE", "X-Territoire-User")
-    assert identity.identity(recompute=True) == "elu"
-    state = State(_Communes())
+    assert identity.identity() == "admin"  # a header is ignored unless configured
+    monkeypatch.setenv("TERRITOIRE_IDENTITY_HEADER", "X-Territoire-User")
+    assert identity.identity() == "elu"
+    state = State(_Communes(store))
     state.choose("33063")
-    panel = DiscussionPanel(state, demo_logins=["admin", "elu"])
+    panel = DiscussionPanel(state, WorkspaceDiscussions(store), demo_logins=["admin", "elu"])
     panel.connect("entreprise", imposed=True)
     panel.user_choice.value = "admin"  # what a forged widget message would do
     assert panel.login == "entreprise" and "Fil elus" not in panel.items.value
     assert panel.user_choice.layout.display == "none"
-    identity.identity(recompute=True)
 
 
 def test_shared_solutions_across_territories(store):
-    output = run_cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
-                    "foncier", "--titre", "Densifier avant d'étendre", "Notre méthode…", home=store)
+    output = cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
+                    "foncier", "--titre", "Densifier avant d'étendre", "Notre méthode…", store=store)
     assert output.returncode == 0, output.stderr
-    elsewhere = json.loads(run_cli("discussions", "solutions", "--as", "elu.autre", "--theme", "foncier", "--json",
-                                 home=store).stdout)  # an élu of Périgueux reads Bordeaux's shared solution
+    elsewhere = json.loads(cli("discussions", "solutions", "--as", "elu.autre", "--theme", "foncier", "--json", store=store).stdout)  # an élu of Périgueux reads Bordeaux's shared solution
     assert [f["title"] for f in elsewhere] == ["Densifier avant d'étendre"]
-    assert "Aucune solution" in run_cli("discussions", "solutions", "--as", "inconnu", home=store).stdout
-    parcel = run_cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "elus", "--parcelle",
-                      "33063000AB0123", "Cette dent creuse appartient à la commune.", home=store)
+    assert "Aucune solution" in cli("discussions", "solutions", "--as", "inconnu", store=store).stdout
+    parcel = cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "elus", "--parcelle",
+                      "33063000AB0123", "Cette dent creuse appartient à la commune.", store=store)
     assert parcel.returncode == 0, parcel.stderr
-    threads = json.loads(run_cli("discussions", "list", "33063", "--as", "agent", "--json", home=store).stdout)["threads"]
+    threads = json.loads(cli("discussions", "list", "33063", "--as", "agent", "--json", store=store).stdout)["threads"]
     assert any(f["anchor_type"] == "parcel" and f["anchor"] == "33063000AB0123" for f in threads)
-    bad = run_cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
-                     "astrologie", "x", home=store)
+    bad = cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
+                     "astrologie", "x", store=store)
     assert bad.returncode == 2 and "Thème inconnu" in bad.stderr

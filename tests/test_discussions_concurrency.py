@@ -25,7 +25,7 @@ import sys
 from territoire_data.discussions import DiscussionSpace
 login, thread, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 space = DiscussionSpace(login)
-print("pret", flush=True)
+print("ready", flush=True)
 sys.stdin.readline()  # everybody starts together
 for i in range(n):
     space.reply(thread, f"{login}-{i}")
@@ -33,19 +33,19 @@ for i in range(n):
 
 INTERRUPTED = """
 import sys, time
-from territoire_data.store import database
+from territoire_data import default_workspace
 from territoire_data.store.models import Message
-with database.session() as s:
+with default_workspace().store.session() as s:
     s.add(Message(thread_id=int(sys.argv[1]), author_id=1, text="jamais validé", html="<p>jamais validé</p>"))
     s.flush()
-    print("en cours", flush=True)
+    print("in progress", flush=True)
     time.sleep(120)
 """
 
 
 def _environment(home: Path, url: str | None) -> dict:
-    env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_LIMITE_MESSAGES": "100000/60",
-           "TERRITOIRE_SANS_PROGRESSION": "1"}
+    env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_MESSAGE_LIMIT": "100000/60",
+           "TERRITOIRE_NO_PROGRESS": "1"}
     if url:
         env["TERRITOIRE_DB_URL"] = url
     else:
@@ -56,21 +56,23 @@ def _environment(home: Path, url: str | None) -> dict:
 def _prepare(env: dict) -> int:
     """Schema, 8 élus of Bordeaux, one thread; returns the thread id."""
     script = (
-        "from territoire_data.discussions import DiscussionSpace, add_user, upgrade\n"
-        "upgrade()\n"
-        f"for i in range({PROCESSES}):\n    add_user(f'ecrivain{{i}}', 'elu', '33063')\n"
-        "print(DiscussionSpace('ecrivain0').create_thread('33063', 'Charge', 'départ', 'elus'))\n")
+        "from territoire_data import default_workspace\n"
+        "from territoire_data.access.users import add_user\n"
+        "workspace = default_workspace()\n"
+        "workspace.store.upgrade()\n"
+        f"for i in range({PROCESSES}):\n    add_user(workspace, f'writer{{i}}', 'elu', '33063')\n"
+        "print(workspace.discussions('writer0').create_thread('33063', 'Charge', 'départ', 'elus'))\n")
     output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert output.returncode == 0, output.stderr
     return int(output.stdout.strip().splitlines()[-1])
 
 
 def _loaded(env: dict, thread: int) -> float:
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, f"ecrivain{i}", str(thread), str(MESSAGES)], env=env,
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, f"writer{i}", str(thread), str(MESSAGES)], env=env,
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for i in range(PROCESSES)]
     for e in writers:
-        assert e.stdout.readline().strip() == "pret"
+        assert e.stdout.readline().strip() == "ready"
     start = time.perf_counter()
     for e in writers:
         e.stdin.write("go\n")
@@ -84,13 +86,13 @@ def _loaded(env: dict, thread: int) -> float:
 def _check(env: dict, thread: int) -> None:
     script = (
         "import json\nfrom territoire_data.discussions import DiscussionSpace\n"
-        f"print(json.dumps([m['text'] for m in DiscussionSpace('ecrivain0').messages({thread})]))\n")
+        f"print(json.dumps([m['text'] for m in DiscussionSpace('writer0').messages({thread})]))\n")
     output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert output.returncode == 0, output.stderr
     import json
 
     texts = json.loads(output.stdout)
-    expected_list = {f"ecrivain{p}-{i}" for p in range(PROCESSES) for i in range(MESSAGES)}
+    expected_list = {f"writer{p}-{i}" for p in range(PROCESSES) for i in range(MESSAGES)}
     assert len(texts) == 1 + PROCESSES * MESSAGES  # exactly 1 600 answers: none lost, none duplicated
     assert set(texts[1:]) == expected_list and len(set(texts)) == len(texts)
 
@@ -98,15 +100,15 @@ def _check(env: dict, thread: int) -> None:
 def _kill_middle_transaction(env: dict, thread: int) -> None:
     processes = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(thread)], env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
-    assert processes.stdout.readline().strip() == "en cours"
+    assert processes.stdout.readline().strip() == "in progress"
     processes.send_signal(signal.SIGKILL)
     processes.wait()
     # The lock is released and the half-done write is gone: others write and read normally.
     script = ("from territoire_data.discussions import DiscussionSpace\n"
-              f"e = DiscussionSpace('ecrivain1'); e.reply({thread}, 'après le kill')\n"
-              f"textes = [m['text'] for m in e.messages({thread})]\n"
-              "assert 'jamais validé' not in textes and textes[-1] == 'après le kill', textes[-3:]\n"
-              f"assert len(textes) == {2 + PROCESSES * MESSAGES}\n")
+              f"space = DiscussionSpace('writer1'); space.reply({thread}, 'après le kill')\n"
+              f"texts = [m['text'] for m in space.messages({thread})]\n"
+              "assert 'jamais validé' not in texts and texts[-1] == 'après le kill', texts[-3:]\n"
+              f"assert len(texts) == {2 + PROCESSES * MESSAGES}\n")
     output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert output.returncode == 0, output.stderr
 

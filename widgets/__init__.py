@@ -1,7 +1,9 @@
 """Reusable ipywidgets / ipyleaflet components of the territoire dashboard.
 
 Every component takes the shared ``State`` (commune, peers, indicator) whose ``provider``
-answers data questions; tests pass a small fake instead of the warehouse.
+(an ``IndicatorProvider``) answers data questions; the discussion and radar panels take a
+``DiscussionProvider`` and a ``RadarProvider``. ``Workspace*`` implement them on a
+``territoire_data.Workspace``; tests pass small fakes (``tests/fakes.py``).
 """
 
 from widgets.choropleth import ChoroplethMap
@@ -9,7 +11,8 @@ from widgets.cards import IndicatorCard
 from widgets.discussion import DiscussionPanel
 from widgets.state import State
 from widgets.export import ExportButton
-from widgets.providers import WarehouseProvider
+from widgets.providers import (DiscussionProvider, IndicatorProvider, RadarProvider, WorkspaceDiscussions,
+                               WorkspaceProvider, WorkspaceRadar)
 from widgets.charts import PeerDistributionChart, TrendChart
 from widgets.tabs import ThemeTabs
 from widgets.radar import RadarPanel
@@ -18,7 +21,8 @@ from widgets.dashboard import Dashboard, requested_territory, open_dashboard, pr
 from widgets.zan import ZanPanel
 
 __all__ = [
-    "ChoroplethMap", "CommuneSelector", "DiscussionPanel", "State", "ExportButton", "WarehouseProvider", "IndicatorCard",
+    "ChoroplethMap", "CommuneSelector", "DiscussionPanel", "State", "ExportButton", "IndicatorProvider",
+    "DiscussionProvider", "RadarProvider", "WorkspaceProvider", "WorkspaceDiscussions", "WorkspaceRadar", "IndicatorCard",
     "PeerDistributionChart", "PeerGroupPicker", "RadarPanel", "Dashboard", "ThemeTabs", "TrendChart", "ZanPanel",
     "requested_territory", "open_dashboard", "prepare_dashboard",
 ]

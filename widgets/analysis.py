@@ -19,7 +19,7 @@ import pandas as pd
 from territoire_data.core.catalogue import BY_ID, THEMES
 from widgets.cards import IndicatorCard, grid
 from widgets.state import State
-from widgets.providers import WarehouseProvider
+from widgets.providers import IndicatorProvider, WorkspaceProvider
 from widgets.charts import PeerDistributionChart, TrendChart
 from widgets.style import sheet
 from widgets.zan import ZanPanel
@@ -57,11 +57,17 @@ class AnalysisContext:
         return self.provider.series_of(self.code, indicator)
 
 
-def context(code: str, peers: str = "densite", home=None, provider=None) -> AnalysisContext:
-    """Open a commune for analysis; a wrong code or peer group raises a French error."""
-    from territoire_data.errors import TerritoireError
+def context(code: str, peers: str = "densite", home=None, *, workspace=None,
+            provider: IndicatorProvider | None = None) -> AnalysisContext:
+    """Open a commune for analysis; a wrong code or peer group raises a French error.
 
-    state = State(provider or WarehouseProvider(home))
+    Data: ``provider`` if given, else the workspace (``workspace``, or the one of ``home``, or
+    the default one).
+    """
+    from territoire_data.errors import TerritoireError
+    from territoire_data.workspace import workspace_for
+
+    state = State(provider if provider is not None else WorkspaceProvider(workspace_for(home, workspace)))
     if not state.choose(code) or not state.choose_peers(peers):
         raise TerritoireError(state.error)
     return AnalysisContext(state)

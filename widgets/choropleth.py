@@ -8,14 +8,13 @@ Switching to another commune of the same scope only moves the outline (a tiny la
 the polygons are sent again only when the scope or the indicator changes.
 
 No basemap is needed (the polygons carry the map); an OpenStreetMap basemap is added when
-``base_plan`` is true (default unless ``TERRITOIRE_HORS_LIGNE=1``).
+``base_plan`` is true (default: unless the provider is ``offline``, ``TERRITOIRE_OFFLINE=1``).
 """
 
 from __future__ import annotations
 
 import html
 import math
-import os
 
 import ipyleaflet as L
 import ipywidgets as w
@@ -28,9 +27,6 @@ from territoire_data.rendering.formatting import number
 from territoire_data.rendering.fragments import legend
 from widgets.state import State
 from widgets.guard import guard
-
-PRECISION = 4
-
 
 def _y_mercator(latitude: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
@@ -51,16 +47,6 @@ def framing(bounds, width_px: int = 680, height_px: int = 440) -> tuple[tuple[fl
     centre_y = (_y_mercator(north) + _y_mercator(south)) / 2
     centre = (math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2), (west + is_) / 2)
     return centre, max(1.0, min(18.0, math.floor(zoom * 4) / 4))
-
-
-def skeleton(provider, key: str) -> tuple:
-    """(shapes, GeoJSON geometries rounded to ``PRECISION``) of a scope, cached by the provider."""
-    cache = provider.__dict__.setdefault("_squelettes", {})
-    if key not in cache:
-        shapes = provider.shapes(key)
-        rounded = shapely.transform(shapes.geometry.to_numpy(), lambda xy: np.round(xy, PRECISION))
-        cache[key] = (shapes, [None if g is None or g.is_empty else shapely.geometry.mapping(g) for g in rounded])
-    return cache[key]
 
 
 def feature_collection(shapes, geometries, values, classes, indicator) -> dict:
@@ -91,7 +77,7 @@ class ChoroplethMap(w.VBox):
     def __init__(self, state: State, *, extent: str = "departement", base_plan: bool | None = None, **kwargs):
         self.state = state
         if base_plan is None:
-            base_plan = os.environ.get("TERRITOIRE_HORS_LIGNE") != "1"
+            base_plan = not getattr(state.provider, "offline", False)
         self.geomap = L.Map(center=(46.6, 2.4), zoom=6, scroll_wheel_zoom=True, zoom_snap=0.25,
                            layout=w.Layout(height="460px", width="100%"),
                            attribution_control=base_plan)
@@ -156,7 +142,7 @@ class ChoroplethMap(w.VBox):
             return
         provider = self.state.provider
         key, label = provider.scope(self.state.code, self.choice_scope.value)
-        shapes, geometries = skeleton(provider, key)
+        shapes, geometries = provider.outlines(key)
         indicator = BY_ID[self.state.indicator]
         if (key, indicator.id) != self.key_data:
             values = provider.values(shapes["code"].tolist(), indicator.id).to_numpy(dtype="float64")

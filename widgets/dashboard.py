@@ -29,7 +29,8 @@ from widgets.discussion import DiscussionPanel
 from widgets.radar import RadarPanel
 from widgets.state import State
 from widgets.export import ExportButton
-from widgets.providers import WarehouseProvider
+from widgets.providers import (DiscussionProvider, IndicatorProvider, RadarProvider, WorkspaceDiscussions,
+                               WorkspaceProvider, WorkspaceRadar)
 from widgets.guard import guard
 from widgets.charts import PeerDistributionChart, TrendChart
 from widgets.tabs import ThemeTabs
@@ -41,15 +42,18 @@ DEFAULT_COMMUNE = "33063"
 READY_MESSAGE = "territoire : noyau préchauffé prêt"
 
 
-def prepare_dashboard(home=None) -> w.Widget:
+def prepare_dashboard(home=None, *, workspace=None) -> w.Widget:
     """Load the data and build the dashboard's widgets, before any request.
 
-    In a preheated Voilà kernel this runs while nobody waits; ``open_warehouse`` then only fills the
-    widgets for the commune asked for. When the data are missing, the returned view says so
-    in French.
+    In a preheated Voilà kernel this runs while nobody waits; ``open_dashboard`` then only
+    fills the widgets for the commune asked for. When the data are missing, the returned view
+    says so in French. ``workspace`` (or ``home``): whose data; the default workspace otherwise.
     """
+    from territoire_data.workspace import workspace_for
+
     try:
-        provider = WarehouseProvider(home)
+        workspace = workspace_for(home, workspace)
+        provider = WorkspaceProvider(workspace)
     except TerritoireError as e:
         message = w.HTML(f'<div class="ti-erreur" role="alert">{html.escape(str(e))}</div>')
         message.add_class("territoire-erreur")
@@ -57,7 +61,7 @@ def prepare_dashboard(home=None) -> w.Widget:
         root.add_class("territoire-dashboard")
         return root
     provider.preheat()
-    view = Dashboard(provider)
+    view = Dashboard(provider, discussions=WorkspaceDiscussions(workspace), radar=WorkspaceRadar(workspace))
     view.state.choose(DEFAULT_COMMUNE)  # fills every component once: imports and caches warm
     view.state.code = ""
     # To the server's log (not the page): this kernel is ready to serve.
@@ -76,7 +80,7 @@ def open_dashboard(view: w.Widget, code: str | None, *, deferred: bool = False) 
         return view
     from territoire_data.access.identity import identity
 
-    login = identity()  # resolved once, now that the request (and its headers) arrived
+    login = identity()  # resolved now that the request (and its headers) arrived
     if deferred:
         try:
             loop = asyncio.get_running_loop()
@@ -119,7 +123,8 @@ def _attachment(provider, code: str) -> str:
 class Dashboard(w.VBox):
     """Root ``.territoire-dashboard``: header, search, peers, title, cards, map, charts, ZAN, export."""
 
-    def __init__(self, provider, code: str | None = None, **kwargs):
+    def __init__(self, provider: IndicatorProvider, code: str | None = None, *,
+                 discussions: DiscussionProvider | None = None, radar: RadarProvider | None = None, **kwargs):
         # Components observe the state: built empty, they fill in when a commune is chosen.
         self.state = State(provider)
         header = w.HTML('<div class="ti-marque">territoire · tableau de bord de la planification écologique</div>'
@@ -153,8 +158,8 @@ class Dashboard(w.VBox):
             from territoire_data.discussions.demo import COUNTED
 
             demo_logins = [login for login, *_ in COUNTED]
-        self.discussion = DiscussionPanel(self.state, demo_logins=demo_logins)
-        self.radar = RadarPanel(self.state, geomap=self.geomap)
+        self.discussion = DiscussionPanel(self.state, discussions, demo_logins=demo_logins)
+        self.radar = RadarPanel(self.state, radar, geomap=self.geomap)
         traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for both
         section = lambda title: w.HTML(f'<div class="territoire-section"><h2>{html.escape(title)}</h2></div>')
         elements += [
@@ -174,7 +179,7 @@ class Dashboard(w.VBox):
 
     @staticmethod
     def _footer(provider) -> str:
-        sources = provider.sources() if hasattr(provider, "sources") else {}
+        sources = provider.sources()
         text = ("Sources : " + " ; ".join(f"{html.escape(libelle_source(name))} ({html.escape(', '.join(editions))})"
                                           for name, editions in sorted(sources.items())) + ". ") if sources else ""
         return (f'<div class="territoire-pied">{text}Chaque valeur indique sa source, son édition et son calcul '

@@ -1,8 +1,8 @@
 """``DiscussionPanel`` (``.territoire-discussion``): the commune's threads, post and reply.
 
-Everything goes through ``territoire_data.discussions.Espace`` (the store decides what the
-user may read and with which visibilities they may post); only the store's sanitised HTML
-of a message is ever displayed. The panel polls the store every 2 s and redraws when
+Everything goes through a ``DiscussionProvider`` (on a workspace: the store decides what
+the user may read and with which visibilities they may post); only the store's sanitised
+HTML of a message is ever displayed. The panel polls the store every 2 s and redraws when
 something visible changed, so a message posted elsewhere shows within seconds.
 """
 
@@ -16,6 +16,7 @@ from traitlets import Unicode
 
 from territoire_data.core.catalogue import INDICATORS, BY_ID
 from territoire_data.store.models import VISIBILITY_LABELS
+from widgets.providers import DiscussionProvider
 from widgets.state import State
 from widgets.guard import guard
 
@@ -47,8 +48,9 @@ def threads_html(threads: list[dict], messages: dict[int, list[dict]]) -> str:
 class DiscussionPanel(w.VBox):
     login = Unicode(None, allow_none=True)
 
-    def __init__(self, state: State, *, demo_logins: list[str] | None = None, home=None, **kwargs):
-        self.state, self.home = state, home
+    def __init__(self, state: State, discussions: DiscussionProvider | None = None, *,
+                 demo_logins: list[str] | None = None, **kwargs):
+        self.state, self.provider = state, discussions
         self.space = None
         self.imposed_identity = False
         self._version = None
@@ -89,15 +91,13 @@ class DiscussionPanel(w.VBox):
         ``imposed``: the identity comes from the deployment (JupyterHub, proxy header,
         ``TERRITOIRE_USER``): the demo user switch disappears and cannot override it.
         """
-        from territoire_data.discussions import DiscussionSpace
-
         if imposed:
             self.imposed_identity = True
             self.user_choice.layout.display = "none"
             self.user_choice.disabled = True
         self.login = login
         try:
-            self.space = DiscussionSpace(login, self.home) if login else None
+            self.space = self.provider.space(login) if login and self.provider is not None else None
         except Exception:  # a store not yet created: the panel says so, the dashboard goes on
             from widgets.state import log
 
@@ -130,7 +130,7 @@ class DiscussionPanel(w.VBox):
 
     def refresh(self) -> None:
         code = self.state.code
-        if self.space is None or not self.space.authorisation.authenticated or not code:
+        if self.space is None or not self.space.authenticated or not code:
             self._show_outside_connection()
             self.state.anchors = {}
             return

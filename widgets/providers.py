@@ -1,23 +1,83 @@
-"""What the widgets ask of the data: one object, so tests can hand them a small fake.
+"""What the widgets ask of the data, as interfaces, and their implementation on a workspace.
 
-``WarehouseProvider`` reads the referential and the warehouse of a home through the
-``territoire_data`` API. Widgets only call the methods below; ``tests/faux.py`` implements
-the same ones over a handful of made-up communes.
+Widgets never import the data packages' readers: they talk to three providers —
+
+- ``IndicatorProvider``: territories, indicators, series, peers, ZAN and map shapes;
+- ``DiscussionProvider``: the exchange space as one user sees it (``space(login)``);
+- ``RadarProvider``: the radar foncier, for those allowed to run it.
+
+``WorkspaceProvider``, ``WorkspaceDiscussions`` and ``WorkspaceRadar`` implement them on a
+``territoire_data.Workspace``; ``tests/fakes.py`` implements them over made-up communes, so
+every widget is tested in plain pytest.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
+import shapely
 
-from territoire_data.core import peer_groups, indicators, zan
-from territoire_data.core.warehouse import open_warehouse
+from territoire_data.core import indicators, peer_groups, zan
 from territoire_data.errors import TerritoireError
-from territoire_data.core.search import search
-from territoire_data.core.referential import load_referential
-from territoire_data.core.territories import territory
+from territoire_data.workspace import Workspace
+
+PRECISION = 4  # decimals of the map's coordinates (≈ 10 m)
+
+
+class IndicatorProvider(Protocol):
+    demo: bool
+    offline: bool  # True: no request leaves the server (no basemap tiles)
+
+    def sources(self) -> dict[str, list[str]]: ...
+    def territory(self, code: str): ...
+    def unknown_codes(self, codes) -> list[str]: ...
+    def search(self, text: str, limit: int = 8) -> list: ...
+    def indicators(self, code: str, peers: str) -> pd.DataFrame: ...
+    def series_of(self, code: str, indicator: str) -> pd.DataFrame: ...
+    def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray: ...
+    def zan(self, code: str, pace_ha_per_year: float | None = None, floor_1ha: bool = False) -> dict: ...
+    def scope(self, code: str, extent: str = "departement") -> tuple[str, str]: ...
+    def outlines(self, key: str) -> tuple[pd.DataFrame, list]: ...
+    def values(self, codes, indicator: str) -> pd.Series: ...
+
+
+class DiscussionAccess(Protocol):
+    """The exchange space as one user sees it (``territoire_data.discussions.DiscussionSpace``)."""
+
+    login: str | None
+
+    @property
+    def authenticated(self) -> bool: ...
+    def threads(self, territory: str) -> list[dict]: ...
+    def messages(self, thread_id: int) -> list[dict]: ...
+    def visibilities(self, territory: str) -> list[str]: ...
+    def anchors(self, territory: str, threads: list[dict] | None = None) -> dict[str, int]: ...
+    def version(self, territory: str) -> tuple: ...
+    def create_thread(self, territory: str, title: str, content: str, visibility: str, *,
+                      anchor_type: str | None = None, anchor: str | None = None) -> int: ...
+    def reply(self, thread_id: int, content: str) -> int: ...
+    def mark_read(self, thread_id: int) -> None: ...
+
+
+class DiscussionProvider(Protocol):
+    def space(self, login: str) -> DiscussionAccess: ...
+
+
+class RadarProvider(Protocol):
+    def allowed(self, login: str | None, code: str) -> bool: ...
+    def run(self, login: str | None, code: str) -> dict: ...
+    def geopackage(self, result: dict) -> bytes: ...
+
+
+def rounded_geojson(shapes: pd.DataFrame) -> list:
+    """GeoJSON geometries of ``shapes`` rounded to ``PRECISION`` decimals (None when empty)."""
+    rounded = shapely.transform(shapes.geometry.to_numpy(), lambda xy: np.round(xy, PRECISION))
+    return [None if g is None or g.is_empty else shapely.geometry.mapping(g) for g in rounded]
 
 
 class _LruCache(OrderedDict):
@@ -35,15 +95,16 @@ class _LruCache(OrderedDict):
         return value
 
 
-class WarehouseProvider:
-    """Territories, indicators, series, peers, ZAN and map shapes of one home."""
+class WorkspaceProvider:
+    """``IndicatorProvider`` over a workspace's referential and warehouse."""
 
-    def __init__(self, home=None):
-        self.home = home
-        self.referential = load_referential(home)
-        self.warehouse = open_warehouse(home)
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.referential = workspace.referential
+        self.warehouse = workspace.warehouse
+        self.offline = workspace.settings.offline
         self._tables = _LruCache(32)
-        self._shapes = _LruCache(128)  # every département of France fits
+        self._outlines = _LruCache(128)  # every département of France fits
 
     @property
     def demo(self) -> bool:
@@ -55,7 +116,7 @@ class WarehouseProvider:
 
     def territory(self, code: str):
         """The commune of a code; raises ``TerritoireError`` (French message) otherwise."""
-        t = territory(code, referential=self.referential)
+        t = self.workspace.territory(code)
         if t.level != "commune":
             raise TerritoireError(f"« {code} » n'est pas une commune : le tableau de bord s'ouvre sur une commune.")
         return t
@@ -65,7 +126,7 @@ class WarehouseProvider:
         return [c for c in codes if c not in index]
 
     def search(self, text: str, limit: int = 8):
-        return search(text, limit=limit, levels=("commune",), referential=self.referential)
+        return self.workspace.search(text, limit=limit, levels=("commune",))
 
     def indicators(self, code: str, peers: str) -> pd.DataFrame:
         return self._tables.get_or_compute((code, peers), lambda: indicators.indicator_table(
@@ -75,24 +136,22 @@ class WarehouseProvider:
         return self.warehouse.series_of(code, indicator)
 
     def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray:
-        group = peer_groups.peers(self.territory(code), peers, self.warehouse.matrix, indicators._dens7(self.warehouse))
+        group = peer_groups.peers(self.territory(code), peers, self.warehouse.matrix, self.warehouse.density_classes)
         return self.warehouse.sorted_values(group.key, group.codes).get(indicator, np.array([]))
 
     def zan(self, code: str, pace_ha_per_year: float | None = None, floor_1ha: bool = False) -> dict:
         return zan.trajectory(self.territory(code), pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha,
-                               warehouse=self.warehouse)
+                              warehouse=self.warehouse)
 
     def preheat(self) -> None:
-        """Load what the first page needs (indexes, NAF flows, every département's shapes)."""
+        """Load what the first page needs (indexes, NAF flows, every département's outlines)."""
         self.warehouse.latest  # noqa: B018
         self.warehouse.matrix_values  # noqa: B018
         self.warehouse.hold_observations(["NAF_ART"])  # ZAN panel: no Parquet read per commune
-        from widgets.choropleth import skeleton  # the map's GeoJSON, cached on this provider
-
         communes = self.referential.communes
         present = communes.index.intersection(self.warehouse.matrix.index)
         for departement in sorted(communes.loc[present, "departement"].dropna().unique()):
-            skeleton(self, f"dep:{departement}")
+            self.outlines(f"dep:{departement}")
 
     def scope(self, code: str, extent: str = "departement") -> tuple[str, str]:
         """(key, French label) of the communes drawn around a commune."""
@@ -102,19 +161,60 @@ class WarehouseProvider:
         dep = t.departement
         return f"dep:{dep}", f"communes du département {self.referential.departements.at[dep, 'name']}"
 
-    def shapes(self, key: str):
+    def shapes(self, key: str) -> pd.DataFrame:
         """Simplified boundaries (WGS84) of the communes of a ``dep:``/``epci:`` key."""
-        def read():
-            communes = self.referential.communes
-            level, value = key.split(":", 1)
-            codes = communes.index[communes["departement" if level == "dep" else "epci"] == value].tolist()
-            shapes = self.referential.geometries("departement", communes=codes)
-            shapes["name"] = communes["name"].reindex(shapes["code"]).to_numpy()
-            return shapes[["code", "name", "geometry"]].sort_values("code").reset_index(drop=True)
-        return self._shapes.get_or_compute(key, read)
+        communes = self.referential.communes
+        level, value = key.split(":", 1)
+        codes = communes.index[communes["departement" if level == "dep" else "epci"] == value].tolist()
+        shapes = self.referential.geometries("departement", communes=codes)
+        shapes["name"] = communes["name"].reindex(shapes["code"]).to_numpy()
+        return shapes[["code", "name", "geometry"]].sort_values("code").reset_index(drop=True)
+
+    def outlines(self, key: str) -> tuple[pd.DataFrame, list]:
+        """(shapes, GeoJSON geometries rounded for the map) of a scope, kept for the next page."""
+        def compute():
+            shapes = self.shapes(key)
+            return shapes, rounded_geojson(shapes)
+        return self._outlines.get_or_compute(key, compute)
 
     def values(self, codes, indicator: str) -> pd.Series:
         matrix = self.warehouse.matrix
         if indicator not in matrix.columns:
             return pd.Series(np.nan, index=pd.Index(codes))
         return matrix[indicator].reindex(codes)
+
+
+class WorkspaceDiscussions:
+    """``DiscussionProvider`` over a workspace's store."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+
+    def space(self, login: str):
+        return self.workspace.discussions(login)
+
+
+class WorkspaceRadar:
+    """``RadarProvider`` over a workspace: rights from its store, cadastre from its home."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+
+    def allowed(self, login: str | None, code: str) -> bool:
+        if not login or not code:
+            return False
+        try:
+            return self.workspace.authorisation(login).can_run_radar(code)
+        except Exception:  # noqa: BLE001 — no store yet: no radar
+            return False
+
+    def run(self, login: str | None, code: str) -> dict:
+        from territoire_data.radar import run_radar
+
+        return run_radar(code, login=login, workspace=self.workspace)
+
+    def geopackage(self, result: dict) -> bytes:
+        from territoire_data.radar import write_geopackage
+
+        with tempfile.TemporaryDirectory() as folder:
+            return write_geopackage(result, Path(folder) / f"radar_{result['commune'].code}.gpkg").read_bytes()

@@ -1,17 +1,16 @@
 """``RadarPanel`` (``.territoire-radar``): the radar foncier layer of the dashboard.
 
-Shown to the users the store allows (élus, agents of the territory, admins); the run itself
-checks the right again (``territoire_data.radar.executer``). Cadastre files are taken from
-``$TERRITOIRE_HOME/cadastre/`` (``cadastre-CODE-parcelles.json(.gz)`` …), else downloaded.
-The plots become a layer of the map and a table; the GeoPackage is offered for download.
+Shown to the users the ``RadarProvider`` allows (élus, agents of the territory, admins); the
+run itself checks the right again (``territoire_data.radar.run_radar``). Cadastre files are
+taken from the home's ``cadastre/`` (``cadastre-CODE-parcelles.json(.gz)`` …), else
+downloaded. The plots become a layer of the map and a table; the GeoPackage is offered for
+download.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import tempfile
-from pathlib import Path
 
 import ipyleaflet as L
 import ipywidgets as w
@@ -19,24 +18,16 @@ import shapely
 from traitlets import Unicode
 
 from territoire_data.rendering.formatting import number
-from territoire_data.settings import resolve_home
+from widgets.providers import RadarProvider
 from widgets.state import State
 from widgets.guard import guard
-
-
-def cadastre_file(code: str, layer: str) -> Path | None:
-    for folder in (resolve_home() / "cadastre", resolve_home() / "telechargements" / "cadastre"):
-        for name in (f"cadastre-{code}-{layer}.json", f"cadastre-{code}-{layer}.json.gz"):
-            if (folder / name).is_file():
-                return folder / name
-    return None
 
 
 class RadarPanel(w.VBox):
     login = Unicode(None, allow_none=True)
 
-    def __init__(self, state: State, geomap=None, **kwargs):
-        self.state, self.geomap = state, geomap
+    def __init__(self, state: State, radar: RadarProvider | None = None, geomap=None, **kwargs):
+        self.state, self.provider, self.geomap = state, radar, geomap
         self.run = w.Button(description="Lancer le radar foncier", button_style="primary",
                                tooltip="Repérer les dents creuses de la commune")
         self.output = w.HTML()
@@ -51,14 +42,9 @@ class RadarPanel(w.VBox):
         self._commune()
 
     def _allowed(self) -> bool:
-        from territoire_data.discussions import DiscussionSpace
-
-        if not self.login or not self.state.code:
+        if self.provider is None or not self.login or not self.state.code:
             return False
-        try:
-            return DiscussionSpace(self.login).authorisation.can_run_radar(self.state.code)
-        except Exception:  # noqa: BLE001 — no store: no radar
-            return False
+        return self.provider.allowed(self.login, self.state.code)
 
     @guard
     def _commune(self, _change=None) -> None:
@@ -73,12 +59,12 @@ class RadarPanel(w.VBox):
     @guard
     def _run(self) -> None:
         from territoire_data.errors import TerritoireError
-        from territoire_data.radar import write_geopackage, run_radar
 
         code = self.state.code
+        if self.provider is None:
+            return
         try:
-            self.result = run_radar(code, login=self.login, parcels=cadastre_file(code, "parcelles"),
-                                     buildings=cadastre_file(code, "batiments"))
+            self.result = self.provider.run(self.login, code)
         except TerritoireError as e:
             self.output.value = f'<div class="ti-erreur" role="alert">{html.escape(str(e))}</div>'
             return
@@ -90,8 +76,7 @@ class RadarPanel(w.VBox):
             for i, s, g in zip(wgs["id"], wgs["score"], wgs.geometry)]}
         if self.geomap is not None and self.layer not in self.geomap.geomap.layers:
             self.geomap.geomap.add(self.layer)
-        with tempfile.TemporaryDirectory() as folder:
-            content = write_geopackage(self.result, Path(folder) / f"radar_{code}.gpkg").read_bytes()
+        content = self.provider.geopackage(self.result)
         s = self.result["summary"]
         rows = "".join(f"<tr><td>{html.escape(r.id)}</td><td>{number(r.area_m2, 0)} m²</td><td>{number(r.score, 0)}</td>"
                          f"<td>{html.escape(r.reasons)}</td></tr>" for r in plots.head(30).itertuples())

@@ -7,14 +7,14 @@ store authorises (``territoire users add <login> …`` gives the rights).
 
 Settings come from the environment, so the same file serves tests and deployments:
 
-- ``TERRITOIRE_HUB_AUTHENTIFICATION``: ``dummy`` (tests and demos only: any login, one
-  shared password ``TERRITOIRE_HUB_MOT_DE_PASSE``), ``oauth`` (ProConnect, Keycloak, any
+- ``TERRITOIRE_HUB_AUTHENTICATOR``: ``dummy`` (tests and demos only: any login, one
+  shared password ``TERRITOIRE_HUB_PASSWORD``), ``oauth`` (ProConnect, Keycloak, any
   OpenID Connect provider, via ``oauthenticator.generic.GenericOAuthenticator`` configured by
   the ``OAUTH_*`` variables) or ``ldap`` (``ldapauthenticator``, ``LDAP_*`` variables).
 - ``TERRITOIRE_HUB_SPAWNER``: ``simple`` (every user's server runs as the hub's system user,
   for tests and single-machine pilots) or ``systemd`` / ``docker`` (isolated servers; see
   ``deploy/jupyterhub/README.md``).
-- ``TERRITOIRE_HUB_IP`` / ``TERRITOIRE_HUB_PORT`` (127.0.0.1:8000), ``TERRITOIRE_HUB_ETAT``
+- ``TERRITOIRE_HUB_IP`` / ``TERRITOIRE_HUB_PORT`` (127.0.0.1:8000), ``TERRITOIRE_HUB_STATE``
   (hub database and cookie secret; default: this folder's ``etat/``).
 - ``TERRITOIRE_HOME`` and ``TERRITOIRE_DB_URL`` are passed to the users' servers.
 """
@@ -28,14 +28,14 @@ c = get_config()  # noqa: F821 — provided by JupyterHub
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-STATE = Path(os.environ.get("TERRITOIRE_HUB_ETAT", HERE / "etat"))
+STATE = Path(os.environ.get("TERRITOIRE_HUB_STATE", HERE / "etat"))
 STATE.mkdir(parents=True, exist_ok=True)
 
 c.JupyterHub.ip = os.environ.get("TERRITOIRE_HUB_IP", "127.0.0.1")
 c.JupyterHub.port = int(os.environ.get("TERRITOIRE_HUB_PORT", "8000"))
 c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = int(os.environ.get("TERRITOIRE_HUB_PORT_INTERNE", "8081"))
-c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ.get('TERRITOIRE_HUB_PORT_PROXY', '8001')}"
+c.JupyterHub.hub_port = int(os.environ.get("TERRITOIRE_HUB_INTERNAL_PORT", "8081"))
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ.get('TERRITOIRE_HUB_PROXY_PORT', '8001')}"
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
@@ -48,10 +48,10 @@ elif shutil.which("configurable-http-proxy") is None:
     raise SystemExit("configurable-http-proxy introuvable : lancez `npm ci --prefix deploy/jupyterhub`.")
 
 # -- who signs in ---------------------------------------------------------------------------
-authentication = os.environ.get("TERRITOIRE_HUB_AUTHENTIFICATION", "dummy")
+authentication = os.environ.get("TERRITOIRE_HUB_AUTHENTICATOR", "dummy")
 if authentication == "dummy":
     c.JupyterHub.authenticator_class = "dummy"
-    c.DummyAuthenticator.password = os.environ.get("TERRITOIRE_HUB_MOT_DE_PASSE", "demo")
+    c.DummyAuthenticator.password = os.environ.get("TERRITOIRE_HUB_PASSWORD", "demo")
     c.Authenticator.allow_all = True
 elif authentication == "oauth":
     c.JupyterHub.authenticator_class = "oauthenticator.generic.GenericOAuthenticator"
@@ -71,7 +71,7 @@ elif authentication == "ldap":
     c.LDAPAuthenticator.use_ssl = True
     c.Authenticator.allow_all = True
 else:
-    raise SystemExit(f"TERRITOIRE_HUB_AUTHENTIFICATION inconnue : {authentication}")
+    raise SystemExit(f"TERRITOIRE_HUB_AUTHENTICATOR inconnue : {authentication}")
 
 # -- each user's server: the dashboard ------------------------------------------------------
 launcher = os.environ.get("TERRITOIRE_HUB_SPAWNER", "simple")
@@ -95,7 +95,7 @@ if launcher == "simple" and os.geteuid() == 0:
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 120
 c.Spawner.environment = {name: os.environ[name] for name in (
-    "TERRITOIRE_HOME", "TERRITOIRE_DB_URL", "TERRITOIRE_HORS_LIGNE", "TERRITOIRE_SANS_PROGRESSION") if name in os.environ}
+    "TERRITOIRE_HOME", "TERRITOIRE_DB_URL", "TERRITOIRE_OFFLINE", "TERRITOIRE_NO_PROGRESS") if name in os.environ}
 # Identity in the kernels is JUPYTERHUB_USER, set by JupyterHub: never TERRITOIRE_USER here.
 c.Spawner.env_keep = [name for name in c.Spawner.env_keep if name != "TERRITOIRE_USER"] if hasattr(c.Spawner, "env_keep") \
     and isinstance(c.Spawner.env_keep, list) else ["PATH", "PYTHONPATH", "LANG", "LC_ALL", "VIRTUAL_ENV"]

@@ -17,8 +17,8 @@ on their own. Rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 
 from territoire_data.store.models import AUTHORITY_ROLES, PARTNER_ROLES, VISIBILITIES
 from territoire_data.errors import TerritoireError
@@ -28,14 +28,8 @@ class AccessDenied(TerritoireError):
     pass
 
 
-@lru_cache(maxsize=4096)
-def communes_of(code: str) -> frozenset[str]:
-    from territoire_data.core.territories import territory
-
-    return frozenset(territory(code).communes)
-
-
-def covers(territory_role: str, territory_object: str) -> bool:
+def covers(territory_role: str, territory_object: str, communes_of: Callable[[str], frozenset[str]]) -> bool:
+    """Does a role on ``territory_role`` cover ``territory_object`` (all its communes)?"""
     if territory_role == territory_object or territory_role == "france":
         return True
     try:
@@ -45,10 +39,15 @@ def covers(territory_role: str, territory_object: str) -> bool:
 
 
 class Authorisation:
-    """The rights of one user (``roles``: list of (role, territoire, debut, fin))."""
+    """The rights of one user (``roles``: list of (role, territory, start, end)).
 
-    def __init__(self, user_id: int | None, roles, today: date | None = None):
+    ``communes_of(code)`` gives a territory's member communes (the workspace's).
+    """
+
+    def __init__(self, user_id: int | None, roles, today: date | None = None, *,
+                 communes_of: Callable[[str], frozenset[str]]):
         self.user_id = user_id
+        self.communes_of = communes_of
         day = today or date.today()
         self.roles = [(r, t) for r, t, start, end in roles
                       if (start is None or start <= day) and (end is None or day <= end)]
@@ -62,7 +61,7 @@ class Authorisation:
         return any(r == "admin" for r, _ in self.roles)
 
     def _roles_on(self, territory: str) -> set[str]:
-        return {r for r, t in self.roles if covers(t, territory)}
+        return {r for r, t in self.roles if covers(t, territory, self.communes_of)}
 
     def visibilities(self, territory: str) -> list[str]:
         """Visibilities this user may post with on a territory (empty: may not post)."""

@@ -1,27 +1,27 @@
-"""Who is reading: resolved once per kernel, from the deployment, never from the page.
+"""Who is reading: from the deployment, never from the page.
 
 Order: ``JUPYTERHUB_USER`` (JupyterHub single-user server); a header forwarded by Voilà
-(``--VoilaConfiguration.http_header_envs``) only when ``TERRITOIRE_EN_TETE_IDENTITE`` names
+(``--VoilaConfiguration.http_header_envs``) only when ``TERRITOIRE_IDENTITY_HEADER`` names
 it (deployments behind an authenticating proxy); ``TERRITOIRE_USER`` (local use). Nothing:
-no identity, and the dashboard shows no discussion content.
+no identity, and the dashboard shows no discussion content. The dashboard resolves it once
+per page, when the request (and its headers) arrived.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
-_resolved: dict[str, str | None] = {}
+from territoire_data.settings import Settings
 
 
-def identity(*, recompute: bool = False) -> str | None:
-    if "login" in _resolved and not recompute:
-        return _resolved["login"]
-    login = os.environ.get("JUPYTERHUB_USER")
+def identity(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> str | None:
+    """The login of the person this process serves, or None."""
+    env = os.environ if environ is None else environ
+    settings = settings if settings is not None else Settings.from_environment(env)
+    login = env.get("JUPYTERHUB_USER")
+    if not login and settings.identity_header:
+        login = env.get("HTTP_" + settings.identity_header.upper().replace("-", "_"))
     if not login:
-        head = os.environ.get("TERRITOIRE_EN_TETE_IDENTITE", "").strip()
-        if head:
-            login = os.environ.get("HTTP_" + head.upper().replace("-", "_"))
-    if not login:
-        login = os.environ.get("TERRITOIRE_USER")
-    _resolved["login"] = (login or "").strip() or None
-    return _resolved["login"]
+        login = settings.user
+    return (login or "").strip() or None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from territoire_data.cli.app import app
@@ -25,7 +24,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInterrompu.", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 - last resort: never show a traceback
-        if os.environ.get("TERRITOIRE_DEBUG"):
+        from territoire_data.settings import Settings
+
+        if Settings.from_environment().debug:
             raise
         print(
             f"Erreur inattendue ({type(error).__name__}) : {error}\n"

@@ -14,7 +14,8 @@ from territoire_data.cli.indicators import indicators
 from territoire_data.cli.radar import radar
 from territoire_data.cli.reports import reports
 from territoire_data.cli.dashboard import dashboard
-from territoire_data.settings import HOME_VARIABLE, resolve_home
+from territoire_data.settings import HOME_VARIABLE
+from territoire_data.workspace import Workspace, set_default_workspace
 
 app = typer.Typer(
     name="territoire",
@@ -44,5 +45,7 @@ def root_options(
         "sinon le dossier de données de l'utilisateur.",
     ),
 ) -> None:
-    # Exported so that every part (and child processes such as kernels) uses the same home.
-    os.environ[HOME_VARIABLE] = str(resolve_home(home))
+    workspace = Workspace(home)
+    set_default_workspace(workspace)
+    # Exported too, so that child processes (kernels, report workers) use the same home.
+    os.environ[HOME_VARIABLE] = str(workspace.home)

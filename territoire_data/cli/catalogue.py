@@ -8,6 +8,7 @@ import typer
 
 from territoire_data.core import catalogue as module_catalogue
 from territoire_data import strict_json
+from territoire_data.workspace import default_workspace
 from territoire_data.core.statuses import REASONS_DETAIL
 
 
@@ -17,12 +18,7 @@ def catalogue(
     output_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Lister les indicateurs, ou afficher la provenance d'un indicateur (source, édition, formule, couverture)."""
-    from territoire_data.core.warehouse import WarehouseMissing, open_warehouse
-
-    try:
-        warehouse = open_warehouse()
-    except WarehouseMissing:
-        warehouse = None
+    warehouse = default_workspace().warehouse_or_none()
     if identifier is None:
         items = [i for i in module_catalogue.INDICATORS if theme is None or i.theme == theme]
         if output_json:
@@ -37,9 +33,8 @@ def catalogue(
                     typer.echo(f"  {i.id:<44} {i.label} ({i.unit})")
         typer.echo("\nDétail d'un indicateur : territoire catalogue ID")
         return
-    from territoire_data.core.referential import load_referential
 
-    f = module_catalogue.provenance_card(identifier, warehouse, load_referential().communes.index if warehouse is not None else None)
+    f = module_catalogue.provenance_card(identifier, warehouse, default_workspace().referential.communes.index if warehouse is not None else None)
     if output_json:
         typer.echo(strict_json.text(f))
         return

@@ -6,8 +6,8 @@ from __future__ import annotations
 import typer
 
 from territoire_data.rendering import formatting as fmt
-from territoire_data.core.search import COMMUNE_LEVELS, SEARCH_LEVELS, search
-from territoire_data.core.territories import territory
+from territoire_data.core.search import COMMUNE_LEVELS, SEARCH_LEVELS
+from territoire_data.workspace import default_workspace
 from territoire_data import strict_json
 
 app = typer.Typer(help="Rechercher une commune ou un territoire, afficher sa fiche.", no_args_is_help=True)
@@ -33,7 +33,7 @@ def search_command(
 ) -> None:
     """Rechercher une commune par son nom (homonymes classés par population)."""
     levels = SEARCH_LEVELS if all_levels else COMMUNE_LEVELS
-    results = search(text, limit=limit, levels=levels)
+    results = default_workspace().search(text, limit=limit, levels=levels)
     if to_json:
         _json([r.as_dict() for r in results])
         return
@@ -42,7 +42,7 @@ def search_command(
         return
     for r in results:
         place = f"({r.departement})" if r.level == "commune" else f"[{LEVEL_LABELS[r.level]}]"
-        former = r.match.split(":", 1)[1] if r.match.startswith("ancienne_commune:") else None
+        former = r.match.split(":", 1)[1] if r.match.startswith("former_commune:") else None
         suffix = f" — ancienne commune « {former} »" if former else ""
         inhabitants = "population inconnue" if r.population is None else f"{fmt.number(r.population)} hab."
         typer.echo(f"{r.code:<16} {r.name} {place}  {inhabitants}{suffix}")
@@ -54,13 +54,8 @@ def show_command(
     to_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Afficher la fiche d'un territoire."""
-    from territoire_data.core.warehouse import WarehouseMissing, open_warehouse
-
-    try:
-        warehouse = open_warehouse()
-    except WarehouseMissing:
-        warehouse = None
-    card = territory(code).card(warehouse)
+    workspace = default_workspace()
+    card = workspace.territory(code).card(workspace.warehouse_or_none())
     if to_json:
         _json(card)
         return

@@ -8,8 +8,8 @@ import sys
 import typer
 
 from territoire_data.resources import notebooks_folder
-from territoire_data.core.warehouse import open_warehouse
 from territoire_data.errors import TerritoireError
+from territoire_data.workspace import default_workspace
 
 NOTEBOOK = notebooks_folder() / "tableau_de_bord.ipynb"
 
@@ -44,7 +44,7 @@ def dashboard(
     """Servir le tableau de bord des élus (Voilà) sur les données du dossier de travail."""
     if not NOTEBOOK.is_file():
         raise TerritoireError(f"Carnet du tableau de bord introuvable : {NOTEBOOK} (installez le dépôt complet).")
-    warehouse = open_warehouse()  # a missing warehouse is told here, in French, before Voilà starts
+    warehouse = default_workspace().warehouse  # a missing warehouse is told here, in French, before Voilà starts
     host = "127.0.0.1" if ip in ("0.0.0.0", "::") else ip
     typer.echo(f"Tableau de bord{' (données de démonstration)' if warehouse.demo else ''} : "
                f"http://{host}:{port}/?commune={commune}")

@@ -7,9 +7,9 @@ from typing import List, Optional
 
 import typer
 
-from territoire_data.core import warehouse as module_entrepot
 from territoire_data.errors import TerritoireError
 from territoire_data import strict_json
+from territoire_data.workspace import default_workspace
 
 app = typer.Typer(help="Construire et inspecter l'entrepôt de données.", no_args_is_help=True)
 
@@ -45,13 +45,13 @@ def build_command(
     for path in raw:
         if not path.exists():
             raise TerritoireError(f"Chemin introuvable : {path}")
-    _summary(module_entrepot.build_warehouse(raw, strict=not tolerant))
+    _summary(default_workspace().build_warehouse(raw, strict=not tolerant))
 
 
 @app.command("status")
 def status_command(to_json: bool = typer.Option(False, "--json", help="Sortie JSON.")) -> None:
     """Sources, éditions, années, couverture et mode démonstration de l'entrepôt."""
-    manifest = module_entrepot.open_warehouse().manifest
+    manifest = default_workspace().warehouse.manifest
     if to_json:
         typer.echo(strict_json.text(strict_json.clean(manifest)))
         return
@@ -69,7 +69,7 @@ def demo_command(
     from territoire_data.demo import generate_and_build
 
     items = [d.strip() for d in departements.split(",") if d.strip()] if departements else None
-    _summary(generate_and_build(items))
+    _summary(generate_and_build(items, workspace=default_workspace()))
 
 
 @app.command("fetch")
@@ -83,5 +83,7 @@ def fetch_command(
 
     list_sources = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
     list_deps = [d.strip() for d in departements.split(",") if d.strip()] if departements else None
-    cache = download(list_sources, list_deps, base_url=base_url)
-    _summary(module_entrepot.build_warehouse([cache]))
+    workspace = default_workspace()
+    cache = download(list_sources, list_deps, workspace.home, base_url or workspace.settings.download_url,
+                     progress=workspace.settings.progress)
+    _summary(workspace.build_warehouse([cache]))

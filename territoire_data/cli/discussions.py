@@ -7,15 +7,22 @@ from typing import Optional
 
 import typer
 
-from territoire_data.discussions import DiscussionSpace, add_user, list_users
-from territoire_data.store import database
+from territoire_data.access.users import add_user, list_users
 from territoire_data.store.models import ROLES, VISIBILITIES
+from territoire_data.workspace import Workspace, default_workspace
 from territoire_data.errors import TerritoireError
 from territoire_data import strict_json
 
 users_app = typer.Typer(help="Comptes et rôles des utilisateurs.", no_args_is_help=True)
 discussions_app = typer.Typer(help="Discussions d'un territoire.", no_args_is_help=True)
 db_app = typer.Typer(help="Base des discussions (schéma, démonstration).", no_args_is_help=True)
+
+
+def _workspace() -> Workspace:
+    """The workspace of ``--home``, its store checked to be at the current schema."""
+    workspace = default_workspace()
+    workspace.store.check_schema()
+    return workspace
 
 
 def _date(text: str | None) -> date | None:
@@ -36,16 +43,14 @@ def add_user_command(
     until: Optional[str] = typer.Option(None, "--jusqu-au", metavar="AAAA-MM-JJ", help="Fin de l'accès (abonnement)."),
 ) -> None:
     """Créer un utilisateur ou lui donner un rôle sur un territoire."""
-    database.check_schema()
-    add_user(login, role, territory, organisation=organisation, until=_date(until))
+    add_user(_workspace(), login, role, territory, organisation=organisation, until=_date(until))
     typer.echo(f"{login} : {role} sur {territory}" + (f" jusqu'au {until}" if until else ""))
 
 
 @users_app.command("list")
 def list_users_command(output_json: bool = typer.Option(False, "--json", help="Sortie JSON.")) -> None:
     """Lister les utilisateurs et leurs rôles."""
-    database.check_schema()
-    items = list_users()
+    items = list_users(_workspace())
     if output_json:
         typer.echo(strict_json.text(items))
         return
@@ -62,8 +67,7 @@ def list_threads_command(
     output_json: bool = typer.Option(False, "--json", help="Sortie JSON (chaque message : text tel qu'écrit, html assaini)."),
 ) -> None:
     """Les discussions d'un territoire que cet utilisateur peut lire."""
-    database.check_schema()
-    space = DiscussionSpace(login)
+    space = _workspace().discussions(login)
     threads = space.threads(code)
     for thread in threads:
         thread["messages_detail"] = space.messages(thread["id"])
@@ -96,8 +100,7 @@ def post_command(
     theme: Optional[str] = typer.Option(None, "--theme", help="Thème de la solution (demographie, logement, foncier…)."),
 ) -> None:
     """Publier un message (refusé, avec un message et un code de sortie non nul, si ce n'est pas permis)."""
-    database.check_schema()
-    space = DiscussionSpace(login)
+    space = _workspace().discussions(login)
     if thread is not None:
         identifier = space.reply(thread, text)
         typer.echo(f"Réponse publiée (message {identifier}).")
@@ -116,8 +119,7 @@ def solutions_command(
     output_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Les solutions partagées par tous les territoires (visibilité « tous »)."""
-    database.check_schema()
-    items = DiscussionSpace(login).solutions(theme)
+    items = _workspace().discussions(login).solutions(theme)
     if output_json:
         typer.echo(strict_json.text(items))
         return
@@ -130,8 +132,9 @@ def solutions_command(
 @db_app.command("upgrade")
 def upgrade_command() -> None:
     """Créer ou mettre à jour le schéma de la base des discussions."""
-    revision = database.upgrade()
-    typer.echo(f"Base des discussions à jour (révision {revision}) : {database.url().split('@')[-1]}")
+    store = default_workspace().store
+    revision = store.upgrade()
+    typer.echo(f"Base des discussions à jour (révision {revision}) : {store.display_url}")
 
 
 @db_app.command("demo")
@@ -139,6 +142,7 @@ def demo_command() -> None:
     """Comptes et discussions de démonstration (Bordeaux), sans doublon si relancé."""
     from territoire_data.discussions.demo import seed
 
-    database.upgrade()
-    for line in seed():
+    workspace = default_workspace()
+    workspace.store.upgrade()
+    for line in seed(workspace):
         typer.echo(line)

@@ -9,9 +9,8 @@ import typer
 from territoire_data.rendering import formatting as fmt
 from territoire_data.core.catalogue import THEMES
 from territoire_data.rendering.fragments import qualifier, peers_label, displayed_value
-from territoire_data.core.warehouse import open_warehouse
 from territoire_data.core.indicators import to_json, indicator_table
-from territoire_data.core.territories import territory
+from territoire_data.workspace import default_workspace
 from territoire_data import strict_json
 
 
@@ -23,8 +22,9 @@ def indicators(
     output_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Afficher les indicateurs d'un territoire et sa position parmi des territoires comparables."""
-    target = territory(code)
-    warehouse = open_warehouse()
+    workspace = default_workspace()
+    target = workspace.territory(code)
+    warehouse = workspace.warehouse
     if output_json:
         typer.echo(strict_json.text(to_json(target, theme, peers, warehouse)))
         return

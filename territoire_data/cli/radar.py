@@ -30,8 +30,11 @@ def radar(
 
     if mode_network not in ("signaler", "exclure"):
         raise typer.BadParameter("--trame-verte-mode : signaler ou exclure")
+    from territoire_data.workspace import default_workspace
+
     result = run_radar(code, login=login, parcels=parcels, buildings=buildings, green_network=green_network, plu=plu,
-                        exclusions=exclusions, parameters=Parameters(green_network=mode_network, dwellings_per_ha=density))
+                       exclusions=exclusions, parameters=Parameters(green_network=mode_network, dwellings_per_ha=density),
+                       workspace=default_workspace())
     path = write_geopackage(result, output or Path(f"radar_{result['commune'].code}.gpkg"))
     s = result["summary"]
     if output_json:

@@ -31,15 +31,19 @@ def reports(
     """Produire un rapport par commune d'un territoire, le rapport du groupe, un index et un manifeste."""
     from territoire_data.reports import plan, produce_reports
 
+    from territoire_data.workspace import default_workspace
+
+    workspace = default_workspace()
     notebook = notebook or notebooks_folder() / "portrait.ipynb"
-    codes, group = plan.scope(communes, epci, departement)
-    tasks = plan.tasks(codes, group, notebook=notebook, peers=peers, format=format_)
+    codes, group = plan.scope(communes, epci, departement, workspace=workspace)
+    tasks = plan.tasks(codes, group, workspace=workspace, notebook=notebook, peers=peers, format=format_)
     title = f"Rapports — {tasks[-1].name}" if group else f"Rapport — {tasks[0].name}"
     if output is None:
-        output = plan.default_output(group or codes[0])
+        output = plan.default_output(group or codes[0], workspace)
     typer.echo(f"{len(tasks)} rapport(s) vers {output}" + (f" sur {scheduler}" if scheduler else
                                                            f" avec {workers} processus"), err=True)
-    summary = produce_reports(tasks, output, title=title, workers=workers, scheduler=scheduler, force=force)
+    summary = produce_reports(tasks, output, title=title, workspace=workspace, workers=workers, scheduler=scheduler,
+                              force=force)
     typer.echo(f"{summary.done} rapport(s) produit(s), {summary.unchanged} inchangé(s) (non refaits), "
                f"{len(summary.failures)} en échec, en {summary.duration_s:.1f} s.")
     for code, message in summary.failures:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from territoire_data.core import catalogue, peer_groups
-from territoire_data.core.warehouse import Warehouse, open_warehouse
+from territoire_data.core.warehouse import Warehouse
 from territoire_data.errors import TerritoireError
 
 COLUMNS = ["id", "theme", "label", "value", "unit", "year", "source", "edition", "status", "reason", "note",
@@ -26,26 +26,16 @@ def dynamics(value, year, first_value, first_year) -> tuple[float | None, float 
     return variation, None
 
 
-def _dens7(warehouse: Warehouse) -> pd.Series | None:
-    key = "_dens7"
-    if key not in warehouse.__dict__:
-        obs = warehouse.observations(variable="DENS7")
-        warehouse.__dict__[key] = (None if obs.empty else
-                                  obs.sort_values("year").drop_duplicates("code", keep="last")
-                                  .assign(code=lambda d: d["code"].astype(str)).set_index("code")["value"])
-    return warehouse.__dict__[key]
-
-
 def indicator_table(territory, theme: str | None = None, peers: str = "densite", warehouse: Warehouse | None = None
             ) -> pd.DataFrame:
     """One row per indicator of the catalogue (optionally one theme), in catalogue order."""
     if theme is not None and theme not in catalogue.THEMES:
         raise TerritoireError(f"Thème inconnu : « {theme} ». Choix : {', '.join(catalogue.THEMES)}.")
-    warehouse = warehouse or open_warehouse()
+    warehouse = warehouse if warehouse is not None else territory.workspace.warehouse
     rows = warehouse.rows(territory.code)
     matrix = warehouse.matrix
-    group = peer_groups.peers(territory, peers, matrix, _dens7(warehouse))
-    sorted = warehouse.sorted_values(group.key, group.codes)
+    group = peer_groups.peers(territory, peers, matrix, warehouse.density_classes)
+    peer_values = warehouse.sorted_values(group.key, group.codes)
     output = []
     for indicator in catalogue.INDICATORS:
         if theme is not None and indicator.theme != theme:
@@ -68,7 +58,7 @@ def indicator_table(territory, theme: str | None = None, peers: str = "densite",
             first_year = first_value = reason = note = year_previous = value_previous = None
             comparable = False
         position = peer_groups.sorted_position(np.nan if value is None or not comparable else value,
-                                          sorted.get(indicator.id, np.array([])))
+                                          peer_values.get(indicator.id, np.array([])))
         output.append({
             "id": indicator.id, "theme": indicator.theme, "label": indicator.label, "value": value,
             "unit": indicator.unit, "year": year, "source": source, "edition": edition, "status": status,
@@ -104,7 +94,7 @@ def to_json(territory, theme: str | None = None, peers: str = "densite", warehou
     ``statuses``); ``note`` states a group's coverage (« hors Mayotte ») or a figure's
     geography; ``previous`` is the newest earlier value of a secret one, with its year.
     """
-    warehouse = warehouse or open_warehouse()
+    warehouse = warehouse if warehouse is not None else territory.workspace.warehouse
     table = indicator_table(territory, theme, peers, warehouse)
     indicators = []
     for r in table.itertuples(index=False):

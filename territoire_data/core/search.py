@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from territoire_data.core.referential import Referential, load_referential
+from territoire_data.core.referential import Referential
 from territoire_data.core.text import normalise, trigrams
 
 TRIGRAM_THRESHOLD = 0.25   # Dice similarity to be a close-spelling candidate
@@ -47,7 +47,7 @@ class SearchResult:
     level: str
     departement: str | None
     population: int | None  # None when unknown
-    match: str  # code, nom, debut, mots, approche, ancienne_commune
+    match: str  # code, name, start, words, close, former_commune:<its name>
     score: float
 
     def as_dict(self) -> dict:
@@ -234,7 +234,7 @@ class SearchIndex:
             target = self.table[(self.table["code"] == line.target) & ~self.table["former"]].iloc[0]
             return SearchResult(
                 target["code"], target["name"], "commune", target["departement"], _population(target["population"]),
-                f"ancienne_commune:{line.name}", round(float(line.score), 3),
+                f"former_commune:{line.name}", round(float(line.score), 3),
             )
         types = {5: "code", 3: "name" if line.exact else "start", 2: "words", 1: "close"}
         name = self.table.loc[(self.table["code"] == line.target), "name"].iloc[0]  # the official form of the name
@@ -249,30 +249,16 @@ def _population(value) -> int | None:
     return None if value is None or value != value else int(value)
 
 
-_index: dict[tuple, SearchIndex] = {}
-
-
-def index_for(referential: Referential, warehouse=None) -> SearchIndex:
-    key = (id(referential), None if warehouse is None else str(warehouse.folder))
-    if key not in _index:
-        _index[key] = SearchIndex(referential, None if warehouse is None else warehouse.populations())
-    return _index[key]
-
-
 def search(
     text: str,
     limit: int = 10,
     levels=COMMUNE_LEVELS,
     home: str | os.PathLike | None = None,
     *,
-    referential: Referential | None = None,
+    workspace=None,
 ) -> list[SearchResult]:
-    """Territories matching ``text``, best first (see the module docstring)."""
-    from territoire_data.core.warehouse import WarehouseMissing, open_warehouse
+    """Territories matching ``text``, best first (see the module docstring), in a workspace
+    (by default the default one, or the one of ``home``)."""
+    from territoire_data.workspace import workspace_for
 
-    ref = referential if referential is not None else load_referential(home)
-    try:
-        warehouse = open_warehouse(home)
-    except WarehouseMissing:
-        warehouse = None
-    return index_for(ref, warehouse).search(text, limit=limit, levels=tuple(levels))
+    return workspace_for(home, workspace).search(text, limit=limit, levels=levels)

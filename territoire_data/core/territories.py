@@ -13,13 +13,17 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from territoire_data.errors import UnknownTerritory
-from territoire_data.core.referential import Referential, load_referential
+from territoire_data.errors import TerritoireError, UnknownTerritory
+from territoire_data.core.referential import Referential
+
+if TYPE_CHECKING:
+    from territoire_data.workspace import Workspace
 
 LEVELS = ("commune", "arrondissement", "epci", "departement", "region", "france")
 PREFIXES = {"epci": "epci", "dep": "departement", "reg": "region"}
@@ -29,16 +33,23 @@ CODE_FORMS = "33063 (commune), epci:243300316, dep:33, reg:75 ou france"
 
 @dataclass(frozen=True, eq=False)
 class Territory:
-    """A territory of the referential; ``communes`` lists its member communes' codes."""
+    """A territory of a workspace's referential; ``communes`` lists its member communes' codes.
+
+    Its data (indicators, series, ZAN) are read from the same workspace's warehouse.
+    """
 
     code: str
     name: str
     level: str
     parents: tuple[str, ...]
     communes: tuple[str, ...]
-    referential: Referential = field(repr=False)
+    workspace: "Workspace" = field(repr=False)
     sub_units: tuple[str, ...] = ()
     note: str | None = None
+
+    @property
+    def referential(self) -> Referential:
+        return self.workspace.referential
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Territory) and other.code == self.code
@@ -113,30 +124,29 @@ class Territory:
         """The enclosing territory of a level (``commune``, ``epci``, ``departement``, ``region``, ``france``)."""
         for code in self.parents:
             if _level_code(code) == level:
-                return territory(code, referential=self.referential)
+                return self.workspace.territory(code)
         return None
 
     def indicators(self, theme: str | None = None, peers: str = "densite"):
         """Every indicator (or one theme's) with value, year, provenance and peer position."""
         from territoire_data.core.indicators import indicator_table
 
-        return indicator_table(self, theme=theme, peers=peers)
+        return indicator_table(self, theme=theme, peers=peers, warehouse=self.workspace.warehouse)
 
     def series_of(self, indicator: str):
-        """The indicator over the years: annee, valeur, statut, source, edition."""
+        """The indicator over the years: year, value, status, source, edition, reason, note."""
         from territoire_data.core.catalogue import BY_ID
-        from territoire_data.core.warehouse import open_warehouse
-        from territoire_data.errors import TerritoireError
 
         if indicator not in BY_ID:
             raise TerritoireError(f"Indicateur inconnu : « {indicator} ».")
-        return open_warehouse().series_of(self.code, indicator)
+        return self.workspace.warehouse.series_of(self.code, indicator)
 
-    def zan(self) -> dict:
+    def zan(self, *, pace_ha_per_year: float | None = None, floor_1ha: bool = False) -> dict:
         """ZAN trajectory: reference, allowance, consumed, remaining, projection to 2031."""
         from territoire_data.core.zan import trajectory
 
-        return trajectory(self)
+        return trajectory(self, pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha,
+                          warehouse=self.workspace.warehouse)
 
     def card(self, warehouse=None) -> dict:
         """The territory card, as shown by ``territoire communes show``.
@@ -194,48 +204,59 @@ def territory(
     code: str,
     home: str | os.PathLike | None = None,
     *,
-    referential: Referential | None = None,
+    workspace: "Workspace | None" = None,
 ) -> Territory:
-    """The territory named by ``code``; raises ``UnknownTerritory`` with suggestions."""
-    ref = referential if referential is not None else load_referential(home)
+    """The territory named by ``code`` in a workspace (by default the default workspace, or
+    the one of ``home``); raises ``UnknownTerritory`` with suggestions."""
+    from territoire_data.workspace import workspace_for
+
+    return workspace_for(home, workspace).territory(code)
+
+
+def resolve(workspace: "Workspace", code: str) -> Territory:
+    """The territory of ``code`` in ``workspace`` (see ``Workspace.territory``)."""
+    ws = workspace
+    ref = ws.referential
     raw = str(code).strip()
     text = raw.lower()
     if text == "france":
-        return Territory("france", "France", "france", (), tuple(ref.communes.index), ref)
+        return Territory("france", "France", "france", (), tuple(ref.communes.index), ws)
     prefix, _, remaining = text.partition(":")
     if remaining and prefix in PREFIXES:
-        return _group(ref, PREFIXES[prefix], remaining.upper(), raw)
+        return _group(ws, PREFIXES[prefix], remaining.upper(), raw)
     if remaining and prefix == "commune":
         text = remaining
-    return _commune(ref, text.upper(), raw)
+    return _commune(ws, text.upper(), raw)
 
 
-def _commune(ref: Referential, code: str, raw: str) -> Territory:
+def _commune(ws: "Workspace", code: str, raw: str) -> Territory:
+    ref = ws.referential
     if not _CODE_COMMUNE.match(code):
-        raise _badly_shape(ref, raw)
+        raise _badly_shape(ws, raw)
     communes = ref.communes
     if code in communes.index:
-        return _territory_commune(ref, code)
+        return _territory_commune(ws, code)
     sub = ref.sub_communes[ref.sub_communes["code"] == code]
     arm = sub[sub["type"] == "ARM"]
     if len(arm):
         line = arm.iloc[0]
-        parent = _territory_commune(ref, line["parent"])
-        return Territory(code, line["name"], "arrondissement", (parent.code, *parent.parents), (parent.code,), ref)
+        parent = _territory_commune(ws, line["parent"])
+        return Territory(code, line["name"], "arrondissement", (parent.code, *parent.parents), (parent.code,), ws)
     if len(sub):
         line = sub.iloc[0]
         nature = "déléguée" if line["type"] == "COMD" else "associée"
-        parent = _territory_commune(ref, line["parent"])
+        parent = _territory_commune(ws, line["parent"])
         note = f"{code} ({line['name']}) est une commune {nature} de {parent.name} ({parent.code})."
-        return Territory(parent.code, parent.name, "commune", parent.parents, parent.communes, ref,
-                          parent.sub_units, note)
+        return Territory(parent.code, parent.name, "commune", parent.parents, parent.communes, ws,
+                         parent.sub_units, note)
     raise UnknownTerritory(
         f"Aucune commune de code « {code} » dans le référentiel ({ref.manifest['source']}).",
         _codes_closest(code, communes.index, lambda c: communes.at[c, "name"]),
     )
 
 
-def _territory_commune(ref: Referential, code: str) -> Territory:
+def _territory_commune(ws: "Workspace", code: str) -> Territory:
+    ref = ws.referential
     line = ref.communes.loc[code]
     parents = []
     if isinstance(line["epci"], str):
@@ -243,10 +264,11 @@ def _territory_commune(ref: Referential, code: str) -> Territory:
     parents += [f"dep:{line['departement']}", f"reg:{line['region']}", "france"]
     arm = ref.sub_communes
     sub_units = tuple(arm.loc[(arm["type"] == "ARM") & (arm["parent"] == code), "code"].sort_values())
-    return Territory(code, line["name"], "commune", tuple(parents), (code,), ref, sub_units)
+    return Territory(code, line["name"], "commune", tuple(parents), (code,), ws, sub_units)
 
 
-def _group(ref: Referential, level: str, code: str, raw: str) -> Territory:
+def _group(ws: "Workspace", level: str, code: str, raw: str) -> Territory:
+    ref = ws.referential
     communes = ref.communes
     table = {"epci": ref.epci, "departement": ref.departements, "region": ref.regions}[level]
     prefix = {v: k for k, v in PREFIXES.items()}[level]
@@ -267,7 +289,7 @@ def _group(ref: Referential, level: str, code: str, raw: str) -> Territory:
         parents = (f"reg:{ref.departements.at[code, 'region']}", "france")
     else:
         parents = ("france",)
-    return Territory(f"{prefix}:{code}", table.at[code, "name"], level, parents, tuple(members), ref)
+    return Territory(f"{prefix}:{code}", table.at[code, "name"], level, parents, tuple(members), ws)
 
 
 def _codes_closest(code: str, codes, name) -> list[str]:
@@ -283,8 +305,6 @@ def _codes_closest(code: str, codes, name) -> list[str]:
     return [f"{c} ({name(c)})" for c in closest]
 
 
-def _badly_shape(ref: Referential, raw: str) -> UnknownTerritory:
-    from territoire_data.core.search import search
-
-    suggestions = [f"{r.code} ({r.name}, {r.departement})" for r in search(raw, limit=5, referential=ref)]
+def _badly_shape(ws: "Workspace", raw: str) -> UnknownTerritory:
+    suggestions = [f"{r.code} ({r.name}, {r.departement})" for r in ws.search(raw, limit=5)]
     return UnknownTerritory(f"Code de territoire mal formé : « {raw} ». Formes attendues : {CODE_FORMS}.", suggestions)

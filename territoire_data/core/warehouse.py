@@ -2,11 +2,12 @@
 
 Layout under the home::
 
-    entrepot -> entrepots/<id>/          (a symbolic link, replaced in one rename)
-    entrepots/<id>/observations.parquet  harmonised observations (communes, groups)
-    entrepots/<id>/indicators.parquet   every indicator for every territory and year
-    entrepots/<id>/latest.parquet      the latest value of each indicator
-    entrepots/<id>/manifest.json         sources, editions, file hashes, build time, demo flag
+    warehouse -> warehouses/<id>/          (a symbolic link, replaced in one rename)
+    warehouses/<id>/observations.parquet   harmonised observations (communes, groups)
+    warehouses/<id>/indicators.parquet     every indicator for every territory and year
+    warehouses/<id>/latest.parquet         the latest value of each indicator
+    warehouses/<id>/matrix.parquet         latest comparable values, one column per indicator
+    warehouses/<id>/manifest.json          sources, editions, file hashes, build time, demo flag
 
 A build writes a new folder, then points the link at it: a build that fails, or is
 killed, leaves the previous warehouse untouched. Only one build runs at a time (lock).
@@ -32,7 +33,7 @@ from territoire_data.core import calculation, catalogue, history
 from territoire_data.errors import TerritoireError
 from territoire_data.settings import resolve_home
 from territoire_data.progress import Steps
-from territoire_data.core.referential import load_referential as charger_referentiel
+from territoire_data.core.referential import Referential, load_referential
 from territoire_data.sources import Harvest, read_all
 from territoire_data import strict_json
 
@@ -62,21 +63,23 @@ def build_warehouse(
     raw: list[Path | str],
     home: str | os.PathLike | None = None,
     *,
+    referential: Referential | None = None,
     demo: bool = False,
     strict: bool = True,
     movements: pd.DataFrame | None = None,
+    progress: bool = True,
 ) -> dict:
     """Build the warehouse from raw files and swap it in; returns the manifest."""
     home = resolve_home(home)
     start = time.perf_counter()
-    ref = charger_referentiel(home)
-    with _lock(home), Steps("Construction de l'entrepôt", total=6) as steps:
+    ref = referential if referential is not None else load_referential(home, progress=progress)
+    with _lock(home), Steps("Construction de l'entrepôt", total=6, enabled=progress) as steps:
         root = home / FOLDERS
         root.mkdir(exist_ok=True)
         for former in root.glob(".construction-*"):  # left by a killed build
             shutil.rmtree(former, ignore_errors=True)
         steps("Lecture des fichiers")
-        collection = read_all(raw, catalogue.useful_variables(), strict=strict)
+        collection = read_all(raw, catalogue.useful_variables(), strict=strict, progress=progress)
         if not collection.files_read:
             raise TerritoireError(
                 "Aucun fichier reconnu dans " + ", ".join(map(str, raw))
@@ -131,7 +134,7 @@ def build_warehouse(
 
 
 def _switch(home: Path, target: Path) -> None:
-    """Point ``home/entrepot`` at ``target`` in one atomic rename, then drop older builds."""
+    """Point ``home/warehouse`` at ``target`` in one atomic rename, then drop older builds."""
     link = home / LINK
     former = link.resolve() if link.is_symlink() else None
     provisional = home / f".{LINK}-{uuid.uuid4().hex[:6]}"
@@ -185,6 +188,9 @@ class Warehouse:
     def __init__(self, folder: Path):
         self.folder = folder
         self.manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        self._sorted_values: dict[str, dict[str, np.ndarray]] = {}  # peer set key → sorted values
+        self._held_observations: dict[tuple[str, str], pd.DataFrame] = {}  # (variable, code) → rows
+        self._held_series: dict[str, pd.DataFrame] | None = None  # code → indicator rows
 
     @property
     def demo(self) -> bool:
@@ -214,9 +220,18 @@ class Warehouse:
     def matrix_values(self):
         return self.matrix.to_numpy(dtype="float64")
 
+    @cached_property
+    def density_classes(self) -> pd.Series | None:
+        """Latest INSEE density-grid level (DENS7, 1 to 7) of each commune, when loaded."""
+        obs = self.observations(variable="DENS7")
+        if obs.empty:
+            return None
+        latest = obs.sort_values("year").drop_duplicates("code", keep="last")
+        return pd.Series(latest["value"].to_numpy(), index=latest["code"].astype(str).to_numpy(), name="value")
+
     def sorted_values(self, key: str, codes) -> dict[str, np.ndarray]:
         """Sorted peer values per indicator for a peer set, cached by its key."""
-        cache = self.__dict__.setdefault("_tries", {})
+        cache = self._sorted_values
         if key not in cache:
             if len(cache) > 256:
                 cache.clear()
@@ -261,21 +276,20 @@ class Warehouse:
         filters = [("variable", "in", list(variables))] + ([("code", "in", list(codes))] if codes is not None else [])
         obs = pd.read_parquet(self.folder / "observations.parquet", filters=filters)
         obs["code"] = obs["code"].astype(str)
-        memo = self.__dict__.setdefault("_obs_memo", {})
         for (variable, code), block in obs.groupby(["variable", "code"], sort=False, observed=True):
-            memo[(str(variable), code)] = block.reset_index(drop=True)
+            self._held_observations[(str(variable), code)] = block.reset_index(drop=True)
 
     def preload(self, codes, variables=("NAF_ART",)) -> None:
         """Hold the series and some observations of these territories in memory (batch work)."""
         codes = list(codes)
         table = pd.read_parquet(self.folder / "indicators.parquet", filters=[("code", "in", codes)])
         table["code"] = table["code"].astype(str)
-        self.__dict__["_series_memo"] = {c: block for c, block in table.groupby("code", sort=False)}
+        self._held_series = {c: block for c, block in table.groupby("code", sort=False)}
         self.hold_observations(variables, codes)
 
     def series(self, code: str, indicators) -> dict[str, pd.DataFrame]:
         """Several indicators over the years, in one read."""
-        memo = self.__dict__.get("_series_memo")
+        memo = self._held_series
         if memo is not None and code in memo:
             table = memo[code]
             table = table[table["indicator"].astype(str).isin(list(indicators))].copy()
@@ -290,7 +304,7 @@ class Warehouse:
 
     def observations(self, **filters) -> pd.DataFrame:
         if set(filters) == {"variable", "code"} and isinstance(filters["code"], str):
-            block = self.__dict__.get("_obs_memo", {}).get((filters["variable"], filters["code"]))
+            block = self._held_observations.get((filters["variable"], filters["code"]))
             if block is not None:
                 return block.copy()
         conditions = [(k, "in" if isinstance(v, (list, tuple, set)) else "==", list(v) if isinstance(v, (list, tuple, set)) else v)
@@ -298,18 +312,23 @@ class Warehouse:
         return pd.read_parquet(self.folder / "observations.parquet", filters=conditions or None)
 
 
-_opened: dict[Path, Warehouse] = {}
-
-
-def open_warehouse(home: str | os.PathLike | None = None) -> Warehouse:
-    """The current warehouse of this home (cached until a new build swaps it)."""
-    link = resolve_home(home) / LINK
+def current_folder(home: Path) -> Path:
+    """The folder the home's ``warehouse`` link points at; ``WarehouseMissing`` when none."""
+    link = home / LINK
     if not (link / MANIFEST).is_file():
         raise WarehouseMissing(
             "Aucun entrepôt de données dans ce dossier de travail. Construisez-le avec "
             "`territoire data demo` (données de démonstration) ou `territoire data build --raw DOSSIER`."
         )
-    folder = link.resolve()
-    if folder not in _opened:
-        _opened[folder] = Warehouse(folder)
-    return _opened[folder]
+    return link.resolve()
+
+
+def open_folder(folder: Path) -> Warehouse:
+    return Warehouse(folder)
+
+
+def open_warehouse(home: str | os.PathLike | None = None) -> Warehouse:
+    """The current warehouse of a home, through its workspace (``Workspace(home).warehouse``)."""
+    from territoire_data.workspace import workspace_for
+
+    return workspace_for(home).warehouse

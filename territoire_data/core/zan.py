@@ -17,7 +17,6 @@ import math
 
 import pandas as pd
 
-from territoire_data.core.warehouse import open_warehouse
 from territoire_data.errors import TerritoireError
 
 REFERENCE_START, REFERENCE_END = 2011, 2020
@@ -25,9 +24,8 @@ PERIOD_START, PERIOD_END = 2021, 2030
 M2_PER_HA = 10_000
 
 
-def yearly_flows(code: str, warehouse=None) -> pd.Series:
+def yearly_flows(code: str, warehouse) -> pd.Series:
     """Yearly NAF consumption (ha) of a territory code, or of a SCoT (``scot:…``)."""
-    warehouse = warehouse or open_warehouse()
     if code.startswith("scot:"):
         path = warehouse.folder / "scot.parquet"
         if not path.exists():
@@ -46,9 +44,17 @@ def yearly_flows(code: str, warehouse=None) -> pd.Series:
 
 
 def trajectory(territory, *, pace_ha_per_year: float | None = None, floor_1ha: bool = False, warehouse=None) -> dict:
-    """The ZAN figures of a territory (object with ``.code``/``.level``, or a ``scot:`` code)."""
+    """The ZAN figures of a territory (object with ``.code``/``.level``, or a ``scot:`` code).
+
+    ``warehouse``: where the flows are read; by default the territory's workspace's (the
+    default workspace's for a ``scot:`` code).
+    """
     code = territory if isinstance(territory, str) else territory.code
     level = "scot" if code.startswith("scot:") else getattr(territory, "level", None)
+    if warehouse is None:
+        from territoire_data.workspace import default_workspace
+
+        warehouse = (default_workspace() if isinstance(territory, str) else territory.workspace).warehouse
     flows = yearly_flows(code, warehouse)
     years_reference = range(REFERENCE_START, REFERENCE_END + 1)
     if flows.empty or any(a not in flows.index for a in years_reference):

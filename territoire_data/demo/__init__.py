@@ -1,28 +1,38 @@
 """``territoire data demo``: synthetic files in the official formats, then a warehouse.
 
 Offline and deterministic: the same département gives the same files whatever else is
-generated. The warehouse built from them is flagged as demo everywhere it shows.
+generated. The warehouse built from them is flagged as demo everywhere it shows. With
+Gironde, the real cadastre of Saint-Martial (33440, shipped in ``demo/data/cadastre``) is
+copied into the home so that the radar foncier runs offline.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
+from importlib import resources
 from pathlib import Path
 
 from territoire_data.demo import writers, model
 from territoire_data.errors import TerritoireError
-from territoire_data.settings import resolve_home
 from territoire_data.progress import Steps
-from territoire_data.core.referential import load_referential
+from territoire_data.workspace import Workspace
 
 WRITERS = ("comparateur", "dossier_complet", "census", "filosofi", "sitadel", "cerema", "commute_flows", "ore",
              "odre", "bpe", "dvf", "density_grid", "cog")
 
 
-def generate(folder: Path, departements: list[str] | None = None, home=None, dossier_columns: int = 320) -> Path:
+CADASTRE_COMMUNE = "33440"  # Saint-Martial: its real cadastre ships with the demo
+
+
+def cadastre_folder() -> Path:
+    """The demo's cadastre files (package data)."""
+    return Path(str(resources.files("territoire_data.demo").joinpath("data", "cadastre")))
+
+
+def generate(folder: Path, departements: list[str] | None = None, *, workspace: Workspace,
+             dossier_columns: int = 320) -> Path:
     """Write every demo file under ``folder`` (emptied first); returns it."""
-    ref = load_referential(home)
+    ref = workspace.referential
     if departements:
         unknown = sorted(set(departements) - set(ref.departements.index))
         if unknown:
@@ -31,7 +41,8 @@ def generate(folder: Path, departements: list[str] | None = None, home=None, dos
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     communes = model.communes(ref, departements)
-    with Steps("Écriture des fichiers de démonstration", total=len(WRITERS)) as steps:
+    with Steps("Écriture des fichiers de démonstration", total=len(WRITERS),
+               enabled=workspace.settings.progress) as steps:
         for name in WRITERS:
             steps(name)
             write = getattr(writers, name)
@@ -46,9 +57,15 @@ def generate(folder: Path, departements: list[str] | None = None, home=None, dos
     return folder
 
 
-def generate_and_build(departements: list[str] | None = None, home: str | os.PathLike | None = None) -> dict:
-    from territoire_data.core.warehouse import build_warehouse
-
-    home = resolve_home(home)
-    raw = generate(home / "demo" / "brut", departements, home)
-    return build_warehouse([raw], home, demo=True)
+def generate_and_build(departements: list[str] | None = None, *, workspace: Workspace) -> dict:
+    """Write the demo files under ``<home>/demo/raw``, build the warehouse from them (flagged
+    demo) and, with Gironde, put Saint-Martial's cadastre in ``<home>/cadastre``."""
+    raw = generate(workspace.home / "demo" / "raw", departements, workspace=workspace)
+    if not departements or CADASTRE_COMMUNE[:2] in departements:
+        target = workspace.home / "cadastre"
+        target.mkdir(exist_ok=True)
+        for layer in ("parcelles", "batiments"):
+            name = f"cadastre-{CADASTRE_COMMUNE}-{layer}.json.gz"
+            if not (target / name).exists():
+                shutil.copyfile(cadastre_folder() / name, target / name)
+    return workspace.build_warehouse([raw], demo=True)

@@ -6,8 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from territoire_data.store import database
-from territoire_data.discussions.space import DiscussionSpace, add_user
+from territoire_data.access.users import add_user
 from territoire_data.store.models import Thread
 
 COUNTED = [
@@ -34,20 +33,21 @@ THREADS = [
 ]
 
 
-def seed(home=None) -> list[str]:
+def seed(workspace) -> list[str]:
+    """Create the demo accounts and threads in a workspace's store (idempotent)."""
     rows = []
     for login, role, territory, organisation, end in COUNTED:
-        add_user(login, role, territory, organisation=organisation, until=end, home=home)
+        add_user(workspace, login, role, territory, organisation=organisation, until=end)
         rows.append(f"compte de démonstration : {login} ({role} sur {territory})")
-    with database.session(home) as s:
+    with workspace.store.session() as s:
         already = s.scalar(select(func.count(Thread.id)).where(Thread.territory == "33063", Thread.title == THREADS[0][1]))
     if already:
         return rows + ["discussions de démonstration déjà présentes"]
     for author, title, visibility, indicator, text, replies in THREADS:
-        space = DiscussionSpace(author, home)
+        space = workspace.discussions(author)
         thread = space.create_thread("33063", title, text, visibility, anchor_type="indicator" if indicator else None,
                                anchor=indicator, solution=visibility == "tous", theme="foncier" if visibility == "tous" else None)
         for who, reply in replies:
-            DiscussionSpace(who, home).reply(thread, reply)
+            workspace.discussions(who).reply(thread, reply)
         rows.append(f"discussion de démonstration : {title}")
     return rows

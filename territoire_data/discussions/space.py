@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, text
 
-from territoire_data.store import database
-from territoire_data.access.authorisation import AccessDenied, Authorisation
-from territoire_data.store.models import VISIBILITY_LABELS, ROLES, VISIBILITIES, Thread, ReadMark, Message, Organisation, Revision, Role, Flag, User, now
-from territoire_data.discussions.text import TextRefused, to_html, clean, title as titre_propre
+from territoire_data.access.authorisation import AccessDenied
+from territoire_data.store.models import VISIBILITY_LABELS, VISIBILITIES, Thread, ReadMark, Message, Revision, Flag, now
+from territoire_data.discussions.text import to_html, clean, title as clean_title
 from territoire_data.core.catalogue import THEMES
 from territoire_data.errors import TerritoireError
 
+if TYPE_CHECKING:
+    from territoire_data.workspace import Workspace
+
 ANCHOR_TYPES = ("indicator", "parcel", "feature")
 DELETED_HTML = "<p><em>Message supprimé.</em></p>"
-
-
-def message_limit() -> tuple[int, int]:
-    """(messages, seconds) a user may post: ``TERRITOIRE_LIMITE_MESSAGES=20/60`` by default."""
-    raw = os.environ.get("TERRITOIRE_LIMITE_MESSAGES", "20/60")
-    try:
-        number, seconds = (int(x) for x in raw.split("/"))
-        return number, seconds
-    except ValueError:
-        return 20, 60
-
-
-def _code(territory: str) -> str:
-    from territoire_data.core.territories import territory as resoudre
-
-    return resoudre(territory).code
 
 
 def _utc(d: datetime | None) -> datetime | None:
@@ -39,20 +25,27 @@ def _utc(d: datetime | None) -> datetime | None:
 
 
 class DiscussionSpace:
-    """``Espace("login")``: what this user may see and do. An unknown login sees nothing."""
+    """``DiscussionSpace("login")``: what this user may see and do. An unknown login sees nothing.
 
-    def __init__(self, login: str | None, home=None):
-        self.home = home
+    ``workspace`` (or ``home``): whose store and territories; the default workspace otherwise.
+    """
+
+    def __init__(self, login: str | None, home=None, *, workspace: "Workspace | None" = None):
+        from territoire_data.workspace import workspace_for
+
+        self.workspace = workspace_for(home, workspace)
+        self.store = self.workspace.store
         self.login = (login or "").strip() or None
-        self.user_id = None
-        roles = []
-        if self.login:
-            with database.session(home) as s:
-                user = s.scalar(select(User).where(User.login == self.login))
-                if user is not None:
-                    self.user_id = user.id
-                    roles = [(r.role, r.territory, r.start, r.end) for r in user.roles]
-        self.authorisation = Authorisation(self.user_id, roles)
+        self.authorisation = self.workspace.authorisation(self.login)
+        self.user_id = self.authorisation.user_id
+
+    @property
+    def authenticated(self) -> bool:
+        """A known user with at least one active role."""
+        return self.authorisation.authenticated
+
+    def _code(self, territory: str) -> str:
+        return self.workspace.territory(territory).code
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -78,8 +71,8 @@ class DiscussionSpace:
         """Threads of a territory this user may read, most recently active first."""
         if not self.authorisation.authenticated:
             return []
-        code = _code(territory)
-        with database.session(self.home) as s:
+        code = self._code(territory)
+        with self.store.session() as s:
             threads = s.scalars(select(Thread).where(Thread.territory == code).order_by(Thread.active_at.desc(), Thread.id.desc()))
             return [self._summary(s, f) for f in threads if self.authorisation.can_read(f.territory, f.visibility)]
 
@@ -87,14 +80,14 @@ class DiscussionSpace:
         """Shared solutions (visibility ``every``) of every territory."""
         if not self.authorisation.authenticated:
             return []
-        with database.session(self.home) as s:
+        with self.store.session() as s:
             query = select(Thread).where(Thread.visibility == "tous", Thread.solution.is_(True))
             if theme:
                 query = query.where(Thread.theme == theme)
             return [self._summary(s, f) for f in s.scalars(query.order_by(Thread.active_at.desc()))]
 
     def messages(self, thread_id: int) -> list[dict]:
-        with database.session(self.home) as s:
+        with self.store.session() as s:
             thread = self._thread(s, thread_id)
             output = []
             for m in thread.messages:
@@ -108,7 +101,7 @@ class DiscussionSpace:
             return output
 
     def history(self, message_id: int) -> list[dict]:
-        with database.session(self.home) as s:
+        with self.store.session() as s:
             message = s.get(Message, message_id)
             if message is None:
                 raise AccessDenied("Message introuvable ou non accessible.")
@@ -132,20 +125,20 @@ class DiscussionSpace:
         """Changes whenever something visible on the territory changes (cheap polling)."""
         if not self.authorisation.authenticated:
             return ()
-        code = _code(territory)
-        with database.session(self.home) as s:
+        code = self._code(territory)
+        with self.store.session() as s:
             return tuple(s.execute(select(func.count(Message.id), func.max(Message.id), func.max(Message.edited_at),
                                           func.max(Message.deleted_at), func.max(Thread.id))
                                    .select_from(Thread).join(Message, Message.thread_id == Thread.id, isouter=True)
                                    .where(Thread.territory == code)).one())
 
     def visibilities(self, territory: str) -> list[str]:
-        return self.authorisation.visibilities(_code(territory))
+        return self.authorisation.visibilities(self._code(territory))
 
     # -- writing ----------------------------------------------------------------------------
 
     def _limit(self, s) -> None:
-        number, seconds = message_limit()
+        number, seconds = self.workspace.settings.message_limit
         if s.bind.dialect.name == "postgresql":  # one writer per user at a time: the count below holds
             s.execute(text("SELECT pg_advisory_xact_lock(:u)"), {"u": self.user_id})
         since = now() - timedelta(seconds=seconds)
@@ -165,7 +158,7 @@ class DiscussionSpace:
 
     def create_thread(self, territory: str, title: str, content: str, visibility: str, *, anchor_type: str | None = None,
                   anchor: str | None = None, theme: str | None = None, solution: bool = False) -> int:
-        code = _code(territory)
+        code = self._code(territory)
         if visibility not in VISIBILITIES:
             raise TerritoireError(f"Visibilité inconnue : « {visibility} » ({', '.join(VISIBILITIES)}).")
         self.authorisation.require(self.authorisation.can_create(code, visibility),
@@ -174,8 +167,8 @@ class DiscussionSpace:
             raise TerritoireError(f"Thème inconnu : « {theme} » ({', '.join(THEMES)}).")
         if anchor_type is not None and anchor_type not in ANCHOR_TYPES:
             raise TerritoireError(f"Type d'ancre inconnu : « {anchor_type} ».")
-        with database.session(self.home) as s:
-            thread = Thread(territory=code, title=titre_propre(title), visibility=visibility, anchor_type=anchor_type,
+        with self.store.session() as s:
+            thread = Thread(territory=code, title=clean_title(title), visibility=visibility, anchor_type=anchor_type,
                       anchor=None if anchor is None else clean(anchor, maximum=200, what="L'ancre"),
                       theme=theme, solution=bool(solution) and visibility == "tous", author_id=self.user_id)
             s.add(thread)
@@ -184,7 +177,7 @@ class DiscussionSpace:
             return thread.id
 
     def reply(self, thread_id: int, content: str) -> int:
-        with database.session(self.home) as s:
+        with self.store.session() as s:
             thread = self._thread(s, thread_id)
             self.authorisation.require(self.authorisation.can_reply(thread.territory, thread.visibility),
                                      "Vous ne pouvez pas répondre dans cette discussion.")
@@ -198,7 +191,7 @@ class DiscussionSpace:
         return message
 
     def edit(self, message_id: int, content: str) -> None:
-        with database.session(self.home) as s:
+        with self.store.session() as s:
             message = self._message(s, message_id)
             self.authorisation.require(self.authorisation.can_edit(message.author_id) and message.deleted_at is None,
                                      "Seul l'auteur peut modifier son message.")
@@ -207,7 +200,7 @@ class DiscussionSpace:
             message.text, message.html, message.edited_at = cleaned, to_html(cleaned), now()
 
     def delete(self, message_id: int) -> None:
-        with database.session(self.home) as s:
+        with self.store.session() as s:
             message = self._message(s, message_id)
             self.authorisation.require(self.authorisation.can_delete(message.author_id),
                                      "Seuls l'auteur et les administrateurs peuvent supprimer ce message.")
@@ -215,7 +208,7 @@ class DiscussionSpace:
                 message.deleted_at, message.deleted_by_id = now(), self.user_id
 
     def flag(self, message_id: int, pattern: str) -> None:
-        with database.session(self.home) as s:
+        with self.store.session() as s:
             message = self._message(s, message_id)
             already = s.scalar(select(Flag).where(Flag.message_id == message.id,
                                                      Flag.user_id == self.user_id))
@@ -225,12 +218,12 @@ class DiscussionSpace:
 
     def flags(self) -> list[dict]:
         self.authorisation.require(self.authorisation.can_moderate(), "Réservé aux modérateurs.")
-        with database.session(self.home) as s:
+        with self.store.session() as s:
             return [{"id": r.id, "message": r.message_id, "reason": r.reason, "handled": r.handled}
                     for r in s.scalars(select(Flag).order_by(Flag.id))]
 
     def mark_read(self, thread_id: int) -> None:
-        with database.session(self.home) as s:
+        with self.store.session() as s:
             thread = self._thread(s, thread_id)
             last = s.scalar(select(func.max(Message.id)).where(Message.thread_id == thread.id)) or 0
             reading = s.get(ReadMark, (self.user_id, thread.id))
@@ -238,43 +231,3 @@ class DiscussionSpace:
                 s.add(ReadMark(user_id=self.user_id, thread_id=thread.id, last_message_id=last))
             else:
                 reading.last_message_id = max(reading.last_message_id, last)
-
-
-# -- accounts (local administration: the CLI) --------------------------------------------------
-
-def add_user(login: str, role: str, territory: str, *, organisation: str | None = None,
-                        until: date | None = None, since: date | None = None, home=None) -> None:
-    login = clean(login, maximum=100, what="L'identifiant")
-    if any(c.isspace() for c in login):
-        raise TextRefused("L'identifiant ne doit pas contenir d'espace.")
-    if role not in ROLES:
-        raise TerritoireError(f"Rôle inconnu : « {role} ». Choix : {', '.join(ROLES)}.")
-    code = _code(territory)
-    with database.session(home) as s:
-        user = s.scalar(select(User).where(User.login == login))
-        if user is None:
-            user = User(login=login)
-            s.add(user)
-        if organisation:
-            name = clean(organisation, maximum=200, what="L'organisation")
-            org = s.scalar(select(Organisation).where(Organisation.name == name))
-            if org is None:
-                org = Organisation(name=name)
-                s.add(org)
-            user.organisation = org
-        s.flush()
-        existing = s.scalar(select(Role).where(Role.user_id == user.id, Role.role == role,
-                                              Role.territory == code))
-        if existing is None:
-            s.add(Role(user_id=user.id, role=role, territory=code, start=since, end=until))
-        else:
-            existing.start, existing.end = since, until
-
-
-def list_users(home=None) -> list[dict]:
-    with database.session(home) as s:
-        return [{"login": u.login, "organisation": u.organisation.name if u.organisation else None,
-                 "roles": [{"role": r.role, "territory": r.territory,
-                            "start": r.start.isoformat() if r.start else None,
-                            "end": r.end.isoformat() if r.end else None} for r in u.roles]}
-                for u in s.scalars(select(User).order_by(User.login))]

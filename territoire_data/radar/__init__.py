@@ -14,32 +14,38 @@ from pathlib import Path
 from territoire_data.access.authorisation import AccessDenied
 from territoire_data.radar.inputs import crs_of, read, download_cadastre
 from territoire_data.radar.method import Parameters, housing_need, infill_plots, summary
-from territoire_data.core.territories import territory
 
 
-def check_access(code: str, login: str | None) -> None:
-    from territoire_data.discussions import DiscussionSpace
-
-    space = DiscussionSpace(login)
-    if not space.authorisation.can_run_radar(code):
+def check_access(workspace, code: str, login: str | None) -> None:
+    """``AccessDenied`` unless ``login`` may run the radar on ``code`` (store's roles, now)."""
+    if not workspace.authorisation(login).can_run_radar(code):
         raise AccessDenied(f"Le radar foncier de {code} est réservé aux élus et aux services du territoire.")
 
 
 def run_radar(code: str, *, login: str | None, parcels=None, buildings=None, green_network=None, plu=None,
-             exclusions=(), parameters: Parameters = Parameters(), need_dwellings: float | None = None) -> dict:
-    commune = territory(code)
+              exclusions=(), parameters: Parameters = Parameters(), need_dwellings: float | None = None,
+              workspace=None, home=None) -> dict:
+    """The infill plots of a commune for ``login`` (refused unless élu, agent or admin there).
+
+    Layers not given are taken from the workspace's home, else downloaded (Etalab cadastre).
+    """
+    from territoire_data.workspace import workspace_for
+
+    workspace = workspace_for(home, workspace)
+    commune = workspace.territory(code)
     if commune.level != "commune":
         raise AccessDenied("Le radar foncier s'applique à une commune.")
-    check_access(commune.code, login)  # before reading anything
+    check_access(workspace, commune.code, login)  # before reading anything
     crs = crs_of(commune.code)
-    parcels = read(parcels or download_cadastre(commune.code, "parcelles"), crs, "Parcelles")
-    buildings = read(buildings or download_cadastre(commune.code, "batiments"), crs, "Bâtiments")
+    parcels = read(parcels or download_cadastre(workspace, commune.code, "parcelles"), crs, "Parcelles")
+    buildings = read(buildings or download_cadastre(workspace, commune.code, "batiments"), crs, "Bâtiments")
     result, env = infill_plots(
         parcels, buildings, parameters,
         green_network=None if green_network is None else read(green_network, crs, "Trame verte et bleue"),
         plu=None if plu is None else read(plu, crs, "Zonage du PLU"),
         exclusions=[read(f, crs, "Couche d'exclusion") for f in exclusions])
-    need = need_dwellings if need_dwellings is not None else housing_need(commune.code)
+    need = need_dwellings if need_dwellings is not None else housing_need(commune.code,
+                                                                          workspace.warehouse_or_none())
     return {"commune": commune, "plots": result, "envelope": env,
             "summary": summary(result, parameters, need), "parcels_read": len(parcels),
             "buildings_read": len(buildings)}

@@ -10,11 +10,10 @@ import geopandas as gpd
 import pyogrio
 
 from territoire_data.errors import FileError, TerritoireError
-from territoire_data.settings import resolve_home
 from territoire_data.core.projections import local_epsg
+from territoire_data.sources.download import DOWNLOADS
 
-# ``TERRITOIRE_URL_CADASTRE`` replaces the base (a mirror, or a local server in tests).
-CADASTRE_BASE = "https://cadastre.data.gouv.fr/data/etalab-cadastre/latest/geojson/communes"
+# The base address is a setting (``TERRITOIRE_CADASTRE_URL``: a mirror, or a local server in tests).
 CADASTRE_PATH = "{departement}/{code}/cadastre-{code}-{layer}.json.gz"
 
 
@@ -40,13 +39,29 @@ def read(path: str | os.PathLike, crs_target: int, what: str) -> gpd.GeoDataFram
     return layer.to_crs(crs_target)
 
 
-def download_cadastre(code: str, layer: str) -> Path:
-    """``cadastre-{code}-{layer}.json.gz`` from cadastre.data.gouv.fr, cached under the home."""
+def cadastre_file(home: Path, code: str, layer: str) -> Path | None:
+    """A commune's cadastre layer already in the home (``cadastre/`` or the downloads), or None.
+
+    ``layer``: ``parcelles`` or ``batiments`` (Etalab's names).
+    """
+    for folder in (home / "cadastre", home / DOWNLOADS / "cadastre"):
+        for name in (f"cadastre-{code}-{layer}.json.gz", f"cadastre-{code}-{layer}.json"):
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def download_cadastre(workspace, code: str, layer: str) -> Path:
+    """``cadastre-{code}-{layer}.json.gz``: from the home if there, else downloaded from
+    cadastre.data.gouv.fr (or ``TERRITOIRE_CADASTRE_URL``) into the home's downloads."""
     import pooch
 
-    base = os.environ.get("TERRITOIRE_URL_CADASTRE", CADASTRE_BASE).rstrip("/")
+    found = cadastre_file(workspace.home, code, layer)
+    if found is not None:
+        return found
+    base = workspace.settings.cadastre_url.rstrip("/")
     url = f"{base}/{CADASTRE_PATH.format(departement=departement_of(code), code=code, layer=layer)}"
-    folder = resolve_home() / "telechargements" / "cadastre"
+    folder = workspace.home / DOWNLOADS / "cadastre"
     try:
         return Path(pooch.retrieve(url, known_hash=None, path=folder, fname=f"cadastre-{code}-{layer}.json.gz",
                                    progressbar=False))

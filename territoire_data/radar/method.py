@@ -187,13 +187,10 @@ def summary(plots: gpd.GeoDataFrame, p: Parameters, need_dwellings: float | None
     }
 
 
-def housing_need(code: str, warehouse=None) -> float | None:
-    """Housing need to 2031: the commune's dwellings started per year (Sitadel) × 10 years."""
-    from territoire_data.core.warehouse import WarehouseMissing, open_warehouse
-
-    try:
-        warehouse = warehouse or open_warehouse()
-    except WarehouseMissing:
+def housing_need(code: str, warehouse) -> float | None:
+    """Housing need to 2031: the commune's dwellings started per year (Sitadel) × 10 years
+    (None without a warehouse or without construction figures)."""
+    if warehouse is None:
         return None
     series = warehouse.series_of(code, "logements_commences")
     values = pd.to_numeric(series.loc[series["status"].astype(str) == "ok", "value"], errors="coerce").dropna()

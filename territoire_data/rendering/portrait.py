@@ -21,33 +21,28 @@ import pandas as pd
 from territoire_data.rendering import colours, svg
 from territoire_data.core import indicators, zan
 from territoire_data.core.catalogue import BY_ID, THEMES
-from territoire_data.core.warehouse import open_warehouse
 from territoire_data.errors import TerritoireError
 from territoire_data.rendering.formatting import number
 from territoire_data.rendering.fragments import Fragment, e, peers_label, indicator_table, displayed_value
 from territoire_data.rendering.fragments import legend as legende_html
 from territoire_data.rendering.fragments import zan_block as zan_html
 from territoire_data.core.projections import local_epsg, reproject
-from territoire_data.core.referential import load_referential
 from territoire_data.sources import label as libelle_source
-from territoire_data.core.territories import territory
 
 TRENDS = ("population", "emplois", "logements", "revenu_median")
 COMPARISON = ("population", "variation_annuelle_population", "taux_chomage_15_64", "part_logements_vacants",
                "revenu_median", "taux_pauvrete", "conso_naf_depuis_2021", "part_enveloppe_zan_consommee")
 MAP_INDICATOR = "densite_population"
-_SHAPES: dict[str, object] = {}
-_MAPS: dict[tuple, tuple] = {}  # (warehouse, scope) → (svg.Carte, codes in drawing order, legend items)
 
 
-def departement_shapes(departement: str):
-    """A département's commune shapes in its official projection, read once per process."""
-    if departement not in _SHAPES:
-        shapes = load_referential().geometries("departement", departements=[departement]).sort_values("code")
+def departement_shapes(workspace, departement: str):
+    """A département's commune shapes in its official projection, read once per workspace."""
+    def read():
+        shapes = workspace.referential.geometries("departement", departements=[departement]).sort_values("code")
         shapes = shapes.reset_index(drop=True)
         shapes["geometry"] = reproject(shapes.geometry.to_numpy(), 4326, local_epsg(departement))
-        _SHAPES[departement] = shapes
-    return _SHAPES[departement]
+        return shapes
+    return workspace.memo(("portrait-shapes", departement), read)
 
 
 @dataclass(frozen=True)
@@ -61,9 +56,14 @@ class _CommuneList:
 
 
 class Portrait:
-    def __init__(self, code: str, peers: str = "densite", *, home=None):
-        self.referential = load_referential(home)
-        self.warehouse = open_warehouse(home)
+    """The portrait of ``code`` in a workspace (the default one, or the one of ``home``)."""
+
+    def __init__(self, code: str, peers: str = "densite", *, workspace=None, home=None):
+        from territoire_data.workspace import workspace_for
+
+        self.workspace = workspace_for(home, workspace)
+        self.referential = self.workspace.referential
+        self.warehouse = self.workspace.warehouse
         self.peers = peers
         if str(code).startswith("liste:"):
             codes = tuple(dict.fromkeys(c.strip() for c in code[6:].split(",") if c.strip()))
@@ -72,7 +72,7 @@ class Portrait:
                 raise TerritoireError(f"Liste de communes invalide : {', '.join(unknown) or 'vide'}.")
             self.territory = _CommuneList(code, f"Sélection de {len(codes)} communes", codes)
         else:
-            self.territory = territory(code, referential=self.referential)
+            self.territory = self.workspace.territory(code)
 
     @property
     def is_group(self) -> bool:
@@ -182,12 +182,13 @@ class Portrait:
             return Fragment('<section class="r-section"><h2>Carte</h2><p class="r-note">Carte non produite au-delà '
                             "de 3 000 communes.</p></section>")
         indicator = BY_ID[MAP_INDICATOR]
-        # A commune's map is its département's, outlined: drawn once per département and process.
-        key = (str(self.warehouse.folder),  # a rebuilt warehouse gets new colours
+        # A commune's map is its département's, outlined: drawn once per département and workspace.
+        key = ("portrait-map", str(self.warehouse.folder),  # a rebuilt warehouse gets new colours
                f"dep:{self.territory.departement}" if not self.is_group else self.territory.code)
-        if key not in _MAPS:
+
+        def draw():
             departements = self.referential.communes.loc[codes, "departement"].dropna().unique()
-            shapes = pd.concat([departement_shapes(d) for d in sorted(departements)])
+            shapes = pd.concat([departement_shapes(self.workspace, d) for d in sorted(departements)])
             shapes = shapes[shapes["code"].isin(codes)].sort_values("code").reset_index(drop=True)
             values = (self.warehouse.matrix[MAP_INDICATOR].reindex(shapes["code"]).to_numpy(dtype="float64")
                        if MAP_INDICATOR in self.warehouse.matrix else np.full(len(shapes), np.nan))
@@ -195,8 +196,8 @@ class Portrait:
             drawing = svg.StaticMap(shapes.geometry.to_numpy(), [classes.colour(v) for v in values],
                                title=f"{indicator.label} : {scope}")
             keys = legende_html(classes, indicator.unit, indicator.decimals)
-            _MAPS[key] = (drawing, shapes["code"].tolist(), keys)
-        drawing, order, keys = _MAPS[key]
+            return drawing, shapes["code"].tolist(), keys
+        drawing, order, keys = self.workspace.memo(key, draw)
         highlighted = None if self.is_group or self.territory.code not in order else order.index(self.territory.code)
         return Fragment(f'<section class="r-section"><h2>Carte</h2><figure class="r-carte"><figcaption>'
                         f"{e(indicator.label)} — {e(legend)}"

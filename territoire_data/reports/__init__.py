@@ -18,13 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
-from territoire_data.core.warehouse import open_warehouse
-from territoire_data.progress import bars_disabled
+from territoire_data.progress import bar
 from territoire_data.reports.execution import ReportResult, Task
 from territoire_data.reports.index import manifest_json, index_page
-from territoire_data.core.referential import load_referential
+from territoire_data.workspace import Workspace
 
 MANIFEST = "manifest.json"
 
@@ -67,15 +64,14 @@ class BatchSummary:
 class _Registry:
     """The batch's manifest, rewritten (atomically) after every report."""
 
-    def __init__(self, output: Path, tasks: list[Task], title: str, previous: dict):
-        self.output, self.title = output, title
+    def __init__(self, output: Path, tasks: list[Task], title: str, previous: dict, warehouse):
+        self.output, self.title, self.warehouse = output, title, warehouse
         former_codes = {r["code"]: r for r in previous.get("reports", [])}
         self.inputs = {t.code: former_codes.get(t.code, {"code": t.code, "name": t.name, "file": t.file,
                                                        "status": "pending", "duration_s": None, "fingerprint": None,
                                                        "message": ""}) for t in tasks}
         for t in tasks:
             self.inputs[t.code]["name"] = t.name
-        warehouse = open_warehouse()
         self.header = {"schema": 1, "title": title, "demo": warehouse.demo,
                        "warehouse": warehouse.manifest.get("built_at"), "notebook": tasks[0].notebook if tasks else None}
 
@@ -91,8 +87,8 @@ class _Registry:
         write_atomic(self.output / MANIFEST, manifest_json(manifest))
 
     def write_index(self) -> None:
-        warehouse = open_warehouse()
-        page = index_page(list(self.inputs.values()), warehouse.matrix, title=self.title, demo=warehouse.demo)
+        page = index_page(list(self.inputs.values()), self.warehouse.matrix, title=self.title,
+                          demo=self.warehouse.demo)
         write_atomic(self.output / "index.html", page.encode("utf-8"))
 
 
@@ -156,13 +152,14 @@ def run_remote(task: Task, departements: tuple[str, ...], example: str | None,
     """Run on a Dask worker: through that worker process's own warm zygote."""
     from territoire_data.reports.zygote import Zygote
 
-    global _ZYGOTE_DISTANT
-    if _ZYGOTE_DISTANT is None or _ZYGOTE_DISTANT.processes.poll() is not None:
-        _ZYGOTE_DISTANT = Zygote(task.home, list(departements), example=example, codes=list(codes))
-    return _ZYGOTE_DISTANT.run_task(task)
+    global _REMOTE_ZYGOTE
+    if _REMOTE_ZYGOTE is None or _REMOTE_ZYGOTE.processes.poll() is not None:
+        _REMOTE_ZYGOTE = Zygote(task.home, list(departements), example=example, codes=list(codes))
+    return _REMOTE_ZYGOTE.run_task(task)
 
 
-_ZYGOTE_DISTANT = None
+# The warm worker of this Dask worker process (process state, not a cache: it is a process).
+_REMOTE_ZYGOTE = None
 
 
 def _dask(tasks: list[Task], address: str, departements: list[str], example: str | None, codes: list[str]):
@@ -183,21 +180,21 @@ def _dask(tasks: list[Task], address: str, departements: list[str], example: str
             client.cancel([f for f in futures if not f.done()])
 
 
-def produce_reports(tasks: list[Task], output: Path, *, title: str, workers: int = 2, scheduler: str | None = None,
-             force: bool = False, callback=None) -> BatchSummary:
+def produce_reports(tasks: list[Task], output: Path, *, title: str, workspace: Workspace, workers: int = 2,
+                    scheduler: str | None = None, force: bool = False, callback=None) -> BatchSummary:
     """Make the reports of ``tasks`` in ``output`` (see the module docstring)."""
     start = time.perf_counter()
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    register = _Registry(output, tasks, title, read_manifest(output))
+    register = _Registry(output, tasks, title, read_manifest(output), workspace.warehouse)
     summary = BatchSummary(output)
     do = [t for t in tasks if force or _redo(t, register.inputs[t.code], output)]
     summary.unchanged = len(tasks) - len(do)
     register.write()
-    ref = load_referential()
+    ref = workspace.referential
     departements = sorted({ref.communes.at[t.code, "departement"] for t in tasks if t.code in ref.communes.index})
     example = next((t.code for t in tasks if t.code in ref.communes.index), None)
-    bar = tqdm(total=len(do), desc="Rapports", unit="rapport", disable=bars_disabled() or not do)
+    shown = bar(total=len(do), desc="Rapports", unit=" rapport", enabled=workspace.settings.progress and bool(do))
     source = None
     try:
         if do:
@@ -212,7 +209,7 @@ def produce_reports(tasks: list[Task], output: Path, *, title: str, workers: int
                     summary.failures.append((result.code, result.message))
                 register.record(result)
                 register.write()
-                bar.update(1)
+                shown.update(1)
                 if callback is not None:
                     callback(result)
     except KeyboardInterrupt:
@@ -221,7 +218,7 @@ def produce_reports(tasks: list[Task], output: Path, *, title: str, workers: int
     finally:
         if source is not None:
             source.close()  # stops the workers (and a report in progress) now
-        bar.close()
+        shown.close()
         register.write()
         register.write_index()
         summary.duration_s = time.perf_counter() - start

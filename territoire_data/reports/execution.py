@@ -36,7 +36,7 @@ class ReportResult:
     code: str
     file: str
     fingerprint: str
-    status: str                 # ok, erreur
+    status: str                 # ok, error
     duration_s: float
     message: str = ""
     content: bytes = field(default=b"", repr=False)
@@ -85,13 +85,24 @@ def to_pdf(content_html: str) -> bytes:
         return target.read_bytes()
 
 
+def _use_home(home: str) -> None:
+    """Notebooks run in this process call the package-level API: make its default workspace
+    the task's home (and export it, for anything the notebook starts)."""
+    from territoire_data.settings import HOME_VARIABLE
+    from territoire_data.workspace import Workspace, default_workspace, set_default_workspace
+
+    os.environ[HOME_VARIABLE] = home
+    if default_workspace().home != Path(home).resolve():
+        set_default_workspace(Workspace(home))
+
+
 def run_task(task: Task) -> ReportResult:
     """Run one report in this process (the engine ``territory``: no kernel started)."""
     from territoire_data.reports.page import page
 
     start = time.perf_counter()
     if task.home:
-        os.environ["TERRITOIRE_HOME"] = task.home
+        _use_home(task.home)
     try:
         nb = papermill.execute_notebook(
             task.notebook, None, parameters=task.parameters, engine_name="territoire", progress_bar=False,

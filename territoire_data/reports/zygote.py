@@ -24,6 +24,7 @@ import sys
 import threading
 
 from territoire_data.errors import TerritoireError
+from territoire_data.settings import HOME_VARIABLE
 
 
 def _send(flows, obj) -> None:
@@ -64,24 +65,23 @@ def preheat(departements: list[str], example: str | None = None, codes: list[str
     import papermill  # noqa: F401
 
     from territoire_data.rendering import portrait
-    from territoire_data.core.warehouse import open_warehouse
     from territoire_data.reports import execution, engine  # noqa: F401
-    from territoire_data.core.referential import load_referential
+    from territoire_data.workspace import default_workspace
 
-    load_referential()
-    warehouse = open_warehouse()
+    workspace = default_workspace()  # this process serves one home: $TERRITOIRE_HOME
+    communes = workspace.referential.communes
+    warehouse = workspace.warehouse
     warehouse.latest  # noqa: B018
     warehouse.matrix_values  # noqa: B018
     execution.html_exporter()
     if codes:
         warehouse.preload(codes)  # the batch's series and NAF flows: no Parquet read per report
     for departement in departements:
-        portrait.departement_shapes(departement)
+        portrait.departement_shapes(workspace, departement)
         if codes:  # draw the département's map once, here: each report only outlines its commune
-            members = [c for c in codes if c in portrait.load_referential().communes.index
-                       and portrait.load_referential().communes.at[c, "departement"] == departement]
+            members = [c for c in codes if c in communes.index and communes.at[c, "departement"] == departement]
             if members:
-                portrait.Portrait(members[0]).geomap()
+                portrait.Portrait(members[0], workspace=workspace).geomap()
     # The templates compile on first use: convert a tiny notebook once.
     import nbformat
 
@@ -174,11 +174,11 @@ def serve_forever() -> None:
 # -- on the batch's side -------------------------------------------------------------------
 
 class Zygote:
-    """A warm worker: ``executer(tache)`` returns the ``Result`` of one report."""
+    """A warm worker: ``run_task(task)`` returns the ``ReportResult`` of one report."""
 
     def __init__(self, home: str, departements: list[str] | None = None, delay_s: int = 900,
                  example: str | None = None, codes: list[str] | None = None):
-        env = {**os.environ, "TERRITOIRE_HOME": home, "TERRITOIRE_SANS_PROGRESSION": "1",
+        env = {**os.environ, HOME_VARIABLE: home, "TERRITOIRE_NO_PROGRESS": "1",
                "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
         self.processes = subprocess.Popen([sys.executable, "-m", "territoire_data.reports.zygote"],
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,

@@ -6,15 +6,13 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from territoire_data.errors import FileError
-from territoire_data.progress import bars_disabled
+from territoire_data.progress import bar
 from territoire_data.sources import observations, tabular
 from territoire_data.sources.base import Reading, Source
 from territoire_data.sources.raw import RawFile, walk
@@ -179,7 +177,8 @@ def _read_file(path: Path, useful: set[str] | None, strict: bool) -> Harvest:
     return collection
 
 
-def read_all(paths: list[Path | str], useful: set[str] | None = None, *, strict: bool = True) -> Harvest:
+def read_all(paths: list[Path | str], useful: set[str] | None = None, *, strict: bool = True,
+             progress: bool = True) -> Harvest:
     """Parse every recognised file; unrecognised ones are listed in ``ignored``.
 
     With ``strict`` a file that is recognised but faulty raises ``FileError``;
@@ -192,8 +191,8 @@ def read_all(paths: list[Path | str], useful: set[str] | None = None, *, strict:
     collection = Harvest(observations.empty())
     pieces = []
     files = _list(paths)
-    for path in tqdm(files, desc="Lecture des fichiers", unit="file", file=sys.stderr,
-                       disable=bars_disabled() or len(files) < 2, leave=False):
+    for path in bar(files, desc="Lecture des fichiers", unit=" fichier", enabled=progress and len(files) >= 2,
+                    leave=False):
         partial = _read_file(path, useful, strict)
         pieces.append(partial.observations)
         collection.add(partial)

@@ -1,10 +1,10 @@
 """``territoire data fetch``: download the official files into a cache, then build.
 
-Files are fetched with pooch into ``$TERRITOIRE_HOME/telechargements/<source>/``. A file
-already in the cache is not downloaded again; an interrupted download resumes from the
-bytes already received (HTTP Range) on the next run. The sha256 of every file is
-recorded in ``telechargements.json``. ``--base-url`` (or ``$TERRITOIRE_URL_BASE``)
-replaces every publisher's host, for mirrors and for tests.
+Files are fetched with pooch into ``<home>/downloads/<source>/``. A file already in the
+cache is not downloaded again; an interrupted download resumes from the bytes already
+received (HTTP Range) on the next run. The sha256 of every file is recorded in
+``downloads.json``. ``--base-url`` (or ``TERRITOIRE_DOWNLOAD_URL``) replaces every
+publisher's host, for mirrors and for tests.
 """
 
 from __future__ import annotations
@@ -13,22 +13,20 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pooch
 import requests
-from tqdm.auto import tqdm
 
 from territoire_data.errors import TerritoireError
 from territoire_data.settings import resolve_home
-from territoire_data.progress import bars_disabled
+from territoire_data.progress import bar
 from territoire_data import strict_json
 
 INSEE = "https://www.insee.fr/fr/statistiques/fichier"
-BASE_URL_VARIABLE = "TERRITOIRE_URL_BASE"
+DOWNLOADS = "downloads"  # folder of the home where downloads are kept
 
 
 @dataclass(frozen=True)
@@ -78,8 +76,8 @@ DVF_YEARS = [2020, 2021, 2022, 2023, 2024]
 class ResumingDownloader:
     """A pooch downloader that resumes from a ``.part`` file kept between runs."""
 
-    def __init__(self, partial: Path, label: str, timeout: float = 60.0):
-        self.partial, self.label, self.timeout = partial, label, timeout
+    def __init__(self, partial: Path, label: str, timeout: float = 60.0, progress: bool = True):
+        self.partial, self.label, self.timeout, self.progress = partial, label, timeout, progress
 
     def __call__(self, url: str, output_file, pooch_obj, check_only: bool = False):
         if check_only:
@@ -95,13 +93,13 @@ class ResumingDownloader:
                     already = 0  # the server ignores ranges: start again
                 size = reply.headers.get("Content-Length")
                 total = already + int(size) if size else None
-                with open(self.partial, "ab" if already else "wb") as output, tqdm(
-                    total=total, initial=already, unit="o", unit_scale=True, desc=self.label, file=sys.stderr,
-                    disable=bars_disabled(), leave=False,
-                ) as bar:
+                with open(self.partial, "ab" if already else "wb") as output, bar(
+                    total=total, initial=already, unit="o", unit_scale=True, desc=self.label,
+                    enabled=self.progress, leave=False,
+                ) as shown:
                     for piece in reply.iter_content(chunk_size=1 << 16):
                         output.write(piece)
-                        bar.update(len(piece))
+                        shown.update(len(piece))
         shutil.copyfile(self.partial, output_file)
         self.partial.unlink()
 
@@ -119,29 +117,32 @@ def download(
     departements: list[str] | None = None,
     home: str | os.PathLike | None = None,
     base_url: str | None = None,
+    *,
+    progress: bool = True,
 ) -> Path:
-    """Download the selected sources' files into the cache; returns the cache folder."""
+    """Download the selected sources' files into ``home/downloads``; returns that folder.
+
+    ``base_url`` replaces the producers' addresses (an internal mirror, or a test server).
+    """
     unknown = sorted(set(sources or []) - set(SOURCES))
     if unknown:
         raise TerritoireError(f"Source(s) inconnue(s) : {', '.join(unknown)}. Choix : {', '.join(SOURCES)}.")
     home = resolve_home(home)
-    cache = home / "telechargements"
-    base_url = base_url or os.environ.get(BASE_URL_VARIABLE)
+    cache = home / DOWNLOADS
     chosen = [f for f in FILES if not sources or f.source in sources]
     if any(f.by_departement for f in chosen) and not departements:
         raise TerritoireError("DVF se télécharge par département : précisez --departements (ex. 33,24).")
-    log_path = cache / "telechargements.json"
+    log_path = cache / "downloads.json"
     log = json.loads(log_path.read_text(encoding="utf-8")) if log_path.exists() else {}
     tasks = [(f, url, name) for f in chosen for url, name in f.urls(base_url, departements or [], DVF_YEARS)]
     errors = []
-    for file, url, name in tqdm(tasks, desc="Téléchargements", unit="file", file=sys.stderr,
-                                  disable=bars_disabled()):
+    for file, url, name in bar(tasks, desc="Téléchargements", unit=" fichier", enabled=progress):
         folder = cache / file.source
         folder.mkdir(parents=True, exist_ok=True)
         try:
             path = Path(pooch.retrieve(
                 url, known_hash=None, fname=name, path=folder, progressbar=False,
-                downloader=ResumingDownloader(folder / f"{name}.part", name),
+                downloader=ResumingDownloader(folder / f"{name}.part", name, progress=progress),
             ))
         except (requests.RequestException, OSError) as exc:
             errors.append(f"{url} : {exc}")

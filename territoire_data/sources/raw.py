@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-IGNORED_NAMES = {".ds_store", "thumbs.db", "telechargements.json"}
+IGNORED_NAMES = {".ds_store", "thumbs.db", "downloads.json"}
 IGNORED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".json.sha256", ".xml", ".xls~", ".part", ".lock")
 
 
@@ -43,12 +43,12 @@ def walk(paths: list[Path | str]) -> Iterator[RawFile]:
         path = Path(path)
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                yield from _open_warehouse(str(file), file.name, file.read_bytes)
+                yield from _expand(str(file), file.name, file.read_bytes)
         elif path.is_file():
-            yield from _open_warehouse(str(path), path.name, path.read_bytes)
+            yield from _expand(str(path), path.name, path.read_bytes)
 
 
-def _open_warehouse(path: str, name: str, read: Callable[[], bytes]) -> Iterator[RawFile]:
+def _expand(path: str, name: str, read: Callable[[], bytes]) -> Iterator[RawFile]:
     lowercase = name.lower()
     if lowercase in IGNORED_NAMES or lowercase.startswith(".") or lowercase.endswith(IGNORED_SUFFIXES):
         return
@@ -63,13 +63,13 @@ def _open_warehouse(path: str, name: str, read: Callable[[], bytes]) -> Iterator
             if info.is_dir():
                 continue
             internal = info.filename.rsplit("/", 1)[-1]
-            yield from _open_warehouse(f"{path}!{info.filename}", internal, lambda a=archive, i=info: a.read(i))
+            yield from _expand(f"{path}!{info.filename}", internal, lambda a=archive, i=info: a.read(i))
     elif lowercase.endswith((".xlsx", ".xlsm")):
         yield from _sheets(path, name, read())
     elif lowercase.endswith(".parquet"):
         yield from _parquet(path, name, read)
     elif lowercase.endswith(".gz"):
-        yield from _open_warehouse(path, name[:-3], lambda: gzip.decompress(read()))
+        yield from _expand(path, name[:-3], lambda: gzip.decompress(read()))
     else:
         yield RawFile(path, name, read)
 

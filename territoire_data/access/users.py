@@ -1,0 +1,77 @@
+"""Accounts and roles in the store: who exists, in which organisation, with which roles.
+
+``add_user`` and ``list_users`` are administration tools (the CLI, run by whoever holds the
+store); ``roles_of`` is what the rights are computed from.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from territoire_data.discussions.text import TextRefused, clean
+from territoire_data.errors import TerritoireError
+from territoire_data.store.models import ROLES, Organisation, Role, User
+
+if TYPE_CHECKING:
+    from territoire_data.workspace import Workspace
+
+RoleRow = tuple[str, str, "date | None", "date | None"]  # role, territory, start, end
+
+
+def roles_of(workspace: "Workspace", login: str | None) -> tuple[int | None, list[RoleRow]]:
+    """(user id, roles) of a login as the store holds them now; (None, []) for an unknown one."""
+    login = (login or "").strip()
+    if not login:
+        return None, []
+    try:
+        with workspace.store.session() as s:
+            user = s.scalar(select(User).where(User.login == login))
+            if user is None:
+                return None, []
+            return user.id, [(r.role, r.territory, r.start, r.end) for r in user.roles]
+    except (OperationalError, ProgrammingError):  # no schema yet: nobody has any right
+        raise TerritoireError("La base des discussions n'est pas initialisée : lancez `territoire db upgrade`.") from None
+
+
+def add_user(workspace: "Workspace", login: str, role: str, territory: str, *, organisation: str | None = None,
+             until: date | None = None, since: date | None = None) -> None:
+    """Create a user (or find it) and give it a role on a territory, from ``since`` to ``until``."""
+    login = clean(login, maximum=100, what="L'identifiant")
+    if any(c.isspace() for c in login):
+        raise TextRefused("L'identifiant ne doit pas contenir d'espace.")
+    if role not in ROLES:
+        raise TerritoireError(f"Rôle inconnu : « {role} ». Choix : {', '.join(ROLES)}.")
+    code = workspace.territory(territory).code
+    with workspace.store.session() as s:
+        user = s.scalar(select(User).where(User.login == login))
+        if user is None:
+            user = User(login=login)
+            s.add(user)
+        if organisation:
+            name = clean(organisation, maximum=200, what="L'organisation")
+            org = s.scalar(select(Organisation).where(Organisation.name == name))
+            if org is None:
+                org = Organisation(name=name)
+                s.add(org)
+            user.organisation = org
+        s.flush()
+        existing = s.scalar(select(Role).where(Role.user_id == user.id, Role.role == role,
+                                               Role.territory == code))
+        if existing is None:
+            s.add(Role(user_id=user.id, role=role, territory=code, start=since, end=until))
+        else:
+            existing.start, existing.end = since, until
+
+
+def list_users(workspace: "Workspace") -> list[dict]:
+    """Every user with organisation and roles (administration)."""
+    with workspace.store.session() as s:
+        return [{"login": u.login, "organisation": u.organisation.name if u.organisation else None,
+                 "roles": [{"role": r.role, "territory": r.territory,
+                            "start": r.start.isoformat() if r.start else None,
+                            "end": r.end.isoformat() if r.end else None} for r in u.roles]}
+                for u in s.scalars(select(User).order_by(User.login))]
