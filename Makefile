@@ -12,7 +12,7 @@ SERVIR  ?= 1
 # Communes of Gironde whose reports `make demo` renders (into reports/sortie/demo/).
 DEMO_RAPPORTS ?= 33063,33281,33069,33119,33192,33318
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test test-quick lint bench clean
 
 $(STAMP): pyproject.toml deploy/jupyterhub/package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ endif
 ## make test: install and run every test suite (browser, postgres, notebooks, slow included).
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make test-quick: the inner loop — unit and CLI tests, no browser, server, kernel or fresh venv (≈ 3 min).
+test-quick: install
+	$(BIN)/python -m pytest -m "not slow and not browser and not postgres and not notebooks" $(PYTEST_ARGS)
+
+## make lint: ruff (lint and format) and mypy, zero findings expected (CI runs it).
+lint: install
+	$(BIN)/ruff check territoire_data widgets tests benchmarks deploy
+	$(BIN)/ruff format --check territoire_data widgets tests benchmarks deploy
+	$(BIN)/mypy
 
 ## make bench: benchmarks, each printing its figures and the ratio to its baseline.
 bench: install

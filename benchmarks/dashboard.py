@@ -22,14 +22,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from server import dashboard_server  # noqa: E402
+from playwright.sync_api import sync_playwright
+from server import dashboard_server
 
-from territoire_data.settings import resolve_home  # noqa: E402
-from widgets.dashboard import READY_MESSAGE  # noqa: E402
+from territoire_data.settings import resolve_home
+from widgets.dashboard import READY_MESSAGE
 
-RENDERED = ("document.querySelectorAll('.territoire-indicateur').length >= 70 && "
-         "document.querySelectorAll('.leaflet-container path.leaflet-interactive').length > 100")
+RENDERED = (
+    "document.querySelectorAll('.territoire-indicateur').length >= 70 && "
+    "document.querySelectorAll('.leaflet-container path.leaflet-interactive').length > 100"
+)
 
 
 def navigation(context, url: str, code: str = "33063") -> tuple[float, int, int]:
@@ -60,7 +62,10 @@ def switch(browser, url: str) -> float:
         "c => document.querySelector('.territoire-titre h1').innerText.includes('Mérignac') && "
         "document.querySelector('.territoire-indicateur[data-indicateur=\"population\"]').innerText.includes('2022') && "
         "document.querySelector('.leaflet-container path[stroke=\"#e1000f\"]').getAttribute('d') !== c",
-        arg=boundary, timeout=60_000, polling=20)
+        arg=boundary,
+        timeout=60_000,
+        polling=20,
+    )
     duration = time.perf_counter() - start
     page.close()
     return duration
@@ -104,8 +109,10 @@ def main() -> None:
     print("Tableau de bord (Chromium, Voilà, Bordeaux sur l'entrepôt courant)")
     print(f"  premier rendu à froid (sans noyau préchauffé) : {cold:6.2f} s   (référence de ce passage)")
     print(f"  première page après le démarrage du serveur    : {first_one:6.2f} s   (coûts uniques du serveur)")
-    print(f"  premier rendu à chaud (noyaux préchauffés)     : {warm:6.2f} s   objectif ≤ 2 s   "
-          f"essais {', '.join(f'{d:.2f}' for d in warm_runs)}   rapport froid / chaud {cold / warm:4.1f} ×")
+    print(
+        f"  premier rendu à chaud (noyaux préchauffés)     : {warm:6.2f} s   objectif ≤ 2 s   "
+        f"essais {', '.join(f'{d:.2f}' for d in warm_runs)}   rapport froid / chaud {cold / warm:4.1f} ×"
+    )
     print(f"  premier rendu à chaud, visiteur revenant      : {cache:6.2f} s   (scripts en cache navigateur)")
     print(f"  bascule de commune sur place (Mérignac)        : {statistics.median(switches):6.2f} s   objectif ≤ 0,5 s")
     print(f"  octets reçus par le websocket pendant le rendu : {bytes / 1e6:6.2f} Mo")

@@ -31,8 +31,10 @@ def main(code: str = "33063") -> None:
             durations.append(time.perf_counter() - start)
         median = statistics.median(durations) * 1000
         worst.append(median)
-        print(f"  à chaud, pairs={group:<12}: médiane {median:6.1f} ms   objectif ≤ 50 ms"
-              f"   (rapport froid / chaud {cold * 1000 / median:5.0f} ×)")
+        print(
+            f"  à chaud, pairs={group:<12}: médiane {median:6.1f} ms   objectif ≤ 50 ms"
+            f"   (rapport froid / chaud {cold * 1000 / median:5.0f} ×)"
+        )
     print(f"  pire médiane : {max(worst):.1f} ms")
 
 

@@ -36,7 +36,7 @@ def main() -> None:
     departement = communes.set_index("code")["departement"]
     start = time.perf_counter()
     by_commune, by_departement = [], []
-    for name, content in tables(folder):
+    for _name, content in tables(folder):
         text = content.decode("utf-8-sig", errors="replace")
         separator = ";" if text[:2000].count(";") > text[:2000].count(",") else ","
         frame = pd.read_csv(io.StringIO(text), sep=separator, low_memory=False)
@@ -49,8 +49,9 @@ def main() -> None:
             by_departement.append(long.groupby(["departement", "variable", "year"])["value"].sum())
             by_commune.append(long.rename(columns={"CODGEO": "code"})[["code", "variable", "year", "value"]])
     totals = pd.concat(by_departement).groupby(level=[0, 1, 2]).sum().unstack("variable")
-    wide = pd.concat(by_commune).pivot_table(index=["code", "year"], columns="variable", values="value",
-                                                 aggfunc="first")
+    wide = pd.concat(by_commune).pivot_table(
+        index=["code", "year"], columns="variable", values="value", aggfunc="first"
+    )
     for frame in (wide, totals):
         frame["taux_chomage"] = 100 * frame.get("P_CHOM1564") / frame.get("P_ACT1564")
         frame["vacants"] = 100 * frame.get("P_LOGVAC") / frame.get("P_LOG")

@@ -42,36 +42,60 @@ def main() -> None:
         env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_NO_PROGRESS": "1"}
         raw = Path(temporary) / "brut"
         generation = subprocess.run(
-            [sys.executable, "-c",
-             "import sys; from pathlib import Path; from territoire_data import default_workspace; "
-             "from territoire_data.demo import generate; "
-             "generate(Path(sys.argv[1]), None, workspace=default_workspace(), dossier_columns=1900)", str(raw)],
-            env=env, capture_output=True, text=True)
+            [
+                sys.executable,
+                "-c",
+                "import sys; from pathlib import Path; from territoire_data import default_workspace; "
+                "from territoire_data.demo import generate; "
+                "generate(Path(sys.argv[1]), None, workspace=default_workspace(), dossier_columns=1900)",
+                str(raw),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if generation.returncode != 0:
             raise SystemExit(generation.stderr[-3000:])
         size = sum(p.stat().st_size for p in raw.rglob("*") if p.is_file()) / 1e6
         communes = Path(temporary) / "communes.parquet"
-        subprocess.run([sys.executable, "-c",
-                        "import sys; from territoire_data.core.referential import load_referential; "
-                        "load_referential().communes.to_parquet(sys.argv[1])", str(communes)], env=env, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from territoire_data.core.referential import load_referential; "
+                "load_referential().communes.to_parquet(sys.argv[1])",
+                str(communes),
+            ],
+            env=env,
+            check=True,
+        )
 
         print("Construction nationale de l'entrepôt (fichiers synthétiques de toutes les sources)", flush=True)
-        print(f"  fichiers bruts                       : {size:8.0f} Mo (dossier complet : 1 900 colonnes)",
-              flush=True)
-        duration, memory, _ = measure([sys.executable, "-m", "territoire_data", "data", "build", "--raw", str(raw)], env)
-        print(f"  territoire data build                : {duration:8.1f} s   pic {memory:5.2f} Go"
-              f"   objectifs ≤ 60 s, ≤ 3 Go", flush=True)
+        print(f"  fichiers bruts                       : {size:8.0f} Mo (dossier complet : 1 900 colonnes)", flush=True)
+        duration, memory, _ = measure(
+            [sys.executable, "-m", "territoire_data", "data", "build", "--raw", str(raw)], env
+        )
+        print(
+            f"  territoire data build                : {duration:8.1f} s   pic {memory:5.2f} Go"
+            f"   objectifs ≤ 60 s, ≤ 3 Go",
+            flush=True,
+        )
         start_demo = time.perf_counter()
-        demo = subprocess.run([sys.executable, "-m", "territoire_data", "data", "demo"], env=env,
-                              capture_output=True, text=True)
+        demo = subprocess.run(
+            [sys.executable, "-m", "territoire_data", "data", "demo"], env=env, capture_output=True, text=True
+        )
         duration_demo = time.perf_counter() - start_demo
         status = "ok" if demo.returncode == 0 else f"échec ({demo.stderr[-300:]})"
-        print(f"  territoire data demo (France entière): {duration_demo:8.1f} s   objectif ≤ 120 s ({status})",
-              flush=True)
+        print(
+            f"  territoire data demo (France entière): {duration_demo:8.1f} s   objectif ≤ 120 s ({status})", flush=True
+        )
         duration_base, memory_base, output_base = measure(
-            [sys.executable, str(ROOT / "benchmarks" / "pandas_baseline.py"), str(raw), str(communes)], env)
-        print(f"  base pandas simple                   : {duration_base:8.1f} s   pic {memory_base:5.2f} Go"
-              f"   (traitement interne {float(output_base.strip()):.1f} s)")
+            [sys.executable, str(ROOT / "benchmarks" / "pandas_baseline.py"), str(raw), str(communes)], env
+        )
+        print(
+            f"  base pandas simple                   : {duration_base:8.1f} s   pic {memory_base:5.2f} Go"
+            f"   (traitement interne {float(output_base.strip()):.1f} s)"
+        )
         print(f"  rapport base / territoire            : {duration_base / duration:8.1f} ×   objectif ≥ 3 ×")
 
 

@@ -12,11 +12,21 @@ Notebook entry points::
     workspace.territory("epci:243300316").zan()
 """
 
-from territoire_data.errors import TerritoireError, UnknownTerritory
 from territoire_data.core.search import SearchResult, search
 from territoire_data.core.territories import Territory, territory
+from territoire_data.errors import TerritoireError, UnknownTerritory
 from territoire_data.settings import Settings
 from territoire_data.workspace import Workspace, default_workspace, set_default_workspace
 
-__all__ = ["SearchResult", "Settings", "Territory", "TerritoireError", "UnknownTerritory", "Workspace",
-           "default_workspace", "search", "set_default_workspace", "territory"]
+__all__ = [
+    "SearchResult",
+    "Settings",
+    "Territory",
+    "TerritoireError",
+    "UnknownTerritory",
+    "Workspace",
+    "default_workspace",
+    "search",
+    "set_default_workspace",
+    "territory",
+]

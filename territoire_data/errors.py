@@ -19,7 +19,7 @@ class UnknownTerritory(TerritoireError, LookupError):
 class FileError(TerritoireError):
     """A raw file that cannot be parsed; names the file, and the line and column at fault."""
 
-    def __init__(self, file: str, line: int | None, column: str | None, reason: str):
+    def __init__(self, file: str, line: int | None = None, column: str | None = None, reason: str = ""):
         self.file, self.line, self.column, self.reason = file, line, column, reason
         place = f"fichier « {file} »"
         if line is not None:

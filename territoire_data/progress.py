@@ -11,11 +11,13 @@ import sys
 from tqdm.auto import tqdm
 
 
-def bar(iterable=None, *, desc: str, unit: str, total: int | None = None, enabled: bool = True,
-        leave: bool = True, **kwargs):
+def bar(
+    iterable=None, *, desc: str, unit: str, total: int | None = None, enabled: bool = True, leave: bool = True, **kwargs
+):
     """A French progress bar on stderr (hidden when ``enabled`` is false)."""
-    return tqdm(iterable, desc=desc, unit=unit, total=total, file=sys.stderr, disable=not enabled, leave=leave,
-                **kwargs)
+    return tqdm(
+        iterable, desc=desc, unit=unit, total=total, file=sys.stderr, disable=not enabled, leave=leave, **kwargs
+    )
 
 
 class Steps:
@@ -38,7 +40,7 @@ class Steps:
         self._first_one = False
         self._bar.set_description(f"{self._title} : {label}")
 
-    def __enter__(self) -> "Steps":
+    def __enter__(self) -> Steps:
         return self
 
     def __exit__(self, *exc) -> None:

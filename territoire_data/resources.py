@@ -1,15 +1,21 @@
-"""Where the repository's notebooks are: next to the package (editable install, ``make``),
-else in the current folder's ``notebooks/`` (a checkout with a regular install, e.g. Binder)."""
+"""The notebooks shipped with the package (``territoire_data/notebooks``, package data).
+
+They are found through ``importlib.resources`` whatever the install: editable (a checkout,
+where ``notebooks/`` at the root points to the same folder) or regular (``pip install .``).
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
-
-REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def notebooks_folder() -> Path:
-    for candidate in (REPOSITORY / "notebooks", Path.cwd() / "notebooks"):
-        if candidate.is_dir():
-            return candidate
-    return REPOSITORY / "notebooks"
+    """The folder of the shipped notebooks (dashboard, portrait, analyses, radar, template)."""
+    return Path(str(resources.files("territoire_data").joinpath("notebooks")))
+
+
+def checkout_root() -> Path | None:
+    """The repository when the package runs from a checkout (editable install), else None."""
+    root = Path(__file__).resolve().parents[1]
+    return root if (root / "pyproject.toml").is_file() and (root / "territoire_data").is_dir() else None

@@ -27,19 +27,27 @@ DEFAULT_MESSAGE_LIMIT = (20, 60)
 # Variable → (Settings field, what it does, in French: the README shows these words).
 VARIABLES: dict[str, tuple[str, str]] = {
     "TERRITOIRE_HOME": ("home", "dossier de travail (référentiel, entrepôt, téléchargements, base des discussions)"),
-    "TERRITOIRE_DB_URL": ("db_url", "base des discussions (PostgreSQL : `postgresql+psycopg://…`) ; "
-                          "par défaut SQLite dans le dossier de travail"),
+    "TERRITOIRE_DB_URL": (
+        "db_url",
+        "base des discussions (PostgreSQL : `postgresql+psycopg://…`) ; par défaut SQLite dans le dossier de travail",
+    ),
     "TERRITOIRE_USER": ("user", "identifiant de l'utilisateur en usage local (sans JupyterHub ni en-tête)"),
-    "TERRITOIRE_IDENTITY_HEADER": ("identity_header", "en-tête HTTP portant l'identifiant, derrière un proxy "
-                                   "authentifiant (par ex. `X-Forwarded-User`)"),
-    "TERRITOIRE_MESSAGE_LIMIT": ("message_limit", "messages qu'un utilisateur peut publier par période, "
-                                 "`NOMBRE/SECONDES` (défaut `20/60`)"),
+    "TERRITOIRE_IDENTITY_HEADER": (
+        "identity_header",
+        "en-tête HTTP portant l'identifiant, derrière un proxy authentifiant (par ex. `X-Forwarded-User`)",
+    ),
+    "TERRITOIRE_MESSAGE_LIMIT": (
+        "message_limit",
+        "messages qu'un utilisateur peut publier par période, `NOMBRE/SECONDES` (défaut `20/60`)",
+    ),
     "TERRITOIRE_OFFLINE": ("offline", "`1` : carte sans fond de plan (aucune requête hors du serveur)"),
     "TERRITOIRE_NO_PROGRESS": ("progress", "`1` : pas de barres de progression (journaux, CI)"),
     "TERRITOIRE_DEBUG": ("debug", "`1` : trace complète des erreurs inattendues"),
     "TERRITOIRE_CADASTRE_URL": ("cadastre_url", "adresse des fichiers cadastraux Etalab (radar foncier)"),
-    "TERRITOIRE_DOWNLOAD_URL": ("download_url", "adresse qui remplace celle des producteurs pour "
-                                "`territoire data fetch` (miroir interne)"),
+    "TERRITOIRE_DOWNLOAD_URL": (
+        "download_url",
+        "adresse qui remplace celle des producteurs pour `territoire data fetch` (miroir interne)",
+    ),
 }
 
 
@@ -79,7 +87,7 @@ class Settings:
     source: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         home = _text(env.get("TERRITOIRE_HOME"))
         return cls(
@@ -96,7 +104,7 @@ class Settings:
             source={k: v for k, v in env.items() if k in VARIABLES},
         )
 
-    def with_home(self, home: str | os.PathLike | None) -> "Settings":
+    def with_home(self, home: str | os.PathLike | None) -> Settings:
         return self if home is None else replace(self, home=Path(home).expanduser())
 
     def environment(self, home: Path | None = None) -> dict[str, str]:

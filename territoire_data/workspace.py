@@ -56,7 +56,7 @@ class Workspace:
     # -- referential --------------------------------------------------------------------------
 
     @property
-    def referential(self) -> "Referential":
+    def referential(self) -> Referential:
         """Communes, EPCI, départements and régions (built into the home's cache the first time)."""
         with self._lock:
             if self._referential is None:
@@ -65,7 +65,7 @@ class Workspace:
                 self._referential = load_referential(self.home, progress=self.settings.progress)
             return self._referential
 
-    def rebuild_referential(self) -> "Referential":
+    def rebuild_referential(self) -> Referential:
         from territoire_data.core.referential import load_referential
 
         with self._lock:
@@ -78,7 +78,7 @@ class Workspace:
     # -- warehouse ----------------------------------------------------------------------------
 
     @property
-    def warehouse(self) -> "Warehouse":
+    def warehouse(self) -> Warehouse:
         """The current warehouse; ``WarehouseMissing`` (French message) when none was built.
 
         A build that swapped in a new warehouse since is picked up here.
@@ -92,7 +92,7 @@ class Workspace:
                 self._search_index = None
             return self._warehouse
 
-    def warehouse_or_none(self) -> "Warehouse | None":
+    def warehouse_or_none(self) -> Warehouse | None:
         from territoire_data.core.warehouse import WarehouseMissing
 
         try:
@@ -104,8 +104,15 @@ class Workspace:
         """Build the warehouse from raw files and swap it in (see ``core.warehouse``)."""
         from territoire_data.core.warehouse import build_warehouse
 
-        manifest = build_warehouse(raw, self.home, referential=self.referential, demo=demo, strict=strict,
-                                   movements=movements, progress=self.settings.progress)
+        manifest = build_warehouse(
+            raw,
+            self.home,
+            referential=self.referential,
+            demo=demo,
+            strict=strict,
+            movements=movements,
+            progress=self.settings.progress,
+        )
         with self._lock:
             self._warehouse = None
             self._search_index = None
@@ -113,7 +120,7 @@ class Workspace:
 
     # -- territories and search -----------------------------------------------------------------
 
-    def territory(self, code: str) -> "Territory":
+    def territory(self, code: str) -> Territory:
         """The territory of a code (``33063``, ``epci:…``, ``dep:33``, ``reg:75``, ``france``)."""
         from territoire_data.core.territories import resolve
 
@@ -127,7 +134,7 @@ class Workspace:
             return self._communes[code]
 
     @property
-    def search_index(self) -> "SearchIndex":
+    def search_index(self) -> SearchIndex:
         from territoire_data.core.search import SearchIndex
 
         warehouse = self.warehouse_or_none()
@@ -137,21 +144,21 @@ class Workspace:
                 self._search_index = SearchIndex(self.referential, populations)
             return self._search_index
 
-    def search(self, text: str, limit: int = 10, levels=None) -> "list[SearchResult]":
+    def search(self, text: str, limit: int = 10, levels=None) -> list[SearchResult]:
         """Territories matching ``text``, best first (accents, hyphens and case ignored; a
         département number or name at the end keeps that département's communes)."""
         from territoire_data.core.search import COMMUNE_LEVELS
 
         return self.search_index.search(text, limit=limit, levels=tuple(levels or COMMUNE_LEVELS))
 
-    def indicators(self, code: str, theme: str | None = None, peers: str = "densite") -> "pd.DataFrame":
+    def indicators(self, code: str, theme: str | None = None, peers: str = "densite") -> pd.DataFrame:
         """Every indicator of a territory with value, year, provenance and peer position."""
         return self.territory(code).indicators(theme=theme, peers=peers)
 
     # -- store, access, discussions -------------------------------------------------------------
 
     @property
-    def store(self) -> "Store":
+    def store(self) -> Store:
         """The discussion store (SQLite in the home, or ``TERRITOIRE_DB_URL``)."""
         from territoire_data.store.database import Store
 
@@ -160,13 +167,13 @@ class Workspace:
                 self._store = Store(self.settings.db_url or f"sqlite:///{self.home / 'discussions.sqlite'}")
             return self._store
 
-    def authorisation(self, login: str | None) -> "Authorisation":
+    def authorisation(self, login: str | None) -> Authorisation:
         """The rights of a login, read from the store now."""
         from territoire_data.access import authorisation_of
 
         return authorisation_of(self, login)
 
-    def discussions(self, login: str | None) -> "DiscussionSpace":
+    def discussions(self, login: str | None) -> DiscussionSpace:
         """The exchange space as ``login`` sees it."""
         from territoire_data.discussions.space import DiscussionSpace
 

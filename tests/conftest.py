@@ -148,9 +148,13 @@ def home_real(tmp_path_factory, home, ref) -> Path:
     folder = home_with_referential(tmp_path_factory, home, "home-reel")
     raw = folder / "brut"
     raw.mkdir()
-    for file in ("insee_comparateur/base_cc_comparateur.CSV", "insee_comparateur/meta_base_cc_comparateur.CSV",
-                    "insee_filosofi/cc_filosofi_2021_COM.csv", "insee_cog/v_commune_2026.csv",
-                    "etalab_decoupage/communes.json"):
+    for file in (
+        "insee_comparateur/base_cc_comparateur.CSV",
+        "insee_comparateur/meta_base_cc_comparateur.CSV",
+        "insee_filosofi/cc_filosofi_2021_COM.csv",
+        "insee_cog/v_commune_2026.csv",
+        "etalab_decoupage/communes.json",
+    ):
         shutil.copy(TEST_DATA / file, raw)
     Workspace(folder).build_warehouse([raw])
     return folder
@@ -178,6 +182,7 @@ def use_home(monkeypatch):
         monkeypatch.setenv("TERRITOIRE_HOME", str(folder))
         previous.append(set_default_workspace(Workspace(folder)))
         return folder
+
     yield use
     if previous:
         set_default_workspace(previous[0])

@@ -22,13 +22,17 @@ from shapely.geometry import box
 
 from territoire_data.core import peer_groups, zan
 from territoire_data.core.catalogue import INDICATORS
-from territoire_data.errors import TerritoireError, UnknownTerritory
 from territoire_data.core.indicators import COLUMNS, dynamics
 from territoire_data.core.text import normalise
+from territoire_data.errors import TerritoireError, UnknownTerritory
 from widgets.providers import rounded_geojson
 
-COMMUNES = {"99001": "Saint-Éloi-la-Forêt", "99002": "Mérignac-sur-Faux", "99003": "Bourg-Témoin",
-            "99004": "Les Écluses"}
+COMMUNES = {
+    "99001": "Saint-Éloi-la-Forêt",
+    "99002": "Mérignac-sur-Faux",
+    "99003": "Bourg-Témoin",
+    "99004": "Les Écluses",
+}
 POPULATION = {"99001": 12_000.0, "99002": 3_000.0, "99003": 800.0, "99004": 45_000.0}
 # Yearly NAF flows (m²) of 2011 … 2023: the ZAN reference of 99001 is 10 × 2 ha = 20 ha.
 NAF_FLOWS = {"99001": [20_000.0] * 13, "99002": [5_000.0] * 13, "99003": [1_000.0] * 13, "99004": [80_000.0] * 13}
@@ -43,8 +47,13 @@ class FakeTerritory:
     epci: str | None = "200000001"
 
     def card(self) -> dict:
-        return {"code": self.code, "name": self.name, "departement": {"code": "99", "name": "Département fictif"},
-                "epci": {"code": self.epci, "name": "Communauté fictive"}, "area_km2": 10.0}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "departement": {"code": "99", "name": "Département fictif"},
+            "epci": {"code": self.epci, "name": "Communauté fictive"},
+            "area_km2": 10.0,
+        }
 
 
 @dataclass
@@ -59,8 +68,9 @@ class FakeWarehouse:
 
     def observations(self, variable, code):
         flows = NAF_FLOWS[code]
-        return pd.DataFrame({"code": code, "variable": variable, "year": range(2011, 2011 + len(flows)),
-                             "value": flows, "status": "ok"})
+        return pd.DataFrame(
+            {"code": code, "variable": variable, "year": range(2011, 2011 + len(flows)), "value": flows, "status": "ok"}
+        )
 
 
 def value(code: str, indicator: str) -> float:
@@ -68,7 +78,11 @@ def value(code: str, indicator: str) -> float:
     if indicator == "population":
         return POPULATION[code]
     rank = list(COMMUNES).index(code)
-    return round(10.0 + 5.0 * rank + (sum(map(ord, indicator)) % 7), 2) if indicator != "taux_chomage_15_64" else 6.0 + rank
+    return (
+        round(10.0 + 5.0 * rank + (sum(map(ord, indicator)) % 7), 2)
+        if indicator != "taux_chomage_15_64"
+        else 6.0 + rank
+    )
 
 
 class FakeProvider:
@@ -120,40 +134,71 @@ class FakeProvider:
             pos = peer_groups.position(np.nan if v is None else v, others)
             start = None if v is None else v * 0.9
             change, rate = dynamics(v, 2022, start, 2016) if v is not None else (None, None)
-            rows.append({
-                "id": i.id, "theme": i.theme, "label": i.label, "value": v, "unit": i.unit,
-                "year": 2022 if v is not None else None, "source": "insee_comparateur", "edition": "2025",
-                "status": status, "definition": i.definition, "polarity": i.polarity, "decimals": i.decimals,
-                "first_year": 2016 if v is not None else None, "first_value": start, "change": change,
-                "annual_rate": rate, "peers_group": peers.split(":")[0], "peers_n": pos["n"],
-                "percentile": pos["percentile"], "median": pos["median"], "q1": pos["q1"], "q3": pos["q3"],
-            })
+            rows.append(
+                {
+                    "id": i.id,
+                    "theme": i.theme,
+                    "label": i.label,
+                    "value": v,
+                    "unit": i.unit,
+                    "year": 2022 if v is not None else None,
+                    "source": "insee_comparateur",
+                    "edition": "2025",
+                    "status": status,
+                    "definition": i.definition,
+                    "polarity": i.polarity,
+                    "decimals": i.decimals,
+                    "first_year": 2016 if v is not None else None,
+                    "first_value": start,
+                    "change": change,
+                    "annual_rate": rate,
+                    "peers_group": peers.split(":")[0],
+                    "peers_n": pos["n"],
+                    "percentile": pos["percentile"],
+                    "median": pos["median"],
+                    "q1": pos["q1"],
+                    "q3": pos["q3"],
+                }
+            )
         return pd.DataFrame(rows, columns=COLUMNS)
 
     def series_of(self, code: str, indicator: str) -> pd.DataFrame:
         years = list(range(2016, 2023))
         v = value(code, indicator)
-        return pd.DataFrame({"year": years, "value": [v * (0.9 + 0.1 * k / 6) for k in range(7)],
-                             "status": "ok", "source": "insee_comparateur", "edition": "2025"})
+        return pd.DataFrame(
+            {
+                "year": years,
+                "value": [v * (0.9 + 0.1 * k / 6) for k in range(7)],
+                "status": "ok",
+                "source": "insee_comparateur",
+                "edition": "2025",
+            }
+        )
 
     def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray:
         return np.sort([value(c, indicator) for c in self._peers(peers)])
 
     def zan(self, code: str, pace_ha_per_year=None, floor_1ha=False) -> dict:
-        return zan.trajectory(self.territory(code), pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha,
-                               warehouse=self.warehouse)
+        return zan.trajectory(
+            self.territory(code), pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha, warehouse=self.warehouse
+        )
 
     def scope(self, code: str, extent: str = "departement"):
         if code not in COMMUNES:
             raise TerritoireError("inconnue")
-        return ("epci:200000001", "communes de la Communauté fictive") if extent == "epci" else \
-            ("dep:99", "communes du Département fictif")
+        return (
+            ("epci:200000001", "communes de la Communauté fictive")
+            if extent == "epci"
+            else ("dep:99", "communes du Département fictif")
+        )
 
     def shapes(self, key: str) -> gpd.GeoDataFrame:
         self.shapes_read.append(key)
         codes = list(COMMUNES) if key == "dep:99" else list(COMMUNES)[:2]
-        cases = [box(-0.6 + 0.1 * (k % 2), 44.8 + 0.1 * (k // 2), -0.5 + 0.1 * (k % 2), 44.9 + 0.1 * (k // 2))
-                 for k in range(len(codes))]
+        cases = [
+            box(-0.6 + 0.1 * (k % 2), 44.8 + 0.1 * (k // 2), -0.5 + 0.1 * (k % 2), 44.9 + 0.1 * (k // 2))
+            for k in range(len(codes))
+        ]
         return gpd.GeoDataFrame({"code": codes, "name": [COMMUNES[c] for c in codes]}, geometry=cases, crs=4326)
 
     def outlines(self, key: str):
@@ -161,8 +206,9 @@ class FakeProvider:
         return shapes, rounded_geojson(shapes)
 
     def values(self, codes, indicator: str) -> pd.Series:
-        return pd.Series([value(c, indicator) if self.status(c, indicator) == "ok" else np.nan for c in codes],
-                         index=pd.Index(codes))
+        return pd.Series(
+            [value(c, indicator) if self.status(c, indicator) == "ok" else np.nan for c in codes], index=pd.Index(codes)
+        )
 
 
 VISIBLE = {"elu": ("elus", "partenaires", "tous"), "partenaire": ("partenaires", "tous")}
@@ -171,7 +217,7 @@ VISIBLE = {"elu": ("elus", "partenaires", "tous"), "partenaire": ("partenaires",
 class FakeSpace:
     """One user's view of ``FakeDiscussions``."""
 
-    def __init__(self, store: "FakeDiscussions", login: str):
+    def __init__(self, store: FakeDiscussions, login: str):
         self.store, self.login = store, login
 
     @property
@@ -182,10 +228,19 @@ class FakeSpace:
         return thread["visibility"] in VISIBLE.get(self.login, ())
 
     def threads(self, territory: str) -> list[dict]:
-        return [{**t, "unread": sum(1 for m in self.store.messages[t["id"]]
-                                    if m["author"] != self.login and m["id"] > self.store.read.get((self.login, t["id"]), 0)),
-                 "messages": len(self.store.messages[t["id"]])}
-                for t in reversed(self.store.threads) if t["territory"] == territory and self._readable(t)]
+        return [
+            {
+                **t,
+                "unread": sum(
+                    1
+                    for m in self.store.messages[t["id"]]
+                    if m["author"] != self.login and m["id"] > self.store.read.get((self.login, t["id"]), 0)
+                ),
+                "messages": len(self.store.messages[t["id"]]),
+            }
+            for t in reversed(self.store.threads)
+            if t["territory"] == territory and self._readable(t)
+        ]
 
     def messages(self, thread_id: int) -> list[dict]:
         thread = next(t for t in self.store.threads if t["id"] == thread_id)
@@ -210,8 +265,17 @@ class FakeSpace:
         if visibility not in self.visibilities(territory):
             raise TerritoireError(f"Vous ne pouvez pas publier avec la visibilité « {visibility} ».")
         identifier = len(self.store.threads) + 1
-        self.store.threads.append({"id": identifier, "territory": territory, "title": title, "visibility": visibility,
-                                   "visibility_label": visibility, "anchor_type": anchor_type, "anchor": anchor})
+        self.store.threads.append(
+            {
+                "id": identifier,
+                "territory": territory,
+                "title": title,
+                "visibility": visibility,
+                "visibility_label": visibility,
+                "anchor_type": anchor_type,
+                "anchor": anchor,
+            }
+        )
         self.store.messages[identifier] = []
         self._add(identifier, content)
         return identifier
@@ -224,10 +288,18 @@ class FakeSpace:
         if len(content) > 10_000:
             raise TerritoireError("Message trop long.")
         identifier = sum(len(m) for m in self.store.messages.values()) + 1
-        self.store.messages[thread_id].append({
-            "id": identifier, "thread": thread_id, "author": self.login, "created_at": "2026-11-30T17:33:00+00:00",
-            "edited_at": None, "deleted": False, "text": content,
-            "html": "<p>" + content.replace("&", "&amp;").replace("<", "&lt;") + "</p>"})
+        self.store.messages[thread_id].append(
+            {
+                "id": identifier,
+                "thread": thread_id,
+                "author": self.login,
+                "created_at": "2026-11-30T17:33:00+00:00",
+                "edited_at": None,
+                "deleted": False,
+                "text": content,
+                "html": "<p>" + content.replace("&", "&amp;").replace("<", "&lt;") + "</p>",
+            }
+        )
         return identifier
 
     def mark_read(self, thread_id: int) -> None:
@@ -256,14 +328,32 @@ class FakeRadar:
         if not self.allowed(login, code):
             raise TerritoireError(f"Le radar foncier de {code} est réservé aux élus et aux services du territoire.")
         self.runs.append((login, code))
-        plots = gpd.GeoDataFrame({
-            "id": ["99001000AB0001", "99001000AB0002"], "area_m2": [850.0, 1_200.0], "score": [80.0, 65.0],
-            "reasons": ["non bâtie ; 850 m²", "non bâtie ; 1 200 m²"], "green_network_conflict": [False, True]},
-            geometry=[box(-0.59, 44.81, -0.588, 44.812), box(-0.58, 44.82, -0.578, 44.822)], crs=4326)
-        summary = {"plots": 2, "hectares": 0.205, "green_network_conflicts": 1, "dwellings_per_ha": 25.0,
-                   "potential_dwellings": 5, "housing_need": None, "need_covered_share": None}
-        return {"commune": FakeTerritory(code, COMMUNES[code]), "plots": plots, "envelope": plots.iloc[:0],
-                "summary": summary}
+        plots = gpd.GeoDataFrame(
+            {
+                "id": ["99001000AB0001", "99001000AB0002"],
+                "area_m2": [850.0, 1_200.0],
+                "score": [80.0, 65.0],
+                "reasons": ["non bâtie ; 850 m²", "non bâtie ; 1 200 m²"],
+                "green_network_conflict": [False, True],
+            },
+            geometry=[box(-0.59, 44.81, -0.588, 44.812), box(-0.58, 44.82, -0.578, 44.822)],
+            crs=4326,
+        )
+        summary = {
+            "plots": 2,
+            "hectares": 0.205,
+            "green_network_conflicts": 1,
+            "dwellings_per_ha": 25.0,
+            "potential_dwellings": 5,
+            "housing_need": None,
+            "need_covered_share": None,
+        }
+        return {
+            "commune": FakeTerritory(code, COMMUNES[code]),
+            "plots": plots,
+            "envelope": plots.iloc[:0],
+            "summary": summary,
+        }
 
     def geopackage(self, result) -> bytes:
         return b"GPKG-fictif"

@@ -32,12 +32,25 @@ def stop(processes: subprocess.Popen, delay_s: float = 20) -> None:
 def dashboard_server(home: Path, *, kernels: int = 2, log: Path | None = None, wait_kernels: bool = True):
     """Yield the base URL of a dashboard served from ``home``; stop it (and its kernels) after."""
     port = free_port()
-    env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_OFFLINE": "1",
-           "TERRITOIRE_NO_PROGRESS": "1"}
+    env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_OFFLINE": "1", "TERRITOIRE_NO_PROGRESS": "1"}
     output = open(log, "w") if log else subprocess.DEVNULL
     processes = subprocess.Popen(
-        [sys.executable, "-m", "territoire_data", "dashboard", "--port", str(port), "--no-browser",
-         "--noyaux", str(kernels)], env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "territoire_data",
+            "dashboard",
+            "--port",
+            str(port),
+            "--no-browser",
+            "--noyaux",
+            str(kernels),
+        ],
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         limit = time.monotonic() + 120

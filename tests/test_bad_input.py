@@ -9,8 +9,8 @@ import sys
 import time
 
 import pytest
-
 from conftest import run_cli
+
 from territoire_data.core.warehouse import build_warehouse
 from territoire_data.errors import FileError
 from territoire_data.sources import read_all
@@ -96,7 +96,9 @@ def test_zip_in_zip_and_corrupt_zip(tmp_path):
         z.writestr("interne.zip", interior.getvalue())
     write(tmp_path, "abime.zip", b"PK\x03\x04 pas un zip")
     collection = read_all([tmp_path])
-    assert [file_read.path.rsplit("/", 1)[-1] for file_read in collection.files_read] == ["externe.zip!interne.zip!cc_filosofi.csv"]
+    assert [file_read.path.rsplit("/", 1)[-1] for file_read in collection.files_read] == [
+        "externe.zip!interne.zip!cc_filosofi.csv"
+    ]
     assert any("abime.zip" in f for f, _ in collection.ignores)
 
 
@@ -135,9 +137,20 @@ def test_build_killed_midway_leaves_warehouse_intact(home_built, tmp_path, ref):
     """kill -9 in the middle of a build (a large demo): the previous warehouse still serves."""
     before = json.loads((home_built / "warehouse" / "manifest.json").read_text())
     env = {**os.environ, "TERRITOIRE_HOME": str(home_built), "TERRITOIRE_NO_PROGRESS": "1"}
-    processes = subprocess.Popen([sys.executable, "-m", "territoire_data", "data", "demo", "--departements",
-                                  "33,24,47,40,64,17,16,87,19,23,86,79"], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    processes = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "territoire_data",
+            "data",
+            "demo",
+            "--departements",
+            "33,24,47,40,64,17,16,87,19,23,86,79",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     limit = time.time() + 120
     while time.time() < limit and not list((home_built / "warehouses").glob(".construction-*")):
         if processes.poll() is not None:

@@ -10,18 +10,28 @@ from territoire_data.sources import observations, variables
 
 def obs(rows):
     frame = pd.DataFrame(rows, columns=["code", "variable", "year", "value", "status"])
-    return observations.block(frame["code"], frame["variable"], frame["year"], np.nan, frame["value"],
-                                frame["status"], "test", "E1")
+    return observations.block(
+        frame["code"], frame["variable"], frame["year"], np.nan, frame["value"], frame["status"], "test", "E1"
+    )
 
 
-@pytest.mark.parametrize("column, expected", [
-    ("P18_POP", ("P_POP", 2018, None)), ("P22_RP_PROP", ("P_RP_PROP", 2022, None)),
-    ("C22_ACTOCC15P_VOIT", ("C_ACTOCC15P_VOIT", 2022, None)), ("NAIS1318", ("NAIS", 2018, 2013)),
-    ("DECE1622", ("DECE", 2022, 2016)), ("MED21", ("MED", 2021, None)), ("TP6019", ("TP60", 2019, None)),
-    ("ETTEFP1018", ("ETTEFP10", 2018, None)), ("MED_SL23", ("MED_SL", 2023, None)),
-    ("PR_MD60_23", ("PR_MD60", 2023, None)), ("SUPERF", ("SUPERF", None, None)),
-    ("P23_POP", ("P_POP", 2023, None)),  # next year's edition, no code change
-])
+@pytest.mark.parametrize(
+    "column, expected",
+    [
+        ("P18_POP", ("P_POP", 2018, None)),
+        ("P22_RP_PROP", ("P_RP_PROP", 2022, None)),
+        ("C22_ACTOCC15P_VOIT", ("C_ACTOCC15P_VOIT", 2022, None)),
+        ("NAIS1318", ("NAIS", 2018, 2013)),
+        ("DECE1622", ("DECE", 2022, 2016)),
+        ("MED21", ("MED", 2021, None)),
+        ("TP6019", ("TP60", 2019, None)),
+        ("ETTEFP1018", ("ETTEFP10", 2018, None)),
+        ("MED_SL23", ("MED_SL", 2023, None)),
+        ("PR_MD60_23", ("PR_MD60", 2023, None)),
+        ("SUPERF", ("SUPERF", None, None)),
+        ("P23_POP", ("P_POP", 2023, None)),  # next year's edition, no code change
+    ],
+)
 def test_variables_independent_of_vintage(column, expected):
     assert variables.split_column(column) == expected
 
@@ -37,8 +47,10 @@ def test_group_is_sum_of_numerators_and_denominators(small_ref):
     assert epci["status"] == "missing" and np.isnan(epci["value"])
     # With every member present, the rate is Σ chômeurs / Σ actifs (11/1100 = 1 %), not the mean (5.05 %).
     members = small_ref.communes.index[small_ref.communes["epci"] == "243300316"]
-    complete = obs([(c, v, 2020, 0, "ok") for c in members if c not in ("33063", "33281")
-                   for v in ("P_CHOM1564", "P_ACT1564")] + rows)
+    complete = obs(
+        [(c, v, 2020, 0, "ok") for c in members if c not in ("33063", "33281") for v in ("P_CHOM1564", "P_ACT1564")]
+        + rows
+    )
     indicators, latest = calculation.compute(calculation.aggregate(complete, small_ref))
     rate = indicators[(indicators["code"] == "epci:243300316") & (indicators["indicator"] == "taux_chomage_15_64")]
     assert rate["value"].iloc[0] == pytest.approx(1.0)
@@ -61,8 +73,14 @@ def test_non_additive_values_never_summed(small_ref):
 
 
 def test_newest_secret_value_stays_secret(small_ref):
-    base = obs([("33063", "TP60", 2019, 16.0, "ok"), ("33063", "TP60", 2021, np.nan, "secret"),
-                ("33281", "TP60", 2021, 12.0, "ok"), ("33069", "TP60", 2019, 11.0, "ok")])
+    base = obs(
+        [
+            ("33063", "TP60", 2019, 16.0, "ok"),
+            ("33063", "TP60", 2021, np.nan, "secret"),
+            ("33281", "TP60", 2021, 12.0, "ok"),
+            ("33069", "TP60", 2019, 11.0, "ok"),
+        ]
+    )
     every, latest = calculation.compute(calculation.aggregate(base, small_ref))
     rows = latest.set_index(["code", "indicator"])
     line = rows.loc[("33063", "taux_pauvrete")]
@@ -82,8 +100,17 @@ def _all_communes(small_ref, status_of=lambda code: ("ok", "")):
         status, reason = status_of(code)
         rows.append((code, "P_POP", 2020, 100.0 if status == "ok" else np.nan, status, reason))
     frame = pd.DataFrame(rows, columns=["code", "variable", "year", "value", "status", "reason"])
-    return observations.block(frame["code"], frame["variable"], frame["year"], np.nan, frame["value"],
-                                frame["status"], "test", "E1", reason=frame["reason"])
+    return observations.block(
+        frame["code"],
+        frame["variable"],
+        frame["year"],
+        np.nan,
+        frame["value"],
+        frame["status"],
+        "test",
+        "E1",
+        reason=frame["reason"],
+    )
 
 
 def test_not_covered_is_not_secret_sum_with_coverage(small_ref):
@@ -94,13 +121,20 @@ def test_not_covered_is_not_secret_sum_with_coverage(small_ref):
     assert (france["status"], france["note"]) == ("ok", "hors Mayotte")
     assert france["value"] == 100.0 * (len(small_ref.communes) - len(mayotte))
     assert (aggregated.loc[("dep:976", "P_POP"), "status"], aggregated.loc[("dep:976", "P_POP"), "reason"]) == (
-        "missing", "not_covered")
+        "missing",
+        "not_covered",
+    )
     assert aggregated.loc[("dep:33", "P_POP"), "status"] == "ok" and not aggregated.loc[("dep:33", "P_POP"), "note"]
     # One genuinely secret member blanks the sums it belongs to, and only those.
-    secret = _all_communes(small_ref, lambda c: ("secret", "") if c == "33063" else
-                                  ("missing", "not_covered") if c in mayotte else ("ok", ""))
+    secret = _all_communes(
+        small_ref,
+        lambda c: ("secret", "") if c == "33063" else ("missing", "not_covered") if c in mayotte else ("ok", ""),
+    )
     aggregated = calculation.aggregate(secret, small_ref).to_long().set_index(["code", "variable"])
-    assert aggregated.loc[("france", "P_POP"), "status"] == "secret" and aggregated.loc[("dep:33", "P_POP"), "status"] == "secret"
+    assert (
+        aggregated.loc[("france", "P_POP"), "status"] == "secret"
+        and aggregated.loc[("dep:33", "P_POP"), "status"] == "secret"
+    )
     assert aggregated.loc[("dep:24", "P_POP"), "status"] == "ok"
 
 
@@ -118,7 +152,8 @@ def test_balances_over_the_change_period(small_ref, tmp_path):
     balance explains the 2016-2022 change, and natural + migratory = total."""
     (tmp_path / "comparateur.csv").write_text(
         "CODGEO;P22_POP;P16_POP;NAIS1621;DECE1621;P22_LOGVAC;P22_LOG\r\n33063;1200;1000;120;60;10;100\r\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     from territoire_data.sources import read_all
 
     base = read_all([tmp_path]).observations
@@ -144,9 +179,15 @@ def test_latest_edition_wins():
 
 def test_merger_of_communes(small_ref):
     # 33409 is now a commune déléguée of 33008: counts add up, medians cannot.
-    base = obs([("33409", "P_POP", 2018, 90, "ok"), ("33008", "P_POP", 2018, 1000, "ok"),
-                ("33409", "MED", 2019, 21_000, "ok"), ("33008", "MED", 2019, 23_000, "ok"),
-                ("99999", "P_POP", 2018, 5, "ok")])
+    base = obs(
+        [
+            ("33409", "P_POP", 2018, 90, "ok"),
+            ("33008", "P_POP", 2018, 1000, "ok"),
+            ("33409", "MED", 2019, 21_000, "ok"),
+            ("33008", "MED", 2019, 23_000, "ok"),
+            ("99999", "P_POP", 2018, 5, "ok"),
+        ]
+    )
     result, log = history.harmonise(base, small_ref)
     result = result.set_index(["code", "variable"])
     assert result.loc[("33008", "P_POP"), "value"] == 1090
@@ -155,8 +196,9 @@ def test_merger_of_communes(small_ref):
 
 
 def test_cog_movements_chained(small_ref):
-    movements = pd.DataFrame({"old": ["99901", "99902"], "new": ["99902", "33063"],
-                               "date": pd.to_datetime(["2015-01-01", "2019-01-01"])})
+    movements = pd.DataFrame(
+        {"old": ["99901", "99902"], "new": ["99902", "33063"], "date": pd.to_datetime(["2015-01-01", "2019-01-01"])}
+    )
     passage = history.passage_table(small_ref, movements)
     assert passage["99901"] == "33063" and passage["99902"] == "33063"
 

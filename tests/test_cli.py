@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from territoire_data.core.referential import storage
 
 
@@ -28,8 +28,13 @@ def test_search_text(home, ref):
 def test_show_card(home, ref):
     output = run_cli("communes", "show", "33063")
     assert output.returncode == 0, output.stderr
-    for expected in ("Bordeaux (33063)", "Département : Gironde (33)", "EPCI : Bordeaux Métropole (243300316)",
-                    "Superficie : 49,", "Communes membres : 1"):
+    for expected in (
+        "Bordeaux (33063)",
+        "Département : Gironde (33)",
+        "EPCI : Bordeaux Métropole (243300316)",
+        "Superficie : 49,",
+        "Communes membres : 1",
+    ):
         assert expected in output.stdout
 
 
@@ -72,7 +77,9 @@ def test_home_option_and_variable_respected(tmp_path, home, ref):
     other = tmp_path / "autre-home"
     # A copy of the session's cache: the test checks where it is read from.
     shutil.copytree(home / "referential", other / "referential")
-    output = run_cli("--home", str(other), "communes", "show", "33063", "--json", env={"TERRITOIRE_HOME": "/nonexistent/x/y"})
+    output = run_cli(
+        "--home", str(other), "communes", "show", "33063", "--json", env={"TERRITOIRE_HOME": "/nonexistent/x/y"}
+    )
     assert output.returncode == 0, output.stderr
     assert json.loads(output.stdout)["code"] == "33063"
     assert not Path("/nonexistent").exists()
@@ -91,12 +98,75 @@ def test_catalogue_list_and_provenance_page(home_real):
     assert items.returncode == 0 and "taux_chomage_15_64" in items.stdout and "Foncier et ZAN" in items.stdout
     page = run_cli("catalogue", "taux_chomage_15_64", home=home_real)
     assert page.returncode == 0, page.stderr
-    for expected in ("Calcul : P_CHOM1564 / P_ACT1564 × 100", "Lecture : une baisse est favorable",
-                    "sommes des numérateurs et des dénominateurs", "éditions chargées : RP2018",
-                    "Années disponibles : 2018", "non couvert par la source", "commune rétablie, comprise"):
+    for expected in (
+        "Calcul : P_CHOM1564 / P_ACT1564 × 100",
+        "Lecture : une baisse est favorable",
+        "sommes des numérateurs et des dénominateurs",
+        "éditions chargées : RP2018",
+        "Années disponibles : 2018",
+        "non couvert par la source",
+        "commune rétablie, comprise",
+    ):
         assert expected in page.stdout, expected
     card = json.loads(run_cli("catalogue", "revenu_median", "--json", home=home_real).stdout)
     assert card["unit"] == "€ par an et par UC" and card["coverage"]["reference_year"] == 2021
     assert card["coverage"]["reasons"]["not_additive"] >= 1  # 72155 (72287 merged in)
     unknown = run_cli("catalogue", "taux_chomag", home=home_real)
     assert unknown.returncode == 2 and "taux_chomage_15_64" in unknown.stderr
+
+
+COMMANDS = (
+    ["--help"],
+    ["data", "--help"],
+    ["data", "build", "--help"],
+    ["communes", "search", "--help"],
+    ["indicateurs", "--help"],
+    ["catalogue", "--help"],
+    ["reports", "--help"],
+    ["dashboard", "--help"],
+    ["radar", "--help"],
+    ["users", "add", "--help"],
+    ["discussions", "post", "--help"],
+    ["db", "--help"],
+)
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:-1]) or "territoire")
+def test_help_in_french(args):
+    """Usage lines, headings and the help option's line in French; no English left by Typer."""
+    output = run_cli(*args)
+    assert output.returncode == 0, output.stderr
+    text = output.stdout
+    assert text.startswith("Utilisation : territoire") and "Afficher cette aide et quitter." in text
+    for english in (
+        "Usage:",
+        "Show this message",
+        "[default:",
+        "[required]",
+        "Commands:",
+        "<str>",
+        "<int",
+        "<path>",
+        "{",
+    ):
+        assert english not in text, (english, text)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["indicateurs", "33063", "--inconnue"], "Erreur : option inconnue : --inconnue"),
+        (
+            ["reports", "--communes", "33063", "--workers", "x"],
+            "Erreur : valeur invalide pour '--workers' : un nombre entier",
+        ),
+        (["users", "add"], "Erreur : argument obligatoire manquant : LOGIN."),
+        (["commande-inconnue"], "Erreur : commande inconnue : « commande-inconnue »."),
+        (["discussions", "list", "33063"], "Erreur : option obligatoire manquante : --as."),
+    ],
+)
+def test_usage_errors_in_french(args, expected):
+    output = run_cli(*args)
+    assert output.returncode == 2
+    assert expected in output.stderr, output.stderr
+    assert "Essayez « territoire" in output.stderr and "Error" not in output.stderr and "Try '" not in output.stderr

@@ -6,10 +6,11 @@ import json
 import re
 
 from conftest import run_cli
-from territoire_data.core.catalogue import BY_ID
-from territoire_data.rendering.formatting import number
-from territoire_data.core.statuses import label as libelle_statut
+
 from territoire_data import Workspace
+from territoire_data.core.catalogue import BY_ID
+from territoire_data.core.statuses import label as libelle_statut
+from territoire_data.rendering.formatting import number
 from widgets import Dashboard, WorkspaceProvider
 
 

@@ -3,14 +3,14 @@
 import json
 
 import pytest
-
 from conftest import run_cli
-from territoire_data.core import catalogue
+
 from territoire_data import territory
-from territoire_data.demo import generate
+from territoire_data.core import catalogue
 from territoire_data.core.warehouse import open_warehouse
-from territoire_data.sources import SOURCES, read_all
 from territoire_data.core.zan import trajectory
+from territoire_data.demo import generate
+from territoire_data.sources import SOURCES, read_all
 
 
 def test_all_sources_present(home_demo, use_home):

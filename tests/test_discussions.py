@@ -6,28 +6,68 @@ import json
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import home_with_referential, run_cli
 
 PAYLOADS = [
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<svg><script>alert(1)</script></svg>",
-    "[clic](javascript:alert(1))", "[clic](JaVaScRiPt:alert(1))", "[clic](  javascript:alert(1))",
-    "[clic](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", "[clic](vbscript:msgbox(1))",
-    "<a href=\"javascript:alert(1)\">x</a>", "<iframe src=https://exemple.org></iframe>",
-    "<style>body{display:none}</style>", "<div style=\"background:url(javascript:alert(1))\">x</div>",
-    "<p onclick=alert(1)>x</p>", "<body onload=alert(1)>", "<object data=x></object>", "<embed src=x>",
-    "<form action=https://x><input name=a></form>", "<meta http-equiv=refresh content=0;url=https://x>",
-    "<link rel=stylesheet href=https://x>", "![image](https://exemple.org/pixel.png)",
-    "![x](javascript:alert(1))", "<math><mtext><script>alert(1)</script></mtext></math>",
-    "<details open ontoggle=alert(1)>", "<a href=\"https://exemple.org\" onmouseover=alert(1)>x</a>",
-    "[x](https://exemple.org \"titre\" onmouseover=alert(1))", "<scr<script>ipt>alert(1)</script>",
-    "&lt;script&gt;alert(1)&lt;/script&gt;", "<!--<script>alert(1)</script>-->", "<base href=https://x>",
-    "[x]: javascript:alert(1)\n\n[lien][x]", "<a href=\"&#106;avascript:alert(1)\">x</a>",
-    "<video><source onerror=alert(1)></video>", "<input autofocus onfocus=alert(1)>",
-    "`<script>` en code reste du texte", "<table><tr><td background=javascript:alert(1)>x</td></tr></table>",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "[clic](javascript:alert(1))",
+    "[clic](JaVaScRiPt:alert(1))",
+    "[clic](  javascript:alert(1))",
+    "[clic](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[clic](vbscript:msgbox(1))",
+    '<a href="javascript:alert(1)">x</a>',
+    "<iframe src=https://exemple.org></iframe>",
+    "<style>body{display:none}</style>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<p onclick=alert(1)>x</p>",
+    "<body onload=alert(1)>",
+    "<object data=x></object>",
+    "<embed src=x>",
+    "<form action=https://x><input name=a></form>",
+    "<meta http-equiv=refresh content=0;url=https://x>",
+    "<link rel=stylesheet href=https://x>",
+    "![image](https://exemple.org/pixel.png)",
+    "![x](javascript:alert(1))",
+    "<math><mtext><script>alert(1)</script></mtext></math>",
+    "<details open ontoggle=alert(1)>",
+    '<a href="https://exemple.org" onmouseover=alert(1)>x</a>',
+    '[x](https://exemple.org "titre" onmouseover=alert(1))',
+    "<scr<script>ipt>alert(1)</script>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "<!--<script>alert(1)</script>-->",
+    "<base href=https://x>",
+    "[x]: javascript:alert(1)\n\n[lien][x]",
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    "<video><source onerror=alert(1)></video>",
+    "<input autofocus onfocus=alert(1)>",
+    "`<script>` en code reste du texte",
+    "<table><tr><td background=javascript:alert(1)>x</td></tr></table>",
 ]
-ALLOWED = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a", "h3", "h4", "hr",
-              "table", "thead", "tbody", "tr", "th", "td"}
+ALLOWED = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+    "h3",
+    "h4",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 
 
 def _elements(html: str) -> list[tuple[str, dict]]:
@@ -62,10 +102,14 @@ def store(tmp_path_factory, home, ref):
     workspace.store.upgrade()
     yesterday, tomorrow = date.today() - timedelta(days=1), date.today() + timedelta(days=30)
     for login, role, territory, end in [
-        ("elu", "elu", "33063", None), ("agent", "agent", "33063", None),
-        ("elu.metropole", "elu", "epci:243300316", None), ("entreprise", "entreprise", "33063", tomorrow),
-        ("consultant", "consultant", "33063", None), ("entreprise.expiree", "entreprise", "33063", yesterday),
-        ("elu.autre", "elu", "24322", None), ("entreprise.autre", "entreprise", "24322", None),
+        ("elu", "elu", "33063", None),
+        ("agent", "agent", "33063", None),
+        ("elu.metropole", "elu", "epci:243300316", None),
+        ("entreprise", "entreprise", "33063", tomorrow),
+        ("consultant", "consultant", "33063", None),
+        ("entreprise.expiree", "entreprise", "33063", yesterday),
+        ("elu.autre", "elu", "24322", None),
+        ("entreprise.autre", "entreprise", "24322", None),
         ("admin", "admin", "france", None),
     ]:
         add_user(workspace, login, role, territory, until=end)
@@ -86,16 +130,16 @@ def threads(store):
 
 # (login, visibility) → may read / may create on 33063. Mérignac (33281) is in Bordeaux Métropole.
 MATRIX = {
-    "elu":                {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
-    "agent":              {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
-    "elu.metropole":      {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
-    "entreprise":         {"elus": (False, False), "partenaires": (True, True), "tous": (True, True)},
-    "consultant":         {"elus": (False, False), "partenaires": (True, True), "tous": (True, True)},
+    "elu": {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
+    "agent": {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
+    "elu.metropole": {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
+    "entreprise": {"elus": (False, False), "partenaires": (True, True), "tous": (True, True)},
+    "consultant": {"elus": (False, False), "partenaires": (True, True), "tous": (True, True)},
     "entreprise.expiree": {"elus": (False, False), "partenaires": (False, False), "tous": (False, False)},
-    "elu.autre":          {"elus": (False, False), "partenaires": (False, False), "tous": (True, False)},
-    "entreprise.autre":   {"elus": (False, False), "partenaires": (False, False), "tous": (True, False)},
-    "admin":              {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
-    "inconnu":            {"elus": (False, False), "partenaires": (False, False), "tous": (False, False)},
+    "elu.autre": {"elus": (False, False), "partenaires": (False, False), "tous": (True, False)},
+    "entreprise.autre": {"elus": (False, False), "partenaires": (False, False), "tous": (True, False)},
+    "admin": {"elus": (True, True), "partenaires": (True, True), "tous": (True, True)},
+    "inconnu": {"elus": (False, False), "partenaires": (False, False), "tous": (False, False)},
 }
 
 
@@ -109,7 +153,7 @@ def test_access_matrix(store, threads, login, visibility):
     visible = {f["id"] for f in space.threads("33063")}
     assert (threads[visibility] in visible) is read
     if read:
-        assert [m["text"] for m in space.messages(threads[visibility])] [0] == f"message {visibility}"
+        assert [m["text"] for m in space.messages(threads[visibility])][0] == f"message {visibility}"
         space.reply(threads[visibility], f"réponse de {login}")
     else:
         with pytest.raises(AccessDenied):
@@ -130,7 +174,9 @@ def test_epci_elu_on_member_commune_not_beyond(store):
     mainland = store.discussions("elu.metropole")
     thread = mainland.create_thread("33281", "Mérignac", "commune membre de la métropole", "elus")
     assert thread in {f["id"] for f in store.discussions("elu.metropole").threads("33281")}
-    assert thread not in {f["id"] for f in store.discussions("elu").threads("33281")}  # an élu of Bordeaux is not élu of Mérignac
+    assert thread not in {
+        f["id"] for f in store.discussions("elu").threads("33281")
+    }  # an élu of Bordeaux is not élu of Mérignac
     with pytest.raises(AccessDenied):
         mainland.create_thread("24322", "Périgueux", "hors de la métropole", "elus")
     assert mainland.visibilities("dep:33") == []  # a group larger than the EPCI is not covered
@@ -204,14 +250,39 @@ def test_invalid_inputs(store, monkeypatch):
 
 
 def test_cli_users_discussions(store):
-    output = cli("users", "add", "cli.partenaire", "--role", "entreprise", "--territoire", "33063",
-                    "--organisation", "Bâtiment & Cie", "--jusqu-au", "2031-01-01", store=store)
+    output = cli(
+        "users",
+        "add",
+        "cli.partenaire",
+        "--role",
+        "entreprise",
+        "--territoire",
+        "33063",
+        "--organisation",
+        "Bâtiment & Cie",
+        "--jusqu-au",
+        "2031-01-01",
+        store=store,
+    )
     assert output.returncode == 0, output.stderr
     assert "cli.partenaire" in cli("users", "list", store=store).stdout
-    refusal = cli("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "elus", "secret", store=store)
-    assert refusal.returncode == 2 and "Vous ne pouvez pas publier" in refusal.stderr and "Traceback" not in refusal.stderr
-    ok = cli("discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "partenaires",
-                "**Bonjour** <script>x</script>", store=store)
+    refusal = cli(
+        "discussions", "post", "33063", "--as", "cli.partenaire", "--visibilite", "elus", "secret", store=store
+    )
+    assert (
+        refusal.returncode == 2 and "Vous ne pouvez pas publier" in refusal.stderr and "Traceback" not in refusal.stderr
+    )
+    ok = cli(
+        "discussions",
+        "post",
+        "33063",
+        "--as",
+        "cli.partenaire",
+        "--visibilite",
+        "partenaires",
+        "**Bonjour** <script>x</script>",
+        store=store,
+    )
     assert ok.returncode == 0, ok.stderr
     data = json.loads(cli("discussions", "list", "33063", "--as", "cli.partenaire", "--json", store=store).stdout)
     messages = [m for f in data["threads"] for m in f["messages"] if "Bonjour" in m["text"]]
@@ -220,7 +291,9 @@ def test_cli_users_discussions(store):
     assert all(f["visibility"] != "elus" for f in data["threads"])
     bad = cli("users", "add", "x", "--role", "roi", "--territoire", "33063", store=store)
     assert bad.returncode == 2 and "Rôle inconnu" in bad.stderr
-    date_invalid = cli("users", "add", "x", "--role", "elu", "--territoire", "33063", "--jusqu-au", "demain", store=store)
+    date_invalid = cli(
+        "users", "add", "x", "--role", "elu", "--territoire", "33063", "--jusqu-au", "demain", store=store
+    )
     assert date_invalid.returncode == 2 and "Date invalide" in date_invalid.stderr
 
 
@@ -315,17 +388,56 @@ def test_imposed_identity_without_demo_switch(store, threads, monkeypatch):
 
 
 def test_shared_solutions_across_territories(store):
-    output = cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
-                    "foncier", "--titre", "Densifier avant d'étendre", "Notre méthode…", store=store)
+    output = cli(
+        "discussions",
+        "post",
+        "33063",
+        "--as",
+        "elu",
+        "--visibilite",
+        "tous",
+        "--solution",
+        "--theme",
+        "foncier",
+        "--titre",
+        "Densifier avant d'étendre",
+        "Notre méthode…",
+        store=store,
+    )
     assert output.returncode == 0, output.stderr
-    elsewhere = json.loads(cli("discussions", "solutions", "--as", "elu.autre", "--theme", "foncier", "--json", store=store).stdout)  # an élu of Périgueux reads Bordeaux's shared solution
+    elsewhere = json.loads(
+        cli("discussions", "solutions", "--as", "elu.autre", "--theme", "foncier", "--json", store=store).stdout
+    )  # an élu of Périgueux reads Bordeaux's shared solution
     assert [f["title"] for f in elsewhere] == ["Densifier avant d'étendre"]
     assert "Aucune solution" in cli("discussions", "solutions", "--as", "inconnu", store=store).stdout
-    parcel = cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "elus", "--parcelle",
-                      "33063000AB0123", "Cette dent creuse appartient à la commune.", store=store)
+    parcel = cli(
+        "discussions",
+        "post",
+        "33063",
+        "--as",
+        "elu",
+        "--visibilite",
+        "elus",
+        "--parcelle",
+        "33063000AB0123",
+        "Cette dent creuse appartient à la commune.",
+        store=store,
+    )
     assert parcel.returncode == 0, parcel.stderr
     threads = json.loads(cli("discussions", "list", "33063", "--as", "agent", "--json", store=store).stdout)["threads"]
     assert any(f["anchor_type"] == "parcel" and f["anchor"] == "33063000AB0123" for f in threads)
-    bad = cli("discussions", "post", "33063", "--as", "elu", "--visibilite", "tous", "--solution", "--theme",
-                     "astrologie", "x", store=store)
+    bad = cli(
+        "discussions",
+        "post",
+        "33063",
+        "--as",
+        "elu",
+        "--visibilite",
+        "tous",
+        "--solution",
+        "--theme",
+        "astrologie",
+        "x",
+        store=store,
+    )
     assert bad.returncode == 2 and "Thème inconnu" in bad.stderr

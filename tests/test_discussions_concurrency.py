@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import binary, home_with_referential, missing_prerequisite
 
 pytestmark = [pytest.mark.slow]
@@ -44,8 +43,12 @@ with default_workspace().store.session() as s:
 
 
 def _environment(home: Path, url: str | None) -> dict:
-    env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_MESSAGE_LIMIT": "100000/60",
-           "TERRITOIRE_NO_PROGRESS": "1"}
+    env = {
+        **os.environ,
+        "TERRITOIRE_HOME": str(home),
+        "TERRITOIRE_MESSAGE_LIMIT": "100000/60",
+        "TERRITOIRE_NO_PROGRESS": "1",
+    }
     if url:
         env["TERRITOIRE_DB_URL"] = url
     else:
@@ -61,16 +64,25 @@ def _prepare(env: dict) -> int:
         "workspace = default_workspace()\n"
         "workspace.store.upgrade()\n"
         f"for i in range({PROCESSES}):\n    add_user(workspace, f'writer{{i}}', 'elu', '33063')\n"
-        "print(workspace.discussions('writer0').create_thread('33063', 'Charge', 'départ', 'elus'))\n")
+        "print(workspace.discussions('writer0').create_thread('33063', 'Charge', 'départ', 'elus'))\n"
+    )
     output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert output.returncode == 0, output.stderr
     return int(output.stdout.strip().splitlines()[-1])
 
 
 def _loaded(env: dict, thread: int) -> float:
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, f"writer{i}", str(thread), str(MESSAGES)], env=env,
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for i in range(PROCESSES)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, f"writer{i}", str(thread), str(MESSAGES)],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(PROCESSES)
+    ]
     for e in writers:
         assert e.stdout.readline().strip() == "ready"
     start = time.perf_counter()
@@ -86,7 +98,8 @@ def _loaded(env: dict, thread: int) -> float:
 def _check(env: dict, thread: int) -> None:
     script = (
         "import json\nfrom territoire_data.discussions import DiscussionSpace\n"
-        f"print(json.dumps([m['text'] for m in DiscussionSpace('writer0').messages({thread})]))\n")
+        f"print(json.dumps([m['text'] for m in DiscussionSpace('writer0').messages({thread})]))\n"
+    )
     output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert output.returncode == 0, output.stderr
     import json
@@ -98,17 +111,24 @@ def _check(env: dict, thread: int) -> None:
 
 
 def _kill_middle_transaction(env: dict, thread: int) -> None:
-    processes = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(thread)], env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+    processes = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED, str(thread)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert processes.stdout.readline().strip() == "in progress"
     processes.send_signal(signal.SIGKILL)
     processes.wait()
     # The lock is released and the half-done write is gone: others write and read normally.
-    script = ("from territoire_data.discussions import DiscussionSpace\n"
-              f"space = DiscussionSpace('writer1'); space.reply({thread}, 'après le kill')\n"
-              f"texts = [m['text'] for m in space.messages({thread})]\n"
-              "assert 'jamais validé' not in texts and texts[-1] == 'après le kill', texts[-3:]\n"
-              f"assert len(texts) == {2 + PROCESSES * MESSAGES}\n")
+    script = (
+        "from territoire_data.discussions import DiscussionSpace\n"
+        f"space = DiscussionSpace('writer1'); space.reply({thread}, 'après le kill')\n"
+        f"texts = [m['text'] for m in space.messages({thread})]\n"
+        "assert 'jamais validé' not in texts and texts[-1] == 'après le kill', texts[-3:]\n"
+        f"assert len(texts) == {2 + PROCESSES * MESSAGES}\n"
+    )
     output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert output.returncode == 0, output.stderr
 
@@ -149,11 +169,29 @@ def postgres():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    subprocess.run([*prefix, "initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
-                   check=True, capture_output=True, timeout=120)
-    subprocess.run([*prefix, "pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
-                    f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=50", "start"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [*prefix, "initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    subprocess.run(
+        [
+            *prefix,
+            "pg_ctl",
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=50",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     try:
         import psycopg
 

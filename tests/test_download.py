@@ -9,9 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import TEST_DATA, home_with_referential, run_cli
-
 
 
 class Server:
@@ -25,7 +23,7 @@ class Server:
             def log_message(self, *args):
                 pass
 
-            def do_GET(self):  # noqa: N802 - http.server API
+            def do_GET(self):
                 path = server.root / self.path.split("?", 1)[0].lstrip("/")
                 byte_range = self.headers.get("Range")
                 server.requests.append((self.path, byte_range))
@@ -64,19 +62,30 @@ def _zip(path: Path, members: dict[str, bytes]):
 def site(tmp_path):
     root = tmp_path / "site"
     comparateur = TEST_DATA / "insee_comparateur"
-    _zip(root / "2521169/base_cc_comparateur_csv.zip", {
-        "base_cc_comparateur.CSV": (comparateur / "base_cc_comparateur.CSV").read_bytes(),
-        "meta_base_cc_comparateur.CSV": (comparateur / "meta_base_cc_comparateur.CSV").read_bytes(),
-    })
-    _zip(root / "7756729/base-cc-filosofi-2021-geo2024_csv.zip", {
-        "cc_filosofi_2021_COM.csv": (TEST_DATA / "insee_filosofi" / "cc_filosofi_2021_COM.csv").read_bytes(),
-    })
-    long = ("FILOSOFI_MEASURE;GEO;GEO_OBJECT;OBS_VALUE;CONF_STATUS;OBS_STATUS;TIME_PERIOD\n"
-            "MED_SL;33063;COM;26030;F;A;2023\nPR_MD60;33063;COM;;C;A;2023\nMED_SL;33;DEP;24400;F;A;2023\n")
+    _zip(
+        root / "2521169/base_cc_comparateur_csv.zip",
+        {
+            "base_cc_comparateur.CSV": (comparateur / "base_cc_comparateur.CSV").read_bytes(),
+            "meta_base_cc_comparateur.CSV": (comparateur / "meta_base_cc_comparateur.CSV").read_bytes(),
+        },
+    )
+    _zip(
+        root / "7756729/base-cc-filosofi-2021-geo2024_csv.zip",
+        {
+            "cc_filosofi_2021_COM.csv": (TEST_DATA / "insee_filosofi" / "cc_filosofi_2021_COM.csv").read_bytes(),
+        },
+    )
+    long = (
+        "FILOSOFI_MEASURE;GEO;GEO_OBJECT;OBS_VALUE;CONF_STATUS;OBS_STATUS;TIME_PERIOD\n"
+        "MED_SL;33063;COM;26030;F;A;2023\nPR_MD60;33063;COM;;C;A;2023\nMED_SL;33;DEP;24400;F;A;2023\n"
+    )
     _zip(root / "8984752/FILOSOFI_CC_csv.zip", {"DS_FILOSOFI_CC_2023_data.csv": long.encode()})
-    dvf = ("id_mutation,date_mutation,nature_mutation,valeur_fonciere,code_commune,type_local,surface_reelle_bati\n"
-           + "".join(f"2023-{i},2023-0{1 + i % 9}-10,Vente,{300000 + 1000 * i},33063,Appartement,{60 + i}\n"
-                     for i in range(8)))
+    dvf = (
+        "id_mutation,date_mutation,nature_mutation,valeur_fonciere,code_commune,type_local,surface_reelle_bati\n"
+        + "".join(
+            f"2023-{i},2023-0{1 + i % 9}-10,Vente,{300000 + 1000 * i},33063,Appartement,{60 + i}\n" for i in range(8)
+        )
+    )
     for year in (2020, 2021, 2022, 2023, 2024):
         path = root / f"{year}/departements/33.csv.gz"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,8 +104,9 @@ SOURCES = "insee_comparateur,insee_filosofi,dgfip_dvf"
 
 
 def test_download_records_and_builds(site, home_fetch):
-    output = run_cli("data", "fetch", "--sources", SOURCES, "--departements", "33", "--base-url", site.url,
-                    home=home_fetch)
+    output = run_cli(
+        "data", "fetch", "--sources", SOURCES, "--departements", "33", "--base-url", site.url, home=home_fetch
+    )
     assert output.returncode == 0, output.stderr
     cache = home_fetch / "downloads"
     log = json.loads((cache / "downloads.json").read_text())
@@ -114,8 +124,12 @@ def test_download_records_and_builds(site, home_fetch):
 
     # Second run: everything is in the cache, nothing is downloaded again.
     before = len(site.requests)
-    assert run_cli("data", "fetch", "--sources", SOURCES, "--departements", "33", "--base-url", site.url,
-                  home=home_fetch).returncode == 0
+    assert (
+        run_cli(
+            "data", "fetch", "--sources", SOURCES, "--departements", "33", "--base-url", site.url, home=home_fetch
+        ).returncode
+        == 0
+    )
     assert len(site.requests) == before
 
 

@@ -12,9 +12,8 @@ import sys
 import time
 
 import pytest
-
-from conftest import ROOT, binary, run_cli, missing_prerequisite
-from server import stop, free_port
+from conftest import ROOT, binary, missing_prerequisite, run_cli
+from server import free_port, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 DEPLOYMENT = ROOT / "deploy" / "jupyterhub"
@@ -24,25 +23,42 @@ DEPLOYMENT = ROOT / "deploy" / "jupyterhub"
 def hub(home_demo, tmp_path_factory, artifacts):
     if not (DEPLOYMENT / "node_modules" / ".bin" / "configurable-http-proxy").exists():
         npm = binary("npm")
-        installation = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=DEPLOYMENT, capture_output=True,
-                                      text=True, timeout=300)
+        installation = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=DEPLOYMENT, capture_output=True, text=True, timeout=300
+        )
         if installation.returncode != 0:
             missing_prerequisite(f"configurable-http-proxy n'a pas pu être installé : {installation.stderr[-300:]}")
-    for command in (["db", "upgrade"], ["users", "add", "alice", "--role", "elu", "--territoire", "33063"],
-                     ["users", "add", "bob", "--role", "agent", "--territoire", "epci:243300316"],
-                     ["users", "add", "eve", "--role", "entreprise", "--territoire", "24322"]):
+    for command in (
+        ["db", "upgrade"],
+        ["users", "add", "alice", "--role", "elu", "--territoire", "33063"],
+        ["users", "add", "bob", "--role", "agent", "--territoire", "epci:243300316"],
+        ["users", "add", "eve", "--role", "entreprise", "--territoire", "24322"],
+    ):
         output = run_cli(*command, home=home_demo)
         assert output.returncode == 0, output.stderr
     state = tmp_path_factory.mktemp("hub")
     port = free_port()
-    env = {**os.environ, "TERRITOIRE_HOME": str(home_demo), "TERRITOIRE_HUB_STATE": str(state),
-           "TERRITOIRE_HUB_PORT": str(port), "TERRITOIRE_HUB_INTERNAL_PORT": str(free_port()),
-           "TERRITOIRE_HUB_PROXY_PORT": str(free_port()), "TERRITOIRE_HUB_PASSWORD": "essai",
-           "TERRITOIRE_OFFLINE": "1", "TERRITOIRE_NO_PROGRESS": "1"}
+    env = {
+        **os.environ,
+        "TERRITOIRE_HOME": str(home_demo),
+        "TERRITOIRE_HUB_STATE": str(state),
+        "TERRITOIRE_HUB_PORT": str(port),
+        "TERRITOIRE_HUB_INTERNAL_PORT": str(free_port()),
+        "TERRITOIRE_HUB_PROXY_PORT": str(free_port()),
+        "TERRITOIRE_HUB_PASSWORD": "essai",
+        "TERRITOIRE_OFFLINE": "1",
+        "TERRITOIRE_NO_PROGRESS": "1",
+    }
     env.pop("TERRITOIRE_USER", None)
     log = open(artifacts / "jupyterhub.log", "w")
-    processes = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(DEPLOYMENT / "jupyterhub_config.py")],
-                                 cwd=state, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    processes = subprocess.Popen(
+        [sys.executable, "-m", "jupyterhub", "-f", str(DEPLOYMENT / "jupyterhub_config.py")],
+        cwd=state,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         import urllib.request
@@ -94,12 +110,14 @@ def test_two_users_exchange_a_third_sees_nothing(hub, browser, artifacts):
     alice.locator(".territoire-discussion input[type=text]").first.fill("Ordre du jour")
     alice.locator(".territoire-discussion textarea").fill(message)
     alice.locator(".territoire-discussion button", has_text="Publier").click()
-    alice.wait_for_function("t => document.querySelector('.territoire-fils').innerText.includes(t)", arg=message,
-                            timeout=20_000)
+    alice.wait_for_function(
+        "t => document.querySelector('.territoire-fils').innerText.includes(t)", arg=message, timeout=20_000
+    )
 
     bob = _connection(browser, hub, "bob")
-    bob.wait_for_function("t => document.querySelector('.territoire-fils').innerText.includes(t)", arg=message,
-                          timeout=10_000)
+    bob.wait_for_function(
+        "t => document.querySelector('.territoire-fils').innerText.includes(t)", arg=message, timeout=10_000
+    )
     assert "Connecté : bob" in bob.inner_text(".territoire-discussion")
     bob.screenshot(path=str(artifacts / "jupyterhub_bob.png"))
 

@@ -6,7 +6,6 @@ import json
 
 import nbformat
 import pytest
-
 from conftest import ROOT, run_cli
 
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
@@ -36,8 +35,14 @@ def test_analyses_executed_for_two_communes(notebook, home_demo, use_home, tmp_p
     use_home(home_demo)
     for code, name in (("33063", "Bordeaux"), ("24322", "Périgueux")):
         output = tmp_path / f"{notebook.stem}_{code}.ipynb"
-        papermill.execute_notebook(str(notebook), str(output), parameters={"code": code, "pairs": "departement"},
-                                   kernel_name="python3", progress_bar=False, cwd=str(notebook.parent))
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters={"code": code, "pairs": "departement"},
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(notebook.parent),
+        )
         nb = nbformat.read(output, as_version=4)
         text = json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
         assert name in text and '"output_type": "error"' not in text

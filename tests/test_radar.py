@@ -6,11 +6,11 @@ import json
 
 import geopandas as gpd
 import pytest
+from conftest import home_with_referential, run_cli
 from shapely.geometry import LineString, box
 
-from conftest import home_with_referential, run_cli
-from territoire_data.radar.method import Parameters, infill_plots, envelope
 from territoire_data.demo import cadastre_folder
+from territoire_data.radar.method import Parameters, envelope, infill_plots
 
 L93 = 2154
 
@@ -27,8 +27,8 @@ def _district(*, empty=(2, 2), light_alone=None):
                 continue
             type_ = "02" if (i, j) == light_alone else "01"
             buildings.append({"type": type_, "geometry": box(x + 10, y + 10, x + 20, y + 20)})
-    parcels.append({"id": "ISOLEE", "geometry": box(5_000, 5_000, 5_030, 5_030)})       # far from everything
-    parcels.append({"id": "PETITE", "geometry": box(1_150, 1_000, 1_165, 1_015)})        # 225 m², in the block
+    parcels.append({"id": "ISOLEE", "geometry": box(5_000, 5_000, 5_030, 5_030)})  # far from everything
+    parcels.append({"id": "PETITE", "geometry": box(1_150, 1_000, 1_165, 1_015)})  # 225 m², in the block
     return (gpd.GeoDataFrame(parcels, crs=L93), gpd.GeoDataFrame(buildings, crs=L93))
 
 
@@ -84,8 +84,9 @@ def test_plu_and_exclusions():
 
 def test_envelope_without_small_clusters():
     parcels, buildings = _district()
-    closed = gpd.GeoDataFrame({"type": ["01", "01"]}, geometry=[box(8_000, 8_000, 8_010, 8_010),
-                                                                 box(8_020, 8_000, 8_030, 8_010)], crs=L93)
+    closed = gpd.GeoDataFrame(
+        {"type": ["01", "01"]}, geometry=[box(8_000, 8_000, 8_010, 8_010), box(8_020, 8_000, 8_030, 8_010)], crs=L93
+    )
     env = envelope(gpd.GeoDataFrame(__import__("pandas").concat([buildings, closed]), crs=L93), Parameters())
     assert len(env) == 1  # two buildings are a farm, not a built-up area
 
@@ -93,10 +94,13 @@ def test_envelope_without_small_clusters():
 @pytest.fixture(scope="module")
 def home_radar(tmp_path_factory, home, ref):
     folder = home_with_referential(tmp_path_factory, home, "home-radar")
-    for command in (["db", "upgrade"], ["users", "add", "maire", "--role", "elu", "--territoire", "33440"],
-                     ["users", "add", "services", "--role", "agent", "--territoire", "dep:33"],
-                     ["users", "add", "promoteur", "--role", "entreprise", "--territoire", "33440"],
-                     ["users", "add", "elu.voisin", "--role", "elu", "--territoire", "33063"]):
+    for command in (
+        ["db", "upgrade"],
+        ["users", "add", "maire", "--role", "elu", "--territoire", "33440"],
+        ["users", "add", "services", "--role", "agent", "--territoire", "dep:33"],
+        ["users", "add", "promoteur", "--role", "entreprise", "--territoire", "33440"],
+        ["users", "add", "elu.voisin", "--role", "elu", "--territoire", "33063"],
+    ):
         assert run_cli(*command, home=folder).returncode == 0
     return folder
 
@@ -105,9 +109,21 @@ CADASTRE_FOLDER = cadastre_folder()  # Saint-Martial (33440), real Etalab cadast
 
 
 def _radar(home, login, output, *extra):
-    return run_cli("radar", "33440", "--as", login, "--parcelles", str(CADASTRE_FOLDER / "cadastre-33440-parcelles.json.gz"),
-                  "--batiments", str(CADASTRE_FOLDER / "cadastre-33440-batiments.json.gz"), "--out", str(output), "--json",
-                  *extra, home=home)
+    return run_cli(
+        "radar",
+        "33440",
+        "--as",
+        login,
+        "--parcelles",
+        str(CADASTRE_FOLDER / "cadastre-33440-parcelles.json.gz"),
+        "--batiments",
+        str(CADASTRE_FOLDER / "cadastre-33440-batiments.json.gz"),
+        "--out",
+        str(output),
+        "--json",
+        *extra,
+        home=home,
+    )
 
 
 def test_saint_martial_real_cadastre(home_radar, tmp_path):
@@ -146,32 +162,45 @@ def test_access_refused_without_file(home_radar, tmp_path, login):
 def test_radar_foncier_notebook(home_radar, use_home, tmp_path):
     import nbformat
     import papermill
-
     from conftest import ROOT
 
     use_home(home_radar)
     cadastre = CADASTRE_FOLDER
     output = tmp_path / "radar.ipynb"
-    papermill.execute_notebook(str(ROOT / "notebooks" / "radar_foncier.ipynb"), str(output), kernel_name="python3",
-                               progress_bar=False, parameters={
-                                   "code": "33440", "login": "maire",
-                                   "parcelles": str(cadastre / "cadastre-33440-parcelles.json.gz"),
-                                   "batiments": str(cadastre / "cadastre-33440-batiments.json.gz")})
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "radar_foncier.ipynb"),
+        str(output),
+        kernel_name="python3",
+        progress_bar=False,
+        parameters={
+            "code": "33440",
+            "login": "maire",
+            "parcelles": str(cadastre / "cadastre-33440-parcelles.json.gz"),
+            "batiments": str(cadastre / "cadastre-33440-batiments.json.gz"),
+        },
+    )
     text = json.dumps([c.get("outputs", []) for c in nbformat.read(output, as_version=4).cells], ensure_ascii=False)
     assert "potential_dwellings" in text and "33440000" in text
     with pytest.raises(papermill.PapermillExecutionError, match="réservé aux élus"):
-        papermill.execute_notebook(str(ROOT / "notebooks" / "radar_foncier.ipynb"), str(tmp_path / "refus.ipynb"),
-                                   kernel_name="python3", progress_bar=False, parameters={
-                                       "code": "33440", "login": "promoteur",
-                                       "parcelles": str(cadastre / "cadastre-33440-parcelles.json.gz"),
-                                       "batiments": str(cadastre / "cadastre-33440-batiments.json.gz")})
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "radar_foncier.ipynb"),
+            str(tmp_path / "refus.ipynb"),
+            kernel_name="python3",
+            progress_bar=False,
+            parameters={
+                "code": "33440",
+                "login": "promoteur",
+                "parcelles": str(cadastre / "cadastre-33440-parcelles.json.gz"),
+                "batiments": str(cadastre / "cadastre-33440-batiments.json.gz"),
+            },
+        )
 
 
 def test_radar_layer_of_the_dashboard(home_radar, use_home):
     import shutil
 
     from territoire_data import default_workspace
-    from widgets import State, RadarPanel, WorkspaceRadar
+    from widgets import RadarPanel, State, WorkspaceRadar
 
     class Communes:
         demo = False
@@ -209,20 +238,46 @@ def test_cadastre_downloaded_by_code(home_radar, tmp_path):
     folder = root / "33" / "33440"
     folder.mkdir(parents=True)
     for layer in ("parcelles", "batiments"):
-        (folder / f"cadastre-33440-{layer}.json.gz").write_bytes((CADASTRE_FOLDER / f"cadastre-33440-{layer}.json.gz")
-                                                                   .read_bytes())
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(http.server.SimpleHTTPRequestHandler,
-                                                                        directory=str(root)))
+        (folder / f"cadastre-33440-{layer}.json.gz").write_bytes(
+            (CADASTRE_FOLDER / f"cadastre-33440-{layer}.json.gz").read_bytes()
+        )
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         env = {"TERRITOIRE_CADASTRE_URL": f"http://127.0.0.1:{server.server_address[1]}"}
-        output = run_cli("radar", "33440", "--as", "maire", "--out", str(tmp_path / "r.gpkg"), "--json",
-                        home=home_radar, env=env)
+        output = run_cli(
+            "radar", "33440", "--as", "maire", "--out", str(tmp_path / "r.gpkg"), "--json", home=home_radar, env=env
+        )
         assert output.returncode == 0, output.stderr
         assert json.loads(output.stdout)["plots"] > 0
         assert (home_radar / "downloads" / "cadastre" / "cadastre-33440-parcelles.json.gz").is_file()
-        other_commune = run_cli("radar", "33441", "--as", "maire", "--out", str(tmp_path / "x.gpkg"), home=home_radar,
-                            env=env)
+        other_commune = run_cli(
+            "radar", "33441", "--as", "maire", "--out", str(tmp_path / "x.gpkg"), home=home_radar, env=env
+        )
         assert other_commune.returncode == 2 and not (tmp_path / "x.gpkg").exists()  # no right there: no download
     finally:
         server.shutdown()
+
+
+def test_unreadable_layer_is_a_french_error(home_radar, tmp_path):
+    """A damaged cadastre file names itself in French (exit 2), no traceback."""
+    broken = tmp_path / "cadastre-33440-parcelles.json"
+    broken.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    output = run_cli(
+        "radar",
+        "33440",
+        "--as",
+        "maire",
+        "--parcelles",
+        str(broken),
+        "--batiments",
+        str(CADASTRE_FOLDER / "cadastre-33440-batiments.json.gz"),
+        "--out",
+        str(tmp_path / "r.gpkg"),
+        home=home_radar,
+    )
+    assert output.returncode == 2, output.stderr
+    assert "Parcelles illisible" in output.stderr and str(broken) in output.stderr
+    assert "Traceback" not in output.stderr and not (tmp_path / "r.gpkg").exists()

@@ -13,8 +13,8 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import TEST_DATA, run_cli
+
 from territoire_data import territory
 from territoire_data.core.warehouse import build_warehouse, open_warehouse
 from territoire_data.sources import read_all
@@ -72,8 +72,10 @@ def test_comparateur_blank_secret_for_filosofi_not_covered_for_mayotte(home_real
     for variable, year in (("P_POP", 2018), ("MED", 2019)):
         x = observation("97611", variable, year)
         assert (x["status"], x["reason"]) == ("missing", "not_covered")
-    assert (line("dep:976", "population")["status"], line("dep:976", "population")["reason"]) == ("missing",
-                                                                                                     "not_covered")
+    assert (line("dep:976", "population")["status"], line("dep:976", "population")["reason"]) == (
+        "missing",
+        "not_covered",
+    )
 
 
 def test_newest_value_secret_stays_secret(home_real, use_home):
@@ -189,6 +191,7 @@ def test_derived_copy_of_the_comparateur(home, ref, tmp_path_factory, use_home):
 
 # -- every national file (../shared/realdata), when present -----------------------------------
 
+
 @pytest.fixture(scope="module")
 def home_national(tmp_path_factory, home, ref, realdata):
     from conftest import home_with_referential
@@ -209,7 +212,8 @@ def test_all_real_files_read_france_departements_regions(home_national, ref, use
     assert france["status"] == "ok" and "Mayotte" in france["note"]
     assert 66e6 < france["value"] < 68e6
     groups = [f"dep:{d}" for d in ref.departements.index if d != "976"] + [
-        f"reg:{r}" for r in ref.regions.index if r != "06"]
+        f"reg:{r}" for r in ref.regions.index if r != "06"
+    ]
     for code in groups + ["france"]:
         for indicator in ("population", "taux_chomage_15_64", "logements"):
             x = line(code, indicator)

@@ -7,8 +7,8 @@ the comments): the real layout wins over any documentation.
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import TEST_DATA
+
 from territoire_data.sources import read_all
 
 REAL_LAYOUTS = TEST_DATA / "formats_reels"
@@ -40,7 +40,9 @@ def test_sitadel_permit_list_two_header_lines():
     assert o.loc[("31555", "LOG_COM", 2021), "value"] == 138
     assert o.loc[("31555", "LOG_COM", 2022), "value"] == 21
     incomplete = o.loc[("31555", "LOG_COM", 2024)]
-    assert (incomplete["status"], incomplete["reason"]) == ("missing", "not_published") and np.isnan(incomplete["value"])
+    assert (incomplete["status"], incomplete["reason"]) == ("missing", "not_published") and np.isnan(
+        incomplete["value"]
+    )
     assert any("2024 incomplète" in r for r in collection.remarks)
 
 
@@ -63,11 +65,14 @@ def test_bpe_dictionary_recognised_as_reference():
 
 def test_bpe_nomenclatures_by_vintage(tmp_path):
     """General practitioners: D201 up to the 2021 bases, D265 in the newer nomenclature."""
-    (tmp_path / "bpe21.csv").write_text("DEPCOM;TYPEQU;NB_EQUIP;AN\n33063;D201;120;2021\n33063;D307;40;2021\n",
-                                        encoding="utf-8")
-    (tmp_path / "bpe24.csv").write_text("GEO;GEO_OBJECT;FACILITY_TYPE;BPE_MEASURE;TIME_PERIOD;OBS_VALUE\n"
-                                        "33063;COM;D265;FACILITIES;2024;130\n33063;COM;D201;FACILITIES;2024;7\n",
-                                        encoding="utf-8")
+    (tmp_path / "bpe21.csv").write_text(
+        "DEPCOM;TYPEQU;NB_EQUIP;AN\n33063;D201;120;2021\n33063;D307;40;2021\n", encoding="utf-8"
+    )
+    (tmp_path / "bpe24.csv").write_text(
+        "GEO;GEO_OBJECT;FACILITY_TYPE;BPE_MEASURE;TIME_PERIOD;OBS_VALUE\n"
+        "33063;COM;D265;FACILITIES;2024;130\n33063;COM;D201;FACILITIES;2024;7\n",
+        encoding="utf-8",
+    )
     o = obs(read(tmp_path))
     assert o.loc[("33063", "BPE_MEDECINS", 2021), "value"] == 120
     assert o.loc[("33063", "BPE_MEDECINS", 2024), "value"] == 130
@@ -95,7 +100,9 @@ def test_ore_export_field_names_and_secret_meshes(tmp_path):
         "code_commune;consototale\r\n"
         "Enedis;2022;Electricité;10;0;0;1;5;0;100;0;0;0;33063;115\r\n"
         "ELD;2022;Electricité;0;0;0;0;0;0;50;0;0;0;33063;50\r\n"
-        "GRDF;2022;Gaz;0;0;0;0;0;0;80;0;0;0;33281;80\r\n", encoding="utf-8")
+        "GRDF;2022;Gaz;0;0;0;0;0;0;80;0;0;0;33281;80\r\n",
+        encoding="utf-8",
+    )
     o = obs(read(tmp_path))
     assert o.loc[("33063", "CONSO_ELEC_RES", 2022), "value"] == 150
     assert o.loc[("33063", "CONSO_ELEC_IND", 2022), "status"] == "secret"
@@ -135,9 +142,16 @@ def test_dvf_price_repeated_on_each_row_of_a_mutation(tmp_path):
     for i in range(5):
         for type_local, area in (("Maison", "100"), ("Dépendance", "")):
             values = dict.fromkeys(columns, "")
-            values.update(id_mutation=f"2023-{i}", date_mutation="2023-05-01", nature_mutation="Vente",
-                           valeur_fonciere="300000", code_commune="33063", type_local=type_local,
-                           surface_reelle_bati=area, id_parcelle=f"33063000AB000{i}")
+            values.update(
+                id_mutation=f"2023-{i}",
+                date_mutation="2023-05-01",
+                nature_mutation="Vente",
+                valeur_fonciere="300000",
+                code_commune="33063",
+                type_local=type_local,
+                surface_reelle_bati=area,
+                id_parcelle=f"33063000AB000{i}",
+            )
             rows.append(",".join(values[c] for c in columns))
     (tmp_path / "33.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     o = obs(read(tmp_path))

@@ -65,12 +65,14 @@ def test_epci_match_etalab_decoupage(ref, realdata, artifacts):
     etalab = pd.Series({m["code"]: e["code"] for e in epcis for m in e["membres"]})
     here = ref.communes["epci"].reindex(etalab.index)
     differences = etalab[here != etalab]
-    report = pd.DataFrame({
-        "commune": differences.index,
-        "name": ref.communes["name"].reindex(differences.index).to_numpy(),
-        "epci_etalab_2026": differences.to_numpy(),
-        "epci_referentiel": here[differences.index].to_numpy(),
-    })
+    report = pd.DataFrame(
+        {
+            "commune": differences.index,
+            "name": ref.communes["name"].reindex(differences.index).to_numpy(),
+            "epci_etalab_2026": differences.to_numpy(),
+            "epci_referentiel": here[differences.index].to_numpy(),
+        }
+    )
     report.to_csv(artifacts / "differences_epci_etalab.csv", index=False)
     print(f"\n{len(report)} communes d'EPCI différent d'Etalab 2026 :\n{report.to_string(index=False)}")
     assert 1 - len(differences) / len(etalab) >= 0.99
@@ -120,7 +122,9 @@ def test_areas_in_equal_area_projection(ref, realdata):
     assert abs(total - 10_000) / 10_000 < 0.04
 
     comparateur = pd.read_csv(
-        realdata / "insee_comparateur" / "base_cc_comparateur.CSV", sep=";", dtype={"CODGEO": str},
+        realdata / "insee_comparateur" / "base_cc_comparateur.CSV",
+        sep=";",
+        dtype={"CODGEO": str},
         usecols=["CODGEO", "SUPERF"],
     ).set_index("CODGEO")["SUPERF"]
     gap = (gironde["area_km2"] / comparateur.reindex(gironde.index) - 1).abs()

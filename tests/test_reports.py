@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, binary, run_cli
+
 from territoire_data.core.catalogue import BY_ID
-from territoire_data.rendering.formatting import number
 from territoire_data.core.statuses import label as libelle_statut
+from territoire_data.rendering.formatting import number
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
@@ -35,8 +35,17 @@ def _line(page: str, indicator: str) -> str:
 @pytest.fixture(scope="module")
 def batch_ten(home_demo, tmp_path_factory):
     output = tmp_path_factory.mktemp("lot-dix")
-    result = run_cli("reports", "--communes", ",".join(TEN_COMMUNES), "--out", str(output), "--workers", "2",
-                      home=home_demo, timeout=600)
+    result = run_cli(
+        "reports",
+        "--communes",
+        ",".join(TEN_COMMUNES),
+        "--out",
+        str(output),
+        "--workers",
+        "2",
+        home=home_demo,
+        timeout=600,
+    )
     return output, result
 
 
@@ -59,7 +68,7 @@ def test_ten_reports_group_index_manifest(batch_ten, home_demo):
             if i["value"] is None:
                 assert libelle_statut(i["status"], i["reason"]) in cell
             else:
-                assert f'{number(i["value"], BY_ID[i["id"]].decimals)} {i["unit"]}' in cell, (code, i["id"])
+                assert f"{number(i['value'], BY_ID[i['id']].decimals)} {i['unit']}" in cell, (code, i["id"])
         # Self-contained, without code: no script, no remote resource, no input cell.
         assert "<script" not in page and not re.search(r'(?:src|href)="(?:https?:)?//', page)
         assert "Portrait(" not in page and "portrait.entete()" not in page and "jp-InputArea" not in page
@@ -75,11 +84,21 @@ def test_resume_and_force(batch_ten, home_demo):
     result = run_cli("reports", "--communes", ",".join(TEN_COMMUNES), "--out", str(output), home=home_demo, timeout=600)
     assert result.returncode == 0 and "0 rapport(s) produit(s), 11 inchangé(s)" in result.stdout
     assert {f.name: f.stat().st_mtime_ns for f in output.glob("*.html") if f.name != "index.html"} == before
-    result = run_cli("reports", "--communes", ",".join(TEN_COMMUNES[:2]), "--out", str(output), "--force",
-                      home=home_demo, timeout=600)
+    result = run_cli(
+        "reports",
+        "--communes",
+        ",".join(TEN_COMMUNES[:2]),
+        "--out",
+        str(output),
+        "--force",
+        home=home_demo,
+        timeout=600,
+    )
     assert result.returncode == 0 and "3 rapport(s) produit(s)" in result.stdout
     # Other inputs (another peer group) make other reports.
-    result = run_cli("reports", "--communes", TEN_COMMUNES[0], "--out", str(output), "--pairs", "taille", home=home_demo)
+    result = run_cli(
+        "reports", "--communes", TEN_COMMUNES[0], "--out", str(output), "--pairs", "taille", home=home_demo
+    )
     assert result.returncode == 0 and "1 rapport(s) produit(s), 0 inchangé(s)" in result.stdout
 
 
@@ -87,10 +106,23 @@ def test_isolation_between_reports(home_demo, tmp_path):
     modules = tmp_path / "modules"
     modules.mkdir()
     (modules / "module_fuite.py").write_text(
-        "import os\nimport territoire_data.rendering.formatting as f\nos.environ['TERRITOIRE_LEAK'] = '1'\nf.NARROW_SPACE = '!'\n")
+        "import os\nimport territoire_data.rendering.formatting as f\nos.environ['TERRITOIRE_LEAK'] = '1'\nf.NARROW_SPACE = '!'\n"
+    )
     env = {"TERRITOIRE_TEST_MODULES": str(modules)}
-    result = run_cli("reports", "--communes", ",".join(TEN_COMMUNES[:4]), "--out", str(tmp_path / "sortie"), "--workers", "1",
-                      "--carnet", str(NOTEBOOKS / "fuite.ipynb"), home=home_demo, env=env, timeout=600)
+    result = run_cli(
+        "reports",
+        "--communes",
+        ",".join(TEN_COMMUNES[:4]),
+        "--out",
+        str(tmp_path / "sortie"),
+        "--workers",
+        "1",
+        "--carnet",
+        str(NOTEBOOKS / "fuite.ipynb"),
+        home=home_demo,
+        env=env,
+        timeout=600,
+    )
     manifest = _manifest(tmp_path / "sortie")
     assert result.returncode == 0, [r["message"] for r in manifest.values()]
     assert all(r["status"] == "ok" for r in manifest.values()) and len(manifest) == 5
@@ -100,20 +132,37 @@ def test_isolation_between_reports(home_demo, tmp_path):
     from papermill.exceptions import PapermillExecutionError
 
     control = subprocess.run(
-        [sys.executable, "-c",
-         "import papermill, sys\n"
-         f"args = dict(engine_name='territoire', progress_bar=False, kernel_name='python3')\n"
-         f"papermill.execute_notebook({str(NOTEBOOKS / 'fuite.ipynb')!r}, None, parameters={{'code': '33063'}}, **args)\n"
-         f"papermill.execute_notebook({str(NOTEBOOKS / 'fuite.ipynb')!r}, None, parameters={{'code': '33281'}}, **args)\n"],
-        capture_output=True, text=True, env={**os.environ, **env, "TERRITOIRE_HOME": str(home_demo),
-                                             "MPLBACKEND": "Agg"}, timeout=300)
+        [
+            sys.executable,
+            "-c",
+            "import papermill, sys\n"
+            f"args = dict(engine_name='territoire', progress_bar=False, kernel_name='python3')\n"
+            f"papermill.execute_notebook({str(NOTEBOOKS / 'fuite.ipynb')!r}, None, parameters={{'code': '33063'}}, **args)\n"
+            f"papermill.execute_notebook({str(NOTEBOOKS / 'fuite.ipynb')!r}, None, parameters={{'code': '33281'}}, **args)\n",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "TERRITOIRE_HOME": str(home_demo), "MPLBACKEND": "Agg"},
+        timeout=300,
+    )
     assert control.returncode != 0 and "variable globale héritée" in control.stderr
     assert papermill and PapermillExecutionError
 
 
 def test_a_failing_report_does_not_stop_the_batch(home_demo, tmp_path):
-    result = run_cli("reports", "--communes", ",".join(TEN_COMMUNES[:4]), "--out", str(tmp_path), "--workers", "2",
-                      "--carnet", str(NOTEBOOKS / "casse.ipynb"), home=home_demo, timeout=600)
+    result = run_cli(
+        "reports",
+        "--communes",
+        ",".join(TEN_COMMUNES[:4]),
+        "--out",
+        str(tmp_path),
+        "--workers",
+        "2",
+        "--carnet",
+        str(NOTEBOOKS / "casse.ipynb"),
+        home=home_demo,
+        timeout=600,
+    )
     assert result.returncode == 3, result.stderr
     assert "Lot partiel" in result.stderr and "données cassées pour 33281" in result.stderr
     manifest = _manifest(tmp_path)
@@ -127,9 +176,24 @@ def test_a_failing_report_does_not_stop_the_batch(home_demo, tmp_path):
 def test_interruption_then_resume(home_demo, tmp_path):
     codes = ",".join(TEN_COMMUNES)
     env = {**os.environ, "TERRITOIRE_HOME": str(home_demo), "TERRITOIRE_NO_PROGRESS": "1"}
-    processes = subprocess.Popen([sys.executable, "-m", "territoire_data", "reports", "--communes", codes, "--out",
-                                  str(tmp_path), "--workers", "1"], env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+    processes = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "territoire_data",
+            "reports",
+            "--communes",
+            codes,
+            "--out",
+            str(tmp_path),
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     limit = time.monotonic() + 300
     while time.monotonic() < limit:
         if (tmp_path / "manifest.json").exists():
@@ -158,8 +222,16 @@ def test_dask_cluster_identical_to_local(home_demo, tmp_path):
     local = run_cli("reports", *epci, "--out", str(tmp_path / "local"), home=home_demo, timeout=600)
     assert local.returncode == 0, local.stderr
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        distant = run_cli("reports", *epci, "--out", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address,
-                         home=home_demo, timeout=600)
+        distant = run_cli(
+            "reports",
+            *epci,
+            "--out",
+            str(tmp_path / "dask"),
+            "--scheduler",
+            cluster.scheduler_address,
+            home=home_demo,
+            timeout=600,
+        )
     assert distant.returncode == 0, distant.stderr
     files = sorted(f.name for f in (tmp_path / "local").glob("*.html"))
     assert len(files) == 5 and files == sorted(f.name for f in (tmp_path / "dask").glob("*.html"))
@@ -170,8 +242,9 @@ def test_dask_cluster_identical_to_local(home_demo, tmp_path):
 
 def test_format_pdf(home_demo, tmp_path):
     binary("chromium")
-    result = run_cli("reports", "--communes", "33063", "--out", str(tmp_path), "--format", "pdf",
-                      home=home_demo, timeout=600)
+    result = run_cli(
+        "reports", "--communes", "33063", "--out", str(tmp_path), "--format", "pdf", home=home_demo, timeout=600
+    )
     assert result.returncode == 0, result.stderr
     content = (tmp_path / "33063.pdf").read_bytes()
     assert content.startswith(b"%PDF") and len(content) > 20_000

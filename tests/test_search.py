@@ -63,10 +63,17 @@ def test_nothing_matches(ref):
     assert search("   ") == []
 
 
-@pytest.mark.parametrize("text, code", [
-    ("paris 15", "75115"), ("Paris 15e", "75115"), ("paris 15eme", "75115"), ("marseille 1er", "13201"),
-    ("lyon 3", "69383"), ("75115", "75115"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("paris 15", "75115"),
+        ("Paris 15e", "75115"),
+        ("paris 15eme", "75115"),
+        ("marseille 1er", "13201"),
+        ("lyon 3", "69383"),
+        ("75115", "75115"),
+    ],
+)
 def test_municipal_arrondissements(ref, text, code):
     first_one = search(text)[0]
     assert first_one.code == code and first_one.level == "arrondissement"
@@ -79,8 +86,15 @@ def test_prefixes_ranked_by_population(ref):
     assert codes("saint denis")[0] in ("93066", "97411")
 
 
-@pytest.mark.parametrize("text, code", [("saint denis 93", "93066"), ("saint-denis (93)", "93066"),
-                                         ("saint denis reunion", "97411"), ("saint denis la reunion", "97411")])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("saint denis 93", "93066"),
+        ("saint-denis (93)", "93066"),
+        ("saint denis reunion", "97411"),
+        ("saint denis la reunion", "97411"),
+    ],
+)
 def test_departement_in_search(ref, text, code):
     assert codes(text)[0] == code
 

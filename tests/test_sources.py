@@ -11,7 +11,9 @@ def test_sitadel_yearly_all_dwellings(tmp_path):
     (tmp_path / "sitadel_annuel.csv").write_text(
         BOM + "ANNEE;CODE_INSEE;TYPE_LGT;LOG_AUT;LOG_COM;SDP_AUT;SDP_COM\n"
         "2023;33063;Tous Logements;120;90;9000;7000\n2023;33063;Collectif;100;80;7000;6000\n"
-        "2023;33281;Tous Logements;30;0;2500;0\n", encoding="utf-8")
+        "2023;33281;Tous Logements;30;0;2500;0\n",
+        encoding="utf-8",
+    )
     obs = read_all([tmp_path]).observations.set_index(["code", "variable"])
     assert obs.loc[("33063", "LOG_AUT"), "value"] == 120  # « Tous Logements », not the sum of every row
     assert obs.loc[("33281", "LOG_COM"), "value"] == 0 and obs.loc[("33281", "LOG_COM"), "status"] == "ok"
@@ -35,7 +37,9 @@ def test_ore_secret_meshes(tmp_path):
         "annee,filiere,code_commune,code_categorie_consommation,code_secteur_naf2,conso_totale_mwh,"
         "nombre_de_mailles_secretisees\n"
         "2023,Electricité,33063,RES,,1000.5,0\n2023,Electricité,33063,PRO,47,200,0\n"
-        "2023,Electricité,33281,RES,,50,0\n2023,Electricité,33281,ENT,25,0,1\n", encoding="utf-8")
+        "2023,Electricité,33281,RES,,50,0\n2023,Electricité,33281,ENT,25,0,1\n",
+        encoding="utf-8",
+    )
     obs = read_all([tmp_path]).observations.set_index(["code", "variable"])
     assert obs.loc[("33063", "CONSO_ELEC"), "value"] == 1200.5
     assert obs.loc[("33063", "CONSO_ELEC_TER"), "value"] == 200
@@ -45,8 +49,10 @@ def test_ore_secret_meshes(tmp_path):
 
 def test_cerema_yearly_flows_only(tmp_path):
     (tmp_path / "conso.csv").write_text(
-        'idcom;idcomtxt;scot;naf11art12;naf12art13;art11hab12;naf09art23\n'
-        '33063;"Bordeaux";"SCoT de l\'aire ""métropolitaine"" bordelaise";1000;2000;600;99999\n', encoding="utf-8")
+        "idcom;idcomtxt;scot;naf11art12;naf12art13;art11hab12;naf09art23\n"
+        '33063;"Bordeaux";"SCoT de l\'aire ""métropolitaine"" bordelaise";1000;2000;600;99999\n',
+        encoding="utf-8",
+    )
     reading = read_all([tmp_path])
     obs = reading.observations.set_index(["variable", "year"])
     assert obs.loc[("NAF_ART", 2011), "value"] == 1000 and obs.loc[("NAF_HAB", 2011), "value"] == 600

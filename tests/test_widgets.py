@@ -9,11 +9,24 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-
 from fakes import COMMUNES, FakeDiscussions, FakeProvider, FakeRadar, value
+
 from territoire_data.core.catalogue import INDICATORS, THEMES
-from widgets import (ChoroplethMap, CommuneSelector, Dashboard, DiscussionPanel, ExportButton, IndicatorCard,
-                     PeerDistributionChart, PeerGroupPicker, RadarPanel, State, ThemeTabs, TrendChart, ZanPanel)
+from widgets import (
+    ChoroplethMap,
+    CommuneSelector,
+    Dashboard,
+    DiscussionPanel,
+    ExportButton,
+    IndicatorCard,
+    PeerDistributionChart,
+    PeerGroupPicker,
+    RadarPanel,
+    State,
+    ThemeTabs,
+    TrendChart,
+    ZanPanel,
+)
 from widgets.cards import card_html
 
 
@@ -25,10 +38,27 @@ def state():
 
 
 def line(**edits):
-    base = {"id": "taux_chomage_15_64", "label": "Taux de chômage", "value": 8.456, "unit": "%", "year": 2022,
-            "status": "ok", "decimals": 2, "polarity": "baisse_favorable", "first_year": 2016, "first_value": 9.0,
-            "change": -0.544, "annual_rate": -1.0, "peers_group": "densite", "peers_n": 1234, "percentile": 73.0,
-            "median": 7.1, "source": "insee_comparateur", "edition": "2025", "definition": "CHOM1564 / ACT1564"}
+    base = {
+        "id": "taux_chomage_15_64",
+        "label": "Taux de chômage",
+        "value": 8.456,
+        "unit": "%",
+        "year": 2022,
+        "status": "ok",
+        "decimals": 2,
+        "polarity": "baisse_favorable",
+        "first_year": 2016,
+        "first_value": 9.0,
+        "change": -0.544,
+        "annual_rate": -1.0,
+        "peers_group": "densite",
+        "peers_n": 1234,
+        "percentile": 73.0,
+        "median": 7.1,
+        "source": "insee_comparateur",
+        "edition": "2025",
+        "definition": "CHOM1564 / ACT1564",
+    }
     return {**base, **edits}
 
 
@@ -46,8 +76,9 @@ def test_card_value_year_percentile_and_median():
 
 
 def test_card_annual_rate_for_a_stock():
-    text = card_html(line(id="population", unit="hab.", value=1000.0, decimals=0, change=100.0, annual_rate=1.6,
-                             polarity="neutre"))
+    text = card_html(
+        line(id="population", unit="hab.", value=1000.0, decimals=0, change=100.0, annual_rate=1.6, polarity="neutre")
+    )
     assert "▲ +1,6 %/an depuis 2016" in text and "ti-neutre" in text
 
 
@@ -177,8 +208,9 @@ def test_zan_panel_and_scenario(state):
 
 
 def _link(html_export: str, extension: str) -> bytes:
-    data = re.search(rf'download="[^"]+\.{extension}" href="data:[^;]+(?:;charset=utf-8)?;base64,([^"]+)"',
-                        html_export).group(1)
+    data = re.search(
+        rf'download="[^"]+\.{extension}" href="data:[^;]+(?:;charset=utf-8)?;base64,([^"]+)"', html_export
+    ).group(1)
     return base64.b64decode(data)
 
 
@@ -244,7 +276,7 @@ def test_framing_contains_scope():
     assert 44.8 < lat < 45.0 and -0.5 < lon < -0.4
 
     def visible(z):  # (degrees of longitude, Mercator height) shown at zoom z
-        return 680 / 256 / 2 ** z * 360, 440 / 256 / 2 ** z * 2 * math.pi
+        return 680 / 256 / 2**z * 360, 440 / 256 / 2**z * 2 * math.pi
 
     height = _y_mercator(45.58) - _y_mercator(44.19)
     assert visible(zoom)[0] >= 1.59 and visible(zoom)[1] >= height  # the whole département shows
@@ -254,6 +286,7 @@ def test_framing_contains_scope():
 
 
 # -- discussion and radar panels, on their fake providers ------------------------------------
+
 
 def test_discussion_panel_on_fake_provider(state):
     discussions = FakeDiscussions()

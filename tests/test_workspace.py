@@ -6,7 +6,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import ROOT, home_with_referential
 
 
@@ -41,16 +40,25 @@ def test_radar_rights_read_in_the_radar_home(home, home_demo, tmp_path_factory):
     other.store.upgrade()
     add_user(other, "maire", "elu", "33440")
     cadastre = cadastre_folder()
-    result = run_radar("33440", login="maire", home=folder, parcels=cadastre / "cadastre-33440-parcelles.json.gz",
-                       buildings=cadastre / "cadastre-33440-batiments.json.gz")
+    result = run_radar(
+        "33440",
+        login="maire",
+        home=folder,
+        parcels=cadastre / "cadastre-33440-parcelles.json.gz",
+        buildings=cadastre / "cadastre-33440-batiments.json.gz",
+    )
     assert result["summary"]["plots"] > 0
     from territoire_data import default_workspace
     from territoire_data.access.authorisation import AccessDenied
 
     default_workspace().store.upgrade()
     with pytest.raises(AccessDenied):  # the default home's store does not know this élu
-        run_radar("33440", login="maire", parcels=cadastre / "cadastre-33440-parcelles.json.gz",
-                  buildings=cadastre / "cadastre-33440-batiments.json.gz")
+        run_radar(
+            "33440",
+            login="maire",
+            parcels=cadastre / "cadastre-33440-parcelles.json.gz",
+            buildings=cadastre / "cadastre-33440-batiments.json.gz",
+        )
 
 
 def test_two_workspaces_share_nothing(home_demo, home_real):
@@ -63,11 +71,11 @@ def test_two_workspaces_share_nothing(home_demo, home_real):
     assert demo.search("bordeaux")[0].code == real.search("bordeaux")[0].code == "33063"
 
 
-def test_a_new_build_is_seen_by_an_open_workspace(home, tmp_path_factory):
+def test_a_new_build_is_seen_by_an_open_workspace(small_workspace, tmp_path_factory):
     from territoire_data.demo import generate_and_build
     from territoire_data.workspace import Workspace
 
-    workspace = Workspace(home_with_referential(tmp_path_factory, home, "home-reconstruit"))
+    workspace = Workspace(home_with_referential(tmp_path_factory, small_workspace.home, "home-reconstruit"))
     assert workspace.warehouse_or_none() is None
     generate_and_build(["33"], workspace=workspace)
     first = workspace.warehouse
@@ -78,13 +86,27 @@ def test_a_new_build_is_seen_by_an_open_workspace(home, tmp_path_factory):
 def test_settings_read_once_from_the_environment():
     from territoire_data.settings import Settings
 
-    settings = Settings.from_environment({
-        "TERRITOIRE_HOME": "/tmp/x", "TERRITOIRE_DB_URL": "postgresql+psycopg://u@h/t", "TERRITOIRE_USER": " alice ",
-        "TERRITOIRE_IDENTITY_HEADER": "X-User", "TERRITOIRE_MESSAGE_LIMIT": "5/10", "TERRITOIRE_OFFLINE": "1",
-        "TERRITOIRE_NO_PROGRESS": "1", "TERRITOIRE_DEBUG": "oui", "TERRITOIRE_CADASTRE_URL": "http://127.0.0.1:9/c/",
-        "TERRITOIRE_DOWNLOAD_URL": "http://127.0.0.1:9/d", "AUTRE": "ignorée"})
+    settings = Settings.from_environment(
+        {
+            "TERRITOIRE_HOME": "/tmp/x",
+            "TERRITOIRE_DB_URL": "postgresql+psycopg://u@h/t",
+            "TERRITOIRE_USER": " alice ",
+            "TERRITOIRE_IDENTITY_HEADER": "X-User",
+            "TERRITOIRE_MESSAGE_LIMIT": "5/10",
+            "TERRITOIRE_OFFLINE": "1",
+            "TERRITOIRE_NO_PROGRESS": "1",
+            "TERRITOIRE_DEBUG": "oui",
+            "TERRITOIRE_CADASTRE_URL": "http://127.0.0.1:9/c/",
+            "TERRITOIRE_DOWNLOAD_URL": "http://127.0.0.1:9/d",
+            "AUTRE": "ignorée",
+        }
+    )
     assert (str(settings.home), settings.db_url, settings.user, settings.identity_header) == (
-        "/tmp/x", "postgresql+psycopg://u@h/t", "alice", "X-User")
+        "/tmp/x",
+        "postgresql+psycopg://u@h/t",
+        "alice",
+        "X-User",
+    )
     assert settings.message_limit == (5, 10) and settings.offline and not settings.progress and settings.debug
     assert settings.cadastre_url == "http://127.0.0.1:9/c" and settings.download_url == "http://127.0.0.1:9/d"
     assert "AUTRE" not in settings.environment()
@@ -102,7 +124,9 @@ def test_every_setting_documented_and_read_in_one_place():
     readers = []
     for path in [*(ROOT / "territoire_data").rglob("*.py"), *(ROOT / "widgets").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
-        if re.search(r"environ(?:\.get)?[\[(]\s*[\"']TERRITOIRE_", text) or re.search(r"getenv\(\s*[\"']TERRITOIRE_", text):
+        if re.search(r"environ(?:\.get)?[\[(]\s*[\"']TERRITOIRE_", text) or re.search(
+            r"getenv\(\s*[\"']TERRITOIRE_", text
+        ):
             readers.append(path.relative_to(ROOT).as_posix())
     assert readers == [], readers
 
@@ -115,7 +139,10 @@ def test_no_module_level_cache():
         for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if "# pure:" in text or text.strip() == "from functools import lru_cache":
                 continue
-            if re.match(r"^_?[A-Za-z_]+\s*(:\s*dict[^=]*)?=\s*\{\}\s*$", text) or "lru_cache" in text \
-                    or "__dict__" in text:
+            if (
+                re.match(r"^_?[A-Za-z_]+\s*(:\s*dict[^=]*)?=\s*\{\}\s*$", text)
+                or "lru_cache" in text
+                or "__dict__" in text
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {text.strip()}")
     assert offenders == [], offenders

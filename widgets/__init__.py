@@ -6,23 +6,47 @@ Every component takes the shared ``State`` (commune, peers, indicator) whose ``p
 ``territoire_data.Workspace``; tests pass small fakes (``tests/fakes.py``).
 """
 
-from widgets.choropleth import ChoroplethMap
 from widgets.cards import IndicatorCard
-from widgets.discussion import DiscussionPanel
-from widgets.state import State
-from widgets.export import ExportButton
-from widgets.providers import (DiscussionProvider, IndicatorProvider, RadarProvider, WorkspaceDiscussions,
-                               WorkspaceProvider, WorkspaceRadar)
 from widgets.charts import PeerDistributionChart, TrendChart
-from widgets.tabs import ThemeTabs
+from widgets.choropleth import ChoroplethMap
+from widgets.dashboard import Dashboard, open_dashboard, prepare_dashboard, requested_territory
+from widgets.discussion import DiscussionPanel
+from widgets.export import ExportButton
+from widgets.providers import (
+    DiscussionProvider,
+    IndicatorProvider,
+    RadarProvider,
+    WorkspaceDiscussions,
+    WorkspaceProvider,
+    WorkspaceRadar,
+)
 from widgets.radar import RadarPanel
 from widgets.selection import CommuneSelector, PeerGroupPicker
-from widgets.dashboard import Dashboard, requested_territory, open_dashboard, prepare_dashboard
+from widgets.state import State
+from widgets.tabs import ThemeTabs
 from widgets.zan import ZanPanel
 
 __all__ = [
-    "ChoroplethMap", "CommuneSelector", "DiscussionPanel", "State", "ExportButton", "IndicatorProvider",
-    "DiscussionProvider", "RadarProvider", "WorkspaceProvider", "WorkspaceDiscussions", "WorkspaceRadar", "IndicatorCard",
-    "PeerDistributionChart", "PeerGroupPicker", "RadarPanel", "Dashboard", "ThemeTabs", "TrendChart", "ZanPanel",
-    "requested_territory", "open_dashboard", "prepare_dashboard",
+    "ChoroplethMap",
+    "CommuneSelector",
+    "DiscussionPanel",
+    "State",
+    "ExportButton",
+    "IndicatorProvider",
+    "DiscussionProvider",
+    "RadarProvider",
+    "WorkspaceProvider",
+    "WorkspaceDiscussions",
+    "WorkspaceRadar",
+    "IndicatorCard",
+    "PeerDistributionChart",
+    "PeerGroupPicker",
+    "RadarPanel",
+    "Dashboard",
+    "ThemeTabs",
+    "TrendChart",
+    "ZanPanel",
+    "requested_territory",
+    "open_dashboard",
+    "prepare_dashboard",
 ]

@@ -13,14 +13,14 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from IPython.display import HTML
 import pandas as pd
+from IPython.display import HTML
 
 from territoire_data.core.catalogue import BY_ID, THEMES
 from widgets.cards import IndicatorCard, grid
-from widgets.state import State
-from widgets.providers import IndicatorProvider, WorkspaceProvider
 from widgets.charts import PeerDistributionChart, TrendChart
+from widgets.providers import IndicatorProvider, WorkspaceProvider
+from widgets.state import State
 from widgets.style import sheet
 from widgets.zan import ZanPanel
 
@@ -49,16 +49,25 @@ class AnalysisContext:
     def summary(self, theme: str) -> pd.DataFrame:
         """Label, value, unit, year, percentile and peers' median of a theme, for reading."""
         table = self.indicators(theme)
-        return table[["label", "value", "unit", "year", "status", "percentile", "median", "source"]].rename(columns={
-            "label": "indicator", "value": "value", "unit": "unité", "year": "année", "status": "status",
-            "percentile": "centile", "median": "médiane des pairs"})
+        return table[["label", "value", "unit", "year", "status", "percentile", "median", "source"]].rename(
+            columns={
+                "label": "indicator",
+                "value": "value",
+                "unit": "unité",
+                "year": "année",
+                "status": "status",
+                "percentile": "centile",
+                "median": "médiane des pairs",
+            }
+        )
 
     def series_of(self, indicator: str) -> pd.DataFrame:
         return self.provider.series_of(self.code, indicator)
 
 
-def context(code: str, peers: str = "densite", home=None, *, workspace=None,
-            provider: IndicatorProvider | None = None) -> AnalysisContext:
+def context(
+    code: str, peers: str = "densite", home=None, *, workspace=None, provider: IndicatorProvider | None = None
+) -> AnalysisContext:
     """Open a commune for analysis; a wrong code or peer group raises a French error.
 
     Data: ``provider`` if given, else the workspace (``workspace``, or the one of ``home``, or
@@ -78,13 +87,18 @@ def header(ctx: AnalysisContext, title: str = "") -> HTML:
     card = ctx.provider.territory(ctx.code).card()
     dep = card.get("departement") or {}
     epci = card.get("epci") or {}
-    demo = ('<div class="territoire-bandeau-demo"><strong>Données de démonstration</strong> : valeurs '
-            "synthétiques, à ne pas citer.</div>" if ctx.provider.demo else "")
+    demo = (
+        '<div class="territoire-bandeau-demo"><strong>Données de démonstration</strong> : valeurs '
+        "synthétiques, à ne pas citer.</div>"
+        if ctx.provider.demo
+        else ""
+    )
     return HTML(
-        f"{sheet()}<div class=\"territoire-titre\"><h1>{html.escape(ctx.name)}"
-        f"{' — ' + html.escape(title) if title else ''}</h1><div class=\"ti-rattachement\">"
+        f'{sheet()}<div class="territoire-titre"><h1>{html.escape(ctx.name)}'
+        f'{" — " + html.escape(title) if title else ""}</h1><div class="ti-rattachement">'
         f"{html.escape(dep.get('name', ''))} ({html.escape(dep.get('code', ''))}) · {html.escape(epci.get('name', '') or 'hors EPCI')}"
-        f" · code INSEE {html.escape(ctx.code)}</div></div>{demo}")
+        f" · code INSEE {html.escape(ctx.code)}</div></div>{demo}"
+    )
 
 
 def cards(ctx: AnalysisContext, theme: str) -> HTML:

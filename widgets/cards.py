@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import html
 import math
+from typing import Any
 
 from traitlets import HasTraits, Unicode
 
 from territoire_data.core.catalogue import DOWN_GOOD, UP_GOOD
 from territoire_data.core.peer_groups import LABELS
 from territoire_data.rendering.formatting import number
-from territoire_data.rendering.fragments import RATE_UNITS, qualifier, trend_text, status_text
+from territoire_data.rendering.fragments import RATE_UNITS, qualifier, status_text, trend_text
 from territoire_data.sources import label as libelle_source
 
 
@@ -46,13 +47,13 @@ def trend(line: dict) -> tuple[str, str] | None:
     return f"{arrow} {text}", class_
 
 
-def position(line: dict) -> str:
+def position(line: dict[str, Any]) -> str:
     """The percentile bar and its caption (empty when there is no value or no peer)."""
-    percentile = line.get("percentile")
     n = int(line.get("peers_n") or 0)
-    if not _present(percentile) or n == 0:
+    if not _present(line.get("percentile")) or n == 0:
         return ""
-    group = LABELS.get(line.get("peers_group"), line.get("peers_group") or "")
+    percentile = float(line["percentile"])
+    group = LABELS.get(str(line.get("peers_group")), line.get("peers_group") or "")
     decimals = int(line.get("decimals") or 0)
     median = number(line.get("median"), decimals)
     return (
@@ -70,8 +71,10 @@ def card_html(line: dict, *, demo: bool = False, discussions: int = 0) -> str:
     status = line.get("status") or "missing"
     decimals = int(line.get("decimals") or 0)
     if status == "ok" and _present(line.get("value")):
-        value = (f'<span class="ti-nombre">{_e(number(float(line["value"]), decimals))}</span> '
-                  f'<span class="ti-unite">{_e(line.get("unit"))}</span>')
+        value = (
+            f'<span class="ti-nombre">{_e(number(float(line["value"]), decimals))}</span> '
+            f'<span class="ti-unite">{_e(line.get("unit"))}</span>'
+        )
         year = f'<span class="ti-annee">{int(line["year"])}</span>' if _present(line.get("year")) else ""
     else:
         value = f'<span class="ti-absent">{_e(status_text(line))}</span>'
@@ -82,14 +85,18 @@ def card_html(line: dict, *, demo: bool = False, discussions: int = 0) -> str:
     trend_html = f'<div class="ti-evolution {dyn[1]}">{_e(dyn[0])}</div>' if dyn else ""
     pos = position(line) if status == "ok" else ""
     provenance = (
-        "<details class=\"ti-provenance\"><summary>Provenance</summary>"
+        '<details class="ti-provenance"><summary>Provenance</summary>'
         f"<div>Source : {_e(libelle_source(line.get('source')) or 'aucune')}"
         f"{' — édition ' + _e(line['edition']) if line.get('edition') else ''}</div>"
         f"<div>Calcul : {_e(line.get('definition'))}</div></details>"
     )
     badge = '<span class="ti-badge-demo" title="données de démonstration">démo</span>' if demo else ""
-    anchor = (f'<div class="ti-ancre">💬 {discussions} discussion{"s" if discussions > 1 else ""} sur cet indicateur '
-             "(espace d'échange)</div>" if discussions else "")
+    anchor = (
+        f'<div class="ti-ancre">💬 {discussions} discussion{"s" if discussions > 1 else ""} sur cet indicateur '
+        "(espace d'échange)</div>"
+        if discussions
+        else ""
+    )
     return (
         f'<div class="territoire-indicateur ti-carte ti-statut-{_e(status)}" data-indicateur="{_e(line.get("id"))}">'
         f'<div class="ti-libelle">{_e(line.get("label"))}{badge}</div>'

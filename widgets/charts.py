@@ -10,9 +10,9 @@ import html
 
 import numpy as np
 
-from territoire_data.rendering import svg
 from territoire_data.core.catalogue import BY_ID
 from territoire_data.core.peer_groups import LABELS
+from territoire_data.rendering import svg
 from widgets.html_view import HtmlView
 
 
@@ -25,9 +25,13 @@ class TrendChart(HtmlView):
         series_of = self.state.provider.series_of(self.state.code, indicator.id)
         values = np.where(series_of["status"].astype(str) == "ok", series_of["value"].astype("float64"), np.nan)
         title = f"{indicator.label} ({indicator.unit}) — {self.state.name}, évolution"
-        return (f'<div class="ti-graphique"><h4>Évolution : {html.escape(indicator.label)}</h4>'
-                + svg.line_chart(series_of["year"].to_numpy(), values, title=title, unit=indicator.unit,
-                             decimals=indicator.decimals) + "</div>")
+        return (
+            f'<div class="ti-graphique"><h4>Évolution : {html.escape(indicator.label)}</h4>'
+            + svg.line_chart(
+                series_of["year"].to_numpy(), values, title=title, unit=indicator.unit, decimals=indicator.decimals
+            )
+            + "</div>"
+        )
 
 
 class PeerDistributionChart(HtmlView):
@@ -42,6 +46,10 @@ class PeerDistributionChart(HtmlView):
         value = line["value"] if line["status"] == "ok" else None
         group = LABELS.get(line["peers_group"], line["peers_group"])
         title = f"{indicator.label} : {self.state.name} parmi {len(values)} {group}"
-        return (f'<div class="ti-graphique"><h4>Position parmi les {html.escape(group)} ({len(values)})</h4>'
-                + svg.distribution(values, value, line["median"], title=title, unit=indicator.unit,
-                                   decimals=indicator.decimals) + "</div>")
+        return (
+            f'<div class="ti-graphique"><h4>Position parmi les {html.escape(group)} ({len(values)})</h4>'
+            + svg.distribution(
+                values, value, line["median"], title=title, unit=indicator.unit, decimals=indicator.decimals
+            )
+            + "</div>"
+        )

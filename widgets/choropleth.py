@@ -21,12 +21,13 @@ import ipywidgets as w
 import numpy as np
 import shapely
 
+from territoire_data.core.catalogue import BY_ID, INDICATORS, THEMES
 from territoire_data.rendering import colours
-from territoire_data.core.catalogue import INDICATORS, BY_ID, THEMES
 from territoire_data.rendering.formatting import number
 from territoire_data.rendering.fragments import legend
-from widgets.state import State
 from widgets.guard import guard
+from widgets.state import State
+
 
 def _y_mercator(latitude: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
@@ -56,21 +57,33 @@ def feature_collection(shapes, geometries, values, classes, indicator) -> dict:
         if geometry is None:
             continue
         value = None if value is None or not np.isfinite(value) else float(value)
-        features.append({
-            "type": "Feature", "id": code, "geometry": geometry,
-            "properties": {
-                "code": code, "name": name,
-                "value": f"{number(value, indicator.decimals)} {indicator.unit}" if value is not None else "n.d.",
-                "style": {"fillColor": classes.colour(value), "fillOpacity": 0.85, "color": "#ffffff",
-                          "weight": 0.7, "opacity": 1},
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "geometry": geometry,
+                "properties": {
+                    "code": code,
+                    "name": name,
+                    "value": f"{number(value, indicator.decimals)} {indicator.unit}" if value is not None else "n.d.",
+                    "style": {
+                        "fillColor": classes.colour(value),
+                        "fillOpacity": 0.85,
+                        "color": "#ffffff",
+                        "weight": 0.7,
+                        "opacity": 1,
+                    },
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 def html_legend(classes, indicator, label_scope: str) -> str:
-    return (f'<div class="ti-legende-carte"><strong>{html.escape(indicator.label)}</strong> — '
-            f"{html.escape(label_scope)}{legend(classes, indicator.unit, indicator.decimals)}</div>")
+    return (
+        f'<div class="ti-legende-carte"><strong>{html.escape(indicator.label)}</strong> — '
+        f"{html.escape(label_scope)}{legend(classes, indicator.unit, indicator.decimals)}</div>"
+    )
 
 
 class ChoroplethMap(w.VBox):
@@ -78,31 +91,47 @@ class ChoroplethMap(w.VBox):
         self.state = state
         if base_plan is None:
             base_plan = not getattr(state.provider, "offline", False)
-        self.geomap = L.Map(center=(46.6, 2.4), zoom=6, scroll_wheel_zoom=True, zoom_snap=0.25,
-                           layout=w.Layout(height="460px", width="100%"),
-                           attribution_control=base_plan)
+        self.geomap = L.Map(
+            center=(46.6, 2.4),
+            zoom=6,
+            scroll_wheel_zoom=True,
+            zoom_snap=0.25,
+            layout=w.Layout(height="460px", width="100%"),
+            attribution_control=base_plan,
+        )
         if not base_plan:
             self.geomap.layers = ()
         self.geomap.add_class("territoire-carte")
-        self.layer = L.GeoJSON(data={"type": "FeatureCollection", "features": []}, name="communes",
-                                hover_style={"weight": 2, "color": "#161616"})
-        self.highlight = L.GeoJSON(data={"type": "FeatureCollection", "features": []}, name="commune",
-                                    style={"fill": False, "color": colours.HIGHLIGHT, "weight": 3.5})
+        self.layer = L.GeoJSON(
+            data={"type": "FeatureCollection", "features": []},
+            name="communes",
+            hover_style={"weight": 2, "color": "#161616"},
+        )
+        self.highlight = L.GeoJSON(
+            data={"type": "FeatureCollection", "features": []},
+            name="commune",
+            style={"fill": False, "color": colours.HIGHLIGHT, "weight": 3.5},
+        )
         self.geomap.add(self.layer)
         self.geomap.add(self.highlight)
         self.layer.on_click(self._click)
         self.layer.on_hover(self._hover)
         options = [(f"{THEMES[i.theme]} — {i.label}", i.id) for i in INDICATORS]
-        self.choice_indicator = w.Dropdown(options=options, value=state.indicator, description="Indicateur",
-                                           layout=w.Layout(width="100%"))
-        self.choice_scope = w.ToggleButtons(options=[("Département", "departement"), ("EPCI", "epci")],
-                                            value=extent, description="Communes", style={"button_width": "auto"})
+        self.choice_indicator = w.Dropdown(
+            options=options, value=state.indicator, description="Indicateur", layout=w.Layout(width="100%")
+        )
+        self.choice_scope = w.ToggleButtons(
+            options=[("Département", "departement"), ("EPCI", "epci")],
+            value=extent,
+            description="Communes",
+            style={"button_width": "auto"},
+        )
         self.info = w.HTML('<div class="ti-aide">Survolez une commune pour sa valeur ; cliquez pour l\'ouvrir.</div>')
         self.legend = w.HTML()
         super().__init__([self.choice_indicator, self.choice_scope, self.geomap, self.info, self.legend], **kwargs)
         self.add_class("territoire-choroplethe")
         self.key = None
-        self.key_data = None
+        self.key_data: tuple[str, str] | None = None
         self.codes: list[str] = []
         self.choice_indicator.observe(self._indicator, "value")
         self.choice_scope.observe(self._refresh, "value")
@@ -127,8 +156,10 @@ class ChoroplethMap(w.VBox):
     @guard
     def _hover(self, feature=None, **_kwargs) -> None:
         p = (feature or {}).get("properties") or {}
-        self.info.value = (f'<div class="ti-aide"><strong>{html.escape(str(p.get("name", "")))}</strong> '
-                           f'({html.escape(str(p.get("code", "")))}) : {html.escape(str(p.get("value", "")))}</div>')
+        self.info.value = (
+            f'<div class="ti-aide"><strong>{html.escape(str(p.get("name", "")))}</strong> '
+            f"({html.escape(str(p.get('code', '')))}) : {html.escape(str(p.get('value', '')))}</div>"
+        )
 
     @guard
     def _refresh(self, _change=None) -> None:
@@ -154,6 +185,11 @@ class ChoroplethMap(w.VBox):
         if key != self.key:
             self.geomap.center, self.geomap.zoom = framing(shapely.total_bounds(shapes.geometry.to_numpy()))
             self.key = key
-        self.highlight.data = {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"code": code}, "geometry": g}
-            for code, g in zip(shapes["code"], geometries) if code == self.state.code and g is not None]}
+        self.highlight.data = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"code": code}, "geometry": g}
+                for code, g in zip(shapes["code"], geometries)
+                if code == self.state.code and g is not None
+            ],
+        }

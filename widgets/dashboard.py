@@ -24,18 +24,24 @@ import traitlets
 from territoire_data.errors import TerritoireError
 from territoire_data.rendering.formatting import number
 from territoire_data.sources import label as libelle_source
+from widgets.charts import PeerDistributionChart, TrendChart
 from widgets.choropleth import ChoroplethMap
 from widgets.discussion import DiscussionPanel
-from widgets.radar import RadarPanel
-from widgets.state import State
 from widgets.export import ExportButton
-from widgets.providers import (DiscussionProvider, IndicatorProvider, RadarProvider, WorkspaceDiscussions,
-                               WorkspaceProvider, WorkspaceRadar)
 from widgets.guard import guard
-from widgets.charts import PeerDistributionChart, TrendChart
-from widgets.tabs import ThemeTabs
+from widgets.providers import (
+    DiscussionProvider,
+    IndicatorProvider,
+    RadarProvider,
+    WorkspaceDiscussions,
+    WorkspaceProvider,
+    WorkspaceRadar,
+)
+from widgets.radar import RadarPanel
 from widgets.selection import CommuneSelector, PeerGroupPicker
+from widgets.state import State
 from widgets.style import sheet
+from widgets.tabs import ThemeTabs
 from widgets.zan import ZanPanel
 
 DEFAULT_COMMUNE = "33063"
@@ -123,18 +129,29 @@ def _attachment(provider, code: str) -> str:
 class Dashboard(w.VBox):
     """Root ``.territoire-dashboard``: header, search, peers, title, cards, map, charts, ZAN, export."""
 
-    def __init__(self, provider: IndicatorProvider, code: str | None = None, *,
-                 discussions: DiscussionProvider | None = None, radar: RadarProvider | None = None, **kwargs):
+    def __init__(
+        self,
+        provider: IndicatorProvider,
+        code: str | None = None,
+        *,
+        discussions: DiscussionProvider | None = None,
+        radar: RadarProvider | None = None,
+        **kwargs,
+    ):
         # Components observe the state: built empty, they fill in when a commune is chosen.
         self.state = State(provider)
-        header = w.HTML('<div class="ti-marque">territoire · tableau de bord de la planification écologique</div>'
-                        '<div class="ti-sous-titre">Indicateurs issus des données publiques, positionnés parmi des '
-                        "communes comparables.</div>")
+        header = w.HTML(
+            '<div class="ti-marque">territoire · tableau de bord de la planification écologique</div>'
+            '<div class="ti-sous-titre">Indicateurs issus des données publiques, positionnés parmi des '
+            "communes comparables.</div>"
+        )
         header.add_class("territoire-entete")
         elements: list[w.Widget] = [w.HTML(sheet()), header]
         if provider.demo:
-            banner = w.HTML("<strong>Données de démonstration.</strong> Les valeurs affichées sont synthétiques "
-                             "(plausibles, dérivées des populations et superficies réelles) : ne les citez pas.")
+            banner = w.HTML(
+                "<strong>Données de démonstration.</strong> Les valeurs affichées sont synthétiques "
+                "(plausibles, dérivées des populations et superficies réelles) : ne les citez pas."
+            )
             banner.add_class("territoire-bandeau-demo")
             elements.append(banner)
         self.selector = CommuneSelector(self.state, layout=w.Layout(width="55%"))
@@ -163,13 +180,22 @@ class Dashboard(w.VBox):
         traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for both
         section = lambda title: w.HTML(f'<div class="territoire-section"><h2>{html.escape(title)}</h2></div>')
         elements += [
-            w.HBox([self.selector, self.peers], layout=w.Layout(justify_content="space-between", align_items="flex-start")),
-            self.error, self.title, self.export, self.tabs,
+            w.HBox(
+                [self.selector, self.peers], layout=w.Layout(justify_content="space-between", align_items="flex-start")
+            ),
+            self.error,
+            self.title,
+            self.export,
+            self.tabs,
             section("Carte, évolution et position parmi les pairs"),
-            w.HBox([self.geomap, w.VBox([self.trend, self.distribution], layout=w.Layout(width="42%"))],
-                   layout=w.Layout(grid_gap="16px")),
-            section("Trajectoire ZAN (zéro artificialisation nette)"), self.zan,
-            self.radar, self.discussion,
+            w.HBox(
+                [self.geomap, w.VBox([self.trend, self.distribution], layout=w.Layout(width="42%"))],
+                layout=w.Layout(grid_gap="16px"),
+            ),
+            section("Trajectoire ZAN (zéro artificialisation nette)"),
+            self.zan,
+            self.radar,
+            self.discussion,
             w.HTML(self._footer(provider)),
         ]
         super().__init__(elements, **kwargs)
@@ -180,19 +206,33 @@ class Dashboard(w.VBox):
     @staticmethod
     def _footer(provider) -> str:
         sources = provider.sources()
-        text = ("Sources : " + " ; ".join(f"{html.escape(libelle_source(name))} ({html.escape(', '.join(editions))})"
-                                          for name, editions in sorted(sources.items())) + ". ") if sources else ""
-        return (f'<div class="territoire-pied">{text}Chaque valeur indique sa source, son édition et son calcul '
-                "(« Provenance » sur chaque carte). Données publiques sous Licence Ouverte / ODbL selon les sources.</div>")
+        text = (
+            (
+                "Sources : "
+                + " ; ".join(
+                    f"{html.escape(libelle_source(name))} ({html.escape(', '.join(editions))})"
+                    for name, editions in sorted(sources.items())
+                )
+                + ". "
+            )
+            if sources
+            else ""
+        )
+        return (
+            f'<div class="territoire-pied">{text}Chaque valeur indique sa source, son édition et son calcul '
+            "(« Provenance » sur chaque carte). Données publiques sous Licence Ouverte / ODbL selon les sources.</div>"
+        )
 
     @guard
     def _title(self, _change=None) -> None:
         if not self.state.code:
             self.title.value = ""
             return
-        self.title.value = (f"<h1>{html.escape(self.state.name)}</h1>"
-                            f'<div class="ti-rattachement">{_attachment(self.state.provider, self.state.code)}</div>')
+        self.title.value = (
+            f"<h1>{html.escape(self.state.name)}</h1>"
+            f'<div class="ti-rattachement">{_attachment(self.state.provider, self.state.code)}</div>'
+        )
 
     def _error(self, _change=None) -> None:
         message = self.state.error
-        self.error.value = (f'<div class="ti-erreur" role="alert">{html.escape(message)}</div>' if message else "")
+        self.error.value = f'<div class="ti-erreur" role="alert">{html.escape(message)}</div>' if message else ""

@@ -14,11 +14,11 @@ import html
 import ipywidgets as w
 from traitlets import Unicode
 
-from territoire_data.core.catalogue import INDICATORS, BY_ID
+from territoire_data.core.catalogue import BY_ID, INDICATORS
 from territoire_data.store.models import VISIBILITY_LABELS
-from widgets.providers import DiscussionProvider
-from widgets.state import State
 from widgets.guard import guard
+from widgets.providers import DiscussionAccess, DiscussionProvider
+from widgets.state import State
 
 PERIOD_S = 2.0
 
@@ -30,50 +30,76 @@ def threads_html(threads: list[dict], messages: dict[int, list[dict]]) -> str:
     for thread in threads:
         anchor = ""
         if thread["anchor_type"] == "indicator" and thread["anchor"] in BY_ID:
-            anchor = f' · à propos de « {html.escape(BY_ID[thread["anchor"]].label)} »'
+            anchor = f" · à propos de « {html.escape(BY_ID[thread['anchor']].label)} »"
         elif thread["anchor_type"] in ("parcel", "feature") and thread["anchor"]:
-            anchor = f' · à propos de la parcelle {html.escape(thread["anchor"])}'
+            anchor = f" · à propos de la parcelle {html.escape(thread['anchor'])}"
         unread = f' <span class="ti-non-lus">{thread["unread"]} non lu(s)</span>' if thread["unread"] else ""
         body = "".join(
             f'<div class="ti-message{" ti-supprime" if m["deleted"] else ""}" data-message="{m["id"]}">'
             f'<div class="ti-auteur">{html.escape(m["author"])} · {html.escape(m["created_at"][:16].replace("T", " "))}'
-            f'{" · modifié" if m["edited_at"] else ""}</div>{m["html"]}</div>'  # sanitised by the store
-            for m in messages.get(thread["id"], []))
-        blocks.append(f'<div class="ti-fil" data-fil="{thread["id"]}"><div class="ti-fil-titre">#{thread["id"]} '
-                     f'{html.escape(thread["title"])}{unread}</div><div class="ti-fil-meta">'
-                     f'{html.escape(thread["visibility_label"])}{anchor}</div>{body}</div>')
+            f"{' · modifié' if m['edited_at'] else ''}</div>{m['html']}</div>"  # sanitised by the store
+            for m in messages.get(thread["id"], [])
+        )
+        blocks.append(
+            f'<div class="ti-fil" data-fil="{thread["id"]}"><div class="ti-fil-titre">#{thread["id"]} '
+            f'{html.escape(thread["title"])}{unread}</div><div class="ti-fil-meta">'
+            f"{html.escape(thread['visibility_label'])}{anchor}</div>{body}</div>"
+        )
     return "".join(blocks)
 
 
 class DiscussionPanel(w.VBox):
     login = Unicode(None, allow_none=True)
 
-    def __init__(self, state: State, discussions: DiscussionProvider | None = None, *,
-                 demo_logins: list[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        state: State,
+        discussions: DiscussionProvider | None = None,
+        *,
+        demo_logins: list[str] | None = None,
+        **kwargs,
+    ):
         self.state, self.provider = state, discussions
-        self.space = None
+        self.space: DiscussionAccess | None = None
         self.imposed_identity = False
-        self._version = None
-        self._task = None
+        self._version: tuple | None = None
+        self._task: asyncio.Task | None = None
         self.header = w.HTML()
-        self.user_choice = w.Dropdown(description="Démo : vous êtes", options=[("—", "")] + [(l, l) for l in (demo_logins or [])],
-                                            style={"description_width": "initial"},
-                                            layout=w.Layout(display="flex" if demo_logins else "none"))
+        self.user_choice = w.Dropdown(
+            description="Démo : vous êtes",
+            options=[("—", "")] + [(l, l) for l in (demo_logins or [])],
+            style={"description_width": "initial"},
+            layout=w.Layout(display="flex" if demo_logins else "none"),
+        )
         self.items = w.HTML()
         self.items.add_class("territoire-fils")
         self.title = w.Text(placeholder="Titre de la nouvelle discussion", layout=w.Layout(width="100%"))
-        self.text = w.Textarea(placeholder="Votre message (Markdown : **gras**, listes, liens https://…)",
-                                layout=w.Layout(width="100%", height="90px"))
+        self.text = w.Textarea(
+            placeholder="Votre message (Markdown : **gras**, listes, liens https://…)",
+            layout=w.Layout(width="100%", height="90px"),
+        )
         self.visibility = w.Dropdown(description="Visible par", style={"description_width": "initial"})
-        self.anchor = w.Dropdown(description="À propos de", options=[("(aucun indicateur)", "")]
-                                + [(i.label, i.id) for i in INDICATORS], style={"description_width": "initial"})
-        self.thread = w.Dropdown(description="Répondre dans", options=[("(nouvelle discussion)", 0)],
-                              style={"description_width": "initial"})
+        self.anchor = w.Dropdown(
+            description="À propos de",
+            options=[("(aucun indicateur)", "")] + [(i.label, i.id) for i in INDICATORS],
+            style={"description_width": "initial"},
+        )
+        self.thread = w.Dropdown(
+            description="Répondre dans", options=[("(nouvelle discussion)", 0)], style={"description_width": "initial"}
+        )
         self.post = w.Button(description="Publier", button_style="primary")
         self.mark_all_read = w.Button(description="Tout marquer comme lu")
         self.feedback = w.HTML()
-        self.form = w.VBox([self.thread, self.title, self.text, w.HBox([self.visibility, self.anchor]),
-                                  w.HBox([self.post, self.mark_all_read]), self.feedback])
+        self.form = w.VBox(
+            [
+                self.thread,
+                self.title,
+                self.text,
+                w.HBox([self.visibility, self.anchor]),
+                w.HBox([self.post, self.mark_all_read]),
+                self.feedback,
+            ]
+        )
         super().__init__([self.header, self.user_choice, self.items, self.form], **kwargs)
         self.add_class("territoire-discussion")
         self.post.on_click(lambda _b: self._post())
@@ -103,8 +129,10 @@ class DiscussionPanel(w.VBox):
 
             log.exception("base des discussions indisponible")
             self.space = None
-            self.header.value = ('<div class="ti-aide">Espace d\'échange indisponible (base des discussions non '
-                                 "initialisée : `territoire db upgrade`).</div>")
+            self.header.value = (
+                '<div class="ti-aide">Espace d\'échange indisponible (base des discussions non '
+                "initialisée : `territoire db upgrade`).</div>"
+            )
             return
         self._version = None
         self._refresh()
@@ -117,8 +145,10 @@ class DiscussionPanel(w.VBox):
         self.connect(change["new"] or None)
 
     def _show_outside_connection(self) -> None:
-        self.header.value = ("<h2>Espace d'échange</h2><div class=\"ti-aide\">Connectez-vous pour voir et rejoindre "
-                             "les échanges sur votre territoire.</div>")
+        self.header.value = (
+            '<h2>Espace d\'échange</h2><div class="ti-aide">Connectez-vous pour voir et rejoindre '
+            "les échanges sur votre territoire.</div>"
+        )
         self.items.value = ""
         self.form.layout.display = "none"
 
@@ -137,9 +167,11 @@ class DiscussionPanel(w.VBox):
         threads = self.space.threads(code)
         messages = {f["id"]: self.space.messages(f["id"]) for f in threads}
         unread = sum(f["unread"] for f in threads)
-        self.header.value = (f"<h2>Espace d'échange — {html.escape(self.state.name)}</h2><div class=\"ti-aide\">"
-                             f"Connecté : <strong>{html.escape(self.login or '')}</strong> · {len(threads)} discussion(s)"
-                             f"{f' · <span class=ti-non-lus>{unread} non lu(s)</span>' if unread else ''}</div>")
+        self.header.value = (
+            f'<h2>Espace d\'échange — {html.escape(self.state.name)}</h2><div class="ti-aide">'
+            f"Connecté : <strong>{html.escape(self.login or '')}</strong> · {len(threads)} discussion(s)"
+            f"{f' · <span class=ti-non-lus>{unread} non lu(s)</span>' if unread else ''}</div>"
+        )
         self.items.value = threads_html(threads, messages)
         visibilities = self.space.visibilities(code)
         chosen = self.visibility.value
@@ -147,7 +179,9 @@ class DiscussionPanel(w.VBox):
         if visibilities:  # keep the user's choice if still allowed, else the most restricted one
             self.visibility.value = chosen if chosen in visibilities else visibilities[0]
         former = self.thread.value
-        self.thread.options = [("(nouvelle discussion)", 0)] + [(f"#{f['id']} {f['title'][:60]}", f["id"]) for f in threads]
+        self.thread.options = [("(nouvelle discussion)", 0)] + [
+            (f"#{f['id']} {f['title'][:60]}", f["id"]) for f in threads
+        ]
         self.thread.value = former if former in {v for _, v in self.thread.options} else 0
         can_write = bool(visibilities) or bool(threads)
         self.form.layout.display = None if can_write else "none"
@@ -174,9 +208,14 @@ class DiscussionPanel(w.VBox):
                 self.space.mark_read(self.thread.value)
             else:
                 title = self.title.value.strip() or self.text.value.strip().split("\n")[0][:80]
-                self.space.create_thread(self.state.code, title, self.text.value, self.visibility.value or "",
-                                      anchor_type="indicator" if self.anchor.value else None,
-                                      anchor=self.anchor.value or None)
+                self.space.create_thread(
+                    self.state.code,
+                    title,
+                    self.text.value,
+                    self.visibility.value or "",
+                    anchor_type="indicator" if self.anchor.value else None,
+                    anchor=self.anchor.value or None,
+                )
         except TerritoireError as e:  # refused, too long, rate-limited: said in French, nothing lost
             self.feedback.value = f'<div class="ti-erreur" role="alert">{html.escape(str(e))}</div>'
             return
@@ -218,7 +257,7 @@ class DiscussionPanel(w.VBox):
             await asyncio.sleep(PERIOD_S)
             try:
                 self.check()
-            except Exception:  # noqa: BLE001 — a failed poll is retried at the next period
+            except Exception:
                 from widgets.state import log
 
                 log.exception("veille des discussions")

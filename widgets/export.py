@@ -9,18 +9,19 @@ from __future__ import annotations
 import base64
 import html
 
-
 from territoire_data.rendering import exports
-from widgets.state import State
 from widgets.html_view import HtmlView
+from widgets.state import State
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _link(content: bytes, type_mime: str, name: str, text: str, class_: str) -> str:
     data = base64.b64encode(content).decode("ascii")
-    return (f'<a class="ti-bouton {class_}" download="{html.escape(name)}" '
-            f'href="data:{type_mime};base64,{data}">{html.escape(text)}</a>')
+    return (
+        f'<a class="ti-bouton {class_}" download="{html.escape(name)}" '
+        f'href="data:{type_mime};base64,{data}">{html.escape(text)}</a>'
+    )
 
 
 class ExportButton(HtmlView):
@@ -39,6 +40,10 @@ class ExportButton(HtmlView):
         self.csv = exports.to_csv(self.table)
         self.xlsx = exports.to_xlsx(self.table)
         base = f"territoire_{self.state.code}_{self.state.peers.split(':')[0]}"
-        return ('<div class="ti-export">Exporter les indicateurs affichés : '
-                + _link(self.csv, "text/csv;charset=utf-8", f"{base}.csv", "CSV", "ti-export-csv") + " "
-                + _link(self.xlsx, XLSX, f"{base}.xlsx", "Excel (XLSX)", "ti-export-xlsx") + "</div>")
+        return (
+            '<div class="ti-export">Exporter les indicateurs affichés : '
+            + _link(self.csv, "text/csv;charset=utf-8", f"{base}.csv", "CSV", "ti-export-csv")
+            + " "
+            + _link(self.xlsx, XLSX, f"{base}.xlsx", "Excel (XLSX)", "ti-export-xlsx")
+            + "</div>"
+        )

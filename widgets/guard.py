@@ -14,6 +14,7 @@ from widgets.state import log
 
 def guard(method):
     """Decorate a component method taking ``self`` (which has ``.etat``)."""
+
     @functools.wraps(method)
     def envelope(self, *args, **kwargs):
         try:
@@ -22,7 +23,10 @@ def guard(method):
             self.state.error = str(e)
         except Exception:
             log.exception("erreur dans %s", method.__qualname__)
-            self.state.error = ("Une erreur interne est survenue pendant l'affichage ; elle a été consignée. "
-                                "Essayez une autre commune ou rechargez la page.")
+            self.state.error = (
+                "Une erreur interne est survenue pendant l'affichage ; elle a été consignée. "
+                "Essayez une autre commune ou rechargez la page."
+            )
         return None
+
     return envelope

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from widgets.state import State
 from widgets.guard import guard
+from widgets.state import State
 
 
 class HtmlView(w.HTML):

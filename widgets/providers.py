@@ -30,8 +30,10 @@ PRECISION = 4  # decimals of the map's coordinates (≈ 10 m)
 
 
 class IndicatorProvider(Protocol):
-    demo: bool
     offline: bool  # True: no request leaves the server (no basemap tiles)
+
+    @property
+    def demo(self) -> bool: ...
 
     def sources(self) -> dict[str, list[str]]: ...
     def territory(self, code: str): ...
@@ -58,8 +60,16 @@ class DiscussionAccess(Protocol):
     def visibilities(self, territory: str) -> list[str]: ...
     def anchors(self, territory: str, threads: list[dict] | None = None) -> dict[str, int]: ...
     def version(self, territory: str) -> tuple: ...
-    def create_thread(self, territory: str, title: str, content: str, visibility: str, *,
-                      anchor_type: str | None = None, anchor: str | None = None) -> int: ...
+    def create_thread(
+        self,
+        territory: str,
+        title: str,
+        content: str,
+        visibility: str,
+        *,
+        anchor_type: str | None = None,
+        anchor: str | None = None,
+    ) -> int: ...
     def reply(self, thread_id: int, content: str) -> int: ...
     def mark_read(self, thread_id: int) -> None: ...
 
@@ -100,8 +110,8 @@ class WorkspaceProvider:
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
+        self.warehouse = workspace.warehouse  # first: without one, say so before building anything
         self.referential = workspace.referential
-        self.warehouse = workspace.warehouse
         self.offline = workspace.settings.offline
         self._tables = _LruCache(32)
         self._outlines = _LruCache(128)  # every département of France fits
@@ -129,8 +139,10 @@ class WorkspaceProvider:
         return self.workspace.search(text, limit=limit, levels=("commune",))
 
     def indicators(self, code: str, peers: str) -> pd.DataFrame:
-        return self._tables.get_or_compute((code, peers), lambda: indicators.indicator_table(
-            self.territory(code), peers=peers, warehouse=self.warehouse))
+        return self._tables.get_or_compute(
+            (code, peers),
+            lambda: indicators.indicator_table(self.territory(code), peers=peers, warehouse=self.warehouse),
+        )
 
     def series_of(self, code: str, indicator: str) -> pd.DataFrame:
         return self.warehouse.series_of(code, indicator)
@@ -140,8 +152,9 @@ class WorkspaceProvider:
         return self.warehouse.sorted_values(group.key, group.codes).get(indicator, np.array([]))
 
     def zan(self, code: str, pace_ha_per_year: float | None = None, floor_1ha: bool = False) -> dict:
-        return zan.trajectory(self.territory(code), pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha,
-                              warehouse=self.warehouse)
+        return zan.trajectory(
+            self.territory(code), pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha, warehouse=self.warehouse
+        )
 
     def preheat(self) -> None:
         """Load what the first page needs (indexes, NAF flows, every département's outlines)."""
@@ -172,9 +185,11 @@ class WorkspaceProvider:
 
     def outlines(self, key: str) -> tuple[pd.DataFrame, list]:
         """(shapes, GeoJSON geometries rounded for the map) of a scope, kept for the next page."""
+
         def compute():
             shapes = self.shapes(key)
             return shapes, rounded_geojson(shapes)
+
         return self._outlines.get_or_compute(key, compute)
 
     def values(self, codes, indicator: str) -> pd.Series:
@@ -205,7 +220,7 @@ class WorkspaceRadar:
             return False
         try:
             return self.workspace.authorisation(login).can_run_radar(code)
-        except Exception:  # noqa: BLE001 — no store yet: no radar
+        except Exception:
             return False
 
     def run(self, login: str | None, code: str) -> dict:

@@ -7,8 +7,8 @@ import warnings
 import ipywidgets as w
 from traitlets import List
 
-from widgets.state import State
 from widgets.guard import guard
+from widgets.state import State
 
 MAX_SUGGESTIONS = 6
 SEARCH_LENGTH = 100
@@ -21,12 +21,15 @@ class CommuneSelector(w.VBox):
     opens it. The search box carries ``.territoire-recherche``.
     """
 
-    suggestions = List()
+    suggestions: List = List()
 
     def __init__(self, state: State, **kwargs):
         self.state = state
-        self.entry = w.Text(placeholder="Rechercher une commune (nom ou code INSEE)…", continuous_update=True,
-                             layout=w.Layout(width="100%"))
+        self.entry = w.Text(
+            placeholder="Rechercher une commune (nom ou code INSEE)…",
+            continuous_update=True,
+            layout=w.Layout(width="100%"),
+        )
         self.entry.add_class("territoire-recherche")
         self.items = w.VBox(layout=w.Layout(width="100%"))
         self.items.add_class("territoire-suggestions")
@@ -49,14 +52,16 @@ class CommuneSelector(w.VBox):
         self.suggestions = [(r.code, r.name, r.departement) for r in results]
         buttons = []
         for code, name, departement in self.suggestions:
-            button = w.Button(description=f"{name} ({departement}) — {code}", tooltip=f"Ouvrir {name}",
-                              layout=w.Layout(width="100%"))
+            button = w.Button(
+                description=f"{name} ({departement}) — {code}", tooltip=f"Ouvrir {name}", layout=w.Layout(width="100%")
+            )
             button.add_class("territoire-suggestion")
             button.on_click(lambda _b, c=code: self.open_dashboard(c))
             buttons.append(button)
         self.items.children = buttons
-        self.message.value = ('<div class="ti-aide">Aucune commune ne correspond.</div>'
-                              if text.strip() and not buttons else "")
+        self.message.value = (
+            '<div class="ti-aide">Aucune commune ne correspond.</div>' if text.strip() and not buttons else ""
+        )
 
     @guard
     def _validate(self, _text) -> None:
@@ -76,16 +81,25 @@ class CommuneSelector(w.VBox):
 class PeerGroupPicker(w.HBox):
     """Peer group of every card and chart: densité (default), taille, département, EPCI, France, list."""
 
-    CHOICES = (("communes de même densité", "densite"), ("communes de même taille", "taille"),
-             ("communes du département", "departement"), ("communes de l'EPCI", "epci"),
-             ("toutes les communes de France", "france"), ("liste personnalisée…", "liste"))
+    CHOICES = (
+        ("communes de même densité", "densite"),
+        ("communes de même taille", "taille"),
+        ("communes du département", "departement"),
+        ("communes de l'EPCI", "epci"),
+        ("toutes les communes de France", "france"),
+        ("liste personnalisée…", "liste"),
+    )
 
     def __init__(self, state: State, **kwargs):
         self.state = state
-        self.group = w.Dropdown(options=self.CHOICES, value="densite", description="Comparer aux",
-                                 style={"description_width": "initial"})
-        self.items = w.Text(placeholder="codes INSEE séparés par des virgules", continuous_update=False,
-                            layout=w.Layout(width="22em", display="none"))
+        self.group = w.Dropdown(
+            options=self.CHOICES, value="densite", description="Comparer aux", style={"description_width": "initial"}
+        )
+        self.items = w.Text(
+            placeholder="codes INSEE séparés par des virgules",
+            continuous_update=False,
+            layout=w.Layout(width="22em", display="none"),
+        )
         self.button = w.Button(description="Appliquer", layout=w.Layout(display="none"))
         super().__init__([self.group, self.items, self.button], **kwargs)
         self.add_class("territoire-pairs")

@@ -72,8 +72,10 @@ class State(HasTraits):
             if unknown:
                 self.error = f"Codes de commune inconnus dans la liste : {', '.join(unknown[:5])}."
                 return False
-        self.error = ("Liste de comparaison invalide : saisissez des codes INSEE de communes séparés par des "
-                       "virgules (par exemple 33063,33281).")
+        self.error = (
+            "Liste de comparaison invalide : saisissez des codes INSEE de communes séparés par des "
+            "virgules (par exemple 33063,33281)."
+        )
         return False
 
     def choose_indicator(self, identifier: str) -> bool:

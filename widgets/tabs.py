@@ -6,13 +6,22 @@ import ipywidgets as w
 
 from territoire_data.core.catalogue import INDICATORS, THEMES
 from widgets.cards import IndicatorCard, grid
-from widgets.state import State
 from widgets.guard import guard
+from widgets.state import State
 
 SUMMARY = (
-    "population", "variation_annuelle_population", "emplois", "taux_chomage_15_64", "part_logements_vacants",
-    "revenu_median", "taux_pauvrete", "logements_autorises_1000_hab", "part_enveloppe_zan_consommee",
-    "part_voiture_domicile_travail", "puissance_renouvelable_par_habitant", "medecins_generalistes_1000_hab",
+    "population",
+    "variation_annuelle_population",
+    "emplois",
+    "taux_chomage_15_64",
+    "part_logements_vacants",
+    "revenu_median",
+    "taux_pauvrete",
+    "logements_autorises_1000_hab",
+    "part_enveloppe_zan_consommee",
+    "part_voiture_domicile_travail",
+    "puissance_renouvelable_par_habitant",
+    "medecins_generalistes_1000_hab",
 )
 
 
@@ -50,8 +59,11 @@ class ThemeTabs(w.Tab):
         rows = {r["id"]: r for r in table.to_dict("records")}
         demo = bool(self.state.provider.demo)
         for geomap in self.cards:
-            geomap.show(rows.get(geomap.indicator_id, {"id": geomap.indicator_id, "status": "missing"}), demo=demo,
-                           discussions=self.state.anchors.get(geomap.indicator_id, 0))
+            geomap.show(
+                rows.get(geomap.indicator_id, {"id": geomap.indicator_id, "status": "missing"}),
+                demo=demo,
+                discussions=self.state.anchors.get(geomap.indicator_id, 0),
+            )
         for cards, html in zip(self.by_tab, self.grids):
             html.value = grid(cards)
 

@@ -7,8 +7,8 @@ import math
 import ipywidgets as w
 
 from territoire_data.rendering import fragments
-from widgets.state import State
 from widgets.guard import guard
+from widgets.state import State
 
 
 class ZanPanel(w.VBox):
@@ -16,15 +16,27 @@ class ZanPanel(w.VBox):
 
     def __init__(self, state: State, **kwargs):
         self.state = state
-        self.pace = w.FloatSlider(value=0.0, min=0.0, max=10.0, step=0.05, description="Rythme (ha/an)",
-                                    continuous_update=False, readout_format=".2f",
-                                    style={"description_width": "initial"}, layout=w.Layout(width="28em"))
-        self.floor = w.Checkbox(value=False, description="Plancher de 1 ha (commune couverte par un document d'urbanisme)",
-                                   indent=False, layout=w.Layout(width="auto"))
+        self.pace = w.FloatSlider(
+            value=0.0,
+            min=0.0,
+            max=10.0,
+            step=0.05,
+            description="Rythme (ha/an)",
+            continuous_update=False,
+            readout_format=".2f",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="28em"),
+        )
+        self.floor = w.Checkbox(
+            value=False,
+            description="Plancher de 1 ha (commune couverte par un document d'urbanisme)",
+            indent=False,
+            layout=w.Layout(width="auto"),
+        )
         self.reset = w.Button(description="Rythme constaté", tooltip="Revenir au rythme constaté depuis 2021")
         self.output = w.HTML()
         self.t: dict = {}
-        self._observed = None
+        self._observed: float | None = None
         self._progress = False
         self._observe = None
         super().__init__([w.HBox([self.pace, self.reset]), self.floor, self.output], **kwargs)
@@ -49,7 +61,7 @@ class ZanPanel(w.VBox):
         self._progress = True
         try:
             self.floor.value = False
-            if available:
+            if available and self._observed is not None:
                 self.pace.max = max(10.0, round(self._observed * 3, 1))
                 self.pace.value = round(self._observed, 2)
         finally:

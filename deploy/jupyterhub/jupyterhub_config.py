@@ -94,8 +94,14 @@ if launcher == "simple" and os.geteuid() == 0:
     c.Spawner.args.append("--allow-root")
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 120
-c.Spawner.environment = {name: os.environ[name] for name in (
-    "TERRITOIRE_HOME", "TERRITOIRE_DB_URL", "TERRITOIRE_OFFLINE", "TERRITOIRE_NO_PROGRESS") if name in os.environ}
+c.Spawner.environment = {
+    name: os.environ[name]
+    for name in ("TERRITOIRE_HOME", "TERRITOIRE_DB_URL", "TERRITOIRE_OFFLINE", "TERRITOIRE_NO_PROGRESS")
+    if name in os.environ
+}
 # Identity in the kernels is JUPYTERHUB_USER, set by JupyterHub: never TERRITOIRE_USER here.
-c.Spawner.env_keep = [name for name in c.Spawner.env_keep if name != "TERRITOIRE_USER"] if hasattr(c.Spawner, "env_keep") \
-    and isinstance(c.Spawner.env_keep, list) else ["PATH", "PYTHONPATH", "LANG", "LC_ALL", "VIRTUAL_ENV"]
+c.Spawner.env_keep = (
+    [name for name in c.Spawner.env_keep if name != "TERRITOIRE_USER"]
+    if hasattr(c.Spawner, "env_keep") and isinstance(c.Spawner.env_keep, list)
+    else ["PATH", "PYTHONPATH", "LANG", "LC_ALL", "VIRTUAL_ENV"]
+)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["AccessDenied", "Authorisation", "authorisation_of"]
 
 
-def authorisation_of(workspace: "Workspace", login: str | None) -> Authorisation:
+def authorisation_of(workspace: Workspace, login: str | None) -> Authorisation:
     """The rights of ``login`` from the store's roles as they are now."""
     from territoire_data.access.users import roles_of
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from territoire_data.store.models import AUTHORITY_ROLES, PARTNER_ROLES, VISIBILITIES
 from territoire_data.errors import TerritoireError
+from territoire_data.store.models import AUTHORITY_ROLES, PARTNER_ROLES, VISIBILITIES
 
 
 class AccessDenied(TerritoireError):
@@ -44,13 +44,15 @@ class Authorisation:
     ``communes_of(code)`` gives a territory's member communes (the workspace's).
     """
 
-    def __init__(self, user_id: int | None, roles, today: date | None = None, *,
-                 communes_of: Callable[[str], frozenset[str]]):
+    def __init__(
+        self, user_id: int | None, roles, today: date | None = None, *, communes_of: Callable[[str], frozenset[str]]
+    ):
         self.user_id = user_id
         self.communes_of = communes_of
         day = today or date.today()
-        self.roles = [(r, t) for r, t, start, end in roles
-                      if (start is None or start <= day) and (end is None or day <= end)]
+        self.roles = [
+            (r, t) for r, t, start, end in roles if (start is None or start <= day) and (end is None or day <= end)
+        ]
 
     @property
     def authenticated(self) -> bool:

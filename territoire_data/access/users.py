@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 RoleRow = tuple[str, str, "date | None", "date | None"]  # role, territory, start, end
 
 
-def roles_of(workspace: "Workspace", login: str | None) -> tuple[int | None, list[RoleRow]]:
+def roles_of(workspace: Workspace, login: str | None) -> tuple[int | None, list[RoleRow]]:
     """(user id, roles) of a login as the store holds them now; (None, []) for an unknown one."""
     login = (login or "").strip()
     if not login:
@@ -34,11 +34,21 @@ def roles_of(workspace: "Workspace", login: str | None) -> tuple[int | None, lis
                 return None, []
             return user.id, [(r.role, r.territory, r.start, r.end) for r in user.roles]
     except (OperationalError, ProgrammingError):  # no schema yet: nobody has any right
-        raise TerritoireError("La base des discussions n'est pas initialisée : lancez `territoire db upgrade`.") from None
+        raise TerritoireError(
+            "La base des discussions n'est pas initialisée : lancez `territoire db upgrade`."
+        ) from None
 
 
-def add_user(workspace: "Workspace", login: str, role: str, territory: str, *, organisation: str | None = None,
-             until: date | None = None, since: date | None = None) -> None:
+def add_user(
+    workspace: Workspace,
+    login: str,
+    role: str,
+    territory: str,
+    *,
+    organisation: str | None = None,
+    until: date | None = None,
+    since: date | None = None,
+) -> None:
     """Create a user (or find it) and give it a role on a territory, from ``since`` to ``until``."""
     login = clean(login, maximum=100, what="L'identifiant")
     if any(c.isspace() for c in login):
@@ -59,19 +69,29 @@ def add_user(workspace: "Workspace", login: str, role: str, territory: str, *, o
                 s.add(org)
             user.organisation = org
         s.flush()
-        existing = s.scalar(select(Role).where(Role.user_id == user.id, Role.role == role,
-                                               Role.territory == code))
+        existing = s.scalar(select(Role).where(Role.user_id == user.id, Role.role == role, Role.territory == code))
         if existing is None:
             s.add(Role(user_id=user.id, role=role, territory=code, start=since, end=until))
         else:
             existing.start, existing.end = since, until
 
 
-def list_users(workspace: "Workspace") -> list[dict]:
+def list_users(workspace: Workspace) -> list[dict]:
     """Every user with organisation and roles (administration)."""
     with workspace.store.session() as s:
-        return [{"login": u.login, "organisation": u.organisation.name if u.organisation else None,
-                 "roles": [{"role": r.role, "territory": r.territory,
-                            "start": r.start.isoformat() if r.start else None,
-                            "end": r.end.isoformat() if r.end else None} for r in u.roles]}
-                for u in s.scalars(select(User).order_by(User.login))]
+        return [
+            {
+                "login": u.login,
+                "organisation": u.organisation.name if u.organisation else None,
+                "roles": [
+                    {
+                        "role": r.role,
+                        "territory": r.territory,
+                        "start": r.start.isoformat() if r.start else None,
+                        "end": r.end.isoformat() if r.end else None,
+                    }
+                    for r in u.roles
+                ],
+            }
+            for u in s.scalars(select(User).order_by(User.login))
+        ]

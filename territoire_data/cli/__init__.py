@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrompu.", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - last resort: never show a traceback
+    except Exception as error:
         from territoire_data.settings import Settings
 
         if Settings.from_environment().debug:

@@ -8,14 +8,16 @@ from typing import Optional
 
 import typer
 
-from territoire_data.cli import communes, discussions, data
+from territoire_data.cli import communes, data, discussions, french
 from territoire_data.cli.catalogue import catalogue
+from territoire_data.cli.dashboard import dashboard
 from territoire_data.cli.indicators import indicators
 from territoire_data.cli.radar import radar
 from territoire_data.cli.reports import reports
-from territoire_data.cli.dashboard import dashboard
 from territoire_data.settings import HOME_VARIABLE
 from territoire_data.workspace import Workspace, set_default_workspace
+
+french.install()  # usage lines, help and parameter errors in French
 
 app = typer.Typer(
     name="territoire",
@@ -40,7 +42,9 @@ app.command("radar")(radar)
 @app.callback()
 def root_options(
     home: Optional[Path] = typer.Option(
-        None, "--home", metavar="DOSSIER",
+        None,
+        "--home",
+        metavar="DOSSIER",
         help=f"Dossier de travail (données, cache, rapports). Par défaut : ${HOME_VARIABLE}, "
         "sinon le dossier de données de l'utilisateur.",
     ),

@@ -6,14 +6,16 @@ from typing import Optional
 
 import typer
 
-from territoire_data.core import catalogue as module_catalogue
 from territoire_data import strict_json
-from territoire_data.workspace import default_workspace
+from territoire_data.core import catalogue as module_catalogue
 from territoire_data.core.statuses import REASONS_DETAIL
+from territoire_data.workspace import default_workspace
 
 
 def catalogue(
-    identifier: Optional[str] = typer.Argument(None, metavar="[ID]", help="Identifiant d'un indicateur (ex. taux_chomage_15_64)."),
+    identifier: Optional[str] = typer.Argument(
+        None, metavar="ID", help="Identifiant d'un indicateur (ex. taux_chomage_15_64)."
+    ),
     theme: Optional[str] = typer.Option(None, "--theme", help="Seulement les indicateurs d'un thème."),
     output_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
@@ -22,8 +24,9 @@ def catalogue(
     if identifier is None:
         items = [i for i in module_catalogue.INDICATORS if theme is None or i.theme == theme]
         if output_json:
-            typer.echo(strict_json.text([{"id": i.id, "theme": i.theme, "label": i.label, "unit": i.unit}
-                                         for i in items]))
+            typer.echo(
+                strict_json.text([{"id": i.id, "theme": i.theme, "label": i.label, "unit": i.unit} for i in items])
+            )
             return
         for name, label in module_catalogue.THEMES.items():
             block = [i for i in items if i.theme == name]
@@ -34,27 +37,45 @@ def catalogue(
         typer.echo("\nDétail d'un indicateur : territoire catalogue ID")
         return
 
-    f = module_catalogue.provenance_card(identifier, warehouse, default_workspace().referential.communes.index if warehouse is not None else None)
+    f = module_catalogue.provenance_card(
+        identifier, warehouse, default_workspace().referential.communes.index if warehouse is not None else None
+    )
     if output_json:
         typer.echo(strict_json.text(f))
         return
-    rows = [f"{f['label']} ({f['id']})", f"  Thème : {f['theme_label']}", f"  Unité : {f['unit']}",
-              f"  Calcul : {f['formula']}", f"  Variables sources : {', '.join(f['variables'])}",
-              f"  Lecture : {f['polarity_label']}", f"  Territoires regroupés : {f['aggregation']}", "  Sources :"]
+    rows = [
+        f"{f['label']} ({f['id']})",
+        f"  Thème : {f['theme_label']}",
+        f"  Unité : {f['unit']}",
+        f"  Calcul : {f['formula']}",
+        f"  Variables sources : {', '.join(f['variables'])}",
+        f"  Lecture : {f['polarity_label']}",
+        f"  Territoires regroupés : {f['aggregation']}",
+        "  Sources :",
+    ]
     for source in f["sources"]:
         editions = source.get("editions")
-        rows.append(f"    {source['label']}" + (f" — éditions chargées : {', '.join(editions)}" if editions else
-                                                   (" — non chargée" if warehouse is not None else "")))
+        rows.append(
+            f"    {source['label']}"
+            + (
+                f" — éditions chargées : {', '.join(editions)}"
+                if editions
+                else (" — non chargée" if warehouse is not None else "")
+            )
+        )
     if warehouse is not None:
         if f["sources_used"]:
             rows.append("  Valeurs de l'entrepôt (dernière année de chaque commune) :")
             for source in f["sources_used"]:
-                rows.append(f"    {source['label']}, édition(s) {', '.join(source['editions'])} : "
-                              f"{source['communes']} communes")
+                rows.append(
+                    f"    {source['label']}, édition(s) {', '.join(source['editions'])} : {source['communes']} communes"
+                )
         rows.append(f"  Années disponibles : {', '.join(map(str, f['years'])) or 'aucune'}")
         c = f["coverage"]
-        rows.append(f"  Couverture (année de référence {c['reference_year'] or '—'}) : {c['communes_with_value']} communes "
-                      f"avec une valeur, {c['communes_secret']} secrètes, {c['communes_missing']} sans valeur")
+        rows.append(
+            f"  Couverture (année de référence {c['reference_year'] or '—'}) : {c['communes_with_value']} communes "
+            f"avec une valeur, {c['communes_secret']} secrètes, {c['communes_missing']} sans valeur"
+        )
         for reason, n in c["reasons"].items():
             rows.append(f"    {n} : {REASONS_DETAIL.get(reason, reason)}")
         if f.get("demo"):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-
 import typer
 
-from territoire_data.rendering import formatting as fmt
-from territoire_data.core.search import COMMUNE_LEVELS, SEARCH_LEVELS
-from territoire_data.workspace import default_workspace
 from territoire_data import strict_json
+from territoire_data.core.search import COMMUNE_LEVELS, SEARCH_LEVELS
+from territoire_data.rendering import formatting as fmt
+from territoire_data.workspace import default_workspace
 
 app = typer.Typer(help="Rechercher une commune ou un territoire, afficher sa fiche.", no_args_is_help=True)
 
 LEVEL_LABELS = {
-    "commune": "commune", "arrondissement": "arrondissement municipal", "epci": "EPCI",
-    "departement": "département", "region": "région", "france": "France",
+    "commune": "commune",
+    "arrondissement": "arrondissement municipal",
+    "epci": "EPCI",
+    "departement": "département",
+    "region": "région",
+    "france": "France",
 }
 
 
@@ -24,11 +27,11 @@ def _json(data) -> None:
 
 @app.command("search")
 def search_command(
-    text: str = typer.Argument(..., help="Nom (ou code) à chercher, sans souci d'accents ni de tirets."),
-    limit: int = typer.Option(10, "--limite", "-n", min=1, max=200, help="Nombre de résultats."),
-    all_levels: bool = typer.Option(
-        False, "--tous-niveaux", help="Chercher aussi les EPCI, départements et régions."
+    text: str = typer.Argument(
+        ..., metavar="TEXTE", help="Nom (ou code) à chercher, sans souci d'accents ni de tirets."
     ),
+    limit: int = typer.Option(10, "--limite", "-n", min=1, max=200, help="Nombre de résultats."),
+    all_levels: bool = typer.Option(False, "--tous-niveaux", help="Chercher aussi les EPCI, départements et régions."),
     to_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Rechercher une commune par son nom (homonymes classés par population)."""
@@ -50,7 +53,7 @@ def search_command(
 
 @app.command("show")
 def show_command(
-    code: str = typer.Argument(..., help="33063, epci:243300316, dep:33, reg:75 ou france."),
+    code: str = typer.Argument(..., metavar="CODE", help="33063, epci:243300316, dep:33, reg:75 ou france."),
     to_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Afficher la fiche d'un territoire."""
@@ -77,8 +80,7 @@ def show_command(
     from territoire_data.sources import label as libelle_source
 
     source = libelle_source(card.get("population_source")) or card.get("population_source")
-    population = ("inconnue" if card["municipal_population"] is None
-                  else fmt.number(card["municipal_population"]))
+    population = "inconnue" if card["municipal_population"] is None else fmt.number(card["municipal_population"])
     rows.append(f"  Population municipale ({card['population_year']}, {source}) : {population}")
     if card.get("note"):
         rows.append(f"  Note : {card['note']}")

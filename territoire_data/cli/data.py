@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
-from territoire_data.errors import TerritoireError
 from territoire_data import strict_json
+from territoire_data.errors import TerritoireError
 from territoire_data.workspace import default_workspace
 
 app = typer.Typer(help="Construire et inspecter l'entrepôt de données.", no_args_is_help=True)
@@ -16,13 +16,17 @@ app = typer.Typer(help="Construire et inspecter l'entrepôt de données.", no_ar
 
 def _summary(manifest: dict) -> None:
     sources = manifest["sources"]
-    typer.echo(f"Entrepôt construit en {manifest['duration_s']:.1f} s"
-               + (" — DONNÉES DE DÉMONSTRATION" if manifest.get("demo") else ""))
+    typer.echo(
+        f"Entrepôt construit en {manifest['duration_s']:.1f} s"
+        + (" — DONNÉES DE DÉMONSTRATION" if manifest.get("demo") else "")
+    )
     for name, source in sorted(sources.items()):
         years = source.get("years") or []
         period = f"{years[0]}–{years[1]}" if years else "—"
-        typer.echo(f"  {name:<24} éditions {', '.join(source['editions']):<18} années {period:<10} "
-                   f"{source['communes']} communes, {len(source['files'])} fichier(s)")
+        typer.echo(
+            f"  {name:<24} éditions {', '.join(source['editions']):<18} années {period:<10} "
+            f"{source['communes']} communes, {len(source['files'])} fichier(s)"
+        )
     references = manifest.get("references", [])
     if references:
         typer.echo(f"  {len(references)} fichier(s) de référence reconnu(s), sans indicateur :")
@@ -38,8 +42,12 @@ def _summary(manifest: dict) -> None:
 
 @app.command("build")
 def build_command(
-    raw: List[Path] = typer.Option(..., "--raw", metavar="DOSSIER", help="Dossier ou fichier de données brutes (répétable)."),
-    tolerant: bool = typer.Option(False, "--tolerant", help="Ignorer (avec la raison) un fichier reconnu mais défectueux."),
+    raw: list[Path] = typer.Option(
+        ..., "--raw", metavar="DOSSIER", help="Dossier ou fichier de données brutes (répétable)."
+    ),
+    tolerant: bool = typer.Option(
+        False, "--tolerant", help="Ignorer (avec la raison) un fichier reconnu mais défectueux."
+    ),
 ) -> None:
     """Lire tous les fichiers reconnus (par leur contenu) et construire l'entrepôt."""
     for path in raw:
@@ -74,9 +82,13 @@ def demo_command(
 
 @app.command("fetch")
 def fetch_command(
-    sources: Optional[str] = typer.Option(None, "--sources", metavar="S1,S2", help="Sources à télécharger (par défaut : toutes)."),
+    sources: Optional[str] = typer.Option(
+        None, "--sources", metavar="S1,S2", help="Sources à télécharger (par défaut : toutes)."
+    ),
     departements: Optional[str] = typer.Option(None, "--departements", metavar="33,24", help="Départements (DVF)."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="Remplace l'hôte de chaque producteur (miroir, tests)."),
+    base_url: Optional[str] = typer.Option(
+        None, "--base-url", help="Remplace l'hôte de chaque producteur (miroir, tests)."
+    ),
 ) -> None:
     """Télécharger les fichiers officiels (cache, reprise, sha256), puis construire l'entrepôt."""
     from territoire_data.sources.download import download
@@ -84,6 +96,11 @@ def fetch_command(
     list_sources = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
     list_deps = [d.strip() for d in departements.split(",") if d.strip()] if departements else None
     workspace = default_workspace()
-    cache = download(list_sources, list_deps, workspace.home, base_url or workspace.settings.download_url,
-                     progress=workspace.settings.progress)
+    cache = download(
+        list_sources,
+        list_deps,
+        workspace.home,
+        base_url or workspace.settings.download_url,
+        progress=workspace.settings.progress,
+    )
     _summary(workspace.build_warehouse([cache]))

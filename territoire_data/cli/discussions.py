@@ -7,11 +7,11 @@ from typing import Optional
 
 import typer
 
+from territoire_data import strict_json
 from territoire_data.access.users import add_user, list_users
+from territoire_data.errors import TerritoireError
 from territoire_data.store.models import ROLES, VISIBILITIES
 from territoire_data.workspace import Workspace, default_workspace
-from territoire_data.errors import TerritoireError
-from territoire_data import strict_json
 
 users_app = typer.Typer(help="Comptes et rôles des utilisateurs.", no_args_is_help=True)
 discussions_app = typer.Typer(help="Discussions d'un territoire.", no_args_is_help=True)
@@ -36,7 +36,7 @@ def _date(text: str | None) -> date | None:
 
 @users_app.command("add")
 def add_user_command(
-    login: str = typer.Argument(..., help="Identifiant (celui de JupyterHub en déploiement)."),
+    login: str = typer.Argument(..., metavar="LOGIN", help="Identifiant (celui de JupyterHub en déploiement)."),
     role: str = typer.Option(..., "--role", help=f"Rôle : {', '.join(ROLES)}."),
     territory: str = typer.Option(..., "--territoire", help="33063, epci:SIREN, dep:33, reg:75 ou france."),
     organisation: Optional[str] = typer.Option(None, "--organisation", help="Collectivité ou entreprise."),
@@ -55,16 +55,19 @@ def list_users_command(output_json: bool = typer.Option(False, "--json", help="S
         typer.echo(strict_json.text(items))
         return
     for u in items:
-        roles = ", ".join(f"{r['role']} sur {r['territory']}" + (f" jusqu'au {r['end']}" if r["end"] else "")
-                          for r in u["roles"])
+        roles = ", ".join(
+            f"{r['role']} sur {r['territory']}" + (f" jusqu'au {r['end']}" if r["end"] else "") for r in u["roles"]
+        )
         typer.echo(f"{u['login']:<24} {u['organisation'] or '—':<28} {roles}")
 
 
 @discussions_app.command("list")
 def list_threads_command(
-    code: str = typer.Argument(..., help="Territoire."),
+    code: str = typer.Argument(..., metavar="CODE", help="Territoire."),
     login: str = typer.Option(..., "--as", help="Identifiant de l'utilisateur qui lit."),
-    output_json: bool = typer.Option(False, "--json", help="Sortie JSON (chaque message : text tel qu'écrit, html assaini)."),
+    output_json: bool = typer.Option(
+        False, "--json", help="Sortie JSON (chaque message : text tel qu'écrit, html assaini)."
+    ),
 ) -> None:
     """Les discussions d'un territoire que cet utilisateur peut lire."""
     space = _workspace().discussions(login)
@@ -72,32 +75,55 @@ def list_threads_command(
     for thread in threads:
         thread["messages_detail"] = space.messages(thread["id"])
     if output_json:
-        typer.echo(strict_json.text({"territory": code, "user": login, "threads": [
-            {**{k: v for k, v in f.items() if k != "messages_detail"}, "messages": [
-                {k: m[k] for k in ("id", "author", "created_at", "edited_at", "deleted", "text", "html")}
-                for m in f["messages_detail"]]} for f in threads]}))
+        typer.echo(
+            strict_json.text(
+                {
+                    "territory": code,
+                    "user": login,
+                    "threads": [
+                        {
+                            **{k: v for k, v in f.items() if k != "messages_detail"},
+                            "messages": [
+                                {
+                                    k: m[k]
+                                    for k in ("id", "author", "created_at", "edited_at", "deleted", "text", "html")
+                                }
+                                for m in f["messages_detail"]
+                            ],
+                        }
+                        for f in threads
+                    ],
+                }
+            )
+        )
         return
     if not threads:
         typer.echo("Aucune discussion visible.")
     for thread in threads:
-        typer.echo(f"#{thread['id']} {thread['title']} ({thread['visibility_label']}, {thread['messages']} message(s), "
-                   f"{thread['unread']} non lu(s))")
+        typer.echo(
+            f"#{thread['id']} {thread['title']} ({thread['visibility_label']}, {thread['messages']} message(s), "
+            f"{thread['unread']} non lu(s))"
+        )
         for m in thread["messages_detail"]:
             typer.echo(f"   {m['author']} : {'(supprimé)' if m['deleted'] else m['text'][:200]}")
 
 
 @discussions_app.command("post")
 def post_command(
-    code: str = typer.Argument(..., help="Territoire."),
-    text: str = typer.Argument(..., help="Message (Markdown)."),
+    code: str = typer.Argument(..., metavar="CODE", help="Territoire."),
+    text: str = typer.Argument(..., metavar="TEXTE", help="Message (Markdown)."),
     login: str = typer.Option(..., "--as", help="Identifiant de l'auteur."),
     visibility: str = typer.Option(..., "--visibilite", help=f"{', '.join(VISIBILITIES)}."),
     title: Optional[str] = typer.Option(None, "--titre", help="Titre (défaut : début du message)."),
     thread: Optional[int] = typer.Option(None, "--fil", help="Répondre dans cette discussion plutôt qu'en ouvrir une."),
     indicator: Optional[str] = typer.Option(None, "--indicateur", help="Ancrer la discussion à un indicateur."),
-    parcel: Optional[str] = typer.Option(None, "--parcelle", help="Ancrer la discussion à une parcelle (id cadastral)."),
+    parcel: Optional[str] = typer.Option(
+        None, "--parcelle", help="Ancrer la discussion à une parcelle (id cadastral)."
+    ),
     solution: bool = typer.Option(False, "--solution", help="Solution partagée entre territoires (visibilité tous)."),
-    theme: Optional[str] = typer.Option(None, "--theme", help="Thème de la solution (demographie, logement, foncier…)."),
+    theme: Optional[str] = typer.Option(
+        None, "--theme", help="Thème de la solution (demographie, logement, foncier…)."
+    ),
 ) -> None:
     """Publier un message (refusé, avec un message et un code de sortie non nul, si ce n'est pas permis)."""
     space = _workspace().discussions(login)
@@ -105,10 +131,16 @@ def post_command(
         identifier = space.reply(thread, text)
         typer.echo(f"Réponse publiée (message {identifier}).")
         return
-    identifier = space.create_thread(code, title or text.strip().splitlines()[0][:80] if text.strip() else "", text,
-                                   visibility, anchor_type="indicator" if indicator else "parcel" if parcel else None,
-                                   anchor=indicator or parcel,
-                                   theme=theme, solution=solution)
+    identifier = space.create_thread(
+        code,
+        title or text.strip().splitlines()[0][:80] if text.strip() else "",
+        text,
+        visibility,
+        anchor_type="indicator" if indicator else "parcel" if parcel else None,
+        anchor=indicator or parcel,
+        theme=theme,
+        solution=solution,
+    )
     typer.echo(f"Discussion {identifier} ouverte sur {code}.")
 
 

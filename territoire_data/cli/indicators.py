@@ -6,17 +6,16 @@ from typing import Optional
 
 import typer
 
-from territoire_data.rendering import formatting as fmt
-from territoire_data.core.catalogue import THEMES
-from territoire_data.rendering.fragments import qualifier, peers_label, displayed_value
-from territoire_data.core.indicators import to_json, indicator_table
-from territoire_data.workspace import default_workspace
 from territoire_data import strict_json
-
+from territoire_data.core.catalogue import THEMES
+from territoire_data.core.indicators import indicator_table, to_json
+from territoire_data.rendering import formatting as fmt
+from territoire_data.rendering.fragments import displayed_value, peers_label, qualifier
+from territoire_data.workspace import default_workspace
 
 
 def indicators(
-    code: str = typer.Argument(..., help="33063, epci:243300316, dep:33, reg:75 ou france."),
+    code: str = typer.Argument(..., metavar="CODE", help="33063, epci:243300316, dep:33, reg:75 ou france."),
     theme: Optional[str] = typer.Option(None, "--theme", help=f"Un thème : {', '.join(THEMES)}."),
     peers: str = typer.Option("densite", "--pairs", help="densite, taille, departement, epci, france ou liste:C1,C2…"),
     output_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
@@ -31,16 +30,25 @@ def indicators(
     table = indicator_table(target, theme, peers, warehouse)
     if warehouse.demo:
         typer.echo("*** DONNÉES DE DÉMONSTRATION — ne pas utiliser pour décider ***")
-    typer.echo(f"{target.name} ({target.code}) — comparaison : "
-               f"{peers_label(table['peers_group'].iloc[0]) if len(table) else '—'}")
+    typer.echo(
+        f"{target.name} ({target.code}) — comparaison : "
+        f"{peers_label(table['peers_group'].iloc[0]) if len(table) else '—'}"
+    )
     for name_theme, block in table.groupby("theme", sort=False):
         typer.echo(f"\n{THEMES[name_theme]}")
         for r in block.itertuples(index=False):
             line = r._asdict()
             value = displayed_value(line)
-            year = f" ({int(r.year)})" if r.year == r.year and r.year is not None and r.value == r.value and r.value is not None else ""
+            year = (
+                f" ({int(r.year)})"
+                if r.year == r.year and r.year is not None and r.value == r.value and r.value is not None
+                else ""
+            )
             if qualifier(line):
                 year += f" [{qualifier(line)}]"
-            rank = f"  centile {fmt.number(r.percentile, 0)} / médiane {fmt.number(r.median, r.decimals)}" \
-                if r.percentile == r.percentile and r.percentile is not None and r.peers_n > 1 else ""
+            rank = (
+                f"  centile {fmt.number(r.percentile, 0)} / médiane {fmt.number(r.median, r.decimals)}"
+                if r.percentile == r.percentile and r.percentile is not None and r.peers_n > 1
+                else ""
+            )
             typer.echo(f"  {r.label} : {value}{year}{rank}")

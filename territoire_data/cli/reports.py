@@ -16,13 +16,22 @@ PARTIAL_CODE = 3
 def reports(
     communes: Optional[str] = typer.Option(None, "--communes", metavar="C1,C2…", help="Codes INSEE des communes."),
     epci: Optional[str] = typer.Option(None, "--epci", metavar="SIREN", help="Toutes les communes d'un EPCI."),
-    departement: Optional[str] = typer.Option(None, "--departement", metavar="D", help="Toutes les communes d'un département."),
-    output: Optional[Path] = typer.Option(None, "--out", metavar="DOSSIER",
-                                          help="Dossier des rapports (défaut : reports/sortie/<périmètre> du dépôt)."),
-    workers: int = typer.Option(max(1, min(4, os.cpu_count() or 1)), "--workers", min=1, max=64,
-                                     help="Processus de rapports en parallèle sur cette machine."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HÔTE:PORT",
-                                                help="Répartir le lot sur un cluster Dask distributed."),
+    departement: Optional[str] = typer.Option(
+        None, "--departement", metavar="D", help="Toutes les communes d'un département."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--out", metavar="DOSSIER", help="Dossier des rapports (défaut : reports/sortie/<périmètre> du dépôt)."
+    ),
+    workers: int = typer.Option(
+        max(1, min(4, os.cpu_count() or 1)),
+        "--workers",
+        min=1,
+        max=64,
+        help="Processus de rapports en parallèle sur cette machine.",
+    ),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="tcp://HÔTE:PORT", help="Répartir le lot sur un cluster Dask distributed."
+    ),
     force: bool = typer.Option(False, "--force", help="Refaire aussi les rapports dont les entrées n'ont pas changé."),
     format_: str = typer.Option("html", "--format", help="html ou pdf (PDF : Chromium du système)."),
     peers: str = typer.Option("densite", "--pairs", help="Groupe de comparaison des communes."),
@@ -30,7 +39,6 @@ def reports(
 ) -> None:
     """Produire un rapport par commune d'un territoire, le rapport du groupe, un index et un manifeste."""
     from territoire_data.reports import plan, produce_reports
-
     from territoire_data.workspace import default_workspace
 
     workspace = default_workspace()
@@ -40,16 +48,22 @@ def reports(
     title = f"Rapports — {tasks[-1].name}" if group else f"Rapport — {tasks[0].name}"
     if output is None:
         output = plan.default_output(group or codes[0], workspace)
-    typer.echo(f"{len(tasks)} rapport(s) vers {output}" + (f" sur {scheduler}" if scheduler else
-                                                           f" avec {workers} processus"), err=True)
-    summary = produce_reports(tasks, output, title=title, workspace=workspace, workers=workers, scheduler=scheduler,
-                              force=force)
-    typer.echo(f"{summary.done} rapport(s) produit(s), {summary.unchanged} inchangé(s) (non refaits), "
-               f"{len(summary.failures)} en échec, en {summary.duration_s:.1f} s.")
+    typer.echo(
+        f"{len(tasks)} rapport(s) vers {output}" + (f" sur {scheduler}" if scheduler else f" avec {workers} processus"),
+        err=True,
+    )
+    summary = produce_reports(
+        tasks, output, title=title, workspace=workspace, workers=workers, scheduler=scheduler, force=force
+    )
+    typer.echo(
+        f"{summary.done} rapport(s) produit(s), {summary.unchanged} inchangé(s) (non refaits), "
+        f"{len(summary.failures)} en échec, en {summary.duration_s:.1f} s."
+    )
     for code, message in summary.failures:
         typer.echo(f"  échec {code} : {message.splitlines()[0] if message else 'raison inconnue'}", err=True)
     typer.echo(f"Index : {summary.output / 'index.html'}")
     if summary.failures:
-        typer.echo("Lot partiel : les autres rapports sont valides ; relancez la commande pour réessayer les échecs.",
-                   err=True)
+        typer.echo(
+            "Lot partiel : les autres rapports sont valides ; relancez la commande pour réessayer les échecs.", err=True
+        )
         raise typer.Exit(PARTIAL_CODE)

@@ -26,16 +26,46 @@ import pandas as pd
 
 from territoire_data.core import catalogue
 from territoire_data.core.referential import Referential
-from territoire_data.core.statuses import ABSENT, OTHER_GEOGRAPHY, C_MISSING, C_OK, C_SECRET, LOW_COVERAGE, INCLUDED, REASON_NAMES, STATUS_NAMES, NOT_COVERED, PRIORITY
+from territoire_data.core.statuses import (
+    ABSENT,
+    C_MISSING,
+    C_OK,
+    C_SECRET,
+    INCLUDED,
+    LOW_COVERAGE,
+    NOT_COVERED,
+    OTHER_GEOGRAPHY,
+    PRIORITY,
+    REASON_NAMES,
+    STATUS_NAMES,
+)
 from territoire_data.core.statuses import code as status_code
 
 OK, SECRET, MISSING = C_OK, C_SECRET, C_MISSING
 # Counts whose absence from a file means zero, within the départements the file covers
 # (no permit, no installation, no facility, no sale, no gas delivery point).
-ZERO_IF_ABSENT = frozenset({"LOG_AUT", "LOG_COM", "SDP_AUT", "PUISSANCE_ENR", "PUISSANCE_PV", "BPE_MEDECINS",
-                            "BPE_ECOLES", "BPE_ALIMENTAIRE", "BPE_PHARMACIES", "FLUX_SORTANTS", "DVF_NB_MAISON",
-                            "DVF_NB_APPART", "DVF_NB_VENTES", "CONSO_GAZ", "CONSO_GAZ_RES", "CONSO_GAZ_TER",
-                            "CONSO_GAZ_IND", "CONSO_GAZ_AGR"})
+ZERO_IF_ABSENT = frozenset(
+    {
+        "LOG_AUT",
+        "LOG_COM",
+        "SDP_AUT",
+        "PUISSANCE_ENR",
+        "PUISSANCE_PV",
+        "BPE_MEDECINS",
+        "BPE_ECOLES",
+        "BPE_ALIMENTAIRE",
+        "BPE_PHARMACIES",
+        "FLUX_SORTANTS",
+        "DVF_NB_MAISON",
+        "DVF_NB_APPART",
+        "DVF_NB_VENTES",
+        "CONSO_GAZ",
+        "CONSO_GAZ_RES",
+        "CONSO_GAZ_TER",
+        "CONSO_GAZ_IND",
+        "CONSO_GAZ_AGR",
+    }
+)
 # A group sum over its covered members is published when they make this share of the group.
 MIN_COVERAGE = 0.95
 # Members that count in a sum: published values, former-territory figures, and the restored
@@ -102,7 +132,7 @@ class Cube:
         return self.notes[name]
 
     @classmethod
-    def since_observations(cls, obs: pd.DataFrame, codes_extra=()) -> "Cube":
+    def since_observations(cls, obs: pd.DataFrame, codes_extra=()) -> Cube:
         codes_obs, unique = pd.factorize(obs["code"])
         unique = np.asarray(unique, dtype=object)
         codes = pd.unique(np.concatenate([np.asarray(codes_extra, dtype=object), unique]))
@@ -113,8 +143,10 @@ class Cube:
         sources, names_sources = _codes_category(obs["source"])
         editions, names_editions = _codes_category(obs["edition"])
         origin, peer_pairs = pd.factorize(sources.astype(np.int64) * (len(names_editions) + 1) + editions)
-        cube.origins = [(str(names_sources[p // (len(names_editions) + 1)]), str(names_editions[p % (len(names_editions) + 1)]))
-                         for p in peer_pairs]
+        cube.origins = [
+            (str(names_sources[p // (len(names_editions) + 1)]), str(names_editions[p % (len(names_editions) + 1)]))
+            for p in peer_pairs
+        ]
         variables, variable_names = _codes_category(obs["variable"])
         statuses = _codes_statuses(obs)
         if "note" in obs.columns:
@@ -164,19 +196,30 @@ class Cube:
             codes = status[l, c]
             provenances = self.provenances[name][l, c]
             notes = self.notes[name][l, c] if name in self.notes else np.full(len(l), -1, np.int32)
-            pieces.append(pd.DataFrame({
-                "code": pd.Categorical.from_codes(l.astype(np.int32), categories=self.categories_codes),
-                "variable": pd.Categorical.from_codes(np.zeros(len(l), np.int8), categories=[name]),
-                "year": self.years[c].astype(np.int16),
-                "start": self.starts[name][l, c] if name in self.starts else np.nan,
-                "value": self.values[name][l, c],
-                "status": pd.Categorical.from_codes(categories.status_code[codes], categories=categories.STATUSES),
-                "source": pd.Categorical.from_codes(categories.origin_source[provenances], categories=categories.sources),
-                "edition": pd.Categorical.from_codes(categories.origin_edition[provenances],
-                                                     categories=categories.editions),
-                "reason": pd.Categorical.from_codes(categories.code_reason[codes], categories=categories.REASONS),
-                "note": pd.Categorical.from_codes(notes + 1, categories=categories.notes),
-            }))
+            pieces.append(
+                pd.DataFrame(
+                    {
+                        "code": pd.Categorical.from_codes(l.astype(np.int32), categories=self.categories_codes),
+                        "variable": pd.Categorical.from_codes(np.zeros(len(l), np.int8), categories=[name]),
+                        "year": self.years[c].astype(np.int16),
+                        "start": self.starts[name][l, c] if name in self.starts else np.nan,
+                        "value": self.values[name][l, c],
+                        "status": pd.Categorical.from_codes(
+                            categories.status_code[codes], categories=categories.STATUSES
+                        ),
+                        "source": pd.Categorical.from_codes(
+                            categories.origin_source[provenances], categories=categories.sources
+                        ),
+                        "edition": pd.Categorical.from_codes(
+                            categories.origin_edition[provenances], categories=categories.editions
+                        ),
+                        "reason": pd.Categorical.from_codes(
+                            categories.code_reason[codes], categories=categories.REASONS
+                        ),
+                        "note": pd.Categorical.from_codes(notes + 1, categories=categories.notes),
+                    }
+                )
+            )
         variables = pd.api.types.union_categoricals([m["variable"] for m in pieces]).categories
         for m in pieces:
             m["variable"] = m["variable"].cat.set_categories(variables)
@@ -194,8 +237,13 @@ def _codes_statuses(obs: pd.DataFrame) -> np.ndarray:
     k = len(names_reasons)
     reasons = np.where(reasons < 0, k, reasons)  # no reason
     peer_pairs, unique = pd.factorize(statuses.astype(np.int64) * (k + 1) + reasons)
-    table = np.array([status_code(str(names_statuses[p // (k + 1)]), str(names_reasons[p % (k + 1)]) if p % (k + 1) < k
-                                  else "") for p in unique], dtype=np.int8)
+    table = np.array(
+        [
+            status_code(str(names_statuses[p // (k + 1)]), str(names_reasons[p % (k + 1)]) if p % (k + 1) < k else "")
+            for p in unique
+        ],
+        dtype=np.int8,
+    )
     return table[peer_pairs]
 
 
@@ -290,7 +338,7 @@ class Membership:
 
     def members_of(self, g: int) -> np.ndarray:
         """Commune indices of the g-th group."""
-        return self.order[self.starts[g]:self.starts[g] + self.members[g]]
+        return self.order[self.starts[g] : self.starts[g] + self.members[g]]
 
 
 def _sum(cube: Cube, name: str, nc: int, membership: Membership, coverage: Coverage) -> None:
@@ -304,13 +352,16 @@ def _sum(cube: Cube, name: str, nc: int, membership: Membership, coverage: Cover
     n_present = membership.total((status != ABSENT).astype(np.int32))
     members = membership.members[:, None]
     counted_weight = membership.total(np.where(count, coverage.weight[:, None], 0.0))
+    assert membership.weight is not None  # set by aggregate() before any sum
     with np.errstate(divide="ignore", invalid="ignore"):
         weight_share = np.where(membership.weight[:, None] > 0, counted_weight / membership.weight[:, None], 1.0)
     complete = n_counted == members
     partial = ~complete & (n_counted >= MIN_COVERAGE * members) & (weight_share >= MIN_COVERAGE)
     new = np.select(
         [n_secret > 0, complete | partial, n_counted > 0, n_not_covered == n_present, n_present > 0],
-        [SECRET, OK, LOW_COVERAGE, NOT_COVERED, MISSING], ABSENT).astype(np.int8)
+        [SECRET, OK, LOW_COVERAGE, NOT_COVERED, MISSING],
+        ABSENT,
+    ).astype(np.int8)
     new = np.where(n_present == 0, ABSENT, new).astype(np.int8)
     published = cube.statuses[name][groups] != ABSENT  # a value the source publishes for the group wins
     cube.values[name][groups] = np.where(published, cube.values[name][groups], np.where(new == OK, total, np.nan))
@@ -423,8 +474,10 @@ class Variables:
             return self._nan
         if key not in self._cache:
             zeros = np.zeros((self.cube.shape[0], 1))
-            self._cache[key] = (np.hstack([zeros, np.cumsum(np.nan_to_num(values), axis=1)]),
-                                np.hstack([zeros, np.cumsum(np.isnan(values), axis=1)]))
+            self._cache[key] = (
+                np.hstack([zeros, np.cumsum(np.nan_to_num(values), axis=1)]),
+                np.hstack([zeros, np.cumsum(np.isnan(values), axis=1)]),
+            )
         totals, gaps = self._cache[key]
         y0, y = self.cube.years[0], self.cube.shape[1]
         end = np.broadcast_to(np.asarray(end, dtype=np.int64), self.year.shape)
@@ -495,8 +548,11 @@ def compute(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
         keep = np.flatnonzero(status != ABSENT)
         if not len(keep):
             continue
-        every.append(categories.table(v.rows[keep], indicator.id, v.year[keep], values[keep], status[keep],
-                                     provenance[keep], note[keep]))
+        every.append(
+            categories.table(
+                v.rows[keep], indicator.id, v.year[keep], values[keep], status[keep], provenance[keep], note[keep]
+            )
+        )
         grid = status.reshape(n, y)
         ok = grid == OK
         with_value = np.flatnonzero(ok.any(axis=0))
@@ -505,17 +561,20 @@ def compute(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
         last = np.where(grid != ABSENT, positions, -1).max(axis=1)
         if reference >= 0:
             at_reference = grid[:, reference]
-            choice = np.where(np.isin(at_reference, (OK, SECRET)), reference,
-                             np.where(last_ok >= 0, last_ok,
-                                      np.where(at_reference != ABSENT, reference, last)))
+            choice = np.where(
+                np.isin(at_reference, (OK, SECRET)),
+                reference,
+                np.where(last_ok >= 0, last_ok, np.where(at_reference != ABSENT, reference, last)),
+            )
             earlier = np.where(ok & (positions < reference), positions, -1).max(axis=1)
         else:
             choice, earlier = last, np.full(n, -1)
         first_ok = np.where(ok, positions, y).min(axis=1)
         rows = np.flatnonzero(choice >= 0)
         cells = rows * y + choice[rows]
-        table = categories.table(rows, indicator.id, cube.years[choice[rows]], values[cells],
-                                 status[cells], provenance[cells], note[cells])
+        table = categories.table(
+            rows, indicator.id, cube.years[choice[rows]], values[cells], status[cells], provenance[cells], note[cells]
+        )
         table["comparable"] = (choice[rows] == reference) & (status[cells] == OK)
         # Dynamics: the first year with a value, for change and annual rate up to the one shown.
         start = first_ok[rows]
@@ -524,8 +583,7 @@ def compute(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
         table["first_value"] = np.where(known, values[rows * y + np.minimum(start, y - 1)], np.nan)
         previous = earlier[rows]
         secret_with_past = (status[cells] == SECRET) & (previous >= 0)
-        table["previous_year"] = np.where(secret_with_past, cube.years[np.maximum(previous, 0)], -1
-                                             ).astype(np.int16)
+        table["previous_year"] = np.where(secret_with_past, cube.years[np.maximum(previous, 0)], -1).astype(np.int16)
         table["previous_value"] = np.where(secret_with_past, values[rows * y + np.maximum(previous, 0)], np.nan)
         latest.append(table)
     return _assemble(every), _assemble(latest)
@@ -556,17 +614,22 @@ class Categories:
     def table(self, rows, indicator, years, values, statuses, provenances, notes) -> pd.DataFrame:
         n = len(rows)
         reasons = np.where((statuses == OK) & (notes >= 0), self.partial, self.code_reason[statuses])
-        return pd.DataFrame({
-            # Codes stay integer references into the cube's territories (a categorical), not strings.
-            "code": pd.Categorical.from_codes(np.asarray(rows, dtype=np.int32), categories=self.cube.categories_codes),
-            "indicator": pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[indicator]),
-            "year": np.asarray(years).astype(np.int16), "value": values,
-            "status": pd.Categorical.from_codes(self.status_code[statuses], categories=self.STATUSES),
-            "source": pd.Categorical.from_codes(self.origin_source[provenances], categories=self.sources),
-            "edition": pd.Categorical.from_codes(self.origin_edition[provenances], categories=self.editions),
-            "reason": pd.Categorical.from_codes(reasons, categories=self.REASONS),
-            "note": pd.Categorical.from_codes(notes + 1, categories=self.notes),
-        })
+        return pd.DataFrame(
+            {
+                # Codes stay integer references into the cube's territories (a categorical), not strings.
+                "code": pd.Categorical.from_codes(
+                    np.asarray(rows, dtype=np.int32), categories=self.cube.categories_codes
+                ),
+                "indicator": pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[indicator]),
+                "year": np.asarray(years).astype(np.int16),
+                "value": values,
+                "status": pd.Categorical.from_codes(self.status_code[statuses], categories=self.STATUSES),
+                "source": pd.Categorical.from_codes(self.origin_source[provenances], categories=self.sources),
+                "edition": pd.Categorical.from_codes(self.origin_edition[provenances], categories=self.editions),
+                "reason": pd.Categorical.from_codes(reasons, categories=self.REASONS),
+                "note": pd.Categorical.from_codes(notes + 1, categories=self.notes),
+            }
+        )
 
 
 def _assemble(pieces: list[pd.DataFrame]) -> pd.DataFrame:

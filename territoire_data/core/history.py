@@ -71,8 +71,7 @@ def _categories(obs: pd.DataFrame) -> pd.DataFrame:
     return obs
 
 
-def apply_restorations(obs: pd.DataFrame, ref: Referential, restorations: pd.DataFrame,
-                              log: list[str]) -> pd.DataFrame:
+def apply_restorations(obs: pd.DataFrame, ref: Referential, restorations: pd.DataFrame, log: list[str]) -> pd.DataFrame:
     """Flag figures of a parent's former territory and cover its restored communes by them.
 
     Per file (source and edition): a restoration applies when the parent is there and none
@@ -81,8 +80,9 @@ def apply_restorations(obs: pd.DataFrame, ref: Referential, restorations: pd.Dat
     if restorations is None or restorations.empty:
         return obs
     names = ref.communes["name"]
-    groups = {parent: (sorted(block["restored"]), block["date"].max())
-               for parent, block in restorations.groupby("parent")}
+    groups = {
+        parent: (sorted(block["restored"]), block["date"].max()) for parent, block in restorations.groupby("parent")
+    }
     concerned = set(groups) | set(restorations["restored"])
     codes = obs["code"].astype(str)
     closest = codes.isin(concerned).to_numpy()  # only these rows matter: the table stays as it is
@@ -104,25 +104,37 @@ def apply_restorations(obs: pd.DataFrame, ref: Referential, restorations: pd.Dat
                 continue
             items = ", ".join(f"{names.get(r, r)} ({r})" for r in restored_codes)
             marked[here] = True
-            notes[here] = (f"valeur de l'ancien territoire de {names.get(parent, parent)} ({parent}), "
-                          f"avant le rétablissement de {items} le {date:%d/%m/%Y}")
+            notes[here] = (
+                f"valeur de l'ancien territoire de {names.get(parent, parent)} ({parent}), "
+                f"avant le rétablissement de {items} le {date:%d/%m/%Y}"
+            )
             for restored_code in restored_codes:
                 if restored_code in ref.communes.index:
-                    additions.append(small.loc[here, list(obs.columns)].assign(
-                        code=restored_code, value=0.0, status="missing", reason="included",
-                        note=f"comprise dans la valeur de l'ancien territoire de {names.get(parent, parent)} ({parent})"))
-            log.append(f"{key.split('|', 1)[0]} : {parent} publié pour son ancien territoire (avant le "
-                           f"rétablissement de {', '.join(restored_codes)}) : valeur comptée dans les agrégats, pas comme "
-                           f"celle de {parent}")
+                    additions.append(
+                        small.loc[here, list(obs.columns)].assign(
+                            code=restored_code,
+                            value=0.0,
+                            status="missing",
+                            reason="included",
+                            note=f"comprise dans la valeur de l'ancien territoire de {names.get(parent, parent)} ({parent})",
+                        )
+                    )
+            log.append(
+                f"{key.split('|', 1)[0]} : {parent} publié pour son ancien territoire (avant le "
+                f"rétablissement de {', '.join(restored_codes)}) : valeur comptée dans les agrégats, pas comme "
+                f"celle de {parent}"
+            )
     if not marked.any():
         return obs
     rows = np.flatnonzero(closest)[marked.to_numpy()]
-    modified = _objects(obs.iloc[rows]).assign(status="missing", reason="other_geography",
-                                                     note=notes[marked].to_numpy())
+    modified = _objects(obs.iloc[rows]).assign(
+        status="missing", reason="other_geography", note=notes[marked].to_numpy()
+    )
     keep = np.ones(len(obs), bool)
     keep[rows] = False
-    return observations.concatenate([obs[keep].reset_index(drop=True), _categories(modified),
-                                    *(_categories(a) for a in additions)])
+    return observations.concatenate(
+        [obs[keep].reset_index(drop=True), _categories(modified), *(_categories(a) for a in additions)]
+    )
 
 
 def sum_arrondissements(obs: pd.DataFrame, ref: Referential, log: list[str]) -> pd.DataFrame:
@@ -150,22 +162,28 @@ def sum_arrondissements(obs: pd.DataFrame, ref: Referential, log: list[str]) -> 
     already = _objects(obs[codes.isin(cities).to_numpy()])
     present = set(zip(already["code"], *[already[c] for c in keys]))
     counts = arm.groupby("parent")["code"].size()
-    totals = block.groupby(["parent", *keys], dropna=False).agg(value=("value", "sum"), n=("code", "nunique"),
-                                                              start=("start", "first")).reset_index()
+    totals = (
+        block.groupby(["parent", *keys], dropna=False)
+        .agg(value=("value", "sum"), n=("code", "nunique"), start=("start", "first"))
+        .reset_index()
+    )
     totals = totals[totals["n"].to_numpy() == totals["parent"].map(counts).to_numpy()]
     totals = totals[[(p, *k) not in present for p, *k in totals[["parent", *keys]].itertuples(index=False)]]
     if totals.empty:
         return obs
-    log.append(f"{totals['parent'].nunique()} commune(s) obtenue(s) par la somme de leurs arrondissements "
-                   f"({', '.join(sorted(totals['parent'].unique()))}) dans {', '.join(sorted(totals['source'].unique()))}")
+    log.append(
+        f"{totals['parent'].nunique()} commune(s) obtenue(s) par la somme de leurs arrondissements "
+        f"({', '.join(sorted(totals['parent'].unique()))}) dans {', '.join(sorted(totals['source'].unique()))}"
+    )
     addition = totals.rename(columns={"parent": "code"}).assign(status="ok", reason="", note="")
     addition["year"] = addition["year"].astype(obs["year"].dtype)
     addition["start"] = addition["start"].astype(obs["start"].dtype)
     return observations.concatenate([obs, _categories(addition[list(obs.columns)].reset_index(drop=True))])
 
 
-def harmonise(obs: pd.DataFrame, ref: Referential, movements: pd.DataFrame | None = None,
-               restorations: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str]]:
+def harmonise(
+    obs: pd.DataFrame, ref: Referential, movements: pd.DataFrame | None = None, restorations: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """Observations on the referential's codes, and the build-log lines it produced."""
     log: list[str] = []
     if restorations is None:
@@ -174,8 +192,10 @@ def harmonise(obs: pd.DataFrame, ref: Referential, movements: pd.DataFrame | Non
     current = ref.communes.index
     arrondissements = set(ref.sub_communes.loc[ref.sub_communes["type"] == "ARM", "code"])
     groups_known = (
-        {f"epci:{c}" for c in ref.epci.index} | {f"dep:{c}" for c in ref.departements.index}
-        | {f"reg:{c}" for c in ref.regions.index} | {"france"}
+        {f"epci:{c}" for c in ref.epci.index}
+        | {f"dep:{c}" for c in ref.departements.index}
+        | {f"reg:{c}" for c in ref.regions.index}
+        | {"france"}
     )
     passage = passage_table(ref, movements)
     known = codes.isin(current) | codes.isin(arrondissements) | codes.isin(groups_known)
@@ -185,13 +205,16 @@ def harmonise(obs: pd.DataFrame, ref: Referential, movements: pd.DataFrame | Non
         items = sorted(codes[dropped].unique())
         log.append(
             f"{len(items)} code(s) sans correspondance dans le COG du référentiel, écarté(s) : "
-            + ", ".join(items[:30]) + (" …" if len(items) > 30 else "")
+            + ", ".join(items[:30])
+            + (" …" if len(items) > 30 else "")
         )
     obs = obs[~dropped.to_numpy()]
     if to_map.any():
         former_codes = sorted(codes[to_map].unique())
-        log.append(f"{len(former_codes)} ancien(s) code(s) rattaché(s) à leur commune actuelle "
-                       f"({', '.join(f'{a}→{passage[a]}' for a in former_codes[:10])}{' …' if len(former_codes) > 10 else ''})")
+        log.append(
+            f"{len(former_codes)} ancien(s) code(s) rattaché(s) à leur commune actuelle "
+            f"({', '.join(f'{a}→{passage[a]}' for a in former_codes[:10])}{' …' if len(former_codes) > 10 else ''})"
+        )
         obs = obs.copy()
         obs["code"] = obs["code"].astype(str).map(lambda c: passage.get(c, c))
     obs = sum_arrondissements(obs.reset_index(drop=True), ref, log)
@@ -204,19 +227,21 @@ def harmonise(obs: pd.DataFrame, ref: Referential, movements: pd.DataFrame | Non
     if mergers.empty:
         return obs.reset_index(drop=True), log
     mergers = _objects(mergers)
-    mergers = mergers.assign(ok=mergers["status"] == "ok", secret=mergers["status"] == "secret",
-                             other=mergers["reason"] == "other_geography")
+    mergers = mergers.assign(
+        ok=mergers["status"] == "ok", secret=mergers["status"] == "secret", other=mergers["reason"] == "other_geography"
+    )
     group = mergers.groupby(keys, sort=False)
     summed = group["value"].sum(min_count=1)
     all_ok, one_secret, start = group["ok"].all(), group["secret"].any(), group["start"].first()
     other = group["other"].any().to_numpy()
     additive = summed.index.get_level_values("variable").map(catalogue.is_additive).to_numpy(dtype=bool)
     countable = (group["ok"].sum() + group["other"].sum() == group.size()).to_numpy()
-    status = np.where(additive & all_ok.to_numpy(), "ok",
-                      np.where(one_secret.to_numpy(), "secret", "missing"))
-    reason = np.where(status != "missing", "",
-                      np.where(additive & countable & other, "other_geography",
-                               np.where(~additive, "not_additive", "")))
+    status = np.where(additive & all_ok.to_numpy(), "ok", np.where(one_secret.to_numpy(), "secret", "missing"))
+    reason = np.where(
+        status != "missing",
+        "",
+        np.where(additive & countable & other, "other_geography", np.where(~additive, "not_additive", "")),
+    )
     note = group["note"].max().fillna("").to_numpy()
     merger = summed.to_frame("value").assign(status=status, start=start, reason=reason, note=note).reset_index()
     merger.loc[(merger["status"] != "ok") & (merger["reason"] != "other_geography"), "value"] = np.nan

@@ -11,9 +11,35 @@ from territoire_data.core import catalogue, peer_groups
 from territoire_data.core.warehouse import Warehouse
 from territoire_data.errors import TerritoireError
 
-COLUMNS = ["id", "theme", "label", "value", "unit", "year", "source", "edition", "status", "reason", "note",
-            "comparable", "previous_value", "previous_year", "definition", "polarity", "decimals", "first_year",
-            "first_value", "change", "annual_rate", "peers_group", "peers_n", "percentile", "median", "q1", "q3"]
+COLUMNS = [
+    "id",
+    "theme",
+    "label",
+    "value",
+    "unit",
+    "year",
+    "source",
+    "edition",
+    "status",
+    "reason",
+    "note",
+    "comparable",
+    "previous_value",
+    "previous_year",
+    "definition",
+    "polarity",
+    "decimals",
+    "first_year",
+    "first_value",
+    "change",
+    "annual_rate",
+    "peers_group",
+    "peers_n",
+    "percentile",
+    "median",
+    "q1",
+    "q3",
+]
 
 
 def dynamics(value, year, first_value, first_year) -> tuple[float | None, float | None]:
@@ -26,8 +52,9 @@ def dynamics(value, year, first_value, first_year) -> tuple[float | None, float 
     return variation, None
 
 
-def indicator_table(territory, theme: str | None = None, peers: str = "densite", warehouse: Warehouse | None = None
-            ) -> pd.DataFrame:
+def indicator_table(
+    territory, theme: str | None = None, peers: str = "densite", warehouse: Warehouse | None = None
+) -> pd.DataFrame:
     """One row per indicator of the catalogue (optionally one theme), in catalogue order."""
     if theme is not None and theme not in catalogue.THEMES:
         raise TerritoireError(f"Thème inconnu : « {theme} ». Choix : {', '.join(catalogue.THEMES)}.")
@@ -57,19 +84,39 @@ def indicator_table(territory, theme: str | None = None, peers: str = "densite",
             value, year, status, source, edition = None, None, "missing", None, None
             first_year = first_value = reason = note = year_previous = value_previous = None
             comparable = False
-        position = peer_groups.sorted_position(np.nan if value is None or not comparable else value,
-                                          peer_values.get(indicator.id, np.array([])))
-        output.append({
-            "id": indicator.id, "theme": indicator.theme, "label": indicator.label, "value": value,
-            "unit": indicator.unit, "year": year, "source": source, "edition": edition, "status": status,
-            "reason": reason, "note": note, "comparable": comparable and value is not None,
-            "previous_value": value_previous, "previous_year": year_previous,
-            "definition": indicator.definition, "polarity": indicator.polarity, "decimals": indicator.decimals,
-            "first_year": first_year, "first_value": first_value,
-            **dict(zip(("change", "annual_rate"), dynamics(value, year, first_value, first_year))),
-            "peers_group": group.group, "peers_n": position["n"], "percentile": position["percentile"],
-            "median": position["median"], "q1": position["q1"], "q3": position["q3"],
-        })
+        position = peer_groups.sorted_position(
+            np.nan if value is None or not comparable else value, peer_values.get(indicator.id, np.array([]))
+        )
+        output.append(
+            {
+                "id": indicator.id,
+                "theme": indicator.theme,
+                "label": indicator.label,
+                "value": value,
+                "unit": indicator.unit,
+                "year": year,
+                "source": source,
+                "edition": edition,
+                "status": status,
+                "reason": reason,
+                "note": note,
+                "comparable": comparable and value is not None,
+                "previous_value": value_previous,
+                "previous_year": year_previous,
+                "definition": indicator.definition,
+                "polarity": indicator.polarity,
+                "decimals": indicator.decimals,
+                "first_year": first_year,
+                "first_value": first_value,
+                **dict(zip(("change", "annual_rate"), dynamics(value, year, first_value, first_year))),
+                "peers_group": group.group,
+                "peers_n": position["n"],
+                "percentile": position["percentile"],
+                "median": position["median"],
+                "q1": position["q1"],
+                "q3": position["q3"],
+            }
+        )
     return pd.DataFrame(output, columns=COLUMNS)
 
 
@@ -100,18 +147,31 @@ def to_json(territory, theme: str | None = None, peers: str = "densite", warehou
     for r in table.itertuples(index=False):
         value = _cleaned(r.value)
         element = {
-            "id": r.id, "theme": r.theme, "label": r.label, "value": value, "unit": r.unit,
+            "id": r.id,
+            "theme": r.theme,
+            "label": r.label,
+            "value": value,
+            "unit": r.unit,
             "year": _integer(r.year) if value is not None else None,
-            "source": _text(r.source) if value is not None else None, "status": r.status,
-            "reason": _text(r.reason), "note": _text(r.note),
-            "peers": {"group": r.peers_group, "n": int(r.peers_n), "percentile": _cleaned(r.percentile),
-                      "median": _cleaned(r.median)},
+            "source": _text(r.source) if value is not None else None,
+            "status": r.status,
+            "reason": _text(r.reason),
+            "note": _text(r.note),
+            "peers": {
+                "group": r.peers_group,
+                "n": int(r.peers_n),
+                "percentile": _cleaned(r.percentile),
+                "median": _cleaned(r.median),
+            },
         }
         if _integer(r.previous_year) is not None:
             element["previous"] = {"value": _cleaned(float(r.previous_value)), "year": _integer(r.previous_year)}
         indicators.append(element)
-    return {"territory": {"code": territory.code, "name": territory.name, "level": territory.level},
-            "demo": warehouse.demo, "indicators": indicators}
+    return {
+        "territory": {"code": territory.code, "name": territory.name, "level": territory.level},
+        "demo": warehouse.demo,
+        "indicators": indicators,
+    }
 
 
 def json_text(data) -> str:

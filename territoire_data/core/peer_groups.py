@@ -18,9 +18,14 @@ from territoire_data.errors import TerritoireError
 
 GROUPS = ("densite", "taille", "departement", "epci", "france")
 LABELS = {
-    "densite": "communes de même densité", "densite_approchee": "communes de densité comparable (approchée)",
-    "taille": "communes de même taille", "departement": "communes du département", "epci": "communes de l'EPCI",
-    "france": "communes de France", "liste": "liste choisie", "niveau": "territoires de même niveau",
+    "densite": "communes de même densité",
+    "densite_approchee": "communes de densité comparable (approchée)",
+    "taille": "communes de même taille",
+    "departement": "communes du département",
+    "epci": "communes de l'EPCI",
+    "france": "communes de France",
+    "liste": "liste choisie",
+    "niveau": "territoires de même niveau",
 }
 # INSEE population size classes (bornes basses).
 SIZE_BOUNDS = [0, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
@@ -80,8 +85,9 @@ def peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None) 
         return Peers("densite", dens7.index[dens7 == dens7.at[code]], f"densite:{dens7.at[code]}")
     density = population / communes["area_km2"]
     classes = approximate_density_class(density)
-    return Peers("densite_approchee", classes.index[classes == classes.at[code]],
-                 f"densite_approchee:{classes.at[code]}")
+    return Peers(
+        "densite_approchee", classes.index[classes == classes.at[code]], f"densite_approchee:{classes.at[code]}"
+    )
 
 
 def sorted_position(value: float, sorted: np.ndarray) -> dict:

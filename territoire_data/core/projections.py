@@ -21,10 +21,10 @@ MAINLAND = "metropole"
 
 # Département code → (official projection EPSG, centre of the equal-area projection).
 OVERSEAS = {
-    "971": (5490, (16.2, -61.5)),   # Guadeloupe: RGAF09 / UTM 20N
+    "971": (5490, (16.2, -61.5)),  # Guadeloupe: RGAF09 / UTM 20N
     "972": (5490, (14.65, -61.0)),  # Martinique: RGAF09 / UTM 20N
-    "973": (2972, (4.0, -53.0)),    # Guyane: RGFG95 / UTM 22N
-    "974": (2975, (-21.1, 55.5)),   # La Réunion: RGR92 / UTM 40S
+    "973": (2972, (4.0, -53.0)),  # Guyane: RGFG95 / UTM 22N
+    "974": (2975, (-21.1, 55.5)),  # La Réunion: RGR92 / UTM 40S
     "976": (4471, (-12.8, 45.15)),  # Mayotte: RGM04 / UTM 38S
 }
 
@@ -43,9 +43,7 @@ def equal_area_crs(zone_code: str) -> pyproj.CRS:
     if zone_code == MAINLAND:
         return pyproj.CRS.from_epsg(3035)
     lat, lon = OVERSEAS[zone_code][1]
-    return pyproj.CRS.from_proj4(
-        f"+proj=laea +lat_0={lat} +lon_0={lon} +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
-    )
+    return pyproj.CRS.from_proj4(f"+proj=laea +lat_0={lat} +lon_0={lon} +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs")
 
 
 def metric_crs(zone_code: str) -> pyproj.CRS:

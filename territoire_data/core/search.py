@@ -32,9 +32,9 @@ import pandas as pd
 from territoire_data.core.referential import Referential
 from territoire_data.core.text import normalise, trigrams
 
-TRIGRAM_THRESHOLD = 0.25   # Dice similarity to be a close-spelling candidate
+TRIGRAM_THRESHOLD = 0.25  # Dice similarity to be a close-spelling candidate
 CLOSE_CANDIDATES = 200  # at most this many candidates are scored by edit similarity
-SIMILARITY_THRESHOLD = 0.7     # edit similarity to be returned
+SIMILARITY_THRESHOLD = 0.7  # edit similarity to be returned
 SEARCH_LEVELS = ("commune", "arrondissement", "epci", "departement", "region")
 COMMUNE_LEVELS = ("commune", "arrondissement")
 WHOLE_NAME_BONUS = 1.5  # log10 units: the whole name counts as a population 30 times larger
@@ -76,40 +76,80 @@ class SearchIndex:
             recent = pd.to_numeric(populations, errors="coerce").reindex(arm["code"]).to_numpy()
             population_arm = pd.Series(np.where(np.isnan(recent), population_arm, recent), index=arm.index)
         pieces = [
-            pd.DataFrame({
-                "code": communes["code"], "target": communes["code"], "name": communes["name"],
-                "level": "commune", "departement": communes["departement"],
-                "population": population.to_numpy(), "former": False,
-            }),
-            pd.DataFrame({
-                # A delegated commune sharing its parent's name adds nothing.
-                "code": sub["code"], "target": sub["parent"], "name": sub["name"], "level": "commune",
-                "departement": communes.loc[sub["parent"], "departement"].to_numpy(),
-                "population": population.reindex(sub["parent"]).to_numpy(),
-                "former": True,
-            }),
-            *[pd.DataFrame({
-                # « Paris 15e Arrondissement », also found as « paris 15eme »: each form points at the code.
-                "code": arm["code"], "target": arm["code"], "name": names, "level": "arrondissement",
-                "departement": communes.loc[arm["parent"], "departement"].to_numpy(),
-                "population": population_arm.to_numpy(), "former": False,
-            }) for names in (arm["name"], arm["name"].str.replace(r"(\d+)(e|er) Arrondissement$", r"\1eme arrondissement",
-                                                                regex=True))],
-            pd.DataFrame({
-                "code": "epci:" + ref.epci["code"], "target": "epci:" + ref.epci["code"], "name": ref.epci["name"],
-                "level": "epci", "departement": None,
-                "population": ref.epci["code"].map(population_epci).to_numpy(), "former": False,
-            }),
-            pd.DataFrame({
-                "code": "dep:" + ref.departements["code"], "target": "dep:" + ref.departements["code"],
-                "name": ref.departements["name"], "level": "departement", "departement": ref.departements["code"],
-                "population": ref.departements["code"].map(population_dep).to_numpy(), "former": False,
-            }),
-            pd.DataFrame({
-                "code": "reg:" + ref.regions["code"], "target": "reg:" + ref.regions["code"],
-                "name": ref.regions["name"], "level": "region", "departement": None,
-                "population": ref.regions["code"].map(population_reg).to_numpy(), "former": False,
-            }),
+            pd.DataFrame(
+                {
+                    "code": communes["code"],
+                    "target": communes["code"],
+                    "name": communes["name"],
+                    "level": "commune",
+                    "departement": communes["departement"],
+                    "population": population.to_numpy(),
+                    "former": False,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    # A delegated commune sharing its parent's name adds nothing.
+                    "code": sub["code"],
+                    "target": sub["parent"],
+                    "name": sub["name"],
+                    "level": "commune",
+                    "departement": communes.loc[sub["parent"], "departement"].to_numpy(),
+                    "population": population.reindex(sub["parent"]).to_numpy(),
+                    "former": True,
+                }
+            ),
+            *[
+                pd.DataFrame(
+                    {
+                        # « Paris 15e Arrondissement », also found as « paris 15eme »: each form points at the code.
+                        "code": arm["code"],
+                        "target": arm["code"],
+                        "name": names,
+                        "level": "arrondissement",
+                        "departement": communes.loc[arm["parent"], "departement"].to_numpy(),
+                        "population": population_arm.to_numpy(),
+                        "former": False,
+                    }
+                )
+                for names in (
+                    arm["name"],
+                    arm["name"].str.replace(r"(\d+)(e|er) Arrondissement$", r"\1eme arrondissement", regex=True),
+                )
+            ],
+            pd.DataFrame(
+                {
+                    "code": "epci:" + ref.epci["code"],
+                    "target": "epci:" + ref.epci["code"],
+                    "name": ref.epci["name"],
+                    "level": "epci",
+                    "departement": None,
+                    "population": ref.epci["code"].map(population_epci).to_numpy(),
+                    "former": False,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "code": "dep:" + ref.departements["code"],
+                    "target": "dep:" + ref.departements["code"],
+                    "name": ref.departements["name"],
+                    "level": "departement",
+                    "departement": ref.departements["code"],
+                    "population": ref.departements["code"].map(population_dep).to_numpy(),
+                    "former": False,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "code": "reg:" + ref.regions["code"],
+                    "target": "reg:" + ref.regions["code"],
+                    "name": ref.regions["name"],
+                    "level": "region",
+                    "departement": None,
+                    "population": ref.regions["code"].map(population_reg).to_numpy(),
+                    "former": False,
+                }
+            ),
         ]
         table = pd.concat(pieces, ignore_index=True)
         table["norm"] = table["name"].map(normalise)
@@ -134,6 +174,7 @@ class SearchIndex:
                     postings[g].append(i)
             self._trigrams = {g: np.asarray(v, dtype=np.int32) for g, v in postings.items()}
             self._sizes = sizes
+        assert self._sizes is not None
         return self._trigrams, self._sizes
 
     def _similarities(self, query: str) -> np.ndarray:
@@ -209,8 +250,9 @@ class SearchIndex:
         # Names (whole or start) are ranked by population, the whole name with a bonus; close
         # spellings by similarity (a populous place wins a near tie); other tiers by population.
         weight = np.log10(np.nan_to_num(table["population"].to_numpy(), nan=0.0) + 1)
-        sort = np.where(rank == 3, weight + WHOLE_NAME_BONUS * exact,
-                       np.where(rank == 1, score + 0.01 * weight, weight))
+        sort = np.where(
+            rank == 3, weight + WHOLE_NAME_BONUS * exact, np.where(rank == 1, score + 0.01 * weight, weight)
+        )
         candidates = table.assign(rank=rank, score=score, sort=sort, exact=exact)
         keep = (candidates["rank"] > 0) & candidates["level"].isin(levels)
         if departement is not None:
@@ -233,15 +275,24 @@ class SearchIndex:
         if line.former:
             target = self.table[(self.table["code"] == line.target) & ~self.table["former"]].iloc[0]
             return SearchResult(
-                target["code"], target["name"], "commune", target["departement"], _population(target["population"]),
-                f"former_commune:{line.name}", round(float(line.score), 3),
+                target["code"],
+                target["name"],
+                "commune",
+                target["departement"],
+                _population(target["population"]),
+                f"former_commune:{line.name}",
+                round(float(line.score), 3),
             )
         types = {5: "code", 3: "name" if line.exact else "start", 2: "words", 1: "close"}
         name = self.table.loc[(self.table["code"] == line.target), "name"].iloc[0]  # the official form of the name
         return SearchResult(
-            line.code, name, line.level,
+            line.code,
+            name,
+            line.level,
             None if line.departement is None or line.departement != line.departement else line.departement,
-            _population(line.population), types[int(line.rank)], round(float(line.score), 3),
+            _population(line.population),
+            types[int(line.rank)],
+            round(float(line.score), 3),
         )
 
 

@@ -39,25 +39,67 @@ REASONS = {
 }
 
 # Longer wording where reasons are counted side by side (the catalogue's provenance page).
-REASONS_DETAIL = {**REASONS,
-                  "other_geography": "valeur publiée pour l'ancien territoire de la commune (avant un rétablissement)",
-                  "included": "commune rétablie, comprise dans la valeur de l'ancien territoire d'une autre"}
+REASONS_DETAIL = {
+    **REASONS,
+    "other_geography": "valeur publiée pour l'ancien territoire de la commune (avant un rétablissement)",
+    "included": "commune rétablie, comprise dans la valeur de l'ancien territoire d'une autre",
+}
 
 # Integer codes of (status, reason) in the computation cube. ABSENT: nothing known.
-ABSENT, C_OK, C_SECRET, C_MISSING, NOT_COVERED, OTHER_GEOGRAPHY, INCLUDED, NOT_ADDITIVE, NOT_PUBLISHED, SMALL_SAMPLE, \
-    LOW_COVERAGE = range(11)
+(
+    ABSENT,
+    C_OK,
+    C_SECRET,
+    C_MISSING,
+    NOT_COVERED,
+    OTHER_GEOGRAPHY,
+    INCLUDED,
+    NOT_ADDITIVE,
+    NOT_PUBLISHED,
+    SMALL_SAMPLE,
+    LOW_COVERAGE,
+) = range(11)
 CODES = {
-    (OK, ""): C_OK, (SECRET, ""): C_SECRET, (MISSING, ""): C_MISSING,
-    (MISSING, "not_covered"): NOT_COVERED, (MISSING, "other_geography"): OTHER_GEOGRAPHY,
-    (MISSING, "included"): INCLUDED, (MISSING, "not_additive"): NOT_ADDITIVE,
-    (MISSING, "not_published"): NOT_PUBLISHED, (MISSING, "insufficient_sample"): SMALL_SAMPLE,
+    (OK, ""): C_OK,
+    (SECRET, ""): C_SECRET,
+    (MISSING, ""): C_MISSING,
+    (MISSING, "not_covered"): NOT_COVERED,
+    (MISSING, "other_geography"): OTHER_GEOGRAPHY,
+    (MISSING, "included"): INCLUDED,
+    (MISSING, "not_additive"): NOT_ADDITIVE,
+    (MISSING, "not_published"): NOT_PUBLISHED,
+    (MISSING, "insufficient_sample"): SMALL_SAMPLE,
     (MISSING, "insufficient_coverage"): LOW_COVERAGE,
 }
 STATUS_NAMES = np.array(["", OK, SECRET] + [MISSING] * 8, dtype=object)
-REASON_NAMES = np.array(["", "", "", "", "not_covered", "other_geography", "included", "not_additive",
-                         "not_published", "insufficient_sample", "insufficient_coverage"], dtype=object)
+REASON_NAMES = np.array(
+    [
+        "",
+        "",
+        "",
+        "",
+        "not_covered",
+        "other_geography",
+        "included",
+        "not_additive",
+        "not_published",
+        "insufficient_sample",
+        "insufficient_coverage",
+    ],
+    dtype=object,
+)
 # When several variables of an indicator are unavailable, the reason shown is the first of this order.
-PRIORITY = (C_SECRET, NOT_COVERED, OTHER_GEOGRAPHY, INCLUDED, NOT_ADDITIVE, NOT_PUBLISHED, SMALL_SAMPLE, LOW_COVERAGE, C_MISSING)
+PRIORITY = (
+    C_SECRET,
+    NOT_COVERED,
+    OTHER_GEOGRAPHY,
+    INCLUDED,
+    NOT_ADDITIVE,
+    NOT_PUBLISHED,
+    SMALL_SAMPLE,
+    LOW_COVERAGE,
+    C_MISSING,
+)
 
 
 def code(status: str, reason: str | None = "") -> int:

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territoire_data.errors import TerritoireError, UnknownTerritory
 from territoire_data.core.referential import Referential
+from territoire_data.errors import TerritoireError, UnknownTerritory
 
 if TYPE_CHECKING:
     from territoire_data.workspace import Workspace
@@ -43,7 +43,7 @@ class Territory:
     level: str
     parents: tuple[str, ...]
     communes: tuple[str, ...]
-    workspace: "Workspace" = field(repr=False)
+    workspace: Workspace = field(repr=False)
     sub_units: tuple[str, ...] = ()
     note: str | None = None
 
@@ -120,7 +120,7 @@ class Territory:
         # The boundaries form a clean coverage: the union only dissolves shared edges.
         return shapely.coverage_union_all(valid)
 
-    def parent(self, level: str) -> "Territory | None":
+    def parent(self, level: str) -> Territory | None:
         """The enclosing territory of a level (``commune``, ``epci``, ``departement``, ``region``, ``france``)."""
         for code in self.parents:
             if _level_code(code) == level:
@@ -145,8 +145,9 @@ class Territory:
         """ZAN trajectory: reference, allowance, consumed, remaining, projection to 2031."""
         from territoire_data.core.zan import trajectory
 
-        return trajectory(self, pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha,
-                          warehouse=self.workspace.warehouse)
+        return trajectory(
+            self, pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha, warehouse=self.workspace.warehouse
+        )
 
     def card(self, warehouse=None) -> dict:
         """The territory card, as shown by ``territoire communes show``.
@@ -204,7 +205,7 @@ def territory(
     code: str,
     home: str | os.PathLike | None = None,
     *,
-    workspace: "Workspace | None" = None,
+    workspace: Workspace | None = None,
 ) -> Territory:
     """The territory named by ``code`` in a workspace (by default the default workspace, or
     the one of ``home``); raises ``UnknownTerritory`` with suggestions."""
@@ -213,7 +214,7 @@ def territory(
     return workspace_for(home, workspace).territory(code)
 
 
-def resolve(workspace: "Workspace", code: str) -> Territory:
+def resolve(workspace: Workspace, code: str) -> Territory:
     """The territory of ``code`` in ``workspace`` (see ``Workspace.territory``)."""
     ws = workspace
     ref = ws.referential
@@ -229,7 +230,7 @@ def resolve(workspace: "Workspace", code: str) -> Territory:
     return _commune(ws, text.upper(), raw)
 
 
-def _commune(ws: "Workspace", code: str, raw: str) -> Territory:
+def _commune(ws: Workspace, code: str, raw: str) -> Territory:
     ref = ws.referential
     if not _CODE_COMMUNE.match(code):
         raise _badly_shape(ws, raw)
@@ -247,15 +248,16 @@ def _commune(ws: "Workspace", code: str, raw: str) -> Territory:
         nature = "déléguée" if line["type"] == "COMD" else "associée"
         parent = _territory_commune(ws, line["parent"])
         note = f"{code} ({line['name']}) est une commune {nature} de {parent.name} ({parent.code})."
-        return Territory(parent.code, parent.name, "commune", parent.parents, parent.communes, ws,
-                         parent.sub_units, note)
+        return Territory(
+            parent.code, parent.name, "commune", parent.parents, parent.communes, ws, parent.sub_units, note
+        )
     raise UnknownTerritory(
         f"Aucune commune de code « {code} » dans le référentiel ({ref.manifest['source']}).",
         _codes_closest(code, communes.index, lambda c: communes.at[c, "name"]),
     )
 
 
-def _territory_commune(ws: "Workspace", code: str) -> Territory:
+def _territory_commune(ws: Workspace, code: str) -> Territory:
     ref = ws.referential
     line = ref.communes.loc[code]
     parents = []
@@ -267,14 +269,17 @@ def _territory_commune(ws: "Workspace", code: str) -> Territory:
     return Territory(code, line["name"], "commune", tuple(parents), (code,), ws, sub_units)
 
 
-def _group(ws: "Workspace", level: str, code: str, raw: str) -> Territory:
+def _group(ws: Workspace, level: str, code: str, raw: str) -> Territory:
     ref = ws.referential
     communes = ref.communes
     table = {"epci": ref.epci, "departement": ref.departements, "region": ref.regions}[level]
     prefix = {v: k for k, v in PREFIXES.items()}[level]
     if code not in table.index:
-        label = {"epci": "aucun EPCI de SIREN", "departement": "aucun département de code",
-                   "region": "aucune région de code"}[level]
+        label = {
+            "epci": "aucun EPCI de SIREN",
+            "departement": "aucun département de code",
+            "region": "aucune région de code",
+        }[level]
         closest = difflib.get_close_matches(code, list(table.index), n=5, cutoff=0.5)
         raise UnknownTerritory(
             f"Territoire inconnu : {label} « {code} » dans le référentiel.",
@@ -296,15 +301,15 @@ def _codes_closest(code: str, codes, name) -> list[str]:
     """Codes of the same département closest in number, else the closest in spelling."""
     codes = list(codes)
     prefix = code[:3] if code.startswith("97") else code[:2]
-    neighbours = [c for c in codes if c.startswith(prefix) and c[len(prefix):].isdigit()]
-    if neighbours and code[len(prefix):].isdigit():
-        target = int(code[len(prefix):])
-        closest = sorted(neighbours, key=lambda c: abs(int(c[len(prefix):]) - target))[:5]
+    neighbours = [c for c in codes if c.startswith(prefix) and c[len(prefix) :].isdigit()]
+    if neighbours and code[len(prefix) :].isdigit():
+        target = int(code[len(prefix) :])
+        closest = sorted(neighbours, key=lambda c: abs(int(c[len(prefix) :]) - target))[:5]
     else:
         closest = difflib.get_close_matches(code, codes, n=5, cutoff=0.6)
     return [f"{c} ({name(c)})" for c in closest]
 
 
-def _badly_shape(ws: "Workspace", raw: str) -> UnknownTerritory:
+def _badly_shape(ws: Workspace, raw: str) -> UnknownTerritory:
     suggestions = [f"{r.code} ({r.name}, {r.departement})" for r in ws.search(raw, limit=5)]
     return UnknownTerritory(f"Code de territoire mal formé : « {raw} ». Formes attendues : {CODE_FORMS}.", suggestions)

@@ -22,20 +22,20 @@ import shutil
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from territoire_data.core import calculation, catalogue, history
-from territoire_data.errors import TerritoireError
-from territoire_data.settings import resolve_home
-from territoire_data.progress import Steps
-from territoire_data.core.referential import Referential, load_referential
-from territoire_data.sources import Harvest, read_all
 from territoire_data import strict_json
+from territoire_data.core import calculation, catalogue, history
+from territoire_data.core.referential import Referential, load_referential
+from territoire_data.errors import TerritoireError
+from territoire_data.progress import Steps
+from territoire_data.settings import resolve_home
+from territoire_data.sources import Harvest, read_all
 
 SCHEMA = 3  # 2: reasons, notes, reference-year comparability; 3: English column names
 SERIES_COLUMNS = ["year", "value", "status", "source", "edition", "reason", "note"]
@@ -55,7 +55,9 @@ def _lock(home: Path):
         try:
             fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise TerritoireError("Une construction de l'entrepôt est déjà en cours dans ce dossier de travail.") from None
+            raise TerritoireError(
+                "Une construction de l'entrepôt est déjà en cours dans ce dossier de travail."
+            ) from None
         yield
 
 
@@ -82,13 +84,21 @@ def build_warehouse(
         collection = read_all(raw, catalogue.useful_variables(), strict=strict, progress=progress)
         if not collection.files_read:
             raise TerritoireError(
-                "Aucun fichier reconnu dans " + ", ".join(map(str, raw))
-                + (" ; ignorés : " + "; ".join(f"{f} ({r})" for f, r in collection.ignores[:5]) if collection.ignores else "")
+                "Aucun fichier reconnu dans "
+                + ", ".join(map(str, raw))
+                + (
+                    " ; ignorés : " + "; ".join(f"{f} ({r})" for f, r in collection.ignores[:5])
+                    if collection.ignores
+                    else ""
+                )
             )
         steps("Harmonisation des codes communes (COG)")
         movements = movements if movements is not None else collection.movements
-        restorations = pd.concat([history.known_restorations(), collection.restorations]).drop_duplicates(
-            ["parent", "restored"]) if collection.restorations is not None else None
+        restorations = (
+            pd.concat([history.known_restorations(), collection.restorations]).drop_duplicates(["parent", "restored"])
+            if collection.restorations is not None
+            else None
+        )
         obs, log = history.harmonise(collection.observations, ref, movements, restorations)
         collection.observations = None  # peak memory: keep one copy of the observations at a time
         obs = calculation.deduplicate(obs)
@@ -156,11 +166,20 @@ def _manifest(collection: Harvest, log: list[str], ref, demo: bool, duration: fl
         source = sources.setdefault(file_read.source, {"editions": [], "files": []})
         if file_read.edition not in source["editions"]:
             source["editions"].append(file_read.edition)
-        source["files"].append({"path": file_read.path, "sha256": file_read.sha256, "edition": file_read.edition,
-                                   "observations": file_read.rows})
+        source["files"].append(
+            {
+                "path": file_read.path,
+                "sha256": file_read.sha256,
+                "edition": file_read.edition,
+                "observations": file_read.rows,
+            }
+        )
     codes = obs["code"].cat if isinstance(obs["code"].dtype, pd.CategoricalDtype) else None
-    is_commune = (codes.categories.isin(ref.communes.index)[codes.codes] if codes is not None
-                   else obs["code"].astype(str).isin(ref.communes.index).to_numpy())
+    is_commune = (
+        codes.categories.isin(ref.communes.index)[codes.codes]
+        if codes is not None
+        else obs["code"].astype(str).isin(ref.communes.index).to_numpy()
+    )
     communes = obs[is_commune]
     for name, source in sources.items():
         block = communes[(communes["source"] == name).to_numpy()]
@@ -170,7 +189,7 @@ def _manifest(collection: Harvest, log: list[str], ref, demo: bool, duration: fl
         source["editions"].sort()
     return {
         "schema": SCHEMA,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "duration_s": round(duration, 2),
         "demo": demo,
         "referential": ref.manifest["key"],
@@ -237,8 +256,9 @@ class Warehouse:
                 cache.clear()
             positions = self.matrix.index.get_indexer(codes)
             block = self.matrix_values[positions[positions >= 0]]
-            cache[key] = {name: np.sort(column[~np.isnan(column)])
-                          for name, column in zip(self.matrix.columns, block.T)}
+            cache[key] = {
+                name: np.sort(column[~np.isnan(column)]) for name, column in zip(self.matrix.columns, block.T)
+            }
         return cache[key]
 
     def populations(self) -> pd.Series:
@@ -299,16 +319,24 @@ class Warehouse:
                 filters=[("code", "==", code), ("indicator", "in", list(indicators))],
             )
         table["indicator"] = table["indicator"].astype(str)
-        return {name: block.sort_values("year").reset_index(drop=True)[SERIES_COLUMNS]
-                for name, block in table.groupby("indicator", sort=False)}
+        return {
+            name: block.sort_values("year").reset_index(drop=True)[SERIES_COLUMNS]
+            for name, block in table.groupby("indicator", sort=False)
+        }
 
     def observations(self, **filters) -> pd.DataFrame:
         if set(filters) == {"variable", "code"} and isinstance(filters["code"], str):
             block = self._held_observations.get((filters["variable"], filters["code"]))
             if block is not None:
                 return block.copy()
-        conditions = [(k, "in" if isinstance(v, (list, tuple, set)) else "==", list(v) if isinstance(v, (list, tuple, set)) else v)
-                      for k, v in filters.items()]
+        conditions = [
+            (
+                k,
+                "in" if isinstance(v, (list, tuple, set)) else "==",
+                list(v) if isinstance(v, (list, tuple, set)) else v,
+            )
+            for k, v in filters.items()
+        ]
         return pd.read_parquet(self.folder / "observations.parquet", filters=conditions or None)
 
 

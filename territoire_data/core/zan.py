@@ -58,8 +58,11 @@ def trajectory(territory, *, pace_ha_per_year: float | None = None, floor_1ha: b
     flows = yearly_flows(code, warehouse)
     years_reference = range(REFERENCE_START, REFERENCE_END + 1)
     if flows.empty or any(a not in flows.index for a in years_reference):
-        return {"code": code, "available": False,
-                "reason": "consommation d'espaces 2011-2020 non disponible (fichier Cerema absent ou incomplet)"}
+        return {
+            "code": code,
+            "available": False,
+            "reason": "consommation d'espaces 2011-2020 non disponible (fichier Cerema absent ou incomplet)",
+        }
     reference = float(flows.loc[list(years_reference)].sum())
     envelope = reference / 2
     floor_applied = floor_1ha and level == "commune" and envelope < 1.0

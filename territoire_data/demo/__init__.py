@@ -12,13 +12,26 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from territoire_data.demo import writers, model
+from territoire_data.demo import model, writers
 from territoire_data.errors import TerritoireError
 from territoire_data.progress import Steps
 from territoire_data.workspace import Workspace
 
-WRITERS = ("comparateur", "dossier_complet", "census", "filosofi", "sitadel", "cerema", "commute_flows", "ore",
-             "odre", "bpe", "dvf", "density_grid", "cog")
+WRITERS = (
+    "comparateur",
+    "dossier_complet",
+    "census",
+    "filosofi",
+    "sitadel",
+    "cerema",
+    "commute_flows",
+    "ore",
+    "odre",
+    "bpe",
+    "dvf",
+    "density_grid",
+    "cog",
+)
 
 
 CADASTRE_COMMUNE = "33440"  # Saint-Martial: its real cadastre ships with the demo
@@ -29,8 +42,9 @@ def cadastre_folder() -> Path:
     return Path(str(resources.files("territoire_data.demo").joinpath("data", "cadastre")))
 
 
-def generate(folder: Path, departements: list[str] | None = None, *, workspace: Workspace,
-             dossier_columns: int = 320) -> Path:
+def generate(
+    folder: Path, departements: list[str] | None = None, *, workspace: Workspace, dossier_columns: int = 320
+) -> Path:
     """Write every demo file under ``folder`` (emptied first); returns it."""
     ref = workspace.referential
     if departements:
@@ -41,8 +55,9 @@ def generate(folder: Path, departements: list[str] | None = None, *, workspace: 
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     communes = model.communes(ref, departements)
-    with Steps("Écriture des fichiers de démonstration", total=len(WRITERS),
-               enabled=workspace.settings.progress) as steps:
+    with Steps(
+        "Écriture des fichiers de démonstration", total=len(WRITERS), enabled=workspace.settings.progress
+    ) as steps:
         for name in WRITERS:
             steps(name)
             write = getattr(writers, name)

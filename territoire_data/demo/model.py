@@ -72,9 +72,19 @@ def communes(ref, departements: list[str] | None) -> pd.DataFrame:
     growth = np.clip(normal(c, "croissance", 0.004, 0.007), -0.03, 0.04)
     p22 = np.round(pop17 * (1 + growth) ** 5)
     p16 = np.round(p22 / (1 + growth) ** 6)
-    d = pd.DataFrame({"code": c, "name": base["name"].to_numpy(), "departement": base["departement"].to_numpy(),
-                      "epci": base["epci"].to_numpy(), "surface": area, "densite": density, "urbain": urban,
-                      "p22": p22, "p16": p16})
+    d = pd.DataFrame(
+        {
+            "code": c,
+            "name": base["name"].to_numpy(),
+            "departement": base["departement"].to_numpy(),
+            "epci": base["epci"].to_numpy(),
+            "surface": area,
+            "densite": density,
+            "urbain": urban,
+            "p22": p22,
+            "p16": p16,
+        }
+    )
     mean = (p22 + p16) / 2
     d["nais"] = np.round(mean * 6 * between(c, "natalite", 0.008, 0.013))
     d["dece"] = np.round(mean * 6 * between(c, "mortalite", 0.007, 0.013))
@@ -107,7 +117,7 @@ def communes(ref, departements: list[str] | None) -> pd.DataFrame:
         "MAR": between(c, "m_mar", 0.02, 0.05) + 0.1 * urban,
         "VELO": between(c, "m_velo", 0.005, 0.02) + 0.06 * urban,
         "2ROUESMOT": between(c, "m_2r", 0.005, 0.02),
-        "TCOM": between(c, "m_tc", 0.01, 0.04) + 0.3 * urban ** 2,
+        "TCOM": between(c, "m_tc", 0.01, 0.04) + 0.3 * urban**2,
     }
     remaining = sum(parts.values())
     for mode, share in parts.items():

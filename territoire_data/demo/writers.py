@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from territoire_data.demo.model import CENSUS_YEAR, PREVIOUS_CENSUS_YEAR, random, between, normal, poisson
+from territoire_data.demo.model import CENSUS_YEAR, PREVIOUS_CENSUS_YEAR, between, normal, poisson, random
 
 YY, YP = CENSUS_YEAR % 100, PREVIOUS_CENSUS_YEAR % 100
 
@@ -22,8 +22,12 @@ YY, YP = CENSUS_YEAR % 100, PREVIOUS_CENSUS_YEAR % 100
 def _csv(frame: pd.DataFrame, sep=";", crlf=False, bom=False, quote_all=False) -> bytes:
     import csv
 
-    text = frame.to_csv(sep=sep, index=False, lineterminator="\r\n" if crlf else "\n",
-                         quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    text = frame.to_csv(
+        sep=sep,
+        index=False,
+        lineterminator="\r\n" if crlf else "\n",
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+    )
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
 
 
@@ -40,34 +44,71 @@ def _comma(values, decimals=1) -> list[str]:
 def comparateur(d: pd.DataFrame, folder: Path) -> None:
     """Comparateur de territoires, 2025-like edition: P22/P16, Filosofi 2021, secret ``s``."""
     small = d["nbmenfisc"] < 50
-    frame = pd.DataFrame({
-        "CODGEO": d["code"], f"P{YY}_POP": d["p22"], f"P{YP}_POP": d["p16"], "SUPERF": d["surface"].round(2),
-        # As in the 2025 edition: births and deaths of 2016 to 2021 included, named NAIS1621.
-        f"NAIS{YP}{YY - 1}": d["nais"], f"DECE{YP}{YY - 1}": d["dece"], f"P{YY}_MEN": d["men"],
-        "NAISD24": np.round(d["nais"] / 6), "DECESD24": np.round(d["dece"] / 6),
-        f"P{YY}_LOG": d["log"], f"P{YY}_RP": d["rp"], f"P{YY}_RSECOCC": d["rsecocc"], f"P{YY}_LOGVAC": d["logvac"],
-        f"P{YY}_RP_PROP": d["rp_prop"], "NBMENFISC21": d["nbmenfisc"],
-        "PIMP21": np.where(small, "s", _comma(d["pimp"])), "MED21": np.where(small, "s", d["med"].astype(int).astype(str)),
-        "TP6021": np.where(d["nbmenfisc"] < 1000, "s", _comma(d["tp60"])),
-        f"P{YY}_EMPLT": d["emplt"], f"P{YY}_EMPLT_SAL": d["emplt_sal"], f"P{YP}_EMPLT": d["emplt16"],
-        f"P{YY}_POP1564": d["pop1564"], f"P{YY}_CHOM1564": d["chom1564"], f"P{YY}_ACT1564": d["act1564"],
-        "ETTOT23": d["ettot"],
-    })
-    meta = pd.DataFrame({"COD_VAR": frame.columns, "LIB_VAR": frame.columns, "LIB_VAR_LONG": frame.columns,
-                         "COD_MOD": "", "LIB_MOD": "", "TYPE_VAR": "NUM", "LONG_VAR": 10})
-    _zip(folder / "base_cc_comparateur_csv.zip", {
-        "base_cc_comparateur.CSV": _csv(frame, crlf=True), "meta_base_cc_comparateur.CSV": _csv(meta, crlf=True),
-    })
+    frame = pd.DataFrame(
+        {
+            "CODGEO": d["code"],
+            f"P{YY}_POP": d["p22"],
+            f"P{YP}_POP": d["p16"],
+            "SUPERF": d["surface"].round(2),
+            # As in the 2025 edition: births and deaths of 2016 to 2021 included, named NAIS1621.
+            f"NAIS{YP}{YY - 1}": d["nais"],
+            f"DECE{YP}{YY - 1}": d["dece"],
+            f"P{YY}_MEN": d["men"],
+            "NAISD24": np.round(d["nais"] / 6),
+            "DECESD24": np.round(d["dece"] / 6),
+            f"P{YY}_LOG": d["log"],
+            f"P{YY}_RP": d["rp"],
+            f"P{YY}_RSECOCC": d["rsecocc"],
+            f"P{YY}_LOGVAC": d["logvac"],
+            f"P{YY}_RP_PROP": d["rp_prop"],
+            "NBMENFISC21": d["nbmenfisc"],
+            "PIMP21": np.where(small, "s", _comma(d["pimp"])),
+            "MED21": np.where(small, "s", d["med"].astype(int).astype(str)),
+            "TP6021": np.where(d["nbmenfisc"] < 1000, "s", _comma(d["tp60"])),
+            f"P{YY}_EMPLT": d["emplt"],
+            f"P{YY}_EMPLT_SAL": d["emplt_sal"],
+            f"P{YP}_EMPLT": d["emplt16"],
+            f"P{YY}_POP1564": d["pop1564"],
+            f"P{YY}_CHOM1564": d["chom1564"],
+            f"P{YY}_ACT1564": d["act1564"],
+            "ETTOT23": d["ettot"],
+        }
+    )
+    meta = pd.DataFrame(
+        {
+            "COD_VAR": frame.columns,
+            "LIB_VAR": frame.columns,
+            "LIB_VAR_LONG": frame.columns,
+            "COD_MOD": "",
+            "LIB_MOD": "",
+            "TYPE_VAR": "NUM",
+            "LONG_VAR": 10,
+        }
+    )
+    _zip(
+        folder / "base_cc_comparateur_csv.zip",
+        {
+            "base_cc_comparateur.CSV": _csv(frame, crlf=True),
+            "meta_base_cc_comparateur.CSV": _csv(meta, crlf=True),
+        },
+    )
 
 
 def dossier_complet(d: pd.DataFrame, folder: Path, columns: int = 320) -> None:
     """Dossier complet: the census variables and Filosofi 2023 ones, padded to its width."""
-    frame = pd.DataFrame({
-        "CODGEO": d["code"], f"P{YY}_POP": d["p22"], f"P{YY}_PMEN": d["pmen"], f"P{YY}_MEN": d["men"],
-        f"P{YY}_LOG": d["log"], f"P{YY}_MAISON": d["maison"], f"C{YY}_ACTOCC15P": d["actocc"],
-        "MED_SL23": np.where(d["nbmenfisc"] < 50, "s", (d["med"] * 1.06).round(-1).astype(int).astype(str)),
-        "PR_MD60_23": np.where(d["nbmenfisc"] < 1000, "s", _comma(d["tp60"] + 0.3)),
-    })
+    frame = pd.DataFrame(
+        {
+            "CODGEO": d["code"],
+            f"P{YY}_POP": d["p22"],
+            f"P{YY}_PMEN": d["pmen"],
+            f"P{YY}_MEN": d["men"],
+            f"P{YY}_LOG": d["log"],
+            f"P{YY}_MAISON": d["maison"],
+            f"C{YY}_ACTOCC15P": d["actocc"],
+            "MED_SL23": np.where(d["nbmenfisc"] < 50, "s", (d["med"] * 1.06).round(-1).astype(int).astype(str)),
+            "PR_MD60_23": np.where(d["nbmenfisc"] < 1000, "s", _comma(d["tp60"] + 0.3)),
+        }
+    )
     filling = {f"P{YY}_X{i:04d}": (d["p22"] * ((i % 7) + 1) / 100).round(1) for i in range(columns - frame.shape[1])}
     frame = pd.concat([frame, pd.DataFrame(filling)], axis=1)
     _zip(folder / "dossier_complet.zip", {"dossier_complet.csv": _csv(frame)})
@@ -75,23 +116,46 @@ def dossier_complet(d: pd.DataFrame, folder: Path, columns: int = 320) -> None:
 
 def census(d: pd.DataFrame, folder: Path) -> None:
     """The three census communal bases, each zipped with its ``-COM`` CSV."""
-    population = pd.DataFrame({
-        "CODGEO": d["code"], f"P{YY}_POP": d["p22"], f"P{YY}_POP0014": d["pop0014"], f"P{YY}_POP1564": d["pop1564"],
-        f"P{YY}_POP65P": d["pop65p"], f"P{YY}_POP75P": d["pop75p"], f"P{YY}_PMEN": d["pmen"], f"P{YY}_MEN": d["men"],
-        f"P{YP}_POP": d["p16"], f"P{YP}_MEN": np.round(d["men"] * d["p16"] / d["p22"] * 0.97),
-    })
-    housing = pd.DataFrame({
-        "CODGEO": d["code"], f"P{YY}_LOG": d["log"], f"P{YY}_RP": d["rp"], f"P{YY}_RSECOCC": d["rsecocc"],
-        f"P{YY}_LOGVAC": d["logvac"], f"P{YY}_MAISON": d["maison"], f"P{YY}_APPART": d["log"] - d["maison"],
-        f"P{YY}_RP_PROP": d["rp_prop"], f"P{YY}_RP_VOIT1P": d["rp_voit1p"],
-        f"P{YP}_LOG": np.round(d["log"] / (1 + 0.006 + 0.5 * (d["p22"] / d["p16"] - 1) / 6) ** 6),
-    })
-    employment = pd.DataFrame({
-        "CODGEO": d["code"], f"P{YY}_POP1564": d["pop1564"], f"P{YY}_ACT1564": d["act1564"],
-        f"P{YY}_CHOM1564": d["chom1564"], f"P{YY}_ACTOCC15P": d["actocc"], f"P{YY}_ACTOCC15P_ILT1": d["ilt1"],
-        f"C{YY}_ACTOCC15P": d["actocc"], **{f"C{YY}_ACTOCC15P_{m}": d[f"mode_{m}"]
-                                           for m in ("PAS", "MAR", "VELO", "2ROUESMOT", "VOIT", "TCOM")},
-    })
+    population = pd.DataFrame(
+        {
+            "CODGEO": d["code"],
+            f"P{YY}_POP": d["p22"],
+            f"P{YY}_POP0014": d["pop0014"],
+            f"P{YY}_POP1564": d["pop1564"],
+            f"P{YY}_POP65P": d["pop65p"],
+            f"P{YY}_POP75P": d["pop75p"],
+            f"P{YY}_PMEN": d["pmen"],
+            f"P{YY}_MEN": d["men"],
+            f"P{YP}_POP": d["p16"],
+            f"P{YP}_MEN": np.round(d["men"] * d["p16"] / d["p22"] * 0.97),
+        }
+    )
+    housing = pd.DataFrame(
+        {
+            "CODGEO": d["code"],
+            f"P{YY}_LOG": d["log"],
+            f"P{YY}_RP": d["rp"],
+            f"P{YY}_RSECOCC": d["rsecocc"],
+            f"P{YY}_LOGVAC": d["logvac"],
+            f"P{YY}_MAISON": d["maison"],
+            f"P{YY}_APPART": d["log"] - d["maison"],
+            f"P{YY}_RP_PROP": d["rp_prop"],
+            f"P{YY}_RP_VOIT1P": d["rp_voit1p"],
+            f"P{YP}_LOG": np.round(d["log"] / (1 + 0.006 + 0.5 * (d["p22"] / d["p16"] - 1) / 6) ** 6),
+        }
+    )
+    employment = pd.DataFrame(
+        {
+            "CODGEO": d["code"],
+            f"P{YY}_POP1564": d["pop1564"],
+            f"P{YY}_ACT1564": d["act1564"],
+            f"P{YY}_CHOM1564": d["chom1564"],
+            f"P{YY}_ACTOCC15P": d["actocc"],
+            f"P{YY}_ACTOCC15P_ILT1": d["ilt1"],
+            f"C{YY}_ACTOCC15P": d["actocc"],
+            **{f"C{YY}_ACTOCC15P_{m}": d[f"mode_{m}"] for m in ("PAS", "MAR", "VELO", "2ROUESMOT", "VOIT", "TCOM")},
+        }
+    )
     for name, frame in (("evol-struct-pop", population), ("logement", housing), ("emploi-pop-active", employment)):
         _zip(folder / f"base-cc-{name}-{CENSUS_YEAR}_csv.zip", {f"base-cc-{name}-{CENSUS_YEAR}-COM.CSV": _csv(frame)})
 
@@ -99,30 +163,56 @@ def census(d: pd.DataFrame, folder: Path) -> None:
 def filosofi(d: pd.DataFrame, folder: Path, ref) -> None:
     """Filosofi 2021 (wide, secret ``s``, comma decimals) and 2023 (long, CONF_STATUS)."""
     small, medium = d["nbmenfisc"] < 50, d["nbmenfisc"] < 1000
-    wide = pd.DataFrame({
-        "CODGEO": d["code"], "NBMENFISC21": d["nbmenfisc"], "NBPERSMENFISC21": d["nbpers"],
-        "MED21": np.where(small, "s", d["med"].astype(int).astype(str)),
-        "PIMP21": np.where(small, "s", _comma(d["pimp"])), "TP6021": np.where(medium, "s", _comma(d["tp60"])),
-        "D121": np.where(medium, "s", d["d1"].astype(int).astype(str)),
-        "D921": np.where(medium, "s", d["d9"].astype(int).astype(str)),
-        "RD21": np.where(medium, "s", _comma(d["d9"] / d["d1"])),
-    })
+    wide = pd.DataFrame(
+        {
+            "CODGEO": d["code"],
+            "NBMENFISC21": d["nbmenfisc"],
+            "NBPERSMENFISC21": d["nbpers"],
+            "MED21": np.where(small, "s", d["med"].astype(int).astype(str)),
+            "PIMP21": np.where(small, "s", _comma(d["pimp"])),
+            "TP6021": np.where(medium, "s", _comma(d["tp60"])),
+            "D121": np.where(medium, "s", d["d1"].astype(int).astype(str)),
+            "D921": np.where(medium, "s", d["d9"].astype(int).astype(str)),
+            "RD21": np.where(medium, "s", _comma(d["d9"] / d["d1"])),
+        }
+    )
     _zip(folder / "base-cc-filosofi-2021-geo2024_csv.zip", {"cc_filosofi_2021_COM.csv": _csv(wide)})
     rows = []
-    for measure, values, secret in (("MED_SL", (d["med"] * 1.06).round(-1), small),
-                                    ("PR_MD60", d["tp60"] + 0.3, medium),
-                                    ("IR_D9_D1_SL", (d["d9"] / d["d1"]).round(1), medium)):
-        rows.append(pd.DataFrame({"FILOSOFI_MEASURE": measure, "GEO": d["code"], "GEO_OBJECT": "COM",
-                                    "OBS_VALUE": np.where(secret, "", values.round(1).astype(str)),
-                                    "CONF_STATUS": np.where(secret, "C", "F"), "OBS_STATUS": "A",
-                                    "TIME_PERIOD": 2023}))
+    for measure, values, secret in (
+        ("MED_SL", (d["med"] * 1.06).round(-1), small),
+        ("PR_MD60", d["tp60"] + 0.3, medium),
+        ("IR_D9_D1_SL", (d["d9"] / d["d1"]).round(1), medium),
+    ):
+        rows.append(
+            pd.DataFrame(
+                {
+                    "FILOSOFI_MEASURE": measure,
+                    "GEO": d["code"],
+                    "GEO_OBJECT": "COM",
+                    "OBS_VALUE": np.where(secret, "", values.round(1).astype(str)),
+                    "CONF_STATUS": np.where(secret, "C", "F"),
+                    "OBS_STATUS": "A",
+                    "TIME_PERIOD": 2023,
+                }
+            )
+        )
     # Group levels as INSEE publishes them (computed on the synthetic households).
     for obj, column in (("DEP", "departement"), ("EPCI", "epci")):
         groups = d.dropna(subset=[column]).groupby(column)
         med = groups.apply(lambda g: np.average(g["med"], weights=g["nbmenfisc"]) * 1.06, include_groups=False)
-        rows.append(pd.DataFrame({"FILOSOFI_MEASURE": "MED_SL", "GEO": med.index, "GEO_OBJECT": obj,
-                                    "OBS_VALUE": med.round(-1).astype(str).to_numpy(), "CONF_STATUS": "F",
-                                    "OBS_STATUS": "A", "TIME_PERIOD": 2023}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "FILOSOFI_MEASURE": "MED_SL",
+                    "GEO": med.index,
+                    "GEO_OBJECT": obj,
+                    "OBS_VALUE": med.round(-1).astype(str).to_numpy(),
+                    "CONF_STATUS": "F",
+                    "OBS_STATUS": "A",
+                    "TIME_PERIOD": 2023,
+                }
+            )
+        )
     _zip(folder / "FILOSOFI_CC_csv.zip", {"DS_FILOSOFI_CC_2023_data.csv": _csv(pd.concat(rows), quote_all=True)})
 
 
@@ -136,11 +226,24 @@ def sitadel(d: pd.DataFrame, folder: Path) -> None:
             authorised = poisson(codes, "aut" + key, pace / 12)
             com = poisson(codes, "com" + key, pace / 12 * 0.82)
             share_ind = np.clip(between(codes, "ind", 0.4, 0.95) - 0.5 * d["urbain"].to_numpy(), 0.05, 0.95)
-            for type_lgt, share in (("Individuel pur", share_ind * 0.7), ("Individuel groupé", share_ind * 0.3),
-                                   ("Collectif", (1 - share_ind) * 0.9), ("Résidence", (1 - share_ind) * 0.1)):
-                rows.append(pd.DataFrame({"ANNEE": year, "MOIS": month, "CODE_INSEE": codes, "TYPE_LGT": type_lgt,
-                                            "LOG_AUT": np.round(authorised * share).astype(int),
-                                            "LOG_COM": np.round(com * share).astype(int)}))
+            for type_lgt, share in (
+                ("Individuel pur", share_ind * 0.7),
+                ("Individuel groupé", share_ind * 0.3),
+                ("Collectif", (1 - share_ind) * 0.9),
+                ("Résidence", (1 - share_ind) * 0.1),
+            ):
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "ANNEE": year,
+                            "MOIS": month,
+                            "CODE_INSEE": codes,
+                            "TYPE_LGT": type_lgt,
+                            "LOG_AUT": np.round(authorised * share).astype(int),
+                            "LOG_COM": np.round(com * share).astype(int),
+                        }
+                    )
+                )
     frame = pd.concat(rows, ignore_index=True)
     every = frame.groupby(["ANNEE", "MOIS", "CODE_INSEE"], as_index=False)[["LOG_AUT", "LOG_COM"]].sum()
     every["TYPE_LGT"] = "Tous Logements"
@@ -155,8 +258,15 @@ def sitadel(d: pd.DataFrame, folder: Path) -> None:
 def cerema(d: pd.DataFrame, folder: Path, ref) -> None:
     """Cerema NAF consumption 2009–2023 (m², ``;``, quoted names)."""
     codes = d["code"].to_numpy()
-    frame = pd.DataFrame({"idcom": codes, "idcomtxt": d["name"], "iddep": d["departement"],
-                          "epci23": d["epci"].fillna(""), "scot": "SCoT " + d["departement"].astype(str)})
+    frame = pd.DataFrame(
+        {
+            "idcom": codes,
+            "idcomtxt": d["name"],
+            "iddep": d["departement"],
+            "epci23": d["epci"].fillna(""),
+            "scot": "SCoT " + d["departement"].astype(str),
+        }
+    )
     base = d["surface"].to_numpy() * 1e6 * between(codes, "artif", 0.00008, 0.0006)
     base = base * (1 + 3 * np.maximum(normal(codes, "dyn", 0.004, 0.007), -0.002))
     housing = between(codes, "part_hab", 0.5, 0.8)
@@ -183,18 +293,41 @@ def commute_flows(d: pd.DataFrame, folder: Path) -> None:
     outgoing = d["actocc"].to_numpy() - on_place
     to_pole = np.round(outgoing * between(codes, "vers_pole", 0.3, 0.7))
     neighbours = np.roll(codes, 1)
-    rows.append(pd.DataFrame({"CODGEO": codes, "LIBGEO": d["name"], "DCLT": codes, "L_DCLT": d["name"],
-                                f"NBFLUX_C{YY}_ACTOCC15P": on_place}))
+    rows.append(
+        pd.DataFrame(
+            {
+                "CODGEO": codes,
+                "LIBGEO": d["name"],
+                "DCLT": codes,
+                "L_DCLT": d["name"],
+                f"NBFLUX_C{YY}_ACTOCC15P": on_place,
+            }
+        )
+    )
     poles = d["departement"].map(pole).to_numpy()
     other = np.where(poles == codes, neighbours, poles)
-    rows.append(pd.DataFrame({"CODGEO": codes, "LIBGEO": d["name"], "DCLT": other, "L_DCLT": "",
-                                f"NBFLUX_C{YY}_ACTOCC15P": to_pole}))
-    rows.append(pd.DataFrame({"CODGEO": codes, "LIBGEO": d["name"], "DCLT": neighbours, "L_DCLT": "",
-                                f"NBFLUX_C{YY}_ACTOCC15P": outgoing - to_pole}))
+    rows.append(
+        pd.DataFrame(
+            {"CODGEO": codes, "LIBGEO": d["name"], "DCLT": other, "L_DCLT": "", f"NBFLUX_C{YY}_ACTOCC15P": to_pole}
+        )
+    )
+    rows.append(
+        pd.DataFrame(
+            {
+                "CODGEO": codes,
+                "LIBGEO": d["name"],
+                "DCLT": neighbours,
+                "L_DCLT": "",
+                f"NBFLUX_C{YY}_ACTOCC15P": outgoing - to_pole,
+            }
+        )
+    )
     frame = pd.concat(rows)
     frame = frame[frame[f"NBFLUX_C{YY}_ACTOCC15P"] > 0]
-    _zip(folder / f"base-flux-mobilite-domicile-lieu-travail-{CENSUS_YEAR}_csv.zip",
-         {f"base-flux-mobilite-domicile-lieu-travail-{CENSUS_YEAR}.csv": _csv(frame)})
+    _zip(
+        folder / f"base-flux-mobilite-domicile-lieu-travail-{CENSUS_YEAR}_csv.zip",
+        {f"base-flux-mobilite-domicile-lieu-travail-{CENSUS_YEAR}.csv": _csv(frame)},
+    )
 
 
 def ore(d: pd.DataFrame, folder: Path) -> None:
@@ -208,12 +341,19 @@ def ore(d: pd.DataFrame, folder: Path) -> None:
             for category, naf, share in (("RES", "", 2.3), ("PRO", "47", 0.9), ("ENT", "25", 0.8), ("PRO", "01", 0.2)):
                 consumption = p * share * factor * climate * between(codes, f"{year}{energy}{category}{naf}", 0.7, 1.3)
                 secret = (category != "RES") & (p < 300) & (random(codes, f"s{year}{energy}{naf}") < 0.5)
-                rows.append(pd.DataFrame({
-                    "annee": year, "filiere": energy, "code_commune": codes[present],
-                    "code_categorie_consommation": category, "code_secteur_naf2": naf,
-                    "conso_totale_mwh": np.where(secret, 0, np.round(consumption, 3))[present],
-                    "nombre_de_mailles_secretisees": secret.astype(int)[present],
-                }))
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "annee": year,
+                            "filiere": energy,
+                            "code_commune": codes[present],
+                            "code_categorie_consommation": category,
+                            "code_secteur_naf2": naf,
+                            "conso_totale_mwh": np.where(secret, 0, np.round(consumption, 3))[present],
+                            "nombre_de_mailles_secretisees": secret.astype(int)[present],
+                        }
+                    )
+                )
     (folder / "consommation-annuelle-d-electricite-et-gaz-par-commune.csv").write_bytes(_csv(pd.concat(rows)))
 
 
@@ -221,36 +361,79 @@ def odre(d: pd.DataFrame, folder: Path) -> None:
     """ODRÉ register: solar, wind and hydro installations, plus aggregated rows without code."""
     codes = d["code"].to_numpy()
     n_pv = poisson(codes, "pv", d["p22"].to_numpy() / 250)
-    rows = [pd.DataFrame({"codeinseecommune": np.repeat(codes, n_pv), "filiere": "Solaire",
-                            "technologie": "Photovoltaïque",
-                            "puismaxinstallee": np.round(np.repeat(between(codes, "kwpv", 3, 12), n_pv), 1),
-                            "datemiseenservice": "2023-06-30"})]
+    rows = [
+        pd.DataFrame(
+            {
+                "codeinseecommune": np.repeat(codes, n_pv),
+                "filiere": "Solaire",
+                "technologie": "Photovoltaïque",
+                "puismaxinstallee": np.round(np.repeat(between(codes, "kwpv", 3, 12), n_pv), 1),
+                "datemiseenservice": "2023-06-30",
+            }
+        )
+    ]
     wind = (random(codes, "eol") < 0.03) & (d["urbain"].to_numpy() < 0.4)
-    rows.append(pd.DataFrame({"codeinseecommune": codes[wind], "filiere": "Eolien", "technologie": "Terrestre",
-                                "puismaxinstallee": np.round(between(codes, "kweol", 6_000, 30_000)[wind]),
-                                "datemiseenservice": "2019-03-01"}))
-    rows.append(pd.DataFrame({"codeinseecommune": ["", ""], "filiere": ["Solaire", "Thermique non renouvelable"],
-                                "technologie": ["Photovoltaïque", "Cogénération"], "puismaxinstallee": [1200.0, 800.0],
-                                "datemiseenservice": ["", ""]}))
+    rows.append(
+        pd.DataFrame(
+            {
+                "codeinseecommune": codes[wind],
+                "filiere": "Eolien",
+                "technologie": "Terrestre",
+                "puismaxinstallee": np.round(between(codes, "kweol", 6_000, 30_000)[wind]),
+                "datemiseenservice": "2019-03-01",
+            }
+        )
+    )
+    rows.append(
+        pd.DataFrame(
+            {
+                "codeinseecommune": ["", ""],
+                "filiere": ["Solaire", "Thermique non renouvelable"],
+                "technologie": ["Photovoltaïque", "Cogénération"],
+                "puismaxinstallee": [1200.0, 800.0],
+                "datemiseenservice": ["", ""],
+            }
+        )
+    )
     (folder / "registre-national-installation-production-stockage-electricite-agrege.csv").write_bytes(
-        _csv(pd.concat(rows)))
+        _csv(pd.concat(rows))
+    )
 
 
 def bpe(d: pd.DataFrame, folder: Path) -> None:
     """BPE long format, 2024."""
     codes, p, rows = d["code"].to_numpy(), d["p22"].to_numpy(), []
-    for type_eq, by in (("D265", 1100), ("D307", 3500), ("C101", 1500), ("C104", 1100), ("B203", 900),
-                         ("B202", 1200), ("B105", 6000), ("A101", 5000)):
+    for type_eq, by in (
+        ("D265", 1100),
+        ("D307", 3500),
+        ("C101", 1500),
+        ("C104", 1100),
+        ("B203", 900),
+        ("B202", 1200),
+        ("B105", 6000),
+        ("A101", 5000),
+    ):
         number = poisson(codes, type_eq, p / by)
-        rows.append(pd.DataFrame({"GEO": codes, "GEO_OBJECT": "COM", "FACILITY_DOM": type_eq[0],
-                                    "FACILITY_SDOM": type_eq[:2], "FACILITY_TYPE": type_eq,
-                                    "BPE_MEASURE": "FACILITIES", "TIME_PERIOD": 2024, "OBS_VALUE": number})[number > 0])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "GEO": codes,
+                    "GEO_OBJECT": "COM",
+                    "FACILITY_DOM": type_eq[0],
+                    "FACILITY_SDOM": type_eq[:2],
+                    "FACILITY_TYPE": type_eq,
+                    "BPE_MEASURE": "FACILITIES",
+                    "TIME_PERIOD": 2024,
+                    "OBS_VALUE": number,
+                }
+            )[number > 0]
+        )
     _zip(folder / "DS_BPE_CSV_FR.zip", {"DS_BPE_2024_data.csv": _csv(pd.concat(rows))})
 
 
 def dvf(d: pd.DataFrame, folder: Path) -> None:
     """DVF géolocalisées, one gzipped CSV per département and year (2023–2024)."""
-    for (departement, block) in d.groupby("departement"):
+    for departement, block in d.groupby("departement"):
         codes = block["code"].to_numpy()
         for year in range(2023, 2025):
             sales = poisson(codes, f"dvf{year}", block["p22"].to_numpy() / 120)
@@ -264,20 +447,29 @@ def dvf(d: pd.DataFrame, folder: Path) -> None:
             u = random(key, "u")
             house = u > urban * 0.85
             area = np.round(np.where(house, 70 + 80 * random(key, "s"), 25 + 60 * random(key, "s")))
-            price_m2 = np.exp(normal(np.repeat(codes, sales), f"prix{year}", np.log(1800 + 3500 * urban ** 2), 0.1)
-                             + normal(key, "bruit", 0, 0.15))
+            price_m2 = np.exp(
+                normal(np.repeat(codes, sales), f"prix{year}", np.log(1800 + 3500 * urban**2), 0.1)
+                + normal(key, "bruit", 0, 0.15)
+            )
             ids = np.array([f"{year}-{departement}-{i:06d}" for i in rank])
-            dwellings = pd.DataFrame({
-                "id_mutation": ids, "date_mutation": [f"{year}-{1 + i % 12:02d}-15" for i in rank],
-                "nature_mutation": np.where(random(key, "n") < 0.95, "Vente", "Echange"),
-                "valeur_fonciere": np.round(price_m2 * area, -2), "code_commune": commune,
-                "type_local": np.where(house, "Maison", "Appartement"), "surface_reelle_bati": area,
-                "nombre_pieces_principales": np.maximum(1, area // 22).astype(int),
-                "surface_terrain": np.where(house, np.round(300 + 900 * random(key, "t")), ""),
-                "longitude": "", "latitude": "",
-            })
-            dependencies = dwellings[random(key, "dep") < 0.3].assign(type_local="Dépendance", surface_reelle_bati="",
-                                                                   nombre_pieces_principales=0)
+            dwellings = pd.DataFrame(
+                {
+                    "id_mutation": ids,
+                    "date_mutation": [f"{year}-{1 + i % 12:02d}-15" for i in rank],
+                    "nature_mutation": np.where(random(key, "n") < 0.95, "Vente", "Echange"),
+                    "valeur_fonciere": np.round(price_m2 * area, -2),
+                    "code_commune": commune,
+                    "type_local": np.where(house, "Maison", "Appartement"),
+                    "surface_reelle_bati": area,
+                    "nombre_pieces_principales": np.maximum(1, area // 22).astype(int),
+                    "surface_terrain": np.where(house, np.round(300 + 900 * random(key, "t")), ""),
+                    "longitude": "",
+                    "latitude": "",
+                }
+            )
+            dependencies = dwellings[random(key, "dep") < 0.3].assign(
+                type_local="Dépendance", surface_reelle_bati="", nombre_pieces_principales=0
+            )
             frame = pd.concat([dwellings, dependencies]).sort_values("id_mutation", kind="stable")
             output = folder / "dvf" / str(year)
             output.mkdir(parents=True, exist_ok=True)
@@ -291,8 +483,15 @@ def density_grid(d: pd.DataFrame, folder: Path) -> None:
     from territoire_data.core.peer_groups import approximate_density_class
 
     dens7 = approximate_density_class(pd.Series(d["p22"].to_numpy() / d["surface"].to_numpy())).astype(int)
-    labels = {1: "Grands centres urbains", 2: "Centres urbains intermédiaires", 3: "Ceintures urbaines",
-                4: "Petites villes", 5: "Bourgs ruraux", 6: "Rural à habitat dispersé", 7: "Rural à habitat très dispersé"}
+    labels = {
+        1: "Grands centres urbains",
+        2: "Centres urbains intermédiaires",
+        3: "Ceintures urbaines",
+        4: "Petites villes",
+        5: "Bourgs ruraux",
+        6: "Rural à habitat dispersé",
+        7: "Rural à habitat très dispersé",
+    }
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Maille communale")
     sheet.append(["Grille communale de densité à 7 niveaux (données de démonstration)"])
@@ -302,8 +501,17 @@ def density_grid(d: pd.DataFrame, folder: Path) -> None:
     sheet.append(["CODGEO", "LIBGEO", "DENS", "LIBDENS", "PMUN22", "DENS7", "LIBDENS7"])
     for code, name, pop, class_ in zip(d["code"], d["name"], d["p22"], dens7):
         dens = 1 if class_ <= 2 else 2 if class_ <= 4 else 3
-        sheet.append([code, name, dens, ["", "Dense", "Intermédiaire", "Rural"][dens], int(pop), int(class_),
-                        labels[int(class_)]])
+        sheet.append(
+            [
+                code,
+                name,
+                dens,
+                ["", "Dense", "Intermédiaire", "Rural"][dens],
+                int(pop),
+                int(class_),
+                labels[int(class_)],
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     (folder / "fichier_diffusion_2025.xlsx").write_bytes(buffer.getvalue())
@@ -313,12 +521,30 @@ def cog(ref, departements, folder: Path) -> None:
     """v_commune_2026.csv from the referential (all fields quoted, CRLF)."""
     communes = ref.communes if not departements else ref.communes[ref.communes["departement"].isin(departements)]
     sub = ref.sub_communes[ref.sub_communes["parent"].isin(communes.index)]
-    frame = pd.concat([
-        pd.DataFrame({"TYPECOM": "COM", "COM": communes["code"], "REG": communes["region"],
-                      "DEP": communes["departement"], "LIBELLE": communes["name"], "COMPARENT": ""}),
-        pd.DataFrame({"TYPECOM": sub["type"], "COM": sub["code"], "REG": "", "DEP": "", "LIBELLE": sub["name"],
-                      "COMPARENT": sub["parent"]}),
-    ])
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "TYPECOM": "COM",
+                    "COM": communes["code"],
+                    "REG": communes["region"],
+                    "DEP": communes["departement"],
+                    "LIBELLE": communes["name"],
+                    "COMPARENT": "",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "TYPECOM": sub["type"],
+                    "COM": sub["code"],
+                    "REG": "",
+                    "DEP": "",
+                    "LIBELLE": sub["name"],
+                    "COMPARENT": sub["parent"],
+                }
+            ),
+        ]
+    )
     for column in ("CTCD", "ARR", "TNCC", "NCC", "NCCENR", "CAN"):
         frame[column] = ""
     columns = ["TYPECOM", "COM", "REG", "DEP", "CTCD", "ARR", "TNCC", "NCC", "NCCENR", "LIBELLE", "CAN", "COMPARENT"]

@@ -15,21 +15,37 @@ COUNTED = [
     ("elu.metropole", "elu", "epci:243300316", "Bordeaux Métropole", None),
     ("entreprise.renov", "entreprise", "33063", "Rénov'Aquitaine", date(2030, 12, 31)),
     ("consultant.bet", "consultant", "dep:33", "Bureau d'études Garonne", date(2030, 12, 31)),
+    ("elu.saint-martial", "elu", "33440", "Commune de Saint-Martial", None),  # the radar's demo commune
     ("admin", "admin", "france", "territoire", None),
 ]
 
 THREADS = [
-    ("elu.bordeaux", "Vacance des logements : quelles priorités ?", "elus", "part_logements_vacants",
-     "La **part des logements vacants** reste au-dessus de la médiane des communes comparables. "
-     "Faut-il cibler le centre ancien en priorité ?",
-     [("agent.bordeaux", "Le service habitat propose un repérage rue par rue, à partir des fichiers fonciers.")]),
-    ("entreprise.renov", "Rénovation énergétique des copropriétés", "partenaires", "conso_electricite_par_habitant",
-     "Nous accompagnons trois copropriétés en 2026 : retour d'expérience sur "
-     "[le guide de l'ADEME](https://librairie.ademe.fr).",
-     [("elu.bordeaux", "Merci : pouvons-nous organiser une réunion avec les syndics ?")]),
-    ("elu.bordeaux", "Solution : densifier les dents creuses avant d'ouvrir des zones AU", "tous", None,
-     "Retour d'expérience partagé : le radar foncier a repéré des parcelles mobilisables dans l'enveloppe urbaine.",
-     []),
+    (
+        "elu.bordeaux",
+        "Vacance des logements : quelles priorités ?",
+        "elus",
+        "part_logements_vacants",
+        "La **part des logements vacants** reste au-dessus de la médiane des communes comparables. "
+        "Faut-il cibler le centre ancien en priorité ?",
+        [("agent.bordeaux", "Le service habitat propose un repérage rue par rue, à partir des fichiers fonciers.")],
+    ),
+    (
+        "entreprise.renov",
+        "Rénovation énergétique des copropriétés",
+        "partenaires",
+        "conso_electricite_par_habitant",
+        "Nous accompagnons trois copropriétés en 2026 : retour d'expérience sur "
+        "[le guide de l'ADEME](https://librairie.ademe.fr).",
+        [("elu.bordeaux", "Merci : pouvons-nous organiser une réunion avec les syndics ?")],
+    ),
+    (
+        "elu.bordeaux",
+        "Solution : densifier les dents creuses avant d'ouvrir des zones AU",
+        "tous",
+        None,
+        "Retour d'expérience partagé : le radar foncier a repéré des parcelles mobilisables dans l'enveloppe urbaine.",
+        [],
+    ),
 ]
 
 
@@ -40,13 +56,23 @@ def seed(workspace) -> list[str]:
         add_user(workspace, login, role, territory, organisation=organisation, until=end)
         rows.append(f"compte de démonstration : {login} ({role} sur {territory})")
     with workspace.store.session() as s:
-        already = s.scalar(select(func.count(Thread.id)).where(Thread.territory == "33063", Thread.title == THREADS[0][1]))
+        already = s.scalar(
+            select(func.count(Thread.id)).where(Thread.territory == "33063", Thread.title == THREADS[0][1])
+        )
     if already:
         return rows + ["discussions de démonstration déjà présentes"]
     for author, title, visibility, indicator, text, replies in THREADS:
         space = workspace.discussions(author)
-        thread = space.create_thread("33063", title, text, visibility, anchor_type="indicator" if indicator else None,
-                               anchor=indicator, solution=visibility == "tous", theme="foncier" if visibility == "tous" else None)
+        thread = space.create_thread(
+            "33063",
+            title,
+            text,
+            visibility,
+            anchor_type="indicator" if indicator else None,
+            anchor=indicator,
+            solution=visibility == "tous",
+            theme="foncier" if visibility == "tous" else None,
+        )
         for who, reply in replies:
             workspace.discussions(who).reply(thread, reply)
         rows.append(f"discussion de démonstration : {title}")

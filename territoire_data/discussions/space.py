@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, text
 
 from territoire_data.access.authorisation import AccessDenied
-from territoire_data.store.models import VISIBILITY_LABELS, VISIBILITIES, Thread, ReadMark, Message, Revision, Flag, now
-from territoire_data.discussions.text import to_html, clean, title as clean_title
 from territoire_data.core.catalogue import THEMES
+from territoire_data.discussions.text import clean, to_html
+from territoire_data.discussions.text import title as clean_title
 from territoire_data.errors import TerritoireError
+from territoire_data.store.models import VISIBILITIES, VISIBILITY_LABELS, Flag, Message, ReadMark, Revision, Thread, now
 
 if TYPE_CHECKING:
     from territoire_data.workspace import Workspace
@@ -20,8 +21,13 @@ ANCHOR_TYPES = ("indicator", "parcel", "feature")
 DELETED_HTML = "<p><em>Message supprimé.</em></p>"
 
 
-def _utc(d: datetime | None) -> datetime | None:
-    return None if d is None else (d if d.tzinfo else d.replace(tzinfo=timezone.utc))
+def _utc(d: datetime) -> datetime:
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def _iso(d: datetime | None) -> str | None:
+    """ISO 8601 in UTC (the store writes naive UTC with SQLite)."""
+    return None if d is None else _utc(d).isoformat()
 
 
 class DiscussionSpace:
@@ -30,7 +36,7 @@ class DiscussionSpace:
     ``workspace`` (or ``home``): whose store and territories; the default workspace otherwise.
     """
 
-    def __init__(self, login: str | None, home=None, *, workspace: "Workspace | None" = None):
+    def __init__(self, login: str | None, home=None, *, workspace: Workspace | None = None):
         from territoire_data.workspace import workspace_for
 
         self.workspace = workspace_for(home, workspace)
@@ -58,14 +64,30 @@ class DiscussionSpace:
     def _summary(self, s, thread: Thread) -> dict:
         n = s.scalar(select(func.count(Message.id)).where(Message.thread_id == thread.id, Message.deleted_at.is_(None)))
         file_read = s.get(ReadMark, (self.user_id, thread.id)) if self.user_id else None
-        unread = s.scalar(select(func.count(Message.id)).where(
-            Message.thread_id == thread.id, Message.deleted_at.is_(None), Message.author_id != self.user_id,
-            Message.id > (file_read.last_message_id if file_read else 0)))
-        return {"id": thread.id, "territory": thread.territory, "title": thread.title, "visibility": thread.visibility,
-                "visibility_label": VISIBILITY_LABELS[thread.visibility], "anchor_type": thread.anchor_type,
-                "anchor": thread.anchor, "theme": thread.theme, "solution": thread.solution, "author": thread.author.login,
-                "created_at": _utc(thread.created_at).isoformat(), "active_at": _utc(thread.active_at).isoformat(),
-                "messages": n, "unread": unread}
+        unread = s.scalar(
+            select(func.count(Message.id)).where(
+                Message.thread_id == thread.id,
+                Message.deleted_at.is_(None),
+                Message.author_id != self.user_id,
+                Message.id > (file_read.last_message_id if file_read else 0),
+            )
+        )
+        return {
+            "id": thread.id,
+            "territory": thread.territory,
+            "title": thread.title,
+            "visibility": thread.visibility,
+            "visibility_label": VISIBILITY_LABELS[thread.visibility],
+            "anchor_type": thread.anchor_type,
+            "anchor": thread.anchor,
+            "theme": thread.theme,
+            "solution": thread.solution,
+            "author": thread.author.login,
+            "created_at": _iso(thread.created_at),
+            "active_at": _iso(thread.active_at),
+            "messages": n,
+            "unread": unread,
+        }
 
     def threads(self, territory: str) -> list[dict]:
         """Threads of a territory this user may read, most recently active first."""
@@ -73,7 +95,9 @@ class DiscussionSpace:
             return []
         code = self._code(territory)
         with self.store.session() as s:
-            threads = s.scalars(select(Thread).where(Thread.territory == code).order_by(Thread.active_at.desc(), Thread.id.desc()))
+            threads = s.scalars(
+                select(Thread).where(Thread.territory == code).order_by(Thread.active_at.desc(), Thread.id.desc())
+            )
             return [self._summary(s, f) for f in threads if self.authorisation.can_read(f.territory, f.visibility)]
 
     def solutions(self, theme: str | None = None) -> list[dict]:
@@ -92,12 +116,20 @@ class DiscussionSpace:
             output = []
             for m in thread.messages:
                 deleted = m.deleted_at is not None
-                output.append({"id": m.id, "thread": thread.id, "author": m.author.login, "created_at": _utc(m.created_at).isoformat(),
-                               "edited_at": None if m.edited_at is None else _utc(m.edited_at).isoformat(),
-                               "deleted": deleted, "text": "" if deleted else m.text,
-                               "html": DELETED_HTML if deleted else m.html,
-                               "editable": not deleted and self.authorisation.can_edit(m.author_id),
-                               "deletable": not deleted and self.authorisation.can_delete(m.author_id)})
+                output.append(
+                    {
+                        "id": m.id,
+                        "thread": thread.id,
+                        "author": m.author.login,
+                        "created_at": _iso(m.created_at),
+                        "edited_at": _iso(m.edited_at),
+                        "deleted": deleted,
+                        "text": "" if deleted else m.text,
+                        "html": DELETED_HTML if deleted else m.html,
+                        "editable": not deleted and self.authorisation.can_edit(m.author_id),
+                        "deletable": not deleted and self.authorisation.can_delete(m.author_id),
+                    }
+                )
             return output
 
     def history(self, message_id: int) -> list[dict]:
@@ -107,7 +139,7 @@ class DiscussionSpace:
                 raise AccessDenied("Message introuvable ou non accessible.")
             self._thread(s, message.thread_id)
             revisions = s.scalars(select(Revision).where(Revision.message_id == message_id).order_by(Revision.id))
-            return [{"date": _utc(r.date).isoformat(), "html": r.html} for r in revisions]
+            return [{"date": _iso(r.date), "html": r.html} for r in revisions]
 
     def anchors(self, territory: str, threads: list[dict] | None = None) -> dict[str, int]:
         """Number of readable threads anchored to each indicator of a territory
@@ -127,10 +159,20 @@ class DiscussionSpace:
             return ()
         code = self._code(territory)
         with self.store.session() as s:
-            return tuple(s.execute(select(func.count(Message.id), func.max(Message.id), func.max(Message.edited_at),
-                                          func.max(Message.deleted_at), func.max(Thread.id))
-                                   .select_from(Thread).join(Message, Message.thread_id == Thread.id, isouter=True)
-                                   .where(Thread.territory == code)).one())
+            return tuple(
+                s.execute(
+                    select(
+                        func.count(Message.id),
+                        func.max(Message.id),
+                        func.max(Message.edited_at),
+                        func.max(Message.deleted_at),
+                        func.max(Thread.id),
+                    )
+                    .select_from(Thread)
+                    .join(Message, Message.thread_id == Thread.id, isouter=True)
+                    .where(Thread.territory == code)
+                ).one()
+            )
 
     def visibilities(self, territory: str) -> list[str]:
         return self.authorisation.visibilities(self._code(territory))
@@ -142,8 +184,9 @@ class DiscussionSpace:
         if s.bind.dialect.name == "postgresql":  # one writer per user at a time: the count below holds
             s.execute(text("SELECT pg_advisory_xact_lock(:u)"), {"u": self.user_id})
         since = now() - timedelta(seconds=seconds)
-        recent = s.scalar(select(func.count(Message.id)).where(Message.author_id == self.user_id,
-                                                                Message.created_at > since))
+        recent = s.scalar(
+            select(func.count(Message.id)).where(Message.author_id == self.user_id, Message.created_at > since)
+        )
         if recent >= number:
             raise AccessDenied(f"Trop de messages : {number} au plus en {seconds} s. Réessayez dans un instant.")
 
@@ -156,21 +199,40 @@ class DiscussionSpace:
         s.flush()
         return message.id
 
-    def create_thread(self, territory: str, title: str, content: str, visibility: str, *, anchor_type: str | None = None,
-                  anchor: str | None = None, theme: str | None = None, solution: bool = False) -> int:
+    def create_thread(
+        self,
+        territory: str,
+        title: str,
+        content: str,
+        visibility: str,
+        *,
+        anchor_type: str | None = None,
+        anchor: str | None = None,
+        theme: str | None = None,
+        solution: bool = False,
+    ) -> int:
         code = self._code(territory)
         if visibility not in VISIBILITIES:
             raise TerritoireError(f"Visibilité inconnue : « {visibility} » ({', '.join(VISIBILITIES)}).")
-        self.authorisation.require(self.authorisation.can_create(code, visibility),
-                                 f"Vous ne pouvez pas publier avec la visibilité « {visibility} » sur {code}.")
+        self.authorisation.require(
+            self.authorisation.can_create(code, visibility),
+            f"Vous ne pouvez pas publier avec la visibilité « {visibility} » sur {code}.",
+        )
         if theme is not None and theme not in THEMES:
             raise TerritoireError(f"Thème inconnu : « {theme} » ({', '.join(THEMES)}).")
         if anchor_type is not None and anchor_type not in ANCHOR_TYPES:
             raise TerritoireError(f"Type d'ancre inconnu : « {anchor_type} ».")
         with self.store.session() as s:
-            thread = Thread(territory=code, title=clean_title(title), visibility=visibility, anchor_type=anchor_type,
-                      anchor=None if anchor is None else clean(anchor, maximum=200, what="L'ancre"),
-                      theme=theme, solution=bool(solution) and visibility == "tous", author_id=self.user_id)
+            thread = Thread(
+                territory=code,
+                title=clean_title(title),
+                visibility=visibility,
+                anchor_type=anchor_type,
+                anchor=None if anchor is None else clean(anchor, maximum=200, what="L'ancre"),
+                theme=theme,
+                solution=bool(solution) and visibility == "tous",
+                author_id=self.user_id,
+            )
             s.add(thread)
             s.flush()
             self._post(s, thread, content)
@@ -179,8 +241,10 @@ class DiscussionSpace:
     def reply(self, thread_id: int, content: str) -> int:
         with self.store.session() as s:
             thread = self._thread(s, thread_id)
-            self.authorisation.require(self.authorisation.can_reply(thread.territory, thread.visibility),
-                                     "Vous ne pouvez pas répondre dans cette discussion.")
+            self.authorisation.require(
+                self.authorisation.can_reply(thread.territory, thread.visibility),
+                "Vous ne pouvez pas répondre dans cette discussion.",
+            )
             return self._post(s, thread, content)
 
     def _message(self, s, message_id: int) -> Message:
@@ -193,8 +257,10 @@ class DiscussionSpace:
     def edit(self, message_id: int, content: str) -> None:
         with self.store.session() as s:
             message = self._message(s, message_id)
-            self.authorisation.require(self.authorisation.can_edit(message.author_id) and message.deleted_at is None,
-                                     "Seul l'auteur peut modifier son message.")
+            self.authorisation.require(
+                self.authorisation.can_edit(message.author_id) and message.deleted_at is None,
+                "Seul l'auteur peut modifier son message.",
+            )
             cleaned = clean(content)
             s.add(Revision(message_id=message.id, text=message.text, html=message.html))
             message.text, message.html, message.edited_at = cleaned, to_html(cleaned), now()
@@ -202,25 +268,33 @@ class DiscussionSpace:
     def delete(self, message_id: int) -> None:
         with self.store.session() as s:
             message = self._message(s, message_id)
-            self.authorisation.require(self.authorisation.can_delete(message.author_id),
-                                     "Seuls l'auteur et les administrateurs peuvent supprimer ce message.")
+            self.authorisation.require(
+                self.authorisation.can_delete(message.author_id),
+                "Seuls l'auteur et les administrateurs peuvent supprimer ce message.",
+            )
             if message.deleted_at is None:
                 message.deleted_at, message.deleted_by_id = now(), self.user_id
 
     def flag(self, message_id: int, pattern: str) -> None:
         with self.store.session() as s:
             message = self._message(s, message_id)
-            already = s.scalar(select(Flag).where(Flag.message_id == message.id,
-                                                     Flag.user_id == self.user_id))
+            already = s.scalar(select(Flag).where(Flag.message_id == message.id, Flag.user_id == self.user_id))
             if already is None:
-                s.add(Flag(message_id=message.id, user_id=self.user_id,
-                                  reason=clean(pattern, maximum=2_000, what="Le motif")))
+                s.add(
+                    Flag(
+                        message_id=message.id,
+                        user_id=self.user_id,
+                        reason=clean(pattern, maximum=2_000, what="Le motif"),
+                    )
+                )
 
     def flags(self) -> list[dict]:
         self.authorisation.require(self.authorisation.can_moderate(), "Réservé aux modérateurs.")
         with self.store.session() as s:
-            return [{"id": r.id, "message": r.message_id, "reason": r.reason, "handled": r.handled}
-                    for r in s.scalars(select(Flag).order_by(Flag.id))]
+            return [
+                {"id": r.id, "message": r.message_id, "reason": r.reason, "handled": r.handled}
+                for r in s.scalars(select(Flag).order_by(Flag.id))
+            ]
 
     def mark_read(self, thread_id: int) -> None:
         with self.store.session() as s:

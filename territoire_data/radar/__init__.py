@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from territoire_data.access.authorisation import AccessDenied
-from territoire_data.radar.inputs import crs_of, read, download_cadastre
+from territoire_data.radar.inputs import crs_of, download_cadastre, read
 from territoire_data.radar.method import Parameters, housing_need, infill_plots, summary
 
 
@@ -22,9 +22,20 @@ def check_access(workspace, code: str, login: str | None) -> None:
         raise AccessDenied(f"Le radar foncier de {code} est réservé aux élus et aux services du territoire.")
 
 
-def run_radar(code: str, *, login: str | None, parcels=None, buildings=None, green_network=None, plu=None,
-              exclusions=(), parameters: Parameters = Parameters(), need_dwellings: float | None = None,
-              workspace=None, home=None) -> dict:
+def run_radar(
+    code: str,
+    *,
+    login: str | None,
+    parcels=None,
+    buildings=None,
+    green_network=None,
+    plu=None,
+    exclusions=(),
+    parameters: Parameters = Parameters(),
+    need_dwellings: float | None = None,
+    workspace=None,
+    home=None,
+) -> dict:
     """The infill plots of a commune for ``login`` (refused unless élu, agent or admin there).
 
     Layers not given are taken from the workspace's home, else downloaded (Etalab cadastre).
@@ -40,22 +51,35 @@ def run_radar(code: str, *, login: str | None, parcels=None, buildings=None, gre
     parcels = read(parcels or download_cadastre(workspace, commune.code, "parcelles"), crs, "Parcelles")
     buildings = read(buildings or download_cadastre(workspace, commune.code, "batiments"), crs, "Bâtiments")
     result, env = infill_plots(
-        parcels, buildings, parameters,
+        parcels,
+        buildings,
+        parameters,
         green_network=None if green_network is None else read(green_network, crs, "Trame verte et bleue"),
         plu=None if plu is None else read(plu, crs, "Zonage du PLU"),
-        exclusions=[read(f, crs, "Couche d'exclusion") for f in exclusions])
-    need = need_dwellings if need_dwellings is not None else housing_need(commune.code,
-                                                                          workspace.warehouse_or_none())
-    return {"commune": commune, "plots": result, "envelope": env,
-            "summary": summary(result, parameters, need), "parcels_read": len(parcels),
-            "buildings_read": len(buildings)}
+        exclusions=[read(f, crs, "Couche d'exclusion") for f in exclusions],
+    )
+    need = need_dwellings if need_dwellings is not None else housing_need(commune.code, workspace.warehouse_or_none())
+    return {
+        "commune": commune,
+        "plots": result,
+        "envelope": env,
+        "summary": summary(result, parameters, need),
+        "parcels_read": len(parcels),
+        "buildings_read": len(buildings),
+    }
 
 
 # The GeoPackage is opened by élus and consultants in QGIS: its columns are French.
 LAYER_COLUMNS = {
-    "area_m2": "surface_m2", "built_share": "part_batie", "envelope_share": "part_enveloppe",
-    "compactness": "compacite", "plu_zone": "zone_plu", "green_network_conflict": "conflit_trame_verte",
-    "green_network_distance_m": "distance_trame_verte_m", "reasons": "raisons", "buildings": "batiments",
+    "area_m2": "surface_m2",
+    "built_share": "part_batie",
+    "envelope_share": "part_enveloppe",
+    "compactness": "compacite",
+    "plu_zone": "zone_plu",
+    "green_network_conflict": "conflit_trame_verte",
+    "green_network_distance_m": "distance_trame_verte_m",
+    "reasons": "raisons",
+    "buildings": "batiments",
 }
 
 
@@ -89,6 +113,8 @@ def preview(result: dict):
     geometries = list(env.geometry) + list(plots.geometry)
     colours = ["#e3e3fd"] * len(env) + ["#ce0500" if c else "#ff8d00" for c in plots["green_network_conflict"]]
     title = f"Radar foncier — {result['commune'].name} : {len(plots)} dent(s) creuse(s)"
-    return Fragment(f"<figure><figcaption>{e(title)} (orange ; rouge : conflit avec la trame verte et bleue ; "
-                    f"bleu pâle : enveloppe urbaine)</figcaption>{svg.map_svg(geometries, colours, title=title, width=640)}"
-                    "</figure>")
+    return Fragment(
+        f"<figure><figcaption>{e(title)} (orange ; rouge : conflit avec la trame verte et bleue ; "
+        f"bleu pâle : enveloppe urbaine)</figcaption>{svg.map_svg(geometries, colours, title=title, width=640)}"
+        "</figure>"
+    )

@@ -9,8 +9,8 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 
-from territoire_data.errors import FileError, TerritoireError
 from territoire_data.core.projections import local_epsg
+from territoire_data.errors import FileError, TerritoireError
 from territoire_data.sources.download import DOWNLOADS
 
 # The base address is a setting (``TERRITOIRE_CADASTRE_URL``: a mirror, or a local server in tests).
@@ -63,11 +63,16 @@ def download_cadastre(workspace, code: str, layer: str) -> Path:
     url = f"{base}/{CADASTRE_PATH.format(departement=departement_of(code), code=code, layer=layer)}"
     folder = workspace.home / DOWNLOADS / "cadastre"
     try:
-        return Path(pooch.retrieve(url, known_hash=None, path=folder, fname=f"cadastre-{code}-{layer}.json.gz",
-                                   progressbar=False))
-    except Exception as error:  # noqa: BLE001 — offline, 404…: said in French
-        raise TerritoireError(f"Téléchargement du cadastre {layer} de {code} impossible ({error}). "
-                               "Donnez le fichier avec --parcelles / --batiments.") from None
+        return Path(
+            pooch.retrieve(
+                url, known_hash=None, path=folder, fname=f"cadastre-{code}-{layer}.json.gz", progressbar=False
+            )
+        )
+    except Exception as error:
+        raise TerritoireError(
+            f"Téléchargement du cadastre {layer} de {code} impossible ({error}). "
+            "Donnez le fichier avec --parcelles / --batiments."
+        ) from None
 
 
 def crs_of(code: str) -> int:

@@ -39,7 +39,7 @@ class Parameters:
     dilation_m: float = 50.0
     erosion_m: float = 25.0
     min_buildings_per_cluster: int = 5
-    count_light_buildings: bool = False               # count light buildings ("02") as built
+    count_light_buildings: bool = False  # count light buildings ("02") as built
     max_built_share: float = 0.05
     min_envelope_share: float = 0.80
     min_area_m2: float = 300.0
@@ -47,13 +47,24 @@ class Parameters:
     min_compactness: float = 0.25
     min_width_m: float = 10.0
     max_excluded_share: float = 0.10
-    green_network: str = "signaler"          # or "exclure"
-    dwellings_per_ha: float = 25.0     # dwellings per hectare on the plots found
+    green_network: str = "signaler"  # or "exclure"
+    dwellings_per_ha: float = 25.0  # dwellings per hectare on the plots found
     hard_types: tuple[str, ...] = field(default=("01",))
 
 
-COLUMNS = ["id", "area_m2", "built_share", "envelope_share", "compactness", "plu_zone", "green_network_conflict",
-            "green_network_distance_m", "score", "reasons", "geometry"]
+COLUMNS = [
+    "id",
+    "area_m2",
+    "built_share",
+    "envelope_share",
+    "compactness",
+    "plu_zone",
+    "green_network_conflict",
+    "green_network_distance_m",
+    "score",
+    "reasons",
+    "geometry",
+]
 
 
 def envelope(buildings: gpd.GeoDataFrame, p: Parameters) -> gpd.GeoDataFrame:
@@ -88,7 +99,9 @@ def _share_covered(parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame | None) ->
     share = np.zeros(len(parcels))
     touched = np.unique(tree.query(parcels.geometry.to_numpy(), predicate="intersects")[0])
     if len(touched):
-        share[touched] = shapely.area(shapely.intersection(parcels.geometry.to_numpy()[touched], union)) / areas[touched]
+        share[touched] = (
+            shapely.area(shapely.intersection(parcels.geometry.to_numpy()[touched], union)) / areas[touched]
+        )
     return share
 
 
@@ -114,16 +127,26 @@ def _zone_plu(parcels: gpd.GeoDataFrame, plu: gpd.GeoDataFrame | None) -> np.nda
     peer_pairs = gpd.sjoin(parcels[["geometry"]].reset_index(names="_p"), plu, predicate="intersects")
     if peer_pairs.empty:
         return zones
-    peer_pairs["surface"] = shapely.area(shapely.intersection(parcels.geometry.to_numpy()[peer_pairs["_p"].to_numpy()],
-                                                          plu.geometry.to_numpy()[peer_pairs["index_right"].to_numpy()]))
+    peer_pairs["surface"] = shapely.area(
+        shapely.intersection(
+            parcels.geometry.to_numpy()[peer_pairs["_p"].to_numpy()],
+            plu.geometry.to_numpy()[peer_pairs["index_right"].to_numpy()],
+        )
+    )
     majority = peer_pairs.sort_values("surface").groupby("_p")["famille"].last()
     zones[majority.index.to_numpy()] = majority.to_numpy()
     return zones
 
 
-def infill_plots(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, p: Parameters = Parameters(), *,
-                  green_network: gpd.GeoDataFrame | None = None, plu: gpd.GeoDataFrame | None = None,
-                  exclusions: list[gpd.GeoDataFrame] | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def infill_plots(
+    parcels: gpd.GeoDataFrame,
+    buildings: gpd.GeoDataFrame,
+    p: Parameters = Parameters(),
+    *,
+    green_network: gpd.GeoDataFrame | None = None,
+    plu: gpd.GeoDataFrame | None = None,
+    exclusions: list[gpd.GeoDataFrame] | None = None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """(plots found, urban envelope). Every layer must be in the same metric CRS."""
     parcels = parcels.reset_index(drop=True)
     parcels = parcels[parcels.geometry.notna() & ~parcels.geometry.is_empty].reset_index(drop=True)
@@ -135,8 +158,13 @@ def infill_plots(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, p: Para
     envelope_share = _share_covered(parcels, env)
     perimeters = parcels.geometry.length.to_numpy()
     compactness = 4 * np.pi * areas / np.maximum(perimeters, 1e-9) ** 2
-    guard = ((built_share <= p.max_built_share) & (envelope_share >= p.min_envelope_share)
-             & (areas >= p.min_area_m2) & (areas <= p.max_area_m2) & (compactness >= p.min_compactness))
+    guard = (
+        (built_share <= p.max_built_share)
+        & (envelope_share >= p.min_envelope_share)
+        & (areas >= p.min_area_m2)
+        & (areas <= p.max_area_m2)
+        & (compactness >= p.min_compactness)
+    )
     if guard.any():
         interiors = shapely.buffer(parcels.geometry.to_numpy()[guard], -p.min_width_m / 2, quad_segs=2)
         guard[np.flatnonzero(guard)] = ~shapely.is_empty(interiors)
@@ -153,24 +181,51 @@ def infill_plots(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, p: Para
         if p.green_network == "exclure":
             guard &= ~conflict
     size = np.clip(1 - np.abs(np.log(np.clip(areas, 1, None) / 2_000)) / np.log(2_000 / 300), 0, 1)
-    score = (40 * np.clip(compactness / 0.8, 0, 1) + 25 * size + 20 * np.clip((envelope_share - 0.8) / 0.2, 0, 1)
-             + np.where(zones == "U", 15, np.where(zones == "AU", 8, 0)) - 30 * conflict)
+    score = (
+        40 * np.clip(compactness / 0.8, 0, 1)
+        + 25 * size
+        + 20 * np.clip((envelope_share - 0.8) / 0.2, 0, 1)
+        + np.where(zones == "U", 15, np.where(zones == "AU", 8, 0))
+        - 30 * conflict
+    )
     score = np.clip(np.round(score, 1), 0, 100)
     ids = parcels["id"].astype(str).to_numpy() if "id" in parcels.columns else parcels.index.astype(str).to_numpy()
     reasons = [
-        "; ".join(filter(None, [
-            f"non bâtie ({number(100 * b, 0)} % bâti)", f"dans l'enveloppe urbaine ({number(100 * e, 0)} %)",
-            f"{number(s, 0)} m²", f"compacité {number(c, 2)}", f"zone {z} du PLU" if z else "",
-            ("intersecte la trame verte et bleue" if k else
-             (f"trame verte à {number(d, 0)} m" if np.isfinite(d) else "")),
-        ]))
+        "; ".join(
+            filter(
+                None,
+                [
+                    f"non bâtie ({number(100 * b, 0)} % bâti)",
+                    f"dans l'enveloppe urbaine ({number(100 * e, 0)} %)",
+                    f"{number(s, 0)} m²",
+                    f"compacité {number(c, 2)}",
+                    f"zone {z} du PLU" if z else "",
+                    (
+                        "intersecte la trame verte et bleue"
+                        if k
+                        else (f"trame verte à {number(d, 0)} m" if np.isfinite(d) else "")
+                    ),
+                ],
+            )
+        )
         for b, e, s, c, z, k, d in zip(built_share, envelope_share, areas, compactness, zones, conflict, distance)
     ]
-    result = gpd.GeoDataFrame({
-        "id": ids, "area_m2": np.round(areas, 1), "built_share": np.round(built_share, 4),
-        "envelope_share": np.round(envelope_share, 4), "compactness": np.round(compactness, 3), "plu_zone": zones,
-        "green_network_conflict": conflict, "green_network_distance_m": np.round(distance, 1), "score": score,
-        "reasons": reasons}, geometry=parcels.geometry.to_numpy(), crs=parcels.crs)
+    result = gpd.GeoDataFrame(
+        {
+            "id": ids,
+            "area_m2": np.round(areas, 1),
+            "built_share": np.round(built_share, 4),
+            "envelope_share": np.round(envelope_share, 4),
+            "compactness": np.round(compactness, 3),
+            "plu_zone": zones,
+            "green_network_conflict": conflict,
+            "green_network_distance_m": np.round(distance, 1),
+            "score": score,
+            "reasons": reasons,
+        },
+        geometry=parcels.geometry.to_numpy(),
+        crs=parcels.crs,
+    )
     result = result[guard].sort_values("score", ascending=False).reset_index(drop=True)
     return result[COLUMNS], env
 
@@ -179,9 +234,11 @@ def summary(plots: gpd.GeoDataFrame, p: Parameters, need_dwellings: float | None
     hectares = float(plots["area_m2"].sum() / 10_000) if len(plots) else 0.0
     dwellings = hectares * p.dwellings_per_ha
     return {
-        "plots": int(len(plots)), "hectares": round(hectares, 3),
+        "plots": int(len(plots)),
+        "hectares": round(hectares, 3),
         "green_network_conflicts": int(plots["green_network_conflict"].sum()) if len(plots) else 0,
-        "dwellings_per_ha": p.dwellings_per_ha, "potential_dwellings": int(round(dwellings)),
+        "dwellings_per_ha": p.dwellings_per_ha,
+        "potential_dwellings": int(round(dwellings)),
         "housing_need": None if need_dwellings is None else round(float(need_dwellings), 1),
         "need_covered_share": (None if not need_dwellings else round(100 * dwellings / need_dwellings, 1)),
     }

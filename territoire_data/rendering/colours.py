@@ -36,8 +36,11 @@ class Classes:
         rows = []
         for i, colour in enumerate(self.colours):
             low, high = self.bounds[i], self.bounds[i + 1]
-            text = (f"{number(low, decimals)} {unit}".strip() if low == high
-                     else f"de {number(low, decimals)} à {number(high, decimals)} {unit}".strip())
+            text = (
+                f"{number(low, decimals)} {unit}".strip()
+                if low == high
+                else f"de {number(low, decimals)} à {number(high, decimals)} {unit}".strip()
+            )
             rows.append((colour, text))
         rows.append((UNAVAILABLE_COLOUR, "non disponible ou secret"))
         return rows

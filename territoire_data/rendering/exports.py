@@ -22,19 +22,31 @@ def export_table(code: str, name: str, indicators: pd.DataFrame, *, demo: bool) 
     """One row per indicator (``indicateurs.tableau`` shape), French headers, values as displayed."""
     rows = []
     for r in indicators.itertuples(index=False):
-        rows.append({
-            "code_territoire": code, "territoire": name, "theme": THEMES.get(r.theme, r.theme), "indicateur": r.id,
-            "libelle": r.label, "valeur": _rounded(r.value, r.decimals), "unite": r.unit,
-            "annee": None if pd.isna(r.year) or r.value is None else int(r.year),
-            "statut": STATUSES.get(r.status, r.status) if r.status == "ok" else status_text(r._asdict()),
-            "remarque": qualifier(r._asdict()) or None,
-            "source": r.source, "libelle_source": label(r.source) if r.source else None, "edition": r.edition, "formule": r.definition,
-            "annee_debut": None if pd.isna(r.first_year) else int(r.first_year),
-            "valeur_debut": _rounded(r.first_value, r.decimals),
-            "groupe_de_comparaison": LABELS.get(r.peers_group, r.peers_group), "nombre_de_pairs": int(r.peers_n),
-            "centile": _rounded(r.percentile, 1), "mediane_des_pairs": _rounded(r.median, r.decimals),
-            "donnees_de_demonstration": "oui" if demo else "non",
-        })
+        rows.append(
+            {
+                "code_territoire": code,
+                "territoire": name,
+                "theme": THEMES.get(r.theme, r.theme),
+                "indicateur": r.id,
+                "libelle": r.label,
+                "valeur": _rounded(r.value, r.decimals),
+                "unite": r.unit,
+                "annee": None if pd.isna(r.year) or r.value is None else int(r.year),
+                "statut": STATUSES.get(r.status, r.status) if r.status == "ok" else status_text(r._asdict()),
+                "remarque": qualifier(r._asdict()) or None,
+                "source": r.source,
+                "libelle_source": label(r.source) if r.source else None,
+                "edition": r.edition,
+                "formule": r.definition,
+                "annee_debut": None if pd.isna(r.first_year) else int(r.first_year),
+                "valeur_debut": _rounded(r.first_value, r.decimals),
+                "groupe_de_comparaison": LABELS.get(r.peers_group, r.peers_group),
+                "nombre_de_pairs": int(r.peers_n),
+                "centile": _rounded(r.percentile, 1),
+                "mediane_des_pairs": _rounded(r.median, r.decimals),
+                "donnees_de_demonstration": "oui" if demo else "non",
+            }
+        )
     frame = pd.DataFrame(rows)
     for column in ("annee", "annee_debut", "nombre_de_pairs"):
         frame[column] = frame[column].astype("Int64")

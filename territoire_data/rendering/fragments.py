@@ -11,8 +11,8 @@ import math
 
 import pandas as pd
 
-from territoire_data.rendering import svg
 from territoire_data.core.peer_groups import LABELS
+from territoire_data.rendering import svg
 from territoire_data.rendering.formatting import number
 from territoire_data.sources import label as libelle_source
 
@@ -65,9 +65,10 @@ def qualifier(line: dict) -> str:
     if line.get("status") == "ok" and line.get("comparable") is False and present(line.get("year")):
         pieces.append(f"valeur de {int(line['year'])}, plus récente disponible : non comparée aux autres communes")
     if line.get("status") == "secret" and present(line.get("previous_year")) and present(line.get("previous_value")):
-        pieces.append(f"en {int(line['previous_year'])} : "
-                        f"{number(float(line['previous_value']), int(line.get('decimals') or 0))} {line.get('unit') or ''}"
-                        .strip())
+        pieces.append(
+            f"en {int(line['previous_year'])} : "
+            f"{number(float(line['previous_value']), int(line.get('decimals') or 0))} {line.get('unit') or ''}".strip()
+        )
     return " ; ".join(pieces)
 
 
@@ -98,26 +99,37 @@ def indicator_table(rows: list[dict], *, title: str = "") -> str:
     for line in rows:
         pos = ""
         if line.get("status") == "ok" and present(line.get("percentile")):
-            pos = (f"{number(line['percentile'], 0)}<sup>e</sup> centile / {number(line.get('peers_n'))} · "
-                   f"médiane {e(number(line.get('median'), int(line.get('decimals') or 0)))}")
+            pos = (
+                f"{number(line['percentile'], 0)}<sup>e</sup> centile / {number(line.get('peers_n'))} · "
+                f"médiane {e(number(line.get('median'), int(line.get('decimals') or 0)))}"
+            )
         body.append(
             f'<tr data-indicateur="{e(line.get("id"))}"><th scope="row">{e(line.get("label"))}</th>'
             f'<td class="r-valeur">{e(displayed_value(line))}'
-            f'{"<div class=r-note>" + e(qualifier(line)) + "</div>" if qualifier(line) else ""}</td>'
+            f"{'<div class=r-note>' + e(qualifier(line)) + '</div>' if qualifier(line) else ''}</td>"
             f"<td>{e(int(line['year']) if present(line.get('year')) and line.get('status') == 'ok' else '')}</td>"
             f"<td>{e(trend_text(line))}</td><td>{pos}</td>"
-            f'<td class="r-source" title="{e(line.get("definition"))}">{e(source_text(line))}</td></tr>')
+            f'<td class="r-source" title="{e(line.get("definition"))}">{e(source_text(line))}</td></tr>'
+        )
     legend = f"<caption>{e(title)}</caption>" if title else ""
-    return ('<table class="r-table">' + legend + "<thead><tr><th>Indicateur</th><th>Valeur</th><th>Année</th>"
-            "<th>Évolution</th><th>Position parmi les pairs</th><th>Source</th></tr></thead><tbody>"
-            + "".join(body) + "</tbody></table>")
+    return (
+        '<table class="r-table">' + legend + "<thead><tr><th>Indicateur</th><th>Valeur</th><th>Année</th>"
+        "<th>Évolution</th><th>Position parmi les pairs</th><th>Source</th></tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table>"
+    )
 
 
 def legend(classes, unit: str, decimals: int) -> str:
     """Colour classes of a map as a list (``.ti-cles``), shared by the dashboard and reports."""
-    return ('<ul class="ti-cles">' + "".join(
-        f'<li><span class="ti-pastille" style="background:{c}"></span>{e(text)}</li>'
-        for c, text in classes.legend(unit, decimals)) + "</ul>")
+    return (
+        '<ul class="ti-cles">'
+        + "".join(
+            f'<li><span class="ti-pastille" style="background:{c}"></span>{e(text)}</li>'
+            for c, text in classes.legend(unit, decimals)
+        )
+        + "</ul>"
+    )
 
 
 def peers_label(group: str) -> str:
@@ -134,22 +146,39 @@ def zan_block(t: dict, name: str) -> str:
         return f'<div class="ti-zan ti-absent">Trajectoire ZAN non disponible : {e(t.get("reason", ""))}.</div>'
     rows = [
         ("Référence 2011-2020 (consommation d'espaces NAF)", _ha(t["reference_2011_2020_ha"])),
-        ("Enveloppe 2021-2030 (50 % de la référence"
-         + (", plancher de 1 ha appliqué)" if t["floor_1ha_applied"] else ")"), _ha(t["allowance_2021_2030_ha"])),
+        (
+            "Enveloppe 2021-2030 (50 % de la référence"
+            + (", plancher de 1 ha appliqué)" if t["floor_1ha_applied"] else ")"),
+            _ha(t["allowance_2021_2030_ha"]),
+        ),
         (f"Consommé de 2021 à {t['last_year']}", _ha(t["consumed_since_2021_ha"])),
         ("Reste à consommer d'ici 2031", _ha(t["remaining_ha"])),
-        ("Rythme retenu", f"{number(t['pace_ha_per_year'], 2)} ha/an"
-         + (f" (constaté : {number(t['observed_pace_ha_per_year'], 2)} ha/an)"
-            if not math.isclose(t["pace_ha_per_year"], t["observed_pace_ha_per_year"], abs_tol=1e-9) else " (constaté)")),
-        ("Projection au 1er janvier 2031", f"{_ha(t['projection_2031_ha'])} "
-         f"({number(t['projection_share_of_allowance'], 0)} % de l'enveloppe)"),
+        (
+            "Rythme retenu",
+            f"{number(t['pace_ha_per_year'], 2)} ha/an"
+            + (
+                f" (constaté : {number(t['observed_pace_ha_per_year'], 2)} ha/an)"
+                if not math.isclose(t["pace_ha_per_year"], t["observed_pace_ha_per_year"], abs_tol=1e-9)
+                else " (constaté)"
+            ),
+        ),
+        (
+            "Projection au 1er janvier 2031",
+            f"{_ha(t['projection_2031_ha'])} ({number(t['projection_share_of_allowance'], 0)} % de l'enveloppe)",
+        ),
     ]
     if t["exhaustion_year"] is not None:
         rows.append(("Enveloppe épuisée en", str(t["exhaustion_year"])))
-    verdict = ('<div class="ti-alerte">À ce rythme, l\'enveloppe 2021-2030 est dépassée.</div>'
-               if t["overshoot_projected"] else
-               '<div class="ti-ok">À ce rythme, la trajectoire reste dans l\'enveloppe 2021-2030.</div>')
+    verdict = (
+        '<div class="ti-alerte">À ce rythme, l\'enveloppe 2021-2030 est dépassée.</div>'
+        if t["overshoot_projected"]
+        else '<div class="ti-ok">À ce rythme, la trajectoire reste dans l\'enveloppe 2021-2030.</div>'
+    )
     table = "".join(f'<tr><th scope="row">{e(a)}</th><td>{e(b)}</td></tr>' for a, b in rows)
-    chart = svg.zan_chart(t["series_ha"], t["allowance_2021_2030_ha"], t["projection_2031_ha"],
-                                    title=f"Consommation d'espaces cumulée depuis 2021 — {name}")
+    chart = svg.zan_chart(
+        t["series_ha"],
+        t["allowance_2021_2030_ha"],
+        t["projection_2031_ha"],
+        title=f"Consommation d'espaces cumulée depuis 2021 — {name}",
+    )
     return f'<div class="ti-zan"><table class="ti-table">{table}</table>{verdict}{chart}</div>'

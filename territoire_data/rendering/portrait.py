@@ -18,30 +18,41 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from territoire_data.rendering import colours, svg
 from territoire_data.core import indicators, zan
 from territoire_data.core.catalogue import BY_ID, THEMES
+from territoire_data.core.projections import local_epsg, reproject
+from territoire_data.core.territories import Territory
 from territoire_data.errors import TerritoireError
+from territoire_data.rendering import colours, svg
 from territoire_data.rendering.formatting import number
-from territoire_data.rendering.fragments import Fragment, e, peers_label, indicator_table, displayed_value
+from territoire_data.rendering.fragments import Fragment, displayed_value, e, indicator_table, peers_label
 from territoire_data.rendering.fragments import legend as legende_html
 from territoire_data.rendering.fragments import zan_block as zan_html
-from territoire_data.core.projections import local_epsg, reproject
 from territoire_data.sources import label as libelle_source
 
 TRENDS = ("population", "emplois", "logements", "revenu_median")
-COMPARISON = ("population", "variation_annuelle_population", "taux_chomage_15_64", "part_logements_vacants",
-               "revenu_median", "taux_pauvrete", "conso_naf_depuis_2021", "part_enveloppe_zan_consommee")
+COMPARISON = (
+    "population",
+    "variation_annuelle_population",
+    "taux_chomage_15_64",
+    "part_logements_vacants",
+    "revenu_median",
+    "taux_pauvrete",
+    "conso_naf_depuis_2021",
+    "part_enveloppe_zan_consommee",
+)
 MAP_INDICATOR = "densite_population"
 
 
 def departement_shapes(workspace, departement: str):
     """A département's commune shapes in its official projection, read once per workspace."""
+
     def read():
         shapes = workspace.referential.geometries("departement", departements=[departement]).sort_values("code")
         shapes = shapes.reset_index(drop=True)
         shapes["geometry"] = reproject(shapes.geometry.to_numpy(), 4326, local_epsg(departement))
         return shapes
+
     return workspace.memo(("portrait-shapes", departement), read)
 
 
@@ -65,6 +76,7 @@ class Portrait:
         self.referential = self.workspace.referential
         self.warehouse = self.workspace.warehouse
         self.peers = peers
+        self.territory: Territory | _CommuneList
         if str(code).startswith("liste:"):
             codes = tuple(dict.fromkeys(c.strip() for c in code[6:].split(",") if c.strip()))
             unknown = [c for c in codes if c not in self.referential.communes.index]
@@ -92,23 +104,34 @@ class Portrait:
 
     def header(self) -> Fragment:
         t = self.territory
-        level = {"commune": "Commune", "epci": "Intercommunalité", "departement": "Département",
-                  "region": "Région", "france": "France", "liste": "Sélection de communes",
-                  "arrondissement": "Arrondissement municipal"}.get(t.level, t.level)
-        demo = ('<div class="r-demo" role="note"><strong>Données de démonstration.</strong> Les valeurs de ce '
-                "rapport sont synthétiques (plausibles, dérivées des populations et superficies réelles) : "
-                "ne les citez pas.</div>" if self.warehouse.demo else "")
+        level = {
+            "commune": "Commune",
+            "epci": "Intercommunalité",
+            "departement": "Département",
+            "region": "Région",
+            "france": "France",
+            "liste": "Sélection de communes",
+            "arrondissement": "Arrondissement municipal",
+        }.get(t.level, t.level)
+        demo = (
+            '<div class="r-demo" role="note"><strong>Données de démonstration.</strong> Les valeurs de ce '
+            "rapport sont synthétiques (plausibles, dérivées des populations et superficies réelles) : "
+            "ne les citez pas.</div>"
+            if self.warehouse.demo
+            else ""
+        )
         group = "" if self.table is None or self.table.empty else self.table["peers_group"].iloc[0]
         return Fragment(
             f'<header class="r-entete"><div class="r-marque">territoire · portrait de territoire</div>'
             f'<h1 class="r-titre">{e(t.name)}</h1><div class="r-sous-titre">{e(level)} · {e(t.code)} · '
             f"rapport du {date.today().strftime('%d/%m/%Y')} · comparaison : {e(peers_label(group) or '—')}</div>"
-            f"{demo}</header>")
+            f"{demo}</header>"
+        )
 
     def identity(self) -> Fragment:
         t = self.territory
         rows = []
-        if t.level != "liste":
+        if isinstance(t, Territory):  # a list of communes has no card
             card = t.card()
             if card.get("departement"):
                 rows.append(("Département", f"{card['departement']['name']} ({card['departement']['code']})"))
@@ -126,15 +149,18 @@ class Portrait:
                 year = f" ({int(line['year'])})" if line.get("status") == "ok" else ""
                 rows.append((BY_ID[ident].label, displayed_value(line) + year))
         body = "".join(f'<tr><th scope="row">{e(a)}</th><td>{e(b)}</td></tr>' for a, b in rows)
-        return Fragment(f'<section class="r-section"><h2>Carte d\'identité</h2><table class="r-fiche">{body}</table>'
-                        "</section>")
+        return Fragment(
+            f'<section class="r-section"><h2>Carte d\'identité</h2><table class="r-fiche">{body}</table></section>'
+        )
 
     def key_figures(self) -> Fragment:
         if self.table is None:
             return Fragment("")
-        pieces = ['<section class="r-section"><h2>Chiffres clés par thème</h2>'
-                    f'<p class="r-note">Position : rang centile parmi les {e(peers_label(self.table["peers_group"].iloc[0]))}'
-                    " (0 : la plus faible valeur, 100 : la plus forte) et médiane de ce groupe.</p>"]
+        pieces = [
+            '<section class="r-section"><h2>Chiffres clés par thème</h2>'
+            f'<p class="r-note">Position : rang centile parmi les {e(peers_label(self.table["peers_group"].iloc[0]))}'
+            " (0 : la plus faible valeur, 100 : la plus forte) et médiane de ce groupe.</p>"
+        ]
         for theme, label in THEMES.items():
             rows = [r for r in self.rows.values() if r["theme"] == theme]
             pieces.append(f"<h3>{e(label)}</h3>" + indicator_table(rows))
@@ -149,25 +175,38 @@ class Portrait:
             indicator = BY_ID[ident]
             series_of = series.get(ident, pd.DataFrame(columns=["year", "value", "status"]))
             values = np.where(series_of["status"].astype(str) == "ok", series_of["value"].astype("float64"), np.nan)
-            charts.append(f'<figure class="r-figure"><figcaption>{e(indicator.label)} ({e(indicator.unit)})'
-                              "</figcaption>" + svg.line_chart(series_of["year"].to_numpy(), values,
-                                                           title=f"{indicator.label} — {self.territory.name}",
-                                                           unit=indicator.unit, decimals=indicator.decimals)
-                              + "</figure>")
-        return Fragment('<section class="r-section"><h2>Évolutions</h2><div class="r-grille">'
-                        + "".join(charts) + "</div></section>")
+            charts.append(
+                f'<figure class="r-figure"><figcaption>{e(indicator.label)} ({e(indicator.unit)})'
+                "</figcaption>"
+                + svg.line_chart(
+                    series_of["year"].to_numpy(),
+                    values,
+                    title=f"{indicator.label} — {self.territory.name}",
+                    unit=indicator.unit,
+                    decimals=indicator.decimals,
+                )
+                + "</figure>"
+            )
+        return Fragment(
+            '<section class="r-section"><h2>Évolutions</h2><div class="r-grille">'
+            + "".join(charts)
+            + "</div></section>"
+        )
 
     def zan_trajectory(self) -> Fragment:
         if self.territory.level == "liste":
             return Fragment("")
         t = zan.trajectory(self.territory, warehouse=self.warehouse)
-        return Fragment('<section class="r-section"><h2>Trajectoire ZAN (zéro artificialisation nette)</h2>'
-                        + zan_html(t, self.territory.name) + "</section>")
+        return Fragment(
+            '<section class="r-section"><h2>Trajectoire ZAN (zéro artificialisation nette)</h2>'
+            + zan_html(t, self.territory.name)
+            + "</section>"
+        )
 
     def _members_map(self) -> tuple[list[str], str, str]:
         """(communes drawn, what they are, caption)."""
         t = self.territory
-        if self.is_group:
+        if self.is_group or not isinstance(t, Territory):
             scope = f"les {len(t.communes)} communes de {t.name}"
             return list(t.communes), scope, scope
         dep = t.departement
@@ -179,30 +218,44 @@ class Portrait:
         """Static SVG map (no tiles, no script): density classes, the commune outlined."""
         codes, scope, legend = self._members_map()
         if len(codes) > 3_000:
-            return Fragment('<section class="r-section"><h2>Carte</h2><p class="r-note">Carte non produite au-delà '
-                            "de 3 000 communes.</p></section>")
+            return Fragment(
+                '<section class="r-section"><h2>Carte</h2><p class="r-note">Carte non produite au-delà '
+                "de 3 000 communes.</p></section>"
+            )
         indicator = BY_ID[MAP_INDICATOR]
         # A commune's map is its département's, outlined: drawn once per département and workspace.
-        key = ("portrait-map", str(self.warehouse.folder),  # a rebuilt warehouse gets new colours
-               f"dep:{self.territory.departement}" if not self.is_group else self.territory.code)
+        key = (
+            "portrait-map",
+            str(self.warehouse.folder),  # a rebuilt warehouse gets new colours
+            self.territory.code
+            if self.is_group or not isinstance(self.territory, Territory)
+            else f"dep:{self.territory.departement}",
+        )
 
         def draw():
             departements = self.referential.communes.loc[codes, "departement"].dropna().unique()
             shapes = pd.concat([departement_shapes(self.workspace, d) for d in sorted(departements)])
             shapes = shapes[shapes["code"].isin(codes)].sort_values("code").reset_index(drop=True)
-            values = (self.warehouse.matrix[MAP_INDICATOR].reindex(shapes["code"]).to_numpy(dtype="float64")
-                       if MAP_INDICATOR in self.warehouse.matrix else np.full(len(shapes), np.nan))
+            values = (
+                self.warehouse.matrix[MAP_INDICATOR].reindex(shapes["code"]).to_numpy(dtype="float64")
+                if MAP_INDICATOR in self.warehouse.matrix
+                else np.full(len(shapes), np.nan)
+            )
             classes = colours.quantiles(values)
-            drawing = svg.StaticMap(shapes.geometry.to_numpy(), [classes.colour(v) for v in values],
-                               title=f"{indicator.label} : {scope}")
+            drawing = svg.StaticMap(
+                shapes.geometry.to_numpy(), [classes.colour(v) for v in values], title=f"{indicator.label} : {scope}"
+            )
             keys = legende_html(classes, indicator.unit, indicator.decimals)
             return drawing, shapes["code"].tolist(), keys
+
         drawing, order, keys = self.workspace.memo(key, draw)
         highlighted = None if self.is_group or self.territory.code not in order else order.index(self.territory.code)
-        return Fragment(f'<section class="r-section"><h2>Carte</h2><figure class="r-carte"><figcaption>'
-                        f"{e(indicator.label)} — {e(legend)}"
-                        f"{' (contour rouge)' if highlighted is not None else ''}</figcaption>{drawing.render(highlighted)}"
-                        f"{keys}</figure></section>")
+        return Fragment(
+            f'<section class="r-section"><h2>Carte</h2><figure class="r-carte"><figcaption>'
+            f"{e(indicator.label)} — {e(legend)}"
+            f"{' (contour rouge)' if highlighted is not None else ''}</figcaption>{drawing.render(highlighted)}"
+            f"{keys}</figure></section>"
+        )
 
     def communes(self) -> Fragment:
         """For a group: its communes side by side on a few key indicators."""
@@ -216,18 +269,23 @@ class Portrait:
         for code in sorted(self.territory.communes, key=lambda c: str(names.get(c, c))):
             values = matrix.loc[code, columns] if code in matrix.index else pd.Series(np.nan, index=columns)
             cells = "".join(f'<td class="r-valeur">{e(number(values[i], BY_ID[i].decimals))}</td>' for i in columns)
-            body.append(f'<tr data-code="{e(code)}"><th scope="row">{e(names.get(code, code))} ({e(code)})</th>{cells}</tr>')
-        return Fragment('<section class="r-section"><h2>Les communes</h2><p class="r-note">Dernière valeur disponible ; '
-                        "n.d. : secret statistique ou non disponible.</p><div class=\"r-defile\"><table class=\"r-table\">"
-                        f"<thead><tr><th>Commune</th>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-                        "</section>")
+            body.append(
+                f'<tr data-code="{e(code)}"><th scope="row">{e(names.get(code, code))} ({e(code)})</th>{cells}</tr>'
+            )
+        return Fragment(
+            '<section class="r-section"><h2>Les communes</h2><p class="r-note">Dernière valeur disponible ; '
+            'n.d. : secret statistique ou non disponible.</p><div class="r-defile"><table class="r-table">'
+            f"<thead><tr><th>Commune</th>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+            "</section>"
+        )
 
     def provenance(self) -> Fragment:
         sources = self.warehouse.manifest.get("sources", {})
         rows = "".join(
-            f"<tr><th scope=\"row\">{e(libelle_source(name))}</th><td>{e(', '.join(s.get('editions', [])))}</td>"
+            f'<tr><th scope="row">{e(libelle_source(name))}</th><td>{e(", ".join(s.get("editions", [])))}</td>'
             f"<td>{e('–'.join(str(a) for a in s.get('years', [])))}</td><td>{e(number(s.get('communes')))}</td></tr>"
-            for name, s in sorted(sources.items()))
+            for name, s in sorted(sources.items())
+        )
         built = self.warehouse.manifest.get("built_at", "")
         return Fragment(
             '<section class="r-section"><h2>Provenance et méthode</h2>'
@@ -238,4 +296,5 @@ class Portrait:
             '<table class="r-table"><thead><tr><th>Source</th><th>Éditions</th><th>Années</th><th>Communes couvertes'
             f"</th></tr></thead><tbody>{rows}</tbody></table>"
             f'<p class="r-note">Entrepôt construit le {e(built)}. Données publiques sous Licence Ouverte '
-            "Etalab 2.0 ou ODbL selon les sources.</p></section>")
+            "Etalab 2.0 ou ODbL selon les sources.</p></section>"
+        )

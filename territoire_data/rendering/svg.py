@@ -12,7 +12,7 @@ import math
 import numpy as np
 import shapely
 
-from territoire_data.rendering.colours import UNAVAILABLE_COLOUR, HIGHLIGHT
+from territoire_data.rendering.colours import HIGHLIGHT, UNAVAILABLE_COLOUR
 from territoire_data.rendering.formatting import number
 
 INK, GREY, BLUE, RED = "#161616", "#666666", "#000091", "#e1000f"
@@ -24,14 +24,20 @@ def _e(text) -> str:
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{_e(title)}" {FONT} font-size="12" style="width:100%;height:auto;max-width:{width}px">'
-            f"<title>{_e(title)}</title>{''.join(body)}</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{_e(title)}" {FONT} font-size="12" style="width:100%;height:auto;max-width:{width}px">'
+        f"<title>{_e(title)}</title>{''.join(body)}</svg>"
+    )
 
 
 def empty_chart(message: str, width: int = 480, height: int = 60) -> str:
-    return _svg(width, height, message, [
-        f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{GREY}">{_e(message)}</text>'])
+    return _svg(
+        width,
+        height,
+        message,
+        [f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{GREY}">{_e(message)}</text>'],
+    )
 
 
 def _scale(low: float, high: float):
@@ -43,8 +49,9 @@ def _scale(low: float, high: float):
     return low, high
 
 
-def line_chart(years, values, *, title: str, unit: str = "", decimals: int = 1,
-           width: int = 480, height: int = 200) -> str:
+def line_chart(
+    years, values, *, title: str, unit: str = "", decimals: int = 1, width: int = 480, height: int = 200
+) -> str:
     """Line chart of a yearly series; missing years break the line."""
     years = np.asarray(list(years), dtype="float64")
     values = np.asarray(list(values), dtype="float64")
@@ -62,8 +69,10 @@ def line_chart(years, values, *, title: str, unit: str = "", decimals: int = 1,
     py = lambda v: h + (1 - (v - y0) / (y1 - y0)) * (height - h - b)
     body = [f'<line x1="{g}" y1="{height - b}" x2="{width - d}" y2="{height - b}" stroke="{GREY}"/>']
     for v in (y0, (y0 + y1) / 2, y1):
-        body.append(f'<line x1="{g}" y1="{py(v):.1f}" x2="{width - d}" y2="{py(v):.1f}" stroke="#e5e5e5"/>'
-                     f'<text x="{g - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="{GREY}">{_e(number(v, decimals))}</text>')
+        body.append(
+            f'<line x1="{g}" y1="{py(v):.1f}" x2="{width - d}" y2="{py(v):.1f}" stroke="#e5e5e5"/>'
+            f'<text x="{g - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="{GREY}">{_e(number(v, decimals))}</text>'
+        )
     labels = sorted({int(x0), int(x1)} | ({int(years[len(years) // 2])} if len(years) > 4 else set()))
     for a in labels:
         body.append(f'<text x="{px(a):.1f}" y="{height - 10}" text-anchor="middle" fill="{GREY}">{a}</text>')
@@ -80,13 +89,25 @@ def line_chart(years, values, *, title: str, unit: str = "", decimals: int = 1,
         body.append(f'<polyline fill="none" stroke="{BLUE}" stroke-width="2.5" points="{" ".join(segment)}"/>')
     for a, v in zip(years, values):
         if np.isfinite(v):
-            body.append(f'<circle cx="{px(a):.1f}" cy="{py(v):.1f}" r="3" fill="{BLUE}">'
-                         f"<title>{int(a)} : {_e(number(v, decimals))} {_e(unit)}</title></circle>")
+            body.append(
+                f'<circle cx="{px(a):.1f}" cy="{py(v):.1f}" r="3" fill="{BLUE}">'
+                f"<title>{int(a)} : {_e(number(v, decimals))} {_e(unit)}</title></circle>"
+            )
     return _svg(width, height, title, body)
 
 
-def distribution(peer_values, value: float | None, median: float | None, *, title: str, unit: str = "",
-                 decimals: int = 1, width: int = 480, height: int = 150, classes: int = 24) -> str:
+def distribution(
+    peer_values,
+    value: float | None,
+    median: float | None,
+    *,
+    title: str,
+    unit: str = "",
+    decimals: int = 1,
+    width: int = 480,
+    height: int = 150,
+    classes: int = 24,
+) -> str:
     """Histogram of the peers' values with the territory's value and the peers' median."""
     peers = np.asarray(peer_values, dtype="float64")
     peers = peers[np.isfinite(peers)]
@@ -105,25 +126,40 @@ def distribution(peer_values, value: float | None, median: float | None, *, titl
     body = []
     for n, left, right in zip(counted, edges[:-1], edges[1:]):
         height_bar = (height - h - b) * n / hmax
-        body.append(f'<rect x="{px(left) + 0.5:.1f}" y="{height - b - height_bar:.1f}" '
-                     f'width="{max(px(right) - px(left) - 1, 0.5):.1f}" height="{height_bar:.1f}" fill="#b1c0f6"/>')
+        body.append(
+            f'<rect x="{px(left) + 0.5:.1f}" y="{height - b - height_bar:.1f}" '
+            f'width="{max(px(right) - px(left) - 1, 0.5):.1f}" height="{height_bar:.1f}" fill="#b1c0f6"/>'
+        )
     body.append(f'<line x1="{g}" y1="{height - b}" x2="{width - d}" y2="{height - b}" stroke="{GREY}"/>')
-    body.append(f'<text x="{g}" y="{height - 10}" fill="{GREY}">{_e(number(low, decimals))}</text>'
-                 f'<text x="{width - d}" y="{height - 10}" text-anchor="end" fill="{GREY}">{_e(number(high, decimals))}</text>')
+    body.append(
+        f'<text x="{g}" y="{height - 10}" fill="{GREY}">{_e(number(low, decimals))}</text>'
+        f'<text x="{width - d}" y="{height - 10}" text-anchor="end" fill="{GREY}">{_e(number(high, decimals))}</text>'
+    )
     if median is not None and math.isfinite(median):
         x = px(min(max(median, low), high))
-        body.append(f'<line x1="{x:.1f}" y1="{h - 4}" x2="{x:.1f}" y2="{height - b}" stroke="{INK}" stroke-dasharray="4 3"/>'
-                     f'<text x="{x:.1f}" y="{h - 8}" text-anchor="middle" fill="{INK}">médiane {_e(number(median, decimals))}</text>')
+        body.append(
+            f'<line x1="{x:.1f}" y1="{h - 4}" x2="{x:.1f}" y2="{height - b}" stroke="{INK}" stroke-dasharray="4 3"/>'
+            f'<text x="{x:.1f}" y="{h - 8}" text-anchor="middle" fill="{INK}">médiane {_e(number(median, decimals))}</text>'
+        )
     if value is not None and math.isfinite(value):
         x = px(value)
-        body.append(f'<line x1="{x:.1f}" y1="{h}" x2="{x:.1f}" y2="{height - b + 6}" stroke="{RED}" stroke-width="3"/>'
-                     f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="{RED}" font-weight="bold">'
-                     f'{_e(number(value, decimals))} {_e(unit)}</text>')
+        body.append(
+            f'<line x1="{x:.1f}" y1="{h}" x2="{x:.1f}" y2="{height - b + 6}" stroke="{RED}" stroke-width="3"/>'
+            f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="{RED}" font-weight="bold">'
+            f"{_e(number(value, decimals))} {_e(unit)}</text>"
+        )
     return _svg(width, height, title, body)
 
 
-def zan_chart(series_ha: dict[int, float], envelope: float, projection: float | None, *, title: str,
-                    width: int = 480, height: int = 200) -> str:
+def zan_chart(
+    series_ha: dict[int, float],
+    envelope: float,
+    projection: float | None,
+    *,
+    title: str,
+    width: int = 480,
+    height: int = 200,
+) -> str:
     """Cumulated NAF consumption since 2021 against the 2021-2030 allowance."""
     years = [a for a in sorted(series_ha) if 2021 <= a <= 2030]
     cumulative = np.cumsum([series_ha[a] for a in years]) if years else np.array([])
@@ -134,18 +170,26 @@ def zan_chart(series_ha: dict[int, float], envelope: float, projection: float | 
     width_bar = (width - g - d) / 10.5 * 0.7
     body = [f'<line x1="{g}" y1="{height - b}" x2="{width - d}" y2="{height - b}" stroke="{GREY}"/>']
     for v in (0, high / 2 / 1.1, high / 1.1):
-        body.append(f'<text x="{g - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="{GREY}">{_e(number(v, 1))} ha</text>')
+        body.append(
+            f'<text x="{g - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="{GREY}">{_e(number(v, 1))} ha</text>'
+        )
     for a, v in zip(years, cumulative):
-        body.append(f'<rect x="{px(a) - width_bar / 2:.1f}" y="{py(v):.1f}" width="{width_bar:.1f}" '
-                     f'height="{py(0) - py(v):.1f}" fill="#7a8fe6"><title>{a} : {_e(number(v, 2))} ha cumulés</title></rect>')
+        body.append(
+            f'<rect x="{px(a) - width_bar / 2:.1f}" y="{py(v):.1f}" width="{width_bar:.1f}" '
+            f'height="{py(0) - py(v):.1f}" fill="#7a8fe6"><title>{a} : {_e(number(v, 2))} ha cumulés</title></rect>'
+        )
     for a in (2021, 2025, 2030):
         body.append(f'<text x="{px(a):.1f}" y="{height - 10}" text-anchor="middle" fill="{GREY}">{a}</text>')
     if projection is not None and math.isfinite(projection) and years:
-        body.append(f'<line x1="{px(years[-1]):.1f}" y1="{py(cumulative[-1]):.1f}" x2="{px(2030):.1f}" y2="{py(projection):.1f}" '
-                     f'stroke="{INK}" stroke-dasharray="5 4" stroke-width="2"/>')
-    body.append(f'<line x1="{g}" y1="{py(envelope):.1f}" x2="{width - d}" y2="{py(envelope):.1f}" stroke="{RED}" stroke-width="2"/>'
-                 f'<text x="{width - d}" y="{py(envelope) - 5:.1f}" text-anchor="end" fill="{RED}">'
-                 f'enveloppe {_e(number(envelope, 2))} ha</text>')
+        body.append(
+            f'<line x1="{px(years[-1]):.1f}" y1="{py(cumulative[-1]):.1f}" x2="{px(2030):.1f}" y2="{py(projection):.1f}" '
+            f'stroke="{INK}" stroke-dasharray="5 4" stroke-width="2"/>'
+        )
+    body.append(
+        f'<line x1="{g}" y1="{py(envelope):.1f}" x2="{width - d}" y2="{py(envelope):.1f}" stroke="{RED}" stroke-width="2"/>'
+        f'<text x="{width - d}" y="{py(envelope) - 5:.1f}" text-anchor="end" fill="{RED}">'
+        f"enveloppe {_e(number(envelope, 2))} ha</text>"
+    )
     return _svg(width, height, title, body)
 
 
@@ -171,7 +215,9 @@ class StaticMap:
         self.paths = [None if g is None or g.is_empty else self._path(g) for g in self.geometries]
         self.base = "".join(
             f'<path d="{d}" fill="{_e(c or UNAVAILABLE_COLOUR)}" stroke="#ffffff" stroke-width="0.6"/>'
-            for d, c in zip(self.paths, self.colours) if d is not None)
+            for d, c in zip(self.paths, self.colours)
+            if d is not None
+        )
 
     def _path(self, geometry) -> str:
         pieces = []
@@ -188,7 +234,7 @@ class StaticMap:
             return empty_chart("Pas de contour disponible", self.width)
         boundary = ""
         if highlighted is not None and self.paths[highlighted] is not None:
-            boundary = (f'<path d="{self.paths[highlighted]}" fill="none" stroke="{HIGHLIGHT}" stroke-width="2.5"/>')
+            boundary = f'<path d="{self.paths[highlighted]}" fill="none" stroke="{HIGHLIGHT}" stroke-width="2.5"/>'
         return _svg(self.width, self.height, self.title, [self.base, boundary])
 
 

@@ -15,13 +15,17 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from territoire_data.progress import bar
 from territoire_data.reports.execution import ReportResult, Task
-from territoire_data.reports.index import manifest_json, index_page
+from territoire_data.reports.index import index_page, manifest_json
 from territoire_data.workspace import Workspace
+
+if TYPE_CHECKING:
+    from territoire_data.reports.zygote import Zygote
 
 MANIFEST = "manifest.json"
 
@@ -67,34 +71,60 @@ class _Registry:
     def __init__(self, output: Path, tasks: list[Task], title: str, previous: dict, warehouse):
         self.output, self.title, self.warehouse = output, title, warehouse
         former_codes = {r["code"]: r for r in previous.get("reports", [])}
-        self.inputs = {t.code: former_codes.get(t.code, {"code": t.code, "name": t.name, "file": t.file,
-                                                       "status": "pending", "duration_s": None, "fingerprint": None,
-                                                       "message": ""}) for t in tasks}
+        self.inputs = {
+            t.code: former_codes.get(
+                t.code,
+                {
+                    "code": t.code,
+                    "name": t.name,
+                    "file": t.file,
+                    "status": "pending",
+                    "duration_s": None,
+                    "fingerprint": None,
+                    "message": "",
+                },
+            )
+            for t in tasks
+        }
         for t in tasks:
             self.inputs[t.code]["name"] = t.name
-        self.header = {"schema": 1, "title": title, "demo": warehouse.demo,
-                       "warehouse": warehouse.manifest.get("built_at"), "notebook": tasks[0].notebook if tasks else None}
+        self.header = {
+            "schema": 1,
+            "title": title,
+            "demo": warehouse.demo,
+            "warehouse": warehouse.manifest.get("built_at"),
+            "notebook": tasks[0].notebook if tasks else None,
+        }
 
     def record(self, result: ReportResult) -> None:
-        self.inputs[result.code].update(status=result.status, duration_s=round(result.duration_s, 3),
-                                           fingerprint=result.fingerprint if result.status == "ok" else None,
-                                           message=result.message, file=result.file,
-                                           date=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        self.inputs[result.code].update(
+            status=result.status,
+            duration_s=round(result.duration_s, 3),
+            fingerprint=result.fingerprint if result.status == "ok" else None,
+            message=result.message,
+            file=result.file,
+            date=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
 
     def write(self) -> None:
-        manifest = {**self.header, "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                     "reports": list(self.inputs.values())}
+        manifest = {
+            **self.header,
+            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "reports": list(self.inputs.values()),
+        }
         write_atomic(self.output / MANIFEST, manifest_json(manifest))
 
     def write_index(self) -> None:
-        page = index_page(list(self.inputs.values()), self.warehouse.matrix, title=self.title,
-                          demo=self.warehouse.demo)
+        page = index_page(list(self.inputs.values()), self.warehouse.matrix, title=self.title, demo=self.warehouse.demo)
         write_atomic(self.output / "index.html", page.encode("utf-8"))
 
 
 def _redo(task: Task, inbound: dict, output: Path) -> bool:
-    return not (inbound.get("status") == "ok" and inbound.get("fingerprint") == task.fingerprint
-                and (output / task.file).is_file())
+    return not (
+        inbound.get("status") == "ok"
+        and inbound.get("fingerprint") == task.fingerprint
+        and (output / task.file).is_file()
+    )
 
 
 def _local(tasks: list[Task], workers: int, departements: list[str], example: str | None, codes: list[str]):
@@ -111,7 +141,7 @@ def _local(tasks: list[Task], workers: int, departements: list[str], example: st
     def work() -> None:
         try:
             zygote = Zygote(tasks[0].home, departements, example=example, codes=codes)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             results.put(error)
             return
         zygotes.append(zygote)
@@ -122,7 +152,7 @@ def _local(tasks: list[Task], workers: int, departements: list[str], example: st
                 except queue.Empty:
                     return
                 results.put(zygote.run_task(task))
-        except Exception as error:  # noqa: BLE001 — a dead worker: its task is reported failed
+        except Exception as error:
             if not stop.is_set():
                 results.put(error)
         finally:
@@ -147,8 +177,9 @@ def _local(tasks: list[Task], workers: int, departements: list[str], example: st
             zygote.close(hard=True)
 
 
-def run_remote(task: Task, departements: tuple[str, ...], example: str | None,
-                     codes: tuple[str, ...] = ()) -> ReportResult:
+def run_remote(
+    task: Task, departements: tuple[str, ...], example: str | None, codes: tuple[str, ...] = ()
+) -> ReportResult:
     """Run on a Dask worker: through that worker process's own warm zygote."""
     from territoire_data.reports.zygote import Zygote
 
@@ -159,29 +190,54 @@ def run_remote(task: Task, departements: tuple[str, ...], example: str | None,
 
 
 # The warm worker of this Dask worker process (process state, not a cache: it is a process).
-_REMOTE_ZYGOTE = None
+_REMOTE_ZYGOTE: Zygote | None = None
 
 
 def _dask(tasks: list[Task], address: str, departements: list[str], example: str | None, codes: list[str]):
     from distributed import Client, as_completed
 
     with Client(address, timeout="30s") as client:
-        futures = [client.submit(run_remote, t, tuple(departements), example, tuple(codes), pure=False,
-                                 key=f"rapport-{t.code}-{t.fingerprint[:12]}") for t in tasks]
+        futures = [
+            client.submit(
+                run_remote,
+                t,
+                tuple(departements),
+                example,
+                tuple(codes),
+                pure=False,
+                key=f"rapport-{t.code}-{t.fingerprint[:12]}",
+            )
+            for t in tasks
+        ]
         try:
             for future in as_completed(futures):
                 try:
                     yield future.result()
-                except Exception as error:  # noqa: BLE001 — the worker died: the report failed
+                except Exception as error:
                     task = tasks[futures.index(future)]
-                    yield ReportResult(task.code, task.file, task.fingerprint, "error", 0.0,
-                                   message=f"Échec sur le cluster Dask : {error}")
+                    yield ReportResult(
+                        task.code,
+                        task.file,
+                        task.fingerprint,
+                        "error",
+                        0.0,
+                        message=f"Échec sur le cluster Dask : {error}",
+                    )
         finally:
             client.cancel([f for f in futures if not f.done()])
 
 
-def produce_reports(tasks: list[Task], output: Path, *, title: str, workspace: Workspace, workers: int = 2,
-                    scheduler: str | None = None, force: bool = False, callback=None) -> BatchSummary:
+def produce_reports(
+    tasks: list[Task],
+    output: Path,
+    *,
+    title: str,
+    workspace: Workspace,
+    workers: int = 2,
+    scheduler: str | None = None,
+    force: bool = False,
+    callback=None,
+) -> BatchSummary:
     """Make the reports of ``tasks`` in ``output`` (see the module docstring)."""
     start = time.perf_counter()
     output = Path(output)
@@ -199,8 +255,11 @@ def produce_reports(tasks: list[Task], output: Path, *, title: str, workspace: W
     try:
         if do:
             codes = [t.code for t in do if not t.code.startswith("liste:")]
-            source = (_dask(do, scheduler, departements, example, codes) if scheduler
-                      else _local(do, workers, departements, example, codes))
+            source = (
+                _dask(do, scheduler, departements, example, codes)
+                if scheduler
+                else _local(do, workers, departements, example, codes)
+            )
             for result in source:
                 if result.status == "ok":
                     write_atomic(output / result.file, result.content)

@@ -41,8 +41,11 @@ class _Hook(DisplayHook):
         pass
 
     def write_format_data(self, format_dict, md_dict=None):
-        self.shell.outputs.append(nbformat.v4.new_output(
-            "execute_result", data=format_dict, metadata=md_dict or {}, execution_count=self.shell.execution_count))
+        self.shell.outputs.append(
+            nbformat.v4.new_output(
+                "execute_result", data=format_dict, metadata=md_dict or {}, execution_count=self.shell.execution_count
+            )
+        )
 
     def finish_displayhook(self):
         pass
@@ -75,8 +78,11 @@ class Shell(InteractiveShell):
         super().__init__(**kwargs)
 
     def _showtraceback(self, etype, evalue, stb):
-        self.outputs.append(nbformat.v4.new_output(
-            "error", ename=getattr(etype, "__name__", str(etype)), evalue=str(evalue), traceback=list(stb)))
+        self.outputs.append(
+            nbformat.v4.new_output(
+                "error", ename=getattr(etype, "__name__", str(etype)), evalue=str(evalue), traceback=list(stb)
+            )
+        )
 
     def run(self, source: str) -> tuple[list, bool]:
         """Run one cell; returns its outputs and whether it succeeded."""

@@ -11,9 +11,6 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import papermill
-from papermill.exceptions import PapermillExecutionError
-
 from territoire_data.errors import TerritoireError
 
 REPORT_TIMEOUT_S = 900  # one report never blocks a batch longer than this
@@ -23,11 +20,11 @@ REPORT_TIMEOUT_S = 900  # one report never blocks a batch longer than this
 class Task:
     code: str
     name: str
-    notebook: str                 # notebook path
+    notebook: str  # notebook path
     parameters: dict
-    file: str                # output file name (in the output folder)
-    fingerprint: str              # hash of the inputs: unchanged → skipped on resume
-    format: str = "html"        # html or pdf
+    file: str  # output file name (in the output folder)
+    fingerprint: str  # hash of the inputs: unchanged → skipped on resume
+    format: str = "html"  # html or pdf
     home: str = ""
 
 
@@ -36,7 +33,7 @@ class ReportResult:
     code: str
     file: str
     fingerprint: str
-    status: str                 # ok, error
+    status: str  # ok, error
     duration_s: float
     message: str = ""
     content: bytes = field(default=b"", repr=False)
@@ -56,6 +53,8 @@ def html_exporter():
 
 
 def _message_error(error: BaseException) -> str:
+    from papermill.exceptions import PapermillExecutionError  # imported with the run, not with the plan
+
     if isinstance(error, PapermillExecutionError):
         return f"{error.ename} : {error.evalue} (cellule {error.exec_count})"
     if isinstance(error, TerritoireError):
@@ -79,9 +78,21 @@ def to_pdf(content_html: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="territoire-pdf-") as folder:
         source, target = Path(folder) / "rapport.html", Path(folder) / "rapport.pdf"
         source.write_text(content_html, encoding="utf-8")
-        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                        f"--user-data-dir={folder}/profil", f"--print-to-pdf={target}", source.as_uri()],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={folder}/profil",
+                f"--print-to-pdf={target}",
+                source.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         return target.read_bytes()
 
 
@@ -104,16 +115,27 @@ def run_task(task: Task) -> ReportResult:
     if task.home:
         _use_home(task.home)
     try:
+        import papermill
+
         nb = papermill.execute_notebook(
-            task.notebook, None, parameters=task.parameters, engine_name="territoire", progress_bar=False,
-            cwd=str(Path(task.notebook).parent), kernel_name="python3", log_output=False)
+            task.notebook,
+            None,
+            parameters=task.parameters,
+            engine_name="territoire",
+            progress_bar=False,
+            cwd=str(Path(task.notebook).parent),
+            kernel_name="python3",
+            log_output=False,
+        )
         content = page(nb, f"{task.name} — portrait de territoire", html_exporter())
         data = to_pdf(content) if task.format == "pdf" else content.encode("utf-8")
         return ReportResult(task.code, task.file, task.fingerprint, "ok", time.perf_counter() - start, content=data)
     except Exception as error:  # recorded for this report; the batch goes on
         message = _message_error(error)
+        from papermill.exceptions import PapermillExecutionError
+
         if not isinstance(error, (PapermillExecutionError, TerritoireError)):
             message += "\n" + "".join(traceback.format_exception(error)[-3:])
-        return ReportResult(task.code, task.file, task.fingerprint, "error", time.perf_counter() - start,
-                        message=message.strip())
-
+        return ReportResult(
+            task.code, task.file, task.fingerprint, "error", time.perf_counter() - start, message=message.strip()
+        )

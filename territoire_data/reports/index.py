@@ -7,14 +7,20 @@ import re
 
 import numpy as np
 
-from territoire_data.core.catalogue import BY_ID
-from territoire_data.rendering.formatting import number
-from territoire_data.reports.page import CSS
-from territoire_data.core.text import without_accents
 from territoire_data import strict_json
+from territoire_data.core.catalogue import BY_ID
+from territoire_data.core.text import without_accents
+from territoire_data.rendering.formatting import number
+from territoire_data.reports.style import CSS
 
-COLUMNS = ("population", "taux_chomage_15_64", "part_logements_vacants", "revenu_median", "taux_pauvrete",
-            "conso_naf_depuis_2021")
+COLUMNS = (
+    "population",
+    "taux_chomage_15_64",
+    "part_logements_vacants",
+    "revenu_median",
+    "taux_pauvrete",
+    "conso_naf_depuis_2021",
+)
 
 SCRIPT = """
 const table = document.getElementById('rapports'), corps = table.tBodies[0];
@@ -46,8 +52,11 @@ def index_page(inputs: list[dict], matrix, *, title: str, demo: bool) -> str:
     columns = [c for c in COLUMNS if c in matrix.columns]
     groups = [e for e in inputs if ":" in e["code"]]
     inputs = sorted((e for e in inputs if ":" not in e["code"]), key=lambda e: (_key(e["name"]), e["code"]))
-    head = "".join(f'<p class="r-groupe">Rapport d\'ensemble : <a href="{html.escape(g["file"])}">{html.escape(g["name"])}</a>'
-                   f'{"" if g["status"] == "ok" else " (échec)"}</p>' for g in groups)
+    head = "".join(
+        f'<p class="r-groupe">Rapport d\'ensemble : <a href="{html.escape(g["file"])}">{html.escape(g["name"])}</a>'
+        f"{'' if g['status'] == 'ok' else ' (échec)'}</p>"
+        for g in groups
+    )
     rows = []
     for inbound in inputs:
         code = inbound["code"]
@@ -61,13 +70,18 @@ def index_page(inputs: list[dict], matrix, *, title: str, demo: bool) -> str:
             v = matrix.at[code, c] if code in matrix.index else np.nan
             value = "" if v is None or not np.isfinite(v) else repr(float(v))
             cells.append(f'<td data-v="{value}" class="r-valeur">{html.escape(number(v, BY_ID[c].decimals))}</td>')
-        rows.append(f'<tr data-cle="{key}" data-statut="{html.escape(inbound["status"])}"><td data-v="{html.escape(inbound["name"])}">'
-                      f'{link}</td><td data-v="{html.escape(code)}">{html.escape(code)}</td>{"".join(cells)}</tr>')
+        rows.append(
+            f'<tr data-cle="{key}" data-statut="{html.escape(inbound["status"])}"><td data-v="{html.escape(inbound["name"])}">'
+            f'{link}</td><td data-v="{html.escape(code)}">{html.escape(code)}</td>{"".join(cells)}</tr>'
+        )
     headers = "".join(f"<th>{html.escape(BY_ID[c].label)} ({html.escape(BY_ID[c].unit)})</th>" for c in columns)
     options = "".join(f'<option value="{i + 2}">{html.escape(BY_ID[c].label)}</option>' for i, c in enumerate(columns))
     failures = sum(1 for e in inputs + groups if e["status"] != "ok")
-    banner = ('<div class="r-demo"><strong>Données de démonstration</strong> : valeurs synthétiques, à ne pas citer.'
-               "</div>" if demo else "")
+    banner = (
+        '<div class="r-demo"><strong>Données de démonstration</strong> : valeurs synthétiques, à ne pas citer.</div>'
+        if demo
+        else ""
+    )
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" '
         f'content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title><style>{CSS}'

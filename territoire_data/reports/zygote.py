@@ -45,7 +45,7 @@ def _receive(flows):
 
 
 def _read_all(fd: int) -> bytes:
-    pieces = []
+    pieces: list[bytes] = []
     while True:
         piece = os.read(fd, 1 << 20)
         if not piece:
@@ -54,6 +54,7 @@ def _read_all(fd: int) -> bytes:
 
 
 # -- inside the zygote ---------------------------------------------------------------------
+
 
 def preheat(departements: list[str], example: str | None = None, codes: list[str] | None = None) -> None:
     """Everything a report would otherwise do first, done once before forking.
@@ -65,7 +66,7 @@ def preheat(departements: list[str], example: str | None = None, codes: list[str
     import papermill  # noqa: F401
 
     from territoire_data.rendering import portrait
-    from territoire_data.reports import execution, engine  # noqa: F401
+    from territoire_data.reports import engine, execution
     from territoire_data.workspace import default_workspace
 
     workspace = default_workspace()  # this process serves one home: $TERRITOIRE_HOME
@@ -87,10 +88,11 @@ def preheat(departements: list[str], example: str | None = None, codes: list[str
 
     execution.html_exporter().from_notebook_node(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("x")]))
     if example:
-        from territoire_data.reports.plan import NOTEBOOK as notebook
-        if notebook.is_file():
+        from territoire_data.reports.plan import NOTEBOOK
+
+        if NOTEBOOK.is_file():
             for code in (example, "<essai d'erreur>"):  # a normal run, then the error path (tracebacks)
-                execution.run_task(execution.Task(code, code, str(notebook), {"code": code}, "", ""))
+                execution.run_task(execution.Task(code, code, str(NOTEBOOK), {"code": code}, "", ""))
             # Children start from a clean namespace; modules imported by our portrait stay warm.
             engine.get_shell().reset(new_session=True)
 
@@ -110,31 +112,37 @@ def _run_in_one_child(task, delay_s: int):
             signal.alarm(0)
             with os.fdopen(writing, "wb") as flows:
                 flows.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        except BaseException:  # noqa: BLE001 — the parent reports the failure
+        except BaseException:
             exit_code = 1
         finally:
             os._exit(exit_code)
     os.close(writing)
-    _run_in_one_child.child = pid
+    _Child.pid = pid
     data = _read_all(reading)
     os.close(reading)
     _, status = os.waitpid(pid, 0)
-    _run_in_one_child.child = None
+    _Child.pid = None
     if data:
         return pickle.loads(data)
     if os.WIFSIGNALED(status):
-        reason = ("délai dépassé" if os.WTERMSIG(status) == signal.SIGALRM
-                  else f"processus arrêté par le signal {os.WTERMSIG(status)}")
+        reason = (
+            "délai dépassé"
+            if os.WTERMSIG(status) == signal.SIGALRM
+            else f"processus arrêté par le signal {os.WTERMSIG(status)}"
+        )
     else:
         reason = f"processus terminé avec le code {os.WEXITSTATUS(status)}"
     return ReportResult(task.code, task.file, task.fingerprint, "error", 0.0, message=f"Rapport interrompu : {reason}.")
 
 
-_run_in_one_child.child = None
+class _Child:
+    """The report child this zygote is waiting for (process state: SIGTERM kills it too)."""
+
+    pid: int | None = None
 
 
 def _stop(_signum, _frame) -> None:
-    child = _run_in_one_child.child
+    child = _Child.pid
     if child:
         try:
             os.kill(child, signal.SIGKILL)
@@ -158,7 +166,7 @@ def serve_forever() -> None:
         gc.collect()
         gc.freeze()
         _send(output, ("ready", None))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         _send(output, ("echec", f"{type(error).__name__} : {error}"))
         return
     while True:
@@ -173,19 +181,37 @@ def serve_forever() -> None:
 
 # -- on the batch's side -------------------------------------------------------------------
 
+
 class Zygote:
     """A warm worker: ``run_task(task)`` returns the ``ReportResult`` of one report."""
 
-    def __init__(self, home: str, departements: list[str] | None = None, delay_s: int = 900,
-                 example: str | None = None, codes: list[str] | None = None):
-        env = {**os.environ, HOME_VARIABLE: home, "TERRITOIRE_NO_PROGRESS": "1",
-               "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-        self.processes = subprocess.Popen([sys.executable, "-m", "territoire_data.reports.zygote"],
-                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
-                                          start_new_session=True)
+    def __init__(
+        self,
+        home: str,
+        departements: list[str] | None = None,
+        delay_s: int = 900,
+        example: str | None = None,
+        codes: list[str] | None = None,
+    ):
+        env = {
+            **os.environ,
+            HOME_VARIABLE: home,
+            "TERRITOIRE_NO_PROGRESS": "1",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        }
+        self.processes = subprocess.Popen(
+            [sys.executable, "-m", "territoire_data.reports.zygote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
         self._lock = threading.Lock()
-        _send(self.processes.stdin, {"departements": departements or [], "delay_s": delay_s, "example": example,
-                                        "codes": codes or []})
+        _send(
+            self.processes.stdin,
+            {"departements": departements or [], "delay_s": delay_s, "example": example, "codes": codes or []},
+        )
         state, message = _receive(self.processes.stdout)
         if state != "ready":
             self.close()

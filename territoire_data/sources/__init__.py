@@ -14,22 +14,22 @@ import pandas as pd
 from territoire_data.errors import FileError
 from territoire_data.progress import bar
 from territoire_data.sources import observations, tabular
-from territoire_data.sources.base import Reading, Source
-from territoire_data.sources.raw import RawFile, walk
 from territoire_data.sources.agence_ore import AgenceOre, AgenceOreSectors
+from territoire_data.sources.base import Reading, Source
 from territoire_data.sources.cerema_naf import CeremaNaf
 from territoire_data.sources.dgfip_dvf import Dvf, DvfCommuneIndicators
 from territoire_data.sources.etalab_decoupage import EtalabCommunes, EtalabReferential
-from territoire_data.sources.references import GeoLayer, InseeDictionary
 from territoire_data.sources.insee_bpe import Bpe, BpeWideCommunal
-from territoire_data.sources.insee_cog import CogCommunes, CogMovements
-from territoire_data.sources.insee_comparateur import Comparateur, ComparateurCopy
-from territoire_data.sources.insee_dossier_complet import DossierComplet
-from territoire_data.sources.insee_filosofi import FilosofiWide, FilosofiLong
-from territoire_data.sources.insee_commute_flows import CommuteFlows
-from territoire_data.sources.insee_density_grid import DensityGrid
 from territoire_data.sources.insee_census import EmploymentCensus, HousingCensus, PopulationCensus
+from territoire_data.sources.insee_cog import CogCommunes, CogMovements
+from territoire_data.sources.insee_commute_flows import CommuteFlows
+from territoire_data.sources.insee_comparateur import Comparateur, ComparateurCopy
+from territoire_data.sources.insee_density_grid import DensityGrid
+from territoire_data.sources.insee_dossier_complet import DossierComplet
+from territoire_data.sources.insee_filosofi import FilosofiLong, FilosofiWide
 from territoire_data.sources.odre_register import OdreRegister
+from territoire_data.sources.raw import RawFile, walk
+from territoire_data.sources.references import GeoLayer, InseeDictionary
 from territoire_data.sources.sdes_sitadel import Sitadel, SitadelPermits
 
 # Order matters where families overlap: the most specific first.
@@ -90,15 +90,18 @@ class Harvest:
     restorations: pd.DataFrame | None = None  # restored communes (COG movements of type 21), when loaded
     scot: pd.DataFrame | None = None  # SCoT of each commune (Cerema), when loaded
 
-    def add(self, other: "Harvest | Reading", path: str | None = None) -> None:
+    def add(self, other: Harvest | Reading, path: str | None = None) -> None:
         """Take in another collection (or one reading) except its observations."""
         for name in ("movements", "restorations"):
             table = getattr(other, name)
             if table is not None:
                 setattr(self, name, pd.concat([getattr(self, name), table], ignore_index=True))
         if other.scot is not None:
-            self.scot = (other.scot if self.scot is None
-                         else pd.concat([self.scot, other.scot]).drop_duplicates("code", keep="last"))
+            self.scot = (
+                other.scot
+                if self.scot is None
+                else pd.concat([self.scot, other.scot]).drop_duplicates("code", keep="last")
+            )
         self.remarks += other.remarks
         if isinstance(other, Harvest):
             self.files_read += other.files_read
@@ -111,7 +114,7 @@ def _json(file: RawFile):
     import json
 
     start = file.content()[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not start[:1] in (b"[", b"{"):
+    if start[:1] not in (b"[", b"{"):
         return None
     try:
         return json.loads(file.content())
@@ -157,8 +160,11 @@ def _read_file(path: Path, useful: set[str] | None, strict: bool) -> Harvest:
             continue
         source, header = recognised
         try:
-            reading = (source.read(file, header, useful) if isinstance(header, tabular.Header)
-                       else source.read_json(file, header, useful))
+            reading = (
+                source.read(file, header, useful)
+                if isinstance(header, tabular.Header)
+                else source.read_json(file, header, useful)
+            )
         except FileError as error:
             if strict:
                 raise
@@ -169,16 +175,18 @@ def _read_file(path: Path, useful: set[str] | None, strict: bool) -> Harvest:
             collection.references.append((file.path, reading.role))
         else:
             pieces.append(reading.observations)
-            collection.files_read.append(FileRead(file.path, source.name, reading.edition, file.sha256(),
-                                          len(reading.observations)))
+            collection.files_read.append(
+                FileRead(file.path, source.name, reading.edition, file.sha256(), len(reading.observations))
+            )
         collection.add(reading)
         file.release()
     collection.observations = observations.concatenate(pieces)
     return collection
 
 
-def read_all(paths: list[Path | str], useful: set[str] | None = None, *, strict: bool = True,
-             progress: bool = True) -> Harvest:
+def read_all(
+    paths: list[Path | str], useful: set[str] | None = None, *, strict: bool = True, progress: bool = True
+) -> Harvest:
     """Parse every recognised file; unrecognised ones are listed in ``ignored``.
 
     With ``strict`` a file that is recognised but faulty raises ``FileError``;
@@ -191,8 +199,9 @@ def read_all(paths: list[Path | str], useful: set[str] | None = None, *, strict:
     collection = Harvest(observations.empty())
     pieces = []
     files = _list(paths)
-    for path in bar(files, desc="Lecture des fichiers", unit=" fichier", enabled=progress and len(files) >= 2,
-                    leave=False):
+    for path in bar(
+        files, desc="Lecture des fichiers", unit=" fichier", enabled=progress and len(files) >= 2, leave=False
+    ):
         partial = _read_file(path, useful, strict)
         pieces.append(partial.observations)
         collection.add(partial)

@@ -12,9 +12,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from territoire_data.sources import observations, tabular
-from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, integers, trimmed_text, map_unique
 from territoire_data.core.text import without_accents
+from territoire_data.sources import observations, tabular
+from territoire_data.sources.base import (
+    Reading,
+    Source,
+    has_columns,
+    integers,
+    map_unique,
+    read_named_columns,
+    trimmed_text,
+)
 
 ENERGIES = {"electricite": "ELEC", "elec": "ELEC", "e": "ELEC", "gaz": "GAZ", "g": "GAZ"}
 
@@ -35,7 +43,8 @@ def sectors(categories: np.ndarray, naf: np.ndarray) -> np.ndarray:
     division = pd.to_numeric(pd.Series(naf, dtype=object).str[:2], errors="coerce")
     return np.select(
         [categories == "RES", division.isna() & (categories == "PRO"), division.isna(), division <= 3, division <= 43],
-        ["RES", "TER", "INC", "AGR", "IND"], "TER",
+        ["RES", "TER", "INC", "AGR", "IND"],
+        "TER",
     )
 
 
@@ -48,23 +57,39 @@ class AgenceOre(Source):
         return has_columns(header, "annee", "filiere", "code_commune", "conso_totale_mwh")
 
     def read(self, file, header, useful):
-        cols = read_named_columns(file, header, ["annee", "filiere", "code_commune", "conso_totale_mwh"],
-                        ["code_categorie_consommation", "code_secteur_naf2", "nombre_de_mailles_secretisees"])
+        cols = read_named_columns(
+            file,
+            header,
+            ["annee", "filiere", "code_commune", "conso_totale_mwh"],
+            ["code_categorie_consommation", "code_secteur_naf2", "nombre_de_mailles_secretisees"],
+        )
         n = len(cols["annee"])
-        consumption, statuses = tabular.parse_values(file, header, cols["conso_totale_mwh"], "conso_totale_mwh",
-                                         secrets=frozenset({"s"}))
-        meshes = (integers(file, header, cols["nombre_de_mailles_secretisees"], "nombre_de_mailles_secretisees")
-                   if "nombre_de_mailles_secretisees" in cols else np.zeros(n, int))
-        categories = trimmed_text(cols["code_categorie_consommation"]) if "code_categorie_consommation" in cols else np.full(n, "", object)
+        consumption, statuses = tabular.parse_values(
+            file, header, cols["conso_totale_mwh"], "conso_totale_mwh", secrets=frozenset({"s"})
+        )
+        meshes = (
+            integers(file, header, cols["nombre_de_mailles_secretisees"], "nombre_de_mailles_secretisees")
+            if "nombre_de_mailles_secretisees" in cols
+            else np.zeros(n, int)
+        )
+        categories = (
+            trimmed_text(cols["code_categorie_consommation"])
+            if "code_categorie_consommation" in cols
+            else np.full(n, "", object)
+        )
         naf = trimmed_text(cols["code_secteur_naf2"]) if "code_secteur_naf2" in cols else np.full(n, "", object)
-        frame = pd.DataFrame({
-            "code": tabular.commune_codes(file, header, cols["code_commune"], "code_commune"),
-            "annee": integers(file, header, cols["annee"], "annee"),
-            "filiere": map_unique(trimmed_text(cols["filiere"]), lambda f: ENERGIES.get(without_accents(f).lower(), "")),
-            "secteur": sectors(categories, naf),
-            "conso": np.nan_to_num(consumption),
-            "secret": (meshes > 0) | (statuses == "secret"),
-        })
+        frame = pd.DataFrame(
+            {
+                "code": tabular.commune_codes(file, header, cols["code_commune"], "code_commune"),
+                "annee": integers(file, header, cols["annee"], "annee"),
+                "filiere": map_unique(
+                    trimmed_text(cols["filiere"]), lambda f: ENERGIES.get(without_accents(f).lower(), "")
+                ),
+                "secteur": sectors(categories, naf),
+                "conso": np.nan_to_num(consumption),
+                "secret": (meshes > 0) | (statuses == "secret"),
+            }
+        )
         frame = frame[frame["filiere"] != ""]
         edition = str(frame["annee"].max()) if len(frame) else "inconnue"
         pieces = []
@@ -73,8 +98,18 @@ class AgenceOre(Source):
             summed = summed.reset_index()
             for energy, block in summed.groupby("filiere"):
                 status = np.where(block["secret"], "secret", "ok")
-                pieces.append(observations.block(block["code"], f"CONSO_{energy}{key}", block["annee"], np.nan,
-                                                     block["conso"], status, self.name, edition))
+                pieces.append(
+                    observations.block(
+                        block["code"],
+                        f"CONSO_{energy}{key}",
+                        block["annee"],
+                        np.nan,
+                        block["conso"],
+                        status,
+                        self.name,
+                        edition,
+                    )
+                )
         return Reading(observations.concatenate(pieces), edition)
 
 
@@ -83,16 +118,26 @@ class AgenceOre(Source):
 # labels as header (``Consommation Agriculture (MWh)``, ``Nombre de mailles secretisées
 # (agriculture)``…, CRLF, and two labels with a double space: ``Consommation Tertiaire  (MWh)``).
 # Both are real. Labels and field names are normalised (accents, case, spaces) before matching.
-ORE_SECTORS = {"AGR": ("consommation agriculture", "consoa"), "IND": ("consommation industrie", "consoi"),
-                "TER": ("consommation tertiaire", "consot"), "RES": ("consommation residentiel", "consor"),
-                "INC": ("consommation secteur inconnu", "consona")}
-ORE_MESHES = {"AGR": ("nombre de mailles secretisees agriculture", "nombre_mailles_secretisees_a"),
-               "IND": ("nombre de mailles secretisees industrie", "nombre_mailles_secretisees_i"),
-               "TER": ("nombre de mailles secretisees tertiaire", "nombre_mailles_secretisees_t"),
-               "RES": ("nombre de mailles secretisees residentiel", "nombre_mailles_secretisees_r"),
-               "INC": ("nombre de mailles secretisees secteur inconnu", "nombre_mailles_secretisees_na")}
-ORE_FIELDS = {"annee": ("annee",), "filiere": ("filiere",), "code_commune": ("code commune", "code_commune"),
-              "total": ("consommation totale", "consototale", "conso_totale")}
+ORE_SECTORS = {
+    "AGR": ("consommation agriculture", "consoa"),
+    "IND": ("consommation industrie", "consoi"),
+    "TER": ("consommation tertiaire", "consot"),
+    "RES": ("consommation residentiel", "consor"),
+    "INC": ("consommation secteur inconnu", "consona"),
+}
+ORE_MESHES = {
+    "AGR": ("nombre de mailles secretisees agriculture", "nombre_mailles_secretisees_a"),
+    "IND": ("nombre de mailles secretisees industrie", "nombre_mailles_secretisees_i"),
+    "TER": ("nombre de mailles secretisees tertiaire", "nombre_mailles_secretisees_t"),
+    "RES": ("nombre de mailles secretisees residentiel", "nombre_mailles_secretisees_r"),
+    "INC": ("nombre de mailles secretisees secteur inconnu", "nombre_mailles_secretisees_na"),
+}
+ORE_FIELDS = {
+    "annee": ("annee",),
+    "filiere": ("filiere",),
+    "code_commune": ("code commune", "code_commune"),
+    "total": ("consommation totale", "consototale", "conso_totale"),
+}
 
 
 def _normalise_label(label: str) -> str:
@@ -111,8 +156,11 @@ class AgenceOreSectors(Source):
         """Our name → column as written, for every known field present."""
         normalised = {_normalise_label(c): c for c in header.columns}
         found = {}
-        for name, variants in [*ORE_FIELDS.items(), *((f"conso_{s}", v) for s, v in ORE_SECTORS.items()),
-                               *((f"mailles_{s}", v) for s, v in ORE_MESHES.items())]:
+        for name, variants in [
+            *ORE_FIELDS.items(),
+            *((f"conso_{s}", v) for s, v in ORE_SECTORS.items()),
+            *((f"mailles_{s}", v) for s, v in ORE_MESHES.items()),
+        ]:
             for variant in variants:
                 if variant in normalised:
                     found[name] = normalised[variant]
@@ -121,24 +169,29 @@ class AgenceOreSectors(Source):
 
     def recognises(self, header):
         found = self._columns(header)
-        return {"annee", "filiere", "code_commune"} <= found.keys() and sum(
-            k.startswith("conso_") for k in found) >= 4
+        return {"annee", "filiere", "code_commune"} <= found.keys() and sum(k.startswith("conso_") for k in found) >= 4
 
     def read(self, file, header, useful):
         found = self._columns(header)
         cols = read_named_columns(file, header, list(found.values()))
         by_name = {name: cols[column] for name, column in found.items()}
-        frame = pd.DataFrame({
-            "code": tabular.commune_codes(file, header, by_name["code_commune"], found["code_commune"]),
-            "annee": integers(file, header, by_name["annee"], found["annee"]),
-            "filiere": map_unique(trimmed_text(by_name["filiere"]), lambda f: ENERGIES.get(without_accents(f).lower(), "")),
-        })
+        frame = pd.DataFrame(
+            {
+                "code": tabular.commune_codes(file, header, by_name["code_commune"], found["code_commune"]),
+                "annee": integers(file, header, by_name["annee"], found["annee"]),
+                "filiere": map_unique(
+                    trimmed_text(by_name["filiere"]), lambda f: ENERGIES.get(without_accents(f).lower(), "")
+                ),
+            }
+        )
         secret_total = np.zeros(len(frame), bool)
         for sector in ORE_SECTORS:
             if f"conso_{sector}" not in by_name:
                 continue
             name = found[f"conso_{sector}"]
-            values, statuses = tabular.parse_values(file, header, by_name[f"conso_{sector}"], name, secrets=frozenset({"s"}))
+            values, statuses = tabular.parse_values(
+                file, header, by_name[f"conso_{sector}"], name, secrets=frozenset({"s"})
+            )
             secret = statuses == "secret"
             if f"mailles_{sector}" in by_name:
                 secret |= integers(file, header, by_name[f"mailles_{sector}"], found[f"mailles_{sector}"]) > 0
@@ -155,13 +208,31 @@ class AgenceOreSectors(Source):
         frame = frame[frame["filiere"] != ""]
         edition = str(frame["annee"].max()) if len(frame) else "inconnue"
         # Several operators serve a commune: their rows add up.
-        summed = frame.groupby(["code", "annee", "filiere"]).agg(
-            **{c: (c, "sum") for c in ["total", *sectors]},
-            **{f"secret_{c}": (f"secret_{c}", "any") for c in ["total", *sectors]}).reset_index()
+        summed = (
+            frame.groupby(["code", "annee", "filiere"])
+            .agg(
+                **{c: (c, "sum") for c in ["total", *sectors]},
+                **{f"secret_{c}": (f"secret_{c}", "any") for c in ["total", *sectors]},
+            )
+            .reset_index()
+        )
         pieces = []
         for energy, block in summed.groupby("filiere"):
-            for sector, suffix in (("total", ""), *((s, f"_{s}") for s in ("RES", "TER", "IND", "AGR") if s in sectors)):
+            for sector, suffix in (
+                ("total", ""),
+                *((s, f"_{s}") for s in ("RES", "TER", "IND", "AGR") if s in sectors),
+            ):
                 status = np.where(block[f"secret_{sector}"], "secret", "ok")
-                pieces.append(observations.block(block["code"], f"CONSO_{energy}{suffix}", block["annee"], np.nan,
-                                                     block[sector], status, self.name, edition))
+                pieces.append(
+                    observations.block(
+                        block["code"],
+                        f"CONSO_{energy}{suffix}",
+                        block["annee"],
+                        np.nan,
+                        block[sector],
+                        status,
+                        self.name,
+                        edition,
+                    )
+                )
         return Reading(observations.concatenate(pieces), edition)

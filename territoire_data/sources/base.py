@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,9 +56,32 @@ def has_columns(header: Header, *patterns: str) -> bool:
 # Filosofi variables: INSEE leaves the cell blank where the figure is secret. Every other
 # variable of INSEE's wide tables (census counts, births and deaths, establishments, area)
 # is never secret: a blank there is a territory the vintage does not cover.
-FILOSOFI_VARIABLES = frozenset({"NBMENFISC", "NBPERSMENFISC", "MED", "PIMP", "D1", "D9", "RD", "PACT", "PTSA", "PCHO", "PBEN",
-                      "PPEN", "PPAT", "PPSOC", "PPFAM", "PPMINI", "PPLOGT", "PIMPOT", "MED_SL", "PR_MD60",
-                      "IR_D9_D1_SL", "PR_PIMPOT"})
+FILOSOFI_VARIABLES = frozenset(
+    {
+        "NBMENFISC",
+        "NBPERSMENFISC",
+        "MED",
+        "PIMP",
+        "D1",
+        "D9",
+        "RD",
+        "PACT",
+        "PTSA",
+        "PCHO",
+        "PBEN",
+        "PPEN",
+        "PPAT",
+        "PPSOC",
+        "PPFAM",
+        "PPMINI",
+        "PPLOGT",
+        "PIMPOT",
+        "MED_SL",
+        "PR_MD60",
+        "IR_D9_D1_SL",
+        "PR_PIMPOT",
+    }
+)
 
 
 def blank_is_secret(variable: str) -> bool:
@@ -78,7 +102,7 @@ def align_periods(kept: list[tuple[str, str, int | None, int | None]]) -> list[t
     for column, variable, year, start in kept:
         if start is not None and start in censuses:
             following = [a for a in censuses if a > start]
-            if following and abs(following[0] - year) <= 1:
+            if following and year is not None and abs(following[0] - year) <= 1:
                 year = following[0]
         output.append((column, variable, year, start))
     return output
@@ -125,20 +149,33 @@ def read_wide(
     for column, variable, year, start in kept:
         secret_here = empty_secret and blank_is_secret(variable)
         values, statuses = tabular.parse_values(
-            file, header, table.column(column), column, secrets=secrets if secret_here else secrets - {""},
-            not_covered=frozenset() if secret_here else frozenset({""}), negative_allowed=variable in negative,
+            file,
+            header,
+            table.column(column),
+            column,
+            secrets=secrets if secret_here else secrets - {""},
+            not_covered=frozenset() if secret_here else frozenset({""}),
+            negative_allowed=variable in negative,
         )
         if secret_here:
             empty = pc.equal(pc.utf8_trim_whitespace(table.column(column)), "").to_numpy(zero_copy_only=False)
             statuses = tabular.uncovered_departements(codes, statuses, empty)
-        pieces.append(observations.block(
-            codes, variable, year or file_year, start if start else float("nan"), values, statuses,
-            source.name, edition_name,
-        ))
+        pieces.append(
+            observations.block(
+                codes,
+                variable,
+                year or file_year,
+                start if start else float("nan"),
+                values,
+                statuses,
+                source.name,
+                edition_name,
+            )
+        )
     return Reading(observations.concatenate(pieces), edition_name)
 
 
-def read_named_columns(file: RawFile, header: Header, required: list[str], optional: list[str] = ()):
+def read_named_columns(file: RawFile, header: Header, required: list[str], optional: Sequence[str] = ()):
     """Read the named columns (case-insensitive); a missing required one names the file."""
     index = header.index()
     absent = [c for c in required if c.upper() not in index]

@@ -19,9 +19,15 @@ from territoire_data.sources import observations, tabular
 from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, trimmed_text
 
 _FLOW = re.compile(r"(naf|art)(\d\d)(art|hab|act|mix|rou|fer|inc)(\d\d)", re.IGNORECASE)
-VARIABLES = {("naf", "art"): "NAF_ART", ("art", "hab"): "NAF_HAB", ("art", "act"): "NAF_ACT",
-             ("art", "mix"): "NAF_MIX", ("art", "rou"): "NAF_ROU", ("art", "fer"): "NAF_FER",
-             ("art", "inc"): "NAF_INC"}
+VARIABLES = {
+    ("naf", "art"): "NAF_ART",
+    ("art", "hab"): "NAF_HAB",
+    ("art", "act"): "NAF_ACT",
+    ("art", "mix"): "NAF_MIX",
+    ("art", "rou"): "NAF_ROU",
+    ("art", "fer"): "NAF_FER",
+    ("art", "inc"): "NAF_INC",
+}
 
 
 class CeremaNaf(Source):
@@ -47,8 +53,9 @@ class CeremaNaf(Source):
         pieces = []
         for column, variable, year in flows:
             # Flows may be negative: land returned to natural use, or corrections (real file, 01004).
-            values, statuses = tabular.parse_values(file, header, cols[column], column, secrets=frozenset({"s"}),
-                                               negative_allowed=True)
+            values, statuses = tabular.parse_values(
+                file, header, cols[column], column, secrets=frozenset({"s"}), negative_allowed=True
+            )
             pieces.append(observations.block(codes, variable, year, np.nan, values, statuses, self.name, edition))
         reading = Reading(observations.concatenate(pieces), edition)
         if "scot" in cols:

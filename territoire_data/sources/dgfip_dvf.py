@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from territoire_data.sources import observations, tabular
-from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, integers
+from territoire_data.sources.base import Reading, Source, has_columns, integers, read_named_columns
 
 MIN_SALES = 5
 TYPES = {"Maison": "MAISON", "Appartement": "APPART"}
@@ -38,30 +38,66 @@ class Dvf(Source):
         return has_columns(header, "id_mutation", "date_mutation", "valeur_fonciere", "code_commune", "type_local")
 
     def read(self, file, header, useful):
-        cols = read_named_columns(file, header, ["id_mutation", "date_mutation", "nature_mutation", "valeur_fonciere",
-                                          "code_commune", "type_local", "surface_reelle_bati"])
+        cols = read_named_columns(
+            file,
+            header,
+            [
+                "id_mutation",
+                "date_mutation",
+                "nature_mutation",
+                "valeur_fonciere",
+                "code_commune",
+                "type_local",
+                "surface_reelle_bati",
+            ],
+        )
         value, _ = tabular.parse_values(file, header, cols["valeur_fonciere"], "valeur_fonciere")
         area, _ = tabular.parse_values(file, header, cols["surface_reelle_bati"], "surface_reelle_bati")
         types = pc.utf8_trim_whitespace(cols["type_local"])
         # Arrow aggregations: per-file overhead matters, DVF comes as one file per département and year.
-        table = pa.table({
-            "mutation": cols["id_mutation"], "date": cols["date_mutation"], "nature": cols["nature_mutation"],
-            "value": value, "code": tabular.commune_codes(file, header, cols["code_commune"], "code_commune"),
-            "type": types, "area": area,
-            "built": pc.is_in(types, pa.array(BUILT_TYPES)), "outbuilding": pc.equal(types, "Dépendance"),
-            "dwelling": pc.is_in(types, pa.array(list(TYPES))),
-        })
-        built = table.filter(table["built"]).group_by("mutation").aggregate([
-            ("built", "count"), ("outbuilding", "sum"), ("dwelling", "sum")])
-        dwellings = table.filter(table["dwelling"]).group_by("mutation", use_threads=False).aggregate([
-            ("type", "first"), ("area", "sum"), ("value", "first"), ("nature", "first"), ("date", "first"),
-            ("code", "first")])
+        table = pa.table(
+            {
+                "mutation": cols["id_mutation"],
+                "date": cols["date_mutation"],
+                "nature": cols["nature_mutation"],
+                "value": value,
+                "code": tabular.commune_codes(file, header, cols["code_commune"], "code_commune"),
+                "type": types,
+                "area": area,
+                "built": pc.is_in(types, pa.array(BUILT_TYPES)),
+                "outbuilding": pc.equal(types, "Dépendance"),
+                "dwelling": pc.is_in(types, pa.array(list(TYPES))),
+            }
+        )
+        built = (
+            table.filter(table["built"])
+            .group_by("mutation")
+            .aggregate([("built", "count"), ("outbuilding", "sum"), ("dwelling", "sum")])
+        )
+        dwellings = (
+            table.filter(table["dwelling"])
+            .group_by("mutation", use_threads=False)
+            .aggregate(
+                [
+                    ("type", "first"),
+                    ("area", "sum"),
+                    ("value", "first"),
+                    ("nature", "first"),
+                    ("date", "first"),
+                    ("code", "first"),
+                ]
+            )
+        )
         mutations = built.join(dwellings, "mutation", join_type="inner")
         keep = pc.and_(
-            pc.and_(pc.equal(mutations["dwelling_sum"], 1),
-                    pc.equal(pc.subtract(mutations["built_count"], mutations["outbuilding_sum"]), 1)),
-            pc.and_(pc.equal(pc.utf8_trim_whitespace(mutations["nature_first"]), "Vente"),
-                    pc.and_(pc.greater(mutations["area_sum"], 0), pc.greater(mutations["value_first"], 0))),
+            pc.and_(
+                pc.equal(mutations["dwelling_sum"], 1),
+                pc.equal(pc.subtract(mutations["built_count"], mutations["outbuilding_sum"]), 1),
+            ),
+            pc.and_(
+                pc.equal(pc.utf8_trim_whitespace(mutations["nature_first"]), "Vente"),
+                pc.and_(pc.greater(mutations["area_sum"], 0), pc.greater(mutations["value_first"], 0)),
+            ),
         )
         sales = dwellings.filter(pc.is_in(pc.utf8_trim_whitespace(dwellings["nature_first"]), pa.array(SALE_NATURES)))
         sales = sales.append_column("annee", pc.cast(pc.utf8_slice_codeunits(sales["date_first"], 0, 4), pa.int32()))
@@ -74,23 +110,52 @@ class Dvf(Source):
         years = [*simple["annee"], *sales["annee"]]
         edition = str(max(years)) if years else "inconnue"
         # Medians do not add up: the département's is computed here, from the sales themselves.
-        simple["departement"] = "dep:" + simple["code"].str[:2].where(~simple["code"].str.startswith("97"),
-                                                                       simple["code"].str[:3])
-        pieces = [observations.block(sales["code_first"], "DVF_NB_VENTES", sales["annee"], np.nan,
-                                         sales["mutation_count"], "ok", self.name, edition)]
+        simple["departement"] = "dep:" + simple["code"].str[:2].where(
+            ~simple["code"].str.startswith("97"), simple["code"].str[:3]
+        )
+        pieces = [
+            observations.block(
+                sales["code_first"],
+                "DVF_NB_VENTES",
+                sales["annee"],
+                np.nan,
+                sales["mutation_count"],
+                "ok",
+                self.name,
+                edition,
+            )
+        ]
         for type_local, suffix in TYPES.items():
             block = simple[simple["type"] == type_local]
-            stats = pd.concat([
-                block.groupby(["code", "annee"])["prix_m2"].agg(["median", "size"]).reset_index(),
-                block.groupby(["departement", "annee"])["prix_m2"].agg(["median", "size"]).reset_index()
-                .rename(columns={"departement": "code"}),
-            ], ignore_index=True)
+            stats = pd.concat(
+                [
+                    block.groupby(["code", "annee"])["prix_m2"].agg(["median", "size"]).reset_index(),
+                    block.groupby(["departement", "annee"])["prix_m2"]
+                    .agg(["median", "size"])
+                    .reset_index()
+                    .rename(columns={"departement": "code"}),
+                ],
+                ignore_index=True,
+            )
             status = np.where(stats["size"] >= MIN_SALES, "ok", "missing")
-            pieces.append(observations.block(stats["code"], f"DVF_PRIX_M2_{suffix}", stats["annee"], np.nan,
-                                                 stats["median"], status, self.name, edition,
-                                                 reason=np.where(status == "ok", "", "insufficient_sample")))
-            pieces.append(observations.block(stats["code"], f"DVF_NB_{suffix}", stats["annee"], np.nan,
-                                                 stats["size"], "ok", self.name, edition))
+            pieces.append(
+                observations.block(
+                    stats["code"],
+                    f"DVF_PRIX_M2_{suffix}",
+                    stats["annee"],
+                    np.nan,
+                    stats["median"],
+                    status,
+                    self.name,
+                    edition,
+                    reason=np.where(status == "ok", "", "insufficient_sample"),
+                )
+            )
+            pieces.append(
+                observations.block(
+                    stats["code"], f"DVF_NB_{suffix}", stats["annee"], np.nan, stats["size"], "ok", self.name, edition
+                )
+            )
         return Reading(observations.concatenate(pieces), edition)
 
 
@@ -122,13 +187,33 @@ class DvfCommuneIndicators(Source):
         located = np.array([len(c) == 5 and c[:2].isalnum() for c in codes])
         remarks = []
         if not located.all():
-            remarks.append(f"DVF (indicateurs par commune) : {int((~located).sum())} ligne(s) sans code commune "
-                             f"écartée(s) ({int(np.nansum(sales[~located]))} ventes non localisées)")
+            remarks.append(
+                f"DVF (indicateurs par commune) : {int((~located).sum())} ligne(s) sans code commune "
+                f"écartée(s) ({int(np.nansum(sales[~located]))} ventes non localisées)"
+            )
         edition = str(years.max()) if len(years) else "inconnue"
-        obs = observations.concatenate([
-            observations.block(codes[located], "DVF_NB_VENTES", years[located], np.nan, sales[located],
-                                 statuses_sales[located], self.name, edition),
-            observations.block(codes[located], "DVF_PRIX_M2_MOYEN", years[located], np.nan, price[located],
-                                 statuses_price[located], self.name, edition),
-        ])
+        obs = observations.concatenate(
+            [
+                observations.block(
+                    codes[located],
+                    "DVF_NB_VENTES",
+                    years[located],
+                    np.nan,
+                    sales[located],
+                    statuses_sales[located],
+                    self.name,
+                    edition,
+                ),
+                observations.block(
+                    codes[located],
+                    "DVF_PRIX_M2_MOYEN",
+                    years[located],
+                    np.nan,
+                    price[located],
+                    statuses_price[located],
+                    self.name,
+                    edition,
+                ),
+            ]
+        )
         return Reading(obs, edition, remarks)

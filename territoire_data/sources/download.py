@@ -14,16 +14,16 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pooch
 import requests
 
-from territoire_data.errors import TerritoireError
-from territoire_data.settings import resolve_home
-from territoire_data.progress import bar
 from territoire_data import strict_json
+from territoire_data.errors import TerritoireError
+from territoire_data.progress import bar
+from territoire_data.settings import resolve_home
 
 INSEE = "https://www.insee.fr/fr/statistiques/fichier"
 DOWNLOADS = "downloads"  # folder of the home where downloads are kept
@@ -40,10 +40,7 @@ class DownloadFile:
         root = (base or self.base).rstrip("/")
         if not self.by_departement:
             return [(f"{root}/{self.path}", self.path.split("?")[0].rsplit("/", 1)[-1])]
-        return [
-            (f"{root}/{self.path.format(dep=d, year=a)}", f"{a}-{d}.csv.gz")
-            for a in years for d in departements
-        ]
+        return [(f"{root}/{self.path.format(dep=d, year=a)}", f"{a}-{d}.csv.gz") for a in years for d in departements]
 
 
 FILES = [
@@ -59,15 +56,28 @@ FILES = [
     DownloadFile("insee_grille_densite", INSEE, "8571524/fichier_diffusion_2025.xlsx"),
     DownloadFile("insee_cog", INSEE, "8740222/v_commune_2026.csv"),
     DownloadFile("insee_cog", INSEE, "8740222/v_mvt_commune_2026.csv"),
-    DownloadFile("sdes_sitadel", "https://data.statistiques.developpement-durable.gouv.fr/dido/api/v1/datafiles",
-            "577a8a66-4157-4787-b00a-031b61afea61/csv?withColumnName=true&withColumnDescription=false"),
+    DownloadFile(
+        "sdes_sitadel",
+        "https://data.statistiques.developpement-durable.gouv.fr/dido/api/v1/datafiles",
+        "577a8a66-4157-4787-b00a-031b61afea61/csv?withColumnName=true&withColumnDescription=false",
+    ),
     DownloadFile("cerema_naf", "https://www.data.gouv.fr/fr/datasets/r", "8c67a68a-bb1a-4b7e-b221-62ccfb8bc4f9"),
-    DownloadFile("agence_ore", "https://opendata.agenceore.fr/api/explore/v2.1/catalog/datasets",
-            "consommation-annuelle-d-electricite-et-gaz-par-commune/exports/csv"),
-    DownloadFile("odre_registre", "https://odre.opendatasoft.com/api/explore/v2.1/catalog/datasets",
-            "registre-national-installation-production-stockage-electricite-agrege/exports/csv"),
-    DownloadFile("dgfip_dvf", "https://files.data.gouv.fr/geo-dvf/latest/csv", "{year}/departements/{dep}.csv.gz",
-            by_departement=True),
+    DownloadFile(
+        "agence_ore",
+        "https://opendata.agenceore.fr/api/explore/v2.1/catalog/datasets",
+        "consommation-annuelle-d-electricite-et-gaz-par-commune/exports/csv",
+    ),
+    DownloadFile(
+        "odre_registre",
+        "https://odre.opendatasoft.com/api/explore/v2.1/catalog/datasets",
+        "registre-national-installation-production-stockage-electricite-agrege/exports/csv",
+    ),
+    DownloadFile(
+        "dgfip_dvf",
+        "https://files.data.gouv.fr/geo-dvf/latest/csv",
+        "{year}/departements/{dep}.csv.gz",
+        by_departement=True,
+    ),
 ]
 SOURCES = sorted({f.source for f in FILES})
 DVF_YEARS = [2020, 2021, 2022, 2023, 2024]
@@ -93,10 +103,18 @@ class ResumingDownloader:
                     already = 0  # the server ignores ranges: start again
                 size = reply.headers.get("Content-Length")
                 total = already + int(size) if size else None
-                with open(self.partial, "ab" if already else "wb") as output, bar(
-                    total=total, initial=already, unit="o", unit_scale=True, desc=self.label,
-                    enabled=self.progress, leave=False,
-                ) as shown:
+                with (
+                    open(self.partial, "ab" if already else "wb") as output,
+                    bar(
+                        total=total,
+                        initial=already,
+                        unit="o",
+                        unit_scale=True,
+                        desc=self.label,
+                        enabled=self.progress,
+                        leave=False,
+                    ) as shown,
+                ):
                     for piece in reply.iter_content(chunk_size=1 << 16):
                         output.write(piece)
                         shown.update(len(piece))
@@ -140,20 +158,32 @@ def download(
         folder = cache / file.source
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            path = Path(pooch.retrieve(
-                url, known_hash=None, fname=name, path=folder, progressbar=False,
-                downloader=ResumingDownloader(folder / f"{name}.part", name, progress=progress),
-            ))
+            path = Path(
+                pooch.retrieve(
+                    url,
+                    known_hash=None,
+                    fname=name,
+                    path=folder,
+                    progressbar=False,
+                    downloader=ResumingDownloader(folder / f"{name}.part", name, progress=progress),
+                )
+            )
         except (requests.RequestException, OSError) as exc:
             errors.append(f"{url} : {exc}")
             continue
         key = str(path.relative_to(cache))
         if key not in log:
-            log[key] = {"source": file.source, "url": url, "sha256": _sha256(path),
-                            "bytes": path.stat().st_size,
-                            "downloaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            log[key] = {
+                "source": file.source,
+                "url": url,
+                "sha256": _sha256(path),
+                "bytes": path.stat().st_size,
+                "downloaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
     log_path.write_text(strict_json.text(log), encoding="utf-8")
     if errors:
-        raise TerritoireError(f"{len(errors)} téléchargement(s) en échec (relancez : la reprise est automatique) :\n  "
-                               + "\n  ".join(errors[:10]))
+        raise TerritoireError(
+            f"{len(errors)} téléchargement(s) en échec (relancez : la reprise est automatique) :\n  "
+            + "\n  ".join(errors[:10])
+        )
     return cache

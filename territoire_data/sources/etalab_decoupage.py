@@ -33,8 +33,11 @@ class EtalabCommunes(Source):
 
     def recognises_json(self, obj) -> bool:
         sample = _objects(obj)[:50]
-        return bool(sample) and all({"code", "nom", "type"} <= o.keys() for o in sample) and any(
-            o.get("type") in COMMUNE_TYPES for o in sample)
+        return (
+            bool(sample)
+            and all({"code", "nom", "type"} <= o.keys() for o in sample)
+            and any(o.get("type") in COMMUNE_TYPES for o in sample)
+        )
 
     def read_json(self, file, obj, useful):
         former_codes, new = [], []
@@ -50,8 +53,12 @@ class EtalabCommunes(Source):
                     new.append(str(commune["chefLieu"]))
         # No date: these codes point at today's communes directly (applied after dated movements).
         movements = pd.DataFrame({"old": former_codes, "new": new, "date": pd.NaT})
-        return Reading(observations.empty(), "etalab", movements=movements,
-                       role=f"COG : {len(former_codes)} anciens codes de communes rattachés à leur commune actuelle")
+        return Reading(
+            observations.empty(),
+            "etalab",
+            movements=movements,
+            role=f"COG : {len(former_codes)} anciens codes de communes rattachés à leur commune actuelle",
+        )
 
 
 class EtalabReferential(Source):
@@ -61,12 +68,23 @@ class EtalabReferential(Source):
 
     def recognises_json(self, obj) -> bool:
         sample = _objects(obj)[:50]
-        return bool(sample) and all({"code", "nom"} <= o.keys() for o in sample) and not any(
-            o.get("type") in COMMUNE_TYPES for o in sample)
+        return (
+            bool(sample)
+            and all({"code", "nom"} <= o.keys() for o in sample)
+            and not any(o.get("type") in COMMUNE_TYPES for o in sample)
+        )
 
     def read_json(self, file, obj, useful):
         items = _objects(obj)
-        what = ("EPCI et leurs communes membres" if any("membres" in o for o in items[:5])
-                else "départements" if any("region" in o for o in items[:20]) else "régions")
-        return Reading(observations.empty(), "etalab",
-                       role=f"référentiel : {len(items)} {what} (le référentiel des communes les fournit déjà)")
+        what = (
+            "EPCI et leurs communes membres"
+            if any("membres" in o for o in items[:5])
+            else "départements"
+            if any("region" in o for o in items[:20])
+            else "régions"
+        )
+        return Reading(
+            observations.empty(),
+            "etalab",
+            role=f"référentiel : {len(items)} {what} (le référentiel des communes les fournit déjà)",
+        )

@@ -26,15 +26,23 @@ import pandas as pd
 
 from territoire_data.errors import FileError
 from territoire_data.sources import observations, tabular
-from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, integers, trimmed_text
+from territoire_data.sources.base import Reading, Source, has_columns, integers, read_named_columns, trimmed_text
 
 FOOD_SHOPS = {"B101", "B102", "B104", "B105", "B201", "B202", "B203", "B204", "B205", "B206", "B207"}
 SCHOOLS = {"C101", "C102", "C104", "C105"}
 NOMENCLATURES = {
-    "avant_2022": {"BPE_MEDECINS": {"D201"}, "BPE_PHARMACIES": {"D307"}, "BPE_ECOLES": SCHOOLS,
-                   "BPE_ALIMENTAIRE": FOOD_SHOPS},
-    "2023": {"BPE_MEDECINS": {"D265"}, "BPE_PHARMACIES": {"D307"}, "BPE_ECOLES": SCHOOLS,
-             "BPE_ALIMENTAIRE": FOOD_SHOPS},
+    "avant_2022": {
+        "BPE_MEDECINS": {"D201"},
+        "BPE_PHARMACIES": {"D307"},
+        "BPE_ECOLES": SCHOOLS,
+        "BPE_ALIMENTAIRE": FOOD_SHOPS,
+    },
+    "2023": {
+        "BPE_MEDECINS": {"D265"},
+        "BPE_PHARMACIES": {"D307"},
+        "BPE_ECOLES": SCHOOLS,
+        "BPE_ALIMENTAIRE": FOOD_SHOPS,
+    },
 }
 COUNT_MEASURES = ("FACILITIES", "NB_EQUIP", "NB", "FACILITY_NB")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
@@ -47,8 +55,9 @@ def sum(frame: pd.DataFrame, source: str, edition: str, *, recent_possible: bool
         nomenclature = NOMENCLATURES["2023" if recent_possible and (block["type"] == "D265").any() else "avant_2022"]
         for variable, types in nomenclature.items():
             summed = block[block["type"].isin(types)].groupby("code")["valeur"].sum()
-            pieces.append(observations.block(summed.index, variable, year, np.nan, summed.to_numpy(), "ok",
-                                                 source, edition))
+            pieces.append(
+                observations.block(summed.index, variable, year, np.nan, summed.to_numpy(), "ok", source, edition)
+            )
     return observations.concatenate(pieces)
 
 
@@ -59,17 +68,22 @@ class Bpe(Source):
 
     def recognises(self, header):
         return has_columns(header, "GEO", "FACILITY_TYPE", "OBS_VALUE", "TIME_PERIOD") or has_columns(
-            header, "DEPCOM", "TYPEQU", "NB_EQUIP")
+            header, "DEPCOM", "TYPEQU", "NB_EQUIP"
+        )
 
     def read(self, file, header, useful):
         if "TYPEQU" in header.index():
             return self._ensemble(file, header)
-        cols = read_named_columns(file, header, ["GEO", "FACILITY_TYPE", "OBS_VALUE", "TIME_PERIOD"],
-                        ["GEO_OBJECT", "BPE_MEASURE"])
-        frame = pd.DataFrame({
-            "code": trimmed_text(cols["GEO"]), "type": trimmed_text(cols["FACILITY_TYPE"]),
-            "annee": integers(file, header, cols["TIME_PERIOD"], "TIME_PERIOD"),
-        })
+        cols = read_named_columns(
+            file, header, ["GEO", "FACILITY_TYPE", "OBS_VALUE", "TIME_PERIOD"], ["GEO_OBJECT", "BPE_MEASURE"]
+        )
+        frame = pd.DataFrame(
+            {
+                "code": trimmed_text(cols["GEO"]),
+                "type": trimmed_text(cols["FACILITY_TYPE"]),
+                "annee": integers(file, header, cols["TIME_PERIOD"], "TIME_PERIOD"),
+            }
+        )
         values, _ = tabular.parse_values(file, header, cols["OBS_VALUE"], "OBS_VALUE")
         frame["valeur"] = np.nan_to_num(values)
         keep = np.ones(len(frame), bool)
@@ -88,9 +102,14 @@ class Bpe(Source):
         if "AN" not in cols:
             raise FileError(file.path, header.line, "AN", "année de la base (colonne AN) absente")
         values, _ = tabular.parse_values(file, header, cols["NB_EQUIP"], "NB_EQUIP")
-        frame = pd.DataFrame({"code": tabular.commune_codes(file, header, cols["DEPCOM"], "DEPCOM"),
-                              "type": trimmed_text(cols["TYPEQU"]), "annee": integers(file, header, cols["AN"], "AN"),
-                              "valeur": np.nan_to_num(values)})
+        frame = pd.DataFrame(
+            {
+                "code": tabular.commune_codes(file, header, cols["DEPCOM"], "DEPCOM"),
+                "type": trimmed_text(cols["TYPEQU"]),
+                "annee": integers(file, header, cols["AN"], "AN"),
+                "valeur": np.nan_to_num(values),
+            }
+        )
         edition = str(frame["annee"].max()) if len(frame) else "inconnue"
         return Reading(sum(frame, self.name, edition, recent_possible=False), edition)
 
@@ -106,8 +125,13 @@ class BpeWideCommunal(Source):
     def read(self, file, header, useful):
         years = _YEAR_IN_NAME.findall(file.path)
         if not years:
-            raise FileError(file.path, None, None, "fichier communal de la BPE sans année : son contenu ne "
-                                "la dit pas et son nom non plus (nom d'origine : …-com-2021.csv)")
+            raise FileError(
+                file.path,
+                None,
+                None,
+                "fichier communal de la BPE sans année : son contenu ne "
+                "la dit pas et son nom non plus (nom d'origine : …-com-2021.csv)",
+            )
         year = int(years[-1])
         types = [c for c in header.columns if re.fullmatch(r"NB_[A-G]\d{3}", c, re.IGNORECASE)]
         cols = read_named_columns(file, header, ["CODGEO", *types])
@@ -116,8 +140,11 @@ class BpeWideCommunal(Source):
         pieces = []
         for column in types:
             values, _ = tabular.parse_values(file, header, cols[column], column)
-            pieces.append(pd.DataFrame({"code": codes, "type": column[3:].upper(), "annee": year,
-                                          "valeur": np.nan_to_num(values)}))
+            pieces.append(
+                pd.DataFrame(
+                    {"code": codes, "type": column[3:].upper(), "annee": year, "valeur": np.nan_to_num(values)}
+                )
+            )
         frame = pd.concat(pieces, ignore_index=True)
         edition = str(year)
         obs = sum(frame, self.name, edition, recent_possible=False)

@@ -31,13 +31,19 @@ class CogCommunes(Source):
 
     def read(self, file, header, useful):
         cols = read_named_columns(file, header, ["TYPECOM", "COM", "COMPARENT"])
-        types, codes, parents = trimmed_text(cols["TYPECOM"]), trimmed_text(cols["COM"]), trimmed_text(cols["COMPARENT"])
+        types, codes, parents = (
+            trimmed_text(cols["TYPECOM"]),
+            trimmed_text(cols["COM"]),
+            trimmed_text(cols["COMPARENT"]),
+        )
         attached = np.isin(types, ["COMD", "COMA"]) & (parents != "") & (codes != parents)
-        movements = pd.DataFrame({"old": codes[attached], "new": parents[attached],
-                                   "date": pd.Timestamp("1900-01-01")})
-        return Reading(observations.empty(), f"COG{file.name[-8:-4] if file.name[-8:-4].isdigit() else ''}",
-                       movements=movements,
-                       role=f"COG : {len(movements)} communes déléguées ou associées rattachées à leur commune")
+        movements = pd.DataFrame({"old": codes[attached], "new": parents[attached], "date": pd.Timestamp("1900-01-01")})
+        return Reading(
+            observations.empty(),
+            f"COG{file.name[-8:-4] if file.name[-8:-4].isdigit() else ''}",
+            movements=movements,
+            role=f"COG : {len(movements)} communes déléguées ou associées rattachées à leur commune",
+        )
 
 
 class CogMovements(Source):
@@ -61,8 +67,14 @@ class CogMovements(Source):
             restored &= trimmed_text(cols["TYPECOM_AP"]) == "COM"
         if "TYPECOM_AV" in cols:
             restored &= trimmed_text(cols["TYPECOM_AV"]) == "COM"
-        restorations = pd.DataFrame({"date": dates[restored].to_numpy(), "parent": before[restored],
-                                        "restored": after[restored]})
+        restorations = pd.DataFrame(
+            {"date": dates[restored].to_numpy(), "parent": before[restored], "restored": after[restored]}
+        )
         edition = str(dates.max().year) if dates.notna().any() else "inconnue"
-        return Reading(observations.empty(), f"MVT{edition}", movements=movements, restorations=restorations,
-                       role=f"COG : {len(movements)} mouvements de communes, {len(restorations)} rétablissements")
+        return Reading(
+            observations.empty(),
+            f"MVT{edition}",
+            movements=movements,
+            restorations=restorations,
+            role=f"COG : {len(movements)} mouvements de communes, {len(restorations)} rétablissements",
+        )

@@ -31,14 +31,18 @@ class CommuteFlows(Source):
         residence = tabular.commune_codes(file, header, cols["CODGEO"], "CODGEO")
         work = tabular.commune_codes(file, header, cols["DCLT"], "DCLT")
         flows, statuses = tabular.parse_values(file, header, cols[column_flows], column_flows)
-        frame = pd.DataFrame({"code": residence, "flow": np.where(statuses == "ok", flows, 0.0),
-                              "outbound": residence != work})
+        frame = pd.DataFrame(
+            {"code": residence, "flow": np.where(statuses == "ok", flows, 0.0), "outbound": residence != work}
+        )
         total = frame.groupby("code")["flow"].sum()
         outgoing = frame[frame["outbound"]].groupby("code")["flow"].sum().reindex(total.index, fill_value=0.0)
         edition = str(year)
-        obs = observations.concatenate([
-            observations.block(total.index, "FLUX_TOTAL", year, np.nan, total.to_numpy(), "ok", self.name, edition),
-            observations.block(outgoing.index, "FLUX_SORTANTS", year, np.nan, outgoing.to_numpy(), "ok",
-                                 self.name, edition),
-        ])
+        obs = observations.concatenate(
+            [
+                observations.block(total.index, "FLUX_TOTAL", year, np.nan, total.to_numpy(), "ok", self.name, edition),
+                observations.block(
+                    outgoing.index, "FLUX_SORTANTS", year, np.nan, outgoing.to_numpy(), "ok", self.name, edition
+                ),
+            ]
+        )
         return Reading(obs, edition)

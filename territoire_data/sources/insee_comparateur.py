@@ -38,11 +38,18 @@ class Comparateur(Source):
 # and postal code (the same figures repeated), commune déléguée rows repeating their parent's
 # figures, lower-case names with the year at the end. The real layout wins: rows are taken
 # once per commune (``COM`` and ``ARM`` rows), and each column family maps to INSEE's variable.
-_COPY_COLUMN = re.compile(r"(population|menages|naissances|deces|pop_15_64_totale|pop_15_64_chomage|pop_15_64_active)_(\d{4})",
-                     re.IGNORECASE)
-COPY_VARIABLES = {"population": "P_POP", "menages": "P_MEN", "naissances": "NAISD", "deces": "DECESD",
-                    "pop_15_64_totale": "P_POP1564", "pop_15_64_chomage": "P_CHOM1564",
-                    "pop_15_64_active": "P_ACT1564"}
+_COPY_COLUMN = re.compile(
+    r"(population|menages|naissances|deces|pop_15_64_totale|pop_15_64_chomage|pop_15_64_active)_(\d{4})", re.IGNORECASE
+)
+COPY_VARIABLES = {
+    "population": "P_POP",
+    "menages": "P_MEN",
+    "naissances": "NAISD",
+    "deces": "DECESD",
+    "pop_15_64_totale": "P_POP1564",
+    "pop_15_64_chomage": "P_CHOM1564",
+    "pop_15_64_active": "P_ACT1564",
+}
 
 
 class ComparateurCopy(Source):
@@ -54,7 +61,9 @@ class ComparateurCopy(Source):
         return has_columns(header, "insee_com", r"population_\d{4}")
 
     def read(self, file, header, useful):
-        families = [(c, COPY_VARIABLES[m[1].lower()], int(m[2])) for c in header.columns if (m := _COPY_COLUMN.fullmatch(c))]
+        families = [
+            (c, COPY_VARIABLES[m[1].lower()], int(m[2])) for c in header.columns if (m := _COPY_COLUMN.fullmatch(c))
+        ]
         families = [(c, v, a) for c, v, a in families if useful is None or v in useful]
         optional = [c for c in ("commune_type", "superficie_km2") if c.upper() in header.index()]
         cols = read_named_columns(file, header, ["insee_com", *[c for c, *_ in families]], optional)
@@ -68,18 +77,25 @@ class ComparateurCopy(Source):
         edition = f"RP{census_year}"
         pieces = []
         for column, variable, year in families:
-            values, statuses = tabular.parse_values(file, header, cols[column], column, secrets=frozenset({"s"}),
-                                               not_covered=frozenset({""}))
+            values, statuses = tabular.parse_values(
+                file, header, cols[column], column, secrets=frozenset({"s"}), not_covered=frozenset({""})
+            )
             # This copy writes 0 where the census has no figure (Mayotte's communes): a whole
             # département at zero is not covered (a few communes with no inhabitant do exist).
-            statuses = tabular.uncovered_departements(codes, np.where(values == 0, "secret", statuses),
-                                                        values == 0)
+            statuses = tabular.uncovered_departements(codes, np.where(values == 0, "secret", statuses), values == 0)
             statuses = np.where((statuses == "secret") & (values == 0), "ok", statuses)
-            pieces.append(observations.block(codes[rows], variable, year, np.nan, values[rows],
-                                                 statuses[rows], self.name, edition))
+            pieces.append(
+                observations.block(
+                    codes[rows], variable, year, np.nan, values[rows], statuses[rows], self.name, edition
+                )
+            )
         if "superficie_km2" in cols:
-            values, statuses = tabular.parse_values(file, header, cols["superficie_km2"], "superficie_km2",
-                                               not_covered=frozenset({""}))
-            pieces.append(observations.block(codes[rows], "SUPERF", census_year, np.nan, values[rows],
-                                                 statuses[rows], self.name, edition))
+            values, statuses = tabular.parse_values(
+                file, header, cols["superficie_km2"], "superficie_km2", not_covered=frozenset({""})
+            )
+            pieces.append(
+                observations.block(
+                    codes[rows], "SUPERF", census_year, np.nan, values[rows], statuses[rows], self.name, edition
+                )
+            )
         return Reading(observations.concatenate(pieces), edition)

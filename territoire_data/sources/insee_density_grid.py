@@ -37,12 +37,16 @@ class DensityGrid(Source):
         codes = tabular.commune_codes(file, header, cols["CODGEO"], "CODGEO")
         tabular.check_duplicates(file, header, codes, "CODGEO")
         edition = str(year)
-        parsed = {name: tabular.parse_values(file, header, cols[name], name) for name in ("DENS", "DENS7") if name in cols}
+        parsed = {
+            name: tabular.parse_values(file, header, cols[name], name) for name in ("DENS", "DENS7") if name in cols
+        }
         if "DENS7" not in parsed and "DENS" in parsed:
             values = parsed["DENS"][0]
             seven_levels = np.nanmax(values, initial=0) > 3 or has_columns(header, "P7")
             if seven_levels:
                 parsed = {"DENS7": parsed["DENS"]}
-        pieces = [observations.block(codes, name, year, np.nan, values, statuses, self.name, edition)
-                    for name, (values, statuses) in parsed.items()]
+        pieces = [
+            observations.block(codes, name, year, np.nan, values, statuses, self.name, edition)
+            for name, (values, statuses) in parsed.items()
+        ]
         return Reading(observations.concatenate(pieces), edition)

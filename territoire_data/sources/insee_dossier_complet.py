@@ -17,5 +17,12 @@ class DossierComplet(Source):
         return len(header.columns) >= MIN_COLUMNS and has_columns(header, "CODGEO", r"P\d\d_POP")
 
     def read(self, file, header, useful):
-        return read_wide(self, file, header, useful, secrets=frozenset({"s"}), edition=lambda a: f"RP{a}",
-                          negative=frozenset({"PIMPOT", "PR_PIMPOT"}))
+        return read_wide(
+            self,
+            file,
+            header,
+            useful,
+            secrets=frozenset({"s"}),
+            edition=lambda a: f"RP{a}",
+            negative=frozenset({"PIMPOT", "PR_PIMPOT"}),
+        )

@@ -55,7 +55,9 @@ class FilosofiLong(Source):
         keep = np.ones(len(measures), bool) if useful is None else np.isin(measures, list(useful))
         table = table.filter(keep)
         measures = measures[keep]
-        objects = pc.utf8_upper(pc.utf8_trim_whitespace(table.column(index["GEO_OBJECT"]))).to_numpy(zero_copy_only=False)
+        objects = pc.utf8_upper(pc.utf8_trim_whitespace(table.column(index["GEO_OBJECT"]))).to_numpy(
+            zero_copy_only=False
+        )
         geo = pc.utf8_trim_whitespace(table.column(index["GEO"])).to_numpy(zero_copy_only=False).astype(object)
         codes = np.empty(len(geo), dtype=object)
         for obj in np.unique(objects):
@@ -66,8 +68,9 @@ class FilosofiLong(Source):
                 codes[here] = GEO_OBJECTS[obj] + geo[here]
             else:
                 codes[here] = None  # other zonings (unités urbaines…) are not territories here
-        values, statuses = tabular.parse_values(file, header, table.column(index["OBS_VALUE"]), "OBS_VALUE",
-                                           secrets=frozenset({"s"}), negative_allowed=True)
+        values, statuses = tabular.parse_values(
+            file, header, table.column(index["OBS_VALUE"]), "OBS_VALUE", secrets=frozenset({"s"}), negative_allowed=True
+        )
         if "CONF_STATUS" in index:
             confidential = pc.equal(pc.utf8_trim_whitespace(table.column(index["CONF_STATUS"])), "C")
             confidential = confidential.to_numpy(zero_copy_only=False)
@@ -80,6 +83,7 @@ class FilosofiLong(Source):
             raise FileError(file.path, None, "TIME_PERIOD", f"année « {periods[i]} » illisible") from None
         keep = codes != None  # noqa: E711 - numpy elementwise
         edition = str(years.max()) if len(years) else "inconnue"
-        obs = observations.block(codes[keep], measures[keep], years[keep], np.nan, values[keep],
-                                   statuses[keep], self.name, edition)
+        obs = observations.block(
+            codes[keep], measures[keep], years[keep], np.nan, values[keep], statuses[keep], self.name, edition
+        )
         return Reading(obs, edition)

@@ -24,8 +24,7 @@ def _category(value, n: int) -> pd.Categorical:
     return pd.Categorical(np.asarray(value, dtype=object))
 
 
-def block(code, variable, year, start, value, status, source: str, edition: str, reason="", note=""
-            ) -> pd.DataFrame:
+def block(code, variable, year, start, value, status, source: str, edition: str, reason="", note="") -> pd.DataFrame:
     """Observations of one block; ``status`` may also be ``not_covered``, which is stored as
     ``missing`` with that reason (the readers' shorthand for blanks of an uncovered territory)."""
     n = len(code)
@@ -36,18 +35,20 @@ def block(code, variable, year, start, value, status, source: str, edition: str,
         status = np.where(not_covered, "missing", status)
     values = np.array(value, dtype="float64", copy=True).reshape(-1) if n else np.zeros(0)
     values[np.broadcast_to(np.asarray(status, dtype=object) != "ok", n)] = np.nan
-    return pd.DataFrame({
-        "code": np.asarray(code, dtype=object),
-        "variable": _category(variable, n),
-        "year": pd.array(np.broadcast_to(np.asarray(year, dtype="float64"), n), dtype="Int16"),
-        "start": pd.array(np.broadcast_to(np.asarray(start, dtype="float64"), n), dtype="Int16"),
-        "value": values,
-        "status": _category(status, n),
-        "source": _category(source, n),
-        "edition": _category(edition, n),
-        "reason": _category(reason, n),
-        "note": _category(note, n),
-    })
+    return pd.DataFrame(
+        {
+            "code": np.asarray(code, dtype=object),
+            "variable": _category(variable, n),
+            "year": pd.array(np.broadcast_to(np.asarray(year, dtype="float64"), n), dtype="Int16"),
+            "start": pd.array(np.broadcast_to(np.asarray(start, dtype="float64"), n), dtype="Int16"),
+            "value": values,
+            "status": _category(status, n),
+            "source": _category(source, n),
+            "edition": _category(edition, n),
+            "reason": _category(reason, n),
+            "note": _category(note, n),
+        }
+    )
 
 
 def normalise(frame: pd.DataFrame) -> pd.DataFrame:

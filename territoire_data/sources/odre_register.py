@@ -15,9 +15,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from territoire_data.sources import observations, tabular
-from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, trimmed_text, map_unique
 from territoire_data.core.text import without_accents
+from territoire_data.sources import observations, tabular
+from territoire_data.sources.base import Reading, Source, has_columns, map_unique, read_named_columns, trimmed_text
 
 RENEWABLES = ("solaire", "eolien", "hydraulique", "bioenergies", "energies marines", "geothermie")
 _YEAR = re.compile(r"(19|20)\d\d")
@@ -45,17 +45,30 @@ class OdreRegister(Source):
                 break
         year = year or pd.Timestamp.now().year
         without_code = codes == ""
-        remarks = [f"ODRÉ : {int(without_code.sum())} installation(s) sans code commune (agrégées), non localisées"] \
-            if without_code.any() else []
+        remarks = (
+            [f"ODRÉ : {int(without_code.sum())} installation(s) sans code commune (agrégées), non localisées"]
+            if without_code.any()
+            else []
+        )
         is_renewable = np.array([f.startswith(RENEWABLES) for f in energies])
-        frame = pd.DataFrame({"code": codes, "kw": np.nan_to_num(power), "enr": is_renewable,
-                              "pv": np.array([f.startswith("solaire") for f in energies])})[~without_code]
+        frame = pd.DataFrame(
+            {
+                "code": codes,
+                "kw": np.nan_to_num(power),
+                "enr": is_renewable,
+                "pv": np.array([f.startswith("solaire") for f in energies]),
+            }
+        )[~without_code]
         frame["code"] = [c.zfill(5) if len(c) == 4 and c.isdigit() else c for c in frame["code"]]
         renewable_kw = frame[frame["enr"]].groupby("code")["kw"].sum()
         pv = frame[frame["pv"]].groupby("code")["kw"].sum()
         edition = str(year)
-        obs = observations.concatenate([
-            observations.block(renewable_kw.index, "PUISSANCE_ENR", year, np.nan, renewable_kw.to_numpy(), "ok", self.name, edition),
-            observations.block(pv.index, "PUISSANCE_PV", year, np.nan, pv.to_numpy(), "ok", self.name, edition),
-        ])
+        obs = observations.concatenate(
+            [
+                observations.block(
+                    renewable_kw.index, "PUISSANCE_ENR", year, np.nan, renewable_kw.to_numpy(), "ok", self.name, edition
+                ),
+                observations.block(pv.index, "PUISSANCE_PV", year, np.nan, pv.to_numpy(), "ok", self.name, edition),
+            ]
+        )
         return Reading(obs, edition, remarks)

@@ -10,9 +10,9 @@ import gzip
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 IGNORED_NAMES = {".ds_store", "thumbs.db", "downloads.json"}
 IGNORED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".json.sha256", ".xml", ".xls~", ".part", ".lock")
@@ -48,6 +48,14 @@ def walk(paths: list[Path | str]) -> Iterator[RawFile]:
             yield from _expand(str(path), path.name, path.read_bytes)
 
 
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
+    return lambda: archive.read(info)
+
+
 def _expand(path: str, name: str, read: Callable[[], bytes]) -> Iterator[RawFile]:
     lowercase = name.lower()
     if lowercase in IGNORED_NAMES or lowercase.startswith(".") or lowercase.endswith(IGNORED_SUFFIXES):
@@ -57,13 +65,13 @@ def _expand(path: str, name: str, read: Callable[[], bytes]) -> Iterator[RawFile
         try:
             archive = zipfile.ZipFile(io.BytesIO(content))
         except zipfile.BadZipFile:
-            yield RawFile(path, name, lambda c=content: c)  # reported as unreadable later
+            yield RawFile(path, name, _constant(content))  # reported as unreadable later
             return
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             if info.is_dir():
                 continue
             internal = info.filename.rsplit("/", 1)[-1]
-            yield from _expand(f"{path}!{info.filename}", internal, lambda a=archive, i=info: a.read(i))
+            yield from _expand(f"{path}!{info.filename}", internal, _member(archive, info))
     elif lowercase.endswith((".xlsx", ".xlsm")):
         yield from _sheets(path, name, read())
     elif lowercase.endswith(".parquet"):
@@ -98,15 +106,17 @@ def _sheets(path: str, name: str, content: bytes) -> Iterator[RawFile]:
         from python_calamine import CalamineWorkbook
 
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets = [(name_sheet, workbook.get_sheet_by_name(name_sheet).to_python(skip_empty_area=False))
-                    for name_sheet in workbook.sheet_names]
-    except Exception:  # noqa: BLE001 - calamine absent or refusing the file: openpyxl
+        sheets = [
+            (name_sheet, workbook.get_sheet_by_name(name_sheet).to_python(skip_empty_area=False))
+            for name_sheet in workbook.sheet_names
+        ]
+    except Exception:
         try:
             import openpyxl
 
             workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             sheets = [(f.title, f.iter_rows(values_only=True)) for f in workbook.worksheets]
-        except Exception:  # noqa: BLE001 - not a workbook after all: reported as unreadable later
+        except Exception:
             yield RawFile(path, name, lambda: content)
             return
     for title, rows in sheets:
@@ -115,7 +125,7 @@ def _sheets(path: str, name: str, content: bytes) -> Iterator[RawFile]:
         for line in rows:
             writer.writerow([_cell(v) for v in line])
         text = buffer.getvalue().encode("utf-8")
-        yield RawFile(f"{path}!{title}", f"{name}!{title}", lambda t=text: t)
+        yield RawFile(f"{path}!{title}", f"{name}!{title}", _constant(text))
 
 
 def _parquet(path: str, name: str, read: Callable[[], bytes]) -> Iterator[RawFile]:

@@ -46,5 +46,8 @@ class GeoLayer(Source):
             what = "cadastre Etalab (radar foncier)"
         else:
             what = "contours (cartes)"
-        return Reading(observations.empty(), "", role=f"couche géographique, {len(features)} objets — {what}, "
-                       "sans indicateur pour l'entrepôt")
+        return Reading(
+            observations.empty(),
+            "",
+            role=f"couche géographique, {len(features)} objets — {what}, sans indicateur pour l'entrepôt",
+        )

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from territoire_data.errors import FileError
 from territoire_data.sources import observations, tabular
-from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, integers, trimmed_text
+from territoire_data.sources.base import Reading, Source, has_columns, integers, read_named_columns, trimmed_text
 from territoire_data.sources.tabular import commune_codes
 
 ALL_TYPES = ("tous logements", "tous")
@@ -69,15 +69,20 @@ class Sitadel(Source):
     def read(self, file, header, useful):
         code, departemental = _code_column(header)
         present = [m for m in MEASURES if m in header.index()]
-        cols = read_named_columns(file, header, ["ANNEE", code, "LOG_AUT", "LOG_COM"], ["MOIS", "TYPE_LGT", "SDP_AUT", "SDP_COM"])
+        cols = read_named_columns(
+            file, header, ["ANNEE", code, "LOG_AUT", "LOG_COM"], ["MOIS", "TYPE_LGT", "SDP_AUT", "SDP_COM"]
+        )
         if departemental:
             codes = "dep:" + pd.Series(trimmed_text(cols[code])).str.zfill(2).to_numpy(dtype=object)
         else:
             codes = commune_codes(file, header, cols[code], code)
-        frame = pd.DataFrame({
-            "code": codes, "annee": integers(file, header, cols["ANNEE"], "ANNEE"),
-            "mois": integers(file, header, cols["MOIS"], "MOIS") if "MOIS" in cols else 0,
-        })
+        frame = pd.DataFrame(
+            {
+                "code": codes,
+                "annee": integers(file, header, cols["ANNEE"], "ANNEE"),
+                "mois": integers(file, header, cols["MOIS"], "MOIS") if "MOIS" in cols else 0,
+            }
+        )
         for measure in present:
             frame[measure] = integers(file, header, cols[measure], measure)
         if "TYPE_LGT" in cols:
@@ -97,9 +102,19 @@ class Sitadel(Source):
         for measure in present:
             status = _statuses_yearly(yearly, measure, incomplete)
             reason = np.where(status == "missing", "not_published", "")
-            pieces.append(observations.block(yearly["code"], measure, yearly["annee"], np.nan,
-                                                 yearly[measure].to_numpy(dtype="float64"), status, self.name, edition,
-                                                 reason=reason))
+            pieces.append(
+                observations.block(
+                    yearly["code"],
+                    measure,
+                    yearly["annee"],
+                    np.nan,
+                    yearly[measure].to_numpy(dtype="float64"),
+                    status,
+                    self.name,
+                    edition,
+                    reason=reason,
+                )
+            )
         return Reading(observations.concatenate(pieces), edition, remarks)
 
 
@@ -125,38 +140,70 @@ class SitadelPermits(Source):
 
     def read(self, file, header, useful):
         dates = [c for c in ("DPC_DERN", "DPC_AUT", "DPC_DOC", "DPC_PREM") if c in header.index()]
-        cols = read_named_columns(file, header, ["COMM", "NUM_DAU", "DATE_REELLE_AUTORISATION", "NB_LGT_TOT_CREES"],
-                        ["DATE_REELLE_DOC", "ETAT_DAU", "SURF_HAB_CREEE", *dates])
+        cols = read_named_columns(
+            file,
+            header,
+            ["COMM", "NUM_DAU", "DATE_REELLE_AUTORISATION", "NB_LGT_TOT_CREES"],
+            ["DATE_REELLE_DOC", "ETAT_DAU", "SURF_HAB_CREEE", *dates],
+        )
         codes = commune_codes(file, header, cols["COMM"], "COMM")
         dwellings = integers(file, header, cols["NB_LGT_TOT_CREES"], "NB_LGT_TOT_CREES")
-        area = (tabular.parse_values(file, header, cols["SURF_HAB_CREEE"], "SURF_HAB_CREEE")[0]
-                   if "SURF_HAB_CREEE" in cols else np.full(len(codes), np.nan))
+        area = (
+            tabular.parse_values(file, header, cols["SURF_HAB_CREEE"], "SURF_HAB_CREEE")[0]
+            if "SURF_HAB_CREEE" in cols
+            else np.full(len(codes), np.nan)
+        )
         valid = np.ones(len(codes), bool)
         if "ETAT_DAU" in cols:
             valid = trimmed_text(cols["ETAT_DAU"]) != CANCELLED
         allowed = _years(file, header, cols["DATE_REELLE_AUTORISATION"], "DATE_REELLE_AUTORISATION")
-        started = (_years(file, header, cols["DATE_REELLE_DOC"], "DATE_REELLE_DOC") if "DATE_REELLE_DOC" in cols
-                    else np.full(len(codes), -1))
+        started = (
+            _years(file, header, cols["DATE_REELLE_DOC"], "DATE_REELLE_DOC")
+            if "DATE_REELLE_DOC" in cols
+            else np.full(len(codes), -1)
+        )
         # The last month the file knows of: a year not finished by then is incomplete.
         end = max((m for c in dates for m in trimmed_text(cols[c]) if len(m) >= 7), default="")
         incomplete = {int(end[:4])} if end and end[5:7] != "12" else set()
-        permits = pd.DataFrame({"code": codes, "dwellings": dwellings, "area": np.nan_to_num(area),
-                               "authorised": allowed, "started": started})[valid]
+        permits = pd.DataFrame(
+            {
+                "code": codes,
+                "dwellings": dwellings,
+                "area": np.nan_to_num(area),
+                "authorised": allowed,
+                "started": started,
+            }
+        )[valid]
         pieces, remarks = [], []
-        for variable, column_year, value in (("LOG_AUT", "authorised", "dwellings"),
-                                                ("SDP_AUT", "authorised", "area"),
-                                                ("LOG_COM", "started", "dwellings")):
+        for variable, column_year, value in (
+            ("LOG_AUT", "authorised", "dwellings"),
+            ("SDP_AUT", "authorised", "area"),
+            ("LOG_COM", "started", "dwellings"),
+        ):
             if variable == "SDP_AUT" and "SURF_HAB_CREEE" not in cols:
                 continue
             block = permits[permits[column_year] > 0]
-            yearly = block.groupby(["code", column_year], as_index=False)[value].sum().rename(
-                columns={column_year: "annee", value: variable})
+            yearly = (
+                block.groupby(["code", column_year], as_index=False)[value]
+                .sum()
+                .rename(columns={column_year: "annee", value: variable})
+            )
             status = _statuses_yearly(yearly, variable, incomplete)
-            pieces.append(observations.block(yearly["code"], variable, yearly["annee"], np.nan,
-                                                 yearly[variable].to_numpy(dtype="float64"), status, self.name,
-                                                 f"liste des permis {end or ''}".strip(),
-                                                 reason=np.where(status == "missing", "not_published", "")))
+            pieces.append(
+                observations.block(
+                    yearly["code"],
+                    variable,
+                    yearly["annee"],
+                    np.nan,
+                    yearly[variable].to_numpy(dtype="float64"),
+                    status,
+                    self.name,
+                    f"liste des permis {end or ''}".strip(),
+                    reason=np.where(status == "missing", "not_published", ""),
+                )
+            )
         if incomplete:
-            remarks.append(f"Sitadel (liste des permis, mise à jour {end}) : année {min(incomplete)} incomplète, "
-                             "non disponible")
+            remarks.append(
+                f"Sitadel (liste des permis, mise à jour {end}) : année {min(incomplete)} incomplète, non disponible"
+            )
         return Reading(observations.concatenate(pieces), f"liste des permis {end}".strip(), remarks)

@@ -72,7 +72,9 @@ def read_header(file: RawFile, max_lines: int = 12) -> Header | None:
         if _data(rows[candidate - 1], separator):
             break
         line_number = candidate
-    columns = tuple(c.strip().strip('"').strip() for c in next(csv.reader([rows[line_number - 1]], delimiter=separator)))
+    columns = tuple(
+        c.strip().strip('"').strip() for c in next(csv.reader([rows[line_number - 1]], delimiter=separator))
+    )
     if sum(1 for c in columns if c) < 2:
         return None
     return Header(columns, separator, encoding, line_number)
@@ -133,7 +135,9 @@ def read_columns(file: RawFile, header: Header, columns: list[str]) -> pa.Table:
         if line_number is None:  # multi-threaded parsing does not number rows: find the text
             line_number = _number_line(file, header, first_one.text)
         raise FileError(
-            file.path, line_number, None,
+            file.path,
+            line_number,
+            None,
             f"{first_one.actual_columns} champs au lieu de {first_one.expected_columns} "
             f"(fichier tronqué ou séparateur incohérent ; {len(bad)} ligne(s) en cause)",
         )
@@ -143,7 +147,7 @@ def read_columns(file: RawFile, header: Header, columns: list[str]) -> pa.Table:
 def _number_line(file: RawFile, header: Header, text: str) -> int | None:
     target = text.rstrip("\r\n")
     rows = file.content().decode(header.encoding, errors="replace").splitlines()
-    for line_number, line in enumerate(rows[header.line:], start=header.line + 1):
+    for line_number, line in enumerate(rows[header.line :], start=header.line + 1):
         if line == target:
             return line_number
     return None
@@ -170,7 +174,9 @@ def check_duplicates(file: RawFile, header: Header, codes: np.ndarray, name: str
         code = codes[first[np.argmax(counted > 1)]]
         rows = [_line(header, i) for i in np.flatnonzero(codes == code)[:3]]
         raise FileError(
-            file.path, rows[1], name,
+            file.path,
+            rows[1],
+            name,
             f"code « {code} » en double (lignes {', '.join(map(str, rows))})",
         )
 
@@ -195,8 +201,9 @@ def parse_values(
     text = pc.utf8_trim_whitespace(column)
     is_secret = pc.is_in(text, pa.array(sorted(secrets - not_covered), pa.string())).to_numpy(zero_copy_only=False)
     is_not_covered = pc.is_in(text, pa.array(sorted(not_covered), pa.string())).to_numpy(zero_copy_only=False)
-    is_missing = pc.is_in(text, pa.array(sorted(missing - secrets - not_covered), pa.string())
-                            ).to_numpy(zero_copy_only=False)
+    is_missing = pc.is_in(text, pa.array(sorted(missing - secrets - not_covered), pa.string())).to_numpy(
+        zero_copy_only=False
+    )
     marker = is_secret | is_missing | is_not_covered
     candidates = pc.if_else(pa.array(marker), None, text) if marker.any() else text
     try:  # fast path: every other cell is a number (comma decimals allowed)
@@ -205,7 +212,9 @@ def parse_values(
         number = pc.match_substring_regex(text, _NUMBER).to_numpy(zero_copy_only=False)
         i = int(np.flatnonzero(~(number | marker))[0])
         raise FileError(
-            file.path, _line(header, i), name,
+            file.path,
+            _line(header, i),
+            name,
             f"valeur « {text[i].as_py()[:40]} » illisible (ni nombre ni marqueur de secret)",
         ) from None
     result = result.to_numpy(zero_copy_only=False)

@@ -3,21 +3,24 @@ discussion threads and messages. Physical names are English since revision 0002.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint)
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("elu", "agent", "entreprise", "consultant", "admin")
-AUTHORITY_ROLES = ("elu", "agent")        # the territory's own people
+AUTHORITY_ROLES = ("elu", "agent")  # the territory's own people
 PARTNER_ROLES = ("entreprise", "consultant")
 VISIBILITIES = ("elus", "partenaires", "tous")
-VISIBILITY_LABELS = {"elus": "élus et services du territoire", "partenaires": "élus, services et partenaires admis",
-                       "tous": "tous les utilisateurs (solution partagée)"}
+VISIBILITY_LABELS = {
+    "elus": "élus et services du territoire",
+    "partenaires": "élus, services et partenaires admis",
+    "tous": "tous les utilisateurs (solution partagée)",
+}
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -37,7 +40,7 @@ class User(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     organisation: Mapped[Organisation | None] = relationship()
-    roles: Mapped[list["Role"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    roles: Mapped[list[Role]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
 
 class Role(Base):
@@ -62,7 +65,7 @@ class Thread(Base):
     territory: Mapped[str] = mapped_column(String(40), index=True)
     title: Mapped[str] = mapped_column(String(200))
     visibility: Mapped[str] = mapped_column(String(20))
-    anchor_type: Mapped[str | None] = mapped_column(String(20))   # indicateur, parcelle, entite (values)
+    anchor_type: Mapped[str | None] = mapped_column(String(20))  # indicateur, parcelle, entite (values)
     anchor: Mapped[str | None] = mapped_column(String(200))
     theme: Mapped[str | None] = mapped_column(String(40))
     solution: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -70,7 +73,7 @@ class Thread(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     active_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     author: Mapped[User] = relationship()
-    messages: Mapped[list["Message"]] = relationship(back_populates="thread", order_by="Message.id")
+    messages: Mapped[list[Message]] = relationship(back_populates="thread", order_by="Message.id")
 
 
 class Message(Base):
@@ -78,16 +81,18 @@ class Message(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    text: Mapped[str] = mapped_column(Text)        # as written (Markdown)
-    html: Mapped[str] = mapped_column(Text)         # sanitised rendering: the only thing displayed
+    text: Mapped[str] = mapped_column(Text)  # as written (Markdown)
+    html: Mapped[str] = mapped_column(Text)  # sanitised rendering: the only thing displayed
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     thread: Mapped[Thread] = relationship(back_populates="messages")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
-    __table_args__ = (Index("ix_messages_thread", "thread_id", "id"),
-                      Index("ix_messages_author_date", "author_id", "created_at"))
+    __table_args__ = (
+        Index("ix_messages_thread", "thread_id", "id"),
+        Index("ix_messages_author_date", "author_id", "created_at"),
+    )
 
 
 class Revision(Base):

