@@ -14,12 +14,14 @@ DEMO_RAPPORTS ?= 33063,33281,33069,33119,33192,33318
 
 .PHONY: install demo test test-quick lint bench clean
 
-$(STAMP): pyproject.toml deploy/jupyterhub/package-lock.json
+$(STAMP): pyproject.toml deploy/jupyterhub/package-lock.json tests/axe/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	# configurable-http-proxy for the JupyterHub deployment (and its test), when npm is there.
 	-command -v npm >/dev/null 2>&1 && npm ci --silent --no-audit --no-fund --prefix deploy/jupyterhub
+	# axe-core for the accessibility test, when npm is there.
+	-command -v npm >/dev/null 2>&1 && npm ci --silent --no-audit --no-fund --prefix tests/axe
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -23,6 +23,7 @@ from territoire_data.errors import TerritoireError
 HOME_VARIABLE = "TERRITOIRE_HOME"
 CADASTRE_BASE = "https://cadastre.data.gouv.fr/data/etalab-cadastre/latest/geojson/communes"
 DEFAULT_MESSAGE_LIMIT = (20, 60)
+DEFAULT_KERNEL_CEILING = 20
 
 # Variable → (Settings field, what it does, in French: the README shows these words).
 VARIABLES: dict[str, tuple[str, str]] = {
@@ -40,7 +41,16 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "message_limit",
         "messages qu'un utilisateur peut publier par période, `NOMBRE/SECONDES` (défaut `20/60`)",
     ),
-    "TERRITOIRE_OFFLINE": ("offline", "`1` : carte sans fond de plan (aucune requête hors du serveur)"),
+    "TERRITOIRE_BASEMAP_URL": (
+        "basemap_url",
+        "modèle d'adresse des tuiles du fond de carte (`https://…/{z}/{x}/{y}.png`) ; "
+        "par défaut aucun : la carte ne montre que les contours, aucune requête ne quitte le serveur",
+    ),
+    "TERRITOIRE_BASEMAP_ATTRIBUTION": ("basemap_attribution", "mention de la source du fond de carte configuré"),
+    "TERRITOIRE_KERNEL_CEILING": (
+        "kernel_ceiling",
+        "tableaux de bord ouverts en même temps au plus (un noyau chacun, hors noyaux préchauffés ; défaut 20)",
+    ),
     "TERRITOIRE_NO_PROGRESS": ("progress", "`1` : pas de barres de progression (journaux, CI)"),
     "TERRITOIRE_DEBUG": ("debug", "`1` : trace complète des erreurs inattendues"),
     "TERRITOIRE_CADASTRE_URL": ("cadastre_url", "adresse des fichiers cadastraux Etalab (radar foncier)"),
@@ -58,6 +68,27 @@ def _flag(value: str | None) -> bool:
 def _text(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
+
+
+def _positive(value: str | None, default: int) -> int:
+    try:
+        number = int((value or "").strip())
+    except ValueError:
+        return default
+    return number if number > 0 else default
+
+
+def _basemap_url(value: str | None) -> str | None:
+    """A tile URL template (http(s), with {z}, {x} and {y}); anything else: no basemap."""
+    value = _text(value)
+    if value is None:
+        return None
+    if not value.startswith(("https://", "http://")) or not all(k in value for k in ("{z}", "{x}", "{y}")):
+        raise TerritoireError(
+            f"Fond de carte « {value} » : une adresse http(s) de tuiles avec {{z}}, {{x}} et {{y}} est attendue "
+            "(par ex. https://tile.openstreetmap.org/{z}/{x}/{y}.png)."
+        )
+    return value
 
 
 def parse_message_limit(raw: str | None) -> tuple[int, int]:
@@ -78,7 +109,9 @@ class Settings:
     user: str | None = None
     identity_header: str | None = None
     message_limit: tuple[int, int] = DEFAULT_MESSAGE_LIMIT
-    offline: bool = False
+    basemap_url: str | None = None  # None: no tiles, no request leaves the server
+    basemap_attribution: str | None = None
+    kernel_ceiling: int = DEFAULT_KERNEL_CEILING
     progress: bool = True
     debug: bool = False
     cadastre_url: str = CADASTRE_BASE
@@ -96,7 +129,9 @@ class Settings:
             user=_text(env.get("TERRITOIRE_USER")),
             identity_header=_text(env.get("TERRITOIRE_IDENTITY_HEADER")),
             message_limit=parse_message_limit(env.get("TERRITOIRE_MESSAGE_LIMIT", "20/60")),
-            offline=_flag(env.get("TERRITOIRE_OFFLINE")),
+            basemap_url=_basemap_url(env.get("TERRITOIRE_BASEMAP_URL")),
+            basemap_attribution=_text(env.get("TERRITOIRE_BASEMAP_ATTRIBUTION")),
+            kernel_ceiling=_positive(env.get("TERRITOIRE_KERNEL_CEILING"), DEFAULT_KERNEL_CEILING),
             progress=not _flag(env.get("TERRITOIRE_NO_PROGRESS")),
             debug=_flag(env.get("TERRITOIRE_DEBUG")),
             cadastre_url=(_text(env.get("TERRITOIRE_CADASTRE_URL")) or CADASTRE_BASE).rstrip("/"),
@@ -115,6 +150,13 @@ class Settings:
         if not self.progress:
             env["TERRITOIRE_NO_PROGRESS"] = "1"
         return env
+
+
+def variables_for(**fields: str | None) -> dict[str, str]:
+    """The environment variables setting these ``Settings`` fields (``None`` values left out),
+    for a child process: ``variables_for(basemap_url=URL)`` → ``{"TERRITOIRE_BASEMAP_URL": URL}``."""
+    names = {field_name: variable for variable, (field_name, _role) in VARIABLES.items()}
+    return {names[name]: str(value) for name, value in fields.items() if value is not None}
 
 
 def resolve_home(home: str | os.PathLike | None = None) -> Path:

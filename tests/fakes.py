@@ -34,6 +34,10 @@ COMMUNES = {
     "99004": "Les Écluses",
 }
 POPULATION = {"99001": 12_000.0, "99002": 3_000.0, "99003": 800.0, "99004": 45_000.0}
+# One group: an EPCI of the first two communes (its dashboard, members table and ZAN).
+EPCI = "epci:200000001"
+EPCI_NAME = "Communauté fictive"
+EPCI_MEMBERS = ("99001", "99002")
 # Yearly NAF flows (m²) of 2011 … 2023: the ZAN reference of 99001 is 10 × 2 ha = 20 ha.
 NAF_FLOWS = {"99001": [20_000.0] * 13, "99002": [5_000.0] * 13, "99003": [1_000.0] * 13, "99004": [80_000.0] * 13}
 
@@ -45,8 +49,11 @@ class FakeTerritory:
     level: str = "commune"
     departement: str = "99"
     epci: str | None = "200000001"
+    communes: tuple[str, ...] = ()
 
     def card(self) -> dict:
+        if self.level == "epci":
+            return {"code": self.code, "name": self.name, "level": "epci", "area_km2": 20.0}
         return {
             "code": self.code,
             "name": self.name,
@@ -67,14 +74,17 @@ class FakeWarehouse:
     """Just what ``zan.trajectoire`` reads."""
 
     def observations(self, variable, code):
-        flows = NAF_FLOWS[code]
+        flows = NAF_FLOWS[code] if code != EPCI else [sum(v) for v in zip(*(NAF_FLOWS[c] for c in EPCI_MEMBERS))]
         return pd.DataFrame(
             {"code": code, "variable": variable, "year": range(2011, 2011 + len(flows)), "value": flows, "status": "ok"}
         )
 
 
 def value(code: str, indicator: str) -> float:
-    """Deterministic made-up value of an indicator in a commune."""
+    """Deterministic made-up value of an indicator in a commune (the EPCI: sum or mean of its members)."""
+    if code == EPCI:
+        members = [value(c, indicator) for c in EPCI_MEMBERS]
+        return sum(members) if indicator == "population" else round(sum(members) / len(members), 2)
     if indicator == "population":
         return POPULATION[code]
     rank = list(COMMUNES).index(code)
@@ -87,7 +97,7 @@ def value(code: str, indicator: str) -> float:
 
 class FakeProvider:
     demo = True
-    offline = True
+    basemap = None
 
     def __init__(self):
         self.warehouse = FakeWarehouse()
@@ -99,18 +109,26 @@ class FakeProvider:
 
     def territory(self, code: str):
         code = str(code).strip()
+        if code == EPCI:
+            return FakeTerritory(EPCI, EPCI_NAME, level="epci", epci=None, communes=EPCI_MEMBERS)
         if code not in COMMUNES:
             raise UnknownTerritory(f"Commune inconnue : « {code} ».", [])
-        return FakeTerritory(code, COMMUNES[code])
+        return FakeTerritory(code, COMMUNES[code], communes=(code,))
+
+    def members(self, code: str) -> list[str]:
+        return list(self.territory(code).communes)
 
     def unknown_codes(self, codes):
         return [c for c in codes if c not in COMMUNES]
 
     def search(self, text: str, limit: int = 8):
         query = normalise(text)
-        return [Result(c, n) for c, n in COMMUNES.items() if query in normalise(n) or text.strip() == c][:limit]
+        names = {**COMMUNES, EPCI: EPCI_NAME}
+        return [Result(c, n) for c, n in names.items() if query in normalise(n) or text.strip() == c][:limit]
 
-    def _peers(self, peers: str) -> list[str]:
+    def _peers(self, peers: str, code: str = "") -> list[str]:
+        if code == EPCI:  # a group is compared with its level: the only EPCI here
+            return [EPCI]
         if peers.startswith("liste:"):
             return peers[6:].split(",")
         return list(COMMUNES)[:3] if peers == "departement" else list(COMMUNES)
@@ -125,7 +143,7 @@ class FakeProvider:
     def indicators(self, code: str, peers: str) -> pd.DataFrame:
         self.territory(code)
         self.calls.append(("indicateurs", code, peers))
-        peers_codes = self._peers(peers)
+        peers_codes = self._peers(peers, code)
         rows = []
         for i in INDICATORS:
             status = self.status(code, i.id)
@@ -176,7 +194,7 @@ class FakeProvider:
         )
 
     def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray:
-        return np.sort([value(c, indicator) for c in self._peers(peers)])
+        return np.sort([value(c, indicator) for c in self._peers(peers, code)])
 
     def zan(self, code: str, pace_ha_per_year=None, floor_1ha=False) -> dict:
         return zan.trajectory(
@@ -184,6 +202,8 @@ class FakeProvider:
         )
 
     def scope(self, code: str, extent: str = "departement"):
+        if code == EPCI:
+            return EPCI, f"communes de {EPCI_NAME}"
         if code not in COMMUNES:
             raise TerritoireError("inconnue")
         return (
@@ -194,7 +214,7 @@ class FakeProvider:
 
     def shapes(self, key: str) -> gpd.GeoDataFrame:
         self.shapes_read.append(key)
-        codes = list(COMMUNES) if key == "dep:99" else list(COMMUNES)[:2]
+        codes = list(COMMUNES) if key == "dep:99" else list(EPCI_MEMBERS)
         cases = [
             box(-0.6 + 0.1 * (k % 2), 44.8 + 0.1 * (k // 2), -0.5 + 0.1 * (k % 2), 44.9 + 0.1 * (k // 2))
             for k in range(len(codes))

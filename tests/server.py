@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+ANNOUNCEMENT = "Tableau de bord prêt : "  # printed once a preheated kernel can serve a visitor
+
+
+def server_state(url: str) -> dict:
+    """Kernels ready, warming, open dashboards and visitors waiting (``/territoire/api/etat``)."""
+    with urllib.request.urlopen(f"{url}/territoire/api/etat", timeout=10) as answer:
+        return json.load(answer)
 
 
 def free_port() -> int:
@@ -29,10 +39,21 @@ def stop(processes: subprocess.Popen, delay_s: float = 20) -> None:
 
 
 @contextmanager
-def dashboard_server(home: Path, *, kernels: int = 2, log: Path | None = None, wait_kernels: bool = True):
-    """Yield the base URL of a dashboard served from ``home``; stop it (and its kernels) after."""
+def dashboard_server(
+    home: Path,
+    *,
+    kernels: int = 2,
+    ceiling: int | None = None,
+    log: Path | None = None,
+    wait_kernels: bool = True,
+    environment: dict | None = None,
+):
+    """Yield the base URL of a dashboard served from ``home``; stop it (and its kernels) after.
+
+    With ``wait_kernels`` (and a ``log``), returns once the server announces its URL, that is
+    once a preheated kernel is ready to serve a visitor."""
     port = free_port()
-    env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_OFFLINE": "1", "TERRITOIRE_NO_PROGRESS": "1"}
+    env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_NO_PROGRESS": "1", **(environment or {})}
     output = open(log, "w") if log else subprocess.DEVNULL
     processes = subprocess.Popen(
         [
@@ -45,6 +66,7 @@ def dashboard_server(home: Path, *, kernels: int = 2, log: Path | None = None, w
             "--no-browser",
             "--noyaux",
             str(kernels),
+            *(["--plafond", str(ceiling)] if ceiling else []),
         ],
         env=env,
         stdout=output,
@@ -66,9 +88,7 @@ def dashboard_server(home: Path, *, kernels: int = 2, log: Path | None = None, w
                     raise
                 time.sleep(0.3)
         if wait_kernels and log:
-            from widgets.dashboard import READY_MESSAGE
-
-            while READY_MESSAGE not in Path(log).read_text(errors="replace"):
+            while ANNOUNCEMENT not in Path(log).read_text(errors="replace"):
                 if time.monotonic() > limit:
                     break
                 time.sleep(0.3)

@@ -46,7 +46,6 @@ def hub(home_demo, tmp_path_factory, artifacts):
         "TERRITOIRE_HUB_INTERNAL_PORT": str(free_port()),
         "TERRITOIRE_HUB_PROXY_PORT": str(free_port()),
         "TERRITOIRE_HUB_PASSWORD": "essai",
-        "TERRITOIRE_OFFLINE": "1",
         "TERRITOIRE_NO_PROGRESS": "1",
     }
     env.pop("TERRITOIRE_USER", None)

@@ -6,10 +6,11 @@ import base64
 import io
 import re
 
+import ipyleaflet as L
 import openpyxl
 import pandas as pd
 import pytest
-from fakes import COMMUNES, FakeDiscussions, FakeProvider, FakeRadar, value
+from fakes import COMMUNES, EPCI, FakeDiscussions, FakeProvider, FakeRadar, value
 
 from territoire_data.core.catalogue import INDICATORS, THEMES
 from widgets import (
@@ -128,7 +129,10 @@ def test_selector_suggestions_without_accents_and_enter(state):
     selector.items.children[0].click()  # or a click / Enter on a suggestion button
     assert state.code == "99004"
     selector.entry.value = "zzzz"
-    assert not selector.suggestions and "Aucune commune" in selector.message.value
+    assert not selector.suggestions and "Aucun territoire" in selector.message.value
+    selector.entry.value = "communaute"  # groups are suggested too, named by their kind
+    assert [s[0] for s in selector.suggestions] == [EPCI]
+    assert selector.items.children[0].description == "Communauté fictive — EPCI"
 
 
 def test_tabs_summary_and_nine_themes(state):
@@ -158,9 +162,21 @@ def test_cards_follow_the_peer_group(state):
     assert state.peers == "liste:99001,99004" and "parmi 2 liste choisie" in geomap.html
 
 
+def test_map_basemap_only_when_configured(state, monkeypatch):
+    monkeypatch.setattr(
+        state.provider, "basemap", ("https://tuiles.example.fr/{z}/{x}/{y}.png", "© Tuiles"), raising=False
+    )
+    geomap = ChoroplethMap(state)
+    tiles = [layer for layer in geomap.geomap.layers if isinstance(layer, L.TileLayer)]
+    assert [(t.url, t.attribution) for t in tiles] == [("https://tuiles.example.fr/{z}/{x}/{y}.png", "© Tuiles")]
+    assert geomap.geomap.attribution_control is True
+
+
 def test_map_choropleth(state):
-    geomap = ChoroplethMap(state, base_plan=False)
-    assert geomap.geomap.layers == (geomap.layer, geomap.highlight)  # offline: no basemap layer
+    geomap = ChoroplethMap(state)
+    # By default no basemap: no tile layer, no attribution, nothing fetched from another host.
+    assert geomap.geomap.layers == (geomap.layer, geomap.highlight)
+    assert geomap.geomap.attribution_control is False
     features = geomap.layer.data["features"]
     assert [e["properties"]["code"] for e in features] == list(COMMUNES)
     colours = {e["properties"]["code"]: e["properties"]["style"]["fillColor"] for e in features}
@@ -244,6 +260,51 @@ def test_full_dashboard_and_forged_code():
 
     forged = Dashboard(FakeProvider(), "12345")
     assert "ti-erreur" in forged.error.value and forged.title.value == ""
+
+
+def test_group_dashboard_members_address_and_title():
+    """An EPCI opens like a commune: its cards, its communes on the map and in the table, its
+    ZAN without the commune's 1 ha floor; the tab title and the address follow it."""
+    table = Dashboard(FakeProvider(), EPCI, discussions=FakeDiscussions(), radar=FakeRadar())
+    assert not table.error.value
+    assert "Communauté fictive" in table.title.value and "EPCI · 2 communes" in table.title.value
+    assert table.page.title == "Communauté fictive — tableau de bord territoire"
+    assert table.page.query == "?territoire=epci:200000001"
+    assert table.peers.layout.display == "none" and "même niveau" in table.level_note.value
+    assert table.geomap.choice_scope.layout.display == "none"
+    assert [f["properties"]["code"] for f in table.geomap.layer.data["features"]] == ["99001", "99002"]
+    assert [code for code, _n, _v in table.members.rows] == ["99001", "99002"]  # population, decreasing
+    assert table.zan.floor.layout.display == "none" and "ti-" in table.zan.output.value
+    assert "15\u202f000" in table.tabs.geomap("population").html  # the sum of its two communes
+    table.state.choose("99002")  # back to a commune: the commune's address and controls
+    assert table.page.query == "?commune=99002" and table.peers.layout.display is None
+    assert table.zan.floor.layout.display is None
+
+
+def test_members_table_sorts_and_opens_from_the_keyboard(state):
+    from widgets.members import MembersTable
+
+    members = MembersTable(state)
+    assert [c for c, _n, _v in members.rows] == ["99004", "99001", "99002", "99003"]  # population, decreasing
+    assert 'aria-current="true"' in members.table.value and "<caption>Population" in members.table.value
+    members.sort.value = "name"
+    assert [n for _c, n, _v in members.rows] == sorted(n for _c, n, _v in members.rows)
+    members.sort.value = "asc"
+    assert [c for c, _n, _v in members.rows][0] == "99003"
+    members.choice.value = "99004"
+    members.open_button.click()
+    assert state.code == "99004" and state.name == "Les Écluses"
+
+
+def test_requested_territory_reads_territoire_then_commune(monkeypatch):
+    from widgets.dashboard import requested_territory
+
+    monkeypatch.setenv("QUERY_STRING", "territoire=dep:33&commune=33063")
+    assert requested_territory() == "dep:33"
+    monkeypatch.setenv("QUERY_STRING", "commune=33281")
+    assert requested_territory() == "33281"
+    monkeypatch.setenv("QUERY_STRING", "")
+    assert requested_territory() == "33063"
 
 
 def test_internal_error_becomes_a_message(state, caplog):

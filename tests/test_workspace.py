@@ -8,6 +8,8 @@ import shutil
 import pytest
 from conftest import ROOT, home_with_referential
 
+from territoire_data.errors import TerritoireError
+
 
 def test_territory_of_another_home_reads_that_home(home, home_demo):
     """``territory(code, home=X)``: its series, ZAN and indicators come from X's warehouse, not
@@ -93,7 +95,8 @@ def test_settings_read_once_from_the_environment():
             "TERRITOIRE_USER": " alice ",
             "TERRITOIRE_IDENTITY_HEADER": "X-User",
             "TERRITOIRE_MESSAGE_LIMIT": "5/10",
-            "TERRITOIRE_OFFLINE": "1",
+            "TERRITOIRE_BASEMAP_URL": "https://tuiles.example.fr/{z}/{x}/{y}.png",
+            "TERRITOIRE_KERNEL_CEILING": "8",
             "TERRITOIRE_NO_PROGRESS": "1",
             "TERRITOIRE_DEBUG": "oui",
             "TERRITOIRE_CADASTRE_URL": "http://127.0.0.1:9/c/",
@@ -107,11 +110,15 @@ def test_settings_read_once_from_the_environment():
         "alice",
         "X-User",
     )
-    assert settings.message_limit == (5, 10) and settings.offline and not settings.progress and settings.debug
+    assert settings.message_limit == (5, 10) and not settings.progress and settings.debug
+    assert settings.basemap_url == "https://tuiles.example.fr/{z}/{x}/{y}.png" and settings.kernel_ceiling == 8
     assert settings.cadastre_url == "http://127.0.0.1:9/c" and settings.download_url == "http://127.0.0.1:9/d"
     assert "AUTRE" not in settings.environment()
     defaults = Settings.from_environment({"TERRITOIRE_MESSAGE_LIMIT": "n'importe quoi"})
-    assert defaults.message_limit == (20, 60) and defaults.progress and not defaults.offline  # never "no limit"
+    assert defaults.message_limit == (20, 60) and defaults.progress  # never "no limit"
+    assert defaults.basemap_url is None and defaults.kernel_ceiling == 20  # no tiles unless configured
+    with pytest.raises(TerritoireError, match="Fond de carte"):
+        Settings.from_environment({"TERRITOIRE_BASEMAP_URL": "//cdn.example.com/tuiles.png"})
 
 
 def test_every_setting_documented_and_read_in_one_place():

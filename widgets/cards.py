@@ -44,7 +44,9 @@ def trend(line: dict) -> tuple[str, str] | None:
         class_ = "ti-neutre"
     else:
         class_ = "ti-favorable" if (direction > 0) == (polarity == UP_GOOD) else "ti-defavorable"
-    return f"{arrow} {text}", class_
+    # The colour is never the only signal: the word says it too (RGAA 3.1).
+    word = {"ti-favorable": " · favorable", "ti-defavorable": " · défavorable"}.get(class_, "")
+    return f"{arrow} {text}{word}", class_
 
 
 def position(line: dict[str, Any]) -> str:

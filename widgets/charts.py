@@ -26,7 +26,7 @@ class TrendChart(HtmlView):
         values = np.where(series_of["status"].astype(str) == "ok", series_of["value"].astype("float64"), np.nan)
         title = f"{indicator.label} ({indicator.unit}) — {self.state.name}, évolution"
         return (
-            f'<div class="ti-graphique"><h4>Évolution : {html.escape(indicator.label)}</h4>'
+            f'<div class="ti-graphique"><h3>Évolution : {html.escape(indicator.label)}</h3>'
             + svg.line_chart(
                 series_of["year"].to_numpy(), values, title=title, unit=indicator.unit, decimals=indicator.decimals
             )
@@ -47,7 +47,7 @@ class PeerDistributionChart(HtmlView):
         group = LABELS.get(line["peers_group"], line["peers_group"])
         title = f"{indicator.label} : {self.state.name} parmi {len(values)} {group}"
         return (
-            f'<div class="ti-graphique"><h4>Position parmi les {html.escape(group)} ({len(values)})</h4>'
+            f'<div class="ti-graphique"><h3>Position parmi les {html.escape(group)} ({len(values)})</h3>'
             + svg.distribution(
                 values, value, line["median"], title=title, unit=indicator.unit, decimals=indicator.decimals
             )

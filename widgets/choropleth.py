@@ -7,8 +7,10 @@ scope and rounded to 4 decimals (≈ 10 m), so a département weighs a few hundr
 Switching to another commune of the same scope only moves the outline (a tiny layer);
 the polygons are sent again only when the scope or the indicator changes.
 
-No basemap is needed (the polygons carry the map); an OpenStreetMap basemap is added when
-``base_plan`` is true (default: unless the provider is ``offline``, ``TERRITOIRE_OFFLINE=1``).
+No basemap is needed (the polygons carry the map, with the département's outline): by default
+no tile is fetched, so no request leaves the server. A basemap is drawn only when one is
+configured (``territoire dashboard --fond-de-carte URL`` or ``TERRITOIRE_BASEMAP_URL``), with its
+attribution shown once.
 """
 
 from __future__ import annotations
@@ -87,20 +89,19 @@ def html_legend(classes, indicator, label_scope: str) -> str:
 
 
 class ChoroplethMap(w.VBox):
-    def __init__(self, state: State, *, extent: str = "departement", base_plan: bool | None = None, **kwargs):
+    def __init__(self, state: State, *, extent: str = "departement", **kwargs):
         self.state = state
-        if base_plan is None:
-            base_plan = not getattr(state.provider, "offline", False)
+        basemap = getattr(state.provider, "basemap", None)
         self.geomap = L.Map(
             center=(46.6, 2.4),
             zoom=6,
             scroll_wheel_zoom=True,
             zoom_snap=0.25,
             layout=w.Layout(height="460px", width="100%"),
-            attribution_control=base_plan,
+            attribution_control=basemap is not None,
         )
-        if not base_plan:
-            self.geomap.layers = ()
+        # Only the configured basemap, if any: ipyleaflet's default OpenStreetMap layer is dropped.
+        self.geomap.layers = (L.TileLayer(url=basemap[0], attribution=basemap[1], name="fond"),) if basemap else ()
         self.geomap.add_class("territoire-carte")
         self.layer = L.GeoJSON(
             data={"type": "FeatureCollection", "features": []},

@@ -29,6 +29,8 @@ from widgets.choropleth import ChoroplethMap
 from widgets.discussion import DiscussionPanel
 from widgets.export import ExportButton
 from widgets.guard import guard
+from widgets.members import MembersTable
+from widgets.page import PageSync, query_of
 from widgets.providers import (
     DiscussionProvider,
     IndicatorProvider,
@@ -101,20 +103,32 @@ def open_dashboard(view: w.Widget, code: str | None, *, deferred: bool = False) 
 
 
 def requested_territory(default: str = DEFAULT_COMMUNE) -> str:
-    """``?commune=CODE`` of the page's URL (waits for the request in a preheated Voilà kernel)."""
+    """``?territoire=CODE`` (any level) or ``?commune=CODE`` of the page's URL (waits for the
+    request in a preheated Voilà kernel)."""
     try:
         from voila.utils import wait_for_request
 
         wait_for_request()
     except ImportError:  # outside Voilà: a notebook or a test
         pass
-    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("commune")
+    query = parse_qs(os.environ.get("QUERY_STRING", ""))
+    values = query.get("territoire") or query.get("commune")
     return values[0] if values else default
+
+
+LEVEL_NAMES = {"epci": "EPCI", "departement": "Département", "region": "Région"}
 
 
 def _attachment(provider, code: str) -> str:
     t = provider.territory(code)
     card = t.card()
+    if t.level != "commune":
+        pieces = [LEVEL_NAMES.get(t.level, t.level), f"{len(t.communes)} communes"]
+        if t.level == "epci":
+            pieces.append(f"SIREN {t.code.split(':', 1)[1]}")
+        if card.get("area_km2"):
+            pieces.append(f"{number(card['area_km2'], 0)} km²")
+        return " · ".join(html.escape(m) for m in pieces)
     pieces = []
     if card.get("departement"):
         pieces.append(f"{card['departement']['name']} ({card['departement']['code']})")
@@ -160,10 +174,10 @@ class Dashboard(w.VBox):
         self.error.add_class("territoire-erreur")
         self.title = w.HTML()
         self.title.add_class("territoire-titre")
+        self.page = PageSync()
+        self.level_note = w.HTML()
         self.state.observe(self._error, "error")
         self.state.observe(self._title, "code")
-        if code is not None:
-            self.state.choose(code)
         self.tabs = ThemeTabs(self.state)
         self.geomap = ChoroplethMap(self.state, layout=w.Layout(width="58%"))
         self.trend = TrendChart(self.state)
@@ -176,13 +190,16 @@ class Dashboard(w.VBox):
 
             demo_logins = [login for login, *_ in COUNTED]
         self.discussion = DiscussionPanel(self.state, discussions, demo_logins=demo_logins)
+        self.members = MembersTable(self.state, geomap=self.geomap)
         self.radar = RadarPanel(self.state, radar, geomap=self.geomap)
         traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for both
         section = lambda title: w.HTML(f'<div class="territoire-section"><h2>{html.escape(title)}</h2></div>')
         elements += [
             w.HBox(
-                [self.selector, self.peers], layout=w.Layout(justify_content="space-between", align_items="flex-start")
+                [self.selector, w.VBox([self.peers, self.level_note])],
+                layout=w.Layout(justify_content="space-between", align_items="flex-start"),
             ),
+            self.page,
             self.error,
             self.title,
             self.export,
@@ -192,6 +209,8 @@ class Dashboard(w.VBox):
                 [self.geomap, w.VBox([self.trend, self.distribution], layout=w.Layout(width="42%"))],
                 layout=w.Layout(grid_gap="16px"),
             ),
+            section("Les communes de la carte, en tableau"),
+            self.members,
             section("Trajectoire ZAN (zéro artificialisation nette)"),
             self.zan,
             self.radar,
@@ -200,6 +219,8 @@ class Dashboard(w.VBox):
         ]
         super().__init__(elements, **kwargs)
         self.add_class("territoire-dashboard")
+        if code is not None:  # every component observes the state: they fill in now
+            self.state.choose(code)
         self._title()
         self._error()
 
@@ -228,6 +249,19 @@ class Dashboard(w.VBox):
         if not self.state.code:
             self.title.value = ""
             return
+        level = self.state.provider.territory(self.state.code).level
+        group = level != "commune"
+        # A group is compared with the territories of its level: the commune peer groups do not apply.
+        self.peers.layout.display = "none" if group else None
+        self.geomap.choice_scope.layout.display = "none" if group else None
+        self.level_note.value = (
+            '<div class="ti-aide">Comparé aux territoires de même niveau '
+            f"({html.escape(LEVEL_NAMES.get(level, level).lower())}s de France).</div>"
+            if group
+            else ""
+        )
+        self.page.title = f"{self.state.name} — tableau de bord territoire"
+        self.page.query = query_of(self.state.code)
         self.title.value = (
             f"<h1>{html.escape(self.state.name)}</h1>"
             f'<div class="ti-rattachement">{_attachment(self.state.provider, self.state.code)}</div>'

@@ -27,16 +27,18 @@ from territoire_data.errors import TerritoireError
 from territoire_data.workspace import Workspace
 
 PRECISION = 4  # decimals of the map's coordinates (≈ 10 m)
+DASHBOARD_LEVELS = ("commune", "epci", "departement", "region")
 
 
 class IndicatorProvider(Protocol):
-    offline: bool  # True: no request leaves the server (no basemap tiles)
+    basemap: tuple[str, str] | None  # (tile URL template, attribution); None: no request leaves the server
 
     @property
     def demo(self) -> bool: ...
 
     def sources(self) -> dict[str, list[str]]: ...
     def territory(self, code: str): ...
+    def members(self, code: str) -> list[str]: ...
     def unknown_codes(self, codes) -> list[str]: ...
     def search(self, text: str, limit: int = 8) -> list: ...
     def indicators(self, code: str, peers: str) -> pd.DataFrame: ...
@@ -112,9 +114,10 @@ class WorkspaceProvider:
         self.workspace = workspace
         self.warehouse = workspace.warehouse  # first: without one, say so before building anything
         self.referential = workspace.referential
-        self.offline = workspace.settings.offline
+        settings = workspace.settings
+        self.basemap = (settings.basemap_url, settings.basemap_attribution or "") if settings.basemap_url else None
         self._tables = _LruCache(32)
-        self._outlines = _LruCache(128)  # every département of France fits
+        self._outlines = _LruCache(8)  # the scopes a visitor moves between (a few hundred kB each)
 
     @property
     def demo(self) -> bool:
@@ -125,18 +128,26 @@ class WorkspaceProvider:
         return {name: list(s.get("editions", [])) for name, s in self.warehouse.manifest.get("sources", {}).items()}
 
     def territory(self, code: str):
-        """The commune of a code; raises ``TerritoireError`` (French message) otherwise."""
+        """The territory of a code (commune, EPCI, département or région); ``TerritoireError``
+        (French message) otherwise."""
         t = self.workspace.territory(code)
-        if t.level != "commune":
-            raise TerritoireError(f"« {code} » n'est pas une commune : le tableau de bord s'ouvre sur une commune.")
+        if t.level not in DASHBOARD_LEVELS:
+            raise TerritoireError(
+                f"« {code} » : le tableau de bord s'ouvre sur une commune, un EPCI (epci:SIREN), "
+                "un département (dep:33) ou une région (reg:75)."
+            )
         return t
+
+    def members(self, code: str) -> list[str]:
+        """The member communes of a group (the commune itself for a commune)."""
+        return list(self.territory(code).communes)
 
     def unknown_codes(self, codes) -> list[str]:
         index = self.referential.communes.index
         return [c for c in codes if c not in index]
 
     def search(self, text: str, limit: int = 8):
-        return self.workspace.search(text, limit=limit, levels=("commune",))
+        return self.workspace.search(text, limit=limit, levels=DASHBOARD_LEVELS)
 
     def indicators(self, code: str, peers: str) -> pd.DataFrame:
         return self._tables.get_or_compute(
@@ -157,18 +168,17 @@ class WorkspaceProvider:
         )
 
     def preheat(self) -> None:
-        """Load what the first page needs (indexes, NAF flows, every département's outlines)."""
+        """Load what every page needs (the latest values and the peer matrix), nothing per territory:
+        a territory's outlines and flows are read when it is opened, so a kernel holds only
+        what its visitor looks at."""
         self.warehouse.latest  # noqa: B018
         self.warehouse.matrix_values  # noqa: B018
-        self.warehouse.hold_observations(["NAF_ART"])  # ZAN panel: no Parquet read per commune
-        communes = self.referential.communes
-        present = communes.index.intersection(self.warehouse.matrix.index)
-        for departement in sorted(communes.loc[present, "departement"].dropna().unique()):
-            self.outlines(f"dep:{departement}")
 
     def scope(self, code: str, extent: str = "departement") -> tuple[str, str]:
-        """(key, French label) of the communes drawn around a commune."""
+        """(key, French label) of the communes drawn: a group's own communes, or those around a commune."""
         t = self.territory(code)
+        if t.level != "commune":
+            return t.code, f"communes de {t.name}" if t.level == "epci" else f"communes du territoire {t.name}"
         if extent == "epci" and t.epci is not None:
             return f"epci:{t.epci}", f"communes de {self.referential.epci.at[t.epci, 'name']}"
         dep = t.departement
@@ -178,7 +188,8 @@ class WorkspaceProvider:
         """Simplified boundaries (WGS84) of the communes of a ``dep:``/``epci:`` key."""
         communes = self.referential.communes
         level, value = key.split(":", 1)
-        codes = communes.index[communes["departement" if level == "dep" else "epci"] == value].tolist()
+        column = {"dep": "departement", "epci": "epci", "reg": "region"}[level]
+        codes = communes.index[communes[column] == value].tolist()
         shapes = self.referential.geometries("departement", communes=codes)
         shapes["name"] = communes["name"].reindex(shapes["code"]).to_numpy()
         return shapes[["code", "name", "geometry"]].sort_values("code").reset_index(drop=True)

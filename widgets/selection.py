@@ -11,6 +11,7 @@ from widgets.guard import guard
 from widgets.state import State
 
 MAX_SUGGESTIONS = 6
+GROUP_KINDS = {"epci": "EPCI", "dep": "département", "reg": "région"}
 SEARCH_LENGTH = 100
 
 
@@ -26,7 +27,7 @@ class CommuneSelector(w.VBox):
     def __init__(self, state: State, **kwargs):
         self.state = state
         self.entry = w.Text(
-            placeholder="Rechercher une commune (nom ou code INSEE)…",
+            placeholder="Rechercher une commune, un EPCI, un département (nom ou code)…",
             continuous_update=True,
             layout=w.Layout(width="100%"),
         )
@@ -52,15 +53,15 @@ class CommuneSelector(w.VBox):
         self.suggestions = [(r.code, r.name, r.departement) for r in results]
         buttons = []
         for code, name, departement in self.suggestions:
-            button = w.Button(
-                description=f"{name} ({departement}) — {code}", tooltip=f"Ouvrir {name}", layout=w.Layout(width="100%")
-            )
+            kind = GROUP_KINDS.get(code.split(":", 1)[0]) if ":" in code else None
+            label = f"{name} — {kind}" if kind else f"{name} ({departement}) — {code}"
+            button = w.Button(description=label, tooltip=f"Ouvrir {name}", layout=w.Layout(width="100%"))
             button.add_class("territoire-suggestion")
             button.on_click(lambda _b, c=code: self.open_dashboard(c))
             buttons.append(button)
         self.items.children = buttons
         self.message.value = (
-            '<div class="ti-aide">Aucune commune ne correspond.</div>' if text.strip() and not buttons else ""
+            '<div class="ti-aide">Aucun territoire ne correspond.</div>' if text.strip() and not buttons else ""
         )
 
     @guard

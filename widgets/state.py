@@ -23,7 +23,7 @@ _LIST = re.compile(r"^[0-9AB,\s]+$", re.IGNORECASE)
 
 
 class State(HasTraits):
-    """``code``: INSEE code of the commune shown; ``peers``: peer group; ``indicator``: map/chart id."""
+    """``code``: code of the territory shown (``33063``, ``epci:…``, ``dep:33``, ``reg:75``); ``peers``: peer group; ``indicator``: map/chart id."""
 
     code = Unicode("")
     name = Unicode("")
@@ -37,10 +37,11 @@ class State(HasTraits):
         super().__init__(provider=provider, **kwargs)
 
     def choose(self, code) -> bool:
-        """Open a commune; returns False (and sets ``error``) if the code is not a commune."""
+        """Open a territory (commune, EPCI, département, région); returns False (and sets
+        ``error``) if the code names none of them."""
         text = str(code if code is not None else "").strip()[:64]
         if not text:
-            self.error = "Aucune commune demandée : recherchez une commune par son nom ou son code."
+            self.error = "Aucun territoire demandé : recherchez une commune, un EPCI ou un département."
             return False
         try:
             commune = self.provider.territory(text)
@@ -49,7 +50,7 @@ class State(HasTraits):
             return False
         except Exception:  # the page must never show a traceback
             log.exception("validation du code %r", text)
-            self.error = "Ce code de commune n'a pas pu être lu."
+            self.error = "Ce code de territoire n'a pas pu être lu."
             return False
         self.error = ""
         self.name = commune.name

@@ -26,6 +26,7 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 .territoire-dashboard .widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 14px; min-width: 0; max-width: none;
   flex: 0 0 auto; padding: 0 12px; }
 .territoire-dashboard .widget-tab > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.territoire-dashboard .widget-tab > .lm-TabBar .lm-TabBar-tab { color: #3a3a3a; opacity: 1; }
 .territoire-dashboard .lm-TabBar-tab.lm-mod-current { color: #000091; font-weight: 700; }
 .ti-grille { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 12px; padding: 4px 0; }
 .ti-carte { border: 1px solid #dddddd; border-bottom: 3px solid #000091; padding: 10px 12px; background: #ffffff;
@@ -48,7 +49,7 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 .ti-provenance summary { cursor: pointer; color: #000091; }
 .ti-badge-demo { font-size: 11px; font-weight: 700; color: #ffffff; background: #ce0500; padding: 1px 6px;
   border-radius: 3px; margin-left: 6px; vertical-align: middle; }
-.ti-graphique h4, .territoire-section h2 { font-size: 17px; margin: 10px 0 6px; color: #161616; }
+.ti-graphique h3, .territoire-section h2 { font-size: 17px; margin: 10px 0 6px; color: #161616; }
 .ti-cles { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 4px 14px;
   font-size: 13px; }
 .ti-pastille { display: inline-block; width: 14px; height: 14px; margin-right: 5px; vertical-align: -2px;

@@ -16,16 +16,16 @@ class ZanPanel(w.VBox):
 
     def __init__(self, state: State, **kwargs):
         self.state = state
-        self.pace = w.FloatSlider(
+        # A number field rather than a slider: labelled for screen readers, typed at the keyboard.
+        self.pace = w.BoundedFloatText(
             value=0.0,
             min=0.0,
-            max=10.0,
+            max=1000.0,
             step=0.05,
             description="Rythme (ha/an)",
             continuous_update=False,
-            readout_format=".2f",
             style={"description_width": "initial"},
-            layout=w.Layout(width="28em"),
+            layout=w.Layout(width="16em"),
         )
         self.floor = w.Checkbox(
             value=False,
@@ -54,6 +54,8 @@ class ZanPanel(w.VBox):
             self._observe = self._observed = None
             return
         t = self.state.provider.zan(self.state.code)
+        # The 1 ha floor is a commune's guarantee (loi du 20 juillet 2023): not offered for a group.
+        self.floor.layout.display = None if t.get("level", "commune") == "commune" else "none"
         self._observe = t
         self._observed = t.get("observed_pace_ha_per_year") if t.get("available") else None
         available = self._observed is not None and math.isfinite(self._observed)

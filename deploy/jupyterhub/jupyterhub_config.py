@@ -96,7 +96,7 @@ c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 120
 c.Spawner.environment = {
     name: os.environ[name]
-    for name in ("TERRITOIRE_HOME", "TERRITOIRE_DB_URL", "TERRITOIRE_OFFLINE", "TERRITOIRE_NO_PROGRESS")
+    for name in ("TERRITOIRE_HOME", "TERRITOIRE_DB_URL", "TERRITOIRE_BASEMAP_URL", "TERRITOIRE_NO_PROGRESS")
     if name in os.environ
 }
 # Identity in the kernels is JUPYTERHUB_USER, set by JupyterHub: never TERRITOIRE_USER here.

@@ -9,32 +9,53 @@ import typer
 
 from territoire_data.errors import TerritoireError
 from territoire_data.resources import notebooks_folder
+from territoire_data.settings import Settings, variables_for
 from territoire_data.workspace import default_workspace
 
 NOTEBOOK = notebooks_folder() / "tableau_de_bord.ipynb"
 
 
-def voila_command(port: int, *, ip: str = "127.0.0.1", browser: bool = False, kernels: int = 2) -> list[str]:
-    """The Voilà command line: one notebook, preheated kernels, no tracebacks on the page."""
+# A kernel nobody is connected to (its page closed without the shutdown beacon: crash, lost
+# network) is culled after CULL_IDLE_S of inactivity, checked every CULL_INTERVAL_S: freed
+# within a minute. Connected kernels are never culled, however idle their visitor.
+CULL_IDLE_S = 40
+CULL_INTERVAL_S = 10
+
+
+def voila_command(
+    port: int,
+    *,
+    ip: str = "127.0.0.1",
+    browser: bool = False,
+    kernels: int = 2,
+    ceiling: int = 20,
+    commune: str = "33063",
+) -> list[str]:
+    """The dashboard server's command line (Voilà with territoire's page and waiting room)."""
     command = [
         sys.executable,
         "-m",
-        "voila",
+        "territoire_data.server",
         str(NOTEBOOK),
         f"--port={port}",
         f"--Voila.ip={ip}",
+        "--template=territoire",
         "--theme=light",
         "--show_tracebacks=False",
+        "--VoilaExporter.language_code=fr",
+        f"--DashboardServer.ceiling={ceiling}",
+        f"--DashboardServer.announce=/?commune={commune}",
         # Kernels are started and the notebook run up to the request before anyone asks.
         f"--preheat_kernel={kernels > 0}",
         f"--pool_size={max(kernels, 0)}",
-        # Refill the pool after the page just served has rendered, not while it renders.
-        "--VoilaKernelManager.fill_delay=6",
+        # The pool refills in the background as soon as a kernel is given to a visitor.
+        "--VoilaKernelManager.fill_delay=1",
         # Front-end extensions the dashboard does not use: less JavaScript to load.
         "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
         "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
-        "--MappingKernelManager.cull_idle_timeout=1800",
-        "--MappingKernelManager.cull_interval=300",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+        "--MappingKernelManager.cull_connected=False",
     ]
     if not browser:
         command.append("--no-browser")
@@ -48,19 +69,40 @@ def dashboard(
     kernels: int = typer.Option(
         2, "--noyaux", min=0, max=16, help="Noyaux préchauffés prêts à servir (0 : démarrage à la demande)."
     ),
+    ceiling: int = typer.Option(
+        None,
+        "--plafond",
+        min=1,
+        max=500,
+        help="Tableaux de bord ouverts en même temps au plus ; au-delà, les visiteurs patientent dans une file "
+        "(défaut : TERRITOIRE_KERNEL_CEILING, sinon 20).",
+    ),
+    basemap: str = typer.Option(
+        None,
+        "--fond-de-carte",
+        help="Modèle d'adresse des tuiles du fond de carte (https://…/{z}/{x}/{y}.png). Par défaut aucun : "
+        "la carte montre les contours et aucune requête ne quitte le serveur.",
+    ),
+    attribution: str = typer.Option(None, "--attribution", help="Mention de la source du fond de carte."),
     commune: str = typer.Option("33063", "--commune", help="Commune de l'adresse affichée."),
 ) -> None:
     """Servir le tableau de bord des élus (Voilà) sur les données du dossier de travail."""
     if not NOTEBOOK.is_file():
         raise TerritoireError(f"Carnet du tableau de bord introuvable : {NOTEBOOK} (installez le dépôt complet).")
-    warehouse = default_workspace().warehouse  # a missing warehouse is told here, in French, before Voilà starts
-    host = "127.0.0.1" if ip in ("0.0.0.0", "::") else ip
+    # Handed to the server and its kernels through their environment; checked now (French error).
+    overrides = variables_for(basemap_url=basemap, basemap_attribution=attribution)
+    Settings.from_environment(overrides)
+    workspace = default_workspace()
+    warehouse = workspace.warehouse  # a missing warehouse is told here, in French, before Voilà starts
+    if ceiling is None:
+        ceiling = workspace.settings.kernel_ceiling
     typer.echo(
-        f"Tableau de bord{' (données de démonstration)' if warehouse.demo else ''} : "
-        f"http://{host}:{port}/?commune={commune}"
+        f"Démarrage du tableau de bord{' (données de démonstration)' if warehouse.demo else ''} : "
+        f"{kernels} noyau(x) préchauffé(s), {ceiling} tableau(x) ouvert(s) au plus ; "
+        "l'adresse s'affiche dès qu'il est prêt."
     )
     typer.echo("Arrêt : Ctrl-C.", err=True)
-    command = voila_command(port, ip=ip, browser=not no_browser, kernels=kernels)
+    command = voila_command(port, ip=ip, browser=not no_browser, kernels=kernels, ceiling=ceiling, commune=commune)
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(command[0], command)
+    os.execve(command[0], command, {**os.environ, **overrides})

@@ -60,6 +60,7 @@ def trajectory(territory, *, pace_ha_per_year: float | None = None, floor_1ha: b
     if flows.empty or any(a not in flows.index for a in years_reference):
         return {
             "code": code,
+            "level": level,
             "available": False,
             "reason": "consommation d'espaces 2011-2020 non disponible (fichier Cerema absent ou incomplet)",
         }
@@ -83,6 +84,7 @@ def trajectory(territory, *, pace_ha_per_year: float | None = None, floor_1ha: b
         exhaustion_year = latest
     return {
         "code": code,
+        "level": level,
         "available": True,
         "reference_2011_2020_ha": reference,
         "allowance_2021_2030_ha": envelope,

@@ -1,0 +1,3 @@
+from territoire_data.server.app import main
+
+main()
