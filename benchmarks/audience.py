@@ -43,17 +43,42 @@ def memory(pid: int) -> dict:
     root = psutil.Process(pid)
     total_rss = total_pss = 0.0
     kernels = []
+    zygotes: set[int] = set()
     for process in [root, *root.children(recursive=True)]:
         try:
             full = process.memory_full_info()
             command = " ".join(process.cmdline())
+            parent = process.ppid()
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
         total_rss += full.rss / 2**20
         total_pss += full.pss / 2**20
-        if "ipykernel" in command:
+        if "territoire_data.server.zygote" in command and parent == pid:
+            zygotes.add(process.pid)
+        # A kernel: forked by the zygote (children come after their parent here), or ordinary.
+        elif parent in zygotes or "ipykernel_launcher" in command:
             kernels.append((full.rss / 2**20, full.pss / 2**20, full.uss / 2**20))
     return {"rss": total_rss, "pss": total_pss, "kernels": kernels}
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the server's process tree, and by the browsers (Chromium)."""
+    server = browsers = 0.0
+    root = psutil.Process(pid)
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+            server += times.user + times.system + times.children_user + times.children_system
+        except psutil.NoSuchProcess:
+            continue
+    for process in psutil.process_iter(["name"]):
+        if "chrom" in (process.info["name"] or ""):
+            try:
+                times = process.cpu_times()
+                browsers += times.user + times.system
+            except psutil.NoSuchProcess:
+                continue
+    return server, browsers
 
 
 def server_pid(url: str) -> int:
@@ -64,13 +89,18 @@ def server_pid(url: str) -> int:
     raise RuntimeError("processus du serveur introuvable")
 
 
-async def visit(browser, url: str, code: str, reading_s: float) -> float:
+async def visit(browser, url: str, code: str, reading_s: float) -> float | None:
+    """Seconds to the title, or None when the page never showed it (counted as a failure)."""
     context = await browser.new_context(viewport={"width": 1360, "height": 1000})
     page = await context.new_page()
     start = time.perf_counter()
     key = "territoire" if ":" in code else "commune"
-    await page.goto(f"{url}/?{key}={code}", timeout=300_000)
-    await page.wait_for_selector(TITLE, timeout=300_000)
+    try:
+        await page.goto(f"{url}/?{key}={code}", timeout=180_000)
+        await page.wait_for_selector(TITLE, timeout=180_000)
+    except Exception:
+        await context.close()
+        return None
     duration = time.perf_counter() - start
     await asyncio.sleep(reading_s)
     await page.close(run_before_unload=True)
@@ -93,18 +123,21 @@ async def run(url: str, pid: int, visitors: int, spread_s: float, reading_s: flo
         alone = await visit(browser, url, CODES[0], 1)  # the baseline: one visitor, idle server
         await asyncio.sleep(8)  # its kernel is replaced in the pool
         sampler = asyncio.create_task(sample())
+        cpu_start = cpu_seconds(pid)
         tasks = []
         for k in range(visitors):
             tasks.append(asyncio.create_task(visit(browser, url, CODES[k % len(CODES)], reading_s)))
             await asyncio.sleep(spread_s / visitors)
         durations = await asyncio.gather(*tasks)
+        cpu_end = cpu_seconds(pid)
         left = time.monotonic()
         await browser.close()
     while time.monotonic() - left < 120:  # two minutes after the last visitor left
         await asyncio.sleep(5)
     stop.set()
     await sampler
-    return {"alone": alone, "durations": durations, "samples": samples}
+    cpu = (cpu_end[0] - cpu_start[0], cpu_end[1] - cpu_start[1])
+    return {"alone": alone, "durations": durations, "samples": samples, "cpu": cpu}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -132,7 +165,8 @@ def main() -> None:
         result = asyncio.run(run(url, pid, arguments.visiteurs, arguments.duree, arguments.lecture))
         after = memory(pid)
         final_state = server_state(url)
-    durations = result["durations"]
+    failures = sum(d is None for d in result["durations"])
+    durations = [d for d in result["durations"] if d is not None] or [float("nan")]
     samples = result["samples"]
     peak = max(samples, key=lambda s: s["rss"])
     kernels = [k for s in samples if s["open_dashboards"] > 0 for k in s["kernels"]]
@@ -147,10 +181,15 @@ def main() -> None:
         f"  titre affiché, p50 / p95 sous charge         : {p50:6.2f} s / {p95:6.2f} s   objectif p95 ≤ 3 s   "
         f"rapport p95 / référence {p95 / result['alone']:4.1f} ×"
     )
-    print(f"  attente la plus longue                       : {max(durations):6.2f} s")
+    print(f"  attente la plus longue                       : {max(durations):6.2f} s   pages sans titre : {failures}")
     print(
         f"  noyaux vivants au plus                       : {max(s['live_kernels'] for s in samples):6d}   "
         f"visiteurs en file au plus : {max(s['waiting'] for s in samples)}"
+    )
+    server_cpu, browser_cpu = result["cpu"]
+    print(
+        f"  temps processeur pendant les visites         : serveur et noyaux {server_cpu:5.0f} s, "
+        f"navigateurs {browser_cpu:5.0f} s ({server_cpu / arguments.visiteurs:.1f} s par visite côté serveur)"
     )
     print(f"  mémoire du serveur au repos                  : {idle['rss']:7.0f} Mo RSS   {idle['pss']:7.0f} Mo PSS")
     print(f"  mémoire du serveur au plus fort              : {peak['rss']:7.0f} Mo RSS   {peak['pss']:7.0f} Mo PSS")

@@ -121,7 +121,7 @@ class Workspace:
     # -- territories and search -----------------------------------------------------------------
 
     def territory(self, code: str) -> Territory:
-        """The territory of a code (``33063``, ``epci:…``, ``dep:33``, ``reg:75``, ``france``)."""
+        """The territory of a code (``33063``, ``epci:…``, ``scot:…``, ``dep:33``, ``reg:75``, ``france``)."""
         from territoire_data.core.territories import resolve
 
         return resolve(self, code)
@@ -141,7 +141,8 @@ class Workspace:
         with self._lock:
             if self._search_index is None:
                 populations = None if warehouse is None else warehouse.populations()
-                self._search_index = SearchIndex(self.referential, populations)
+                scot = None if warehouse is None else warehouse.scot_members
+                self._search_index = SearchIndex(self.referential, populations, scot)
             return self._search_index
 
     def search(self, text: str, limit: int = 10, levels=None) -> list[SearchResult]:

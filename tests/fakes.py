@@ -18,14 +18,15 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry import box
 
 from territoire_data.core import peer_groups, zan
 from territoire_data.core.catalogue import INDICATORS
 from territoire_data.core.indicators import COLUMNS, dynamics
+from territoire_data.core.referential.outlines import Outlines
 from territoire_data.core.text import normalise
 from territoire_data.errors import TerritoireError, UnknownTerritory
-from widgets.providers import rounded_geojson
 
 COMMUNES = {
     "99001": "Saint-Éloi-la-Forêt",
@@ -221,9 +222,11 @@ class FakeProvider:
         ]
         return gpd.GeoDataFrame({"code": codes, "name": [COMMUNES[c] for c in codes]}, geometry=cases, crs=4326)
 
-    def outlines(self, key: str):
+    def outlines(self, key: str) -> Outlines:
         shapes = self.shapes(key)
-        return shapes, rounded_geojson(shapes)
+        geometries = [shapely.geometry.mapping(g) for g in shapes.geometry]
+        bounds = tuple(float(b) for b in shapely.total_bounds(shapes.geometry.to_numpy()))
+        return Outlines(key, shapes["code"].tolist(), shapes["name"].tolist(), geometries, bounds)
 
     def values(self, codes, indicator: str) -> pd.Series:
         return pd.Series(

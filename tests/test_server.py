@@ -138,3 +138,36 @@ def test_dashboard_command_line():
     assert "--DashboardServer.announce=/?commune=33281" in command
     assert f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}" in command
     assert CULL_IDLE_S + CULL_INTERVAL_S <= 60  # a lost page's kernel is freed within a minute
+
+
+def test_cull_spares_a_page_still_loading_but_frees_a_lost_one():
+    """Idle and disconnected for a minute: freed if its page had connected (a lost page),
+    spared if its page never connected yet (a slow browser), until the grace runs out."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from jupyter_server._tz import utcnow
+
+    from territoire_data.server.kernels import DashboardKernelManager
+
+    stopped: list[str] = []
+
+    class Manager(DashboardKernelManager):
+        async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+            stopped.append(kernel_id)
+
+    manager = Manager(cull_idle_timeout=40, connect_grace=180)
+    minute_ago = utcnow() - timedelta(seconds=60)
+    for kernel_id in ("loading", "lost", "abandoned"):
+        manager._kernels[kernel_id] = SimpleNamespace(
+            execution_state="idle",
+            kernel_name="python3",
+            kernel_spec=SimpleNamespace(metadata={}),
+            last_activity=minute_ago if kernel_id != "abandoned" else utcnow() - timedelta(seconds=200),
+        )
+        manager._kernel_connections[kernel_id] = 0
+    manager.notify_connect("lost")
+    manager.notify_disconnect("lost")
+    for kernel_id in ("loading", "lost", "abandoned"):
+        asyncio.run(manager.cull_kernel_if_idle(kernel_id))
+    assert stopped == ["lost", "abandoned"]

@@ -21,7 +21,6 @@ import math
 import ipyleaflet as L
 import ipywidgets as w
 import numpy as np
-import shapely
 
 from territoire_data.core.catalogue import BY_ID, INDICATORS, THEMES
 from territoire_data.rendering import colours
@@ -52,10 +51,10 @@ def framing(bounds, width_px: int = 680, height_px: int = 440) -> tuple[tuple[fl
     return centre, max(1.0, min(18.0, math.floor(zoom * 4) / 4))
 
 
-def feature_collection(shapes, geometries, values, classes, indicator) -> dict:
+def feature_collection(outlines, values, classes, indicator) -> dict:
     """GeoJSON FeatureCollection with each feature's style and tooltip text."""
     features = []
-    for code, name, geometry, value in zip(shapes["code"], shapes["name"], geometries, values):
+    for code, name, geometry, value in zip(outlines.codes, outlines.names, outlines.geometries, values):
         if geometry is None:
             continue
         value = None if value is None or not np.isfinite(value) else float(value)
@@ -174,23 +173,23 @@ class ChoroplethMap(w.VBox):
             return
         provider = self.state.provider
         key, label = provider.scope(self.state.code, self.choice_scope.value)
-        shapes, geometries = provider.outlines(key)
+        outlines = provider.outlines(key)
         indicator = BY_ID[self.state.indicator]
         if (key, indicator.id) != self.key_data:
-            values = provider.values(shapes["code"].tolist(), indicator.id).to_numpy(dtype="float64")
+            values = provider.values(outlines.codes, indicator.id).to_numpy(dtype="float64")
             classes = colours.quantiles(values)
-            self.layer.data = feature_collection(shapes, geometries, values, classes, indicator)
+            self.layer.data = feature_collection(outlines, values, classes, indicator)
             self.legend.value = html_legend(classes, indicator, label)
-            self.codes = shapes["code"].tolist()
+            self.codes = list(outlines.codes)
             self.key_data = (key, indicator.id)
         if key != self.key:
-            self.geomap.center, self.geomap.zoom = framing(shapely.total_bounds(shapes.geometry.to_numpy()))
+            self.geomap.center, self.geomap.zoom = framing(outlines.bounds or (math.nan,) * 4)
             self.key = key
         self.highlight.data = {
             "type": "FeatureCollection",
             "features": [
                 {"type": "Feature", "properties": {"code": code}, "geometry": g}
-                for code, g in zip(shapes["code"], geometries)
+                for code, g in zip(outlines.codes, outlines.geometries)
                 if code == self.state.code and g is not None
             ],
         }

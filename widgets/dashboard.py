@@ -116,7 +116,13 @@ def requested_territory(default: str = DEFAULT_COMMUNE) -> str:
     return values[0] if values else default
 
 
-LEVEL_NAMES = {"epci": "EPCI", "departement": "Département", "region": "Région"}
+LEVEL_NAMES = {"epci": "EPCI", "scot": "SCoT", "departement": "Département", "region": "Région"}
+PEERS_OF_LEVEL = {
+    "epci": "les EPCI de France",
+    "scot": "les SCoT de l'entrepôt",
+    "departement": "les départements",
+    "region": "les régions",
+}
 
 
 def _attachment(provider, code: str) -> str:
@@ -256,7 +262,7 @@ class Dashboard(w.VBox):
         self.geomap.choice_scope.layout.display = "none" if group else None
         self.level_note.value = (
             '<div class="ti-aide">Comparé aux territoires de même niveau '
-            f"({html.escape(LEVEL_NAMES.get(level, level).lower())}s de France).</div>"
+            f"({html.escape(PEERS_OF_LEVEL.get(level, level))}).</div>"
             if group
             else ""
         )

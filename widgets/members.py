@@ -57,8 +57,8 @@ class MembersTable(w.VBox):
         provider = self.state.provider
         extent = self.geomap.choice_scope.value if self.geomap is not None else "departement"
         key, label = provider.scope(self.state.code, extent)
-        shapes, _geometries = provider.outlines(key)
-        codes, names = shapes["code"].tolist(), shapes["name"].tolist()
+        outlines = provider.outlines(key)
+        codes, names = list(outlines.codes), list(outlines.names)
         indicator = BY_ID[self.state.indicator]
         values = provider.values(codes, indicator.id).to_numpy(dtype="float64")
         rows = [(c, n, None if np.isnan(v) else float(v)) for c, n, v in zip(codes, names, values)]

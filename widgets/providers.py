@@ -20,14 +20,14 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from territoire_data.core import indicators, peer_groups, zan
+from territoire_data.core.referential.outlines import Outlines
+from territoire_data.core.referential.outlines import outlines as referential_outlines
 from territoire_data.errors import TerritoireError
 from territoire_data.workspace import Workspace
 
-PRECISION = 4  # decimals of the map's coordinates (≈ 10 m)
-DASHBOARD_LEVELS = ("commune", "epci", "departement", "region")
+DASHBOARD_LEVELS = ("commune", "epci", "scot", "departement", "region")
 
 
 class IndicatorProvider(Protocol):
@@ -46,7 +46,7 @@ class IndicatorProvider(Protocol):
     def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray: ...
     def zan(self, code: str, pace_ha_per_year: float | None = None, floor_1ha: bool = False) -> dict: ...
     def scope(self, code: str, extent: str = "departement") -> tuple[str, str]: ...
-    def outlines(self, key: str) -> tuple[pd.DataFrame, list]: ...
+    def outlines(self, key: str) -> Outlines: ...
     def values(self, codes, indicator: str) -> pd.Series: ...
 
 
@@ -84,12 +84,6 @@ class RadarProvider(Protocol):
     def allowed(self, login: str | None, code: str) -> bool: ...
     def run(self, login: str | None, code: str) -> dict: ...
     def geopackage(self, result: dict) -> bytes: ...
-
-
-def rounded_geojson(shapes: pd.DataFrame) -> list:
-    """GeoJSON geometries of ``shapes`` rounded to ``PRECISION`` decimals (None when empty)."""
-    rounded = shapely.transform(shapes.geometry.to_numpy(), lambda xy: np.round(xy, PRECISION))
-    return [None if g is None or g.is_empty else shapely.geometry.mapping(g) for g in rounded]
 
 
 class _LruCache(OrderedDict):
@@ -134,7 +128,7 @@ class WorkspaceProvider:
         if t.level not in DASHBOARD_LEVELS:
             raise TerritoireError(
                 f"« {code} » : le tableau de bord s'ouvre sur une commune, un EPCI (epci:SIREN), "
-                "un département (dep:33) ou une région (reg:75)."
+                "un SCoT (scot:NOM), un département (dep:33) ou une région (reg:75)."
             )
         return t
 
@@ -168,11 +162,11 @@ class WorkspaceProvider:
         )
 
     def preheat(self) -> None:
-        """Load what every page needs (the latest values and the peer matrix), nothing per territory:
-        a territory's outlines and flows are read when it is opened, so a kernel holds only
-        what its visitor looks at."""
-        self.warehouse.latest  # noqa: B018
+        """Load what every page needs (the peer matrix, density classes), nothing per territory:
+        a territory's latest values, outlines and flows are read when it is opened, so a
+        kernel holds only what its visitor looks at."""
         self.warehouse.matrix_values  # noqa: B018
+        self.warehouse.density_classes  # noqa: B018
 
     def scope(self, code: str, extent: str = "departement") -> tuple[str, str]:
         """(key, French label) of the communes drawn: a group's own communes, or those around a commune."""
@@ -184,22 +178,14 @@ class WorkspaceProvider:
         dep = t.departement
         return f"dep:{dep}", f"communes du département {self.referential.departements.at[dep, 'name']}"
 
-    def shapes(self, key: str) -> pd.DataFrame:
-        """Simplified boundaries (WGS84) of the communes of a ``dep:``/``epci:`` key."""
-        communes = self.referential.communes
-        level, value = key.split(":", 1)
-        column = {"dep": "departement", "epci": "epci", "reg": "region"}[level]
-        codes = communes.index[communes[column] == value].tolist()
-        shapes = self.referential.geometries("departement", communes=codes)
-        shapes["name"] = communes["name"].reindex(shapes["code"]).to_numpy()
-        return shapes[["code", "name", "geometry"]].sort_values("code").reset_index(drop=True)
+    def outlines(self, key: str) -> Outlines:
+        """Codes, names, rounded GeoJSON boundaries and bounds of a scope's communes (from the
+        referential's disk cache: no GeoPandas in the kernel), kept for the next pages."""
 
-    def outlines(self, key: str) -> tuple[pd.DataFrame, list]:
-        """(shapes, GeoJSON geometries rounded for the map) of a scope, kept for the next page."""
-
-        def compute():
-            shapes = self.shapes(key)
-            return shapes, rounded_geojson(shapes)
+        def compute() -> Outlines:
+            # A SCoT's communes come from the warehouse (Cerema), not from the referential.
+            codes = list(self.territory(key).communes) if key.startswith("scot:") else None
+            return referential_outlines(self.referential, key, codes)
 
         return self._outlines.get_or_compute(key, compute)
 

@@ -11,7 +11,7 @@ from widgets.guard import guard
 from widgets.state import State
 
 MAX_SUGGESTIONS = 6
-GROUP_KINDS = {"epci": "EPCI", "dep": "département", "reg": "région"}
+GROUP_KINDS = {"epci": "EPCI", "scot": "SCoT", "dep": "département", "reg": "région"}
 SEARCH_LENGTH = 100
 
 
@@ -27,7 +27,7 @@ class CommuneSelector(w.VBox):
     def __init__(self, state: State, **kwargs):
         self.state = state
         self.entry = w.Text(
-            placeholder="Rechercher une commune, un EPCI, un département (nom ou code)…",
+            placeholder="Rechercher une commune, un EPCI, un SCoT, un département (nom ou code)…",
             continuous_update=True,
             layout=w.Layout(width="100%"),
         )

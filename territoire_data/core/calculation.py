@@ -276,10 +276,19 @@ class Coverage:
         return self._cache[key]
 
 
-def aggregate(obs: pd.DataFrame, ref: Referential) -> Cube:
-    """The cube of observations plus the sums of count variables for every group level."""
+def aggregate(obs: pd.DataFrame, ref: Referential, scot: pd.DataFrame | None = None) -> Cube:
+    """The cube of observations plus the sums of count variables for every group level.
+
+    ``scot``: the SCoT of each commune (``code``, ``scot`` name, from the Cerema file), when
+    known: each SCoT (``scot:<name>``) is summed like an EPCI.
+    """
     communes = ref.communes
     groups = [f"{p}{c}" for col, p in LEVELS for c in pd.unique(communes[col].dropna())] + ["france"]
+    scot_of = None
+    if scot is not None and len(scot):
+        members = scot.dropna().drop_duplicates("code").set_index("code")["scot"].astype(str)
+        scot_of = ("scot:" + members.reindex(communes.index)).to_numpy(dtype=object)
+        groups += sorted({g for g in scot_of if isinstance(g, str)})
     cube = Cube.since_observations(obs, np.concatenate([communes.index.to_numpy(dtype=object), groups]))
     nc = len(communes)
     departements = pd.factorize(communes["departement"])[0]
@@ -291,6 +300,9 @@ def aggregate(obs: pd.DataFrame, ref: Referential) -> Cube:
         targets = (prefix + communes[column].astype("string")).map(cube.rank)
         memberships.append(Membership(targets.fillna(-1).to_numpy(dtype=np.int64)))
     memberships.append(Membership(np.full(nc, cube.rank["france"], np.int64)))
+    if scot_of is not None:
+        targets = pd.Series(scot_of).map(cube.rank)
+        memberships.append(Membership(targets.fillna(-1).to_numpy(dtype=np.int64)))
     coverage = Coverage(ref)
     for membership in memberships:
         membership.weight = membership.total(coverage.weight)

@@ -35,7 +35,7 @@ from territoire_data.core.text import normalise, trigrams
 TRIGRAM_THRESHOLD = 0.25  # Dice similarity to be a close-spelling candidate
 CLOSE_CANDIDATES = 200  # at most this many candidates are scored by edit similarity
 SIMILARITY_THRESHOLD = 0.7  # edit similarity to be returned
-SEARCH_LEVELS = ("commune", "arrondissement", "epci", "departement", "region")
+SEARCH_LEVELS = ("commune", "arrondissement", "epci", "scot", "departement", "region")
 COMMUNE_LEVELS = ("commune", "arrondissement")
 WHOLE_NAME_BONUS = 1.5  # log10 units: the whole name counts as a population 30 times larger
 
@@ -57,8 +57,11 @@ class SearchResult:
 class SearchIndex:
     """Normalised names of every territory, with a trigram index for close spellings."""
 
-    def __init__(self, referential: Referential, populations: pd.Series | None = None):
-        """``populations``: code → population (latest census), overriding the referential's."""
+    def __init__(
+        self, referential: Referential, populations: pd.Series | None = None, scot: pd.DataFrame | None = None
+    ):
+        """``populations``: code → population (latest census), overriding the referential's;
+        ``scot``: the SCoT of each commune (``code``, ``scot``), found by their names too."""
         ref = referential
         communes = ref.communes
         population = communes["municipal_population"].astype("float64")
@@ -151,6 +154,24 @@ class SearchIndex:
                 }
             ),
         ]
+        if scot is not None and len(scot):
+            members = scot[scot["code"].isin(communes.index)]
+            population_scot = population.reindex(members["code"]).groupby(members["scot"].to_numpy()).sum(min_count=1)
+            names = sorted(members["scot"].astype(str).unique())
+            deps = members.groupby("scot")["code"].first().map(communes["departement"])
+            pieces.append(
+                pd.DataFrame(
+                    {
+                        "code": ["scot:" + n for n in names],
+                        "target": ["scot:" + n for n in names],
+                        "name": names,
+                        "level": "scot",
+                        "departement": [deps.get(n) for n in names],
+                        "population": [population_scot.get(n, np.nan) for n in names],
+                        "former": False,
+                    }
+                )
+            )
         table = pd.concat(pieces, ignore_index=True)
         table["norm"] = table["name"].map(normalise)
         table = table.drop_duplicates(["target", "norm"]).reset_index(drop=True)

@@ -25,10 +25,10 @@ from territoire_data.errors import TerritoireError, UnknownTerritory
 if TYPE_CHECKING:
     from territoire_data.workspace import Workspace
 
-LEVELS = ("commune", "arrondissement", "epci", "departement", "region", "france")
+LEVELS = ("commune", "arrondissement", "epci", "scot", "departement", "region", "france")
 PREFIXES = {"epci": "epci", "dep": "departement", "reg": "region"}
 _CODE_COMMUNE = re.compile(r"^(?:\d[\dAB]\d{3})$")
-CODE_FORMS = "33063 (commune), epci:243300316, dep:33, reg:75 ou france"
+CODE_FORMS = "33063 (commune), epci:243300316, scot:NOM, dep:33, reg:75 ou france"
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,6 +198,8 @@ def _level_code(code: str) -> str:
     if code == "france":
         return "france"
     prefix, _, remaining = code.partition(":")
+    if prefix == "scot" and remaining:
+        return "scot"
     return PREFIXES[prefix] if remaining else "commune"
 
 
@@ -225,6 +227,8 @@ def resolve(workspace: Workspace, code: str) -> Territory:
     prefix, _, remaining = text.partition(":")
     if remaining and prefix in PREFIXES:
         return _group(ws, PREFIXES[prefix], remaining.upper(), raw)
+    if remaining and prefix == "scot":
+        return _scot(ws, raw.split(":", 1)[1].strip(), raw)
     if remaining and prefix == "commune":
         text = remaining
     return _commune(ws, text.upper(), raw)
@@ -295,6 +299,33 @@ def _group(ws: Workspace, level: str, code: str, raw: str) -> Territory:
     else:
         parents = ("france",)
     return Territory(f"{prefix}:{code}", table.at[code, "name"], level, parents, tuple(members), ws)
+
+
+def _scot(ws: Workspace, name: str, raw: str) -> Territory:
+    """A SCoT by its name as in the Cerema file (``scot:SCoT de l'aire métropolitaine bordelaise``)."""
+    from territoire_data.core.text import normalise
+
+    warehouse = ws.warehouse_or_none()
+    table = warehouse.scot_members if warehouse is not None else None
+    if table is None:
+        raise UnknownTerritory(
+            f"Territoire inconnu : « {raw} ». Les SCoT viennent du fichier du Cerema (consommation "
+            "d'espaces), absent de l'entrepôt.",
+            [],
+        )
+    names = {normalise(n): n for n in table["scot"].unique()}
+    exact = names.get(normalise(name))
+    if exact is None:
+        closest = difflib.get_close_matches(normalise(name), list(names), n=5, cutoff=0.5)
+        raise UnknownTerritory(
+            f"Territoire inconnu : aucun SCoT « {name} » dans l'entrepôt.", [f"scot:{names[c]}" for c in closest]
+        )
+    communes = ws.referential.communes
+    members = sorted(c for c in table.loc[table["scot"] == exact, "code"] if c in communes.index)
+    deps = communes.loc[members, "departement"].unique()
+    regs = communes.loc[members, "region"].unique()
+    parents = (*(f"dep:{d}" for d in sorted(deps)), *(f"reg:{r}" for r in sorted(regs)), "france")
+    return Territory(f"scot:{exact}", exact, "scot", parents, tuple(members), ws)
 
 
 def _codes_closest(code: str, codes, name) -> list[str]:

@@ -21,6 +21,7 @@ import os
 import shutil
 import time
 import uuid
+from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
@@ -42,6 +43,9 @@ SERIES_COLUMNS = ["year", "value", "status", "source", "edition", "reason", "not
 LINK = "warehouse"
 FOLDERS = "warehouses"
 MANIFEST = "manifest.json"
+DENSITY = "density.parquet"  # latest density-grid level (DENS7) of each commune
+LATEST_ROW_GROUP = 8_192
+ROWS_KEPT = 64  # territories whose latest rows a warehouse keeps when it does not hold them all
 
 
 class WarehouseMissing(TerritoireError):
@@ -103,7 +107,7 @@ def build_warehouse(
         collection.observations = None  # peak memory: keep one copy of the observations at a time
         obs = calculation.deduplicate(obs)
         steps("Agrégation EPCI, départements, régions, France")
-        cube = calculation.aggregate(obs, ref)
+        cube = calculation.aggregate(obs, ref, scot=collection.scot)
         del obs
         steps("Calcul des indicateurs")
         indicators, latest = calculation.compute(cube)
@@ -121,11 +125,20 @@ def build_warehouse(
             obs.to_parquet(temporary / "observations.parquet", index=False)
             manifest = _manifest(collection, log, ref, demo, time.perf_counter() - start, obs)
             manifest["indicator_years"] = years
-            del obs
+            density = obs.loc[(obs["variable"] == "DENS7").to_numpy(), ["code", "year", "value"]]
+            if len(density):
+                density = density.assign(code=density["code"].astype(str)).sort_values("year")
+                density.drop_duplicates("code", keep="last")[["code", "value"]].to_parquet(
+                    temporary / DENSITY, index=False
+                )
+            del obs, density
             if collection.scot is not None:
                 collection.scot.to_parquet(temporary / "scot.parquet", index=False)
             latest = latest.assign(code=latest["code"].astype(str), indicator=latest["indicator"].astype(str))
-            latest.sort_values(["code", "indicator"]).to_parquet(temporary / "latest.parquet", index=False)
+            # Small row groups: a dashboard kernel reads one territory's rows without the rest.
+            latest.sort_values(["code", "indicator"]).to_parquet(
+                temporary / "latest.parquet", index=False, row_group_size=LATEST_ROW_GROUP
+            )
             # Peers are compared on the reference year only: older values shown in place of a
             # missing one are not placed among them.
             matrix = latest[latest["comparable"]].pivot(index="code", columns="indicator", values="value")
@@ -207,6 +220,8 @@ class Warehouse:
     def __init__(self, folder: Path):
         self.folder = folder
         self.manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        self._latest: pd.DataFrame | None = None  # every territory's latest rows, once ``latest`` is read
+        self._rows: OrderedDict[str, pd.DataFrame] = OrderedDict()  # code → latest rows, when not held
         self._sorted_values: dict[str, dict[str, np.ndarray]] = {}  # peer set key → sorted values
         self._held_observations: dict[tuple[str, str], pd.DataFrame] = {}  # (variable, code) → rows
         self._held_series: dict[str, pd.DataFrame] | None = None  # code → indicator rows
@@ -215,14 +230,17 @@ class Warehouse:
     def demo(self) -> bool:
         return bool(self.manifest.get("demo"))
 
-    @cached_property
+    @property
     def latest(self) -> pd.DataFrame:
-        """Latest value of each indicator, sorted by code (see ``rows``)."""
-        frame = pd.read_parquet(self.folder / "latest.parquet")
-        for column in ("code", "indicator", "status", "source", "edition", "reason", "note"):
-            if column in frame.columns:
-                frame[column] = frame[column].astype(object)
-        return frame
+        """Latest value of each indicator of every territory, sorted by code, held in memory
+        once read (batch work; a dashboard kernel reads one territory at a time, ``rows``)."""
+        if self._latest is None:
+            frame = pd.read_parquet(self.folder / "latest.parquet")
+            for column in ("code", "indicator", "status", "source", "edition", "reason", "note"):
+                if column in frame.columns:
+                    frame[column] = frame[column].astype(object)
+            self._latest = frame
+        return self._latest
 
     @cached_property
     def _codes_sorted(self):
@@ -240,9 +258,21 @@ class Warehouse:
         return self.matrix.to_numpy(dtype="float64")
 
     @cached_property
+    def scot_members(self) -> pd.DataFrame | None:
+        """The SCoT of each commune (``code``, ``scot`` name), from the Cerema file, when loaded."""
+        path = self.folder / "scot.parquet"
+        if not path.is_file():
+            return None
+        table = pd.read_parquet(path)
+        return table.assign(code=table["code"].astype(str), scot=table["scot"].astype(str)).dropna()
+
+    @cached_property
     def density_classes(self) -> pd.Series | None:
         """Latest INSEE density-grid level (DENS7, 1 to 7) of each commune, when loaded."""
-        obs = self.observations(variable="DENS7")
+        if (self.folder / DENSITY).is_file():
+            table = pd.read_parquet(self.folder / DENSITY)
+            return pd.Series(table["value"].to_numpy(), index=table["code"].astype(str).to_numpy(), name="value")
+        obs = self.observations(variable="DENS7")  # warehouses built before the density file
         if obs.empty:
             return None
         latest = obs.sort_values("year").drop_duplicates("code", keep="last")
@@ -263,9 +293,16 @@ class Warehouse:
 
     def populations(self) -> pd.Series:
         """Latest census population of every territory (code → inhabitants), where known."""
-        latest = self.latest
-        block = latest[(latest["indicator"] == "population") & (latest["status"] == "ok")]
-        return pd.Series(block["value"].to_numpy(), index=block["code"].to_numpy(), dtype="float64")
+        if self._latest is not None:
+            latest = self._latest
+            block = latest[(latest["indicator"] == "population") & (latest["status"] == "ok")]
+        else:  # only the population rows are read
+            block = pd.read_parquet(
+                self.folder / "latest.parquet",
+                columns=["code", "value", "status"],
+                filters=[("indicator", "==", "population"), ("status", "==", "ok")],
+            )
+        return pd.Series(block["value"].to_numpy(), index=block["code"].astype(str).to_numpy(), dtype="float64")
 
     def population(self, code: str) -> tuple[float, int, str | None] | None:
         """(population, year, source) of a territory from the latest census loaded, or None."""
@@ -278,10 +315,23 @@ class Warehouse:
         return float(line["value"]), int(line["year"]), None if pd.isna(line["source"]) else str(line["source"])
 
     def rows(self, code: str) -> pd.DataFrame:
-        """The latest values of one territory, indexed by indicator id."""
-        codes = self._codes_sorted
-        start, end = codes.searchsorted(code, "left"), codes.searchsorted(code, "right")
-        return self.latest.iloc[start:end].set_index("indicator")
+        """The latest values of one territory, indexed by indicator id: from ``latest`` when it
+        is held, otherwise read for this territory alone (kept for the next few calls)."""
+        if self._latest is not None:
+            codes = self._codes_sorted
+            start, end = codes.searchsorted(code, "left"), codes.searchsorted(code, "right")
+            return self.latest.iloc[start:end].set_index("indicator")
+        if code in self._rows:
+            self._rows.move_to_end(code)
+            return self._rows[code]
+        table = pd.read_parquet(self.folder / "latest.parquet", filters=[("code", "==", code)])
+        for column in ("code", "indicator", "status", "source", "edition", "reason", "note"):
+            if column in table.columns:
+                table[column] = table[column].astype(object)
+        rows = self._rows[code] = table.set_index("indicator")
+        if len(self._rows) > ROWS_KEPT:
+            self._rows.popitem(last=False)
+        return rows
 
     def series_of(self, code: str, indicator: str) -> pd.DataFrame:
         table = pd.read_parquet(

@@ -14,8 +14,12 @@ What it adds to Voilà (``python -m territoire_data.server NOTEBOOK [Voilà opti
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from jupyter_server.log import log_request
@@ -31,10 +35,12 @@ from territoire_data.server.handlers import (
     ServerStateHandler,
     WaitingStatusHandler,
 )
+from territoire_data.server.launch_kernel import ZYGOTE_VARIABLE
 from territoire_data.server.pool import count_kernels
 from territoire_data.server.waiting_room import WaitingRoom
 
 SHARE = Path(__file__).parent / "share"  # holds voila/templates/territoire
+LAUNCHER = Path(__file__).parent / "launch_kernel.py"
 TEMPLATE = "territoire"
 
 
@@ -83,7 +89,53 @@ class DashboardServer(Voila):
         print(f"Tableau de bord prêt : {address}", flush=True)
 
 
+def kernel_spec(folder: Path) -> Path:
+    """Write the dashboard's ``python3`` kernel spec under ``folder/kernels``: its kernel is
+    ``launch_kernel.py`` (run as a file: no package import), which asks the zygote for a fork."""
+    spec = folder / "kernels" / "python3"
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, str(LAUNCHER), "-f", "{connection_file}"],
+                "display_name": "Python 3 (territoire)",
+                "language": "python",
+                "interrupt_mode": "message",
+                "metadata": {"debugger": False},
+            }
+        ),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def start_zygote(folder: Path, *, wait_s: float = 60.0) -> subprocess.Popen | None:
+    """Start the kernels' fork server on a socket in ``folder``; None when it does not answer
+    in time (kernels then start the ordinary way)."""
+    path = folder / "zygote.sock"
+    process = subprocess.Popen([sys.executable, "-m", "territoire_data.server.zygote", str(path)])
+    limit = time.monotonic() + wait_s
+    while not path.exists():
+        if process.poll() is not None or time.monotonic() > limit:
+            process.kill()
+            return None
+        time.sleep(0.05)
+    os.environ[ZYGOTE_VARIABLE] = str(path)
+    return process
+
+
 def main(argv: list[str] | None = None) -> None:
-    # The page template ships inside the package: make it visible to Voilà's template lookup.
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(SHARE), os.environ.get("JUPYTER_PATH")]))
-    DashboardServer.launch_instance(argv=sys.argv[1:] if argv is None else argv)
+    with tempfile.TemporaryDirectory(prefix="territoire-serveur-") as folder:
+        # The page template ships inside the package; the kernel spec is written for this run.
+        shares = [str(SHARE), str(kernel_spec(Path(folder))), os.environ.get("JUPYTER_PATH")]
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, shares))
+        zygote = start_zygote(Path(folder))
+        try:
+            DashboardServer.launch_instance(argv=sys.argv[1:] if argv is None else argv)
+        finally:
+            if zygote is not None:
+                zygote.terminate()
+                try:
+                    zygote.wait(10)
+                except subprocess.TimeoutExpired:
+                    zygote.kill()

@@ -110,6 +110,7 @@ def waiting_page(admission: Admission, base_url: str = "/") -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Préparation du tableau de bord… — territoire</title>
+<link rel="icon" href="data:,">
 <noscript><meta http-equiv="refresh" content="5"></noscript>
 <style>
 body {{ font-family: Marianne, "Helvetica Neue", Arial, sans-serif; color: #161616; background: #ffffff;

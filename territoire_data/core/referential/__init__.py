@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from territoire_data.core.referential import storage
@@ -19,6 +19,9 @@ from territoire_data.core.referential.geometry import LEVELS
 from territoire_data.errors import TerritoireError
 from territoire_data.progress import Steps
 from territoire_data.settings import resolve_home
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 class Referential:
@@ -54,10 +57,14 @@ class Referential:
             filters.append(("departement", "in", list(departements)))
         if communes is not None:
             filters.append(("code", "in", list(communes)))
+        import geopandas as gpd  # only where boundaries are read (not in a dashboard kernel)
+
         return gpd.read_parquet(storage.geometry_file(self.folder, level), filters=filters or None)
 
     def arrondissements(self) -> gpd.GeoDataFrame:
         """Boundaries of the municipal arrondissements of Paris, Lyon and Marseille."""
+        import geopandas as gpd
+
         return gpd.read_parquet(storage.geometry_file(self.folder, "arrondissements"))
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from territoire_data import strict_json
-from territoire_data.core.referential import build, datafrance, geometry
+from territoire_data.core.referential import datafrance, geometry
 
 SCHEMA = 3  # 3: English column names
 TABLES = ("communes", "sub_communes", "epci", "departements", "regions")
@@ -46,6 +46,8 @@ def geometry_file(folder: Path, level: str) -> Path:
 def write_cache(home: Path, step=lambda label: None, departements: list[str] | None = None) -> Path:
     """Build the referential (whole France, or some ``departements``) and move it into place;
     returns its folder."""
+    from territoire_data.core.referential import build  # GeoPandas: only when building
+
     start = time.perf_counter()
     result = build.build_referential(step, departements=departements)
     step("Écriture du cache GeoParquet")
