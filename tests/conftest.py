@@ -171,6 +171,18 @@ def home_demo(tmp_path_factory, home, ref) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def demo_dashboard(home_demo, artifacts):
+    """The real ``territoire dashboard`` on the demo home (2 preheated kernels, demo accounts and
+    threads seeded), shared by the browser suites; yields its base URL. Log: voila.log."""
+    from server import dashboard_server
+
+    seeds = run_cli("db", "demo", home=home_demo)
+    assert seeds.returncode == 0, seeds.stderr
+    with dashboard_server(home_demo, kernels=2, log=artifacts / "voila.log") as url:
+        yield url
+
+
 @pytest.fixture
 def use_home(monkeypatch):
     """Make a home the default workspace's (and ``$TERRITOIRE_HOME``) for the test."""

@@ -9,7 +9,6 @@ import time
 import pandas as pd
 import pytest
 from conftest import binary, missing_prerequisite, run_cli
-from server import dashboard_server
 
 from territoire_data.core.catalogue import BY_ID
 from territoire_data.rendering.formatting import number
@@ -31,11 +30,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def server(home_demo, artifacts):
-    seeds = run_cli("db", "demo", home=home_demo)  # demo accounts and threads of the exchange space
-    assert seeds.returncode == 0, seeds.stderr
-    with dashboard_server(home_demo, kernels=2, log=artifacts / "voila.log") as url:
-        yield url
+def server(demo_dashboard):
+    return demo_dashboard  # shared with test_dashboard_audience.py (one server start)
 
 
 def _values_json(home, code):

@@ -100,6 +100,9 @@ def test_scot_is_a_territory_summed_searched_and_shown(home_demo, use_home):
     table = Dashboard(WorkspaceProvider(workspace), scot.code)
     assert not table.error.value and "SCoT" in table.title.value
     assert len(table.members.rows) == len(scot.communes)
+    assert table.members.table.value.count("<tr") == 1 + 30  # header and the first rows; the rest on demand
+    table.members.everything.value = True
+    assert table.members.table.value.count("<tr") == 1 + len(scot.communes)
     assert len(table.geomap.layer.data["features"]) == len(scot.communes)
     assert table.page.query.startswith("?territoire=scot:")
     assert table.zan.t.get("available") is True

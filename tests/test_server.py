@@ -134,8 +134,9 @@ def test_dashboard_command_line():
     command = voila_command(8866, kernels=3, ceiling=7, commune="33281")
     assert command[1:3] == ["-m", "territoire_data.server"]
     assert "--template=territoire" in command and "--VoilaExporter.language_code=fr" in command
+    assert "--VoilaExecutor.iopub_timeout=60" in command
     assert "--DashboardServer.ceiling=7" in command and "--pool_size=3" in command
-    assert "--DashboardServer.announce=/?commune=33281" in command
+    assert "--DashboardServer.announce=/?territoire=33281" in command
     assert f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}" in command
     assert CULL_IDLE_S + CULL_INTERVAL_S <= 60  # a lost page's kernel is freed within a minute
 

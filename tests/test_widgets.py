@@ -277,7 +277,7 @@ def test_group_dashboard_members_address_and_title():
     assert table.zan.floor.layout.display == "none" and "ti-" in table.zan.output.value
     assert "15\u202f000" in table.tabs.geomap("population").html  # the sum of its two communes
     table.state.choose("99002")  # back to a commune: the commune's address and controls
-    assert table.page.query == "?commune=99002" and table.peers.layout.display is None
+    assert table.page.query == "?territoire=99002" and table.peers.layout.display is None
     assert table.zan.floor.layout.display is None
 
 
@@ -291,6 +291,7 @@ def test_members_table_sorts_and_opens_from_the_keyboard(state):
     assert [n for _c, n, _v in members.rows] == sorted(n for _c, n, _v in members.rows)
     members.sort.value = "asc"
     assert [c for c, _n, _v in members.rows][0] == "99003"
+    assert members.everything.layout.display == "none"  # four communes: all shown, no button
     members.choice.value = "99004"
     members.open_button.click()
     assert state.code == "99004" and state.name == "Les Écluses"

@@ -19,6 +19,7 @@ from widgets.guard import guard
 from widgets.state import State
 
 SORTS = (("Valeur décroissante", "desc"), ("Valeur croissante", "asc"), ("Nom", "name"))
+SHOWN = 30  # rows shown until « Afficher toutes les communes » (the list below opens any of them)
 
 
 class MembersTable(w.VBox):
@@ -31,10 +32,12 @@ class MembersTable(w.VBox):
         self.table = w.HTML()
         self.choice = w.Dropdown(options=[], description="Ouvrir la commune", style={"description_width": "initial"})
         self.open_button = w.Button(description="Ouvrir", tooltip="Ouvrir le tableau de bord de cette commune")
-        super().__init__([self.sort, self.table, w.HBox([self.choice, self.open_button])], **kwargs)
+        self.everything = w.ToggleButton(value=False, description="Afficher toutes les communes")
+        super().__init__([self.sort, self.table, self.everything, w.HBox([self.choice, self.open_button])], **kwargs)
         self.add_class("territoire-membres")
         self.rows: list[tuple[str, str, float | None]] = []
         self.sort.observe(self._refresh, "value")
+        self.everything.observe(self._refresh, "value")
         self.open_button.on_click(lambda _b: self._open())
         state.observe(self._refresh, ["code", "indicator"])
         if geomap is not None:
@@ -71,11 +74,20 @@ class MembersTable(w.VBox):
         self.rows = rows
         unit = html.escape(indicator.unit)
         current = ' class="ti-courante" aria-current="true"'
+        shown = rows if self.everything.value else rows[:SHOWN]
+        if not self.everything.value and self.state.code in codes and all(c != self.state.code for c, _n, _v in shown):
+            shown = shown + [r for r in rows if r[0] == self.state.code]  # the territory shown stays in view
+        self.everything.layout.display = None if len(rows) > SHOWN else "none"
+        self.everything.description = (
+            f"Afficher les {len(rows)} communes"
+            if not self.everything.value
+            else f"N'afficher que les {SHOWN} premières"
+        )
         lines = "".join(
             f"<tr{current if c == self.state.code else ''}>"
             f'<th scope="row">{html.escape(n)} <span class="ti-code">{c}</span></th>'
             f"<td>{number(v, indicator.decimals) + ' ' + unit if v is not None else 'non disponible'}</td></tr>"
-            for c, n, v in rows
+            for c, n, v in shown
         )
         self.table.value = (
             '<div class="ti-membres" tabindex="0" role="region" '

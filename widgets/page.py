@@ -39,8 +39,8 @@ class PageSync(anywidget.AnyWidget):
 
 
 def query_of(code: str) -> str:
-    """The query string of a territory's dashboard: ``?commune=`` for a commune (the historical
-    address), ``?territoire=`` for the others."""
+    """The query string of a territory's dashboard, ``?territoire=CODE`` at every level (the
+    architecture's contract; ``?commune=CODE`` stays accepted as its alias)."""
     from urllib.parse import urlencode
 
-    return "?" + urlencode({"territoire" if ":" in code else "commune": code}, safe=":")
+    return "?" + urlencode({"territoire": code}, safe=":")

@@ -43,8 +43,11 @@ def voila_command(
         "--theme=light",
         "--show_tracebacks=False",
         "--VoilaExporter.language_code=fr",
+        # Under load, a cell's outputs (the dashboard itself) may reach the server after nbclient's
+        # 4 s default: waiting longer keeps them in the page instead of serving it empty.
+        "--VoilaExecutor.iopub_timeout=60",
         f"--DashboardServer.ceiling={ceiling}",
-        f"--DashboardServer.announce=/?commune={commune}",
+        f"--DashboardServer.announce=/?territoire={commune}",
         # Kernels are started and the notebook run up to the request before anyone asks.
         f"--preheat_kernel={kernels > 0}",
         f"--pool_size={max(kernels, 0)}",
@@ -105,7 +108,9 @@ def dashboard(
         "la carte montre les contours et aucune requête ne quitte le serveur.",
     ),
     attribution: str = typer.Option(None, "--attribution", help="Mention de la source du fond de carte."),
-    commune: str = typer.Option("33063", "--commune", help="Commune de l'adresse affichée."),
+    commune: str = typer.Option(
+        "33063", "--territoire", "--commune", help="Territoire de l'adresse affichée (33063, epci:…, dep:33…)."
+    ),
 ) -> None:
     """Servir le tableau de bord des élus (Voilà) sur les données du dossier de travail."""
     if not NOTEBOOK.is_file():

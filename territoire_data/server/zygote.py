@@ -102,7 +102,8 @@ def _run_kernel(request: dict, fds: list[int]) -> None:
         os.environ.update(request["env"])
         from ipykernel.kernelapp import IPKernelApp
 
-        IPKernelApp.launch_instance(argv=request["argv"])
+        # The kernel watches its parent, the zygote: it stops if the zygote goes away.
+        IPKernelApp.launch_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
         code = 0
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 0
