@@ -110,10 +110,11 @@ def test_tolerant_mode_skips_faulty_file(tmp_path):
 
 
 @pytest.fixture
-def home_built(tmp_path_factory, home, ref):
+def home_built(tmp_path_factory, small_workspace):
+    """A home on the small referential (four départements): builds take seconds."""
     from conftest import home_with_referential
 
-    folder = home_with_referential(tmp_path_factory, home, "home-pannes")
+    folder = home_with_referential(tmp_path_factory, small_workspace.home, "home-pannes")
     raw = folder / "brut"
     raw.mkdir()
     write(raw, "f.csv", filosofi(GOOD))
@@ -133,8 +134,9 @@ def test_failed_build_leaves_warehouse_intact(home_built):
     assert not list((home_built / "warehouses").glob(".construction-*"))
 
 
-def test_build_killed_midway_leaves_warehouse_intact(home_built, tmp_path, ref):
-    """kill -9 in the middle of a build (a large demo): the previous warehouse still serves."""
+def test_build_killed_midway_leaves_warehouse_intact(home_built, tmp_path):
+    """kill -9 in the middle of a build (a demo of the referential's départements): the previous
+    warehouse still serves."""
     before = json.loads((home_built / "warehouse" / "manifest.json").read_text())
     env = {**os.environ, "TERRITOIRE_HOME": str(home_built), "TERRITOIRE_NO_PROGRESS": "1"}
     processes = subprocess.Popen(
@@ -145,7 +147,7 @@ def test_build_killed_midway_leaves_warehouse_intact(home_built, tmp_path, ref):
             "data",
             "demo",
             "--departements",
-            "33,24,47,40,64,17,16,87,19,23,86,79",
+            "33,24,15",
         ],
         env=env,
         stdout=subprocess.DEVNULL,
