@@ -17,8 +17,8 @@ ANNOUNCEMENT = "Tableau de bord prêt : "  # printed once a preheated kernel can
 
 
 def server_state(url: str) -> dict:
-    """Kernels ready, warming, open dashboards and visitors waiting (``/territoire/api/etat``)."""
-    with urllib.request.urlopen(f"{url}/territoire/api/etat", timeout=10) as answer:
+    """Kernels ready, warming, open dashboards and visitors waiting (``/territoire/api/state``)."""
+    with urllib.request.urlopen(f"{url}/territoire/api/state", timeout=10) as answer:
         return json.load(answer)
 
 

@@ -79,7 +79,7 @@ def test_waiting_page_is_french_escaped_and_polls():
     page = waiting_page(admission, "/base/")
     assert '<html lang="fr">' in page and "Préparation du tableau de bord…" in page
     assert "nombre maximal" in page and "Position dans la file : 1." in page
-    assert '"/base/territoire/api/attente"' in page and admission.ticket in page
+    assert '"/base/territoire/api/queue"' in page and admission.ticket in page
     assert "http" not in page.replace("http-equiv", "")  # nothing fetched from another host
 
 

@@ -29,8 +29,8 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from territoire_data.server.handlers import (
+    QUEUE_PATH,
     STATE_PATH,
-    STATUS_PATH,
     DashboardPageHandler,
     ServerStateHandler,
     WaitingStatusHandler,
@@ -67,7 +67,7 @@ class DashboardServer(Voila):
         ]
         # Before Voilà's catch-all page pattern.
         return [
-            (url_path_join(self.server_url, STATUS_PATH), WaitingStatusHandler),
+            (url_path_join(self.server_url, QUEUE_PATH), WaitingStatusHandler),
             (url_path_join(self.server_url, STATE_PATH), ServerStateHandler),
             *handlers,
         ]

@@ -22,8 +22,8 @@ from territoire_data.server.pool import count_kernels
 from territoire_data.server.waiting_room import Admission, WaitingRoom
 
 TICKET = "attente"  # query parameter carrying the waiting page's ticket
-STATUS_PATH = "/territoire/api/attente"
-STATE_PATH = "/territoire/api/etat"
+QUEUE_PATH = "/territoire/api/queue"
+STATE_PATH = "/territoire/api/state"
 
 
 def _room(handler) -> WaitingRoom | None:
@@ -55,7 +55,7 @@ class DashboardPageHandler(TornadoVoilaHandler):
 
 
 class WaitingStatusHandler(JupyterHandler):
-    """``GET /territoire/api/attente?ticket=…``: the waiting page's place in the queue (JSON)."""
+    """``GET /territoire/api/queue?ticket=…``: the waiting page's place in the queue (JSON)."""
 
     @tornado.web.authenticated
     def get(self):
@@ -71,7 +71,7 @@ class WaitingStatusHandler(JupyterHandler):
 
 
 class ServerStateHandler(JupyterHandler):
-    """``GET /territoire/api/etat``: kernels ready, warming, dashboards open, visitors waiting (JSON),
+    """``GET /territoire/api/state``: kernels ready, warming, dashboards open, visitors waiting (JSON),
     for monitoring and the load benchmark."""
 
     @tornado.web.authenticated
@@ -103,7 +103,7 @@ def waiting_page(admission: Admission, base_url: str = "/") -> str:
         else "Un espace de calcul se prépare pour vous ; le tableau de bord s'ouvrira de lui-même."
     )
     ticket = json.dumps(admission.ticket)
-    status_url = json.dumps(base_url.rstrip("/") + STATUS_PATH)
+    status_url = json.dumps(base_url.rstrip("/") + QUEUE_PATH)
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
