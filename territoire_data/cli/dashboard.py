@@ -18,7 +18,7 @@ NOTEBOOK = notebooks_folder() / "tableau_de_bord.ipynb"
 # A kernel nobody is connected to (its page closed without the shutdown beacon: crash, lost
 # network) is culled after CULL_IDLE_S of inactivity, checked every CULL_INTERVAL_S: freed
 # within a minute. Connected kernels are never culled, however idle their visitor.
-CULL_IDLE_S = 40
+CULL_IDLE_S = 30
 CULL_INTERVAL_S = 10
 
 
