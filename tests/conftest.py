@@ -171,6 +171,20 @@ def home_demo(tmp_path_factory, home, ref) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """The system Chromium driven by Playwright (one per test module)."""
+    path = binary("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_prerequisite("Playwright pour Python n'est pas installé")
+    with sync_playwright() as p:
+        chrome = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield chrome
+        chrome.close()
+
+
 @pytest.fixture(scope="session")
 def demo_dashboard(home_demo, artifacts):
     """The real ``territoire dashboard`` on the demo home (2 preheated kernels, demo accounts and

@@ -8,25 +8,12 @@ import time
 
 import pandas as pd
 import pytest
-from conftest import binary, missing_prerequisite, run_cli
+from conftest import run_cli
 
 from territoire_data.core.catalogue import BY_ID
 from territoire_data.rendering.formatting import number
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = binary("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_prerequisite("Playwright pour Python n'est pas installé")
-    with sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield chrome
-        chrome.close()
 
 
 @pytest.fixture(scope="module")

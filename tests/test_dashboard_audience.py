@@ -7,25 +7,12 @@ import time
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, binary, missing_prerequisite
+from conftest import ROOT, missing_prerequisite
 from server import dashboard_server, server_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TITLE = ".territoire-dashboard .territoire-titre h1"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = binary("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_prerequisite("Playwright pour Python n'est pas installé")
-    with sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield chrome
-        chrome.close()
 
 
 def _wait_state(url: str, condition, timeout_s: float) -> dict:

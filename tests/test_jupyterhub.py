@@ -77,17 +77,6 @@ def hub(home_demo, tmp_path_factory, artifacts):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = binary("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield chrome
-        chrome.close()
-
-
 def _connection(browser, hub: str, login: str):
     page = browser.new_context().new_page()
     page.goto(f"{hub}/hub/login", timeout=60_000)

@@ -52,12 +52,16 @@ def main(realdata: Path) -> None:
                HERE / "insee_comparateur/meta_base_cc_comparateur.CSV", limit=40, wanted=lambda c: True)
     copy_lines(realdata / "insee_filosofi/cc_filosofi_2021_COM.csv", HERE / "insee_filosofi/cc_filosofi_2021_COM.csv")
     # v_commune: every field quoted, key (TYPECOM, COM): filter on the second field.
-    target = HERE / "insee_cog/v_commune_2026.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(realdata / "insee_cog/v_commune_2026.csv", "rb") as inbound, open(target, "wb") as outbound:
-        for i, line in enumerate(inbound):
-            if i == 0 or keep(line.split(b",")[1].decode().strip('"')):
-                outbound.write(line)
+    for vintage in (2025, 2026):
+        target = HERE / f"insee_cog/v_commune_{vintage}.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(realdata / f"insee_cog/v_commune_{vintage}.csv", "rb") as inbound, open(target, "wb") as outbound:
+            for i, line in enumerate(inbound):
+                if i == 0 or keep(line.split(b",")[1].decode().strip('"')):
+                    outbound.write(line)
+    # IGN's boundaries of Gironde (areas checked against a geodesic computation): copied whole.
+    (HERE / "geo_communes").mkdir(exist_ok=True)
+    shutil.copyfile(realdata / "geo_communes/communes-33-cog2025.geojson", HERE / "geo_communes/communes-33-cog2025.geojson")
     copy_lines(realdata / "comparateur_derive/communes.csv", HERE / "comparateur_derive/communes.csv", separator=b",")
     for name, field in (("dvf2023.csv", 1), ("dvf2024.csv", 0)):  # 2023 starts with R's row index
         copy_lines(realdata / "dvf_indicateurs" / name, HERE / "dvf_indicateurs" / name, separator=b",", limit=20,
@@ -75,6 +79,11 @@ def main(realdata: Path) -> None:
     (HERE / "etalab_decoupage").mkdir(exist_ok=True)
     (HERE / "etalab_decoupage/communes.json").write_text(json.dumps(chosen, ensure_ascii=False, separators=(",", ":")),
                                                         encoding="utf-8")
+    # EPCI with at least one member commune among those kept (all their members listed).
+    epcis = json.loads((realdata / "etalab_decoupage/epci.json").read_text(encoding="utf-8"))
+    chosen = [e for e in epcis if any(keep(m["code"]) for m in e["membres"])]
+    (HERE / "etalab_decoupage/epci.json").write_text(json.dumps(chosen, ensure_ascii=False, separators=(",", ":")),
+                                                    encoding="utf-8")
     CADASTRE.mkdir(parents=True, exist_ok=True)
     for layer in ("parcelles", "batiments"):
         source = realdata / f"cadastre/cadastre-33440-{layer}.json"
