@@ -47,7 +47,7 @@ class Workspace:
         self._warehouse: Warehouse | None = None
         self._search_index: SearchIndex | None = None
         self._store: Store | None = None
-        self._communes: dict[str, frozenset[str]] = {}
+        self._access_units: dict[str, frozenset[str]] = {}
         self._memo: dict[tuple, object] = {}
 
     def __repr__(self) -> str:
@@ -71,7 +71,7 @@ class Workspace:
         with self._lock:
             self._referential = load_referential(self.home, rebuild=True, progress=self.settings.progress)
             self._search_index = None
-            self._communes.clear()
+            self._access_units.clear()
             self._memo.clear()
             return self._referential
 
@@ -126,12 +126,22 @@ class Workspace:
 
         return resolve(self, code)
 
-    def communes_of(self, code: str) -> frozenset[str]:
-        """Member communes of a territory, kept for the rights checks that ask again and again."""
+    def access_units(self, code: str) -> frozenset[str]:
+        """What a right on a territory covers, kept for the checks that ask again and again: its
+        communes plus the municipal arrondissements of Paris, Lyon and Marseille when the city is
+        among them; an arrondissement is its own single unit (a role there stops at its limits)."""
         with self._lock:
-            if code not in self._communes:
-                self._communes[code] = frozenset(self.territory(code).communes)
-            return self._communes[code]
+            if code not in self._access_units:
+                territory = self.territory(code)
+                if territory.level == "arrondissement":
+                    units = frozenset({territory.code})
+                else:
+                    communes = frozenset(territory.communes)
+                    sub = self.referential.sub_communes
+                    arrondissements = sub.loc[(sub["type"] == "ARM") & sub["parent"].isin(communes), "code"]
+                    units = communes | frozenset(str(c) for c in arrondissements)
+                self._access_units[code] = units
+            return self._access_units[code]
 
     @property
     def search_index(self) -> SearchIndex:

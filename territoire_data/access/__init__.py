@@ -20,4 +20,4 @@ def authorisation_of(workspace: Workspace, login: str | None) -> Authorisation:
     from territoire_data.access.users import roles_of
 
     user_id, roles = roles_of(workspace, login)
-    return Authorisation(user_id, roles, communes_of=workspace.communes_of)
+    return Authorisation(user_id, roles, units_of=workspace.access_units)

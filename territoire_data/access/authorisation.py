@@ -5,7 +5,11 @@ on their own. Rules:
 
 - a role is active from ``start`` to ``end`` included (partner subscriptions end);
 - a role on a territory covers every commune of it (an élu of an EPCI is élu for its
-  communes); a thread is covered when all its communes are;
+  communes); a thread is covered when all its communes are. Paris, Lyon and Marseille count
+  their municipal arrondissements as units of their own: a role on the city covers its
+  arrondissements, a role on one arrondissement covers that arrondissement only;
+- rights are read from the store at every action (``DiscussionSpace`` asks again each time):
+  a revoked or expired role stops working at the next click, in open dashboards too;
 - ``admin``: everything, everywhere;
 - ``elected``/``agent`` of a territory: read and write threads of every visibility there;
 - ``entreprise``/``consultant`` admitted to a territory: read and write ``partenaires`` and
@@ -28,12 +32,16 @@ class AccessDenied(TerritoireError):
     pass
 
 
-def covers(territory_role: str, territory_object: str, communes_of: Callable[[str], frozenset[str]]) -> bool:
-    """Does a role on ``territory_role`` cover ``territory_object`` (all its communes)?"""
+def covers(territory_role: str, territory_object: str, units_of: Callable[[str], frozenset[str]]) -> bool:
+    """Does a role on ``territory_role`` cover ``territory_object`` (all its units)?
+
+    ``units_of(code)``: the communes of a territory, plus the municipal arrondissements of
+    those that have some; an arrondissement's units are itself alone.
+    """
     if territory_role == territory_object or territory_role == "france":
         return True
     try:
-        return communes_of(territory_object) <= communes_of(territory_role)
+        return units_of(territory_object) <= units_of(territory_role)
     except TerritoireError:
         return False
 
@@ -41,14 +49,14 @@ def covers(territory_role: str, territory_object: str, communes_of: Callable[[st
 class Authorisation:
     """The rights of one user (``roles``: list of (role, territory, start, end)).
 
-    ``communes_of(code)`` gives a territory's member communes (the workspace's).
+    ``units_of(code)`` gives a territory's units (``Workspace.access_units``).
     """
 
     def __init__(
-        self, user_id: int | None, roles, today: date | None = None, *, communes_of: Callable[[str], frozenset[str]]
+        self, user_id: int | None, roles, today: date | None = None, *, units_of: Callable[[str], frozenset[str]]
     ):
         self.user_id = user_id
-        self.communes_of = communes_of
+        self.units_of = units_of
         day = today or date.today()
         self.roles = [
             (r, t) for r, t, start, end in roles if (start is None or start <= day) and (end is None or day <= end)
@@ -63,7 +71,7 @@ class Authorisation:
         return any(r == "admin" for r, _ in self.roles)
 
     def _roles_on(self, territory: str) -> set[str]:
-        return {r for r, t in self.roles if covers(t, territory, self.communes_of)}
+        return {r for r, t in self.roles if covers(t, territory, self.units_of)}
 
     def visibilities(self, territory: str) -> list[str]:
         """Visibilities this user may post with on a territory (empty: may not post)."""

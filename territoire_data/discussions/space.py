@@ -1,4 +1,6 @@
-"""The exchange space of one user: every read and write goes through ``Authorisation``."""
+"""The exchange space of one user: every read and write goes through ``Authorisation``,
+computed again from the store's roles at each action (a revoked or expired role stops working
+at the next click, in dashboards already open too)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, text
 
-from territoire_data.access.authorisation import AccessDenied
+from territoire_data.access.authorisation import AccessDenied, Authorisation
 from territoire_data.core.catalogue import THEMES
 from territoire_data.discussions.text import clean, to_html
 from territoire_data.discussions.text import title as clean_title
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 
 ANCHOR_TYPES = ("indicator", "parcel", "feature")
 DELETED_HTML = "<p><em>Message supprimé.</em></p>"
+MAX_REVISIONS = 20  # earlier versions kept per message; a further edit is refused
 
 
 def _utc(d: datetime) -> datetime:
@@ -42,12 +45,19 @@ class DiscussionSpace:
         self.workspace = workspace_for(home, workspace)
         self.store = self.workspace.store
         self.login = (login or "").strip() or None
-        self.authorisation = self.workspace.authorisation(self.login)
-        self.user_id = self.authorisation.user_id
+
+    @property
+    def authorisation(self) -> Authorisation:
+        """This user's rights as the store holds them now (read again at every access)."""
+        return self.workspace.authorisation(self.login)
+
+    @property
+    def user_id(self) -> int | None:
+        return self.authorisation.user_id
 
     @property
     def authenticated(self) -> bool:
-        """A known user with at least one active role."""
+        """A known user with at least one active role today."""
         return self.authorisation.authenticated
 
     def _code(self, territory: str) -> str:
@@ -55,20 +65,20 @@ class DiscussionSpace:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _thread(self, s, thread_id: int) -> Thread:
+    def _thread(self, s, thread_id: int, rights: Authorisation) -> Thread:
         thread = s.get(Thread, thread_id)
-        if thread is None or not self.authorisation.can_read(thread.territory, thread.visibility):
+        if thread is None or not rights.can_read(thread.territory, thread.visibility):
             raise AccessDenied("Discussion introuvable ou non accessible.")  # same answer: nothing leaks
         return thread
 
-    def _summary(self, s, thread: Thread) -> dict:
+    def _summary(self, s, thread: Thread, user_id: int | None) -> dict:
         n = s.scalar(select(func.count(Message.id)).where(Message.thread_id == thread.id, Message.deleted_at.is_(None)))
-        file_read = s.get(ReadMark, (self.user_id, thread.id)) if self.user_id else None
+        file_read = s.get(ReadMark, (user_id, thread.id)) if user_id else None
         unread = s.scalar(
             select(func.count(Message.id)).where(
                 Message.thread_id == thread.id,
                 Message.deleted_at.is_(None),
-                Message.author_id != self.user_id,
+                Message.author_id != user_id,
                 Message.id > (file_read.last_message_id if file_read else 0),
             )
         )
@@ -91,28 +101,34 @@ class DiscussionSpace:
 
     def threads(self, territory: str) -> list[dict]:
         """Threads of a territory this user may read, most recently active first."""
-        if not self.authorisation.authenticated:
+        rights = self.authorisation
+        if not rights.authenticated:
             return []
         code = self._code(territory)
+        readable = [v for v in VISIBILITIES if rights.can_read(code, v)]
         with self.store.session() as s:
             threads = s.scalars(
-                select(Thread).where(Thread.territory == code).order_by(Thread.active_at.desc(), Thread.id.desc())
+                select(Thread)
+                .where(Thread.territory == code, Thread.visibility.in_(readable))
+                .order_by(Thread.active_at.desc(), Thread.id.desc())
             )
-            return [self._summary(s, f) for f in threads if self.authorisation.can_read(f.territory, f.visibility)]
+            return [self._summary(s, f, rights.user_id) for f in threads]
 
     def solutions(self, theme: str | None = None) -> list[dict]:
         """Shared solutions (visibility ``every``) of every territory."""
-        if not self.authorisation.authenticated:
+        rights = self.authorisation
+        if not rights.authenticated:
             return []
         with self.store.session() as s:
             query = select(Thread).where(Thread.visibility == "tous", Thread.solution.is_(True))
             if theme:
                 query = query.where(Thread.theme == theme)
-            return [self._summary(s, f) for f in s.scalars(query.order_by(Thread.active_at.desc()))]
+            return [self._summary(s, f, rights.user_id) for f in s.scalars(query.order_by(Thread.active_at.desc()))]
 
     def messages(self, thread_id: int) -> list[dict]:
+        rights = self.authorisation
         with self.store.session() as s:
-            thread = self._thread(s, thread_id)
+            thread = self._thread(s, thread_id, rights)
             output = []
             for m in thread.messages:
                 deleted = m.deleted_at is not None
@@ -126,18 +142,20 @@ class DiscussionSpace:
                         "deleted": deleted,
                         "text": "" if deleted else m.text,
                         "html": DELETED_HTML if deleted else m.html,
-                        "editable": not deleted and self.authorisation.can_edit(m.author_id),
-                        "deletable": not deleted and self.authorisation.can_delete(m.author_id),
+                        "editable": not deleted and rights.can_edit(m.author_id),
+                        "deletable": not deleted and rights.can_delete(m.author_id),
                     }
                 )
             return output
 
     def history(self, message_id: int) -> list[dict]:
+        """Earlier versions of a message; none once it is deleted (its history goes with it),
+        except for the moderators."""
+        rights = self.authorisation
         with self.store.session() as s:
-            message = s.get(Message, message_id)
-            if message is None:
-                raise AccessDenied("Message introuvable ou non accessible.")
-            self._thread(s, message.thread_id)
+            message = self._message(s, message_id, rights)
+            if message.deleted_at is not None and not rights.can_moderate():
+                return []
             revisions = s.scalars(select(Revision).where(Revision.message_id == message_id).order_by(Revision.id))
             return [{"date": _iso(r.date), "html": r.html} for r in revisions]
 
@@ -154,10 +172,13 @@ class DiscussionSpace:
         return sum(f["unread"] for f in self.threads(territory))
 
     def version(self, territory: str) -> tuple:
-        """Changes whenever something visible on the territory changes (cheap polling)."""
-        if not self.authorisation.authenticated:
+        """Changes whenever something this user may read on the territory changes (cheap
+        polling); activity on threads they may not read leaves it unchanged."""
+        rights = self.authorisation
+        if not rights.authenticated:
             return ()
         code = self._code(territory)
+        readable = [v for v in VISIBILITIES if rights.can_read(code, v)]
         with self.store.session() as s:
             return tuple(
                 s.execute(
@@ -170,30 +191,38 @@ class DiscussionSpace:
                     )
                     .select_from(Thread)
                     .join(Message, Message.thread_id == Thread.id, isouter=True)
-                    .where(Thread.territory == code)
+                    .where(Thread.territory == code, Thread.visibility.in_(readable))
                 ).one()
-            )
+            ) + (tuple(readable),)
 
     def visibilities(self, territory: str) -> list[str]:
         return self.authorisation.visibilities(self._code(territory))
 
     # -- writing ----------------------------------------------------------------------------
 
-    def _limit(self, s) -> None:
+    def _limit(self, s, user_id: int | None) -> None:
+        """Posts and edits together: at most ``TERRITOIRE_MESSAGE_LIMIT`` per period."""
         number, seconds = self.workspace.settings.message_limit
         if s.bind.dialect.name == "postgresql":  # one writer per user at a time: the count below holds
-            s.execute(text("SELECT pg_advisory_xact_lock(:u)"), {"u": self.user_id})
+            s.execute(text("SELECT pg_advisory_xact_lock(:u)"), {"u": user_id})
         since = now() - timedelta(seconds=seconds)
-        recent = s.scalar(
-            select(func.count(Message.id)).where(Message.author_id == self.user_id, Message.created_at > since)
+        posted = s.scalar(
+            select(func.count(Message.id)).where(Message.author_id == user_id, Message.created_at > since)
         )
-        if recent >= number:
-            raise AccessDenied(f"Trop de messages : {number} au plus en {seconds} s. Réessayez dans un instant.")
+        edited = s.scalar(
+            select(func.count(Revision.id))
+            .join(Message, Message.id == Revision.message_id)
+            .where(Message.author_id == user_id, Revision.date > since)
+        )
+        if posted + edited >= number:
+            raise AccessDenied(
+                f"Trop de messages ou de modifications : {number} au plus en {seconds} s. Réessayez dans un instant."
+            )
 
-    def _post(self, s, thread: Thread, content: str) -> int:
-        self._limit(s)
+    def _post(self, s, thread: Thread, content: str, user_id: int | None) -> int:
+        self._limit(s, user_id)
         cleaned = clean(content)
-        message = Message(thread_id=thread.id, author_id=self.user_id, text=cleaned, html=to_html(cleaned))
+        message = Message(thread_id=thread.id, author_id=user_id, text=cleaned, html=to_html(cleaned))
         s.add(message)
         thread.active_at = now()
         s.flush()
@@ -214,8 +243,9 @@ class DiscussionSpace:
         code = self._code(territory)
         if visibility not in VISIBILITIES:
             raise TerritoireError(f"Visibilité inconnue : « {visibility} » ({', '.join(VISIBILITIES)}).")
-        self.authorisation.require(
-            self.authorisation.can_create(code, visibility),
+        rights = self.authorisation
+        rights.require(
+            rights.can_create(code, visibility),
             f"Vous ne pouvez pas publier avec la visibilité « {visibility} » sur {code}.",
         )
         if theme is not None and theme not in THEMES:
@@ -231,65 +261,79 @@ class DiscussionSpace:
                 anchor=None if anchor is None else clean(anchor, maximum=200, what="L'ancre"),
                 theme=theme,
                 solution=bool(solution) and visibility == "tous",
-                author_id=self.user_id,
+                author_id=rights.user_id,
             )
             s.add(thread)
             s.flush()
-            self._post(s, thread, content)
+            self._post(s, thread, content, rights.user_id)
             return thread.id
 
     def reply(self, thread_id: int, content: str) -> int:
+        rights = self.authorisation
         with self.store.session() as s:
-            thread = self._thread(s, thread_id)
-            self.authorisation.require(
-                self.authorisation.can_reply(thread.territory, thread.visibility),
+            thread = self._thread(s, thread_id, rights)
+            rights.require(
+                rights.can_reply(thread.territory, thread.visibility),
                 "Vous ne pouvez pas répondre dans cette discussion.",
             )
-            return self._post(s, thread, content)
+            return self._post(s, thread, content, rights.user_id)
 
-    def _message(self, s, message_id: int) -> Message:
+    def _message(self, s, message_id: int, rights: Authorisation) -> Message:
         message = s.get(Message, message_id)
         if message is None:
             raise AccessDenied("Message introuvable ou non accessible.")
-        self._thread(s, message.thread_id)
+        self._thread(s, message.thread_id, rights)
         return message
 
     def edit(self, message_id: int, content: str) -> None:
+        """Replace a message's text (its author only), keeping the earlier version; counted in
+        the rate limit, at most ``MAX_REVISIONS`` earlier versions per message."""
+        rights = self.authorisation
         with self.store.session() as s:
-            message = self._message(s, message_id)
-            self.authorisation.require(
-                self.authorisation.can_edit(message.author_id) and message.deleted_at is None,
+            message = self._message(s, message_id, rights)
+            rights.require(
+                rights.can_edit(message.author_id) and message.deleted_at is None,
                 "Seul l'auteur peut modifier son message.",
             )
             cleaned = clean(content)
+            if cleaned == message.text:
+                return
+            self._limit(s, rights.user_id)
+            kept = s.scalar(select(func.count(Revision.id)).where(Revision.message_id == message.id))
+            if kept >= MAX_REVISIONS:
+                raise AccessDenied(f"Ce message a déjà été modifié {MAX_REVISIONS} fois : publiez plutôt une réponse.")
             s.add(Revision(message_id=message.id, text=message.text, html=message.html))
             message.text, message.html, message.edited_at = cleaned, to_html(cleaned), now()
 
     def delete(self, message_id: int) -> None:
+        rights = self.authorisation
         with self.store.session() as s:
-            message = self._message(s, message_id)
-            self.authorisation.require(
-                self.authorisation.can_delete(message.author_id),
+            message = self._message(s, message_id, rights)
+            rights.require(
+                rights.can_delete(message.author_id),
                 "Seuls l'auteur et les administrateurs peuvent supprimer ce message.",
             )
             if message.deleted_at is None:
-                message.deleted_at, message.deleted_by_id = now(), self.user_id
+                message.deleted_at, message.deleted_by_id = now(), rights.user_id
 
     def flag(self, message_id: int, pattern: str) -> None:
+        rights = self.authorisation
+        rights.require(rights.authenticated, "Message introuvable ou non accessible.")
         with self.store.session() as s:
-            message = self._message(s, message_id)
-            already = s.scalar(select(Flag).where(Flag.message_id == message.id, Flag.user_id == self.user_id))
+            message = self._message(s, message_id, rights)
+            already = s.scalar(select(Flag).where(Flag.message_id == message.id, Flag.user_id == rights.user_id))
             if already is None:
                 s.add(
                     Flag(
                         message_id=message.id,
-                        user_id=self.user_id,
+                        user_id=rights.user_id,
                         reason=clean(pattern, maximum=2_000, what="Le motif"),
                     )
                 )
 
     def flags(self) -> list[dict]:
-        self.authorisation.require(self.authorisation.can_moderate(), "Réservé aux modérateurs.")
+        rights = self.authorisation
+        rights.require(rights.can_moderate(), "Réservé aux modérateurs.")
         with self.store.session() as s:
             return [
                 {"id": r.id, "message": r.message_id, "reason": r.reason, "handled": r.handled}
@@ -297,11 +341,12 @@ class DiscussionSpace:
             ]
 
     def mark_read(self, thread_id: int) -> None:
+        rights = self.authorisation
         with self.store.session() as s:
-            thread = self._thread(s, thread_id)
+            thread = self._thread(s, thread_id, rights)
             last = s.scalar(select(func.max(Message.id)).where(Message.thread_id == thread.id)) or 0
-            reading = s.get(ReadMark, (self.user_id, thread.id))
+            reading = s.get(ReadMark, (rights.user_id, thread.id))
             if reading is None:
-                s.add(ReadMark(user_id=self.user_id, thread_id=thread.id, last_message_id=last))
+                s.add(ReadMark(user_id=rights.user_id, thread_id=thread.id, last_message_id=last))
             else:
                 reading.last_message_id = max(reading.last_message_id, last)
