@@ -18,12 +18,16 @@ from pathlib import Path
 
 import platformdirs
 
+from territoire_data.archives import ArchiveLimits
 from territoire_data.errors import TerritoireError
 
 HOME_VARIABLE = "TERRITOIRE_HOME"
 CADASTRE_BASE = "https://cadastre.data.gouv.fr/data/etalab-cadastre/latest/geojson/communes"
 DEFAULT_MESSAGE_LIMIT = (20, 60)
 DEFAULT_KERNEL_CEILING = 20
+DEFAULT_ARCHIVE_MAX_BYTES = 8 * 2**30  # uncompressed bytes read from one file (all its members)
+DEFAULT_ARCHIVE_MAX_RATIO = 200  # uncompressed / compressed size of a member
+DEFAULT_ARCHIVE_MAX_DEPTH = 3  # archives inside archives
 
 # Variable → (Settings field, what it does, in French: the README shows these words).
 VARIABLES: dict[str, tuple[str, str]] = {
@@ -50,6 +54,18 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "TERRITOIRE_KERNEL_CEILING": (
         "kernel_ceiling",
         "tableaux de bord ouverts en même temps au plus (un noyau chacun, hors noyaux préchauffés ; défaut 20)",
+    ),
+    "TERRITOIRE_ARCHIVE_MAX_BYTES": (
+        "archive_max_bytes",
+        "octets décompressés lus au plus dans un fichier et ses archives (défaut 8 Gio, soit `8589934592`)",
+    ),
+    "TERRITOIRE_ARCHIVE_MAX_RATIO": (
+        "archive_max_ratio",
+        "taux de compression au-delà duquel un membre d'archive est refusé (bombe zip ; défaut `200`)",
+    ),
+    "TERRITOIRE_ARCHIVE_MAX_DEPTH": (
+        "archive_max_depth",
+        "niveaux d'archives imbriquées acceptés (zip dans un zip… ; défaut `3`)",
     ),
     "TERRITOIRE_NO_PROGRESS": ("progress", "`1` : pas de barres de progression (journaux, CI)"),
     "TERRITOIRE_DEBUG": ("debug", "`1` : trace complète des erreurs inattendues"),
@@ -112,6 +128,9 @@ class Settings:
     basemap_url: str | None = None  # None: no tiles, no request leaves the server
     basemap_attribution: str | None = None
     kernel_ceiling: int = DEFAULT_KERNEL_CEILING
+    archive_max_bytes: int = DEFAULT_ARCHIVE_MAX_BYTES
+    archive_max_ratio: int = DEFAULT_ARCHIVE_MAX_RATIO
+    archive_max_depth: int = DEFAULT_ARCHIVE_MAX_DEPTH
     progress: bool = True
     debug: bool = False
     cadastre_url: str = CADASTRE_BASE
@@ -132,12 +151,19 @@ class Settings:
             basemap_url=_basemap_url(env.get("TERRITOIRE_BASEMAP_URL")),
             basemap_attribution=_text(env.get("TERRITOIRE_BASEMAP_ATTRIBUTION")),
             kernel_ceiling=_positive(env.get("TERRITOIRE_KERNEL_CEILING"), DEFAULT_KERNEL_CEILING),
+            archive_max_bytes=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_BYTES"), DEFAULT_ARCHIVE_MAX_BYTES),
+            archive_max_ratio=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_RATIO"), DEFAULT_ARCHIVE_MAX_RATIO),
+            archive_max_depth=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_DEPTH"), DEFAULT_ARCHIVE_MAX_DEPTH),
             progress=not _flag(env.get("TERRITOIRE_NO_PROGRESS")),
             debug=_flag(env.get("TERRITOIRE_DEBUG")),
             cadastre_url=(_text(env.get("TERRITOIRE_CADASTRE_URL")) or CADASTRE_BASE).rstrip("/"),
             download_url=_text(env.get("TERRITOIRE_DOWNLOAD_URL")),
             source={k: v for k, v in env.items() if k in VARIABLES},
         )
+
+    @property
+    def archive_limits(self) -> ArchiveLimits:
+        return ArchiveLimits(self.archive_max_bytes, self.archive_max_ratio, self.archive_max_depth)
 
     def with_home(self, home: str | os.PathLike | None) -> Settings:
         return self if home is None else replace(self, home=Path(home).expanduser())

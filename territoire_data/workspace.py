@@ -112,6 +112,7 @@ class Workspace:
             strict=strict,
             movements=movements,
             progress=self.settings.progress,
+            limits=self.settings.archive_limits,
         )
         with self._lock:
             self._warehouse = None

@@ -190,3 +190,97 @@ def test_folder_without_recognised_file(tmp_path_factory, home, ref):
     assert output.returncode == 2 and "Aucun fichier reconnu" in output.stderr and "notes.csv" in output.stderr
     absent = run_cli("data", "build", "--raw", str(folder / "inexistant"), home=folder)
     assert absent.returncode == 2 and "introuvable" in absent.stderr
+
+
+def _nested(depth: int, inner: bytes, name: str = "cc_filosofi.csv") -> bytes:
+    """``depth`` zips one inside the other around a file."""
+    import io
+    import zipfile
+
+    content, member = inner, name
+    for level in range(depth):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+            z.writestr(member, content)
+        content, member = buffer.getvalue(), f"niveau{level}.zip"
+    return content
+
+
+def test_zip_bomb_refused_before_inflating(tmp_path):
+    """Finding 5: a small zip that inflates to hundreds of MB is refused, naming the member,
+    without reading it whole (the process stays far from the 1.9 GB the audit measured)."""
+    import resource
+    import zipfile
+
+    from territoire_data.archives import ArchiveRefused
+
+    with zipfile.ZipFile(tmp_path / "bombe.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        with z.open("cc_filosofi.csv", "w", force_zip64=True) as member:
+            member.write(filosofi(GOOD).encode())
+            block = b"0" * (1 << 20)
+            for _ in range(400):  # 400 MiB of zeros: ≈ 400 kB once deflated
+                member.write(block)
+    assert (tmp_path / "bombe.zip").stat().st_size < 1_000_000
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ArchiveRefused) as refused:
+        read_all([tmp_path])
+    assert "bombe.zip!cc_filosofi.csv" in str(refused.value) and "TERRITOIRE_ARCHIVE_MAX_RATIO" in str(refused.value)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < 100_000  # kB: < 100 MB more
+
+
+def test_inflated_member_read_in_chunks_within_ratio(tmp_path):
+    """The same bound holds while reading, not only on declared sizes."""
+    import io
+    import zipfile
+
+    from territoire_data.archives import ArchiveLimits, ArchiveRefused, Budget
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("zeros.csv", b"0" * (8 << 20))
+    archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    budget = Budget(ArchiveLimits(max_ratio=50), "x.zip")
+    with pytest.raises(ArchiveRefused, match="50 fois"):
+        budget.zip_member(archive, archive.infolist()[0], "x.zip!zeros.csv")()
+    assert budget.used <= 2 << 20  # stopped after the first chunks
+
+
+def test_total_uncompressed_size_bounded_by_setting(tmp_path):
+    from territoire_data.archives import ArchiveLimits, ArchiveRefused
+
+    rows = [GOOD.replace("33063", f"33{n:03d}") for n in range(1, 400)]
+    write(tmp_path, "gros.zip", _nested(1, filosofi(*rows).encode()))
+    with pytest.raises(ArchiveRefused, match="gros.zip.*TERRITOIRE_ARCHIVE_MAX_BYTES"):
+        read_all([tmp_path], limits=ArchiveLimits(max_bytes=10_000))
+    assert read_all([tmp_path], strict=False).files_read  # within the defaults: read
+
+
+def test_deeply_nested_zips_refused_with_a_french_message(home_built):
+    """Finding 5: 1,500 nested levels gave a bare RecursionError; now a French error naming the
+    file, exit code 2, the previous warehouse untouched. Three levels (the default) still read."""
+    before = (home_built / "warehouse" / "manifest.json").read_text()
+    deep = home_built / "gigogne"
+    deep.mkdir()
+    write(deep, "gigogne.zip", _nested(1500, filosofi(GOOD).encode()))
+    output = run_cli("data", "build", "--raw", str(deep), home=home_built)
+    assert output.returncode == 2, output.stderr
+    assert "gigogne.zip" in output.stderr and "imbriquées" in output.stderr
+    assert "Traceback" not in output.stderr and "RecursionError" not in output.stderr
+    assert (home_built / "warehouse" / "manifest.json").read_text() == before
+
+    shallow = home_built / "trois-niveaux"
+    shallow.mkdir()
+    write(shallow, "ok.zip", _nested(3, filosofi(GOOD).encode()))
+    assert len(read_all([shallow]).files_read) == 1
+    output = run_cli("data", "build", "--raw", str(shallow), home=home_built, env={"TERRITOIRE_ARCHIVE_MAX_DEPTH": "2"})
+    assert output.returncode == 2 and "2 niveaux" in output.stderr
+
+
+def test_gzip_bomb_refused(tmp_path):
+    import gzip
+
+    from territoire_data.archives import ArchiveRefused
+
+    write(tmp_path, "bombe.csv.gz", gzip.compress(filosofi(GOOD).encode() + b"0" * (64 << 20), 9))
+    with pytest.raises(ArchiveRefused, match="bombe.csv.gz"):
+        read_all([tmp_path])

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from territoire_data import strict_json
+from territoire_data.archives import ArchiveLimits
 from territoire_data.core import calculation, catalogue, history
 from territoire_data.core.referential import Referential, load_referential
 from territoire_data.errors import TerritoireError
@@ -74,8 +75,11 @@ def build_warehouse(
     strict: bool = True,
     movements: pd.DataFrame | None = None,
     progress: bool = True,
+    limits: ArchiveLimits | None = None,
 ) -> dict:
-    """Build the warehouse from raw files and swap it in; returns the manifest."""
+    """Build the warehouse from raw files and swap it in; returns the manifest.
+
+    ``limits``: bounds on the archives read (``Settings.archive_limits``)."""
     home = resolve_home(home)
     start = time.perf_counter()
     ref = referential if referential is not None else load_referential(home, progress=progress)
@@ -85,7 +89,7 @@ def build_warehouse(
         for former in root.glob(".construction-*"):  # left by a killed build
             shutil.rmtree(former, ignore_errors=True)
         steps("Lecture des fichiers")
-        collection = read_all(raw, catalogue.useful_variables(), strict=strict, progress=progress)
+        collection = read_all(raw, catalogue.useful_variables(), strict=strict, progress=progress, limits=limits)
         if not collection.files_read:
             raise TerritoireError(
                 "Aucun fichier reconnu dans "

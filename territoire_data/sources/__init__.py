@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from territoire_data.archives import ArchiveLimits
 from territoire_data.errors import FileError
 from territoire_data.progress import bar
 from territoire_data.sources import observations, tabular
@@ -149,10 +150,10 @@ def _list(paths: list[Path | str]) -> list[Path]:
     return files
 
 
-def _read_file(path: Path, useful: set[str] | None, strict: bool) -> Harvest:
+def _read_file(path: Path, useful: set[str] | None, strict: bool, limits: ArchiveLimits | None) -> Harvest:
     """Parse one file as found on disk (every member, when it is an archive)."""
     pieces, collection = [], Harvest(observations.empty())
-    for file in walk([path]):
+    for file in walk([path], limits):
         recognised = recognise(file)
         if recognised is None:
             collection.ignores.append((file.path, "format non reconnu (aucune source ne correspond à son en-tête)"))
@@ -185,7 +186,12 @@ def _read_file(path: Path, useful: set[str] | None, strict: bool) -> Harvest:
 
 
 def read_all(
-    paths: list[Path | str], useful: set[str] | None = None, *, strict: bool = True, progress: bool = True
+    paths: list[Path | str],
+    useful: set[str] | None = None,
+    *,
+    strict: bool = True,
+    progress: bool = True,
+    limits: ArchiveLimits | None = None,
 ) -> Harvest:
     """Parse every recognised file; unrecognised ones are listed in ``ignored``.
 
@@ -195,6 +201,7 @@ def read_all(
     require an ``if __name__ == "__main__"`` guard in users' scripts and notebooks.
     Files recognised as references without observations (dictionaries of variables,
     boundaries, cadastre layers, COG tables) are listed in ``references`` with their role.
+    Archives beyond ``limits`` (size, ratio, depth) raise ``ArchiveRefused``, whatever ``strict``.
     """
     collection = Harvest(observations.empty())
     pieces = []
@@ -202,7 +209,7 @@ def read_all(
     for path in bar(
         files, desc="Lecture des fichiers", unit=" fichier", enabled=progress and len(files) >= 2, leave=False
     ):
-        partial = _read_file(path, useful, strict)
+        partial = _read_file(path, useful, strict, limits)
         pieces.append(partial.observations)
         collection.add(partial)
     collection.observations = observations.concatenate(pieces)

@@ -1,18 +1,20 @@
 """Raw files as published: folders walked, zip archives (also zip in zip) and gzip opened.
 
 A ``RawFile`` is one file to parse, wherever it sits: ``dossier/base.zip!base.CSV``
-names a member of an archive. Content is read lazily, once.
+names a member of an archive. Content is read lazily, once, within the ``ArchiveLimits``
+(``territoire_data.archives``: size, ratio and depth bounded).
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from territoire_data.archives import ArchiveLimits, Budget
 
 IGNORED_NAMES = {".ds_store", "thumbs.db", "downloads.json"}
 IGNORED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".json.sha256", ".xml", ".xls~", ".part", ".lock")
@@ -37,47 +39,56 @@ class RawFile:
         return hashlib.sha256(self.content()).hexdigest()
 
 
-def walk(paths: list[Path | str]) -> Iterator[RawFile]:
-    """Every file under the given paths, archives expanded, in a stable order."""
+def walk(paths: list[Path | str], limits: ArchiveLimits | None = None) -> Iterator[RawFile]:
+    """Every file under the given paths, archives expanded, in a stable order.
+
+    Raises ``ArchiveRefused`` when a file's archives cross ``limits`` (defaults otherwise).
+    """
+    limits = limits or ArchiveLimits()
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                yield from _expand(str(file), file.name, file.read_bytes)
+                yield from _expand(str(file), file.name, file.read_bytes, Budget(limits, str(file)), 0)
         elif path.is_file():
-            yield from _expand(str(path), path.name, path.read_bytes)
+            yield from _expand(str(path), path.name, path.read_bytes, Budget(limits, str(path)), 0)
 
 
 def _constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
-    return lambda: archive.read(info)
-
-
-def _expand(path: str, name: str, read: Callable[[], bytes]) -> Iterator[RawFile]:
+def _expand(path: str, name: str, read: Callable[[], bytes], budget: Budget, depth: int) -> Iterator[RawFile]:
     lowercase = name.lower()
     if lowercase in IGNORED_NAMES or lowercase.startswith(".") or lowercase.endswith(IGNORED_SUFFIXES):
         return
     if lowercase.endswith(".zip"):
+        budget.check_depth(depth + 1, path)
         content = read()
         try:
             archive = zipfile.ZipFile(io.BytesIO(content))
         except zipfile.BadZipFile:
             yield RawFile(path, name, _constant(content))  # reported as unreadable later
             return
+        budget.check_declared(archive, path)
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             if info.is_dir():
                 continue
             internal = info.filename.rsplit("/", 1)[-1]
-            yield from _expand(f"{path}!{info.filename}", internal, _member(archive, info))
+            where = f"{path}!{info.filename}"
+            yield from _expand(where, internal, budget.zip_member(archive, info, where), budget, depth + 1)
     elif lowercase.endswith((".xlsx", ".xlsm")):
-        yield from _sheets(path, name, read())
+        content = read()
+        try:  # a workbook is a zip too: its declared sizes are checked before a reader inflates it
+            budget.check_declared(zipfile.ZipFile(io.BytesIO(content)), path)
+        except zipfile.BadZipFile:
+            pass
+        yield from _sheets(path, name, content)
     elif lowercase.endswith(".parquet"):
         yield from _parquet(path, name, read)
     elif lowercase.endswith(".gz"):
-        yield from _expand(path, name[:-3], lambda: gzip.decompress(read()))
+        budget.check_depth(depth + 1, path)
+        yield from _expand(path, name[:-3], budget.gunzip(read, path), budget, depth + 1)
     else:
         yield RawFile(path, name, read)
 
