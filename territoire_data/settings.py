@@ -67,6 +67,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "archive_max_depth",
         "niveaux d'archives imbriquées acceptés (zip dans un zip… ; défaut `3`)",
     ),
+    "TERRITOIRE_STORE_SERVICE_URL": (
+        "store_service_url",
+        "adresse du service d'échange JupyterHub (déploiement : les serveurs des utilisateurs n'ouvrent pas la base, "
+        "ils l'appellent avec leur jeton du Hub)",
+    ),
     "TERRITOIRE_NO_PROGRESS": ("progress", "`1` : pas de barres de progression (journaux, CI)"),
     "TERRITOIRE_DEBUG": ("debug", "`1` : trace complète des erreurs inattendues"),
     "TERRITOIRE_CADASTRE_URL": ("cadastre_url", "adresse des fichiers cadastraux Etalab (radar foncier)"),
@@ -131,6 +136,8 @@ class Settings:
     archive_max_bytes: int = DEFAULT_ARCHIVE_MAX_BYTES
     archive_max_ratio: int = DEFAULT_ARCHIVE_MAX_RATIO
     archive_max_depth: int = DEFAULT_ARCHIVE_MAX_DEPTH
+    store_service_url: str | None = None  # None: the store is opened here (local use, the service itself)
+    hub_token: str | None = field(default=None, repr=False)  # JUPYTERHUB_API_TOKEN, for the service
     progress: bool = True
     debug: bool = False
     cadastre_url: str = CADASTRE_BASE
@@ -154,6 +161,8 @@ class Settings:
             archive_max_bytes=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_BYTES"), DEFAULT_ARCHIVE_MAX_BYTES),
             archive_max_ratio=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_RATIO"), DEFAULT_ARCHIVE_MAX_RATIO),
             archive_max_depth=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_DEPTH"), DEFAULT_ARCHIVE_MAX_DEPTH),
+            store_service_url=_text(env.get("TERRITOIRE_STORE_SERVICE_URL")),
+            hub_token=_text(env.get("JUPYTERHUB_API_TOKEN")),
             progress=not _flag(env.get("TERRITOIRE_NO_PROGRESS")),
             debug=_flag(env.get("TERRITOIRE_DEBUG")),
             cadastre_url=(_text(env.get("TERRITOIRE_CADASTRE_URL")) or CADASTRE_BASE).rstrip("/"),

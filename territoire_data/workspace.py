@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported lazily: a workspace costs nothing until it is used
     from territoire_data.core.territories import Territory
     from territoire_data.core.warehouse import Warehouse
     from territoire_data.discussions.space import DiscussionSpace
+    from territoire_data.service.client import StoreClient
     from territoire_data.store.database import Store
 
 
@@ -184,6 +185,16 @@ class Workspace:
         from territoire_data.access import authorisation_of
 
         return authorisation_of(self, login)
+
+    def exchange(self, login: str | None) -> StoreClient:
+        """The exchange store as the dashboard reaches it: through the JupyterHub service when
+        ``TERRITOIRE_STORE_SERVICE_URL`` is set (the Hub token says who the user is), else in
+        this process for ``login`` — the same client and operations either way."""
+        from territoire_data.service.client import HubTransport, LocalTransport, StoreClient
+
+        if self.settings.store_service_url:
+            return StoreClient(HubTransport(self.settings.store_service_url, self.settings.hub_token), login)
+        return StoreClient(LocalTransport(self, login), login)
 
     def discussions(self, login: str | None) -> DiscussionSpace:
         """The exchange space as ``login`` sees it."""

@@ -197,13 +197,14 @@ class WorkspaceProvider:
 
 
 class WorkspaceDiscussions:
-    """``DiscussionProvider`` over a workspace's store."""
+    """``DiscussionProvider`` over a workspace's exchange client (``Workspace.exchange``: the
+    store in this process, or the JupyterHub service in a deployment)."""
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
 
     def space(self, login: str):
-        return self.workspace.discussions(login)
+        return self.workspace.exchange(login)
 
 
 class WorkspaceRadar:
@@ -216,14 +217,14 @@ class WorkspaceRadar:
         if not login or not code:
             return False
         try:
-            return self.workspace.authorisation(login).can_run_radar(code)
+            return self.workspace.exchange(login).can_run_radar(code)
         except Exception:
             return False
 
     def run(self, login: str | None, code: str) -> dict:
         from territoire_data.radar import run_radar
 
-        return run_radar(code, login=login, workspace=self.workspace)
+        return run_radar(code, login=login, workspace=self.workspace, rights=self.workspace.exchange(login))
 
     def geopackage(self, result: dict) -> bytes:
         from territoire_data.radar import write_geopackage

@@ -16,9 +16,13 @@ from territoire_data.radar.inputs import crs_of, download_cadastre, read
 from territoire_data.radar.method import Parameters, housing_need, infill_plots, summary
 
 
-def check_access(workspace, code: str, login: str | None) -> None:
-    """``AccessDenied`` unless ``login`` may run the radar on ``code`` (store's roles, now)."""
-    if not workspace.authorisation(login).can_run_radar(code):
+def check_access(workspace, code: str, login: str | None, rights=None) -> None:
+    """``AccessDenied`` unless ``login`` may run the radar on ``code`` (store's roles, now).
+
+    ``rights``: anything with ``can_run_radar(code)`` — the dashboard's exchange client (which
+    asks the JupyterHub service in a deployment); the workspace's store otherwise."""
+    rights = rights if rights is not None else workspace.authorisation(login)
+    if not rights.can_run_radar(code):
         raise AccessDenied(f"Le radar foncier de {code} est réservé aux élus et aux services du territoire.")
 
 
@@ -35,6 +39,7 @@ def run_radar(
     need_dwellings: float | None = None,
     workspace=None,
     home=None,
+    rights=None,
 ) -> dict:
     """The infill plots of a commune for ``login`` (refused unless élu, agent or admin there).
 
@@ -46,7 +51,7 @@ def run_radar(
     commune = workspace.territory(code)
     if commune.level != "commune":
         raise AccessDenied("Le radar foncier s'applique à une commune.")
-    check_access(workspace, commune.code, login)  # before reading anything
+    check_access(workspace, commune.code, login, rights)  # before reading anything
     crs = crs_of(commune.code)
     parcels = read(parcels or download_cadastre(workspace, commune.code, "parcelles"), crs, "Parcelles")
     buildings = read(buildings or download_cadastre(workspace, commune.code, "batiments"), crs, "Bâtiments")

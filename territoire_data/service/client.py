@@ -1,0 +1,188 @@
+"""``StoreClient``: the exchange store as the dashboard sees it, in every mode.
+
+Every call is one operation of ``operations.OPERATIONS`` with JSON arguments and a JSON
+answer, whether it runs in this process (``LocalTransport``: local use, tests) or in the
+JupyterHub service (``HubTransport``: the user's Hub token in an ``Authorization`` header;
+the service decides who the user is). Refusals come back as ``AccessDenied``, invalid
+input as ``TerritoireError``, with the service's French message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from typing import TYPE_CHECKING, Any, Protocol
+
+from territoire_data.access.authorisation import AccessDenied
+from territoire_data.errors import TerritoireError
+
+if TYPE_CHECKING:
+    from territoire_data.workspace import Workspace
+
+log = logging.getLogger("territoire.service")
+UNAVAILABLE = "Espace d'échange momentanément indisponible : réessayez dans un instant."
+
+
+class Transport(Protocol):
+    def __call__(self, operation: str, arguments: dict) -> Any: ...
+
+
+def answer(outcome: dict) -> Any:
+    """The result of an answer ``{"result": …}``, or the error it carries, raised."""
+    if "result" in outcome:
+        return outcome["result"]
+    message = str(outcome.get("error") or UNAVAILABLE)
+    if outcome.get("kind") == "refused":
+        raise AccessDenied(message)
+    raise TerritoireError(message)
+
+
+def outcome_of(call) -> tuple[int, dict]:
+    """(HTTP status, answer) of running ``call()``: what both transports send back."""
+    from territoire_data.service.operations import BadRequest
+
+    try:
+        return 200, {"result": call()}
+    except AccessDenied as error:
+        return 403, {"error": str(error), "kind": "refused"}
+    except (BadRequest, TerritoireError) as error:
+        return 400, {"error": str(error), "kind": "invalid"}
+    except Exception:  # logged where it happened; the caller gets no trace
+        log.exception("opération du service d'échange en échec")
+        return 500, {"error": UNAVAILABLE, "kind": "unavailable"}
+
+
+class LocalTransport:
+    """Operations run here, on a workspace's store, for a login resolved by the deployment."""
+
+    def __init__(self, workspace: Workspace, login: str | None):
+        self.workspace, self.login = workspace, login
+
+    def __call__(self, operation: str, arguments: dict) -> Any:
+        from territoire_data.discussions.space import DiscussionSpace
+        from territoire_data.service.operations import perform
+
+        space = DiscussionSpace(self.login, workspace=self.workspace)
+        request = json.loads(json.dumps(arguments))  # the same JSON round trip as over HTTP
+        _status, outcome = outcome_of(lambda: perform(space, operation, request))
+        return answer(json.loads(json.dumps(outcome)))
+
+
+class HubTransport:
+    """Operations sent to the JupyterHub store service with the user's Hub token."""
+
+    def __init__(self, url: str, token: str | None, timeout: float = 15.0):
+        self.url, self.token, self.timeout = url.rstrip("/") + "/", token, timeout
+
+    def __call__(self, operation: str, arguments: dict) -> Any:
+        request = urllib.request.Request(
+            f"{self.url}api/{operation}",
+            data=json.dumps(arguments).encode("utf-8"),
+            headers={"Content-Type": "application/json", "Authorization": f"token {self.token or ''}"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return answer(json.loads(response.read()))
+        except urllib.error.HTTPError as error:
+            if error.code in (401, 403) and "json" not in (error.headers.get("Content-Type") or ""):
+                raise AccessDenied("Session expirée ou non reconnue par le service d'échange.") from None
+            try:
+                return answer(json.loads(error.read()))
+            except ValueError:
+                raise TerritoireError(UNAVAILABLE) from None
+        except (OSError, ValueError):
+            log.exception("service d'échange injoignable : %s", self.url)
+            raise TerritoireError(UNAVAILABLE) from None
+
+
+class StoreClient:
+    """The exchange space of the signed-in user, through a transport (``DiscussionAccess``)."""
+
+    def __init__(self, transport: Transport, login: str | None = None):
+        self.transport = transport
+        self.login = login
+
+    def _call(self, operation: str, **arguments) -> Any:
+        return self.transport(operation, {k: v for k, v in arguments.items() if v is not None})
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self._call("whoami")["authenticated"])
+
+    def whoami(self) -> dict:
+        return self._call("whoami")
+
+    def threads(self, territory: str) -> list[dict]:
+        return self._call("threads", territory=territory)
+
+    def solutions(self, theme: str | None = None) -> list[dict]:
+        return self._call("solutions", theme=theme)
+
+    def messages(self, thread_id: int) -> list[dict]:
+        return self._call("messages", thread_id=thread_id)
+
+    def history(self, message_id: int) -> list[dict]:
+        return self._call("history", message_id=message_id)
+
+    def visibilities(self, territory: str) -> list[str]:
+        return self._call("visibilities", territory=territory)
+
+    def anchors(self, territory: str, threads: list[dict] | None = None) -> dict[str, int]:
+        if threads is None:
+            return self._call("anchors", territory=territory)
+        count: dict[str, int] = {}
+        for thread in threads:
+            if thread["anchor_type"] == "indicator" and thread["anchor"]:
+                count[thread["anchor"]] = count.get(thread["anchor"], 0) + 1
+        return count
+
+    def unread(self, territory: str) -> int:
+        return self._call("unread", territory=territory)
+
+    def version(self, territory: str) -> tuple:
+        return tuple(self._call("version", territory=territory))
+
+    def create_thread(
+        self,
+        territory: str,
+        title: str,
+        content: str,
+        visibility: str,
+        *,
+        anchor_type: str | None = None,
+        anchor: str | None = None,
+        theme: str | None = None,
+        solution: bool | None = None,
+    ) -> int:
+        return self._call(
+            "create_thread",
+            territory=territory,
+            title=title,
+            content=content,
+            visibility=visibility,
+            anchor_type=anchor_type,
+            anchor=anchor,
+            theme=theme,
+            solution=solution,
+        )
+
+    def reply(self, thread_id: int, content: str) -> int:
+        return self._call("reply", thread_id=thread_id, content=content)
+
+    def edit(self, message_id: int, content: str) -> None:
+        self._call("edit", message_id=message_id, content=content)
+
+    def delete(self, message_id: int) -> None:
+        self._call("delete", message_id=message_id)
+
+    def flag(self, message_id: int, reason: str) -> None:
+        self._call("flag", message_id=message_id, reason=reason)
+
+    def mark_read(self, thread_id: int) -> None:
+        self._call("mark_read", thread_id=thread_id)
+
+    def can_run_radar(self, territory: str) -> bool:
+        return bool(self._call("can_run_radar", territory=territory))
