@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import html
 import os
-import sys
 from urllib.parse import parse_qs
 
 import ipywidgets as w
@@ -28,7 +27,7 @@ from widgets.charts import PeerDistributionChart, TrendChart
 from widgets.choropleth import ChoroplethMap
 from widgets.discussion import DiscussionPanel
 from widgets.export import ExportButton
-from widgets.guard import guard
+from widgets.guard import guard, logs_to_server
 from widgets.members import MembersTable
 from widgets.page import PageSync, query_of
 from widgets.providers import (
@@ -59,6 +58,7 @@ def prepare_dashboard(home=None, *, workspace=None) -> w.Widget:
     """
     from territoire_data.workspace import workspace_for
 
+    log_handler = logs_to_server()
     try:
         workspace = workspace_for(home, workspace)
         provider = WorkspaceProvider(workspace)
@@ -73,7 +73,7 @@ def prepare_dashboard(home=None, *, workspace=None) -> w.Widget:
     view.state.choose(DEFAULT_COMMUNE)  # fills every component once: imports and caches warm
     view.state.code = ""
     # To the server's log (not the page): this kernel is ready to serve.
-    print(READY_MESSAGE, file=sys.__stderr__, flush=True)
+    print(READY_MESSAGE, file=log_handler.stream, flush=True)
     return view
 
 

@@ -1,9 +1,10 @@
 """Who is reading: from the deployment, never from the page.
 
 Order: ``JUPYTERHUB_USER`` (JupyterHub single-user server); a header forwarded by Voilà
-(``--VoilaConfiguration.http_header_envs``) only when ``TERRITOIRE_IDENTITY_HEADER`` names
-it (deployments behind an authenticating proxy); ``TERRITOIRE_USER`` (local use). Nothing:
-no identity, and the dashboard shows no discussion content. The dashboard resolves it once
+(``territoire dashboard --en-tete-identite``) when ``TERRITOIRE_IDENTITY_HEADER`` names it
+(deployments behind an authenticating proxy) — then the header alone: a request without it
+has no identity, never ``TERRITOIRE_USER``; ``TERRITOIRE_USER`` (local use). Nothing: no
+identity, and the dashboard shows no discussion content. The dashboard resolves it once
 per page, when the request (and its headers) arrived.
 """
 
@@ -21,7 +22,13 @@ def identity(settings: Settings | None = None, environ: Mapping[str, str] | None
     settings = settings if settings is not None else Settings.from_environment(env)
     login = env.get("JUPYTERHUB_USER")
     if not login and settings.identity_header:
-        login = env.get("HTTP_" + settings.identity_header.upper().replace("-", "_"))
+        login = env.get(header_variable(settings.identity_header))
+        return (login or "").strip() or None  # behind the proxy: its header or nobody
     if not login:
         login = settings.user
     return (login or "").strip() or None
+
+
+def header_variable(header: str) -> str:
+    """The kernel environment variable Voilà sets for a forwarded header (``HTTP_X_…``)."""
+    return "HTTP_" + header.upper().replace("-", "_")

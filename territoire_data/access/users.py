@@ -56,6 +56,13 @@ def add_user(
     if role not in ROLES:
         raise TerritoireError(f"Rôle inconnu : « {role} ». Choix : {', '.join(ROLES)}.")
     code = workspace.territory(territory).code
+    if role == "admin" and code != "france":
+        # An administrator moderates and reads everything, everywhere: a territory would suggest
+        # a limit the rights do not have.
+        raise TerritoireError(
+            f"Le rôle admin vaut pour tous les territoires (lecture de toutes les discussions, modération) : "
+            f"donnez-le avec --territoire france, pas sur {code}. Pour un territoire, utilisez elu ou agent."
+        )
     with workspace.store.session() as s:
         user = s.scalar(select(User).where(User.login == login))
         if user is None:

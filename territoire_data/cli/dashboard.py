@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import typer
 
 from territoire_data.errors import TerritoireError
 from territoire_data.resources import notebooks_folder
+from territoire_data.server.guard import allowed_messages_option
 from territoire_data.settings import Settings, variables_for
 from territoire_data.workspace import default_workspace
 
@@ -30,6 +32,7 @@ def voila_command(
     kernels: int = 2,
     ceiling: int = 20,
     commune: str = "33063",
+    identity_header: str | None = None,
 ) -> list[str]:
     """The dashboard server's command line (Voilà with territoire's page and waiting room)."""
     command = [
@@ -61,7 +64,11 @@ def voila_command(
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
         "--MappingKernelManager.cull_connected=False",
+        # The page may send widget messages only: an `execute_request` forged by a visitor is dropped.
+        allowed_messages_option(),
     ]
+    if identity_header:  # the authenticating proxy's header, handed to the kernels (HTTP_X_…)
+        command.append(f"--VoilaConfiguration.http_header_envs={identity_header}")
     if not browser:
         command.append("--no-browser")
     return command
@@ -111,13 +118,22 @@ def dashboard(
     commune: str = typer.Option(
         "33063", "--territoire", "--commune", help="Territoire de l'adresse affichée (33063, epci:…, dep:33…)."
     ),
+    identity_header: str = typer.Option(
+        None,
+        "--en-tete-identite",
+        metavar="EN-TÊTE",
+        help="Derrière un mandataire qui authentifie : l'en-tête HTTP portant l'identifiant (par ex. "
+        "X-Forwarded-User) ; il devient la seule source d'identité (TERRITOIRE_IDENTITY_HEADER).",
+    ),
 ) -> None:
     """Servir le tableau de bord des élus (Voilà) sur les données du dossier de travail."""
     if not NOTEBOOK.is_file():
         raise TerritoireError(f"Carnet du tableau de bord introuvable : {NOTEBOOK} (installez le dépôt complet).")
     # Handed to the server and its kernels through their environment; checked now (French error).
-    overrides = variables_for(basemap_url=basemap, basemap_attribution=attribution)
-    Settings.from_environment(overrides)
+    if identity_header is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,63}", identity_header):
+        raise TerritoireError(f"En-tête d'identité invalide : « {identity_header} » (lettres, chiffres et tirets).")
+    overrides = variables_for(basemap_url=basemap, basemap_attribution=attribution, identity_header=identity_header)
+    settings = Settings.from_environment({**os.environ, **overrides})
     workspace = default_workspace()
     warehouse = workspace.warehouse  # a missing warehouse is told here, in French, before Voilà starts
     prepare_outlines(workspace)
@@ -129,7 +145,15 @@ def dashboard(
         "l'adresse s'affiche dès qu'il est prêt."
     )
     typer.echo("Arrêt : Ctrl-C.", err=True)
-    command = voila_command(port, ip=ip, browser=not no_browser, kernels=kernels, ceiling=ceiling, commune=commune)
+    command = voila_command(
+        port,
+        ip=ip,
+        browser=not no_browser,
+        kernels=kernels,
+        ceiling=ceiling,
+        commune=commune,
+        identity_header=settings.identity_header,
+    )
     sys.stdout.flush()
     sys.stderr.flush()
     environment = {**os.environ, **overrides}

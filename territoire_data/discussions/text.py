@@ -2,9 +2,10 @@
 
 The stored ``html`` is the only form ever displayed. Markdown is rendered with raw HTML
 disabled (typed tags come out as text); nh3 then keeps an allow-list of tags, only
-``href``/``title`` on links, only http, https and mailto URLs, adds
-``rel="noopener noreferrer nofollow"``, and drops images, SVG, styles, scripts and event
-handlers whatever their spelling.
+``href``/``title`` on links, only absolute http(s) addresses with a host and mailto
+(protocol-relative ``//host`` and relative links are dropped: they would resolve against
+the dashboard's own server), adds ``rel="noopener noreferrer nofollow"``, and drops images,
+SVG, styles, scripts and event handlers whatever their spelling.
 """
 
 from __future__ import annotations
@@ -73,12 +74,23 @@ def title(text) -> str:
     return clean(text, maximum=MAX_TITLE, what="Le titre").replace("\n", " ")
 
 
+_ABSOLUTE = re.compile(r"^(https?://[^/\\\s?#@]+(?:[/?#]|$)|mailto:[^\s]+$)", re.IGNORECASE)
+
+
+def _links(tag: str, attribute: str, value: str) -> str | None:
+    """Keep a link only when it is absolute (scheme and host) or a mailto."""
+    if attribute == "href" and not _ABSOLUTE.match(value.strip()):
+        return None
+    return value
+
+
 def to_html(text: str) -> str:
     """Markdown → sanitised HTML."""
     return nh3.clean(
         _markdown.render(text),
         tags=TAGS,
         attributes=ATTRIBUTES,
+        attribute_filter=_links,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
