@@ -300,3 +300,65 @@ def test_change_counter_scoped_to_what_the_user_may_read(store, targets):
     assert elected.version("33063") != before_elected
     elected.reply(targets["bdx.partenaires"][0], "avec les partenaires")
     assert partner.version("33063") != before_partner
+
+
+def test_header_identity_has_no_fallback():
+    """Behind an authenticating proxy, a request without the header has no identity, even when
+    TERRITOIRE_USER is set on the server."""
+    from territoire_data.access.identity import identity
+    from territoire_data.settings import Settings
+
+    proxied = {"TERRITOIRE_IDENTITY_HEADER": "X-Forwarded-User", "TERRITOIRE_USER": "admin"}
+    settings = Settings.from_environment(proxied)
+    assert identity(settings, proxied) is None
+    assert identity(settings, {**proxied, "HTTP_X_FORWARDED_USER": "elu.bdx"}) == "elu.bdx"
+    assert identity(settings, {**proxied, "JUPYTERHUB_USER": "alice"}) == "alice"
+    local = {"TERRITOIRE_USER": "elu.bdx"}
+    assert identity(Settings.from_environment(local), local) == "elu.bdx"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "//evil.example/x",
+        "/voila/render/x.ipynb",
+        "page.html",
+        "?territoire=13055",
+        "https://user@evil.example",
+        "http:x",
+    ],
+)
+def test_relative_and_protocol_relative_links_dropped(link):
+    from territoire_data.discussions.text import to_html
+
+    rendered = to_html(f"[lien]({link})")
+    assert "href" not in rendered and "lien" in rendered
+
+
+def test_absolute_links_kept():
+    from territoire_data.discussions.text import to_html
+
+    assert 'href="https://www.ecologie.gouv.fr/zan"' in to_html("[ZAN](https://www.ecologie.gouv.fr/zan)")
+    assert 'href="mailto:mairie@exemple.fr"' in to_html("[écrire](mailto:mairie@exemple.fr)")
+
+
+def test_admin_role_is_nationwide_or_refused(store):
+    from territoire_data.access.users import add_user
+    from territoire_data.errors import TerritoireError
+
+    with pytest.raises(TerritoireError, match="--territoire france"):
+        add_user(store, "admin.local", "admin", "33063")
+    assert not store.authorisation("admin.local").authenticated
+
+
+def test_dashboard_forwards_the_identity_header():
+    from conftest import run_cli
+
+    from territoire_data.cli.dashboard import voila_command
+
+    command = voila_command(8866, identity_header="X-Forwarded-User")
+    assert "--VoilaConfiguration.http_header_envs=X-Forwarded-User" in command
+    assert any(a.startswith("--MappingKernelManager.allowed_message_types=") for a in command)
+    assert "--en-tete-identite" in run_cli("dashboard", "--help").stdout
+    refused = run_cli("dashboard", "--en-tete-identite", "X-User; rm -rf /")
+    assert refused.returncode == 2 and "En-tête d'identité invalide" in refused.stderr
