@@ -194,10 +194,12 @@ def variables_for(**fields: str | None) -> dict[str, str]:
     return {names[name]: str(value) for name, value in fields.items() if value is not None}
 
 
-def resolve_home(home: str | os.PathLike | None = None) -> Path:
+def resolve_home(home: str | os.PathLike | None = None, *, writable: bool = True) -> Path:
     """The working folder, created if needed; a French error when it cannot be used.
 
     ``home=None`` reads ``$TERRITOIRE_HOME`` (through ``Settings``), else the user data folder.
+    ``writable=False``: reading is enough (a dashboard served from a shared, read-only data
+    folder); builds and downloads ask for a writable one.
     """
     if home is None:
         home = Settings.from_environment().home
@@ -211,6 +213,8 @@ def resolve_home(home: str | os.PathLike | None = None) -> Path:
         raise TerritoireError(
             f"Impossible de créer le dossier de travail « {path} » : {exc.strerror or exc}."
         ) from None
-    if not os.access(path, os.W_OK | os.X_OK):
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise TerritoireError(f"Le dossier de travail « {path} » n'est pas lisible.")
+    if writable and not os.access(path, os.W_OK):
         raise TerritoireError(f"Le dossier de travail « {path} » n'est pas accessible en écriture.")
     return path.resolve()

@@ -42,7 +42,7 @@ class Workspace:
     def __init__(self, home: str | os.PathLike | None = None, *, settings: Settings | None = None):
         settings = (settings or Settings.from_environment()).with_home(home)
         self.settings = settings
-        self.home: Path = resolve_home(settings.home)
+        self.home: Path = resolve_home(settings.home, writable=False)  # builds check writing
         self._lock = threading.RLock()
         self._referential: Referential | None = None
         self._warehouse: Warehouse | None = None
@@ -246,6 +246,6 @@ def workspace_for(home: str | os.PathLike | None = None, workspace: Workspace | 
     if workspace is not None:
         return workspace
     default = default_workspace()
-    if home is None or resolve_home(home) == default.home:
+    if home is None or resolve_home(home, writable=False) == default.home:
         return default
     return Workspace(home, settings=default.settings)

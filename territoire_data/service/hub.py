@@ -82,7 +82,7 @@ async def serve() -> None:
     """Serve the store for the Hub (address from ``JUPYTERHUB_SERVICE_URL``) until stopped."""
     logging.basicConfig(level=logging.INFO, format="[territoire-service %(levelname)s] %(message)s")
     workspace = Workspace()
-    workspace.store.check_schema()  # refuse to start on a store not migrated
+    workspace.store.upgrade()  # the service owns its store: its schema follows the code
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="store")

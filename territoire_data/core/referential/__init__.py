@@ -80,8 +80,9 @@ def load_referential(
     ``departements`` limits a build to some départements (small test homes); a home keeps
     the scope it was first built with.
     """
-    folder = storage.cache_folder(resolve_home(home))
+    folder = storage.cache_folder(resolve_home(home, writable=False))
     if rebuild or not storage.is_complete(folder):
+        resolve_home(home)  # building needs to write: said in French when it cannot
         with Steps("Construction du référentiel des communes", total=5, enabled=progress) as steps:
             folder = storage.write_cache(folder.parent.parent, steps, departements=departements)
     return Referential(folder, *storage.read_tables(folder))
