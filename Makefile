@@ -12,12 +12,13 @@ SERVIR  ?= 1
 # Communes of Gironde whose reports `make demo` renders (into reports/sortie/demo/).
 DEMO_RAPPORTS ?= 33063,33281,33069,33119,33192,33318
 
-.PHONY: install demo test test-quick lint bench clean
+.PHONY: install demo test test-quick lint bench clean lock
 
-$(STAMP): pyproject.toml deploy/jupyterhub/package-lock.json tests/axe/package-lock.json
+$(STAMP): pyproject.toml requirements.lock deploy/jupyterhub/package-lock.json tests/axe/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# Versions pinned by requirements.lock (tested together; `make lock` refreshes it).
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	# configurable-http-proxy for the JupyterHub deployment (and its test), when npm is there.
 	-command -v npm >/dev/null 2>&1 && npm ci --silent --no-audit --no-fund --prefix deploy/jupyterhub
 	# axe-core for the accessibility test, when npm is there.
@@ -25,6 +26,15 @@ $(STAMP): pyproject.toml deploy/jupyterhub/package-lock.json tests/axe/package-l
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## make lock: regenerate requirements.lock from pyproject.toml, keeping the pins that still fit
+## (`make lock LOCK_ARGS=--upgrade` moves every dependency to its latest allowed version).
+LOCK_ARGS ?=
+lock: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11.7 \
+		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
+		-o requirements.lock $(LOCK_ARGS)
 
 ## make demo: install, build the referential and the demo warehouse (offline), print a territory,
 ## then serve the élus' dashboard on the demo data (Ctrl-C stops it).

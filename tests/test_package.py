@@ -52,3 +52,37 @@ def test_dependencies_with_lower_bounds():
 def test_architecture_folders():
     for folder in ("notebooks", "widgets", "territoire_data", "reports", "binder", "tests"):
         assert (ROOT / folder).is_dir(), folder
+
+
+def _pins() -> dict[str, str]:
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    return {
+        re.sub(r"[-_.]+", "-", name).lower(): version
+        for name, version in re.findall(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==(\S+)", text, re.M)
+    }
+
+
+def test_lock_pins_every_dependency_and_the_environment_follows_it():
+    """requirements.lock (made by `make lock` from pyproject.toml) pins every dependency, direct
+    and indirect; `make install` installs with it as constraints, so the environment the tests
+    run in has exactly those versions."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = _pins()
+    declared = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    for requirement in declared:
+        name = re.sub(r"[-_.]+", "-", re.split(r"[\[<>=!~ ;]", requirement, maxsplit=1)[0]).lower()
+        assert name in pins, f"{name} absent de requirements.lock : lancez `make lock`"
+    different = {}
+    for name, version in pins.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue  # platform-specific or optional in this environment
+        if installed != version:
+            different[name] = (version, installed)
+    assert different == {}, different
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-c requirements.lock" in makefile and "\nlock:" in makefile
+    assert "-c requirements.lock" in (ROOT / "binder" / "postBuild").read_text(encoding="utf-8")
