@@ -119,7 +119,7 @@ def hub(proxy, accounts, users_python, home_demo, artifacts):
     prepare_outlines(Workspace(data))
     subprocess.run(["chmod", "-R", "a+rX", str(data)], check=True)
     state = Path(tempfile.mkdtemp(prefix="territoire-hub-"))
-    store = state / "magasin" / "discussions.sqlite"
+    store = state / "store" / "discussions.sqlite"
     store.parent.mkdir(mode=0o700)
     administration = {"TERRITOIRE_DB_URL": f"sqlite:///{store}"}
     for command in (
@@ -272,7 +272,7 @@ def test_store_unreachable_from_a_users_server(hub, exchanged):
     for process in processes:
         environment = process.environ()
         assert "TERRITOIRE_DB_URL" not in environment
-        assert not [k for k, v in environment.items() if "magasin" in v or str(store) in v]
+        assert not [k for k, v in environment.items() if str(store.parent) in v]
     server = next(p for p in processes if "jupyterhub.singleuser" in " ".join(p.info["cmdline"]))
     server_environment, interpreter = server.environ(), server.info["cmdline"][0]
 

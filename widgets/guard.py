@@ -28,7 +28,7 @@ def server_log_stream():
     return open(os.dup(original), "w", buffering=1, encoding="utf-8", errors="replace")
 
 
-def logs_to_server() -> logging.Handler:
+def logs_to_server() -> logging.StreamHandler:
     """Route the kernel's loggers to the server's log, never to the page; returns the handler."""
     handler = logging.StreamHandler(server_log_stream())
     handler.setFormatter(logging.Formatter("[territoire-noyau %(levelname)s %(name)s] %(message)s"))

@@ -7,7 +7,7 @@ Security model (README, "Sécurité du déploiement"):
   only with ``TERRITOIRE_HUB_DEMO=1``.
 - **The store** (threads, roles) sits behind the ``territoire-store`` JupyterHub service
   (``python -m territoire_data.service``), the only process given its address and credentials
-  (``TERRITOIRE_DB_URL``; default: SQLite in ``<state>/magasin/``, readable by the hub's user
+  (``TERRITOIRE_DB_URL``; default: SQLite in ``<state>/store/``, readable by the hub's user
   only). Users' servers call it with their Hub token (scope
   ``access:services!service=territoire-store``); the service asks the Hub whose token it is.
 - **Users' servers** are dashboards, not Jupyter workspaces: the kernel websocket takes widget
@@ -44,7 +44,7 @@ ROOT = HERE.parents[1]
 STATE = Path(os.environ.get("TERRITOIRE_HUB_STATE", HERE / "etat"))
 STATE.mkdir(parents=True, exist_ok=True)
 os.chmod(STATE, 0o700)  # hub database, cookie secret and the default store: the hub's user only
-STORE_FOLDER = STATE / "magasin"
+STORE_FOLDER = STATE / "store"
 STORE_FOLDER.mkdir(mode=0o700, exist_ok=True)
 STORE_URL = os.environ.get("TERRITOIRE_DB_URL") or f"sqlite:///{STORE_FOLDER / 'discussions.sqlite'}"
 STORE_PORT = int(os.environ.get("TERRITOIRE_HUB_STORE_PORT", "8282"))

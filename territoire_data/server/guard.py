@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - jupyter_server is a dependency
     Authorizer = object  # type: ignore[assignment,misc]
 
 
-class DashboardAuthorizer(Authorizer):  # type: ignore[misc,valid-type]
+class DashboardAuthorizer(Authorizer):
     """Read-only Jupyter Server: pages and files may be read, the dashboard's kernel may receive
     widget messages; starting kernels, saving files and terminals are refused."""
 

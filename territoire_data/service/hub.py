@@ -66,6 +66,8 @@ def handlers(workspace: Workspace, prefix: str, executor: ThreadPoolExecutor) ->
             status, body = await loop.run_in_executor(
                 executor, outcome_of, lambda: perform(space, operation, arguments)
             )
+            if status == 403:  # traceability: who was refused what (never the content)
+                log.warning("refus : %s → %s", user["name"], operation)
             _json(self, status, body)
 
     class HealthHandler(web.RequestHandler):
