@@ -55,6 +55,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "kernel_ceiling",
         "tableaux de bord ouverts en même temps au plus (un noyau chacun, hors noyaux préchauffés ; défaut 20)",
     ),
+    "TERRITOIRE_ZAN_NO_GUARANTEE": (
+        "zan_no_guarantee",
+        "communes sans PLU, PLUi ni carte communale (au RNU), séparées par des virgules : la garantie communale "
+        "de 1 ha de la loi du 20 juillet 2023 ne leur est pas appliquée (par défaut, elle l'est à toute commune)",
+    ),
     "TERRITOIRE_ARCHIVE_MAX_BYTES": (
         "archive_max_bytes",
         "octets décompressés lus au plus dans un fichier et ses archives (défaut 8 Gio, soit `8589934592`)",
@@ -133,6 +138,7 @@ class Settings:
     basemap_url: str | None = None  # None: no tiles, no request leaves the server
     basemap_attribution: str | None = None
     kernel_ceiling: int = DEFAULT_KERNEL_CEILING
+    zan_no_guarantee: frozenset[str] = frozenset()
     archive_max_bytes: int = DEFAULT_ARCHIVE_MAX_BYTES
     archive_max_ratio: int = DEFAULT_ARCHIVE_MAX_RATIO
     archive_max_depth: int = DEFAULT_ARCHIVE_MAX_DEPTH
@@ -158,6 +164,9 @@ class Settings:
             basemap_url=_basemap_url(env.get("TERRITOIRE_BASEMAP_URL")),
             basemap_attribution=_text(env.get("TERRITOIRE_BASEMAP_ATTRIBUTION")),
             kernel_ceiling=_positive(env.get("TERRITOIRE_KERNEL_CEILING"), DEFAULT_KERNEL_CEILING),
+            zan_no_guarantee=frozenset(
+                c.strip().upper() for c in (env.get("TERRITOIRE_ZAN_NO_GUARANTEE") or "").split(",") if c.strip()
+            ),
             archive_max_bytes=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_BYTES"), DEFAULT_ARCHIVE_MAX_BYTES),
             archive_max_ratio=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_RATIO"), DEFAULT_ARCHIVE_MAX_RATIO),
             archive_max_depth=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_DEPTH"), DEFAULT_ARCHIVE_MAX_DEPTH),

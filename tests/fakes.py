@@ -152,7 +152,7 @@ class FakeProvider:
             others = np.array([value(c, i.id) for c in peers_codes if self.status(c, i.id) == "ok"])
             pos = peer_groups.position(np.nan if v is None else v, others)
             start = None if v is None else v * 0.9
-            change, rate = dynamics(v, 2022, start, 2016) if v is not None else (None, None)
+            change, rate = dynamics(v, 2022, start, 2016) if v is not None and not i.cumulative else (None, None)
             rows.append(
                 {
                     "id": i.id,
@@ -165,6 +165,9 @@ class FakeProvider:
                     "edition": "2025",
                     "status": status,
                     "definition": i.definition,
+                    "plain_definition": i.plain_definition,
+                    "importance": i.importance,
+                    "cumulative": i.cumulative,
                     "polarity": i.polarity,
                     "decimals": i.decimals,
                     "first_year": 2016 if v is not None else None,
@@ -197,7 +200,21 @@ class FakeProvider:
     def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray:
         return np.sort([value(c, indicator) for c in self._peers(peers, code)])
 
-    def zan(self, code: str, pace_ha_per_year=None, floor_1ha=False) -> dict:
+    def reading(self, code: str, peers: str):
+        from territoire_data.rendering.reading import Reading, describe_peers, takeaways
+
+        codes = self._peers(peers, code)
+        description = describe_peers(peers, f"{peers}:4", codes)
+        rows = self.indicators(code, peers).to_dict("records")
+        names = tuple(sorted(COMMUNES[c] for c in codes if c in COMMUNES))
+        return Reading(description, takeaways(rows, description, self.zan(code)), names)
+
+    def zan_frame(self, code: str) -> list[tuple[str, dict]]:
+        if code == EPCI or code not in COMMUNES:
+            return []
+        return [(EPCI_NAME, zan.trajectory(self.territory(EPCI), warehouse=self.warehouse))]
+
+    def zan(self, code: str, pace_ha_per_year=None, floor_1ha=None) -> dict:
         return zan.trajectory(
             self.territory(code), pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha, warehouse=self.warehouse
         )

@@ -67,13 +67,40 @@ def test_card_value_year_percentile_and_median():
     text = card_html(line())
     assert "8,46" in text and "2022" in text and "%" in text
     assert 'class="ti-repere" style="left:73.0%"' in text
-    assert "73<sup>e</sup> centile parmi 1\u202f234 communes de même densité" in text
+    # The rank in words, with its meaning (more unemployment than 73 % of peers: unfavourable).
+    assert "Au-dessus de 73 % des 1\u202f234 communes de même densité : défavorable" in text
     assert "médiane 7,10 %" in text
+    low = card_html(line(percentile=20.0))
+    assert "En dessous de 80 % des 1\u202f234 communes de même densité : favorable" in low
+    assert "Dans la moyenne" in card_html(line(percentile=50.0))
     # A fall of unemployment is favourable: green down arrow, in points for a rate.
     assert 'ti-evolution ti-favorable">▼ -0,5 pt depuis 2016' in text
     assert "INSEE, base du comparateur de territoires" in text and "édition 2025" in text
     assert "CHOM1564 / ACT1564" in text and "<details" in text
     assert "ti-badge-demo" not in text and "ti-badge-demo" in card_html(line(), demo=True)
+
+
+def test_card_plain_definition_and_why_it_matters():
+    from territoire_data.core.catalogue import BY_ID
+
+    indicator = BY_ID["taux_chomage_15_64"]
+    text = card_html(
+        line(plain_definition=indicator.plain_definition, importance=indicator.importance, polarity="baisse_favorable")
+    )
+    assert "France Travail" in text and "Pourquoi c'est important" in text
+    assert "une baisse est favorable" in text
+
+
+def test_synthesis_tab_says_what_to_remember(state):
+    tabs = ThemeTabs(state)
+    summary = tabs.grids[0].value
+    assert "Ce qu'il faut retenir" in summary and "communes comparées" in summary
+    assert "Ce qu'il faut retenir" not in tabs.grids[1].value
+
+
+def test_every_indicator_explained():
+    for indicator in INDICATORS:
+        assert len(indicator.plain_definition) > 20 and len(indicator.importance) > 20, indicator.id
 
 
 def test_card_annual_rate_for_a_stock():
@@ -152,14 +179,14 @@ def test_cards_follow_the_peer_group(state):
     tabs = ThemeTabs(state)
     picker = PeerGroupPicker(state)
     geomap = tabs.geomap("population")
-    assert "parmi 4 communes de même densité" in geomap.html
+    assert "des 4 communes de même densité" in geomap.html
     picker.group.value = "departement"
-    assert state.peers == "departement" and "parmi 3 communes du département" in geomap.html
+    assert state.peers == "departement" and "des 3 communes du département" in geomap.html
     picker.group.value = "liste"
     assert picker.items.layout.display is None  # the custom list box appears
     picker.items.value = "99001,99004"
     picker._items()
-    assert state.peers == "liste:99001,99004" and "parmi 2 liste choisie" in geomap.html
+    assert state.peers == "liste:99001,99004" and "des 2 communes de la liste choisie" in geomap.html
 
 
 def test_map_basemap_only_when_configured(state, monkeypatch):
@@ -212,15 +239,35 @@ def test_zan_panel_and_scenario(state):
     panel = ZanPanel(state)
     t = panel.t
     assert t["reference_2011_2020_ha"] == pytest.approx(20.0) and t["allowance_2021_2030_ha"] == pytest.approx(10.0)
-    assert t["consumed_since_2021_ha"] == pytest.approx(6.0) and panel.pace.value == pytest.approx(2.0)
+    assert t["consumed_since_2021_ha"] == pytest.approx(6.0) and panel.pace == pytest.approx(2.0)
+    assert panel.pace_text.value == "2,00"  # French decimal comma
     assert "20,00 ha" in panel.output.value and "2031" in panel.output.value
-    panel.pace.value = 0.5  # what-if: a slower pace
+    assert "Communauté fictive" in panel.output.value  # the EPCI's trajectory beside the commune's
+    panel.pace_text.value = "0,5"  # what-if: a slower pace, typed the French way
     assert panel.t["projection_2031_ha"] == pytest.approx(6.0 + 0.5 * 7)
     assert not panel.t["overshoot_projected"] and "reste dans l'enveloppe" in panel.output.value
-    state.choose("99003")  # 1 ha of reference: the floor matters
-    assert panel.pace.value == pytest.approx(0.1)
-    panel.floor.value = True
-    assert panel.t["allowance_2021_2030_ha"] == pytest.approx(1.0) and "plancher de 1 ha" in panel.output.value
+    panel.pace_text.value = "beaucoup"
+    assert "Rythme illisible" in panel.pace_error.value and panel.pace == pytest.approx(0.5)
+    state.choose("99003")  # 1 ha of reference: the guarantee matters, on by default for a commune
+    assert panel.pace == pytest.approx(0.1) and panel.floor.value and panel.pace_error.value == ""
+    assert panel.t["allowance_2021_2030_ha"] == pytest.approx(1.0)
+    assert "garantie communale de 1 ha" in panel.output.value and "20 juillet 2023" in panel.legal.value
+    panel.floor.value = False  # a commune under the RNU: 50 % of its reference only
+    assert panel.t["allowance_2021_2030_ha"] == pytest.approx(0.5)
+
+
+def test_zan_guarantee_default_and_setting():
+    from territoire_data.core import zan
+    from territoire_data.rendering.formatting import number
+
+    provider = FakeProvider()
+    commune = provider.territory("99003")
+    assert zan.trajectory(commune, warehouse=provider.warehouse)["floor_1ha_applied"]
+    without = zan.trajectory(commune, warehouse=provider.warehouse, without_plan=frozenset({"99003"}))
+    assert not without["floor_1ha_applied"] and without["allowance_2021_2030_ha"] == pytest.approx(0.5)
+    group = zan.trajectory(provider.territory("epci:200000001"), warehouse=provider.warehouse)
+    assert not group["floor_1ha_applicable"]  # a commune's guarantee, not a group's
+    assert number(-0.04, 1) == "0,0" and number(-0.0, 0) == "0"  # never "-0,0"
 
 
 def _link(html_export: str, extension: str) -> bytes:

@@ -17,10 +17,11 @@ from typing import Any
 
 from traitlets import HasTraits, Unicode
 
-from territoire_data.core.catalogue import DOWN_GOOD, UP_GOOD
+from territoire_data.core.catalogue import DOWN_GOOD, POLARITY_LABELS, UP_GOOD
 from territoire_data.core.peer_groups import LABELS
 from territoire_data.rendering.formatting import number
 from territoire_data.rendering.fragments import RATE_UNITS, qualifier, status_text, trend_text
+from territoire_data.rendering.reading import judgement, rank_words
 from territoire_data.sources import label as libelle_source
 
 
@@ -58,13 +59,15 @@ def position(line: dict[str, Any]) -> str:
     group = LABELS.get(str(line.get("peers_group")), line.get("peers_group") or "")
     decimals = int(line.get("decimals") or 0)
     median = number(line.get("median"), decimals)
+    words = rank_words(line, group)
+    verdict = judgement(line)
     return (
         f'<div class="ti-position" data-centile="{float(percentile):.1f}">'
-        f'<div class="ti-barre" role="img" aria-label="{float(percentile):.0f}e centile">'
+        f'<div class="ti-barre" role="img" aria-label="{_e(words)}">'
         f'<span class="ti-mediane" style="left:50%" title="médiane des pairs"></span>'
         f'<span class="ti-repere" style="left:{float(percentile):.1f}%"></span></div>'
-        f'<div class="ti-legende">{_e(number(percentile, 0))}<sup>e</sup> centile parmi {_e(number(n))} {_e(group)}'
-        f" · médiane {_e(median)} {_e(line.get('unit'))}</div></div>"
+        f'<div class="ti-legende">{_e(words[:1].upper() + words[1:])}'
+        f"{' : ' + _e(verdict) if verdict else ''} · médiane {_e(median)} {_e(line.get('unit'))}</div></div>"
     )
 
 
@@ -93,6 +96,14 @@ def card_html(line: dict, *, demo: bool = False, discussions: int = 0) -> str:
         f"<div>Calcul : {_e(line.get('definition'))}</div></details>"
     )
     badge = '<span class="ti-badge-demo" title="données de démonstration">démo</span>' if demo else ""
+    meaning = ""
+    if line.get("plain_definition"):
+        meaning = (
+            '<details class="ti-definition"><summary>Définition</summary>'
+            f"<p>{_e(line['plain_definition'])}</p>"
+            f"<p><strong>Pourquoi c'est important :</strong> {_e(line.get('importance'))}</p>"
+            f"<p>Lecture : {_e(POLARITY_LABELS.get(str(line.get('polarity')), ''))}.</p></details>"
+        )
     anchor = (
         f'<div class="ti-ancre">💬 {discussions} discussion{"s" if discussions > 1 else ""} sur cet indicateur '
         "(espace d'échange)</div>"
@@ -102,7 +113,7 @@ def card_html(line: dict, *, demo: bool = False, discussions: int = 0) -> str:
     return (
         f'<div class="territoire-indicateur ti-carte ti-statut-{_e(status)}" data-indicateur="{_e(line.get("id"))}">'
         f'<div class="ti-libelle">{_e(line.get("label"))}{badge}</div>'
-        f'<div class="ti-valeur">{value} {year}</div>{trend_html}{pos}{anchor}{provenance}</div>'
+        f'<div class="ti-valeur">{value} {year}</div>{trend_html}{pos}{anchor}{meaning}{provenance}</div>'
     )
 
 

@@ -25,6 +25,7 @@ from territoire_data.core import indicators, peer_groups, zan
 from territoire_data.core.referential.outlines import Outlines
 from territoire_data.core.referential.outlines import outlines as referential_outlines
 from territoire_data.errors import TerritoireError
+from territoire_data.rendering.reading import Reading, reading_of
 from territoire_data.workspace import Workspace
 
 DASHBOARD_LEVELS = ("commune", "epci", "scot", "departement", "region")
@@ -44,7 +45,9 @@ class IndicatorProvider(Protocol):
     def indicators(self, code: str, peers: str) -> pd.DataFrame: ...
     def series_of(self, code: str, indicator: str) -> pd.DataFrame: ...
     def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray: ...
-    def zan(self, code: str, pace_ha_per_year: float | None = None, floor_1ha: bool = False) -> dict: ...
+    def zan(self, code: str, pace_ha_per_year: float | None = None, floor_1ha: bool | None = None) -> dict: ...
+    def zan_frame(self, code: str) -> list[tuple[str, dict]]: ...
+    def reading(self, code: str, peers: str) -> Reading: ...
     def scope(self, code: str, extent: str = "departement") -> tuple[str, str]: ...
     def outlines(self, key: str) -> Outlines: ...
     def values(self, codes, indicator: str) -> pd.Series: ...
@@ -156,7 +159,31 @@ class WorkspaceProvider:
         group = peer_groups.peers(self.territory(code), peers, self.warehouse.matrix, self.warehouse.density_classes)
         return self.warehouse.sorted_values(group.key, group.codes).get(indicator, np.array([]))
 
-    def zan(self, code: str, pace_ha_per_year: float | None = None, floor_1ha: bool = False) -> dict:
+    def reading(self, code: str, peers: str) -> Reading:
+        """« Ce qu'il faut retenir » and the peer group explained (``rendering.reading``)."""
+        return self._tables.get_or_compute(
+            ("reading", code, peers),
+            lambda: reading_of(self.territory(code), peers, self.warehouse, self.indicators(code, peers)),
+        )
+
+    def zan_frame(self, code: str) -> list[tuple[str, dict]]:
+        """The observed trajectories of a commune's EPCI and SCoT, named, to set beside its own."""
+        territory = self.territory(code)
+        frame: list[tuple[str, dict]] = []
+        if territory.level != "commune":
+            return frame
+        if territory.epci:
+            epci = self.territory(f"epci:{territory.epci}")
+            frame.append((epci.name, zan.trajectory(epci, warehouse=self.warehouse)))
+        members = self.warehouse.scot_members()
+        if members is not None:
+            names = members.loc[members["code"] == code, "scot"]
+            if len(names):
+                name = str(names.iloc[0])
+                frame.append((f"SCoT {name}", zan.trajectory(f"scot:{name}", warehouse=self.warehouse)))
+        return frame
+
+    def zan(self, code: str, pace_ha_per_year: float | None = None, floor_1ha: bool | None = None) -> dict:
         return zan.trajectory(
             self.territory(code), pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha, warehouse=self.warehouse
         )

@@ -56,6 +56,11 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
   border: 1px solid #929292; }
 .territoire-carte.leaflet-container, .territoire-carte .leaflet-container { background: #f3f6fb; }
 .ti-aide { color: #3a3a3a; font-size: 13.5px; }
+.ti-retenir { border-left: 4px solid #000091; background: #f5f5fe; padding: 4px 14px 8px; margin: 0 0 12px; }
+.ti-retenir h2 { font-size: 18px; margin: 6px 0; }
+.ti-retenir li { margin: 4px 0; line-height: 1.45; }
+.ti-retenir .ti-pairs { color: #3a3a3a; font-size: 13.5px; }
+.ti-definition summary, .ti-provenance summary { cursor: pointer; }
 .ti-table { border-collapse: collapse; margin: 6px 0; }
 .ti-table th { text-align: left; font-weight: 400; color: #3a3a3a; padding: 3px 16px 3px 0; }
 .ti-table td { font-weight: 700; padding: 3px 0; }

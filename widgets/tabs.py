@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from territoire_data.core.catalogue import INDICATORS, THEMES
+from territoire_data.errors import TerritoireError
+from territoire_data.rendering.reading import takeaways_html
 from widgets.cards import IndicatorCard, grid
 from widgets.guard import guard
 from widgets.state import State
@@ -64,8 +66,13 @@ class ThemeTabs(w.Tab):
                 demo=demo,
                 discussions=self.state.anchors.get(geomap.indicator_id, 0),
             )
-        for cards, html in zip(self.by_tab, self.grids):
-            html.value = grid(cards)
+        summary = ""
+        try:
+            summary = takeaways_html(self.state.provider.reading(self.state.code, self.state.peers))
+        except TerritoireError:
+            summary = ""
+        for number, (cards, html) in enumerate(zip(self.by_tab, self.grids)):
+            html.value = (summary if number == 0 else "") + grid(cards)
 
     def geomap(self, indicator_id: str, tab: int = 1) -> IndicatorCard:
         """The card of an indicator (by default in its theme's tab, not the synthesis)."""

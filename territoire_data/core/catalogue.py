@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -77,6 +78,12 @@ class Indicator:
     variables: tuple[str, ...]  # the first one gives the provenance shown
     formula: Callable = field(repr=False, compare=False)
     decimals: int = 1
+    # For élus, in plain French (``data/explanations.csv``): what it measures, why it matters.
+    plain_definition: str = ""
+    importance: str = ""
+    # A stock summed since a fixed date (consumption since 2011 or 2021, the ZAN allowance):
+    # it only grows, so no growth rate is shown for it.
+    cumulative: bool = False
 
 
 def _ratio(num, den, factor=100.0):
@@ -859,6 +866,31 @@ INDICATORS: list[Indicator] = [
     ),
 ]
 
+CUMULATIVE = frozenset(
+    {"conso_naf_2011_2020", "conso_naf_depuis_2021", "enveloppe_zan", "part_enveloppe_zan_consommee"}
+)
+
+
+def _explained(indicators: list[Indicator]) -> list[Indicator]:
+    """The indicators with their plain definition and "why it matters" line (package data)."""
+    import csv
+    from dataclasses import replace
+
+    path = Path(__file__).parent / "data" / "explanations.csv"
+    with path.open(encoding="utf-8", newline="") as file:
+        texts = {row["id"]: row for row in csv.DictReader(file, delimiter=";")}
+    return [
+        replace(
+            i,
+            plain_definition=texts.get(i.id, {}).get("definition", ""),
+            importance=texts.get(i.id, {}).get("importance", ""),
+            cumulative=i.id in CUMULATIVE,
+        )
+        for i in indicators
+    ]
+
+
+INDICATORS = _explained(INDICATORS)
 BY_ID = {i.id: i for i in INDICATORS}
 
 
@@ -898,6 +930,8 @@ def catalogue_table(warehouse=None):
                 "label": i.label,
                 "unit": i.unit,
                 "definition": i.definition,
+                "plain_definition": i.plain_definition,
+                "importance": i.importance,
                 "sources": ", ".join(i.sources),
                 "polarity": i.polarity,
                 "variables": ", ".join(i.variables),
@@ -939,6 +973,8 @@ def provenance_card(identifier: str, warehouse=None, communes=None) -> dict:
         "label": i.label,
         "unit": i.unit,
         "formula": i.definition,
+        "plain_definition": i.plain_definition,
+        "importance": i.importance,
         "variables": list(i.variables),
         "polarity": i.polarity,
         "polarity_label": POLARITY_LABELS[i.polarity],

@@ -27,6 +27,9 @@ COLUMNS = [
     "previous_value",
     "previous_year",
     "definition",
+    "plain_definition",
+    "importance",
+    "cumulative",
     "polarity",
     "decimals",
     "first_year",
@@ -104,11 +107,20 @@ def indicator_table(
                 "previous_value": value_previous,
                 "previous_year": year_previous,
                 "definition": indicator.definition,
+                "plain_definition": indicator.plain_definition,
+                "importance": indicator.importance,
+                "cumulative": indicator.cumulative,
                 "polarity": indicator.polarity,
                 "decimals": indicator.decimals,
                 "first_year": first_year,
                 "first_value": first_value,
-                **dict(zip(("change", "annual_rate"), dynamics(value, year, first_value, first_year))),
+                # A cumulative stock only grows: its "growth rate" would mislead.
+                **dict(
+                    zip(
+                        ("change", "annual_rate"),
+                        (None, None) if indicator.cumulative else dynamics(value, year, first_value, first_year),
+                    )
+                ),
                 "peers_group": group.group,
                 "peers_n": position["n"],
                 "percentile": position["percentile"],

@@ -24,7 +24,7 @@ LABELS = {
     "departement": "communes du département",
     "epci": "communes de l'EPCI",
     "france": "communes de France",
-    "liste": "liste choisie",
+    "liste": "communes de la liste choisie",
     "niveau": "territoires de même niveau",
 }
 # INSEE population size classes (bornes basses).

@@ -141,7 +141,7 @@ class Territory:
             raise TerritoireError(f"Indicateur inconnu : « {indicator} ».")
         return self.workspace.warehouse.series_of(self.code, indicator)
 
-    def zan(self, *, pace_ha_per_year: float | None = None, floor_1ha: bool = False) -> dict:
+    def zan(self, *, pace_ha_per_year: float | None = None, floor_1ha: bool | None = None) -> dict:
         """ZAN trajectory: reference, allowance, consumed, remaining, projection to 2031."""
         from territoire_data.core.zan import trajectory
 

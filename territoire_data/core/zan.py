@@ -2,8 +2,10 @@
 
 - reference: NAF consumption from 1 January 2011 to 31 December 2020 (Cerema yearly flows
   ``naf11art12`` … ``naf20art21``);
-- allowance 2021-2030: 50 % of the reference; optionally at least 1 ha (the floor granted
-  to communes covered by an urban plan);
+- allowance 2021-2030: 50 % of the reference; for a commune covered by a PLU, a PLUi or a
+  carte communale, at least 1 ha (« garantie communale », loi n° 2023-630 du 20 juillet
+  2023, article 4). Applied by default to every commune; ``TERRITOIRE_ZAN_NO_GUARANTEE``
+  lists the communes without such a plan (under the RNU), which do not get it;
 - consumed since 2021, remaining allowance, recent pace (mean of the yearly flows since
   2021) and projection to 1 January 2031 at that pace — or at a pace given as a what-if.
 
@@ -22,6 +24,10 @@ from territoire_data.errors import TerritoireError
 REFERENCE_START, REFERENCE_END = 2011, 2020
 PERIOD_START, PERIOD_END = 2021, 2030
 M2_PER_HA = 10_000
+GUARANTEE_1HA = (
+    "garantie communale de 1 ha : loi n° 2023-630 du 20 juillet 2023, article 4 (communes couvertes par "
+    "un PLU, un PLUi ou une carte communale)"
+)
 
 
 def yearly_flows(code: str, warehouse) -> pd.Series:
@@ -43,18 +49,34 @@ def yearly_flows(code: str, warehouse) -> pd.Series:
     return obs.set_index("year")["value"].sort_index().astype("float64") / M2_PER_HA
 
 
-def trajectory(territory, *, pace_ha_per_year: float | None = None, floor_1ha: bool = False, warehouse=None) -> dict:
+def trajectory(
+    territory,
+    *,
+    pace_ha_per_year: float | None = None,
+    floor_1ha: bool | None = None,
+    warehouse=None,
+    without_plan: frozenset[str] | None = None,
+) -> dict:
     """The ZAN figures of a territory (object with ``.code``/``.level``, or a ``scot:`` code).
 
     ``warehouse``: where the flows are read; by default the territory's workspace's (the
-    default workspace's for a ``scot:`` code).
+    default workspace's for a ``scot:`` code). ``floor_1ha``: the 1 ha guarantee; ``None``
+    applies it to a commune unless it is in ``without_plan`` (default: the workspace's
+    ``TERRITOIRE_ZAN_NO_GUARANTEE``).
     """
     code = territory if isinstance(territory, str) else territory.code
     level = "scot" if code.startswith("scot:") else getattr(territory, "level", None)
+    workspace = None if isinstance(territory, str) else getattr(territory, "workspace", None)
     if warehouse is None:
         from territoire_data.workspace import default_workspace
 
-        warehouse = (default_workspace() if isinstance(territory, str) else territory.workspace).warehouse
+        workspace = workspace or default_workspace()
+        warehouse = workspace.warehouse
+    if without_plan is None:
+        without_plan = workspace.settings.zan_no_guarantee if workspace is not None else frozenset()
+    guarantee_applicable = level == "commune" and code not in without_plan
+    if floor_1ha is None:
+        floor_1ha = guarantee_applicable
     flows = yearly_flows(code, warehouse)
     years_reference = range(REFERENCE_START, REFERENCE_END + 1)
     if flows.empty or any(a not in flows.index for a in years_reference):
@@ -89,6 +111,8 @@ def trajectory(territory, *, pace_ha_per_year: float | None = None, floor_1ha: b
         "reference_2011_2020_ha": reference,
         "allowance_2021_2030_ha": envelope,
         "floor_1ha_applied": floor_applied,
+        "floor_1ha_applicable": guarantee_applicable,
+        "floor_1ha_reference": GUARANTEE_1HA,
         "consumed_since_2021_ha": consumed,
         "last_year": latest,
         "remaining_ha": remaining,

@@ -140,6 +140,25 @@ def _ha(value) -> str:
     return f"{number(value, 2)} ha"
 
 
+def zan_frame(rows: list[tuple[str, dict]]) -> str:
+    """The trajectories of a commune, its EPCI and its SCoT side by side (observed pace)."""
+    usable = [(name, t) for name, t in rows if t.get("available")]
+    if not usable:
+        return ""
+    body = "".join(
+        f'<tr><th scope="row">{e(name)}</th><td>{_ha(t["allowance_2021_2030_ha"])}</td>'
+        f"<td>{_ha(t['consumed_since_2021_ha'])}</td>"
+        f"<td>{number(t['consumed_since_2021_ha'] / t['allowance_2021_2030_ha'] * 100, 0) if t['allowance_2021_2030_ha'] > 0 else 'n.d.'} %</td>"
+        f"<td>{e(t['exhaustion_year'] if t['exhaustion_year'] is not None and t['exhaustion_year'] <= 2030 else 'après 2030')}</td></tr>"
+        for name, t in usable
+    )
+    return (
+        '<table class="ti-table ti-zan-cadre"><caption>La trajectoire à chaque échelle (rythme constaté)</caption>'
+        "<thead><tr><th>Territoire</th><th>Enveloppe 2021-2030</th><th>Consommé depuis 2021</th>"
+        "<th>Part consommée</th><th>Enveloppe épuisée en</th></tr></thead><tbody>" + body + "</tbody></table>"
+    )
+
+
 def zan_block(t: dict, name: str) -> str:
     """Figures and chart of a ``zan.trajectoire`` result."""
     if not t.get("available"):
@@ -148,7 +167,7 @@ def zan_block(t: dict, name: str) -> str:
         ("Référence 2011-2020 (consommation d'espaces NAF)", _ha(t["reference_2011_2020_ha"])),
         (
             "Enveloppe 2021-2030 (50 % de la référence"
-            + (", plancher de 1 ha appliqué)" if t["floor_1ha_applied"] else ")"),
+            + (", garantie communale de 1 ha appliquée)" if t["floor_1ha_applied"] else ")"),
             _ha(t["allowance_2021_2030_ha"]),
         ),
         (f"Consommé de 2021 à {t['last_year']}", _ha(t["consumed_since_2021_ha"])),

@@ -28,6 +28,7 @@ from territoire_data.rendering.formatting import number
 from territoire_data.rendering.fragments import Fragment, displayed_value, e, indicator_table, peers_label
 from territoire_data.rendering.fragments import legend as legende_html
 from territoire_data.rendering.fragments import zan_block as zan_html
+from territoire_data.rendering.reading import reading_of, takeaways_html
 from territoire_data.sources import label as libelle_source
 
 TRENDS = ("population", "emplois", "logements", "revenu_median")
@@ -127,6 +128,13 @@ class Portrait:
             f"rapport du {date.today().strftime('%d/%m/%Y')} · comparaison : {e(peers_label(group) or '—')}</div>"
             f"{demo}</header>"
         )
+
+    def takeaways(self) -> Fragment:
+        """« Ce qu'il faut retenir »: sentences from the figures, and the peer group explained."""
+        if self.table is None or not isinstance(self.territory, Territory):
+            return Fragment("")
+        reading = reading_of(self.territory, self.peers, self.warehouse, self.table)
+        return Fragment(takeaways_html(reading).replace('class="ti-retenir"', 'class="r-section ti-retenir"'))
 
     def identity(self) -> Fragment:
         t = self.territory

@@ -1,0 +1,311 @@
+"""What the figures mean, in plain French: peers explained, ranks in words, the takeaways.
+
+One module for the dashboard and the reports. ``takeaways`` builds « Ce qu'il faut retenir »
+by rules, never by a language model: the strongest and weakest positions among peers, the
+trends of population and employment, the ZAN status. Every sentence carries the figures it
+cites (``Takeaway.values``), so that tests check the text against the data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from territoire_data.core.catalogue import DOWN_GOOD, UP_GOOD
+from territoire_data.rendering.formatting import number
+
+# INSEE's communal density grid, 7 levels (2022 onwards).
+DENSITY_LEVELS = {
+    1: "grands centres urbains",
+    2: "centres urbains intermédiaires",
+    3: "ceintures urbaines",
+    4: "petites villes",
+    5: "bourgs ruraux",
+    6: "rural à habitat dispersé",
+    7: "rural à habitat très dispersé",
+}
+SIZE_BANDS = [0, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
+MINIMUM_PEERS = 5  # fewer peers: no "strongest/weakest position" sentence
+TREND_INDICATORS = ("variation_annuelle_population", "variation_annuelle_emplois", "variation_annuelle_logements")
+# Counts and areas grow with a territory's size: ranking them among peers says little.
+EXTENSIVE_UNITS = frozenset(
+    {"hab.", "emplois", "établissements", "logements", "ménages", "ha", "m²", "MW", "actifs", "ventes"}
+)
+LEVEL_NAMES = {"epci": "intercommunalités (EPCI)", "dep": "départements", "reg": "régions", "scot": "SCoT"}
+
+
+@dataclass(frozen=True)
+class PeerDescription:
+    group: str  # densite, taille, departement, epci, france, liste, niveau…
+    title: str  # « communes de même densité (bourgs ruraux) »
+    definition: str  # how the group is made, one sentence
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Takeaway:
+    text: str
+    kind: str  # strength, weakness, trend, zan
+    indicator: str | None = None
+    year: int | None = None
+    group: str | None = None
+    values: dict = field(default_factory=dict)
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _size_band(level: int) -> str:
+    low = SIZE_BANDS[level - 1] if 1 <= level <= len(SIZE_BANDS) else 0
+    if level >= len(SIZE_BANDS):
+        return f"{number(low)} habitants ou plus"
+    high = SIZE_BANDS[level] - 1
+    return f"de {number(low)} à {number(high)} habitants"
+
+
+def describe_peers(group: str, key: str, codes, *, epci_name: str | None = None, departement: str | None = None):
+    """What a peer group is, for an élu: its name and how it is made."""
+    kind, _, value = key.partition(":")
+    codes = tuple(str(c) for c in codes)
+    n = len(codes)
+    if group == "densite":
+        level = int(float(value)) if value else 0
+        name = DENSITY_LEVELS.get(level, "niveau inconnu")
+        return PeerDescription(
+            group,
+            f"communes de même densité ({name})",
+            f"Les {number(n)} communes classées « {name} » (niveau {level} sur 7) par la grille communale de "
+            "densité de l'INSEE, qui classe chaque commune selon la répartition de sa population sur le territoire.",
+            codes,
+        )
+    if group == "densite_approchee":
+        return PeerDescription(
+            group,
+            "communes de densité comparable (approchée)",
+            f"Les {number(n)} communes de densité de population comparable (habitants par km²) : la grille de "
+            "densité de l'INSEE n'est pas chargée, la classe est approchée.",
+            codes,
+        )
+    if group == "taille":
+        band = _size_band(int(float(value)) if value else 0)
+        return PeerDescription(
+            group,
+            f"communes de même taille ({band})",
+            f"Les {number(n)} communes de France qui comptent {band}.",
+            codes,
+        )
+    if group == "epci":
+        name = f"« {epci_name} »" if epci_name else "de l'intercommunalité"
+        return PeerDescription(
+            group, f"communes de l'EPCI {name}", f"Les {number(n)} communes de l'EPCI {name}.", codes
+        )
+    if group == "departement":
+        where = f" ({departement})" if departement else ""
+        return PeerDescription(
+            group, f"communes du département{where}", f"Les {number(n)} communes du département{where}.", codes
+        )
+    if group == "france":
+        return PeerDescription(group, "communes de France", f"Les {number(n)} communes de France.", codes)
+    if group == "liste":
+        return PeerDescription(
+            group, "communes de la liste choisie", f"Les {number(n)} communes de la liste choisie.", codes
+        )
+    prefix = key.split(":")[1] if key.startswith("niveau:") else ""
+    name = LEVEL_NAMES.get(prefix, "territoires de même niveau")
+    return PeerDescription(
+        group,
+        name,
+        f"Les {number(n)} {name} présents dans les données.".replace(
+            "intercommunalités (EPCI) présents", "intercommunalités (EPCI) présentes"
+        ).replace("régions présents", "régions présentes"),
+        codes,
+    )
+
+
+def rank_words(line: dict, peers_title: str) -> str:
+    """« au-dessus de 80 % des 17 communes de même densité (bourgs ruraux) » — or « dans la
+    moyenne » near the median. Empty without a position."""
+    p, n = line.get("percentile"), int(line.get("peers_n") or 0)
+    if not _present(p) or n < 2:
+        return ""
+    p = float(p)
+    others = f"des {number(n)} {peers_title}"
+    if 40 <= p <= 60:
+        return f"dans la moyenne {others} (médiane {number(line.get('median'), int(line.get('decimals') or 0))})"
+    if p > 60:
+        return f"au-dessus de {number(p, 0)} % {others}"
+    return f"en dessous de {number(100 - p, 0)} % {others}"
+
+
+def judgement(line: dict) -> str:
+    """« favorable » / « défavorable » for the position among peers, « » when neutral."""
+    p, polarity = line.get("percentile"), line.get("polarity")
+    if not _present(p) or polarity not in (UP_GOOD, DOWN_GOOD) or 40 <= float(p) <= 60:
+        return ""
+    high = float(p) > 60
+    return "favorable" if high == (polarity == UP_GOOD) else "défavorable"
+
+
+def _value(line: dict) -> str:
+    return f"{number(line['value'], int(line.get('decimals') or 0))} {line.get('unit') or ''}".strip()
+
+
+def _favourability(line: dict) -> float | None:
+    p = line.get("percentile")
+    if not _present(p) or line.get("polarity") not in (UP_GOOD, DOWN_GOOD):
+        return None
+    return float(p) if line["polarity"] == UP_GOOD else 100 - float(p)
+
+
+def _positioned(rows: list[dict]) -> list[tuple[float, dict]]:
+    usable = []
+    for line in rows:
+        if line.get("status") != "ok" or not line.get("comparable", True) or not _present(line.get("value")):
+            continue
+        if line.get("cumulative") or line["id"] in TREND_INDICATORS or line.get("unit") in EXTENSIVE_UNITS:
+            continue
+        if int(line.get("peers_n") or 0) < MINIMUM_PEERS:
+            continue
+        score = _favourability(line)
+        if score is not None:
+            usable.append((score, line))
+    return usable
+
+
+def _position_sentence(kind: str, line: dict, peers: PeerDescription) -> Takeaway:
+    lead = "Point fort" if kind == "strength" else "Point de vigilance"
+    label = line["label"][:1].lower() + line["label"][1:]
+    text = (
+        f"{lead} : {label} — {_value(line)} en {int(line['year'])}, {rank_words(line, peers.title)} : "
+        f"{judgement(line)}."
+    )
+    return Takeaway(
+        text,
+        kind,
+        line["id"],
+        int(line["year"]),
+        peers.group,
+        {"value": line["value"], "percentile": line["percentile"], "peers_n": int(line["peers_n"])},
+    )
+
+
+def _trend_sentence(line: dict, subject: str) -> Takeaway | None:
+    if line is None or line.get("status") != "ok" or not _present(line.get("value")):
+        return None
+    rate = float(line["value"])
+    period = f" en moyenne entre les deux derniers recensements (recensement {int(line['year'])})"
+    if abs(rate) < 0.05:
+        movement = "est stable"
+    elif rate > 0:
+        movement = f"augmente de {number(rate, 1)} % par an"
+    else:
+        movement = f"diminue de {number(-rate, 1)} % par an"
+    return Takeaway(
+        f"{subject} {movement}{period}.", "trend", line["id"], int(line["year"]), None, {"annual_rate": rate}
+    )
+
+
+def zan_sentence(trajectory: dict) -> Takeaway | None:
+    """The ZAN status and the date of exhaustion at the current pace."""
+    if not trajectory or not trajectory.get("available"):
+        return None
+    consumed, allowance = trajectory["consumed_since_2021_ha"], trajectory["allowance_2021_2030_ha"]
+    share = consumed / allowance * 100 if allowance > 0 else math.nan
+    pace, latest = trajectory["pace_ha_per_year"], trajectory["last_year"]
+    exhaustion = trajectory.get("exhaustion_year")
+    head = (
+        f"ZAN : {number(consumed, 1)} ha d'espaces naturels, agricoles et forestiers consommés de 2021 à {latest}, "
+        f"soit {number(share, 0)} % de l'enveloppe 2021-2030 de {number(allowance, 1)} ha"
+    )
+    if trajectory.get("floor_1ha_applied"):
+        head += " (garantie communale de 1 ha)"
+    if consumed >= allowance:
+        tail = " : l'enveloppe est déjà dépassée."
+    elif exhaustion is not None and exhaustion <= 2030:
+        tail = f" ; au rythme observé de {number(pace, 2)} ha par an, elle serait épuisée en {exhaustion}."
+    else:
+        tail = f" ; au rythme observé de {number(pace, 2)} ha par an, elle ne serait pas épuisée avant 2031."
+    return Takeaway(
+        head + tail,
+        "zan",
+        "part_enveloppe_zan_consommee",
+        latest,
+        None,
+        {"consumed_ha": consumed, "allowance_ha": allowance, "pace_ha_per_year": pace, "exhaustion_year": exhaustion},
+    )
+
+
+def takeaways(rows: list[dict], peers: PeerDescription, zan_trajectory: dict | None = None) -> list[Takeaway]:
+    """« Ce qu'il faut retenir »: 3 to 6 sentences from the figures (fewer when data lack)."""
+    by_id = {line["id"]: line for line in rows}
+    out: list[Takeaway] = []
+    positioned = _positioned(rows)
+    if positioned:
+        best = max(positioned, key=lambda x: x[0])
+        worst = min(positioned, key=lambda x: x[0])
+        if best[0] > 60:
+            out.append(_position_sentence("strength", best[1], peers))
+        if worst[0] < 40 and worst[1] is not best[1]:
+            out.append(_position_sentence("weakness", worst[1], peers))
+    for indicator, subject in zip(TREND_INDICATORS, ("La population", "L'emploi", "Le nombre de logements")):
+        sentence = _trend_sentence(by_id.get(indicator), subject)
+        if sentence is not None:
+            out.append(sentence)
+    zan = zan_sentence(zan_trajectory or {})
+    if zan is not None:
+        out.append(zan)
+    return out[:6]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A territory's reading: its peer group explained and « Ce qu'il faut retenir »."""
+
+    peers: PeerDescription
+    takeaways: list[Takeaway]
+    peer_names: tuple[str, ...] = ()
+
+
+def reading_of(territory, peers: str, warehouse, table=None) -> Reading:
+    """The reading of a territory of a workspace (the dashboard and the reports call this)."""
+    from territoire_data.core import indicators, peer_groups, zan
+
+    if table is None:
+        table = indicators.indicator_table(territory, peers=peers, warehouse=warehouse)
+    group = peer_groups.peers(territory, peers, warehouse.matrix, warehouse.density_classes)
+    epci_name = departement = None
+    referential = territory.referential
+    if territory.level == "commune":
+        communes = referential.communes
+        epci = communes.at[territory.code, "epci"] if "epci" in communes else None
+        if isinstance(epci, str) and group.group == "epci":
+            epci_name = territory.workspace.territory(f"epci:{epci}").name
+        if group.group == "departement":
+            departement = territory.workspace.territory(f"dep:{communes.at[territory.code, 'departement']}").name
+    description = describe_peers(group.group, group.key, group.codes, epci_name=epci_name, departement=departement)
+    names = referential.communes["name"].reindex(list(group.codes)) if "name" in referential.communes else None
+    peer_names = tuple(sorted(str(n) for n in names.dropna())) if names is not None else ()
+    trajectory = zan.trajectory(territory, warehouse=warehouse) if territory.level != "liste" else None
+    return Reading(description, takeaways(table.to_dict("records"), description, trajectory), peer_names)
+
+
+def takeaways_html(reading: Reading) -> str:
+    """« Ce qu'il faut retenir » and the peer group, as HTML (dashboard and reports)."""
+    import html
+
+    items = "".join(f'<li data-type="{html.escape(t.kind)}">{html.escape(t.text)}</li>' for t in reading.takeaways)
+    names = ", ".join(reading.peer_names[:300])
+    more = f" et {number(len(reading.peer_names) - 300)} autres" if len(reading.peer_names) > 300 else ""
+    listing = (
+        f"<details><summary>Les {number(len(reading.peer_names))} communes comparées</summary>"
+        f"<p>{html.escape(names)}{more}</p></details>"
+        if reading.peer_names
+        else ""
+    )
+    return (
+        '<section class="ti-retenir"><h2>Ce qu\'il faut retenir</h2>'
+        + (f"<ul>{items}</ul>" if items else "<p>Pas assez de données pour une synthèse.</p>")
+        + f'<p class="ti-pairs"><strong>Comparée aux {html.escape(reading.peers.title)}</strong> : '
+        + f"{html.escape(reading.peers.definition)}</p>{listing}</section>"
+    )

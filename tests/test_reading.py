@@ -1,0 +1,136 @@
+"""« Ce qu'il faut retenir »: every generated sentence checked against the figures it cites.
+
+On the demo warehouse (Gironde, Dordogne): the sentences come from rules over the indicator
+table and the ZAN trajectory; each number in a sentence must be the table's, formatted the
+French way, with its year and its peer group.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from territoire_data.rendering.formatting import number
+from territoire_data.rendering.reading import DENSITY_LEVELS, describe_peers, rank_words, reading_of, takeaways
+
+
+@pytest.fixture(scope="module")
+def demo(home_demo):
+    from territoire_data.workspace import Workspace
+
+    return Workspace(home_demo)
+
+
+@pytest.mark.parametrize("code", ["33063", "33440", "24322", "33281"])
+def test_sentences_match_the_values_they_cite(demo, code):
+    from territoire_data.core import zan
+    from territoire_data.core.indicators import indicator_table
+
+    territory = demo.territory(code)
+    table = indicator_table(territory, peers="densite", warehouse=demo.warehouse)
+    rows = {r["id"]: r for r in table.to_dict("records")}
+    reading = reading_of(territory, "densite", demo.warehouse, table)
+    assert 3 <= len(reading.takeaways) <= 6
+    kinds = [t.kind for t in reading.takeaways]
+    assert "zan" in kinds and "trend" in kinds
+    for sentence in reading.takeaways:
+        assert sentence.text.endswith(".") and "nan" not in sentence.text and "-0,0" not in sentence.text
+        if sentence.kind in ("strength", "weakness"):
+            row = rows[sentence.indicator]
+            decimals = int(row["decimals"])
+            assert sentence.values["value"] == row["value"] and sentence.year == row["year"]
+            assert f"{number(row['value'], decimals)} {row['unit']}" in sentence.text
+            assert str(int(row["year"])) in sentence.text
+            assert rank_words(row, reading.peers.title) in sentence.text
+            assert reading.peers.title in sentence.text and f"des {number(row['peers_n'])}" in sentence.text
+            favourable = (row["percentile"] > 50) == (row["polarity"] == "hausse_favorable")
+            assert (sentence.kind == "strength") == favourable
+            assert sentence.text.endswith(": favorable.") if favourable else sentence.text.endswith(": défavorable.")
+        if sentence.kind == "trend":
+            row = rows[sentence.indicator]
+            rate = row["value"]
+            assert sentence.values["annual_rate"] == rate
+            if abs(rate) >= 0.05:
+                assert number(abs(rate), 1) in sentence.text
+                assert ("augmente" in sentence.text) == (rate > 0) and ("diminue" in sentence.text) == (rate < 0)
+            assert str(int(row["year"])) in sentence.text
+        if sentence.kind == "zan":
+            t = zan.trajectory(territory, warehouse=demo.warehouse)
+            assert f"{number(t['consumed_since_2021_ha'], 1)} ha" in sentence.text
+            assert f"{number(t['allowance_2021_2030_ha'], 1)} ha" in sentence.text
+            share = t["consumed_since_2021_ha"] / t["allowance_2021_2030_ha"] * 100
+            assert f"soit {number(share, 0)} %" in sentence.text
+            if t["consumed_since_2021_ha"] < t["allowance_2021_2030_ha"] and t["exhaustion_year"] <= 2030:
+                assert f"épuisée en {t['exhaustion_year']}" in sentence.text
+    strengths = [t for t in reading.takeaways if t.kind == "strength"]
+    weaknesses = [t for t in reading.takeaways if t.kind == "weakness"]
+    assert len(strengths) <= 1 and len(weaknesses) <= 1
+
+
+def test_peer_group_named_with_the_density_grid_level(demo):
+    territory = demo.territory("33440")
+    reading = reading_of(territory, "densite", demo.warehouse)
+    level = int(demo.warehouse.density_classes.at["33440"])
+    assert DENSITY_LEVELS[level] in reading.peers.title and f"niveau {level} sur 7" in reading.peers.definition
+    assert "Saint-Martial" not in reading.peers.title and len(reading.peer_names) > 10
+    epci = reading_of(territory, "epci", demo.warehouse)
+    assert "«" in epci.peers.title and epci.peers.group == "epci"
+
+
+def test_rules_on_made_up_rows():
+    """The wording follows the polarity: more unemployment than most peers is a weakness."""
+    peers = describe_peers("densite", "densite:5", [str(i) for i in range(17)])
+    assert peers.title == "communes de même densité (bourgs ruraux)"
+    rows = [
+        {
+            "id": "taux_chomage_15_64",
+            "label": "Taux de chômage des 15-64 ans",
+            "value": 12.345,
+            "unit": "%",
+            "year": 2021,
+            "status": "ok",
+            "comparable": True,
+            "decimals": 1,
+            "polarity": "baisse_favorable",
+            "percentile": 80.0,
+            "peers_n": 17,
+            "median": 9.0,
+        },
+        {
+            "id": "revenu_median",
+            "label": "Revenu disponible médian",
+            "value": 25000.0,
+            "unit": "€",
+            "year": 2021,
+            "status": "ok",
+            "comparable": True,
+            "decimals": 0,
+            "polarity": "hausse_favorable",
+            "percentile": 90.0,
+            "peers_n": 17,
+            "median": 22000.0,
+        },
+        {
+            "id": "variation_annuelle_population",
+            "label": "Variation",
+            "value": -0.42,
+            "unit": "%/an",
+            "year": 2021,
+            "status": "ok",
+            "decimals": 2,
+            "polarity": "hausse_favorable",
+            "percentile": None,
+            "peers_n": 0,
+        },
+    ]
+    sentences = takeaways(rows, peers)
+    by_kind = {t.kind: t.text for t in sentences}
+    assert by_kind["weakness"] == (
+        "Point de vigilance : taux de chômage des 15-64 ans — 12,3 % en 2021, au-dessus de 80 % des 17 communes de "
+        "même densité (bourgs ruraux) : défavorable."
+    )
+    assert by_kind["strength"].startswith(
+        "Point fort : revenu disponible médian — 25\u202f000 € en 2021, au-dessus de 90 %"
+    )
+    assert by_kind["trend"].startswith("La population diminue de 0,4 % par an")
+    few = [{**rows[0], "peers_n": 3}]
+    assert not [t for t in takeaways(few, peers) if t.kind in ("strength", "weakness")]  # too few peers
