@@ -113,14 +113,8 @@ def describe_peers(group: str, key: str, codes, *, epci_name: str | None = None,
         )
     prefix = key.split(":")[1] if key.startswith("niveau:") else ""
     name = LEVEL_NAMES.get(prefix, "territoires de même niveau")
-    return PeerDescription(
-        group,
-        name,
-        f"Les {number(n)} {name} présents dans les données.".replace(
-            "intercommunalités (EPCI) présents", "intercommunalités (EPCI) présentes"
-        ).replace("régions présents", "régions présentes"),
-        codes,
-    )
+    present = "présentes" if name.startswith(("intercommunalités", "régions")) else "présents"
+    return PeerDescription(group, name, f"Les {number(n)} {name} {present} dans les données.", codes)
 
 
 def rank_words(line: dict, peers_title: str) -> str:
