@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import geopandas as gpd
 import pytest
@@ -223,7 +224,32 @@ def test_radar_layer_of_the_dashboard(home_radar, use_home):
     assert panel.layout.display is None
     panel._run()
     assert panel.result["summary"]["plots"] == len(panel.layer.data["features"]) > 0
-    assert 'download="radar_33440.gpkg"' in panel.output.value and "dent(s) creuse(s)" in panel.output.value
+    assert 'download="radar_33440.gpkg"' in panel.output.value and "dents creuses" in panel.output.value
+    summary = panel.result["summary"]
+    # Decision-ready: the density fits the commune (density grid), the need is its own pace.
+    assert "grille de densité" in summary["density_basis"] and "Densité retenue" in panel.output.value
+    expected = "non estimé" if summary["housing_need"] is None else "logements commencés par an"
+    assert expected in summary["need_basis"] and "Hypothèses" in panel.output.value
+    if summary["need_covered_share"] and summary["need_covered_share"] > 100:
+        assert "n'ont pas à être ouvertes" in panel.output.value
+    # Every plot listed, page by page, with its count; id, area, score and reasons apart.
+    plots = panel.result["plots"]
+    seen = []
+    while True:
+        seen += re.findall(r"<tr><td>([^<]+)</td><td class='ti-nombre'>", panel.table.value)
+        assert f"sur {len(plots)}" in panel.table.value
+        if panel.next.disabled:
+            break
+        panel.next.click()
+    assert seen == [str(i) for i in plots["id"]]
+    assert "compacité" not in panel.table.value and "forme" in panel.table.value
+    # The map moves to the plots (a village's plots: street level), buildings drawn under them.
+    from widgets.radar import framing
+
+    assert panel.buildings.data["features"]
+    west, south, east, north = plots.to_crs(4326).total_bounds
+    (lat, lon), zoom = framing((west, south, east, north))
+    assert south <= lat <= north and west <= lon <= east and zoom >= 14
 
 
 def test_cadastre_downloaded_by_code(home_radar, tmp_path):
@@ -281,3 +307,30 @@ def test_unreadable_layer_is_a_french_error(home_radar, tmp_path):
     assert output.returncode == 2, output.stderr
     assert "Parcelles illisible" in output.stderr and str(broken) in output.stderr
     assert "Traceback" not in output.stderr and not (tmp_path / "r.gpkg").exists()
+
+
+def test_density_and_need_fit_the_commune(home_demo):
+    """Saint-Martial (a village): the density comes from its density-grid level, the need from its
+    own recent construction pace, and a potential above the need is said to be one."""
+    from territoire_data.radar.method import DWELLINGS_PER_HA, density_for, housing_need_assumptions, summary
+    from territoire_data.workspace import Workspace
+
+    warehouse = Workspace(home_demo).warehouse
+    level = int(warehouse.density_classes.at["33440"])
+    per_ha, basis = density_for("33440", warehouse)
+    assert per_ha == DWELLINGS_PER_HA[level] and f"niveau {level} sur 7" in basis
+    assert density_for("33063", warehouse)[0] > per_ha  # Bordeaux builds denser than a village
+    need = housing_need_assumptions("33440", warehouse)
+    series = warehouse.series_of("33440", "logements_commences")
+    recent = series[series["status"].astype(str) == "ok"].sort_values("year").tail(5)
+    assert need["per_year"] == pytest.approx(recent["value"].astype(float).mean())
+    assert need["need"] == pytest.approx(need["per_year"] * need["years_to_2031"])
+    assert need["last_year"] + need["years_to_2031"] + 1 == 2031
+    plots = gpd.GeoDataFrame({"area_m2": [20_000.0], "green_network_conflict": [False]}, geometry=[None])
+    from territoire_data.radar.method import Parameters
+
+    text = summary(plots, Parameters(dwellings_per_ha=per_ha), need["need"], need_basis=need)
+    assert text["potential_dwellings"] == round(2 * per_ha)
+    if text["need_covered_share"] > 100:
+        assert "dépasse le besoin estimé" in text["reading"]
+    assert f"{need['first_year']} à {need['last_year']}" in text["need_basis"]

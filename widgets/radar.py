@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 
 import ipyleaflet as L
 import ipywidgets as w
@@ -32,17 +33,31 @@ class RadarPanel(w.VBox):
             description="Lancer le radar foncier",
             button_style="primary",
             tooltip="Repérer les dents creuses de la commune",
+            layout=w.Layout(width="auto", min_width="16em"),
         )
         self.output = w.HTML()
+        self.table = w.HTML()
+        self.previous = w.Button(description="◀ Précédentes", layout=w.Layout(width="auto"))
+        self.next = w.Button(description="Suivantes ▶", layout=w.Layout(width="auto"))
+        self.pages = w.HBox([self.previous, self.next])
+        self.pages.layout.display = "none"
+        self.page = 0
         self.layer = L.GeoJSON(
             data={"type": "FeatureCollection", "features": []},
             name="Radar foncier",
-            style={"color": "#ce0500", "fillColor": "#ff8d00", "fillOpacity": 0.75, "weight": 1.5},
+            style={"color": "#ce0500", "fillColor": "#ff8d00", "fillOpacity": 0.75, "weight": 2},
+        )
+        self.buildings = L.GeoJSON(
+            data={"type": "FeatureCollection", "features": []},
+            name="Bâtiments (cadastre)",
+            style={"color": "#3a3a3a", "fillColor": "#929292", "fillOpacity": 0.35, "weight": 0.8},
         )
         self.result: dict | None = None
-        super().__init__([w.HTML("<h2>Radar foncier</h2>"), self.run, self.output], **kwargs)
+        super().__init__([w.HTML("<h2>Radar foncier</h2>"), self.run, self.output, self.table, self.pages], **kwargs)
         self.add_class("territoire-radar")
         self.run.on_click(lambda _b: self._run())
+        self.previous.on_click(lambda _b: self._turn(-1))
+        self.next.on_click(lambda _b: self._turn(1))
         state.observe(self._commune, "code")
         self.observe(self._commune, "login")
         self._commune()
@@ -56,6 +71,9 @@ class RadarPanel(w.VBox):
     def _commune(self, _change=None) -> None:
         self.result = None
         self.layer.data = {"type": "FeatureCollection", "features": []}
+        self.buildings.data = {"type": "FeatureCollection", "features": []}
+        self.table.value = ""
+        self.pages.layout.display = "none"
         allowed = self._allowed()
         self.layout.display = None if allowed else "none"  # others do not even see the layer exists
         self.output.value = (
@@ -79,37 +97,95 @@ class RadarPanel(w.VBox):
             return
         plots = self.result["plots"]
         wgs = plots.to_crs(4326)
-        self.layer.data = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "properties": {"id": i, "score": float(s)},
-                    "geometry": shapely.geometry.mapping(shapely.transform(g, lambda xy: xy.round(6))),
-                }
-                for i, s, g in zip(wgs["id"], wgs["score"], wgs.geometry)
-            ],
-        }
-        if self.geomap is not None and self.layer not in self.geomap.geomap.layers:
-            self.geomap.geomap.add(self.layer)
+        self.layer.data = _features(wgs, ("id", "score"))
+        self._show_buildings(wgs)
+        if self.geomap is not None:
+            for layer in (self.buildings, self.layer):  # plots drawn over the buildings
+                if layer not in self.geomap.geomap.layers:
+                    self.geomap.geomap.add(layer)
+            if len(wgs):
+                self.geomap.geomap.center, self.geomap.geomap.zoom = framing(wgs.total_bounds)
         content = self.provider.geopackage(self.result)
         s = self.result["summary"]
-        rows = "".join(
-            f"<tr><td>{html.escape(r.id)}</td><td>{number(r.area_m2, 0)} m²</td><td>{number(r.score, 0)}</td>"
-            f"<td>{html.escape(r.reasons)}</td></tr>"
-            for r in plots.head(30).itertuples()
-        )
         self.output.value = (
-            f"<div><strong>{s['plots']} dent(s) creuse(s)</strong>, {number(s['hectares'], 2)} ha, ≈ "
-            f"{s['potential_dwellings']} logements à {number(s['dwellings_per_ha'], 0)} logements/ha"
-            + (
-                f", soit {number(s['need_covered_share'], 0)} % du besoin estimé à 2031"
-                if s["need_covered_share"]
-                else ""
-            )
-            + f" ; {s['green_network_conflicts']} en conflit avec la trame verte et bleue (couche orange sur la carte).</div>"
+            f"<div><strong>{number(s['plots'])} dent{'s' if s['plots'] > 1 else ''} creuse"
+            f"{'s' if s['plots'] > 1 else ''}</strong>, {number(s['hectares'], 2)} ha ; "
+            f"{number(s['green_network_conflicts'])} touche(nt) la trame verte et bleue.</div>"
+            f"<p>{html.escape(s.get('reading', ''))}</p>"
+            '<details class="ti-hypotheses"><summary>Hypothèses</summary>'
+            f"<p>Densité retenue : {html.escape(s.get('density_basis', ''))}.</p>"
+            f"<p>{html.escape(s.get('need_basis', ''))}</p></details>"
             f'<a class="ti-bouton" download="radar_{html.escape(code)}.gpkg" '
-            f'href="data:application/geopackage+sqlite3;base64,{base64.b64encode(content).decode()}">GeoPackage</a>'
-            f'<table class="ti-table ti-radar"><tr><th>Parcelle</th><th>Surface</th><th>Score</th><th>Raisons</th></tr>'
-            f"{rows}</table>"
+            f'href="data:application/geopackage+sqlite3;base64,{base64.b64encode(content).decode()}">'
+            "Télécharger les parcelles (GeoPackage, pour QGIS)</a>"
         )
+        self.page = 0
+        self._table()
+
+    def _turn(self, step: int) -> None:
+        self.page += step
+        self._table()
+
+    @guard
+    def _table(self) -> None:
+        """Every plot, PAGE rows at a time, with the count and separate columns."""
+        if self.result is None:
+            return
+        plots = self.result["plots"]
+        total = len(plots)
+        pages = max((total + PAGE - 1) // PAGE, 1)
+        self.page = min(max(self.page, 0), pages - 1)
+        start = self.page * PAGE
+        shown = plots.iloc[start : start + PAGE]
+        rows = "".join(
+            f"<tr><td>{html.escape(str(r.id))}</td><td class='ti-nombre'>{number(r.area_m2, 0)} m²</td>"
+            f"<td class='ti-nombre'>{number(r.score, 0)} / 100</td><td>{html.escape(r.reasons)}</td></tr>"
+            for r in shown.itertuples()
+        )
+        self.table.value = (
+            f'<p class="ti-aide" role="status">Parcelles {number(start + 1 if total else 0)} à '
+            f"{number(start + len(shown))} sur {number(total)}, de la mieux notée à la moins bien notée.</p>"
+            '<table class="ti-table ti-radar"><thead><tr><th scope="col">Parcelle</th><th scope="col">Surface</th>'
+            '<th scope="col">Score</th><th scope="col">Pourquoi elle est retenue</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+        )
+        self.pages.layout.display = None if pages > 1 else "none"
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= pages - 1
+
+    def _show_buildings(self, plots_wgs) -> None:
+        """The cadastre's buildings around the plots (outlines under them)."""
+        buildings = self.result.get("buildings") if self.result else None
+        if buildings is None or len(buildings) == 0 or len(plots_wgs) == 0:
+            self.buildings.data = {"type": "FeatureCollection", "features": []}
+            return
+        west, south, east, north = plots_wgs.total_bounds
+        margin = 0.004
+        around = buildings.to_crs(4326).cx[west - margin : east + margin, south - margin : north + margin]
+        self.buildings.data = _features(around.head(5_000), ())
+
+
+PAGE = 25
+
+
+def _features(frame, properties: tuple[str, ...]) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {p: (float(row[p]) if p == "score" else str(row[p])) for p in properties},
+                "geometry": shapely.geometry.mapping(shapely.transform(g, lambda xy: xy.round(6))),
+            }
+            for (_, row), g in zip(frame.iterrows(), frame.geometry)
+        ],
+    }
+
+
+def framing(bounds) -> tuple[tuple[float, float], int]:
+    """(centre, zoom) of a Leaflet map showing ``bounds`` (west, south, east, north) whole in
+    a panel about 600 px wide (computed here: ``fit_bounds`` needs the browser)."""
+    west, south, east, north = (float(b) for b in bounds)
+    span = max(east - west, (north - south) * 1.5, 1e-4)
+    zoom = int(math.floor(math.log2(360 * 600 / 256 / span)))
+    return ((south + north) / 2, (west + east) / 2), max(10, min(zoom, 18))

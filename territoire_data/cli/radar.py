@@ -27,7 +27,12 @@ def radar(
     exclusions: list[Path] = typer.Option([], "--exclusion", help="Couche à exclure (eau, voirie…), répétable."),
     output: Optional[Path] = typer.Option(None, "--out", help="GeoPackage de sortie (défaut : radar_CODE.gpkg)."),
     mode_network: str = typer.Option("signaler", "--trame-verte-mode", help="signaler (défaut) ou exclure."),
-    density: float = typer.Option(25.0, "--densite", help="Logements par hectare sur les dents creuses."),
+    density: Optional[float] = typer.Option(
+        None,
+        "--densite",
+        help="Logements par hectare sur les dents creuses (défaut : selon le niveau de la commune dans la grille "
+        "de densité de l'INSEE, de 60 à 10).",
+    ),
     output_json: bool = typer.Option(False, "--json", help="Synthèse en JSON."),
 ) -> None:
     """Repérer les dents creuses d'une commune (réservé aux élus et services du territoire)."""
@@ -59,13 +64,7 @@ def radar(
         f"  {s['plots']} dent(s) creuse(s), {number(s['hectares'], 2)} ha, "
         f"{s['green_network_conflicts']} en conflit avec la trame verte et bleue"
     )
-    typer.echo(
-        f"  ≈ {s['potential_dwellings']} logements à {number(s['dwellings_per_ha'], 0)} logements/ha, "
-        "sans consommer d'espace naturel, agricole ou forestier"
-    )
-    if s["need_covered_share"] is not None:
-        typer.echo(
-            f"  soit {number(s['need_covered_share'], 0)} % du besoin estimé à 2031 "
-            f"({number(s['housing_need'], 0)} logements : rythme de construction des dix dernières années)"
-        )
+    typer.echo(f"  Densité retenue : {s['density_basis']}.")
+    typer.echo(f"  {s['reading']}")
+    typer.echo(f"  {s['need_basis']}")
     typer.echo(f"GeoPackage : {path} (couches dents_creuses et enveloppe_urbaine)")

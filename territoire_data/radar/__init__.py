@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from territoire_data.access.authorisation import AccessDenied
 from territoire_data.radar.inputs import crs_of, download_cadastre, read
-from territoire_data.radar.method import Parameters, housing_need, infill_plots, summary
+from territoire_data.radar.method import Parameters, density_for, housing_need_assumptions, infill_plots, summary
 
 
 def check_access(workspace, code: str, login: str | None, rights=None) -> None:
@@ -63,12 +64,19 @@ def run_radar(
         plu=None if plu is None else read(plu, crs, "Zonage du PLU"),
         exclusions=[read(f, crs, "Couche d'exclusion") for f in exclusions],
     )
-    need = need_dwellings if need_dwellings is not None else housing_need(commune.code, workspace.warehouse_or_none())
+    warehouse = workspace.warehouse_or_none()
+    density_basis = ""
+    if parameters.dwellings_per_ha is None:  # from the commune's type, not one figure for all
+        per_ha, density_basis = density_for(commune.code, warehouse)
+        parameters = replace(parameters, dwellings_per_ha=per_ha)
+    basis = None if need_dwellings is not None else housing_need_assumptions(commune.code, warehouse)
+    need = need_dwellings if need_dwellings is not None else (None if basis is None else basis["need"])
     return {
         "commune": commune,
         "plots": result,
         "envelope": env,
-        "summary": summary(result, parameters, need),
+        "summary": summary(result, parameters, need, density_basis=density_basis, need_basis=basis),
+        "buildings": buildings,
         "parcels_read": len(parcels),
         "buildings_read": len(buildings),
     }

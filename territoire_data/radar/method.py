@@ -48,7 +48,9 @@ class Parameters:
     min_width_m: float = 10.0
     max_excluded_share: float = 0.10
     green_network: str = "signaler"  # or "exclure"
-    dwellings_per_ha: float = 25.0  # dwellings per hectare on the plots found
+    # Dwellings per hectare on the plots found; None: from the commune's density-grid level
+    # (``DWELLINGS_PER_HA``), what a SCoT would ask of such a commune.
+    dwellings_per_ha: float | None = None
     hard_types: tuple[str, ...] = field(default=("01",))
 
 
@@ -138,6 +140,15 @@ def _zone_plu(parcels: gpd.GeoDataFrame, plu: gpd.GeoDataFrame | None) -> np.nda
     return zones
 
 
+def _shape(compactness: float) -> str:
+    """A plot's shape in words (compactness: 1 for a circle, ≈ 0,8 for a square)."""
+    if compactness >= 0.6:
+        return "forme ramassée, facile à bâtir"
+    if compactness >= 0.4:
+        return "forme assez régulière"
+    return "forme allongée ou irrégulière"
+
+
 def infill_plots(
     parcels: gpd.GeoDataFrame,
     buildings: gpd.GeoDataFrame,
@@ -195,20 +206,21 @@ def infill_plots(
             filter(
                 None,
                 [
-                    f"non bâtie ({number(100 * b, 0)} % bâti)",
-                    f"dans l'enveloppe urbaine ({number(100 * e, 0)} %)",
-                    f"{number(s, 0)} m²",
-                    f"compacité {number(c, 2)}",
-                    f"zone {z} du PLU" if z else "",
+                    "non bâtie" if b < 0.005 else f"presque pas bâtie ({number(100 * b, 0)} % de sa surface)",
+                    f"au cœur du bâti existant ({number(100 * e, 0)} % dans l'enveloppe urbaine)",
+                    _shape(c),
+                    {"U": "en zone urbaine (U) du PLU", "AU": "en zone à urbaniser (AU) du PLU"}.get(
+                        z, f"zone {z} du PLU" if z else ""
+                    ),
                     (
-                        "intersecte la trame verte et bleue"
+                        "touche la trame verte et bleue : à examiner avant tout projet"
                         if k
-                        else (f"trame verte à {number(d, 0)} m" if np.isfinite(d) else "")
+                        else (f"à {number(d, 0)} m de la trame verte et bleue" if np.isfinite(d) else "")
                     ),
                 ],
             )
         )
-        for b, e, s, c, z, k, d in zip(built_share, envelope_share, areas, compactness, zones, conflict, distance)
+        for b, e, c, z, k, d in zip(built_share, envelope_share, compactness, zones, conflict, distance)
     ]
     result = gpd.GeoDataFrame(
         {
@@ -230,25 +242,117 @@ def infill_plots(
     return result[COLUMNS], env
 
 
-def summary(plots: gpd.GeoDataFrame, p: Parameters, need_dwellings: float | None = None) -> dict:
-    hectares = float(plots["area_m2"].sum() / 10_000) if len(plots) else 0.0
-    dwellings = hectares * p.dwellings_per_ha
+# Densities (dwellings/ha) for new housing by INSEE density-grid level: the orders of magnitude
+# SCoT use for infill (from 60 in large urban centres to 10 in very scattered rural areas).
+DWELLINGS_PER_HA = {1: 60.0, 2: 40.0, 3: 30.0, 4: 25.0, 5: 18.0, 6: 12.0, 7: 10.0}
+DEFAULT_DWELLINGS_PER_HA = 20.0
+DENSITY_NAMES = {
+    1: "grand centre urbain",
+    2: "centre urbain intermédiaire",
+    3: "ceinture urbaine",
+    4: "petite ville",
+    5: "bourg rural",
+    6: "rural à habitat dispersé",
+    7: "rural à habitat très dispersé",
+}
+RECENT_YEARS = 5  # the construction pace is the mean of the last five years with a figure
+HORIZON = 2031
+
+
+def density_for(code: str, warehouse) -> tuple[float, str]:
+    """(dwellings/ha, why) for a commune, from its level of INSEE's density grid."""
+    classes = None if warehouse is None else warehouse.density_classes
+    if classes is not None and code in classes.index and pd.notna(classes.get(code)):
+        level = int(classes.at[code])
+        return DWELLINGS_PER_HA[level], (
+            f"{number(DWELLINGS_PER_HA[level], 0)} logements par hectare, densité courante pour une commune "
+            f"« {DENSITY_NAMES[level]} » (niveau {level} sur 7 de la grille de densité de l'INSEE)"
+        )
+    return DEFAULT_DWELLINGS_PER_HA, (
+        f"{number(DEFAULT_DWELLINGS_PER_HA, 0)} logements par hectare (grille de densité non chargée : valeur moyenne)"
+    )
+
+
+def housing_need_assumptions(code: str, warehouse) -> dict | None:
+    """The housing need to 2031 from the commune's own recent pace: dwellings started per year
+    (Sitadel) over the last five years with a figure × the years left before 2031."""
+    if warehouse is None:
+        return None
+    series = warehouse.series_of(code, "logements_commences")
+    ok = series.loc[series["status"].astype(str) == "ok"]
+    values = pd.to_numeric(ok["value"], errors="coerce")
+    years = pd.to_numeric(ok["year"], errors="coerce")
+    kept = pd.DataFrame({"year": years, "value": values}).dropna().sort_values("year").tail(RECENT_YEARS)
+    if kept.empty:
+        return None
+    per_year = float(kept["value"].mean())
+    last = int(kept["year"].max())
+    remaining = max(HORIZON - (last + 1), 1)
     return {
-        "plots": int(len(plots)),
-        "hectares": round(hectares, 3),
-        "green_network_conflicts": int(plots["green_network_conflict"].sum()) if len(plots) else 0,
-        "dwellings_per_ha": p.dwellings_per_ha,
-        "potential_dwellings": int(round(dwellings)),
-        "housing_need": None if need_dwellings is None else round(float(need_dwellings), 1),
-        "need_covered_share": (None if not need_dwellings else round(100 * dwellings / need_dwellings, 1)),
+        "need": per_year * remaining,
+        "per_year": per_year,
+        "first_year": int(kept["year"].min()),
+        "last_year": last,
+        "years_to_2031": remaining,
     }
 
 
 def housing_need(code: str, warehouse) -> float | None:
-    """Housing need to 2031: the commune's dwellings started per year (Sitadel) × 10 years
-    (None without a warehouse or without construction figures)."""
-    if warehouse is None:
-        return None
-    series = warehouse.series_of(code, "logements_commences")
-    values = pd.to_numeric(series.loc[series["status"].astype(str) == "ok", "value"], errors="coerce").dropna()
-    return None if values.empty else float(values.tail(10).mean() * 10)
+    """Housing need to 2031 (see ``housing_need_assumptions``), or None without figures."""
+    assumptions = housing_need_assumptions(code, warehouse)
+    return None if assumptions is None else assumptions["need"]
+
+
+def summary(
+    plots: gpd.GeoDataFrame,
+    p: Parameters,
+    need_dwellings: float | None = None,
+    *,
+    density_basis: str = "",
+    need_basis: dict | None = None,
+) -> dict:
+    hectares = float(plots["area_m2"].sum() / 10_000) if len(plots) else 0.0
+    per_ha = p.dwellings_per_ha if p.dwellings_per_ha is not None else DEFAULT_DWELLINGS_PER_HA
+    dwellings = hectares * per_ha
+    share = None if not need_dwellings else round(100 * dwellings / need_dwellings, 1)
+    return {
+        "plots": int(len(plots)),
+        "hectares": round(hectares, 3),
+        "green_network_conflicts": int(plots["green_network_conflict"].sum()) if len(plots) else 0,
+        "dwellings_per_ha": per_ha,
+        "density_basis": density_basis or f"{number(per_ha, 0)} logements par hectare (valeur choisie)",
+        "potential_dwellings": int(round(dwellings)),
+        "housing_need": None if need_dwellings is None else round(float(need_dwellings), 1),
+        "need_covered_share": share,
+        "need_basis": need_explanation(need_basis, need_dwellings),
+        "reading": potential_reading(int(round(dwellings)), need_dwellings, share),
+    }
+
+
+def need_explanation(basis: dict | None, need: float | None) -> str:
+    """How the need was estimated, in words (its assumptions)."""
+    if need is None:
+        return "Besoin en logements non estimé (pas de chiffres de construction pour la commune)."
+    if basis is None:
+        return f"Besoin en logements d'ici 2031 fixé à {number(need, 0)} logements."
+    return (
+        f"Besoin estimé d'ici 2031 : {number(need, 0)} logements, soit le rythme de construction de la commune "
+        f"({number(basis['per_year'], 1)} logements commencés par an en moyenne de {basis['first_year']} à "
+        f"{basis['last_year']}) prolongé sur les {basis['years_to_2031']} années restantes. Ni les besoins de "
+        "desserrement des ménages ni la vacance ne sont pris en compte."
+    )
+
+
+def potential_reading(dwellings: int, need: float | None, share: float | None) -> str:
+    """What the potential means against the need, without overstating it."""
+    if need is None or share is None:
+        return f"Potentiel d'environ {number(dwellings)} logements sur ces parcelles."
+    if share > 100:
+        return (
+            f"Le potentiel (≈ {number(dwellings)} logements) dépasse le besoin estimé ({number(need, 0)}) : "
+            "toutes ces parcelles n'ont pas à être ouvertes ; priorisez-les selon leur score."
+        )
+    return (
+        f"Le potentiel (≈ {number(dwellings)} logements) couvre environ {number(share, 0)} % du besoin estimé "
+        f"({number(need, 0)} logements) sans consommer d'espace naturel, agricole ou forestier."
+    )
