@@ -387,6 +387,9 @@ class FakeRadar:
             "potential_dwellings": 5,
             "housing_need": None,
             "need_covered_share": None,
+            "density_basis": "25 logements par hectare (valeur choisie)",
+            "need_basis": "Besoin en logements non estimé (pas de chiffres de construction pour la commune).",
+            "reading": "Potentiel d'environ 5 logements sur ces parcelles.",
         }
         return {
             "commune": FakeTerritory(code, COMMUNES[code]),

@@ -362,3 +362,28 @@ def test_dashboard_forwards_the_identity_header():
     assert "--en-tete-identite" in run_cli("dashboard", "--help").stdout
     refused = run_cli("dashboard", "--en-tete-identite", "X-User; rm -rf /")
     assert refused.returncode == 2 and "En-tête d'identité invalide" in refused.stderr
+
+
+def test_exchange_panel_shows_names_organisations_and_french_dates(store):
+    """Élus read « Claire Martin (Ville de Bordeaux) · 30 nov. 2026 à 17 h 33 », not logins and ISO dates."""
+    import re
+
+    from territoire_data.access.users import add_user
+    from territoire_data.rendering.formatting import moment
+    from widgets.discussion import threads_html
+
+    add_user(store, "c.martin", "elu", "33063", organisation="Ville de Bordeaux", name="Claire Martin")
+    space = store.discussions("c.martin")
+    thread = space.create_thread("33063", "Noms lisibles", "Bonjour à tous", "elus")
+    messages = space.messages(thread)
+    assert messages[0]["author_name"] == "Claire Martin" and messages[0]["organisation"] == "Ville de Bordeaux"
+    page = threads_html([t for t in space.threads("33063") if t["id"] == thread], {thread: messages})
+    assert "<strong>Claire Martin</strong> (Ville de Bordeaux)" in page and "c.martin" not in page
+    assert re.search(
+        r"\d{1,2}(er)? (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) "
+        r"\d{4} à \d{1,2} h \d{2}",
+        page,
+    )
+    assert "T" not in re.search(r"<time[^>]*>([^<]*)</time>", page).group(1)
+    assert moment("2026-11-30T16:33:00+00:00") == "30 nov. 2026 à 17 h 33"  # Paris time, winter
+    assert moment("2026-07-01T08:05:00+00:00") == "1er juil. 2026 à 10 h 05"  # summer time

@@ -236,7 +236,7 @@ def test_radar_layer_of_the_dashboard(home_radar, use_home):
     plots = panel.result["plots"]
     seen = []
     while True:
-        seen += re.findall(r"<tr><td>([^<]+)</td><td class='ti-nombre'>", panel.table.value)
+        seen += re.findall(r"<tr><td>([^<]+)</td><td class='ti-chiffre'>", panel.table.value)
         assert f"sur {len(plots)}" in panel.table.value
         if panel.next.disabled:
             break

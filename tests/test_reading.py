@@ -134,3 +134,21 @@ def test_rules_on_made_up_rows():
     assert by_kind["trend"].startswith("La population diminue de 0,4 % par an")
     few = [{**rows[0], "peers_n": 3}]
     assert not [t for t in takeaways(few, peers) if t.kind in ("strength", "weakness")]  # too few peers
+
+
+def test_zan_trajectory_at_commune_epci_and_scot_levels(demo):
+    """The dashboard's ZAN panel sets the commune's trajectory beside its EPCI's and its SCoT's."""
+    from territoire_data.rendering.fragments import zan_frame
+    from widgets.providers import WorkspaceProvider
+
+    provider = WorkspaceProvider(demo)
+    frame = provider.zan_frame("33440")
+    names = [name for name, _ in frame]
+    epci = demo.territory("33440").epci
+    assert names[0] == demo.territory(f"epci:{epci}").name
+    assert any(name.lower().startswith("scot") for name in names)
+    own = provider.zan("33440")
+    html = zan_frame([("Saint-Martial", own), *frame])
+    for _name, t in [("Saint-Martial", own), *frame]:
+        assert number(t["allowance_2021_2030_ha"], 2) in html
+    assert own["floor_1ha_applied"] == (own["reference_2011_2020_ha"] / 2 < 1)  # the guarantee, by default

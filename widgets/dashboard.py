@@ -49,6 +49,13 @@ DEFAULT_COMMUNE = "33063"
 READY_MESSAGE = "territoire : noyau préchauffé prêt"
 
 
+def _wrapping_row(children) -> w.HBox:
+    """Side by side on a desktop, one under the other on a phone (``.ti-rangee``, style.py)."""
+    row = w.HBox(children, layout=w.Layout(justify_content="space-between", align_items="flex-start", grid_gap="16px"))
+    row.add_class("ti-rangee")
+    return row
+
+
 def prepare_dashboard(home=None, *, workspace=None) -> w.Widget:
     """Load the data and build the dashboard's widgets, before any request.
 
@@ -201,19 +208,15 @@ class Dashboard(w.VBox):
         traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for both
         section = lambda title: w.HTML(f'<div class="territoire-section"><h2>{html.escape(title)}</h2></div>')
         elements += [
-            w.HBox(
-                [self.selector, w.VBox([self.peers, self.level_note])],
-                layout=w.Layout(justify_content="space-between", align_items="flex-start"),
-            ),
+            _wrapping_row([self.selector, w.VBox([self.peers, self.level_note])]),
             self.page,
             self.error,
             self.title,
             self.export,
             self.tabs,
             section("Carte, évolution et position parmi les pairs"),
-            w.HBox(
+            _wrapping_row(
                 [self.geomap, w.VBox([self.trend, self.distribution], layout=w.Layout(width="42%"))],
-                layout=w.Layout(grid_gap="16px"),
             ),
             section("Les communes de la carte, en tableau"),
             self.members,

@@ -15,6 +15,7 @@ import ipywidgets as w
 from traitlets import Unicode
 
 from territoire_data.core.catalogue import BY_ID, INDICATORS
+from territoire_data.rendering.formatting import moment
 from territoire_data.store.models import VISIBILITY_LABELS
 from widgets.guard import guard
 from widgets.providers import DiscussionAccess, DiscussionProvider
@@ -36,7 +37,9 @@ def threads_html(threads: list[dict], messages: dict[int, list[dict]]) -> str:
         unread = f' <span class="ti-non-lus">{thread["unread"]} non lu(s)</span>' if thread["unread"] else ""
         body = "".join(
             f'<div class="ti-message{" ti-supprime" if m["deleted"] else ""}" data-message="{m["id"]}">'
-            f'<div class="ti-auteur">{html.escape(m["author"])} · {html.escape(m["created_at"][:16].replace("T", " "))}'
+            f'<div class="ti-auteur"><strong>{html.escape(m.get("author_name") or m["author"])}</strong>'
+            f"{' (' + html.escape(m['organisation']) + ')' if m.get('organisation') else ''}"
+            f' · <time datetime="{html.escape(m["created_at"] or "")}">{html.escape(moment(m["created_at"]))}</time>'
             f"{' · modifié' if m['edited_at'] else ''}</div>{m['html']}</div>"  # sanitised by the store
             for m in messages.get(thread["id"], [])
         )

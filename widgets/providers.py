@@ -175,12 +175,13 @@ class WorkspaceProvider:
         if territory.epci:
             epci = self.territory(f"epci:{territory.epci}")
             frame.append((epci.name, zan.trajectory(epci, warehouse=self.warehouse)))
-        members = self.warehouse.scot_members()
+        members = self.warehouse.scot_members
         if members is not None:
             names = members.loc[members["code"] == code, "scot"]
             if len(names):
                 name = str(names.iloc[0])
-                frame.append((f"SCoT {name}", zan.trajectory(f"scot:{name}", warehouse=self.warehouse)))
+                label = name if name.lower().startswith("scot") else f"SCoT {name}"
+                frame.append((label, zan.trajectory(f"scot:{name}", warehouse=self.warehouse)))
         return frame
 
     def zan(self, code: str, pace_ha_per_year: float | None = None, floor_1ha: bool | None = None) -> dict:

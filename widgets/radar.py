@@ -138,8 +138,8 @@ class RadarPanel(w.VBox):
         start = self.page * PAGE
         shown = plots.iloc[start : start + PAGE]
         rows = "".join(
-            f"<tr><td>{html.escape(str(r.id))}</td><td class='ti-nombre'>{number(r.area_m2, 0)} m²</td>"
-            f"<td class='ti-nombre'>{number(r.score, 0)} / 100</td><td>{html.escape(r.reasons)}</td></tr>"
+            f"<tr><td>{html.escape(str(r.id))}</td><td class='ti-chiffre'>{number(r.area_m2, 0)} m²</td>"
+            f"<td class='ti-chiffre'>{number(r.score, 0)} / 100</td><td>{html.escape(r.reasons)}</td></tr>"
             for r in shown.itertuples()
         )
         self.table.value = (
@@ -184,8 +184,8 @@ def _features(frame, properties: tuple[str, ...]) -> dict:
 
 def framing(bounds) -> tuple[tuple[float, float], int]:
     """(centre, zoom) of a Leaflet map showing ``bounds`` (west, south, east, north) whole in
-    a panel about 600 px wide (computed here: ``fit_bounds`` needs the browser)."""
+    a map 340 px wide — a phone's (computed here: ``fit_bounds`` needs the browser)."""
     west, south, east, north = (float(b) for b in bounds)
     span = max(east - west, (north - south) * 1.5, 1e-4)
-    zoom = int(math.floor(math.log2(360 * 600 / 256 / span)))
+    zoom = int(math.floor(math.log2(360 * 340 / 256 / span)))
     return ((south + north) / 2, (west + east) / 2), max(10, min(zoom, 18))

@@ -70,6 +70,26 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 .ti-bouton:hover, .ti-bouton:focus { background: #1212ff; outline: 2px solid #0a76f6; }
 .territoire-discussion { border-top: 4px solid #000091; margin-top: 24px; padding-top: 4px; }
 .territoire-discussion h2 { font-size: 20px; margin: 8px 0 4px; }
+.territoire-discussion, .territoire-radar, .territoire-zan { min-width: 0; max-width: 100%; box-sizing: border-box; }
+.territoire-discussion .widget-text, .territoire-discussion .widget-textarea, .territoire-discussion .widget-dropdown,
+.territoire-discussion input, .territoire-discussion textarea, .territoire-discussion select {
+  max-width: 100%; box-sizing: border-box; }
+.territoire-discussion .widget-label, .territoire-zan .widget-label { white-space: normal; overflow: visible; }
+.territoire-discussion .ti-message { overflow-wrap: anywhere; }
+.territoire-radar .ti-radar { width: 100%; }
+.territoire-radar .ti-radar td { font-weight: 400; padding: 3px 10px 3px 0; vertical-align: top; }
+.territoire-radar .ti-radar td.ti-chiffre { white-space: nowrap; text-align: right; }
+.territoire-radar .jupyter-button, .territoire-zan .jupyter-button { white-space: normal; height: auto; min-height: 32px; }
+.ti-hypotheses { margin: 6px 0; }
+.ti-rangee { flex-wrap: wrap; }
+@media (max-width: 700px) {
+  .ti-rangee > .widget-box, .ti-rangee > .jupyter-widgets, .ti-rangee > .territoire-choroplethe {
+    width: 100% !important; flex: 1 1 100% !important; }
+  .territoire-radar .ti-radar, .territoire-radar .ti-radar tbody, .territoire-radar .ti-radar tr { display: block; }
+  .territoire-radar .ti-radar thead { display: none; }
+  .territoire-radar .ti-radar td { display: inline-block; padding-right: 8px; }
+  .territoire-zan .widget-checkbox { width: 100% !important; }
+}
 .ti-fil { border: 1px solid #dddddd; border-left: 4px solid #6a6af4; padding: 8px 12px; margin: 8px 0; }
 .ti-fil-titre { font-weight: 700; } .ti-fil-meta, .ti-auteur { color: #3a3a3a; font-size: 13px; }
 .ti-message { border-top: 1px solid #eeeeee; padding: 6px 0; } .ti-supprime { color: #666666; }

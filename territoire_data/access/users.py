@@ -48,6 +48,7 @@ def add_user(
     organisation: str | None = None,
     until: date | None = None,
     since: date | None = None,
+    name: str | None = None,
 ) -> None:
     """Create a user (or find it) and give it a role on a territory, from ``since`` to ``until``."""
     login = clean(login, maximum=100, what="L'identifiant")
@@ -68,11 +69,13 @@ def add_user(
         if user is None:
             user = User(login=login)
             s.add(user)
+        if name:
+            user.name = clean(name, maximum=200, what="Le nom").replace("\n", " ")
         if organisation:
-            name = clean(organisation, maximum=200, what="L'organisation")
-            org = s.scalar(select(Organisation).where(Organisation.name == name))
+            organisation_name = clean(organisation, maximum=200, what="L'organisation")
+            org = s.scalar(select(Organisation).where(Organisation.name == organisation_name))
             if org is None:
-                org = Organisation(name=name)
+                org = Organisation(name=organisation_name)
                 s.add(org)
             user.organisation = org
         s.flush()
@@ -89,6 +92,7 @@ def list_users(workspace: Workspace) -> list[dict]:
         return [
             {
                 "login": u.login,
+                "name": u.name,
                 "organisation": u.organisation.name if u.organisation else None,
                 "roles": [
                     {

@@ -40,10 +40,11 @@ def add_user_command(
     role: str = typer.Option(..., "--role", help=f"Rôle : {', '.join(ROLES)}."),
     territory: str = typer.Option(..., "--territoire", help="33063, epci:SIREN, dep:33, reg:75 ou france."),
     organisation: Optional[str] = typer.Option(None, "--organisation", help="Collectivité ou entreprise."),
+    name: Optional[str] = typer.Option(None, "--nom", help="Nom affiché (« Marie Dupont ») au lieu de l'identifiant."),
     until: Optional[str] = typer.Option(None, "--jusqu-au", metavar="AAAA-MM-JJ", help="Fin de l'accès (abonnement)."),
 ) -> None:
     """Créer un utilisateur ou lui donner un rôle sur un territoire."""
-    add_user(_workspace(), login, role, territory, organisation=organisation, until=_date(until))
+    add_user(_workspace(), login, role, territory, organisation=organisation, until=_date(until), name=name)
     typer.echo(f"{login} : {role} sur {territory}" + (f" jusqu'au {until}" if until else ""))
 
 

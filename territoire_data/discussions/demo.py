@@ -10,13 +10,13 @@ from territoire_data.access.users import add_user
 from territoire_data.store.models import Thread
 
 COUNTED = [
-    ("elu.bordeaux", "elu", "33063", "Ville de Bordeaux", None),
-    ("agent.bordeaux", "agent", "33063", "Ville de Bordeaux", None),
-    ("elu.metropole", "elu", "epci:243300316", "Bordeaux Métropole", None),
-    ("entreprise.renov", "entreprise", "33063", "Rénov'Aquitaine", date(2030, 12, 31)),
-    ("consultant.bet", "consultant", "dep:33", "Bureau d'études Garonne", date(2030, 12, 31)),
-    ("elu.saint-martial", "elu", "33440", "Commune de Saint-Martial", None),  # the radar's demo commune
-    ("admin", "admin", "france", "territoire", None),
+    ("elu.bordeaux", "elu", "33063", "Ville de Bordeaux", None, "Claire Martin"),
+    ("agent.bordeaux", "agent", "33063", "Ville de Bordeaux", None, "Karim Benali"),
+    ("elu.metropole", "elu", "epci:243300316", "Bordeaux Métropole", None, "Jeanne Lefèvre"),
+    ("entreprise.renov", "entreprise", "33063", "Rénov'Aquitaine", date(2030, 12, 31), "Paul Garnier"),
+    ("consultant.bet", "consultant", "dep:33", "Bureau d'études Garonne", date(2030, 12, 31), "Sophie Roux"),
+    ("elu.saint-martial", "elu", "33440", "Commune de Saint-Martial", None, "Henri Dubos"),  # the radar's demo commune
+    ("admin", "admin", "france", "territoire", None, "Modération territoire"),
 ]
 
 THREADS = [
@@ -52,8 +52,8 @@ THREADS = [
 def seed(workspace) -> list[str]:
     """Create the demo accounts and threads in a workspace's store (idempotent)."""
     rows = []
-    for login, role, territory, organisation, end in COUNTED:
-        add_user(workspace, login, role, territory, organisation=organisation, until=end)
+    for login, role, territory, organisation, end, name in COUNTED:
+        add_user(workspace, login, role, territory, organisation=organisation, until=end, name=name)
         rows.append(f"compte de démonstration : {login} ({role} sur {territory})")
     with workspace.store.session() as s:
         already = s.scalar(

@@ -33,6 +33,11 @@ def _iso(d: datetime | None) -> str | None:
     return None if d is None else _utc(d).isoformat()
 
 
+def _display(user) -> str:
+    """What readers see of an author: their name, else their login."""
+    return user.name or user.login
+
+
 class DiscussionSpace:
     """``DiscussionSpace("login")``: what this user may see and do. An unknown login sees nothing.
 
@@ -93,6 +98,7 @@ class DiscussionSpace:
             "theme": thread.theme,
             "solution": thread.solution,
             "author": thread.author.login,
+            "author_name": _display(thread.author),
             "created_at": _iso(thread.created_at),
             "active_at": _iso(thread.active_at),
             "messages": n,
@@ -137,6 +143,8 @@ class DiscussionSpace:
                         "id": m.id,
                         "thread": thread.id,
                         "author": m.author.login,
+                        "author_name": _display(m.author),
+                        "organisation": m.author.organisation.name if m.author.organisation else None,
                         "created_at": _iso(m.created_at),
                         "edited_at": _iso(m.edited_at),
                         "deleted": deleted,

@@ -202,7 +202,7 @@ def infill_plots(
     score = np.clip(np.round(score, 1), 0, 100)
     ids = parcels["id"].astype(str).to_numpy() if "id" in parcels.columns else parcels.index.astype(str).to_numpy()
     reasons = [
-        "; ".join(
+        " ; ".join(
             filter(
                 None,
                 [

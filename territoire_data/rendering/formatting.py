@@ -15,3 +15,23 @@ def number(value: float | int | None, decimals: int = 0, absent: str = "n.d.") -
         value = 0  # never "-0,0": a value that rounds to zero has no sign
     text = f"{value:,.{decimals}f}"
     return text.replace(",", NARROW_SPACE).replace(".", ",")
+
+
+MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def moment(iso: str | None, zone: str = "Europe/Paris") -> str:
+    """``2026-11-30T16:33:00+00:00`` → « 30 nov. 2026 à 17 h 33 » (French time, Paris)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not iso:
+        return ""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    if when.tzinfo is not None:
+        when = when.astimezone(ZoneInfo(zone))
+    day = "1er" if when.day == 1 else str(when.day)
+    return f"{day} {MONTHS[when.month - 1]} {when.year} à {when.hour} h {when.minute:02d}"
