@@ -206,7 +206,7 @@ class FakeProvider:
         codes = self._peers(peers, code)
         description = describe_peers(peers, f"{peers}:4", codes)
         rows = self.indicators(code, peers).to_dict("records")
-        names = tuple(sorted(COMMUNES[c] for c in codes if c in COMMUNES))
+        names = tuple(sorted(((c, COMMUNES[c]) for c in codes if c in COMMUNES), key=lambda x: x[1]))
         return Reading(description, takeaways(rows, description, self.zan(code)), names)
 
     def zan_frame(self, code: str) -> list[tuple[str, dict]]:

@@ -7,6 +7,8 @@ French way, with its year and its peer group.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from territoire_data.rendering.formatting import number
@@ -152,3 +154,34 @@ def test_zan_trajectory_at_commune_epci_and_scot_levels(demo):
     for _name, t in [("Saint-Martial", own), *frame]:
         assert number(t["allowance_2021_2030_ha"], 2) in html
     assert own["floor_1ha_applied"] == (own["reference_2011_2020_ha"] / 2 < 1)  # the guarantee, by default
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0, 1.5, 5.5, 9.5, 10.0, 12.0])
+def test_peer_distribution_labels_never_overlap(value):
+    """Bottom labels (axis ends, the territory's value) keep apart, and stay inside the chart."""
+    import re
+
+    from territoire_data.rendering.svg import distribution
+
+    svg = distribution(list(range(1, 11)), value, 5.0, title="t", unit="%", width=480)
+    spans = []
+    for x, anchor, text in re.findall(r'<text x="([\d.]+)" y="140"(?: text-anchor="(\w+)")?[^>]*>([^<]*)</text>', svg):
+        width = 7.2 * len(text)
+        left = {"end": float(x) - width, "middle": float(x) - width / 2}.get(anchor, float(x))
+        spans.append((left, left + width))
+        assert left >= 0 and left + width <= 480 + 1
+    spans.sort()
+    assert all(a[1] <= b[0] + 1 for a, b in zip(spans, spans[1:])), spans
+
+
+def test_report_says_what_to_remember_and_defines_each_indicator(demo):
+    from territoire_data.core.catalogue import BY_ID
+    from territoire_data.rendering.portrait import Portrait
+
+    portrait = Portrait("33440", workspace=demo)
+    retenir = str(portrait.takeaways())
+    assert "Ce qu'il faut retenir" in retenir and "ZAN" in retenir and "<a " not in retenir
+    figures = str(portrait.key_figures())
+    assert BY_ID["taux_pauvrete"].plain_definition.replace("'", "&#x27;") in figures
+    assert "Pourquoi c'est important" in figures
+    assert not re.search(r"\bnan\b", figures)  # a missing source reads « — », not « nan »

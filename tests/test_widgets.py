@@ -95,6 +95,7 @@ def test_synthesis_tab_says_what_to_remember(state):
     tabs = ThemeTabs(state)
     summary = tabs.grids[0].value
     assert "Ce qu'il faut retenir" in summary and "communes comparées" in summary
+    assert 'href="?territoire=99003"' in summary  # each peer opens its own dashboard
     assert "Ce qu'il faut retenir" not in tabs.grids[1].value
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import ipywidgets as w
 
 from territoire_data.core.catalogue import INDICATORS, THEMES
@@ -68,7 +70,10 @@ class ThemeTabs(w.Tab):
             )
         summary = ""
         try:
-            summary = takeaways_html(self.state.provider.reading(self.state.code, self.state.peers))
+            summary = takeaways_html(
+                self.state.provider.reading(self.state.code, self.state.peers),
+                link=lambda code: f"?territoire={quote(code)}",
+            )
         except TerritoireError:
             summary = ""
         for number, (cards, html) in enumerate(zip(self.by_tab, self.grids)):

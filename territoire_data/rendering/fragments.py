@@ -87,9 +87,9 @@ def trend_text(line: dict) -> str:
 
 
 def source_text(line: dict) -> str:
-    if not line.get("source"):
+    if not present(line.get("source")) or not line.get("source"):
         return "—"
-    edition = f", édition {line['edition']}" if line.get("edition") else ""
+    edition = f", édition {line['edition']}" if present(line.get("edition")) and line.get("edition") else ""
     return f"{libelle_source(line['source'])}{edition}"
 
 
@@ -103,8 +103,14 @@ def indicator_table(rows: list[dict], *, title: str = "") -> str:
                 f"{number(line['percentile'], 0)}<sup>e</sup> centile / {number(line.get('peers_n'))} · "
                 f"médiane {e(number(line.get('median'), int(line.get('decimals') or 0)))}"
             )
+        meaning = ""
+        if line.get("plain_definition"):
+            meaning = (
+                f'<div class="r-definition">{e(line["plain_definition"])}</div>'
+                f'<div class="r-importance">Pourquoi c\'est important : {e(line.get("importance"))}</div>'
+            )
         body.append(
-            f'<tr data-indicateur="{e(line.get("id"))}"><th scope="row">{e(line.get("label"))}</th>'
+            f'<tr data-indicateur="{e(line.get("id"))}"><th scope="row">{e(line.get("label"))}{meaning}</th>'
             f'<td class="r-valeur">{e(displayed_value(line))}'
             f"{'<div class=r-note>' + e(qualifier(line)) + '</div>' if qualifier(line) else ''}</td>"
             f"<td>{e(int(line['year']) if present(line.get('year')) and line.get('status') == 'ok' else '')}</td>"

@@ -258,7 +258,7 @@ class Reading:
 
     peers: PeerDescription
     takeaways: list[Takeaway]
-    peer_names: tuple[str, ...] = ()
+    peer_names: tuple[tuple[str, str], ...] = ()  # (code, name), by name
 
 
 def reading_of(territory, peers: str, warehouse, table=None) -> Reading:
@@ -279,21 +279,32 @@ def reading_of(territory, peers: str, warehouse, table=None) -> Reading:
             departement = territory.workspace.territory(f"dep:{communes.at[territory.code, 'departement']}").name
     description = describe_peers(group.group, group.key, group.codes, epci_name=epci_name, departement=departement)
     names = referential.communes["name"].reindex(list(group.codes)) if "name" in referential.communes else None
-    peer_names = tuple(sorted(str(n) for n in names.dropna())) if names is not None else ()
+    peer_names = (
+        tuple(sorted(((str(c), str(n)) for c, n in names.dropna().items()), key=lambda x: x[1]))
+        if names is not None
+        else ()
+    )
     trajectory = zan.trajectory(territory, warehouse=warehouse) if territory.level != "liste" else None
     return Reading(description, takeaways(table.to_dict("records"), description, trajectory), peer_names)
 
 
-def takeaways_html(reading: Reading) -> str:
-    """« Ce qu'il faut retenir » and the peer group, as HTML (dashboard and reports)."""
+def takeaways_html(reading: Reading, link=None) -> str:
+    """« Ce qu'il faut retenir » and the peer group, as HTML (dashboard and reports).
+
+    ``link(code)``: the address opening a peer (the dashboard: ``?territoire=CODE``); without
+    it the names are plain text (reports)."""
     import html
 
     items = "".join(f'<li data-type="{html.escape(t.kind)}">{html.escape(t.text)}</li>' for t in reading.takeaways)
-    names = ", ".join(reading.peer_names[:300])
+    shown = reading.peer_names[:300]
+    names = ", ".join(
+        f'<a href="{html.escape(link(code))}" target="_top">{html.escape(name)}</a>' if link else html.escape(name)
+        for code, name in shown
+    )
     more = f" et {number(len(reading.peer_names) - 300)} autres" if len(reading.peer_names) > 300 else ""
     listing = (
-        f"<details><summary>Les {number(len(reading.peer_names))} communes comparées</summary>"
-        f"<p>{html.escape(names)}{more}</p></details>"
+        f'<details class="ti-pairs-liste"><summary>Les {number(len(reading.peer_names))} communes comparées'
+        f"</summary><p>{names}{more}</p></details>"
         if reading.peer_names
         else ""
     )

@@ -131,24 +131,40 @@ def distribution(
             f'width="{max(px(right) - px(left) - 1, 0.5):.1f}" height="{height_bar:.1f}" fill="#b1c0f6"/>'
         )
     body.append(f'<line x1="{g}" y1="{height - b}" x2="{width - d}" y2="{height - b}" stroke="{GREY}"/>')
-    body.append(
-        f'<text x="{g}" y="{height - 10}" fill="{GREY}">{_e(number(low, decimals))}</text>'
-        f'<text x="{width - d}" y="{height - 10}" text-anchor="end" fill="{GREY}">{_e(number(high, decimals))}</text>'
-    )
+    # Labels never overlap: the territory's value (bottom) takes the place of an axis end it
+    # would cover; labels near an edge are anchored inside the chart (≈ 7 px per character).
+    value_label = f"{number(value, decimals)} {unit}".strip() if value is not None and math.isfinite(value) else ""
+    value_x = px(value) if value_label else None
+    low_label, high_label = number(low, decimals), number(high, decimals)
+    reach = 3.6 * len(value_label) + 8  # half the value's label width, with a margin
+    if value_x is None or value_x - reach > g + 7 * len(low_label) + 6:
+        body.append(f'<text x="{g}" y="{height - 10}" fill="{GREY}">{_e(low_label)}</text>')
+    if value_x is None or value_x + reach < width - d - 7 * len(high_label) - 6:
+        body.append(f'<text x="{width - d}" y="{height - 10}" text-anchor="end" fill="{GREY}">{_e(high_label)}</text>')
     if median is not None and math.isfinite(median):
         x = px(min(max(median, low), high))
+        text = f"médiane {number(median, decimals)}"
         body.append(
             f'<line x1="{x:.1f}" y1="{h - 4}" x2="{x:.1f}" y2="{height - b}" stroke="{INK}" stroke-dasharray="4 3"/>'
-            f'<text x="{x:.1f}" y="{h - 8}" text-anchor="middle" fill="{INK}">médiane {_e(number(median, decimals))}</text>'
+            f'<text x="{x:.1f}" y="{h - 8}" {_anchor(x, len(text), g, width - d)} fill="{INK}">{_e(text)}</text>'
         )
-    if value is not None and math.isfinite(value):
-        x = px(value)
+    if value_x is not None:
         body.append(
-            f'<line x1="{x:.1f}" y1="{h}" x2="{x:.1f}" y2="{height - b + 6}" stroke="{RED}" stroke-width="3"/>'
-            f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="{RED}" font-weight="bold">'
-            f"{_e(number(value, decimals))} {_e(unit)}</text>"
+            f'<line x1="{value_x:.1f}" y1="{h}" x2="{value_x:.1f}" y2="{height - b + 6}" stroke="{RED}" stroke-width="3"/>'
+            f'<text x="{value_x:.1f}" y="{height - 10}" {_anchor(value_x, len(value_label), g, width - d)} '
+            f'fill="{RED}" font-weight="bold">{_e(value_label)}</text>'
         )
     return _svg(width, height, title, body)
+
+
+def _anchor(x: float, characters: int, left: float, right: float) -> str:
+    """``text-anchor`` keeping a label of ``characters`` inside [left, right]."""
+    half = 3.6 * characters
+    if x - half < left:
+        return 'text-anchor="start"'
+    if x + half > right:
+        return 'text-anchor="end"'
+    return 'text-anchor="middle"'
 
 
 def zan_chart(

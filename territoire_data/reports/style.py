@@ -26,6 +26,8 @@ main { max-width: 1100px; margin: 0 auto; background: #ffffff; padding: 24px 40p
 .ti-alerte { color: #ce0500; font-weight: 700; } .ti-ok { color: #18753c; font-weight: 700; }
 .jp-OutputArea-output pre, .output_stream pre { white-space: pre-wrap; font-size: 13px; }
 .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] { background: #fff4f3; }
+.r-definition, .r-importance { font-weight: 400; font-size: 12.5px; color: #3a3a3a; margin-top: 2px; }
+.r-importance { font-style: italic; }
 .ti-retenir { border-left: 4px solid #000091; background: #f5f5fe; padding: 4px 16px 8px; }
 .ti-retenir li { margin: 6px 0; }
 .ti-retenir .ti-pairs { color: #3a3a3a; }
