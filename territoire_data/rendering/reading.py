@@ -120,10 +120,10 @@ def describe_peers(group: str, key: str, codes, *, epci_name: str | None = None,
 def rank_words(line: dict, peers_title: str) -> str:
     """« au-dessus de 80 % des 17 communes de même densité (bourgs ruraux) » — or « dans la
     moyenne » near the median. Empty without a position."""
-    p, n = line.get("percentile"), int(line.get("peers_n") or 0)
-    if not _present(p) or n < 2:
+    raw, n = line.get("percentile"), int(line.get("peers_n") or 0)
+    if raw is None or not _present(raw) or n < 2:
         return ""
-    p = float(p)
+    p = float(raw)
     others = f"des {number(n)} {peers_title}"
     if 40 <= p <= 60:
         return f"dans la moyenne {others} (médiane {number(line.get('median'), int(line.get('decimals') or 0))})"
@@ -134,10 +134,10 @@ def rank_words(line: dict, peers_title: str) -> str:
 
 def judgement(line: dict) -> str:
     """« favorable » / « défavorable » for the position among peers, « » when neutral."""
-    p, polarity = line.get("percentile"), line.get("polarity")
-    if not _present(p) or polarity not in (UP_GOOD, DOWN_GOOD) or 40 <= float(p) <= 60:
+    raw, polarity = line.get("percentile"), line.get("polarity")
+    if raw is None or not _present(raw) or polarity not in (UP_GOOD, DOWN_GOOD) or 40 <= float(raw) <= 60:
         return ""
-    high = float(p) > 60
+    high = float(raw) > 60
     return "favorable" if high == (polarity == UP_GOOD) else "défavorable"
 
 
@@ -147,7 +147,7 @@ def _value(line: dict) -> str:
 
 def _favourability(line: dict) -> float | None:
     p = line.get("percentile")
-    if not _present(p) or line.get("polarity") not in (UP_GOOD, DOWN_GOOD):
+    if p is None or not _present(p) or line.get("polarity") not in (UP_GOOD, DOWN_GOOD):
         return None
     return float(p) if line["polarity"] == UP_GOOD else 100 - float(p)
 
@@ -184,7 +184,7 @@ def _position_sentence(kind: str, line: dict, peers: PeerDescription) -> Takeawa
     )
 
 
-def _trend_sentence(line: dict, subject: str) -> Takeaway | None:
+def _trend_sentence(line: dict | None, subject: str) -> Takeaway | None:
     if line is None or line.get("status") != "ok" or not _present(line.get("value")):
         return None
     rate = float(line["value"])
