@@ -185,3 +185,19 @@ def test_report_says_what_to_remember_and_defines_each_indicator(demo):
     assert BY_ID["taux_pauvrete"].plain_definition.replace("'", "&#x27;") in figures
     assert "Pourquoi c'est important" in figures
     assert not re.search(r"\bnan\b", figures)  # a missing source reads « — », not « nan »
+
+
+def test_evolution_chart_draws_every_year_the_warehouse_holds(demo):
+    """A yearly flow (dwellings started) is drawn year by year, each point labelled with its
+    year; a census indicator gets one point per vintage loaded."""
+    import re
+
+    from territoire_data.rendering import svg
+
+    for indicator in ("logements_commences", "population"):
+        series = demo.warehouse.series_of("33063", indicator)
+        ok = series[series["status"].astype(str) == "ok"]
+        drawn = svg.line_chart(ok["year"].to_numpy(), ok["value"].astype(float).to_numpy(), title=indicator)
+        years = [int(y) for y in re.findall(r"<title>(\d{4}) : ", drawn)]
+        assert years == sorted(int(y) for y in ok["year"]) and len(years) >= 2
+    assert len(demo.warehouse.series_of("33063", "logements_commences")) >= 8
