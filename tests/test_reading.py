@@ -201,3 +201,24 @@ def test_evolution_chart_draws_every_year_the_warehouse_holds(demo):
         years = [int(y) for y in re.findall(r"<title>(\d{4}) : ", drawn)]
         assert years == sorted(int(y) for y in ok["year"]) and len(years) >= 2
     assert len(demo.warehouse.series_of("33063", "logements_commences")) >= 8
+
+
+def test_cumulative_indicators_show_no_growth_rate(demo):
+    """Consumption since 2011 or 2021 only grows: no « ▲ +54,0 %/an » on its card."""
+    from territoire_data.core.indicators import indicator_table
+    from widgets.cards import card_html
+
+    table = indicator_table(demo.territory("33063"), peers="densite", warehouse=demo.warehouse)
+    cumulative = table[table["cumulative"].astype(bool)]
+    assert set(cumulative["id"]) == {
+        "conso_naf_2011_2020",
+        "conso_naf_depuis_2021",
+        "enveloppe_zan",
+        "part_enveloppe_zan_consommee",
+    }
+    assert cumulative["annual_rate"].isna().all() and cumulative["change"].isna().all()
+    for record in cumulative.to_dict("records"):
+        card = card_html(record)
+        assert "%/an" not in card and "ti-evolution" not in card and "-0,0" not in card
+    stocks = table[~table["cumulative"].astype(bool) & table["annual_rate"].notna()]
+    assert len(stocks)  # other stocks keep their annual rate
