@@ -24,7 +24,72 @@ def test_notebooks_versioned_without_outputs(notebook):
 def test_analyses_parameterised(notebook):
     nb = nbformat.read(notebook, as_version=4)
     parameters = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(parameters) == 1 and "code =" in parameters[0].source
+    assert len(parameters) == 1 and 'code: str = "' in parameters[0].source  # typed, with its help
+
+
+@pytest.mark.parametrize("notebook", [*ANALYSES, ROOT / "notebooks" / "portrait.ipynb"], ids=lambda c: c.stem)
+def test_help_notebook_shows_types_and_french_help(notebook):
+    import subprocess
+    import sys
+
+    shown = subprocess.run(
+        [sys.executable, "-m", "papermill", "--help-notebook", str(notebook)], capture_output=True, text=True
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "Unknown type" not in shown.stdout
+    assert 'code: str (default "33063")' in shown.stdout and "code INSEE de la commune" in shown.stdout
+    assert "pairs: str" in shown.stdout and "densite, taille" in shown.stdout
+
+
+def test_codes_normalised_as_papermill_passes_them():
+    from territoire_data.core.territories import normalise_code
+
+    assert [normalise_code(c) for c in (1001, "1001", "01001", 1001.0, "2A004", "2b033", "epci:243300316")] == [
+        "01001",
+        "01001",
+        "01001",
+        "01001",
+        "2A004",
+        "2b033",
+        "epci:243300316",
+    ]
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("code, name", [("01001", "L'Abergement-Clémenciat"), ("2A004", "Ajaccio")])
+def test_papermill_command_keeps_leading_zeros_and_corsica(home_demo, tmp_path, code, name):
+    """``papermill … -p code 01001`` (the integer 1001 once papermill has parsed it) and
+    ``-p code 2A004`` run the analysis for the right commune."""
+    import os
+    import subprocess
+    import sys
+
+    output = tmp_path / f"logement_{code}.ipynb"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(ROOT / "notebooks" / "analyses" / "logement.ipynb"),
+            str(output),
+            "-p",
+            "code",
+            code,
+            "-k",
+            "python3",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TERRITOIRE_HOME": str(home_demo), "TERRITOIRE_NO_PROGRESS": "1"},
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    executed = nbformat.read(output, as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert ("code = 1001" in injected.source) == (code == "01001")  # what papermill really passes
+    page = json.dumps([o for c in executed.cells for o in c.get("outputs", [])], ensure_ascii=False)
+    assert f"code INSEE {code}" in page and name.replace("'", "&#x27;") in page
 
 
 @pytest.mark.notebooks

@@ -57,6 +57,13 @@ def test_ten_reports_group_index_manifest(batch_ten, home_demo):
     assert set(manifest) == {*TEN_COMMUNES, "liste:" + ",".join(TEN_COMMUNES)}
     assert all(r["status"] == "ok" and r["fingerprint"] and r["duration_s"] > 0 for r in manifest.values())
     assert (output / "selection.html").is_file() and (output / "index.html").is_file()
+    import stat
+
+    from territoire_data.files import current_umask
+
+    expected = 0o666 & ~current_umask()  # the batch ran with the test's umask: readable by a web server
+    for name in ("index.html", "selection.html", f"{TEN_COMMUNES[0]}.html"):
+        assert stat.S_IMODE((output / name).stat().st_mode) == expected, name
     index = (output / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{code}.html"' in index for code in TEN_COMMUNES) and 'href="selection.html"' in index
     for code in TEN_COMMUNES:

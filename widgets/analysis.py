@@ -76,8 +76,10 @@ def context(
     from territoire_data.errors import TerritoireError
     from territoire_data.workspace import workspace_for
 
+    from territoire_data.core.territories import normalise_code
+
     state = State(provider if provider is not None else WorkspaceProvider(workspace_for(home, workspace)))
-    if not state.choose(code) or not state.choose_peers(peers):
+    if not state.choose(normalise_code(code)) or not state.choose_peers(str(peers)):
         raise TerritoireError(state.error)
     return AnalysisContext(state)
 

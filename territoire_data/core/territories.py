@@ -216,11 +216,24 @@ def territory(
     return workspace_for(home, workspace).territory(code)
 
 
+def normalise_code(code) -> str:
+    """A territory code as typed or passed by a tool, made canonical for communes of
+    départements 01–09 that lost their leading zero: Papermill turns ``-p code 01001`` into
+    the integer 1001, a spreadsheet does the same. ``1001`` or ``"1001"`` → ``"01001"``;
+    Corsica (``2A004``), groups (``epci:…``) and other forms are returned as given (stripped)."""
+    if isinstance(code, bool):
+        return str(code)
+    if isinstance(code, int) or (isinstance(code, float) and code.is_integer()):
+        code = str(int(code))
+    text = str(code).strip()
+    return text.zfill(5) if text.isdigit() and len(text) == 4 else text
+
+
 def resolve(workspace: Workspace, code: str) -> Territory:
     """The territory of ``code`` in ``workspace`` (see ``Workspace.territory``)."""
     ws = workspace
     ref = ws.referential
-    raw = str(code).strip()
+    raw = normalise_code(code)
     text = raw.lower()
     if text == "france":
         return Territory("france", "France", "france", (), tuple(ref.communes.index), ws)

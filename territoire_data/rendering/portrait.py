@@ -71,8 +71,10 @@ class Portrait:
     """The portrait of ``code`` in a workspace (the default one, or the one of ``home``)."""
 
     def __init__(self, code: str, peers: str = "densite", *, workspace=None, home=None):
+        from territoire_data.core.territories import normalise_code
         from territoire_data.workspace import workspace_for
 
+        code = normalise_code(code)  # Papermill passes « -p code 01001 » as the integer 1001
         self.workspace = workspace_for(home, workspace)
         self.referential = self.workspace.referential
         self.warehouse = self.workspace.warehouse

@@ -9,9 +9,7 @@ redone (unless ``force``); a failing report is recorded and the others go on.
 
 from __future__ import annotations
 
-import os
 import queue
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from territoire_data.files import write_atomic
 from territoire_data.progress import bar
 from territoire_data.reports.execution import ReportResult, Task
 from territoire_data.reports.index import index_page, manifest_json
@@ -28,18 +27,7 @@ if TYPE_CHECKING:
     from territoire_data.reports.zygote import Zygote
 
 MANIFEST = "manifest.json"
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write then rename: an interrupted batch never leaves a half-written file."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as flows:
-            flows.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+__all__ = ["write_atomic"]  # kept importable from here for existing callers
 
 
 def read_manifest(output: Path) -> dict:

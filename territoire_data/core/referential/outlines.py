@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from territoire_data.files import write_atomic
 
 PRECISION = 4  # decimals of the coordinates (≈ 10 m)
 SCOPE_COLUMNS = {"dep": "departement", "epci": "epci", "reg": "region"}
@@ -99,12 +99,6 @@ def _write(path: Path, result: Outlines) -> None:
     }
     try:
         path.parent.mkdir(exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=".outlines-", dir=path.parent)
-    except OSError:  # a read-only referential: computed again next time
+        write_atomic(path, json.dumps(payload, separators=(",", ":"), allow_nan=False))
+    except (OSError, ValueError):  # a read-only referential: computed again next time
         return
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump(payload, file, separators=(",", ":"), allow_nan=False)
-        os.replace(temporary, path)
-    except (OSError, ValueError):
-        Path(temporary).unlink(missing_ok=True)
