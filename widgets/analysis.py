@@ -73,10 +73,9 @@ def context(
     Data: ``provider`` if given, else the workspace (``workspace``, or the one of ``home``, or
     the default one).
     """
+    from territoire_data.core.territories import normalise_code
     from territoire_data.errors import TerritoireError
     from territoire_data.workspace import workspace_for
-
-    from territoire_data.core.territories import normalise_code
 
     state = State(provider if provider is not None else WorkspaceProvider(workspace_for(home, workspace)))
     if not state.choose(normalise_code(code)) or not state.choose_peers(str(peers)):
