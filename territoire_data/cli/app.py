@@ -11,6 +11,7 @@ import typer
 from territoire_data.cli import communes, data, discussions, french
 from territoire_data.cli.catalogue import catalogue
 from territoire_data.cli.dashboard import dashboard
+from territoire_data.cli.export import export_command
 from territoire_data.cli.indicators import indicators
 from territoire_data.cli.radar import radar
 from territoire_data.cli.reports import reports
@@ -37,6 +38,7 @@ app.command("catalogue")(catalogue)
 app.command("dashboard")(dashboard)
 app.command("reports")(reports)
 app.command("radar")(radar)
+app.command("export")(export_command)
 
 
 @app.callback()
