@@ -200,6 +200,10 @@ class FakeProvider:
     def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray:
         return np.sort([value(c, indicator) for c in self._peers(peers, code)])
 
+    def export(self, code: str, fmt: str) -> bytes:
+        self.calls.append(("export", code, fmt))
+        return f"{fmt}:{code}".encode()
+
     def reading(self, code: str, peers: str):
         from territoire_data.rendering.reading import Reading, describe_peers, takeaways
 

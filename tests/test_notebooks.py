@@ -115,3 +115,32 @@ def test_analyses_executed_for_two_communes(notebook, home_demo, use_home, tmp_p
         value = {i["id"]: i for i in population["indicators"]}["population"]["value"]
         if notebook.stem == "modele_analyse":
             assert str(int(value)) in text  # the commune's population, in the indicator table
+
+
+@pytest.mark.notebooks
+def test_exported_notebook_keeps_its_charts_without_widgets(home_demo, use_home, tmp_path):
+    """Executed, then converted by nbconvert (as GitHub or a report would, without widget
+    state): the evolution chart, the peers' distribution and the ZAN panel are still there."""
+    import nbconvert
+    import papermill
+
+    use_home(home_demo)
+    output = tmp_path / "foncier_zan.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "analyses" / "foncier_zan.ipynb"),
+        str(output),
+        parameters={"code": "33063", "pairs": "densite"},
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    executed = nbformat.read(output, as_version=4)
+    widget_outputs = [
+        o
+        for c in executed.cells
+        for o in c.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert widget_outputs and all("text/html" in o["data"] for o in widget_outputs)
+    executed.metadata.pop("widgets", None)  # what a viewer without the widget state sees
+    page, _ = nbconvert.HTMLExporter(template_name="basic").from_notebook_node(executed)
+    assert page.count("<svg") >= 2 and "Enveloppe 2021-2030" in page

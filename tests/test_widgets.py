@@ -444,3 +444,30 @@ def test_radar_panel_on_fake_provider(state):
     assert base64.b64encode(b"GPKG-fictif").decode() in panel.output.value
     state.choose("99002")
     assert panel.layout.display == "none" and panel.layer.data["features"] == []
+
+
+def test_export_panel_offers_every_year_and_qgis_files_on_request(state):
+    from widgets import ExportPanel
+
+    panel = ExportPanel(state)
+    assert "ti-export-csv" in panel.displayed.value and panel.files.value == ""  # nothing heavy made yet
+    panel.prepare.click()
+    assert ("export", "99001", "xlsx") in state.provider.calls and ("export", "99001", "gpkg") in state.provider.calls
+    assert base64.b64encode(b"gpkg:99001").decode() in panel.files.value
+    assert 'download="territoire_99001.gpkg"' in panel.files.value
+    state.choose("99002")
+    assert panel.files.value == ""  # files of the previous commune withdrawn
+
+
+def test_dashboard_export_is_the_command_s_export(tmp_path, home_demo):
+    """The dashboard's GeoPackage is what `territoire export` writes (same function)."""
+    import sqlite3
+
+    from territoire_data.workspace import Workspace
+    from widgets.providers import WorkspaceProvider
+
+    data = WorkspaceProvider(Workspace(home_demo)).export("33440", "gpkg")
+    (tmp_path / "a.gpkg").write_bytes(data)
+    with sqlite3.connect(tmp_path / "a.gpkg") as db:
+        assert db.execute("SELECT count(*) FROM communes").fetchone()[0] == 1
+        assert db.execute("SELECT useAsDefault FROM layer_styles").fetchone()[0] == 1

@@ -11,7 +11,7 @@ from widgets.charts import PeerDistributionChart, TrendChart
 from widgets.choropleth import ChoroplethMap
 from widgets.dashboard import Dashboard, open_dashboard, prepare_dashboard, requested_territory
 from widgets.discussion import DiscussionPanel
-from widgets.export import ExportButton
+from widgets.export import ExportButton, ExportPanel
 from widgets.providers import (
     DiscussionProvider,
     IndicatorProvider,
@@ -32,6 +32,7 @@ __all__ = [
     "DiscussionPanel",
     "State",
     "ExportButton",
+    "ExportPanel",
     "IndicatorProvider",
     "DiscussionProvider",
     "RadarProvider",

@@ -26,7 +26,7 @@ from territoire_data.sources import label as libelle_source
 from widgets.charts import PeerDistributionChart, TrendChart
 from widgets.choropleth import ChoroplethMap
 from widgets.discussion import DiscussionPanel
-from widgets.export import ExportButton
+from widgets.export import ExportPanel
 from widgets.guard import guard, logs_to_server
 from widgets.members import MembersTable
 from widgets.page import PageSync, query_of
@@ -196,7 +196,7 @@ class Dashboard(w.VBox):
         self.trend = TrendChart(self.state)
         self.distribution = PeerDistributionChart(self.state)
         self.zan = ZanPanel(self.state)
-        self.export = ExportButton(self.state)
+        self.export = ExportPanel(self.state)
         demo_logins = None
         if provider.demo:
             from territoire_data.discussions.demo import COUNTED

@@ -11,6 +11,7 @@ import ipywidgets as w
 
 from widgets.guard import guard
 from widgets.state import State
+from widgets.style import sheet
 
 
 class HtmlView(w.HTML):
@@ -30,3 +31,17 @@ class HtmlView(w.HTML):
 
     def render(self) -> str:
         raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, plus its HTML as a static copy: a notebook exported by nbconvert,
+        shown on GitHub or turned into a report keeps the chart (it has no widget state)."""
+        return static_copy(super()._repr_mimebundle_(**kwargs), sheet() + self.value)
+
+
+def static_copy(bundle, html: str):
+    """A widget's mime bundle with a ``text/html`` copy (front ends with a widget manager
+    still show the live widget, which ranks above HTML)."""
+    if isinstance(bundle, tuple):  # (data, metadata)
+        data, metadata = bundle
+        return {**data, "text/html": html}, metadata
+    return {**(bundle or {}), "text/html": html}

@@ -98,6 +98,13 @@ class ZanPanel(w.VBox):
             self._progress = False
         self._compute()
 
+    def _repr_mimebundle_(self, **kwargs):
+        """Live panel, plus its figures and chart as static HTML (exported notebooks, reports)."""
+        from widgets.html_view import static_copy
+        from widgets.style import sheet
+
+        return static_copy(super()._repr_mimebundle_(**kwargs), sheet() + self.output.value)
+
     @property
     def pace(self) -> float:
         """The pace of the scenario (ha/an)."""

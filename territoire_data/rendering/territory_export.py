@@ -23,6 +23,7 @@ import pandas as pd
 from territoire_data.core.catalogue import BY_ID, INDICATORS, THEMES
 from territoire_data.errors import TerritoireError
 from territoire_data.rendering.colours import PALETTE as SCALE
+from territoire_data.rendering.exports import to_csv
 from territoire_data.rendering.formatting import number
 from territoire_data.sources import label as source_label
 
@@ -76,11 +77,6 @@ def long_table(workspace, code: str, *, theme: str | None = None, all_years: boo
     ).reset_index(drop=True)
     frame.attrs.update(territory=territory.name, code=territory.code, demo=warehouse.demo)
     return frame
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV as French spreadsheets open it: UTF-8 with BOM, ``;`` separator, comma decimals."""
-    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
 def to_parquet(frame: pd.DataFrame) -> bytes:
