@@ -12,7 +12,7 @@ SERVIR  ?= 1
 # Communes of Gironde whose reports `make demo` renders (into reports/sortie/demo/).
 DEMO_RAPPORTS ?= 33063,33281,33069,33119,33192,33318
 
-.PHONY: install demo test test-quick lint bench clean lock
+.PHONY: install demo test test-quick lint bench clean lock docs
 
 $(STAMP): pyproject.toml requirements.lock deploy/jupyterhub/package-lock.json tests/axe/package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ $(STAMP): pyproject.toml requirements.lock deploy/jupyterhub/package-lock.json t
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## make docs: the API reference from the docstrings (pdoc) into docs/api/ (open docs/api/index.html).
+docs: install
+	$(BIN)/python docs/build_api.py docs/api
 
 ## make lock: regenerate requirements.lock from pyproject.toml, keeping the pins that still fit
 ## (`make lock LOCK_ARGS=--upgrade` moves every dependency to its latest allowed version).

@@ -144,3 +144,27 @@ def test_exported_notebook_keeps_its_charts_without_widgets(home_demo, use_home,
     executed.metadata.pop("widgets", None)  # what a viewer without the widget state sees
     page, _ = nbconvert.HTMLExporter(template_name="basic").from_notebook_node(executed)
     assert page.count("<svg") >= 2 and "Enveloppe 2021-2030" in page
+
+
+@pytest.mark.notebooks
+def test_tutorial_runs_under_papermill(home_demo, use_home, tmp_path):
+    """« Personnaliser une analyse »: territory, peers, an indicator from a new file, a chart,
+    a batch with ``territoire reports --carnet`` — executed as a consultant would."""
+    import papermill
+
+    use_home(home_demo)
+    output = tmp_path / "tutoriel.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "tutoriel_personnaliser.ipynb"),
+        str(output),
+        parameters={"code": "33063", "pairs": "departement", "communes": "33063,33281"},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),  # not the notebooks folder: the example file is found from the package
+    )
+    executed = nbformat.read(output, as_version=4)
+    text = json.dumps([o for c in executed.cells for o in c.get("outputs", [])], ensure_ascii=False)
+    assert "Bordeaux" in text and "Point fort" in text and "percentile" in text
+    assert "<svg" in text  # the chart, static
+    assert "'33063.html', '33281.html'" in text and "rapport(s) produit(s)" in text
+    assert not [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
