@@ -46,7 +46,7 @@ def test_codes_normalised_as_papermill_passes_them():
 
     assert [normalise_code(c) for c in (1001, "1001", "01001", 1001.0, "2A004", "2b033", "epci:243300316")] == [
         "01001",
-        "01001",
+        "1001",  # typed text stays as typed: malformed, not silently another commune
         "01001",
         "01001",
         "2A004",

@@ -217,16 +217,17 @@ def territory(
 
 
 def normalise_code(code) -> str:
-    """A territory code as typed or passed by a tool, made canonical for communes of
-    départements 01–09 that lost their leading zero: Papermill turns ``-p code 01001`` into
-    the integer 1001, a spreadsheet does the same. ``1001`` or ``"1001"`` → ``"01001"``;
-    Corsica (``2A004``), groups (``epci:…``) and other forms are returned as given (stripped)."""
+    """A territory code passed by a tool, made canonical for communes of départements 01–09
+    that lost their leading zero as a number: Papermill turns ``-p code 01001`` into the
+    integer 1001, a spreadsheet does the same. ``1001`` (a number) → ``"01001"``. Text is only
+    stripped: a typed ``"3306"`` stays malformed rather than opening another commune;
+    Corsica (``2A004``) and groups (``epci:…``) are untouched."""
     if isinstance(code, bool):
         return str(code)
     if isinstance(code, int) or (isinstance(code, float) and code.is_integer()):
-        code = str(int(code))
-    text = str(code).strip()
-    return text.zfill(5) if text.isdigit() and len(text) == 4 else text
+        text = str(int(code))
+        return text.zfill(5) if len(text) == 4 else text
+    return str(code).strip()
 
 
 def resolve(workspace: Workspace, code: str) -> Territory:
