@@ -2,9 +2,8 @@
 
 ``TERRITOIRE_STRICT_TESTS=1`` (set by CI) turns every "missing binary" skip into a failure,
 so that CI cannot go green by skipping. Real data: the small extracts in ``tests/donnees``
-are part of the repository; the national files of ``../shared/realdata`` are optional
-(tests marked ``realdata`` skip without them, and fail in strict mode only when
-``TERRITOIRE_REALDATA`` names a folder that must be there).
+are part of the repository (``tests/donnees/extract.py`` remakes them from the national
+files); no test reads outside the repository.
 
 Two referentials: ``small_workspace`` (Gironde, Dordogne, Cantal, Mayotte: built in about two
 seconds, for unit tests) and ``home``/``ref``/``workspace`` (all of France, built once per
@@ -23,8 +22,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = Path(os.environ.get("TERRITOIRE_REALDATA", ROOT.parent / "shared" / "realdata"))
-REALDATA_REQUIRED = bool(os.environ.get("TERRITOIRE_REALDATA"))
 TEST_DATA = ROOT / "tests" / "donnees"
 STRICT = os.environ.get("TERRITOIRE_STRICT_TESTS") == "1"
 SMALL_SCOPE = ["24", "33", "15", "976"]
@@ -58,16 +55,6 @@ def environment_variables(**values):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = previous_value
-
-
-@pytest.fixture(scope="session")
-def realdata() -> Path:
-    """The national real files (optional: large, outside the repository)."""
-    if not REALDATA.is_dir():
-        if REALDATA_REQUIRED:
-            missing_prerequisite(f"données réelles absentes : {REALDATA} (TERRITOIRE_REALDATA)")
-        pytest.skip(f"fichiers nationaux réels absents : {REALDATA} (../shared/realdata, facultatifs)")
-    return REALDATA
 
 
 @pytest.fixture(scope="session")

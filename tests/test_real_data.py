@@ -2,8 +2,9 @@
 
 Most tests run on the real extracts of ``tests/donnees`` (comparateur 2022 on the COG 2021,
 Filosofi 2021, COG 2026, Etalab's découpage): figures checked against values computed by
-hand from the same lines. The last ones build from every national file of
-``../shared/realdata`` when it is there.
+hand from the same lines. The last one builds France, every département and every région from
+the national comparateur (``tests/donnees/national``: every commune, the
+columns it needs).
 """
 
 import json
@@ -189,19 +190,18 @@ def test_derived_copy_of_the_comparateur(home, ref, tmp_path_factory, use_home):
     assert line("15141", "population")["reason"] == "other_geography"  # COG 2024: before the 2025 restoration
 
 
-# -- every national file (../shared/realdata), when present -----------------------------------
+# -- the national comparateur, every commune (a column extract in tests/donnees) ---------------
 
 
 @pytest.fixture(scope="module")
-def home_national(tmp_path_factory, home, ref, realdata):
+def home_national(tmp_path_factory, home, ref):
     from conftest import home_with_referential
 
     folder = home_with_referential(tmp_path_factory, home, "home-national")
-    build_warehouse([realdata], folder)
+    build_warehouse([TEST_DATA / "national"], folder)
     return folder
 
 
-@pytest.mark.realdata
 @pytest.mark.slow
 def test_all_real_files_read_france_departements_regions(home_national, ref, use_home):
     use_home(home_national)

@@ -45,7 +45,46 @@ def copy_lines(source: Path, target: Path, *, headers: int = 1, separator: bytes
                     break
 
 
+# Columns of the national comparateur kept for every commune (the national build test: France,
+# every département and région, from the communes' sums).
+NATIONAL_COLUMNS = ("CODGEO", "P18_POP", "NAIS1318", "P18_LOG", "P18_LOGVAC", "P18_CHOM1564", "P18_ACT1564")
+
+
+def copy_columns(source: Path, target: Path, columns: tuple[str, ...]) -> None:
+    """Every line of a ``;`` file with some of its columns, values and line endings as published,
+    zipped (the reader opens the archive as it opens INSEE's own)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with open(source, "rb") as inbound:
+        header = inbound.readline()
+        names = header.rstrip(b"\r\n").split(b";")
+        keep_at = [names.index(c.encode()) for c in columns]
+        for line in [header, *inbound]:
+            body = line.rstrip(b"\r\n")
+            fields = body.split(b";")
+            buffer.write(b";".join(fields[i] for i in keep_at) + line[len(body):])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(source.name, buffer.getvalue())
+
+
 def main(realdata: Path) -> None:
+    copy_columns(
+        realdata / "insee_comparateur/base_cc_comparateur.CSV",
+        HERE / "national/base_cc_comparateur_colonnes.zip",
+        NATIONAL_COLUMNS,
+    )
+    # The communes that absorbed a commune of the comparateur since (Etalab's anciensCodes),
+    # entries as published: the national build maps every former code.
+    with open(realdata / "insee_comparateur/base_cc_comparateur.CSV", "rb") as inbound:
+        published = {line.split(b";")[0].decode() for line in inbound}
+    communes = json.loads((realdata / "etalab_decoupage/communes.json").read_text(encoding="utf-8"))
+    merged = [c for c in communes if set(c.get("anciensCodes") or ()) & published]
+    (HERE / "national/communes_fusionnees.json").write_text(
+        json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
     shutil.copytree(realdata / "formats_reels", HERE / "formats_reels", dirs_exist_ok=True)
     copy_lines(realdata / "insee_comparateur/base_cc_comparateur.CSV", HERE / "insee_comparateur/base_cc_comparateur.CSV")
     copy_lines(realdata / "insee_comparateur/meta_base_cc_comparateur.CSV",
