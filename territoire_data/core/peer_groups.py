@@ -29,6 +29,16 @@ LABELS = {
 }
 # INSEE population size classes (bornes basses).
 SIZE_BOUNDS = [0, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
+# INSEE's communal density grid, 7 levels (2022 onwards), as INSEE names them (lower case).
+DENSITY_LEVELS = {
+    1: "grands centres urbains",
+    2: "centres urbains intermédiaires",
+    3: "ceintures urbaines",
+    4: "petites villes",
+    5: "bourgs ruraux",
+    6: "rural à habitat dispersé",
+    7: "rural à habitat très dispersé",
+}
 # Approximate density classes (hab./km²) standing in for the 7-level grid when it is absent.
 DENSITY_THRESHOLDS = [20, 50, 100, 300, 700, 2_000]  # → classes 7 (peu dense) … 1 (grand centre)
 

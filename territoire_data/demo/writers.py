@@ -480,18 +480,10 @@ def density_grid(d: pd.DataFrame, folder: Path) -> None:
     """The density grid as INSEE publishes it: a workbook, sheet « Maille communale », header row 5."""
     import openpyxl
 
-    from territoire_data.core.peer_groups import approximate_density_class
+    from territoire_data.core.peer_groups import DENSITY_LEVELS, approximate_density_class
 
     dens7 = approximate_density_class(pd.Series(d["p22"].to_numpy() / d["surface"].to_numpy())).astype(int)
-    labels = {
-        1: "Grands centres urbains",
-        2: "Centres urbains intermédiaires",
-        3: "Ceintures urbaines",
-        4: "Petites villes",
-        5: "Bourgs ruraux",
-        6: "Rural à habitat dispersé",
-        7: "Rural à habitat très dispersé",
-    }
+    labels = {level: name.capitalize() for level, name in DENSITY_LEVELS.items()}  # INSEE's labels
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Maille communale")
     sheet.append(["Grille communale de densité à 7 niveaux (données de démonstration)"])

@@ -33,6 +33,15 @@ def _iso(d: datetime | None) -> str | None:
     return None if d is None else _utc(d).isoformat()
 
 
+def count_anchors(threads: list[dict]) -> dict[str, int]:
+    """Number of threads anchored to each indicator, from thread summaries."""
+    count: dict[str, int] = {}
+    for thread in threads:
+        if thread["anchor_type"] == "indicator" and thread["anchor"]:
+            count[thread["anchor"]] = count.get(thread["anchor"], 0) + 1
+    return count
+
+
 def _display(user) -> str:
     """What readers see of an author: their name, else their login."""
     return user.name or user.login
@@ -170,11 +179,7 @@ class DiscussionSpace:
     def anchors(self, territory: str, threads: list[dict] | None = None) -> dict[str, int]:
         """Number of readable threads anchored to each indicator of a territory
         (``threads``: the result of ``fils(territoire)`` when the caller already has it)."""
-        count: dict[str, int] = {}
-        for thread in self.threads(territory) if threads is None else threads:
-            if thread["anchor_type"] == "indicator" and thread["anchor"]:
-                count[thread["anchor"]] = count.get(thread["anchor"], 0) + 1
-        return count
+        return count_anchors(self.threads(territory) if threads is None else threads)
 
     def unread(self, territory: str) -> int:
         return sum(f["unread"] for f in self.threads(territory))

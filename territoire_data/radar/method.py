@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from territoire_data.core.peer_groups import DENSITY_LEVELS
 from territoire_data.rendering.formatting import number
 
 
@@ -246,15 +247,6 @@ def infill_plots(
 # SCoT use for infill (from 60 in large urban centres to 10 in very scattered rural areas).
 DWELLINGS_PER_HA = {1: 60.0, 2: 40.0, 3: 30.0, 4: 25.0, 5: 18.0, 6: 12.0, 7: 10.0}
 DEFAULT_DWELLINGS_PER_HA = 20.0
-DENSITY_NAMES = {
-    1: "grand centre urbain",
-    2: "centre urbain intermédiaire",
-    3: "ceinture urbaine",
-    4: "petite ville",
-    5: "bourg rural",
-    6: "rural à habitat dispersé",
-    7: "rural à habitat très dispersé",
-}
 RECENT_YEARS = 5  # the construction pace is the mean of the last five years with a figure
 HORIZON = 2031
 
@@ -265,8 +257,8 @@ def density_for(code: str, warehouse) -> tuple[float, str]:
     if classes is not None and code in classes.index and pd.notna(classes.get(code)):
         level = int(classes.at[code])
         return DWELLINGS_PER_HA[level], (
-            f"{number(DWELLINGS_PER_HA[level], 0)} logements par hectare, densité courante pour une commune "
-            f"« {DENSITY_NAMES[level]} » (niveau {level} sur 7 de la grille de densité de l'INSEE)"
+            f"{number(DWELLINGS_PER_HA[level], 0)} logements par hectare, densité courante des communes "
+            f"« {DENSITY_LEVELS[level]} » (niveau {level} sur 7 de la grille de densité de l'INSEE)"
         )
     return DEFAULT_DWELLINGS_PER_HA, (
         f"{number(DEFAULT_DWELLINGS_PER_HA, 0)} logements par hectare (grille de densité non chargée : valeur moyenne)"

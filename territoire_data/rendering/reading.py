@@ -12,19 +12,9 @@ import math
 from dataclasses import dataclass, field
 
 from territoire_data.core.catalogue import DOWN_GOOD, UP_GOOD
+from territoire_data.core.peer_groups import DENSITY_LEVELS, SIZE_BOUNDS
 from territoire_data.rendering.formatting import number
 
-# INSEE's communal density grid, 7 levels (2022 onwards).
-DENSITY_LEVELS = {
-    1: "grands centres urbains",
-    2: "centres urbains intermédiaires",
-    3: "ceintures urbaines",
-    4: "petites villes",
-    5: "bourgs ruraux",
-    6: "rural à habitat dispersé",
-    7: "rural à habitat très dispersé",
-}
-SIZE_BANDS = [0, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
 MINIMUM_PEERS = 5  # fewer peers: no "strongest/weakest position" sentence
 TREND_INDICATORS = ("variation_annuelle_population", "variation_annuelle_emplois", "variation_annuelle_logements")
 # Counts and areas grow with a territory's size: ranking them among peers says little.
@@ -57,10 +47,10 @@ def _present(value) -> bool:
 
 
 def _size_band(level: int) -> str:
-    low = SIZE_BANDS[level - 1] if 1 <= level <= len(SIZE_BANDS) else 0
-    if level >= len(SIZE_BANDS):
+    low = SIZE_BOUNDS[level - 1] if 1 <= level <= len(SIZE_BOUNDS) else 0
+    if level >= len(SIZE_BOUNDS):
         return f"{number(low)} habitants ou plus"
-    high = SIZE_BANDS[level] - 1
+    high = SIZE_BOUNDS[level] - 1
     return f"de {number(low)} à {number(high)} habitants"
 
 

@@ -133,11 +133,9 @@ class StoreClient:
     def anchors(self, territory: str, threads: list[dict] | None = None) -> dict[str, int]:
         if threads is None:
             return self._call("anchors", territory=territory)
-        count: dict[str, int] = {}
-        for thread in threads:
-            if thread["anchor_type"] == "indicator" and thread["anchor"]:
-                count[thread["anchor"]] = count.get(thread["anchor"], 0) + 1
-        return count
+        from territoire_data.discussions.space import count_anchors
+
+        return count_anchors(threads)
 
     def unread(self, territory: str) -> int:
         return self._call("unread", territory=territory)
