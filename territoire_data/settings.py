@@ -24,6 +24,9 @@ from territoire_data.errors import TerritoireError
 HOME_VARIABLE = "TERRITOIRE_HOME"
 CADASTRE_BASE = "https://cadastre.data.gouv.fr/data/etalab-cadastre/latest/geojson/communes"
 DEFAULT_MESSAGE_LIMIT = (20, 60)
+DEFAULT_REQUEST_LIMIT = (5, 86_400)  # access requests per actor and day
+DEFAULT_INVITATION_LIMIT = (30, 86_400)  # invitations per élu or agent and day
+DEFAULT_DIGEST_HOUR = 7
 DEFAULT_KERNEL_CEILING = 20
 DEFAULT_ARCHIVE_MAX_BYTES = 8 * 2**30  # uncompressed bytes read from one file (all its members)
 DEFAULT_ARCHIVE_MAX_RATIO = 200  # uncompressed / compressed size of a member
@@ -77,6 +80,36 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "adresse du service d'échange JupyterHub (déploiement : les serveurs des utilisateurs n'ouvrent pas la base, "
         "ils l'appellent avec leur jeton du Hub)",
     ),
+    "TERRITOIRE_REQUEST_LIMIT": (
+        "request_limit",
+        "demandes d'accès qu'un acteur peut faire par période, `NOMBRE/SECONDES` (défaut `5/86400`)",
+    ),
+    "TERRITOIRE_INVITATION_LIMIT": (
+        "invitation_limit",
+        "invitations qu'un élu ou agent peut envoyer par période, `NOMBRE/SECONDES` (défaut `30/86400`)",
+    ),
+    "TERRITOIRE_SMTP_HOST": (
+        "smtp_host",
+        "serveur SMTP des notifications par courriel ; par défaut aucun : pas de courriel (les notifications "
+        "restent dans le tableau de bord)",
+    ),
+    "TERRITOIRE_SMTP_PORT": (
+        "smtp_port",
+        "port du serveur SMTP (défaut : 587 avec `starttls`, 465 avec `ssl`, 25 sinon)",
+    ),
+    "TERRITOIRE_SMTP_TLS": ("smtp_tls", "chiffrement SMTP : `starttls` (défaut), `ssl` ou `aucun`"),
+    "TERRITOIRE_SMTP_USER": ("smtp_user", "identifiant SMTP, si le serveur en demande un"),
+    "TERRITOIRE_SMTP_PASSWORD": ("smtp_password", "mot de passe SMTP (jamais affiché ni journalisé)"),
+    "TERRITOIRE_SMTP_SENDER": (
+        "smtp_sender",
+        "expéditeur des courriels, par ex. `territoire <ne-pas-repondre@agglo.fr>` (défaut : `territoire@` + serveur)",
+    ),
+    "TERRITOIRE_DASHBOARD_URL": (
+        "dashboard_url",
+        "adresse publique du tableau de bord, pour les liens des courriels (défaut : l'adresse de "
+        "`territoire dashboard` qui les envoie)",
+    ),
+    "TERRITOIRE_DIGEST_HOUR": ("digest_hour", "heure d'envoi du résumé quotidien des notifications, 0 à 23 (défaut 7)"),
     "TERRITOIRE_NO_PROGRESS": ("progress", "`1` : pas de barres de progression (journaux, CI)"),
     "TERRITOIRE_DEBUG": ("debug", "`1` : trace complète des erreurs inattendues"),
     "TERRITOIRE_CADASTRE_URL": ("cadastre_url", "adresse des fichiers cadastraux Etalab (radar foncier)"),
@@ -117,13 +150,31 @@ def _basemap_url(value: str | None) -> str | None:
     return value
 
 
-def parse_message_limit(raw: str | None) -> tuple[int, int]:
+def parse_message_limit(raw: str | None, default: tuple[int, int] = DEFAULT_MESSAGE_LIMIT) -> tuple[int, int]:
     """``"20/60"`` → (20, 60); anything unreadable gives the default rather than no limit."""
     try:
         number, seconds = (int(x) for x in (raw or "").split("/"))
     except ValueError:
-        return DEFAULT_MESSAGE_LIMIT
-    return (number, seconds) if number > 0 and seconds > 0 else DEFAULT_MESSAGE_LIMIT
+        return default
+    return (number, seconds) if number > 0 and seconds > 0 else default
+
+
+SMTP_TLS = {"starttls": "starttls", "ssl": "ssl", "aucun": "none", "none": "none"}
+
+
+def _smtp_tls(value: str | None) -> str:
+    value = (_text(value) or "starttls").lower()
+    if value not in SMTP_TLS:
+        raise TerritoireError(f"TERRITOIRE_SMTP_TLS « {value} » : `starttls`, `ssl` ou `aucun` est attendu.")
+    return SMTP_TLS[value]
+
+
+def _hour(value: str | None) -> int:
+    try:
+        hour = int((value or "").strip())
+    except ValueError:
+        return DEFAULT_DIGEST_HOUR
+    return hour if 0 <= hour <= 23 else DEFAULT_DIGEST_HOUR
 
 
 @dataclass(frozen=True)
@@ -143,6 +194,16 @@ class Settings:
     archive_max_ratio: int = DEFAULT_ARCHIVE_MAX_RATIO
     archive_max_depth: int = DEFAULT_ARCHIVE_MAX_DEPTH
     store_service_url: str | None = None  # None: the store is opened here (local use, the service itself)
+    request_limit: tuple[int, int] = DEFAULT_REQUEST_LIMIT
+    invitation_limit: tuple[int, int] = DEFAULT_INVITATION_LIMIT
+    smtp_host: str | None = None  # None: no e-mail
+    smtp_port: int | None = None  # None: the TLS mode's usual port
+    smtp_tls: str = "starttls"  # starttls, ssl, none
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_sender: str | None = None
+    dashboard_url: str | None = None
+    digest_hour: int = DEFAULT_DIGEST_HOUR
     hub_token: str | None = field(default=None, repr=False)  # JUPYTERHUB_API_TOKEN, for the service
     progress: bool = True
     debug: bool = False
@@ -171,6 +232,16 @@ class Settings:
             archive_max_ratio=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_RATIO"), DEFAULT_ARCHIVE_MAX_RATIO),
             archive_max_depth=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_DEPTH"), DEFAULT_ARCHIVE_MAX_DEPTH),
             store_service_url=_text(env.get("TERRITOIRE_STORE_SERVICE_URL")),
+            request_limit=parse_message_limit(env.get("TERRITOIRE_REQUEST_LIMIT"), DEFAULT_REQUEST_LIMIT),
+            invitation_limit=parse_message_limit(env.get("TERRITOIRE_INVITATION_LIMIT"), DEFAULT_INVITATION_LIMIT),
+            smtp_host=_text(env.get("TERRITOIRE_SMTP_HOST")),
+            smtp_port=_positive(env.get("TERRITOIRE_SMTP_PORT"), 0) or None,
+            smtp_tls=_smtp_tls(env.get("TERRITOIRE_SMTP_TLS")),
+            smtp_user=_text(env.get("TERRITOIRE_SMTP_USER")),
+            smtp_password=_text(env.get("TERRITOIRE_SMTP_PASSWORD")),
+            smtp_sender=_text(env.get("TERRITOIRE_SMTP_SENDER")),
+            dashboard_url=_text(env.get("TERRITOIRE_DASHBOARD_URL")),
+            digest_hour=_hour(env.get("TERRITOIRE_DIGEST_HOUR")),
             hub_token=_text(env.get("JUPYTERHUB_API_TOKEN")),
             progress=not _flag(env.get("TERRITOIRE_NO_PROGRESS")),
             debug=_flag(env.get("TERRITOIRE_DEBUG")),

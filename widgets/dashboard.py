@@ -23,6 +23,7 @@ import traitlets
 from territoire_data.errors import TerritoireError
 from territoire_data.rendering.formatting import number
 from territoire_data.sources import label as libelle_source
+from widgets.actors import ActorsPanel
 from widgets.charts import PeerDistributionChart, TrendChart
 from widgets.choropleth import ChoroplethMap
 from widgets.discussion import DiscussionPanel
@@ -76,7 +77,8 @@ def prepare_dashboard(home=None, *, workspace=None) -> w.Widget:
         root.add_class("territoire-dashboard")
         return root
     provider.preheat()
-    view = Dashboard(provider, discussions=WorkspaceDiscussions(workspace), radar=WorkspaceRadar(workspace))
+    exchange = WorkspaceDiscussions(workspace)
+    view = Dashboard(provider, discussions=exchange, radar=WorkspaceRadar(workspace), partners=exchange)
     view.state.choose(DEFAULT_COMMUNE)  # fills every component once: imports and caches warm
     view.state.code = ""
     # To the server's log (not the page): this kernel is ready to serve.
@@ -163,6 +165,7 @@ class Dashboard(w.VBox):
         *,
         discussions: DiscussionProvider | None = None,
         radar: RadarProvider | None = None,
+        partners: DiscussionProvider | None = None,
         **kwargs,
     ):
         # Components observe the state: built empty, they fill in when a commune is chosen.
@@ -205,7 +208,9 @@ class Dashboard(w.VBox):
         self.discussion = DiscussionPanel(self.state, discussions, demo_logins=demo_logins)
         self.members = MembersTable(self.state, geomap=self.geomap)
         self.radar = RadarPanel(self.state, radar, geomap=self.geomap)
-        traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for both
+        self.actors = ActorsPanel(self.state, partners)
+        traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for all three
+        traitlets.dlink((self.discussion, "login"), (self.actors, "login"))
         section = lambda title: w.HTML(f'<div class="territoire-section"><h2>{html.escape(title)}</h2></div>')
         elements += [
             _wrapping_row([self.selector, w.VBox([self.peers, self.level_note])]),
@@ -223,6 +228,7 @@ class Dashboard(w.VBox):
             section("Trajectoire ZAN (zéro artificialisation nette)"),
             self.zan,
             self.radar,
+            self.actors,
             self.discussion,
             w.HTML(self._footer(provider)),
         ]

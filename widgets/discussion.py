@@ -20,6 +20,7 @@ from territoire_data.store.models import VISIBILITY_LABELS
 from widgets.guard import guard
 from widgets.providers import DiscussionAccess, DiscussionProvider
 from widgets.state import State
+from widgets.watch import start_watch
 
 PERIOD_S = 2.0
 
@@ -163,11 +164,12 @@ class DiscussionPanel(w.VBox):
 
     def refresh(self) -> None:
         code = self.state.code
-        if self.space is None or not self.space.authenticated or not code:
+        threads = self.space.threads(code) if self.space is not None and code else []
+        if self.space is None or not code or (not threads and not self.space.authenticated):
+            # no role and no thread opened by an invitation: nothing to show
             self._show_outside_connection()
             self.state.anchors = {}
             return
-        threads = self.space.threads(code)
         messages = {f["id"]: self.space.messages(f["id"]) for f in threads}
         unread = sum(f["unread"] for f in threads)
         self.header.value = (
@@ -247,20 +249,5 @@ class DiscussionPanel(w.VBox):
         return False
 
     def _start_watch(self) -> None:
-        if self._task is not None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no event loop (tests, scripts): ``check`` is called by hand
-        self._task = loop.create_task(self._watch())
-
-    async def _watch(self) -> None:
-        while True:
-            await asyncio.sleep(PERIOD_S)
-            try:
-                self.check()
-            except Exception:
-                from widgets.state import log
-
-                log.exception("veille des discussions")
+        if self._task is None:
+            self._task = start_watch(self.check, PERIOD_S, "discussions")

@@ -12,12 +12,22 @@ from territoire_data.access.authorisation import AccessDenied, Authorisation
 if TYPE_CHECKING:
     from territoire_data.workspace import Workspace
 
-__all__ = ["AccessDenied", "Authorisation", "authorisation_of"]
+__all__ = ["AccessDenied", "Authorisation", "authorisation_of", "rights_of"]
 
 
 def authorisation_of(workspace: Workspace, login: str | None) -> Authorisation:
     """The rights of ``login`` from the store's roles as they are now."""
-    from territoire_data.access.users import roles_of
+    from territoire_data.access.users import account_of
 
-    user_id, roles = roles_of(workspace, login)
-    return Authorisation(user_id, roles, units_of=workspace.access_units)
+    return rights_of(workspace, account_of(workspace, login))
+
+
+def rights_of(workspace: Workspace, account) -> Authorisation:
+    """The rights of an ``access.users.Account`` on a workspace's territories."""
+    return Authorisation(
+        account.user_id,
+        account.roles,
+        units_of=workspace.access_units,
+        organisation_id=account.organisation_id,
+        invited_threads=account.invited_threads,
+    )

@@ -16,7 +16,13 @@ on their own. Rules:
   ``every`` threads there;
 - any user with an active role: read ``every`` threads anywhere (shared solutions) and reply;
 - edit: the author only; delete (soft): the author or an admin; moderation: admins;
-- the radar foncier (issue #7): élus, agents of the territory and admins.
+- the radar foncier (issue #7): élus, agents of the territory and admins;
+- mise en relation (issue #17): any known account may keep its organisation's actor profile
+  (not the territory's own people); élus and agents of a territory (and admins) decide the
+  access requests made to it and invite actors into its ``partenaires`` threads; an accepted
+  invitation opens that one thread to the invited organisation's users, even without a role
+  there; an actor's contacts are shown to élus and agents of a territory it serves (and to
+  admins), never to another company.
 """
 
 from __future__ import annotations
@@ -53,10 +59,19 @@ class Authorisation:
     """
 
     def __init__(
-        self, user_id: int | None, roles, today: date | None = None, *, units_of: Callable[[str], frozenset[str]]
+        self,
+        user_id: int | None,
+        roles,
+        today: date | None = None,
+        *,
+        units_of: Callable[[str], frozenset[str]],
+        organisation_id: int | None = None,
+        invited_threads: frozenset[int] = frozenset(),
     ):
         self.user_id = user_id
         self.units_of = units_of
+        self.organisation_id = organisation_id
+        self.invited_threads = frozenset(invited_threads) if user_id is not None else frozenset()
         day = today or date.today()
         self.roles = [
             (r, t) for r, t, start, end in roles if (start is None or start <= day) and (end is None or day <= end)
@@ -64,7 +79,18 @@ class Authorisation:
 
     @property
     def authenticated(self) -> bool:
+        """A known account with at least one active role today."""
         return self.user_id is not None and bool(self.roles)
+
+    @property
+    def identified(self) -> bool:
+        """A known account, with or without a role (an actor keeping its profile)."""
+        return self.user_id is not None
+
+    @property
+    def authority(self) -> bool:
+        """Élu or agent somewhere (the territory's side of the mise en relation)."""
+        return any(r in AUTHORITY_ROLES for r, _ in self.roles)
 
     @property
     def admin(self) -> bool:
@@ -94,8 +120,42 @@ class Authorisation:
     def can_create(self, territory: str, visibility: str) -> bool:
         return self.authenticated and visibility in self.visibilities(territory)
 
-    def can_reply(self, territory: str, visibility: str) -> bool:
-        return self.can_read(territory, visibility)
+    def can_read_thread(self, thread_id: int, territory: str, visibility: str) -> bool:
+        """A thread: by the rules above, or through an accepted invitation (``partenaires`` only)."""
+        if self.can_read(territory, visibility):
+            return True
+        return visibility == "partenaires" and thread_id in self.invited_threads
+
+    def can_decide(self, territory: str) -> bool:
+        """Approve or refuse the access requests made to a territory, invite actors there."""
+        return self.authenticated and (self.admin or bool(self._roles_on(territory) & set(AUTHORITY_ROLES)))
+
+    def can_invite(self, territory: str, visibility: str) -> bool:
+        return visibility == "partenaires" and self.can_decide(territory)
+
+    def can_keep_profile(self) -> bool:
+        """Create or edit one's organisation's actor profile (not élus and agents)."""
+        return self.identified and not self.authority
+
+    def sees_contacts(self, served: list[str]) -> bool:
+        """An actor's contacts: admins, élus and agents of a territory the actor serves."""
+        if not self.authenticated:
+            return False
+        if self.admin:
+            return True
+        for role, territory in self.roles:
+            if role not in AUTHORITY_ROLES:
+                continue
+            for other in served:
+                if "france" in (territory, other) or self._overlap(territory, other):
+                    return True
+        return False
+
+    def _overlap(self, first: str, second: str) -> bool:
+        try:
+            return bool(self.units_of(first) & self.units_of(second))
+        except TerritoireError:
+            return False
 
     def can_edit(self, author_id: int) -> bool:
         return self.authenticated and author_id == self.user_id

@@ -1,11 +1,13 @@
 """Accounts and roles in the store: who exists, in which organisation, with which roles.
 
 ``add_user`` and ``list_users`` are administration tools (the CLI, run by whoever holds the
-store); ``roles_of`` is what the rights are computed from.
+store); ``account_of`` is what the rights are computed from, ``ensure_user`` creates the
+account of a signed-in actor on its first own action.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,7 +16,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from territoire_data.discussions.text import TextRefused, clean
 from territoire_data.errors import TerritoireError
-from territoire_data.store.models import ROLES, Organisation, Role, User
+from territoire_data.store.models import ROLES, Invitation, Organisation, Role, User
 
 if TYPE_CHECKING:
     from territoire_data.workspace import Workspace
@@ -22,21 +24,63 @@ if TYPE_CHECKING:
 RoleRow = tuple[str, str, "date | None", "date | None"]  # role, territory, start, end
 
 
-def roles_of(workspace: Workspace, login: str | None) -> tuple[int | None, list[RoleRow]]:
-    """(user id, roles) of a login as the store holds them now; (None, []) for an unknown one."""
+@dataclass(frozen=True)
+class Account:
+    """What the rights of a login are computed from, as the store holds it now."""
+
+    user_id: int | None
+    roles: list[RoleRow]
+    organisation_id: int | None = None
+    invited_threads: frozenset[int] = frozenset()  # accepted invitations of its organisation
+
+
+NOBODY = Account(None, [])
+
+
+def account_in(session, user: User) -> Account:
+    """The account of a user row, read in an open session (a transaction checking someone
+    else's rights, e.g. before notifying them)."""
+    invited: frozenset[int] = frozenset()
+    if user.organisation_id is not None:
+        invited = frozenset(
+            session.scalars(
+                select(Invitation.thread_id).where(
+                    Invitation.organisation_id == user.organisation_id, Invitation.status == "accepted"
+                )
+            )
+        )
+    return Account(user.id, [(r.role, r.territory, r.start, r.end) for r in user.roles], user.organisation_id, invited)
+
+
+def account_of(workspace: Workspace, login: str | None) -> Account:
+    """The account of a login (``NOBODY`` for an unknown or empty one)."""
     login = (login or "").strip()
     if not login:
-        return None, []
+        return NOBODY
     try:
         with workspace.store.session() as s:
             user = s.scalar(select(User).where(User.login == login))
             if user is None:
-                return None, []
-            return user.id, [(r.role, r.territory, r.start, r.end) for r in user.roles]
+                return NOBODY
+            return account_in(s, user)
     except (OperationalError, ProgrammingError):  # no schema yet: nobody has any right
         raise TerritoireError(
             "La base des discussions n'est pas initialisée : lancez `territoire db upgrade`."
         ) from None
+
+
+def ensure_user(session, login: str) -> User:
+    """The account of a signed-in login, created on its first own action (self-service: an
+    actor arriving through the deployment's sign-in has no account in the store yet)."""
+    login = clean(login, maximum=100, what="L'identifiant")
+    if any(c.isspace() for c in login):
+        raise TextRefused("L'identifiant ne doit pas contenir d'espace.")
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        user = User(login=login)
+        session.add(user)
+        session.flush()
+    return user
 
 
 def add_user(

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from territoire_data.cli import communes, data, discussions, french
+from territoire_data.cli import communes, data, discussions, french, partners
 from territoire_data.cli.catalogue import catalogue
 from territoire_data.cli.dashboard import dashboard
 from territoire_data.cli.export import export_command
@@ -33,6 +33,12 @@ app.add_typer(data.app, name="data")
 app.add_typer(discussions.users_app, name="users")
 app.add_typer(discussions.discussions_app, name="discussions")
 app.add_typer(discussions.db_app, name="db")
+app.add_typer(partners.actors_app, name="acteurs")
+app.add_typer(partners.access_app, name="acces")
+app.add_typer(partners.notifications_app, name="notifications")
+discussions.discussions_app.command("inviter")(partners.invite_command)
+discussions.discussions_app.command("invitations")(partners.invitations_command)
+discussions.discussions_app.command("accepter")(partners.accept_command)
 app.command("indicateurs")(indicators)
 app.command("catalogue")(catalogue)
 app.command("dashboard")(dashboard)

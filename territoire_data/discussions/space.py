@@ -7,14 +7,25 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, or_, select, text
 
 from territoire_data.access.authorisation import AccessDenied, Authorisation
 from territoire_data.core.catalogue import THEMES
 from territoire_data.discussions.text import clean, to_html
 from territoire_data.discussions.text import title as clean_title
 from territoire_data.errors import TerritoireError
-from territoire_data.store.models import VISIBILITIES, VISIBILITY_LABELS, Flag, Message, ReadMark, Revision, Thread, now
+from territoire_data.store.models import (
+    VISIBILITIES,
+    VISIBILITY_LABELS,
+    Flag,
+    Invitation,
+    Message,
+    ReadMark,
+    Revision,
+    Thread,
+    User,
+    now,
+)
 
 if TYPE_CHECKING:
     from territoire_data.workspace import Workspace
@@ -81,7 +92,7 @@ class DiscussionSpace:
 
     def _thread(self, s, thread_id: int, rights: Authorisation) -> Thread:
         thread = s.get(Thread, thread_id)
-        if thread is None or not rights.can_read(thread.territory, thread.visibility):
+        if thread is None or not rights.can_read_thread(thread.id, thread.territory, thread.visibility):
             raise AccessDenied("Discussion introuvable ou non accessible.")  # same answer: nothing leaks
         return thread
 
@@ -114,19 +125,27 @@ class DiscussionSpace:
             "unread": unread,
         }
 
+    @staticmethod
+    def _readable(rights: Authorisation, code: str):
+        """The SQL condition of the threads of ``code`` this user may read (``None``: none)."""
+        readable = [v for v in VISIBILITIES if rights.can_read(code, v)] if rights.authenticated else []
+        invited = sorted(rights.invited_threads)
+        if not readable and not invited:
+            return None
+        condition = Thread.visibility.in_(readable)
+        if invited:
+            condition = or_(condition, and_(Thread.id.in_(invited), Thread.visibility == "partenaires"))
+        return and_(Thread.territory == code, condition)
+
     def threads(self, territory: str) -> list[dict]:
-        """Threads of a territory this user may read, most recently active first."""
+        """Threads of a territory this user may read (by role, or invited), most recently active first."""
         rights = self.authorisation
-        if not rights.authenticated:
-            return []
         code = self._code(territory)
-        readable = [v for v in VISIBILITIES if rights.can_read(code, v)]
+        condition = self._readable(rights, code)
+        if condition is None:
+            return []
         with self.store.session() as s:
-            threads = s.scalars(
-                select(Thread)
-                .where(Thread.territory == code, Thread.visibility.in_(readable))
-                .order_by(Thread.active_at.desc(), Thread.id.desc())
-            )
+            threads = s.scalars(select(Thread).where(condition).order_by(Thread.active_at.desc(), Thread.id.desc()))
             return [self._summary(s, f, rights.user_id) for f in threads]
 
     def solutions(self, theme: str | None = None) -> list[dict]:
@@ -188,10 +207,10 @@ class DiscussionSpace:
         """Changes whenever something this user may read on the territory changes (cheap
         polling); activity on threads they may not read leaves it unchanged."""
         rights = self.authorisation
-        if not rights.authenticated:
-            return ()
         code = self._code(territory)
-        readable = [v for v in VISIBILITIES if rights.can_read(code, v)]
+        condition = self._readable(rights, code)
+        if condition is None:
+            return ()
         with self.store.session() as s:
             return tuple(
                 s.execute(
@@ -204,9 +223,9 @@ class DiscussionSpace:
                     )
                     .select_from(Thread)
                     .join(Message, Message.thread_id == Thread.id, isouter=True)
-                    .where(Thread.territory == code, Thread.visibility.in_(readable))
+                    .where(condition)
                 ).one()
-            ) + (tuple(readable),)
+            ) + (tuple(v for v in VISIBILITIES if rights.can_read(code, v)), tuple(sorted(rights.invited_threads)))
 
     def visibilities(self, territory: str) -> list[str]:
         return self.authorisation.visibilities(self._code(territory))
@@ -285,11 +304,45 @@ class DiscussionSpace:
         rights = self.authorisation
         with self.store.session() as s:
             thread = self._thread(s, thread_id, rights)
-            rights.require(
-                rights.can_reply(thread.territory, thread.visibility),
-                "Vous ne pouvez pas répondre dans cette discussion.",
+            # ``_thread`` checked the reading right (role or invitation): whoever reads may reply.
+            message_id = self._post(s, thread, content, rights.user_id)
+            self._tell_participants(s, thread, rights.user_id)
+            return message_id
+
+    def _tell_participants(self, s, thread: Thread, author_id: int | None) -> None:
+        """Tell the thread's other participants (its authors, the users of invited
+        organisations) who may still read it that someone replied. The message itself is never
+        in a notification; for an ``elus`` thread the e-mail names neither thread nor author."""
+        from territoire_data.access import rights_of
+        from territoire_data.access.users import account_in
+        from territoire_data.notifications.outbox import display_name, notify
+
+        ids = set(s.scalars(select(Message.author_id).where(Message.thread_id == thread.id)))
+        ids |= set(
+            s.scalars(
+                select(User.id)
+                .join(Invitation, Invitation.organisation_id == User.organisation_id)
+                .where(Invitation.thread_id == thread.id, Invitation.status == "accepted")
             )
-            return self._post(s, thread, content, rights.user_id)
+        )
+        ids.discard(author_id)
+        if not ids:
+            return
+        recipients = [
+            user
+            for user in s.scalars(select(User).where(User.id.in_(ids)))
+            if rights_of(self.workspace, account_in(s, user)).can_read_thread(
+                thread.id, thread.territory, thread.visibility
+            )
+        ]
+        name = self.workspace.territory(thread.territory).name
+        text = f"{display_name(s.get(User, author_id))} a répondu dans « {thread.title} » ({name})."
+        mail = (
+            f"Nouveau message dans une discussion réservée aux élus et services de {name}."
+            if thread.visibility == "elus"
+            else text
+        )
+        notify(s, recipients, "reply", text, mail_text=mail, territory=thread.territory, thread_id=thread.id)
 
     def _message(self, s, message_id: int, rights: Authorisation) -> Message:
         message = s.get(Message, message_id)

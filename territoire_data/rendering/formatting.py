@@ -18,6 +18,20 @@ def number(value: float | int | None, decimals: int = 0, absent: str = "n.d.") -
 
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+FULL_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def day(value) -> str:
+    """A date (``date`` or ISO text) → « 1er décembre 2027 »."""
+    from datetime import date
+
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    first = "1er" if value.day == 1 else str(value.day)
+    return f"{first} {FULL_MONTHS[value.month - 1]} {value.year}"
 
 
 def moment(iso: str | None, zone: str = "Europe/Paris") -> str:

@@ -87,6 +87,18 @@ class DashboardServer(Voila):
         host = "127.0.0.1" if self.ip in ("0.0.0.0", "::", "") else self.ip
         address = f"http://{host}:{self.port}{url_path_join(self.base_url, self.announce.lstrip('/'))}"
         print(f"Tableau de bord prêt : {address}", flush=True)
+        self._start_courier(f"http://{host}:{self.port}{self.base_url}")
+
+    def _start_courier(self, link_base: str) -> None:
+        """Send the notifications' e-mails from here when this process holds the store (local
+        use; in a JupyterHub deployment the store's service sends them)."""
+        from territoire_data.notifications.courier import run_courier
+        from territoire_data.workspace import Workspace
+
+        workspace = Workspace()
+        if workspace.settings.store_service_url or not workspace.settings.smtp_host:
+            return
+        self._courier = asyncio.ensure_future(run_courier(workspace, link_base=link_base))
 
 
 def kernel_spec(folder: Path) -> Path:

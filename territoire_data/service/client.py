@@ -184,3 +184,68 @@ class StoreClient:
 
     def can_run_radar(self, territory: str) -> bool:
         return bool(self._call("can_run_radar", territory=territory))
+
+    # -- mise en relation (issue #17): profiles, directory, requests, invitations, notifications
+
+    def my_profile(self) -> dict | None:
+        return self._call("my_profile")
+
+    def save_profile(self, **fields) -> dict:
+        return self._call("save_profile", **fields)
+
+    def delete_profile(self) -> bool:
+        return bool(self._call("delete_profile"))
+
+    def directory(self, territory: str, theme: str | None = None, shared: bool | None = None) -> list[dict]:
+        return self._call("directory", territory=territory, theme=theme, shared=shared)
+
+    def actor(self, organisation_id: int) -> dict:
+        return self._call("actor", organisation_id=organisation_id)
+
+    def request_access(self, territory: str, message: str | None = None, role: str | None = None) -> dict:
+        return self._call("request_access", territory=territory, message=message, role=role)
+
+    def requests(self, territory: str | None = None, status: str | None = None) -> list[dict]:
+        return self._call("requests", territory=territory, status=status)
+
+    def approve_request(self, request_id: int, until: str) -> dict:
+        return self._call("approve_request", request_id=request_id, until=until)
+
+    def refuse_request(self, request_id: int, reason: str | None = None) -> dict:
+        return self._call("refuse_request", request_id=request_id, reason=reason)
+
+    def withdraw_request(self, request_id: int) -> None:
+        self._call("withdraw_request", request_id=request_id)
+
+    def invite(self, thread_id: int, organisation_id: int) -> dict:
+        return self._call("invite", thread_id=thread_id, organisation_id=organisation_id)
+
+    def invitations(self, status: str | None = None) -> list[dict]:
+        return self._call("invitations", status=status)
+
+    def thread_invitations(self, thread_id: int) -> list[dict]:
+        return self._call("thread_invitations", thread_id=thread_id)
+
+    def answer_invitation(self, invitation_id: int, accept: bool) -> dict:
+        return self._call("answer_invitation", invitation_id=invitation_id, accept=accept)
+
+    def notifications(self, unread_only: bool | None = None) -> list[dict]:
+        return self._call("notifications", unread_only=unread_only)
+
+    def mark_notifications_read(self, notification_id: int | None = None) -> None:
+        self._call("mark_notifications_read", notification_id=notification_id)
+
+    def counts(self, territory: str) -> dict:
+        return self._call("counts", territory=territory)
+
+    def preferences(self) -> dict:
+        return self._call("preferences")
+
+    def set_preferences(self, mode: str, email: str | None = None, name: str | None = None) -> dict:
+        return self._call("set_preferences", mode=mode, email=email, name=name)
+
+    def export_data(self) -> dict:
+        return self._call("export_data")
+
+    def delete_account(self) -> None:
+        self._call("delete_account")

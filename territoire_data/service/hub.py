@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 from tornado import web
 from tornado.httpserver import HTTPServer
 
+from territoire_data.notifications.courier import run_courier
 from territoire_data.service.client import outcome_of
 from territoire_data.workspace import Workspace
 
@@ -95,7 +96,13 @@ async def serve() -> None:
     server = HTTPServer(application, max_body_size=MAX_BODY, xheaders=True)
     server.listen(url.port or 80, url.hostname or "127.0.0.1")
     log.info("service d'échange prêt sur %s (base : %s)", url.geturl(), workspace.store.display_url)
-    await asyncio.Event().wait()
+    # The notifications' e-mails leave from the process that holds the store (links:
+    # TERRITOIRE_DASHBOARD_URL); nothing runs without TERRITOIRE_SMTP_HOST.
+    courier = asyncio.ensure_future(run_courier(workspace))
+    try:
+        await asyncio.Event().wait()
+    finally:
+        courier.cancel()
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from territoire_data.discussions.space import DiscussionSpace
 from territoire_data.errors import TerritoireError
+from territoire_data.notifications import outbox
+from territoire_data.partners import invitations, privacy, profiles, requests
 
 
 class BadRequest(TerritoireError):
@@ -39,7 +41,33 @@ def _flatten(values) -> list:
 
 
 def _whoami(space: DiscussionSpace) -> dict:
-    return {"login": space.login, "authenticated": space.authenticated}
+    rights = space.authorisation
+    return {
+        "login": space.login,
+        "authenticated": rights.authenticated,
+        "identified": rights.identified,
+        "authority": rights.authority or rights.admin,
+        "organisation_id": rights.organisation_id,
+    }
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"Date invalide : « {text} » (attendu : AAAA-MM-JJ).") from None
+
+
+def _counts(space: DiscussionSpace, territory: str) -> dict:
+    """What waits for this user: unread notifications, requests to decide (on ``territory``),
+    invitations to answer."""
+    return {
+        "notifications": outbox.unread_count(space),
+        "requests": requests.pending_count(space, territory),
+        "invitations": len(invitations.invitations(space, "pending")),
+    }
 
 
 def _radar(space: DiscussionSpace, territory: str) -> bool:
@@ -76,7 +104,78 @@ OPERATIONS: dict[str, Operation] = {
     "flag": Operation(lambda s, message_id, reason: s.flag(message_id, reason), {"message_id": int, "reason": str}, {}),
     "mark_read": Operation(lambda s, thread_id: s.mark_read(thread_id), {"thread_id": int}, {}),
     "can_run_radar": Operation(_radar, {"territory": str}, {}),
+    # mise en relation (issue #17)
+    "my_profile": Operation(profiles.my_profile, {}, {}),
+    "save_profile": Operation(
+        lambda s, **fields: profiles.save_profile(s, **fields),
+        {
+            "name": str,
+            "siren": str,
+            "naf": str,
+            "size_band": str,
+            "themes": list,
+            "territories": list,
+            "description": str,
+        },
+        {"tags": list, "website": str, "contact_name": str, "contact_email": str, "contact_phone": str},
+    ),
+    "delete_profile": Operation(profiles.delete_profile, {}, {}),
+    "directory": Operation(
+        lambda s, territory, theme=None, shared=False: profiles.directory(s, territory, theme, shared),
+        {"territory": str},
+        {"theme": str, "shared": bool},
+    ),
+    "actor": Operation(lambda s, organisation_id: profiles.actor(s, organisation_id), {"organisation_id": int}, {}),
+    "request_access": Operation(
+        lambda s, territory, message="", role="entreprise": requests.request_access(s, territory, message or "", role),
+        {"territory": str},
+        {"message": str, "role": str},
+    ),
+    "requests": Operation(
+        lambda s, territory=None, status=None: requests.requests(s, territory, status),
+        {},
+        {"territory": str, "status": str},
+    ),
+    "approve_request": Operation(
+        lambda s, request_id, until: requests.approve(s, request_id, _date(until)),
+        {"request_id": int, "until": str},
+        {},
+    ),
+    "refuse_request": Operation(
+        lambda s, request_id, reason=None: requests.refuse(s, request_id, reason),
+        {"request_id": int},
+        {"reason": str},
+    ),
+    "withdraw_request": Operation(lambda s, request_id: requests.withdraw(s, request_id), {"request_id": int}, {}),
+    "invite": Operation(
+        lambda s, thread_id, organisation_id: invitations.invite(s, thread_id, organisation_id),
+        {"thread_id": int, "organisation_id": int},
+        {},
+    ),
+    "invitations": Operation(lambda s, status=None: invitations.invitations(s, status), {}, {"status": str}),
+    "thread_invitations": Operation(lambda s, thread_id: invitations.sent(s, thread_id), {"thread_id": int}, {}),
+    "answer_invitation": Operation(
+        lambda s, invitation_id, accept: invitations.answer(s, invitation_id, accept),
+        {"invitation_id": int, "accept": bool},
+        {},
+    ),
+    "notifications": Operation(
+        lambda s, unread_only=False: outbox.notifications(s, unread_only), {}, {"unread_only": bool}
+    ),
+    "mark_notifications_read": Operation(
+        lambda s, notification_id=None: outbox.mark_read(s, notification_id), {}, {"notification_id": int}
+    ),
+    "counts": Operation(_counts, {"territory": str}, {}),
+    "preferences": Operation(outbox.preferences, {}, {}),
+    "set_preferences": Operation(
+        lambda s, mode, email=None, name=None: outbox.set_preferences(s, email, mode, name),
+        {"mode": str},
+        {"email": str, "name": str},
+    ),
+    "export_data": Operation(privacy.export_data, {}, {}),
+    "delete_account": Operation(privacy.delete_account, {}, {}),
 }
+MAX_LIST = 50  # items of a list argument (themes, tags, territories)
 
 
 def _typed(name: str, value, kind: type):
@@ -88,6 +187,10 @@ def _typed(name: str, value, kind: type):
         raise BadRequest(f"Paramètre « {name} » : un texte est attendu.")
     if kind is bool and not isinstance(value, bool):
         raise BadRequest(f"Paramètre « {name} » : vrai ou faux est attendu.")
+    if kind is list and (
+        not isinstance(value, list) or len(value) > MAX_LIST or not all(isinstance(v, str) for v in value)
+    ):
+        raise BadRequest(f"Paramètre « {name} » : une liste de textes ({MAX_LIST} au plus) est attendue.")
     return value
 
 

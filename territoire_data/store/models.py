@@ -1,5 +1,6 @@
-"""Tables of the store (SQLAlchemy 2 declarative models): users, roles, organisations,
-discussion threads and messages. Physical names are English since revision 0002."""
+"""Tables of the store (SQLAlchemy 2 declarative models): users, roles, organisations and
+their actor profiles, discussion threads and messages, access requests, invitations and
+notifications. Physical names are English since revision 0002."""
 
 from __future__ import annotations
 
@@ -27,10 +28,47 @@ class Base(DeclarativeBase):
     pass
 
 
+REQUEST_STATES = ("pending", "approved", "refused", "withdrawn", "expired")
+INVITATION_STATES = ("pending", "accepted", "declined")
+NOTIFICATION_MODES = ("immediate", "daily", "none")
+
+
 class Organisation(Base):
+    """A collectivité or an actor (company, consultancy); an actor has a profile in the
+    directory once ``listed_at`` is set (revision 0004)."""
+
     __tablename__ = "organisations"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    siren: Mapped[str | None] = mapped_column(String(9), unique=True)
+    naf: Mapped[str | None] = mapped_column(String(6))  # « 43.22A »
+    size_band: Mapped[str | None] = mapped_column(String(2))  # INSEE's tranche d'effectif code
+    description: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[str | None] = mapped_column(String(500))  # free tags, comma separated
+    website: Mapped[str | None] = mapped_column(String(300))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    listed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    themes: Mapped[list[OrganisationTheme]] = relationship(cascade="all, delete-orphan")
+    territories: Mapped[list[OrganisationTerritory]] = relationship(cascade="all, delete-orphan")
+
+
+class OrganisationTheme(Base):
+    """A theme (of the nine) an actor offers solutions in."""
+
+    __tablename__ = "organisation_themes"
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class OrganisationTerritory(Base):
+    """A territory an actor serves (commune, ``epci:…``, ``dep:…``, ``reg:…``)."""
+
+    __tablename__ = "organisation_territories"
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    territory: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
 class User(Base):
@@ -40,6 +78,9 @@ class User(Base):
     name: Mapped[str | None] = mapped_column(String(200))  # « Marie Dupont », shown instead of the login
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    email: Mapped[str | None] = mapped_column(String(254))  # notifications only
+    notification_mode: Mapped[str] = mapped_column(String(10), default="immediate", server_default="immediate")
+    digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # last daily digest sent
     organisation: Mapped[Organisation | None] = relationship()
     roles: Mapped[list[Role]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -125,3 +166,81 @@ class ReadMark(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
     last_message_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccessRequest(Base):
+    """An actor's request to join a territory as partner; approval gives a dated role."""
+
+    __tablename__ = "access_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    territory: Mapped[str] = mapped_column(String(40), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # stored: pending, approved, refused, withdrawn
+    end: Mapped[date | None] = mapped_column(Date)  # the subscription granted, inclusive
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was refused (told to the requester)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organisation: Mapped[Organisation | None] = relationship()
+    events: Mapped[list[RequestEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="RequestEvent.id", back_populates="request"
+    )
+
+
+class RequestEvent(Base):
+    """One step of a request's history (made, approved, refused, withdrawn)."""
+
+    __tablename__ = "request_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("access_requests.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    date: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    request: Mapped[AccessRequest] = relationship(back_populates="events")
+
+
+class Invitation(Base):
+    """An actor of the directory invited into a ``partenaires`` thread."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    thread: Mapped[Thread] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    __table_args__ = (UniqueConstraint("thread_id", "organisation_id", name="uq_invitation"),)
+
+
+class Notification(Base):
+    """Something a user should know (a request, a decision, an invitation, a reply), shown in
+    the dashboard and sent by e-mail according to the user's choice. ``text`` stays in the
+    platform; ``mail_text`` is what may leave it (never the content of an ``elus`` thread)."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    territory: Mapped[str | None] = mapped_column(String(40))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    mail_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    mail_state: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed, none
+    mail_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    mail_next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    mail_error: Mapped[str | None] = mapped_column(Text)
+    mailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        Index("ix_notifications_user", "user_id", "id"),
+        Index("ix_notifications_mail", "mail_state", "mail_next_at"),
+    )

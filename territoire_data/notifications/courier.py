@@ -1,0 +1,28 @@
+"""The e-mail courier of a long-running process that holds the store (the JupyterHub service,
+``territoire dashboard`` in local use): ``deliver`` every ``period_s`` seconds, off the event
+loop, its failures logged and never fatal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from territoire_data.notifications.delivery import deliver
+
+log = logging.getLogger("territoire.notifications")
+PERIOD_S = 15.0
+
+
+async def run_courier(workspace, *, link_base: str | None = None, period_s: float = PERIOD_S) -> None:
+    """Send the due e-mails until cancelled (nothing to do when no SMTP host is configured)."""
+    if not workspace.settings.smtp_host:
+        return
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            result = await loop.run_in_executor(None, lambda: deliver(workspace, link_base=link_base))
+            if result.emails or result.failed:
+                log.info("courriels : %d envoyé(s), %d en échec (nouvel essai prévu)", result.emails, result.failed)
+        except Exception:
+            log.exception("envoi des notifications")
+        await asyncio.sleep(period_s)

@@ -1,0 +1,163 @@
+"""Notifications in the store: made in the same transaction as the event they tell, read and
+marked read by their recipient, and each user's e-mail preferences.
+
+``text`` is shown in the dashboard (inside the platform); ``mail_text`` is what an e-mail may
+carry: for a thread reserved to élus it names neither the thread nor its content.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select, update
+
+from territoire_data.access.authorisation import AccessDenied
+from territoire_data.access.users import ensure_user
+from territoire_data.discussions.text import clean
+from territoire_data.errors import TerritoireError
+from territoire_data.store.models import NOTIFICATION_MODES, Notification, User, now
+
+if TYPE_CHECKING:
+    from territoire_data.discussions.space import DiscussionSpace
+
+EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
+MODE_WORDS = {"immediate": "à chaque événement", "daily": "résumé quotidien", "none": "aucun courriel"}
+SHOWN = 30  # notifications listed in the dashboard
+
+
+def check_email(text: str | None) -> str | None:
+    """An e-mail address as typed (trimmed), or None when empty; a French error when malformed."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    if len(value) > 254 or not EMAIL.match(value):
+        raise TerritoireError(f"Adresse électronique « {value} » invalide (par ex. prenom.nom@mairie.fr).")
+    return value
+
+
+def notify(session, recipients, kind: str, text: str, *, mail_text: str | None = None, territory=None, thread_id=None):
+    """One notification per recipient (``User`` rows; duplicates and ``None`` ignored)."""
+    seen: set[int] = set()
+    for user in recipients:
+        if user is None or user.id in seen:
+            continue
+        seen.add(user.id)
+        wants_mail = bool(user.email) and user.notification_mode != "none"
+        session.add(
+            Notification(
+                user_id=user.id,
+                kind=kind,
+                territory=territory,
+                thread_id=thread_id,
+                text=text,
+                mail_text=mail_text or text,
+                mail_state="pending" if wants_mail else "none",
+                mail_attempts=0,
+            )
+        )
+
+
+def _row(n: Notification) -> dict:
+    from territoire_data.discussions.space import _iso
+
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "territory": n.territory,
+        "thread": n.thread_id,
+        "text": n.text,
+        "created_at": _iso(n.created_at),
+        "read": n.read_at is not None,
+        "mail_state": n.mail_state,
+    }
+
+
+def notifications(space: DiscussionSpace, unread_only: bool = False) -> list[dict]:
+    """The user's latest notifications, newest first."""
+    rights = space.authorisation
+    if not rights.identified:
+        return []
+    with space.store.session() as s:
+        query = select(Notification).where(Notification.user_id == rights.user_id)
+        if unread_only:
+            query = query.where(Notification.read_at.is_(None))
+        return [_row(n) for n in s.scalars(query.order_by(Notification.id.desc()).limit(SHOWN))]
+
+
+def unread_count(space: DiscussionSpace) -> int:
+    rights = space.authorisation
+    if not rights.identified:
+        return 0
+    with space.store.session() as s:
+        return s.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == rights.user_id, Notification.read_at.is_(None)
+            )
+        )
+
+
+def mark_read(space: DiscussionSpace, notification_id: int | None = None) -> None:
+    """Mark one of the user's notifications read (all of them without an id)."""
+    rights = space.authorisation
+    if not rights.identified:
+        return
+    with space.store.session() as s:
+        query = update(Notification).where(Notification.user_id == rights.user_id, Notification.read_at.is_(None))
+        if notification_id is not None:
+            query = query.where(Notification.id == notification_id)
+        s.execute(query.values(read_at=now()))
+
+
+def preferences(space: DiscussionSpace) -> dict:
+    rights = space.authorisation
+    if not rights.identified:
+        return {"name": None, "email": None, "mode": "immediate", "mode_label": MODE_WORDS["immediate"]}
+    with space.store.session() as s:
+        user = s.get(User, rights.user_id)
+        return {
+            "name": user.name,
+            "email": user.email,
+            "mode": user.notification_mode,
+            "mode_label": MODE_WORDS[user.notification_mode],
+        }
+
+
+def set_preferences(space: DiscussionSpace, email: str | None, mode: str, name: str | None = None) -> dict:
+    """Where and how often this user is told: ``mode`` immediate, daily or none. Pending
+    e-mails follow the new choice (none: they are not sent). ``name``: how others see them
+    (« Léa Martin »; the login otherwise)."""
+    if not space.login:
+        raise AccessDenied("Connectez-vous pour choisir vos notifications.")
+    if mode not in NOTIFICATION_MODES:
+        raise TerritoireError(f"Fréquence inconnue : « {mode} » ({', '.join(NOTIFICATION_MODES)}).")
+    address = check_email(email)
+    with space.store.session() as s:
+        user = ensure_user(s, space.login)
+        user.email, user.notification_mode = address, mode
+        if name and name.strip():
+            user.name = clean(name, maximum=200, what="Le nom").replace("\n", " ")
+        if mode == "none" or address is None:
+            s.execute(
+                update(Notification)
+                .where(Notification.user_id == user.id, Notification.mail_state == "pending")
+                .values(mail_state="none")
+            )
+    return preferences(space)
+
+
+def display_name(user: User | None) -> str:
+    return "" if user is None else (user.name or user.login)
+
+
+def organisation_word(user: User | None) -> str:
+    """« Paul Garnier (Rénov'Aquitaine) »."""
+    if user is None:
+        return ""
+    organisation = f" ({user.organisation.name})" if user.organisation else ""
+    return display_name(user) + organisation
+
+
+def short(text: str, limit: int = 120) -> str:
+    text = clean(text, maximum=20_000, what="Le texte").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,325 @@
+"""Actor profiles and the directory « Acteurs du territoire ».
+
+A profile is kept by the organisation's own users (self-service: the account is created at
+the first save) and by administrators; élus and agents, the territory's side, keep none. The
+directory lists the actors serving a territory (a served territory that shares a commune with
+it, or ``france``), filterable by theme and by solutions already shared; the contacts appear
+to élus and agents of a territory the actor serves only, never to another company.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from territoire_data.access.authorisation import AccessDenied
+from territoire_data.access.users import ensure_user
+from territoire_data.core.catalogue import THEMES
+from territoire_data.discussions.text import clean
+from territoire_data.errors import TerritoireError
+from territoire_data.notifications.outbox import check_email
+from territoire_data.partners.identifiers import (
+    activity,
+    check_size_band,
+    normalise_naf,
+    normalise_siren,
+    size_label,
+)
+from territoire_data.store.models import (
+    Organisation,
+    OrganisationTerritory,
+    OrganisationTheme,
+    Thread,
+    User,
+    now,
+)
+
+if TYPE_CHECKING:
+    from territoire_data.discussions.space import DiscussionSpace
+
+MAX_TAGS = 10
+MAX_TERRITORIES = 30
+MAX_DESCRIPTION = 3_000  # bytes
+PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
+SERVED_LEVELS = ("commune", "epci", "departement", "region", "france")
+
+
+def _website(text: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    value = (text or "").strip()
+    if not value:
+        return None
+    refused = TerritoireError(f"Site « {text} » : une adresse web est attendue (par ex. https://www.exemple.fr).")
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!//)", value) and not re.match(r"^[^:/]+:\d+(/|$)", value):
+        raise refused  # javascript:, mailto:, data:… are not web sites
+    if "://" not in value:
+        value = "https://" + value
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        raise refused from None
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or "." not in host or "@" in parts.netloc or len(value) > 300:
+        raise TerritoireError(f"Site « {text} » : une adresse web est attendue (par ex. https://www.exemple.fr).")
+    return value
+
+
+def _phone(text: str | None) -> str | None:
+    value = (text or "").strip()
+    if not value:
+        return None
+    if not PHONE.match(value):
+        raise TerritoireError(f"Téléphone « {text} » invalide (par ex. 05 56 00 00 00).")
+    return value
+
+
+def _tags(values) -> list[str]:
+    tags: list[str] = []
+    for value in values or []:
+        for piece in str(value).split(","):
+            tag = " ".join(piece.split())
+            if tag and tag.lower() not in {t.lower() for t in tags}:
+                tags.append(clean(tag, maximum=60, what="Une étiquette"))
+    if len(tags) > MAX_TAGS:
+        raise TerritoireError(f"{len(tags)} étiquettes : {MAX_TAGS} au plus.")
+    return tags
+
+
+def _themes(values) -> list[str]:
+    themes = list(dict.fromkeys(values or []))
+    unknown = [t for t in themes if t not in THEMES]
+    if unknown:
+        raise TerritoireError(f"Thème(s) inconnu(s) : {', '.join(unknown)} (choix : {', '.join(THEMES)}).")
+    if not themes:
+        raise TerritoireError("Choisissez au moins un thème de vos solutions (" + ", ".join(THEMES) + ").")
+    return themes
+
+
+def _territories(space: DiscussionSpace, values) -> list[str]:
+    codes: list[str] = []
+    for value in values or []:
+        for piece in str(value).split(","):
+            if not piece.strip():
+                continue
+            territory = space.workspace.territory(piece.strip())
+            if territory.level not in SERVED_LEVELS:
+                raise TerritoireError(
+                    f"« {piece.strip()} » : indiquez des communes, EPCI (epci:SIREN), départements (dep:33), "
+                    "régions (reg:75) ou france."
+                )
+            if territory.code not in codes:
+                codes.append(territory.code)
+    if not codes:
+        raise TerritoireError("Indiquez au moins un territoire où vous intervenez (commune, epci:…, dep:…).")
+    if len(codes) > MAX_TERRITORIES:
+        raise TerritoireError(f"{len(codes)} territoires : {MAX_TERRITORIES} au plus (utilisez dep:… ou reg:…).")
+    return codes
+
+
+def save_profile(
+    space: DiscussionSpace,
+    *,
+    name: str,
+    siren: str,
+    naf: str,
+    size_band: str,
+    themes: list[str],
+    territories: list[str],
+    description: str,
+    tags: list[str] | None = None,
+    website: str | None = None,
+    contact_name: str | None = None,
+    contact_email: str | None = None,
+    contact_phone: str | None = None,
+) -> dict:
+    """Create or update the profile of the signed-in user's organisation."""
+    if not space.login:
+        raise AccessDenied("Connectez-vous pour présenter votre organisation.")
+    rights = space.authorisation
+    if rights.identified and not rights.can_keep_profile():
+        raise AccessDenied(
+            "Les élus et agents d'un territoire ne tiennent pas de profil d'acteur : "
+            "l'annuaire présente les entreprises et bureaux d'études."
+        )
+    values = {
+        "name": clean(name, maximum=200, what="Le nom de l'organisation").replace("\n", " "),
+        "siren": normalise_siren(siren),
+        "naf": normalise_naf(naf),
+        "size_band": check_size_band(size_band),
+        "description": clean(description, maximum=MAX_DESCRIPTION, what="La présentation"),
+        "tags": ", ".join(_tags(tags)) or None,
+        "website": _website(website),
+        "contact_name": clean(contact_name, maximum=200, what="Le nom du contact") if contact_name else None,
+        "contact_email": check_email(contact_email),
+        "contact_phone": _phone(contact_phone),
+    }
+    theme_list, codes = _themes(themes), _territories(space, territories)
+    with space.store.session() as s:
+        user = ensure_user(s, space.login)
+        organisation = user.organisation
+        same_siren = s.scalar(select(Organisation).where(Organisation.siren == values["siren"]))
+        if organisation is not None and organisation.siren and organisation.siren != values["siren"]:
+            raise TerritoireError(
+                "Le SIREN d'un profil ne change pas : demandez à un administrateur de rattacher votre compte "
+                "à l'autre organisation."
+            )
+        if same_siren is not None and same_siren is not organisation:
+            raise AccessDenied(
+                "Cette entreprise a déjà un profil dans l'annuaire : demandez à l'un de ses membres ou à un "
+                "administrateur de vous y rattacher."
+            )
+        same_name = s.scalar(select(Organisation).where(Organisation.name == values["name"]))
+        if same_name is not None and same_name is not organisation:
+            raise TerritoireError(f"Une autre organisation s'appelle déjà « {values['name']} » : précisez le nom.")
+        if organisation is None:
+            organisation = Organisation(name=values["name"])
+            s.add(organisation)
+            user.organisation = organisation
+        for key, value in values.items():
+            setattr(organisation, key, value)
+        organisation.listed_at = organisation.listed_at or now()
+        organisation.updated_at = now()
+        organisation.themes = [OrganisationTheme(theme=t) for t in theme_list]
+        organisation.territories = [OrganisationTerritory(territory=c) for c in codes]
+        s.flush()
+        organisation_id = organisation.id
+    return actor(space, organisation_id)
+
+
+def _solutions(s, organisation_id: int) -> list[dict]:
+    threads = s.scalars(
+        select(Thread)
+        .join(User, User.id == Thread.author_id)
+        .where(User.organisation_id == organisation_id, Thread.visibility == "tous", Thread.solution.is_(True))
+        .order_by(Thread.active_at.desc())
+    )
+    return [{"id": t.id, "title": t.title, "territory": t.territory, "theme": t.theme} for t in threads]
+
+
+def _describe(space: DiscussionSpace, s, organisation: Organisation, rights) -> dict:
+    served = [t.territory for t in organisation.territories]
+    names = {}
+    for code in served:
+        try:
+            names[code] = space.workspace.territory(code).name
+        except TerritoireError:
+            names[code] = code
+    contacts = None
+    if rights.organisation_id == organisation.id or rights.sees_contacts(served):
+        contacts = {
+            "name": organisation.contact_name,
+            "email": organisation.contact_email,
+            "phone": organisation.contact_phone,
+        }
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "siren": organisation.siren,
+        "naf": organisation.naf,
+        "activity": activity(organisation.naf),
+        "size_band": organisation.size_band,
+        "size_label": size_label(organisation.size_band),
+        "themes": sorted(t.theme for t in organisation.themes),
+        "tags": [t.strip() for t in (organisation.tags or "").split(",") if t.strip()],
+        "territories": [{"code": c, "name": names[c]} for c in served],
+        "description": organisation.description,
+        "website": organisation.website,
+        "contacts": contacts,
+        "solutions": _solutions(s, organisation.id),
+        "mine": rights.organisation_id == organisation.id,
+    }
+
+
+def actor(space: DiscussionSpace, organisation_id: int) -> dict:
+    """One actor of the directory, as this user may see it."""
+    rights = space.authorisation
+    with space.store.session() as s:
+        organisation = s.get(Organisation, organisation_id)
+        if organisation is None or organisation.listed_at is None or not space.login:
+            raise AccessDenied("Acteur introuvable.")
+        return _describe(space, s, organisation, rights)
+
+
+def my_profile(space: DiscussionSpace) -> dict | None:
+    """The profile of the user's organisation (None: none yet)."""
+    rights = space.authorisation
+    if rights.organisation_id is None:
+        return None
+    with space.store.session() as s:
+        organisation = s.get(Organisation, rights.organisation_id)
+        if organisation is None or organisation.listed_at is None:
+            return None
+        return _describe(space, s, organisation, rights)
+
+
+def serves(space: DiscussionSpace, served: list[str], code: str) -> bool:
+    """Does an actor serving ``served`` serve the territory ``code`` (a shared commune)?"""
+    units = space.workspace.access_units(code)
+    for territory in served:
+        if territory == "france":
+            return True
+        try:
+            if space.workspace.access_units(territory) & units:
+                return True
+        except TerritoireError:
+            continue
+    return False
+
+
+def directory(
+    space: DiscussionSpace, territory: str, theme: str | None = None, shared: bool = False, *, public: bool = False
+) -> list[dict]:
+    """The actors serving a territory (any signed-in user), by name; ``theme``: one of the nine
+    themes or a free tag; ``shared``: only those who already shared a solution. ``public``:
+    the view without sign-in (the CLI without ``--as``): descriptions, never contacts."""
+    if not space.login and not public:
+        return []
+    code = space.workspace.territory(territory).code
+    wanted = (theme or "").strip().lower() or None
+    rights = space.authorisation
+    listed = []
+    with space.store.session() as s:
+        for organisation in s.scalars(
+            select(Organisation).where(Organisation.listed_at.is_not(None)).order_by(Organisation.name)
+        ):
+            if not serves(space, [t.territory for t in organisation.territories], code):
+                continue
+            described = _describe(space, s, organisation, rights)
+            if wanted and wanted not in described["themes"] and wanted not in {t.lower() for t in described["tags"]}:
+                continue
+            if shared and not described["solutions"]:
+                continue
+            listed.append(described)
+    return listed
+
+
+def delete_profile(space: DiscussionSpace) -> bool:
+    """Take the user's organisation out of the directory: profile, themes, territories and
+    contacts erased (its members' accounts and messages stay). True if there was one."""
+    rights = space.authorisation
+    if rights.organisation_id is None or not rights.can_keep_profile():
+        return False
+    with space.store.session() as s:
+        organisation = s.get(Organisation, rights.organisation_id)
+        if organisation is None or organisation.listed_at is None:
+            return False
+        for key in (
+            "siren",
+            "naf",
+            "size_band",
+            "description",
+            "tags",
+            "website",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "listed_at",
+        ):
+            setattr(organisation, key, None)
+        organisation.updated_at = now()
+        organisation.themes, organisation.territories = [], []
+        return True
