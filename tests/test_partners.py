@@ -106,7 +106,9 @@ def test_siren_naf_and_size_band_are_checked():
         normalise_siren("5521")
     assert normalise_naf("4322a") == normalise_naf("43.22A") == "43.22A"
     assert activity("43.22A") == "43.22A — Travaux de construction spécialisés"
-    assert activity("71.12B").endswith("Activités d'architecture et d'ingénierie ; activités de contrôle et analyses techniques")
+    assert activity("71.12B").endswith(
+        "Activités d'architecture et d'ingénierie ; activités de contrôle et analyses techniques"
+    )
     with pytest.raises(InvalidIdentifier, match="NAF"):
         normalise_naf("04.11Z")  # no division 04 in NAF rév. 2
     with pytest.raises(InvalidIdentifier, match="Tranche"):
@@ -225,9 +227,7 @@ def test_who_may_do_what(store):
 
     profile = _profile(store, "solaire.lea", SOLAR)
     _profile(store, "chaleur.paul", HEAT)
-    company, other, elu, bordeaux = (
-        store.exchange(x) for x in ("solaire.lea", "chaleur.paul", "elu.sm", "elu.bdx")
-    )
+    company, other, elu, bordeaux = (store.exchange(x) for x in ("solaire.lea", "chaleur.paul", "elu.sm", "elu.bdx"))
     with pytest.raises(AccessDenied, match="ne tiennent pas de profil"):
         elu.save_profile(**HEAT)
     with pytest.raises(AccessDenied, match="déjà un profil"):  # a SIREN taken by another organisation
@@ -254,7 +254,10 @@ def test_who_may_do_what(store):
         absent = str(missing.value)
     assert absent == "Demande introuvable ou non accessible."
     assert other.requests() == [] and bordeaux.requests() == []  # they do not even see it
-    for until, message in ((TODAY.isoformat(), "postérieure"), ((TODAY + timedelta(days=4000)).isoformat(), "trois ans")):
+    for until, message in (
+        (TODAY.isoformat(), "postérieure"),
+        ((TODAY + timedelta(days=4000)).isoformat(), "trois ans"),
+    ):
         with pytest.raises(TerritoireError, match=message):
             elu.approve_request(request["id"], until)
     elu.approve_request(request["id"], NEXT_YEAR)
@@ -586,3 +589,93 @@ def test_cli_equivalents(store):
     erased = run_cli("acteurs", "supprimer", "--as", "solaire.lea", "--compte", home=home)
     assert erased.returncode == 0 and "Compte effacé" in erased.stdout
     assert json.loads(run_cli("acteurs", "list", "33440", "--json", home=home).stdout)["actors"] == []
+
+
+# -- the dashboard's panel, driven as a user would (plain pytest; the browser test plays it too)
+
+
+@pytest.fixture
+def demo_store(home_demo, tmp_path):
+    """The demo home (its warehouse names the communes) with a store of its own."""
+    from territoire_data.access.users import add_user
+
+    workspace = _workspace(home_demo, TERRITOIRE_DB_URL=f"sqlite:///{tmp_path / 'echanges.sqlite'}")
+    workspace.store.upgrade()
+    add_user(workspace, "elu.sm", "elu", "33440", organisation="Commune de Saint-Martial", name="Henri Dubos")
+    yield workspace
+    workspace.close()
+
+
+def test_actors_panel_from_profile_to_invitation(demo_store):
+    from widgets import State
+    from widgets.actors import ActorsPanel
+    from widgets.providers import WorkspaceDiscussions, WorkspaceProvider
+
+    store = demo_store
+
+    def panel_of(login: str) -> ActorsPanel:
+        state = State(WorkspaceProvider(store))
+        panel = ActorsPanel(state, WorkspaceDiscussions(store))
+        state.choose("33440")
+        panel.login = login
+        return panel
+
+    company = panel_of("solaire.lea")
+    assert "Acteurs du territoire — Saint-Martial" in company.header.value
+    assert company.ask.disabled  # no profile yet
+    fields = company.profile_fields
+    fields["name"].value, fields["siren"].value, fields["naf"].value = SOLAR["name"], "123456789", "43.21A"
+    fields["themes"].value = ("energie",)
+    fields["description"].value = SOLAR["description"]
+    assert fields["territories"].value == "33440"  # the commune open, by default
+    company.save_profile.click()
+    assert "clé de contrôle" in company.feedback.value and 'role="alert"' in company.feedback.value
+    assert fields["name"].value == SOLAR["name"]  # nothing typed is lost
+    fields["siren"].value = "123 456 782"
+    company.save_profile.click()
+    assert "Profil enregistré" in company.feedback.value and not company.ask.disabled
+    assert company.ask.description == "Demander à rejoindre Saint-Martial"
+    company.request_message.value = "Nous posons des centrales solaires en toiture."
+    company.ask.click()
+    assert "Demande envoyée" in company.feedback.value and "en attente" in company.my_requests.value
+
+    elu = panel_of("elu.sm")
+    assert "1 demande(s) à traiter" in elu.header.value
+    assert elu.profile_box.layout.display == "none"  # élus keep no profile
+    assert "Entre-deux-Mers" in elu.directory.value and "43.21A — Travaux de construction" in elu.directory.value
+    request_row = elu.requests.children[1]
+    assert "Nous posons des centrales solaires" in request_row.children[0].value
+    until, approve = request_row.children[1].children
+    until.value = "31/02/2027"
+    approve.click()
+    assert "illisible" in elu.feedback.value
+    until.value = (TODAY + timedelta(days=200)).strftime("%d/%m/%Y")
+    elu.requests.children[1].children[1].children[1].click()
+    assert "Demande acceptée" in elu.feedback.value and "0 demande(s) à traiter" in elu.header.value
+    assert company.check() and "acceptée" in company.notices.value  # the company's open panel redraws
+
+    assert elu.invite_row.layout.display == "none"  # no partners' thread yet
+    thread = store.exchange("elu.sm").create_thread("33440", "Toitures de l'école", "Potentiel ?", "partenaires")
+    assert elu.check()  # a new thread: the panel redraws and offers it
+    assert elu.invite_row.layout.display is None and elu.invite_thread.value == thread
+    elu.invite.click()
+    assert "Invitation envoyée" in elu.feedback.value
+    assert company.check() and "1 invitation(s) en attente" in company.header.value
+    accept = company.invitations.children[0].children[1].children[0]
+    assert accept.description == "Accepter l'invitation"
+    accept.click()
+    assert "Invitation acceptée" in company.feedback.value and company.invitations.children == ()
+
+    company.pref_name.value, company.pref_email.value, company.pref_mode.value = "Léa Martin", "x@y", "daily"
+    company.save_prefs.click()
+    assert "invalide" in company.feedback.value
+    company.pref_email.value = "lea.martin@soleil.test"
+    company.save_prefs.click()
+    assert store.exchange("solaire.lea").preferences() == {
+        "name": "Léa Martin",
+        "email": "lea.martin@soleil.test",
+        "mode": "daily",
+        "mode_label": "résumé quotidien",
+    }
+    elu.read_all.click()
+    assert "0 notification(s) non lue(s)" in elu.header.value

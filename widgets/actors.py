@@ -23,6 +23,7 @@ from territoire_data.core.catalogue import THEMES
 from territoire_data.errors import TerritoireError
 from territoire_data.partners.identifiers import SIZE_BANDS
 from territoire_data.rendering.formatting import day, moment
+from territoire_data.service.client import StoreClient
 from widgets.guard import guard
 from widgets.state import State
 from widgets.watch import start_watch
@@ -57,7 +58,8 @@ def actor_html(actor: dict, code: str) -> str:
             parts.append(f'<a href="mailto:{e(c["email"])}">{e(c["email"])}</a>')
         if c.get("phone"):
             parts.append(e(c["phone"]))
-        contacts = f'<div class="ti-contact">Contact : {" · ".join(p for p in parts if p)}</div>'
+        shown = " · ".join(p for p in parts if p)
+        contacts = f'<div class="ti-contact">Contact : {shown}</div>' if shown else ""
     site = ""
     if actor.get("website"):
         site = f' · <a href="{e(actor["website"])}" target="_blank" rel="noopener noreferrer">site</a>'
@@ -95,20 +97,30 @@ def request_html(request: dict, *, decider: bool) -> str:
     )
 
 
+def _offer(dropdown: w.Dropdown, options: list[tuple[str, int]]) -> None:
+    """New choices for a dropdown, keeping the user's choice while it is still offered."""
+    chosen = dropdown.value
+    dropdown.options = options
+    values = [v for _, v in options]
+    dropdown.value = chosen if chosen in values else (values[0] if values else None)
+
+
 class ActorsPanel(w.VBox):
     login = Unicode(None, allow_none=True)
 
     def __init__(self, state: State, partners=None, **kwargs):
         self.state, self.provider = state, partners
-        self.space = None
+        self.space: StoreClient | None = None  # the signed-in user's exchange client
         self.me: dict = {}
-        self._counts: dict | None = None
+        self._counts: tuple | None = None
         self._task: asyncio.Task | None = None
         self.header = w.HTML()
         self.feedback = w.HTML()
         # notifications and invitations
         self.notices = w.HTML()
-        self.read_all = w.Button(description="Tout marquer comme lu")
+        self.read_all = w.Button(
+            description="Tout marquer comme lu", layout=w.Layout(width="auto", align_self="flex-start")
+        )
         self.invitations = w.VBox()
         self.invitations.add_class("ti-invitations")
         # requests to decide (élus, agents)
@@ -125,7 +137,9 @@ class ActorsPanel(w.VBox):
         self.directory.add_class("ti-annuaire")
         self.invite_actor = w.Dropdown(description="Inviter", style={"description_width": "initial"})
         self.invite_thread = w.Dropdown(description="dans", style={"description_width": "initial"})
-        self.invite = w.Button(description="Inviter dans la discussion", layout=w.Layout(width="auto"))
+        self.invite = w.Button(
+            description="Inviter dans la discussion", layout=w.Layout(width="auto", align_self="flex-start")
+        )
         self.invite_row = w.HBox([self.invite_actor, self.invite_thread, self.invite])
         self.invite_row.add_class("ti-rangee")
         # an actor's own profile and request
@@ -147,25 +161,42 @@ class ActorsPanel(w.VBox):
         }
         for field in self.profile_fields.values():
             field.style = {"description_width": "150px"}
-            field.layout.width = "100%"
+            field.layout.width, field.layout.max_width = "100%", "720px"
         self.profile_fields["description"].layout.height = "80px"
-        self.save_profile = w.Button(description="Enregistrer le profil", button_style="primary")
+        self.save_profile = w.Button(
+            description="Enregistrer le profil",
+            button_style="primary",
+            layout=w.Layout(width="auto", align_self="flex-start"),
+        )
+        self.profile_summary = w.HTML()
+        self.edit_profile = w.ToggleButton(
+            description="Modifier le profil", layout=w.Layout(width="auto", align_self="flex-start")
+        )
+        self.profile_form = w.VBox([*self.profile_fields.values(), self.save_profile])
         self.profile_box = w.VBox(
-            [w.HTML("<h3>Votre organisation</h3>"), *self.profile_fields.values(), self.save_profile]
+            [w.HTML("<h3>Votre organisation</h3>"), self.profile_summary, self.edit_profile, self.profile_form]
         )
         self.profile_box.add_class("ti-profil")
         self.request_message = w.Textarea(
             placeholder="Quelques mots pour les élus : ce que vous proposez à la commune",
-            layout=w.Layout(width="100%", height="60px"),
+            layout=w.Layout(width="100%", max_width="720px", height="60px"),
         )
-        self.ask = w.Button(description="Demander à rejoindre", button_style="primary", layout=w.Layout(width="auto"))
+        self.ask = w.Button(
+            description="Demander à rejoindre",
+            button_style="primary",
+            layout=w.Layout(width="auto", align_self="flex-start"),
+        )
         self.my_requests = w.HTML()
-        self.request_box = w.VBox([self.request_message, self.ask, self.my_requests])
+        self.request_form = w.VBox([self.request_message, self.ask])
+        self.request_box = w.VBox([w.HTML("<h3>Partenaire de la commune</h3>"), self.request_form, self.my_requests])
         # preferences
-        self.pref_name = w.Text(description="Votre nom", style={"description_width": "150px"})
-        self.pref_email = w.Text(description="Courriel", style={"description_width": "150px"})
-        self.pref_mode = w.Dropdown(description="Fréquence", options=FREQUENCIES, style={"description_width": "150px"})
-        self.save_prefs = w.Button(description="Enregistrer mes préférences")
+        wide = {"style": {"description_width": "150px"}, "layout": w.Layout(width="100%", max_width="480px")}
+        self.pref_name = w.Text(description="Votre nom", **wide)
+        self.pref_email = w.Text(description="Courriel", placeholder="prenom.nom@exemple.fr", **wide)
+        self.pref_mode = w.Dropdown(description="Fréquence", options=FREQUENCIES, **wide)
+        self.save_prefs = w.Button(
+            description="Enregistrer mes préférences", layout=w.Layout(width="auto", align_self="flex-start")
+        )
         self.prefs_box = w.VBox(
             [w.HTML("<h3>Mes notifications</h3>"), self.pref_name, self.pref_email, self.pref_mode, self.save_prefs]
         )
@@ -193,6 +224,7 @@ class ActorsPanel(w.VBox):
         self.save_profile.on_click(lambda _b: self._save_profile())
         self.ask.on_click(lambda _b: self._ask())
         self.save_prefs.on_click(lambda _b: self._save_prefs())
+        self.edit_profile.observe(self._toggle_form, "value")
         self.theme.observe(self._refresh, "value")
         self.shared.observe(self._refresh, "value")
         self.observe(self._connect, "login")
@@ -200,6 +232,11 @@ class ActorsPanel(w.VBox):
         self._outside()
 
     # -- identity and display ---------------------------------------------------------------
+
+    def _client(self) -> StoreClient:
+        if self.space is None:
+            raise TerritoireError("Connectez-vous pour accéder aux acteurs du territoire.")
+        return self.space
 
     @guard
     def _connect(self, _change=None) -> None:
@@ -231,9 +268,10 @@ class ActorsPanel(w.VBox):
             self._outside()
             return
         self.body.layout.display = None
-        self.me = self.space.whoami()
+        self.me = self._client().whoami()
         authority = bool(self.me.get("authority"))
-        counts = self._counts = self.space.counts(code)
+        counts = self._client().counts(code)
+        self._counts = (counts, self._client().version(code))
         badges = [f"{counts['notifications']} notification(s) non lue(s)"]
         if authority:
             badges.append(f"{counts['requests']} demande(s) à traiter")
@@ -241,20 +279,20 @@ class ActorsPanel(w.VBox):
             badges.append(f"{counts['invitations']} invitation(s) en attente")
         self.header.value = (
             f"<h2>Acteurs du territoire — {html.escape(self.state.name)}</h2>"
-            f'<div class="ti-compteurs ti-non-lus">{" · ".join(badges)}</div>'
+            f'<div class="ti-compteurs">{" · ".join(f"<span class=ti-non-lus>{b}</span>" for b in badges)}</div>'
         )
         self._notices()
         self._invitations()
         self._requests(code, authority)
         self._directory(code, authority)
         self._own(code, authority)
-        prefs = self.space.preferences()
+        prefs = self._client().preferences()
         self.pref_name.value = prefs.get("name") or ""
         self.pref_email.value = prefs.get("email") or ""
         self.pref_mode.value = prefs.get("mode") or "immediate"
 
     def _notices(self) -> None:
-        items = self.space.notifications()
+        items = self._client().notifications()
         if not items:
             self.notices.value = '<div class="ti-aide">Aucune notification.</div>'
             return
@@ -267,9 +305,11 @@ class ActorsPanel(w.VBox):
 
     def _invitations(self) -> None:
         rows = []
-        for invitation in self.space.invitations("pending"):
+        for invitation in self._client().invitations("pending"):
             accept = w.Button(
-                description="Accepter l'invitation", button_style="primary", layout=w.Layout(width="auto")
+                description="Accepter l'invitation",
+                button_style="primary",
+                layout=w.Layout(width="auto", align_self="flex-start"),
             )
             decline = w.Button(description="Décliner")
             accept.on_click(lambda _b, i=invitation["id"]: self._answer(i, True))
@@ -286,7 +326,7 @@ class ActorsPanel(w.VBox):
             self.requests.children = []
             return
         rows: list[w.Widget] = [w.HTML("<h3>Demandes d'accès partenaire</h3>")]
-        items = self.space.requests(code)
+        items = self._client().requests(code)
         for request in items:
             row: list[w.Widget] = [w.HTML(request_html(request, decider=True))]
             if request["status"] == "pending":
@@ -297,7 +337,9 @@ class ActorsPanel(w.VBox):
                 )
                 reason = w.Text(placeholder="Motif, si vous refusez (transmis au demandeur)")
                 approve = w.Button(
-                    description="Accepter la demande", button_style="success", layout=w.Layout(width="auto")
+                    description="Accepter la demande",
+                    button_style="success",
+                    layout=w.Layout(width="auto", align_self="flex-start"),
                 )
                 refuse = w.Button(description="Refuser", button_style="danger")
                 approve.on_click(lambda _b, i=request["id"], u=until: self._decide(i, True, u.value, ""))
@@ -310,23 +352,23 @@ class ActorsPanel(w.VBox):
         self.requests.children = rows
 
     def _directory(self, code: str, authority: bool) -> None:
-        actors = self.space.directory(code, theme=self.theme.value or None, shared=bool(self.shared.value))
+        actors = self._client().directory(code, theme=self.theme.value or None, shared=bool(self.shared.value))
         if actors:
             self.directory.value = "".join(actor_html(a, code) for a in actors)
         else:
             self.directory.value = '<div class="ti-aide">Aucun acteur référencé ici pour ce choix.</div>'
-        threads = [t for t in self.space.threads(code) if t["visibility"] == "partenaires"] if authority else []
+        threads = [t for t in self._client().threads(code) if t["visibility"] == "partenaires"] if authority else []
         others = [a for a in actors if not a.get("mine")]
         self.invite_row.layout.display = None if authority and threads and others else "none"
-        self.invite_actor.options = [(a["name"], a["id"]) for a in others]
-        self.invite_thread.options = [(f"#{t['id']} {t['title'][:50]}", t["id"]) for t in threads]
+        _offer(self.invite_actor, [(a["name"], a["id"]) for a in others])
+        _offer(self.invite_thread, [(f"#{t['id']} {t['title'][:50]}", t["id"]) for t in threads])
 
     def _own(self, code: str, authority: bool) -> None:
         if authority:
             self.profile_box.layout.display = self.request_box.layout.display = "none"
             return
         self.profile_box.layout.display = self.request_box.layout.display = None
-        profile = self.space.my_profile()
+        profile = self._client().my_profile()
         if profile is not None:
             fields = self.profile_fields
             for key in ("name", "siren", "naf", "description", "website"):
@@ -340,17 +382,27 @@ class ActorsPanel(w.VBox):
             fields["contact_email"].value = contacts.get("email") or ""
             fields["contact_phone"].value = contacts.get("phone") or ""
             self.save_profile.description = "Mettre à jour le profil"
+            self.profile_summary.value = actor_html(profile, code)
         elif not self.profile_fields["territories"].value:
             self.profile_fields["territories"].value = code
+        self.profile_summary.layout.display = self.edit_profile.layout.display = None if profile else "none"
+        self.profile_form.layout.display = None if profile is None or self.edit_profile.value else "none"
         self.ask.description = f"Demander à rejoindre {self.state.name}"
         self.ask.disabled = profile is None
-        mine = self.space.requests(code)
+        mine = self._client().requests(code)
+        # one request at a time: none while one waits or the access runs
+        waiting = any(r["status"] in ("pending", "approved") for r in mine)
+        self.request_form.layout.display = "none" if waiting else None
         self.my_requests.value = "".join(request_html(r, decider=False) for r in mine) or (
             '<div class="ti-aide">Présentez votre organisation, puis demandez à rejoindre la commune : '
             "ses élus et services en seront avertis.</div>"
             if profile is None
             else ""
         )
+
+    @guard
+    def _toggle_form(self, change) -> None:
+        self.profile_form.layout.display = None if change["new"] else "none"
 
     # -- actions --------------------------------------------------------------------------
 
@@ -384,13 +436,14 @@ class ActorsPanel(w.VBox):
             "contact_email": f["contact_email"].value or None,
             "contact_phone": f["contact_phone"].value or None,
         }
-        self._act(lambda: self.space.save_profile(**fields), "Profil enregistré : il figure dans l'annuaire.")
+        if self._act(lambda: self._client().save_profile(**fields), "Profil enregistré : il figure dans l'annuaire."):
+            self.edit_profile.value = False
 
     @guard
     def _ask(self) -> None:
         code, message = self.state.code, self.request_message.value
         if self._act(
-            lambda: self.space.request_access(code, message),
+            lambda: self._client().request_access(code, message),
             f"Demande envoyée : les élus et services de {self.state.name} en sont avertis.",
         ):
             self.request_message.value = ""
@@ -399,12 +452,12 @@ class ActorsPanel(w.VBox):
     def _decide(self, request_id: int, approve: bool, until: str, reason: str) -> None:
         if approve:
             self._act(
-                lambda: self.space.approve_request(request_id, parse_day(until).isoformat()),
+                lambda: self._client().approve_request(request_id, parse_day(until).isoformat()),
                 "Demande acceptée : le demandeur est averti.",
             )
         else:
             self._act(
-                lambda: self.space.refuse_request(request_id, reason or None),
+                lambda: self._client().refuse_request(request_id, reason or None),
                 "Demande refusée : le demandeur est averti.",
             )
 
@@ -413,12 +466,12 @@ class ActorsPanel(w.VBox):
         actor, thread = self.invite_actor.value, self.invite_thread.value
         if actor is None or thread is None:
             return
-        self._act(lambda: self.space.invite(thread, actor), "Invitation envoyée : l'acteur est averti.")
+        self._act(lambda: self._client().invite(thread, actor), "Invitation envoyée : l'acteur est averti.")
 
     @guard
     def _answer(self, invitation_id: int, accept: bool) -> None:
         self._act(
-            lambda: self.space.answer_invitation(invitation_id, accept),
+            lambda: self._client().answer_invitation(invitation_id, accept),
             "Invitation acceptée : la discussion apparaît dans l'espace d'échange."
             if accept
             else "Invitation déclinée.",
@@ -426,20 +479,23 @@ class ActorsPanel(w.VBox):
 
     @guard
     def _read_all(self) -> None:
-        self._act(lambda: self.space.mark_notifications_read(), "Notifications marquées comme lues.")
+        self._act(lambda: self._client().mark_notifications_read(), "Notifications marquées comme lues.")
 
     @guard
     def _save_prefs(self) -> None:
         name, email, mode = self.pref_name.value, self.pref_email.value, self.pref_mode.value
-        self._act(lambda: self.space.set_preferences(mode, email or None, name or None), "Préférences enregistrées.")
+        self._act(
+            lambda: self._client().set_preferences(mode, email or None, name or None), "Préférences enregistrées."
+        )
 
     # -- polling --------------------------------------------------------------------------
 
     def check(self) -> bool:
-        """Redraw when the counts changed (a request, a decision, an invitation); True if so."""
+        """Redraw when the counts (a request, a decision, an invitation) or the threads the
+        user may read changed; True if so."""
         if self.space is None or not self.state.code:
             return False
-        if self.space.counts(self.state.code) != self._counts:
+        if (self._client().counts(self.state.code), self._client().version(self.state.code)) != self._counts:
             self.refresh()
             return True
         return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
 
 from territoire_data.access.authorisation import AccessDenied, Authorisation
 from territoire_data.core.catalogue import THEMES
@@ -132,7 +132,7 @@ class DiscussionSpace:
         invited = sorted(rights.invited_threads)
         if not readable and not invited:
             return None
-        condition = Thread.visibility.in_(readable)
+        condition: ColumnElement[bool] = Thread.visibility.in_(readable)
         if invited:
             condition = or_(condition, and_(Thread.id.in_(invited), Thread.visibility == "partenaires"))
         return and_(Thread.territory == code, condition)

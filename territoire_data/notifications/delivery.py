@@ -58,9 +58,7 @@ class _Batch:
     items: list[tuple[int, str, str, str | None]]  # id, kind, mail text, territory
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
+def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
@@ -173,7 +171,7 @@ def deliver(workspace, *, at: datetime | None = None, link_base: str | None = No
     result = Delivery(disabled=server is None)
     if server is None:
         return result
-    at = _utc(at) or now()
+    at = now() if at is None else _utc(at)
     base = workspace.settings.dashboard_url or link_base
     for batch in _claim(workspace, at, result, retry_failed):
         try:

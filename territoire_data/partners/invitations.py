@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 STATE_WORDS = {"pending": "en attente", "accepted": "acceptée", "declined": "déclinée"}
 
 
-def _limit(space: DiscussionSpace, s, user_id: int) -> None:
+def _limit(space: DiscussionSpace, s, user_id: int | None) -> None:
     number, seconds = space.workspace.settings.invitation_limit
     since = now() - timedelta(seconds=seconds)
     sent = s.scalar(

@@ -20,7 +20,7 @@ from territoire_data.access.authorisation import AUTHORITY_ROLES, AccessDenied, 
 from territoire_data.access.users import ensure_user
 from territoire_data.discussions.text import clean
 from territoire_data.errors import TerritoireError
-from territoire_data.notifications.outbox import notify, organisation_word
+from territoire_data.notifications.outbox import display_name, notify, organisation_word
 from territoire_data.rendering.formatting import day
 from territoire_data.store.models import PARTNER_ROLES, AccessRequest, RequestEvent, Role, User, now
 
@@ -177,7 +177,7 @@ def _describe(space: DiscussionSpace, s, request: AccessRequest, *, requester_vi
         "role": request.role,
         "organisation": organisation.name if organisation else None,
         "organisation_id": organisation.id if organisation else None,
-        "requester": organisation_word(request.user),
+        "requester": display_name(request.user),
         "message": request.message,
         "status": state,
         "status_label": STATE_WORDS[state],
