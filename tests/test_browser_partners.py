@@ -54,6 +54,11 @@ def _field(page, label: str, panel: str = ".territoire-acteurs"):
     return page.locator(f"{panel} .widget-inline-hbox", has=page.locator(f'label:text-is("{label}")'))
 
 
+def _choose(select, text: str):
+    """Choose the option of a select whose label contains ``text`` (ids vary)."""
+    select.select_option(label=select.locator("option", has_text=text).first.inner_text())
+
+
 def _click(page, text: str):
     page.locator(".territoire-acteurs button", has_text=text).first.click()
 
@@ -110,6 +115,8 @@ def test_company_to_elu_and_back(browser, served, artifacts):
     discussion.locator("button", has_text="Publier").click()
     elu.wait_for_selector('.territoire-discussion .ti-fil-titre:has-text("Toitures de l\'école")', timeout=30_000)
     elu.wait_for_selector(".territoire-acteurs button:has-text('Inviter dans la discussion')", timeout=30_000)
+    _field(elu, "Inviter").locator("select").select_option(label="Soleil d'Entre-deux-Mers")
+    _choose(_field(elu, "dans").locator("select"), "Toitures de l'école")
     _click(elu, "Inviter dans la discussion")
     _said(elu, "Invitation envoyée")
 
@@ -128,8 +135,7 @@ def test_company_to_elu_and_back(browser, served, artifacts):
     _said(company, "Invitation acceptée")
     talk = company.locator(".territoire-discussion")
     company.wait_for_selector('.territoire-discussion .ti-fil-titre:has-text("Toitures de l\'école")', timeout=30_000)
-    thread_choice = _field(company, "Répondre dans", ".territoire-discussion").locator("select")
-    thread_choice.select_option(label=thread_choice.locator("option", has_text="Toitures de l'école").inner_text())
+    _choose(_field(company, "Répondre dans", ".territoire-discussion").locator("select"), "Toitures de l'école")
     talk.locator("textarea").fill(REPLY)
     talk.locator("button", has_text="Publier").click()
     company.wait_for_selector(".territoire-discussion .ti-ok:has-text('Message publié')", timeout=30_000)

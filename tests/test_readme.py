@@ -75,6 +75,15 @@ def test_the_readme_shows_commands():
     assert any(".venv/bin/activate" in c for c in commands)
 
 
+def test_the_readme_speaks_to_companies_and_elus():
+    """Issue #17: one section for the companies, one for the élus, and the CLI shown runs."""
+    assert "### Pour les entreprises et bureaux d'études" in README
+    assert "### Pour les élus et les services" in README
+    commands = [c for c, _ in _commands()]
+    for start in ("territoire acteurs profil", "territoire acces demander", "territoire acces approuver"):
+        assert any(c.startswith(start) for c in commands), start
+
+
 @pytest.mark.parametrize("command, expected", _commands(), ids=[c[:60] for c, _ in _commands()])
 def test_readme_command(command, expected, workdir, readme_home):
     env = {

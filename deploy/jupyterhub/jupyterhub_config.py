@@ -115,6 +115,23 @@ c.JupyterHub.services = [
                 "TERRITOIRE_HOME": os.environ.get("TERRITOIRE_HOME"),
                 "TERRITOIRE_DB_URL": STORE_URL,  # the store's credentials: here and nowhere else
                 "TERRITOIRE_MESSAGE_LIMIT": os.environ.get("TERRITOIRE_MESSAGE_LIMIT"),
+                # the mise en relation: limits, and the notifications' e-mails, sent by the
+                # service (the SMTP password, like the store's, stays here)
+                **{
+                    name: os.environ.get(name)
+                    for name in (
+                        "TERRITOIRE_REQUEST_LIMIT",
+                        "TERRITOIRE_INVITATION_LIMIT",
+                        "TERRITOIRE_SMTP_HOST",
+                        "TERRITOIRE_SMTP_PORT",
+                        "TERRITOIRE_SMTP_TLS",
+                        "TERRITOIRE_SMTP_USER",
+                        "TERRITOIRE_SMTP_PASSWORD",
+                        "TERRITOIRE_SMTP_SENDER",
+                        "TERRITOIRE_DASHBOARD_URL",
+                        "TERRITOIRE_DIGEST_HOUR",
+                    )
+                },
                 "TERRITOIRE_NO_PROGRESS": "1",
                 "PATH": os.environ.get("PATH"),
                 "LANG": os.environ.get("LANG", "C.UTF-8"),

@@ -49,12 +49,47 @@ THREADS = [
 ]
 
 
+# Actor profiles of the demo companies (fictitious SIRENs whose check digit holds).
+PROFILES = {
+    "entreprise.renov": {
+        "name": "Rénov'Aquitaine",
+        "siren": "842105710",
+        "naf": "43.29A",
+        "size_band": "12",
+        "themes": ["logement", "energie"],
+        "tags": ["rénovation des copropriétés", "isolation"],
+        "territories": ["dep:33"],
+        "description": "Rénovation énergétique des copropriétés et des bâtiments communaux : audit, "
+        "isolation, pompes à chaleur.",
+        "contact_name": "Paul Garnier",
+        "contact_email": "contact@renov-aquitaine.example",
+    },
+    "consultant.bet": {
+        "name": "Bureau d'études Garonne",
+        "siren": "901138263",
+        "naf": "71.12B",
+        "size_band": "03",
+        "themes": ["foncier", "mobilite"],
+        "tags": ["PLUi", "plans de mobilité"],
+        "territories": ["dep:33", "dep:24"],
+        "description": "Études de densification, inventaires des dents creuses, plans de mobilité simplifiés.",
+        "contact_name": "Sophie Roux",
+        "contact_email": "contact@be-garonne.example",
+    },
+}
+
+
 def seed(workspace) -> list[str]:
     """Create the demo accounts and threads in a workspace's store (idempotent)."""
     rows = []
     for login, role, territory, organisation, end, name in COUNTED:
         add_user(workspace, login, role, territory, organisation=organisation, until=end, name=name)
         rows.append(f"compte de démonstration : {login} ({role} sur {territory})")
+    for login, profile in PROFILES.items():
+        from territoire_data.partners.profiles import save_profile
+
+        save_profile(workspace.discussions(login), **profile)
+        rows.append(f"acteur de démonstration : {profile['name']}")
     with workspace.store.session() as s:
         already = s.scalar(
             select(func.count(Thread.id)).where(Thread.territory == "33063", Thread.title == THREADS[0][1])

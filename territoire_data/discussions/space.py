@@ -4,7 +4,7 @@ at the next click, in dashboards already open too)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, text
@@ -24,6 +24,7 @@ from territoire_data.store.models import (
     Revision,
     Thread,
     User,
+    iso,
     now,
 )
 
@@ -33,15 +34,6 @@ if TYPE_CHECKING:
 ANCHOR_TYPES = ("indicator", "parcel", "feature")
 DELETED_HTML = "<p><em>Message supprimé.</em></p>"
 MAX_REVISIONS = 20  # earlier versions kept per message; a further edit is refused
-
-
-def _utc(d: datetime) -> datetime:
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
-
-
-def _iso(d: datetime | None) -> str | None:
-    """ISO 8601 in UTC (the store writes naive UTC with SQLite)."""
-    return None if d is None else _utc(d).isoformat()
 
 
 def count_anchors(threads: list[dict]) -> dict[str, int]:
@@ -119,8 +111,8 @@ class DiscussionSpace:
             "solution": thread.solution,
             "author": thread.author.login,
             "author_name": _display(thread.author),
-            "created_at": _iso(thread.created_at),
-            "active_at": _iso(thread.active_at),
+            "created_at": iso(thread.created_at),
+            "active_at": iso(thread.active_at),
             "messages": n,
             "unread": unread,
         }
@@ -173,8 +165,8 @@ class DiscussionSpace:
                         "author": m.author.login,
                         "author_name": _display(m.author),
                         "organisation": m.author.organisation.name if m.author.organisation else None,
-                        "created_at": _iso(m.created_at),
-                        "edited_at": _iso(m.edited_at),
+                        "created_at": iso(m.created_at),
+                        "edited_at": iso(m.edited_at),
                         "deleted": deleted,
                         "text": "" if deleted else m.text,
                         "html": DELETED_HTML if deleted else m.html,
@@ -193,7 +185,7 @@ class DiscussionSpace:
             if message.deleted_at is not None and not rights.can_moderate():
                 return []
             revisions = s.scalars(select(Revision).where(Revision.message_id == message_id).order_by(Revision.id))
-            return [{"date": _iso(r.date), "html": r.html} for r in revisions]
+            return [{"date": iso(r.date), "html": r.html} for r in revisions]
 
     def anchors(self, territory: str, threads: list[dict] | None = None) -> dict[str, int]:
         """Number of readable threads anchored to each indicator of a territory

@@ -29,7 +29,7 @@ from sqlalchemy import select, update
 from territoire_data.access import rights_of
 from territoire_data.access.users import account_in
 from territoire_data.notifications.mail import SUBJECTS, MailFailed, MailServer, compose, link
-from territoire_data.store.models import Notification, Thread, User, now
+from territoire_data.store.models import Notification, Thread, User, now, utc
 
 log = logging.getLogger("territoire.notifications")
 LEASE = timedelta(minutes=5)
@@ -56,10 +56,6 @@ class _Batch:
     greeting: str | None
     digest: bool
     items: list[tuple[int, str, str, str | None]]  # id, kind, mail text, territory
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -107,12 +103,12 @@ def _claim(workspace, at: datetime, result: Delivery, retry_failed: bool) -> lis
                     result.dropped += 1
                 else:
                     kept.append(row)
-            due = [r for r in kept if r.mail_next_at is None or _utc(r.mail_next_at) <= at]
+            due = [r for r in kept if r.mail_next_at is None or utc(r.mail_next_at) <= at]
             digest = user.notification_mode == "daily"
             if digest:  # at the first digest hour after the notification, once a day
                 slot = digest_slot(at, hour)
-                done = user.digest_at is not None and _utc(user.digest_at) >= slot
-                due = [] if done else [r for r in due if _utc(r.created_at) <= slot]
+                done = user.digest_at is not None and utc(user.digest_at) >= slot
+                due = [] if done else [r for r in due if utc(r.created_at) <= slot]
             if not due:
                 continue
             for row in due:
@@ -171,7 +167,7 @@ def deliver(workspace, *, at: datetime | None = None, link_base: str | None = No
     result = Delivery(disabled=server is None)
     if server is None:
         return result
-    at = now() if at is None else _utc(at)
+    at = now() if at is None else utc(at)
     base = workspace.settings.dashboard_url or link_base
     for batch in _claim(workspace, at, result, retry_failed):
         try:

@@ -16,7 +16,7 @@ from territoire_data.access.authorisation import AccessDenied
 from territoire_data.access.users import ensure_user
 from territoire_data.discussions.text import clean
 from territoire_data.errors import TerritoireError
-from territoire_data.store.models import NOTIFICATION_MODES, Notification, User, now
+from territoire_data.store.models import NOTIFICATION_MODES, Notification, User, iso, now
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
@@ -59,15 +59,13 @@ def notify(session, recipients, kind: str, text: str, *, mail_text: str | None =
 
 
 def _row(n: Notification) -> dict:
-    from territoire_data.discussions.space import _iso
-
     return {
         "id": n.id,
         "kind": n.kind,
         "territory": n.territory,
         "thread": n.thread_id,
         "text": n.text,
-        "created_at": _iso(n.created_at),
+        "created_at": iso(n.created_at),
         "read": n.read_at is not None,
         "mail_state": n.mail_state,
     }
@@ -156,8 +154,3 @@ def organisation_word(user: User | None) -> str:
         return ""
     organisation = f" ({user.organisation.name})" if user.organisation else ""
     return display_name(user) + organisation
-
-
-def short(text: str, limit: int = 120) -> str:
-    text = clean(text, maximum=20_000, what="Le texte").replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"

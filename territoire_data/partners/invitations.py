@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from territoire_data.access.authorisation import AccessDenied
 from territoire_data.errors import TerritoireError
 from territoire_data.notifications.outbox import notify, organisation_word
-from territoire_data.store.models import Invitation, Organisation, Thread, User, now
+from territoire_data.store.models import Invitation, Organisation, Thread, User, iso, now
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
@@ -31,8 +31,6 @@ def _limit(space: DiscussionSpace, s, user_id: int | None) -> None:
 
 
 def _describe(space: DiscussionSpace, invitation: Invitation) -> dict:
-    from territoire_data.discussions.space import _iso
-
     thread = invitation.thread
     try:
         name = space.workspace.territory(thread.territory).name
@@ -48,8 +46,8 @@ def _describe(space: DiscussionSpace, invitation: Invitation) -> dict:
         "organisation_id": invitation.organisation_id,
         "status": invitation.status,
         "status_label": STATE_WORDS[invitation.status],
-        "created_at": _iso(invitation.created_at),
-        "decided_at": _iso(invitation.decided_at),
+        "created_at": iso(invitation.created_at),
+        "decided_at": iso(invitation.decided_at),
     }
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, update
 
 from territoire_data.access.authorisation import AccessDenied
-from territoire_data.store.models import AccessRequest, Message, Notification, Organisation, ReadMark, Role, User
+from territoire_data.store.models import AccessRequest, Message, Notification, Organisation, ReadMark, Role, User, iso
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
@@ -20,7 +20,6 @@ ERASED_NAME = "Compte supprimé"
 
 def export_data(space: DiscussionSpace) -> dict:
     """Everything the store holds about the signed-in user, as JSON-ready data."""
-    from territoire_data.discussions.space import _iso
     from territoire_data.notifications.outbox import notifications
     from territoire_data.partners.profiles import my_profile
     from territoire_data.partners.requests import requests
@@ -35,7 +34,7 @@ def export_data(space: DiscussionSpace) -> dict:
             "name": user.name,
             "email": user.email,
             "notification_mode": user.notification_mode,
-            "created_at": _iso(user.created_at),
+            "created_at": iso(user.created_at),
             "organisation": user.organisation.name if user.organisation else None,
             "roles": [
                 {
@@ -51,8 +50,8 @@ def export_data(space: DiscussionSpace) -> dict:
             {
                 "id": m.id,
                 "thread": m.thread_id,
-                "created_at": _iso(m.created_at),
-                "edited_at": _iso(m.edited_at),
+                "created_at": iso(m.created_at),
+                "edited_at": iso(m.edited_at),
                 "deleted": m.deleted_at is not None,
                 "text": m.text,
             }

@@ -22,7 +22,7 @@ from territoire_data.discussions.text import clean
 from territoire_data.errors import TerritoireError
 from territoire_data.notifications.outbox import display_name, notify, organisation_word
 from territoire_data.rendering.formatting import day
-from territoire_data.store.models import PARTNER_ROLES, AccessRequest, RequestEvent, Role, User, now
+from territoire_data.store.models import PARTNER_ROLES, AccessRequest, RequestEvent, Role, User, iso, now
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
@@ -151,8 +151,6 @@ def request_access(space: DiscussionSpace, territory: str, message: str = "", ro
 
 
 def _describe(space: DiscussionSpace, s, request: AccessRequest, *, requester_view: bool) -> dict:
-    from territoire_data.discussions.space import _iso
-
     try:
         name = space.workspace.territory(request.territory).name
     except TerritoireError:
@@ -164,7 +162,7 @@ def _describe(space: DiscussionSpace, s, request: AccessRequest, *, requester_vi
             who = organisation_word(s.get(User, event.actor_id)) if event.actor_id else None
         elif event.status in ("approved", "refused"):
             who = f"la collectivité ({name})"
-        history.append({"status": event.status, "date": _iso(event.date), "by": who, "note": event.note})
+        history.append({"status": event.status, "date": iso(event.date), "by": who, "note": event.note})
     state = state_of(request)
     if state == "expired":
         ended = expiry_of(request)
@@ -183,8 +181,8 @@ def _describe(space: DiscussionSpace, s, request: AccessRequest, *, requester_vi
         "status_label": STATE_WORDS[state],
         "end": request.end.isoformat() if request.end else None,
         "reason": request.reason,
-        "created_at": _iso(request.created_at),
-        "decided_at": _iso(request.decided_at),
+        "created_at": iso(request.created_at),
+        "decided_at": iso(request.decided_at),
         "history": history,
     }
 

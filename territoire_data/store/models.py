@@ -24,6 +24,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def utc(moment: datetime) -> datetime:
+    """A stored moment as UTC (SQLite gives back naive datetimes, written in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC, for JSON answers."""
+    return None if moment is None else utc(moment).isoformat()
+
+
 class Base(DeclarativeBase):
     pass
 
