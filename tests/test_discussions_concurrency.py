@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from conftest import binary, home_with_referential, missing_prerequisite
+from conftest import home_with_referential
 
 pytestmark = [pytest.mark.slow]
 
@@ -151,56 +148,6 @@ def test_sqlite_8_processes_200_messages(tmp_path_factory, home, ref):
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
     print(f"SQLite : {PROCESSES * MESSAGES} messages en {duration:.1f} s")
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    """A throw-away PostgreSQL server (initdb + pg_ctl in a temp folder; as postgres when root)."""
-    for name in ("initdb", "pg_ctl", "postgres"):
-        binary(name)
-    root = os.geteuid() == 0
-    if root and shutil.which("runuser") is None:
-        missing_prerequisite("runuser absent : impossible de lancer PostgreSQL en tant que postgres")
-    folder = Path(tempfile.mkdtemp(prefix="territoire-pg-"))
-    data = folder / "donnees"
-    prefix = ["runuser", "-u", "postgres", "--"] if root else []
-    if root:
-        shutil.chown(folder, "postgres")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(
-        [*prefix, "initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    subprocess.run(
-        [
-            *prefix,
-            "pg_ctl",
-            "-D",
-            str(data),
-            "-l",
-            str(folder / "log"),
-            "-w",
-            "-o",
-            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=50",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    try:
-        import psycopg
-
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as connection:
-            connection.execute("CREATE DATABASE territoire")
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/territoire"
-    finally:
-        subprocess.run([*prefix, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.postgres

@@ -679,3 +679,168 @@ def test_actors_panel_from_profile_to_invitation(demo_store):
     }
     elu.read_all.click()
     assert "0 notification(s) non lue(s)" in elu.header.value
+
+
+def test_an_administrator_corrects_a_profile(store):
+    from territoire_data.errors import TerritoireError
+
+    _profile(store, "solaire.lea", SOLAR)
+    admin = store.exchange("admin")
+    fixed = admin.save_profile(**{**SOLAR, "territories": ["33440"], "description": "Description corrigée."})
+    assert fixed["description"] == "Description corrigée."
+    assert store.exchange("solaire.lea").my_profile()["description"] == "Description corrigée."
+    assert admin.whoami()["organisation_id"] is None  # not attached to the company
+    with pytest.raises(TerritoireError, match="Aucun acteur de l'annuaire n'a le SIREN 100000009"):
+        admin.save_profile(**HEAT)  # an administrator does not create profiles
+
+
+# -- every partner operation, by every kind of user, through the service's JSON operations --
+
+MATRIX = [
+    # (login, operation, expected: "ok" or "refused")
+    ("elu.sm", "approve", "ok"),
+    ("agent.sm", "approve", "ok"),
+    ("admin", "approve", "ok"),
+    ("elu.bdx", "approve", "refused"),
+    ("chaleur.paul", "approve", "refused"),
+    ("solaire.lea", "approve", "refused"),
+    ("inconnu", "approve", "refused"),
+    ("", "approve", "refused"),
+    ("elu.sm", "refuse", "ok"),
+    ("elu.bdx", "refuse", "refused"),
+    ("solaire.lea", "refuse", "refused"),
+    ("elu.sm", "invite", "ok"),
+    ("admin", "invite", "ok"),
+    ("agent.sm", "invite", "ok"),
+    ("elu.bdx", "invite", "refused"),
+    ("solaire.lea", "invite", "refused"),
+    ("chaleur.paul", "invite", "refused"),
+    ("elu.sm", "thread_invitations", "ok"),
+    ("solaire.lea", "thread_invitations", "refused"),
+    ("solaire.lea", "answer", "refused"),  # the invitation is for the heat company
+    ("chaleur.paul", "answer", "ok"),
+    ("elu.sm", "answer", "refused"),
+    ("solaire.lea", "withdraw", "ok"),
+    ("chaleur.paul", "withdraw", "refused"),
+    ("elu.sm", "withdraw", "refused"),
+    ("elu.sm", "request", "refused"),  # élus do not ask
+    ("chaleur.paul", "request", "ok"),
+    ("sans.profil", "request", "invalid"),
+    ("", "request", "refused"),
+    ("elu.sm", "save_profile", "refused"),
+    ("", "save_profile", "refused"),
+    ("nouveau.venu", "export", "refused"),  # nothing stored about them
+    ("solaire.lea", "export", "ok"),
+    ("admin", "delete_account", "refused"),
+]
+
+
+def _matrix_case(store, login: str, operation: str):
+    from territoire_data.discussions.space import DiscussionSpace
+    from territoire_data.service.client import outcome_of
+    from territoire_data.service.operations import perform
+
+    solar = _profile(store, "solaire.lea", SOLAR)
+    heat = _profile(store, "chaleur.paul", HEAT)
+    request = store.exchange("solaire.lea").request_access("33440")
+    thread = store.exchange("elu.sm").create_thread("33440", "Chaufferie", "…", "partenaires")
+    invitation = store.exchange("elu.sm").invite(thread, heat["id"])
+    arguments = {
+        "approve": ("approve_request", {"request_id": request["id"], "until": NEXT_YEAR}),
+        "refuse": ("refuse_request", {"request_id": request["id"], "reason": "Non."}),
+        "invite": ("invite", {"thread_id": thread, "organisation_id": solar["id"]}),
+        "thread_invitations": ("thread_invitations", {"thread_id": thread}),
+        "answer": ("answer_invitation", {"invitation_id": invitation["id"], "accept": True}),
+        "withdraw": ("withdraw_request", {"request_id": request["id"]}),
+        "request": ("request_access", {"territory": "33440"}),
+        "save_profile": ("save_profile", {**HEAT, "name": "Autre", "siren": "200000008"}),
+        "export": ("export_data", {}),
+        "delete_account": ("delete_account", {}),
+    }[operation]
+    status, body = outcome_of(lambda: perform(DiscussionSpace(login, workspace=store), *arguments))
+    return {200: "ok", 403: "refused", 400: "invalid"}[status], body
+
+
+@pytest.mark.parametrize("login, operation, expected", MATRIX, ids=[f"{u or 'vide'}-{o}" for u, o, _ in MATRIX])
+def test_partner_operations_matrix(store, login, operation, expected):
+    outcome, body = _matrix_case(store, login, operation)
+    assert outcome == expected, body
+
+
+def test_bad_arguments_are_refused_before_anything_runs(store):
+    from territoire_data.discussions.space import DiscussionSpace
+    from territoire_data.service.client import outcome_of
+    from territoire_data.service.operations import perform
+
+    space = DiscussionSpace("solaire.lea", workspace=store)
+    for operation, arguments in (
+        ("save_profile", {**SOLAR, "themes": "energie"}),  # a text where a list is expected
+        ("save_profile", {**SOLAR, "territories": ["33440"] * 51}),
+        ("approve_request", {"request_id": 1, "until": "demain"}),
+        ("request_access", {"territory": "33440", "login": "elu.sm"}),  # never an identity argument
+        ("answer_invitation", {"invitation_id": 1, "accept": "oui"}),
+    ):
+        status, body = outcome_of(lambda o=operation, a=arguments: perform(space, o, a))
+        assert status == 400 and body["kind"] == "invalid", (operation, body)
+    assert store.exchange("solaire.lea").whoami()["identified"] is False  # nothing was created
+
+
+# -- the schema: revision 0004 over a store in use, on SQLite and PostgreSQL -----------------
+
+
+def _migrate_and_play(store_url: str, folder):
+    from sqlalchemy import select
+
+    from territoire_data.access.users import add_user
+    from territoire_data.store.models import User
+
+    workspace = _workspace(folder, TERRITOIRE_DB_URL=store_url)
+    assert workspace.store.upgrade("0003") == "0003"  # a store of the previous version, in use
+    with workspace.store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO organisations (name) VALUES ('Commune de Saint-Martial');"
+            "INSERT INTO users (login, name, organisation_id, created_at) VALUES ('elu.sm', 'Henri Dubos', 1, "
+            "CURRENT_TIMESTAMP);"
+            "INSERT INTO roles (user_id, role, territory) VALUES (1, 'elu', '33440');"
+            if "sqlite" not in store_url
+            else "INSERT INTO organisations (name) VALUES ('Commune de Saint-Martial')"
+        )
+        if "sqlite" in store_url:  # SQLite runs one statement at a time
+            connection.exec_driver_sql(
+                "INSERT INTO users (login, name, organisation_id, created_at) "
+                "VALUES ('elu.sm', 'Henri Dubos', 1, CURRENT_TIMESTAMP)"
+            )
+            connection.exec_driver_sql("INSERT INTO roles (user_id, role, territory) VALUES (1, 'elu', '33440')")
+    assert workspace.store.upgrade() == "0004"
+    with workspace.store.session() as s:
+        elu = s.scalar(select(User).where(User.login == "elu.sm"))
+        assert elu.name == "Henri Dubos" and elu.notification_mode == "immediate" and elu.email is None
+    add_user(workspace, "admin", "admin", "france")
+    company = workspace.exchange("solaire.lea")
+    profile = company.save_profile(**{**SOLAR, "territories": ["33440"]})
+    request = company.request_access("33440", "Bonjour")
+    elu_client = workspace.exchange("elu.sm")
+    elu_client.approve_request(request["id"], NEXT_YEAR)
+    thread = elu_client.create_thread("33440", "Toitures", "…", "partenaires")
+    invitation = elu_client.invite(thread, profile["id"])
+    company.answer_invitation(invitation["id"], True)
+    company.reply(thread, "Réponse.")
+    assert "a répondu" in elu_client.notifications()[0]["text"]
+    assert [a["name"] for a in elu_client.directory("33440")] == [SOLAR["name"]]
+    company.delete_account()
+    assert workspace.store.downgrade("0003") == "0003"  # and back, for a rollback of the release
+    with workspace.store.session() as s:
+        assert s.scalar(select(User.name).where(User.login == "elu.sm")) == "Henri Dubos"
+    assert workspace.store.upgrade() == "0004"
+    workspace.close()
+
+
+def test_revision_0004_on_a_sqlite_store_in_use(tmp_path_factory, home, ref):
+    folder = home_with_referential(tmp_path_factory, home, "home-migration")
+    _migrate_and_play(f"sqlite:///{folder / 'discussions.sqlite'}", folder)
+
+
+@pytest.mark.postgres
+def test_revision_0004_and_the_whole_path_on_postgresql(tmp_path_factory, home, ref, postgres):
+    folder = home_with_referential(tmp_path_factory, home, "home-migration-pg")
+    _migrate_and_play(postgres, folder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -50,7 +51,7 @@ THREADS = [
 
 
 # Actor profiles of the demo companies (fictitious SIRENs whose check digit holds).
-PROFILES = {
+PROFILES: dict[str, dict[str, Any]] = {
     "entreprise.renov": {
         "name": "Rénov'Aquitaine",
         "siren": "842105710",

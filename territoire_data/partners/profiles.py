@@ -136,18 +136,20 @@ def save_profile(
     contact_email: str | None = None,
     contact_phone: str | None = None,
 ) -> dict:
-    """Create or update the profile of the signed-in user's organisation."""
+    """Create or update the profile of the signed-in user's organisation; an administrator
+    corrects the existing profile of that SIREN instead (no account of theirs attached)."""
     if not space.login:
         raise AccessDenied("Connectez-vous pour présenter votre organisation.")
     rights = space.authorisation
-    if rights.identified and not rights.can_keep_profile():
+    if rights.identified and not rights.admin and not rights.can_keep_profile():
         raise AccessDenied(
             "Les élus et agents d'un territoire ne tiennent pas de profil d'acteur : "
             "l'annuaire présente les entreprises et bureaux d'études."
         )
+    number = normalise_siren(siren)
     values = {
         "name": clean(name, maximum=200, what="Le nom de l'organisation").replace("\n", " "),
-        "siren": normalise_siren(siren),
+        "siren": number,
         "naf": normalise_naf(naf),
         "size_band": check_size_band(size_band),
         "description": clean(description, maximum=MAX_DESCRIPTION, what="La présentation"),
@@ -159,26 +161,12 @@ def save_profile(
     }
     theme_list, codes = _themes(themes), _territories(space, territories)
     with space.store.session() as s:
-        user = ensure_user(s, space.login)
-        organisation = user.organisation
-        same_siren = s.scalar(select(Organisation).where(Organisation.siren == values["siren"]))
-        if organisation is not None and organisation.siren and organisation.siren != values["siren"]:
-            raise TerritoireError(
-                "Le SIREN d'un profil ne change pas : demandez à un administrateur de rattacher votre compte "
-                "à l'autre organisation."
-            )
-        if same_siren is not None and same_siren is not organisation:
-            raise AccessDenied(
-                "Cette entreprise a déjà un profil dans l'annuaire : demandez à l'un de ses membres ou à un "
-                "administrateur de vous y rattacher."
-            )
+        organisation = _listed(s, number) if rights.admin else _own_organisation(s, space.login, number)
         same_name = s.scalar(select(Organisation).where(Organisation.name == values["name"]))
         if same_name is not None and same_name is not organisation:
             raise TerritoireError(f"Une autre organisation s'appelle déjà « {values['name']} » : précisez le nom.")
-        if organisation is None:
-            organisation = Organisation(name=values["name"])
+        if organisation.id is None:
             s.add(organisation)
-            user.organisation = organisation
         for key, value in values.items():
             setattr(organisation, key, value)
         organisation.listed_at = organisation.listed_at or now()
@@ -188,6 +176,40 @@ def save_profile(
         s.flush()
         organisation_id = organisation.id
     return actor(space, organisation_id)
+
+
+def _listed(s, siren: str) -> Organisation:
+    """The actor of the directory with this SIREN (an administrator's correction)."""
+    organisation = s.scalar(
+        select(Organisation).where(Organisation.siren == siren, Organisation.listed_at.is_not(None))
+    )
+    if organisation is None:
+        raise TerritoireError(
+            f"Aucun acteur de l'annuaire n'a le SIREN {siren} : un administrateur corrige les profils "
+            "existants, chaque organisation crée le sien."
+        )
+    return organisation
+
+
+def _own_organisation(s, login: str, siren: str) -> Organisation:
+    """The signed-in user's organisation (created, and the account with it, the first time)."""
+    user = ensure_user(s, login)
+    organisation = user.organisation
+    if organisation is not None and organisation.siren and organisation.siren != siren:
+        raise TerritoireError(
+            "Le SIREN d'un profil ne change pas : demandez à un administrateur de rattacher votre compte "
+            "à l'autre organisation."
+        )
+    same_siren = s.scalar(select(Organisation).where(Organisation.siren == siren))
+    if same_siren is not None and same_siren is not organisation:
+        raise AccessDenied(
+            "Cette entreprise a déjà un profil dans l'annuaire : demandez à l'un de ses membres ou à un "
+            "administrateur de vous y rattacher."
+        )
+    if organisation is None:
+        organisation = Organisation(name="")
+        user.organisation = organisation
+    return organisation
 
 
 def _solutions(s, organisation_id: int) -> list[dict]:

@@ -84,14 +84,40 @@ class Store:
             with s.begin():
                 yield s
 
-    def upgrade(self) -> str | None:
+    def upgrade(self, revision: str = "head") -> str | None:
         """Apply the migrations (``territoire db upgrade``); returns the schema revision."""
+        self._migrate(command.upgrade, revision)
+        return self.current_revision()
+
+    def downgrade(self, revision: str) -> str | None:
+        """Go back to an earlier schema (rolling a release back); returns the revision."""
+        self._migrate(command.downgrade, revision)
+        return self.current_revision()
+
+    def _migrate(self, step, revision: str) -> None:
+        """Run Alembic on one connection. SQLite changes a table by copying it (batch mode):
+        the foreign keys are switched off for that (they would refuse dropping a table that
+        rows refer to), then checked before the change is kept."""
+        from sqlalchemy.exc import IntegrityError
+
         config = _alembic_config()
         with self.engine.connect() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-            connection.commit()
-        return self.current_revision()
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # outside any transaction, where SQLite takes this pragma into account
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                config.attributes["connection"] = connection
+                step(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        connection.rollback()
+                        raise IntegrityError("PRAGMA foreign_key_check", None, Exception(str(broken[:5])))
+                connection.commit()
+            finally:
+                if sqlite:
+                    connection.rollback()
+                    connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as connection:
