@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 HEADER = "X-Territoire-Utilisateur"
 COMPANY, ELU = "solaire.lea", "elu.saint-martial"
 REPLY = "Nous pouvons poser 120 kWc sur le préau : visite possible mardi."
+SECRET = "mot-de-passe-smtp-de-test"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def served(home_demo, artifacts, tmp_path_factory):
         env = {
             "TERRITOIRE_DB_URL": f"sqlite:///{folder / 'echanges.sqlite'}",
             "TERRITOIRE_IDENTITY_HEADER": HEADER,
-            **smtp_settings(port),
+            **smtp_settings(port, TERRITOIRE_SMTP_PASSWORD=SECRET),  # no user: never sent, only carried
         }
         seeds = run_cli("db", "demo", home=home_demo, env=env)
         assert seeds.returncode == 0, seeds.stderr
@@ -148,5 +149,24 @@ def test_company_to_elu_and_back(browser, served, artifacts):
     assert "Léa Martin (Soleil d'Entre-deux-Mers)" in elu.locator(".territoire-discussion").inner_text()
     _said(elu, "Léa Martin a répondu dans « Toitures de l'école » (Saint-Martial).")
     elu.locator(".territoire-discussion").screenshot(path=str(artifacts / "acteurs_elu_reponse.png"))
+    _secret_stays_in_the_server()
     for page in (company, elu):
         page.context.close()
+
+
+def _secret_stays_in_the_server():
+    """The SMTP password is in the server that sends the e-mails, never in the zygote or the
+    kernels that run the visitors' widgets."""
+    import psutil
+
+    holders, kernels = [], []
+    for process in psutil.process_iter(["cmdline", "environ"]):
+        command = " ".join(process.info["cmdline"] or [])
+        environ = process.info["environ"] or {}
+        if "territoire_data.server.zygote" in command or "launch_kernel" in command:
+            kernels.append(process.pid)
+            assert "TERRITOIRE_SMTP_PASSWORD" not in environ, command
+        elif environ.get("TERRITOIRE_SMTP_PASSWORD") == SECRET:
+            holders.append(command)
+    assert kernels, "aucun noyau trouvé"
+    assert holders and all("territoire_data" in c and ("dashboard" in c or "server" in c) for c in holders), holders

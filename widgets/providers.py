@@ -3,7 +3,9 @@
 Widgets never import the data packages' readers: they talk to three providers —
 
 - ``IndicatorProvider``: territories, indicators, series, peers, ZAN and map shapes;
-- ``DiscussionProvider``: the exchange space as one user sees it (``space(login)``);
+- ``DiscussionProvider``: the exchange space as one user sees it (``space(login)``); on a
+  workspace, ``space`` is the ``StoreClient`` that also serves the mise en relation
+  (``widgets.actors``: directory, requests, invitations, notifications);
 - ``RadarProvider``: the radar foncier, for those allowed to run it.
 
 ``WorkspaceProvider``, ``WorkspaceDiscussions`` and ``WorkspaceRadar`` implement them on a

@@ -195,8 +195,11 @@ def requests(space: DiscussionSpace, territory: str | None = None, status: str |
         return []
     code = space.workspace.territory(territory).code if territory else None
     shown = []
+    query = select(AccessRequest).order_by(AccessRequest.id.desc())
+    if status == "pending":  # what the dashboard polls: only the stored pending ones can be
+        query = query.where(AccessRequest.status == "pending")
     with space.store.session() as s:
-        for request in s.scalars(select(AccessRequest).order_by(AccessRequest.id.desc())):
+        for request in s.scalars(query):
             own = request.user_id == rights.user_id
             decider = rights.can_decide(request.territory)
             if not (own or decider):
@@ -215,7 +218,7 @@ def pending_count(space: DiscussionSpace, territory: str | None = None) -> int:
     rights = space.authorisation
     if not rights.authority and not rights.admin:
         return 0
-    return sum(1 for r in requests(space, territory, "pending") if r["requester"] and r["status"] == "pending")
+    return len(requests(space, territory, "pending"))
 
 
 def _request_to_decide(space: DiscussionSpace, s, request_id: int) -> AccessRequest:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from jupyter_server.log import log_request
 from jupyter_server.utils import url_path_join
-from traitlets import Int, Unicode
+from traitlets import Any, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -50,6 +50,9 @@ class DashboardServer(Voila):
 
     ceiling = Int(20, config=True, help="Tableaux de bord ouverts en même temps au plus (hors noyaux préchauffés).")
     announce = Unicode("", config=True, help="Adresse à afficher (chemin et requête) dès qu'un noyau est prêt.")
+    # The workspace whose notifications this server e-mails, read before the SMTP password
+    # left the environment (kernels never send mail); None: no courier here.
+    courier_workspace = Any(None)
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
@@ -93,10 +96,9 @@ class DashboardServer(Voila):
         """Send the notifications' e-mails from here when this process holds the store (local
         use; in a JupyterHub deployment the store's service sends them)."""
         from territoire_data.notifications.courier import run_courier
-        from territoire_data.workspace import Workspace
 
-        workspace = Workspace()
-        if workspace.settings.store_service_url or not workspace.settings.smtp_host:
+        workspace = self.courier_workspace
+        if workspace is None or workspace.settings.store_service_url or not workspace.settings.smtp_host:
             return
         self._courier = asyncio.ensure_future(run_courier(workspace, link_base=link_base))
 
@@ -137,13 +139,17 @@ def start_zygote(folder: Path, *, wait_s: float = 60.0) -> subprocess.Popen | No
 
 
 def main(argv: list[str] | None = None) -> None:
+    from territoire_data.workspace import Workspace
+
+    courier = Workspace()  # the e-mail settings, read here; then the secret leaves the environment,
+    os.environ.pop("TERRITOIRE_SMTP_PASSWORD", None)  # so that the zygote and its kernels never hold it
     with tempfile.TemporaryDirectory(prefix="territoire-serveur-") as folder:
         # The page template ships inside the package; the kernel spec is written for this run.
         shares = [str(SHARE), str(kernel_spec(Path(folder))), os.environ.get("JUPYTER_PATH")]
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, shares))
         zygote = start_zygote(Path(folder))
         try:
-            DashboardServer.launch_instance(argv=sys.argv[1:] if argv is None else argv)
+            DashboardServer.launch_instance(argv=sys.argv[1:] if argv is None else argv, courier_workspace=courier)
         finally:
             if zygote is not None:
                 zygote.terminate()

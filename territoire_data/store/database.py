@@ -103,8 +103,9 @@ class Store:
         config = _alembic_config()
         with self.engine.connect() as connection:
             sqlite = connection.dialect.name == "sqlite"
-            if sqlite:  # outside any transaction, where SQLite takes this pragma into account
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            raw = connection.connection.driver_connection
+            if sqlite and raw is not None:  # outside any transaction, where SQLite takes this pragma into account
+                raw.execute("PRAGMA foreign_keys=OFF")
             try:
                 config.attributes["connection"] = connection
                 step(config, revision)
@@ -115,9 +116,9 @@ class Store:
                         raise IntegrityError("PRAGMA foreign_key_check", None, Exception(str(broken[:5])))
                 connection.commit()
             finally:
-                if sqlite:
+                if sqlite and raw is not None:
                     connection.rollback()
-                    connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                    raw.execute("PRAGMA foreign_keys=ON")
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as connection:
