@@ -336,6 +336,39 @@ def test_store_service_answers_each_token_with_its_owners_rights(hub, exchanged)
     assert status == 400 and "login" in body["error"]
 
 
+def test_mise_en_relation_through_the_service(hub, exchanged):
+    """Issue #17 through the Hub service: the actor is whoever the token says; the élu of
+    Bordeaux decides; the actor can neither decide nor see the élus' names."""
+    alice, eve = _token_of("ter-alice"), _token_of("ter-eve")
+    profile = {
+        "name": "Rénovation Périgord",
+        "siren": "123456782",
+        "naf": "43.29A",
+        "size_band": "03",
+        "themes": ["logement"],
+        "territories": ["33063", "24322"],
+        "description": "Rénovation énergétique des logements.",
+        "contact_email": "contact@renovation.test",
+    }
+    status, saved = _service(hub, "save_profile", profile, eve)
+    assert status == 200 and saved["result"]["mine"], saved
+    status, asked = _service(hub, "request_access", {"territory": "33063", "message": "Bonjour"}, eve)
+    assert status == 200 and asked["result"]["status"] == "pending"
+    request = asked["result"]["id"]
+    status, refused = _service(hub, "approve_request", {"request_id": request, "until": "2099-01-01"}, eve)
+    assert status == 403 and refused["error"] == "Demande introuvable ou non accessible."
+    status, waiting = _service(hub, "requests", {"territory": "33063", "status": "pending"}, alice)
+    assert status == 200 and [r["organisation"] for r in waiting["result"]] == ["Rénovation Périgord"]
+    until = time.strftime("%Y-%m-%d", time.localtime(time.time() + 200 * 86_400))
+    status, approved = _service(hub, "approve_request", {"request_id": request, "until": until}, alice)
+    assert status == 200 and approved["result"]["status"] == "approved"
+    status, told = _service(hub, "notifications", {}, eve)
+    assert status == 200 and "acceptée" in told["result"][0]["text"]
+    assert "ter-alice" not in json.dumps(told) + json.dumps(_service(hub, "requests", {}, eve)[1])
+    status, directory = _service(hub, "directory", {"territory": "33063"}, alice)
+    assert status == 200 and directory["result"][0]["contacts"]["email"] == "contact@renovation.test"
+
+
 def test_jupyter_api_is_read_only_for_users(hub, exchanged):
     page = exchanged["alice"]
     context = page.context

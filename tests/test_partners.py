@@ -706,6 +706,9 @@ MATRIX = [
     ("solaire.lea", "approve", "refused"),
     ("inconnu", "approve", "refused"),
     ("", "approve", "refused"),
+    ("elu.bdx", "approve_far", "refused"),  # the rights are checked before the date: nothing said
+    ("chaleur.paul", "refuse_long", "refused"),
+    ("elu.sm", "approve_far", "invalid"),
     ("elu.sm", "refuse", "ok"),
     ("elu.bdx", "refuse", "refused"),
     ("solaire.lea", "refuse", "refused"),
@@ -748,6 +751,8 @@ def _matrix_case(store, login: str, operation: str):
     arguments = {
         "approve": ("approve_request", {"request_id": request["id"], "until": NEXT_YEAR}),
         "refuse": ("refuse_request", {"request_id": request["id"], "reason": "Non."}),
+        "approve_far": ("approve_request", {"request_id": request["id"], "until": "2099-01-01"}),
+        "refuse_long": ("refuse_request", {"request_id": request["id"], "reason": "x" * 5_000}),
         "invite": ("invite", {"thread_id": thread, "organisation_id": solar["id"]}),
         "thread_invitations": ("thread_invitations", {"thread_id": thread}),
         "answer": ("answer_invitation", {"invitation_id": invitation["id"], "accept": True}),

@@ -235,13 +235,13 @@ def _request_to_decide(space: DiscussionSpace, s, request_id: int) -> AccessRequ
 def approve(space: DiscussionSpace, request_id: int, until: date) -> dict:
     """Admit the requester as partner until ``until`` (inclusive); they are told."""
     today = date.today()
-    if until <= today:
-        raise TerritoireError("La fin de l'accès partenaire doit être postérieure à aujourd'hui.")
-    if until > today + timedelta(days=MAX_SUBSCRIPTION_DAYS):
-        raise TerritoireError("Un accès partenaire dure trois ans au plus : choisissez une date plus proche.")
     rights = space.authorisation
     with space.store.session() as s:
-        request = _request_to_decide(space, s, request_id)
+        request = _request_to_decide(space, s, request_id)  # rights first: nothing said to others
+        if until <= today:
+            raise TerritoireError("La fin de l'accès partenaire doit être postérieure à aujourd'hui.")
+        if until > today + timedelta(days=MAX_SUBSCRIPTION_DAYS):
+            raise TerritoireError("Un accès partenaire dure trois ans au plus : choisissez une date plus proche.")
         role = s.scalar(
             select(Role).where(
                 Role.user_id == request.user_id, Role.role == request.role, Role.territory == request.territory
@@ -264,9 +264,9 @@ def approve(space: DiscussionSpace, request_id: int, until: date) -> dict:
 def refuse(space: DiscussionSpace, request_id: int, reason: str | None = None) -> dict:
     """Refuse a request, with a reason told to the requester if given."""
     rights = space.authorisation
-    note = clean(reason, maximum=1_000, what="Le motif") if (reason or "").strip() else None
     with space.store.session() as s:
-        request = _request_to_decide(space, s, request_id)
+        request = _request_to_decide(space, s, request_id)  # rights first: nothing said to others
+        note = clean(reason, maximum=1_000, what="Le motif") if (reason or "").strip() else None
         request.status, request.reason = "refused", note
         request.decided_at, request.decided_by_id = now(), rights.user_id
         request.events.append(RequestEvent(status="refused", actor_id=rights.user_id, note=note))
