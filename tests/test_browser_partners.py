@@ -170,3 +170,26 @@ def _secret_stays_in_the_server():
             holders.append(command)
     assert kernels, "aucun noyau trouvé"
     assert holders and all("territoire_data" in c and ("dashboard" in c or "server" in c) for c in holders), holders
+
+
+def test_the_panel_fits_a_phone(browser, served, artifacts):
+    """On a 390 px phone, nothing of the panel goes past the screen's width (after the path
+    above, the élu's panel holds a decided request, the directory and the preferences)."""
+    url, _mailbox = served
+    context = browser.new_context(viewport={"width": 390, "height": 844}, extra_http_headers={HEADER: ELU})
+    page = context.new_page()
+    page.goto(f"{url}/?territoire=33440", timeout=120_000)
+    page.wait_for_selector(".territoire-acteurs h2:has-text('Acteurs du territoire')", timeout=120_000)
+    _said(page, "Soleil d'Entre-deux-Mers")
+    overflow = page.evaluate(
+        """() => {
+            const panel = document.querySelector('.territoire-acteurs');
+            const limit = document.documentElement.clientWidth + 1;
+            const wide = [...panel.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > limit);
+            return {panel: panel.getBoundingClientRect().right, limit,
+                    wide: wide.slice(0, 5).map(e => e.className + ' ' + Math.round(e.getBoundingClientRect().right))};
+        }"""
+    )
+    assert overflow["panel"] <= overflow["limit"] and not overflow["wide"], overflow
+    page.locator(".territoire-acteurs").screenshot(path=str(artifacts / "acteurs_elu_mobile.png"))
+    context.close()

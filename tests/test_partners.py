@@ -849,3 +849,28 @@ def test_revision_0004_on_a_sqlite_store_in_use(tmp_path_factory, home, ref):
 def test_revision_0004_and_the_whole_path_on_postgresql(tmp_path_factory, home, ref, postgres):
     folder = home_with_referential(tmp_path_factory, home, "home-migration-pg")
     _migrate_and_play(postgres, folder)
+
+
+def test_a_revoked_elu_cannot_decide_from_an_open_panel(demo_store):
+    from widgets import State
+    from widgets.actors import ActorsPanel
+    from widgets.providers import WorkspaceDiscussions, WorkspaceProvider
+
+    from territoire_data.store.models import Role
+
+    store = demo_store
+    _profile(store, "solaire.lea", SOLAR)
+    store.exchange("solaire.lea").request_access("33440")
+    state = State(WorkspaceProvider(store))
+    elu = ActorsPanel(state, WorkspaceDiscussions(store))
+    state.choose("33440")
+    elu.login = "elu.sm"
+    approve = elu.requests.children[1].children[1].children[1]
+    assert approve.description == "Accepter la demande"
+    with store.store.session() as s:  # the mandate ends while the page is open
+        for role in s.query(Role).filter(Role.territory == "33440", Role.role == "elu"):
+            s.delete(role)
+    approve.click()
+    assert "Demande introuvable ou non accessible." in elu.feedback.value and 'role="alert"' in elu.feedback.value
+    assert store.exchange("solaire.lea").requests()[0]["status"] == "pending"
+    assert elu.check() and elu.requests.children == ()  # the next redraw shows nothing of it

@@ -26,6 +26,7 @@ from territoire_data.rendering.formatting import day, moment
 from territoire_data.service.client import StoreClient
 from widgets.guard import guard
 from widgets.state import State
+from widgets.style import wrapping_row
 from widgets.watch import start_watch
 
 PERIOD_S = 3.0
@@ -132,7 +133,9 @@ class ActorsPanel(w.VBox):
             options=[("tous les thèmes", "")] + [(label, key) for key, label in THEMES.items()],
             style={"description_width": "initial"},
         )
-        self.shared = w.Checkbox(description="Seulement ceux qui ont partagé une solution", indent=False)
+        self.shared = w.Checkbox(
+            description="Seulement ceux qui ont partagé une solution", indent=False, layout=w.Layout(width="auto")
+        )
         self.directory = w.HTML()
         self.directory.add_class("ti-annuaire")
         self.invite_actor = w.Dropdown(description="Inviter", style={"description_width": "initial"})
@@ -140,8 +143,7 @@ class ActorsPanel(w.VBox):
         self.invite = w.Button(
             description="Inviter dans la discussion", layout=w.Layout(width="auto", align_self="flex-start")
         )
-        self.invite_row = w.HBox([self.invite_actor, self.invite_thread, self.invite])
-        self.invite_row.add_class("ti-rangee")
+        self.invite_row = wrapping_row([self.invite_actor, self.invite_thread, self.invite])
         # an actor's own profile and request
         self.profile_fields = {
             "name": w.Text(description="Nom de l'organisation"),
@@ -207,7 +209,7 @@ class ActorsPanel(w.VBox):
                 self.invitations,
                 self.requests,
                 w.HTML("<h3>Annuaire</h3>"),
-                w.HBox([self.theme, self.shared]),
+                wrapping_row([self.theme, self.shared]),
                 self.directory,
                 self.invite_row,
                 self.profile_box,
@@ -318,7 +320,7 @@ class ActorsPanel(w.VBox):
                 f"<div>{html.escape(invitation['territory_name'])} vous invite dans la discussion "
                 f"« {html.escape(invitation['thread_title'])} ».</div>"
             )
-            rows.append(w.VBox([text, w.HBox([accept, decline])]))
+            rows.append(w.VBox([text, wrapping_row([accept, decline])]))
         self.invitations.children = rows
 
     def _requests(self, code: str, authority: bool) -> None:
@@ -344,8 +346,8 @@ class ActorsPanel(w.VBox):
                 refuse = w.Button(description="Refuser", button_style="danger")
                 approve.on_click(lambda _b, i=request["id"], u=until: self._decide(i, True, u.value, ""))
                 refuse.on_click(lambda _b, i=request["id"], r=reason: self._decide(i, False, "", r.value))
-                row.append(w.HBox([until, approve]))
-                row.append(w.HBox([reason, refuse]))
+                row.append(wrapping_row([until, approve]))
+                row.append(wrapping_row([reason, refuse]))
             rows.append(w.VBox(row))
         if not items:
             rows.append(w.HTML('<div class="ti-aide">Aucune demande d\'accès pour ce territoire.</div>'))

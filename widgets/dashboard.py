@@ -42,19 +42,13 @@ from widgets.providers import (
 from widgets.radar import RadarPanel
 from widgets.selection import CommuneSelector, PeerGroupPicker
 from widgets.state import State
-from widgets.style import sheet
+from widgets.style import sheet, wrapping_row
 from widgets.tabs import ThemeTabs
 from widgets.zan import ZanPanel
 
 DEFAULT_COMMUNE = "33063"
+ROW = {"justify_content": "space-between", "align_items": "flex-start", "grid_gap": "16px"}
 READY_MESSAGE = "territoire : noyau préchauffé prêt"
-
-
-def _wrapping_row(children) -> w.HBox:
-    """Side by side on a desktop, one under the other on a phone (``.ti-rangee``, style.py)."""
-    row = w.HBox(children, layout=w.Layout(justify_content="space-between", align_items="flex-start", grid_gap="16px"))
-    row.add_class("ti-rangee")
-    return row
 
 
 def prepare_dashboard(home=None, *, workspace=None) -> w.Widget:
@@ -213,16 +207,14 @@ class Dashboard(w.VBox):
         traitlets.dlink((self.discussion, "login"), (self.actors, "login"))
         section = lambda title: w.HTML(f'<div class="territoire-section"><h2>{html.escape(title)}</h2></div>')
         elements += [
-            _wrapping_row([self.selector, w.VBox([self.peers, self.level_note])]),
+            wrapping_row([self.selector, w.VBox([self.peers, self.level_note])], **ROW),
             self.page,
             self.error,
             self.title,
             self.export,
             self.tabs,
             section("Carte, évolution et position parmi les pairs"),
-            _wrapping_row(
-                [self.geomap, w.VBox([self.trend, self.distribution], layout=w.Layout(width="42%"))],
-            ),
+            wrapping_row([self.geomap, w.VBox([self.trend, self.distribution], layout=w.Layout(width="42%"))], **ROW),
             section("Les communes de la carte, en tableau"),
             self.members,
             section("Trajectoire ZAN (zéro artificialisation nette)"),

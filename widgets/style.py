@@ -4,6 +4,8 @@ Colours keep a contrast ratio ≥ 4.5:1 on white for text (#161616, #3a3a3a, #00
 #18753c, #ce0500); sizes start at 15 px.
 """
 
+import ipywidgets as w
+
 CSS = """
 .territoire-dashboard { font-family: Marianne, "Helvetica Neue", Arial, sans-serif; color: #161616;
   font-size: 15px; max-width: 1280px; margin: 0 auto; padding: 0 12px 40px; background: #ffffff; }
@@ -91,6 +93,9 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
   .territoire-zan .widget-checkbox { width: 100% !important; }
 }
 .ti-fil { border: 1px solid #dddddd; border-left: 4px solid #6a6af4; padding: 8px 12px; margin: 8px 0; }
+.ti-acteur, .ti-demande { border: 1px solid #dddddd; border-left: 4px solid #18753c; padding: 8px 12px; margin: 8px 0; }
+.ti-acteur p { margin: 6px 0; } .ti-contact { font-size: 14px; } .ti-compteurs { margin: 4px 0 8px; }
+.ti-notifications .ti-nouveau { font-weight: 700; } .ti-notifications .ti-lu { color: #3a3a3a; }
 .ti-fil-titre { font-weight: 700; } .ti-fil-meta, .ti-auteur { color: #3a3a3a; font-size: 13px; }
 .ti-message { border-top: 1px solid #eeeeee; padding: 6px 0; } .ti-supprime { color: #666666; }
 .ti-non-lus { background: #e1000f; color: #ffffff; border-radius: 8px; padding: 0 7px; font-size: 12px; font-weight: 700; }
@@ -101,3 +106,10 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 
 def sheet() -> str:
     return f"<style>{CSS}</style>"
+
+
+def wrapping_row(children, **layout) -> w.HBox:
+    """Side by side on a desktop, one under the other on a phone (``.ti-rangee`` above)."""
+    row = w.HBox(children, layout=w.Layout(**layout))
+    row.add_class("ti-rangee")
+    return row
