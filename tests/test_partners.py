@@ -874,3 +874,37 @@ def test_a_revoked_elu_cannot_decide_from_an_open_panel(demo_store):
     assert "Demande introuvable ou non accessible." in elu.feedback.value and 'role="alert"' in elu.feedback.value
     assert store.exchange("solaire.lea").requests()[0]["status"] == "pending"
     assert elu.check() and elu.requests.children == ()  # the next redraw shows nothing of it
+
+
+def test_what_is_typed_survives_the_panels_redraws(demo_store):
+    """A poll redraw (a notification arrives) keeps what the user is typing: the profile being
+    edited, the preferences, an élu's refusal reason."""
+    from widgets import State
+    from widgets.actors import ActorsPanel
+    from widgets.providers import WorkspaceDiscussions, WorkspaceProvider
+
+    store = demo_store
+    profile = _profile(store, "solaire.lea", SOLAR)
+    state = State(WorkspaceProvider(store))
+    company = ActorsPanel(state, WorkspaceDiscussions(store))
+    state.choose("33440")
+    company.login = "solaire.lea"
+    assert company.profile_fields["siren"].value == "123456782"  # filled from the store at sign-in
+    company.edit_profile.value = True
+    company.profile_fields["description"].value = "Texte en cours de frappe"
+    company.pref_email.value = "en.cours@"
+    store.exchange("solaire.lea").request_access("33440")  # something changes: the panel redraws
+    elu_panel_state = State(WorkspaceProvider(store))
+    elu = ActorsPanel(elu_panel_state, WorkspaceDiscussions(store))
+    elu_panel_state.choose("33440")
+    elu.login = "elu.sm"
+    reason = elu.requests.children[1].children[2].children[0]
+    reason.value = "Nous revenons vers vous"
+    thread = store.exchange("elu.sm").create_thread("33440", "Autre sujet", "…", "partenaires")
+    store.exchange("elu.sm").invite(thread, profile["id"])  # both panels have something new
+    assert company.check() and elu.check()
+    assert company.profile_fields["description"].value == "Texte en cours de frappe"
+    assert company.pref_email.value == "en.cours@"
+    assert elu.requests.children[1].children[2].children[0].value == "Nous revenons vers vous"
+    company.save_prefs.click()  # refused: what was typed stays
+    assert "invalide" in company.feedback.value and company.pref_email.value == "en.cours@"

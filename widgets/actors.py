@@ -114,6 +114,8 @@ class ActorsPanel(w.VBox):
         self.space: StoreClient | None = None  # the signed-in user's exchange client
         self.me: dict = {}
         self._counts: tuple | None = None
+        self._decisions: dict[int, list[w.Widget]] = {}  # pending request id → its controls
+        self._fill_forms = True  # forms take the stored values once (sign-in, save), not at every poll
         self._task: asyncio.Task | None = None
         self.header = w.HTML()
         self.feedback = w.HTML()
@@ -245,7 +247,7 @@ class ActorsPanel(w.VBox):
         if self.provider is None:
             return
         self.space = self.provider.space(self.login) if self.login else None
-        self._counts = None
+        self._counts, self._decisions, self._fill_forms = None, {}, True
         self.refresh()
         self._start_watch()
 
@@ -288,10 +290,12 @@ class ActorsPanel(w.VBox):
         self._requests(code, authority)
         self._directory(code, authority)
         self._own(code, authority)
-        prefs = self._client().preferences()
-        self.pref_name.value = prefs.get("name") or ""
-        self.pref_email.value = prefs.get("email") or ""
-        self.pref_mode.value = prefs.get("mode") or "immediate"
+        if self._fill_forms:
+            prefs = self._client().preferences()
+            self.pref_name.value = prefs.get("name") or ""
+            self.pref_email.value = prefs.get("email") or ""
+            self.pref_mode.value = prefs.get("mode") or "immediate"
+        self._fill_forms = False
 
     def _notices(self) -> None:
         items = self._client().notifications()
@@ -332,26 +336,32 @@ class ActorsPanel(w.VBox):
         for request in items:
             row: list[w.Widget] = [w.HTML(request_html(request, decider=True))]
             if request["status"] == "pending":
-                until = w.Text(
-                    description="Accès jusqu'au",
-                    value=(date.today() + timedelta(days=365)).strftime("%d/%m/%Y"),
-                    style={"description_width": "initial"},
-                )
-                reason = w.Text(placeholder="Motif, si vous refusez (transmis au demandeur)")
-                approve = w.Button(
-                    description="Accepter la demande",
-                    button_style="success",
-                    layout=w.Layout(width="auto", align_self="flex-start"),
-                )
-                refuse = w.Button(description="Refuser", button_style="danger")
-                approve.on_click(lambda _b, i=request["id"], u=until: self._decide(i, True, u.value, ""))
-                refuse.on_click(lambda _b, i=request["id"], r=reason: self._decide(i, False, "", r.value))
-                row.append(wrapping_row([until, approve]))
-                row.append(wrapping_row([reason, refuse]))
+                row += self._decision(request["id"])
             rows.append(w.VBox(row))
         if not items:
             rows.append(w.HTML('<div class="ti-aide">Aucune demande d\'accès pour ce territoire.</div>'))
         self.requests.children = rows
+
+    def _decision(self, request_id: int) -> list[w.Widget]:
+        """The date, reason and buttons of a pending request, kept across redraws (what the
+        élu typed survives a poll)."""
+        if request_id not in self._decisions:
+            until = w.Text(
+                description="Accès jusqu'au",
+                value=(date.today() + timedelta(days=365)).strftime("%d/%m/%Y"),
+                style={"description_width": "initial"},
+            )
+            reason = w.Text(placeholder="Motif, si vous refusez (transmis au demandeur)")
+            approve = w.Button(
+                description="Accepter la demande",
+                button_style="success",
+                layout=w.Layout(width="auto", align_self="flex-start"),
+            )
+            refuse = w.Button(description="Refuser", button_style="danger")
+            approve.on_click(lambda _b: self._decide(request_id, True, until.value, ""))
+            refuse.on_click(lambda _b: self._decide(request_id, False, "", reason.value))
+            self._decisions[request_id] = [wrapping_row([until, approve]), wrapping_row([reason, refuse])]
+        return self._decisions[request_id]
 
     def _directory(self, code: str, authority: bool) -> None:
         actors = self._client().directory(code, theme=self.theme.value or None, shared=bool(self.shared.value))
@@ -372,6 +382,9 @@ class ActorsPanel(w.VBox):
         self.profile_box.layout.display = self.request_box.layout.display = None
         profile = self._client().my_profile()
         if profile is not None:
+            self.save_profile.description = "Mettre à jour le profil"
+            self.profile_summary.value = actor_html(profile, code)
+        if profile is not None and self._fill_forms:
             fields = self.profile_fields
             for key in ("name", "siren", "naf", "description", "website"):
                 fields[key].value = profile.get(key) or ""
@@ -383,9 +396,7 @@ class ActorsPanel(w.VBox):
             fields["contact_name"].value = contacts.get("name") or ""
             fields["contact_email"].value = contacts.get("email") or ""
             fields["contact_phone"].value = contacts.get("phone") or ""
-            self.save_profile.description = "Mettre à jour le profil"
-            self.profile_summary.value = actor_html(profile, code)
-        elif not self.profile_fields["territories"].value:
+        elif profile is None and not self.profile_fields["territories"].value:
             self.profile_fields["territories"].value = code
         self.profile_summary.layout.display = self.edit_profile.layout.display = None if profile else "none"
         self.profile_form.layout.display = None if profile is None or self.edit_profile.value else "none"
@@ -408,8 +419,9 @@ class ActorsPanel(w.VBox):
 
     # -- actions --------------------------------------------------------------------------
 
-    def _act(self, action, success: str) -> bool:
-        """Run an action of the store; its refusal said in French, the form kept."""
+    def _act(self, action, success: str, *, refill: bool = False) -> bool:
+        """Run an action of the store; its refusal said in French, the form kept as typed.
+        ``refill``: on success, the forms show the stored values again (normalised SIREN…)."""
         if self.space is None:
             return False
         try:
@@ -418,6 +430,7 @@ class ActorsPanel(w.VBox):
             self._say(str(error), ok=False)
             return False
         self._say(success)
+        self._fill_forms = refill
         self.refresh()
         return True
 
@@ -438,7 +451,9 @@ class ActorsPanel(w.VBox):
             "contact_email": f["contact_email"].value or None,
             "contact_phone": f["contact_phone"].value or None,
         }
-        if self._act(lambda: self._client().save_profile(**fields), "Profil enregistré : il figure dans l'annuaire."):
+        if self._act(
+            lambda: self._client().save_profile(**fields), "Profil enregistré : il figure dans l'annuaire.", refill=True
+        ):
             self.edit_profile.value = False
 
     @guard
@@ -487,7 +502,9 @@ class ActorsPanel(w.VBox):
     def _save_prefs(self) -> None:
         name, email, mode = self.pref_name.value, self.pref_email.value, self.pref_mode.value
         self._act(
-            lambda: self._client().set_preferences(mode, email or None, name or None), "Préférences enregistrées."
+            lambda: self._client().set_preferences(mode, email or None, name or None),
+            "Préférences enregistrées.",
+            refill=True,
         )
 
     # -- polling --------------------------------------------------------------------------
