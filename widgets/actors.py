@@ -98,6 +98,40 @@ def request_html(request: dict, *, decider: bool) -> str:
     )
 
 
+def _button(description: str, action, style: str = "") -> w.Button:
+    """A button as wide as its words, calling ``action()`` when clicked."""
+    button = w.Button(
+        description=description, button_style=style, layout=w.Layout(width="auto", align_self="flex-start")
+    )
+    button.on_click(lambda _b: action())
+    return button
+
+
+def profile_fields() -> dict[str, w.Widget]:
+    """The fields of an actor's profile, by the name the store gives them."""
+    fields: dict[str, w.Widget] = {
+        "name": w.Text(description="Nom de l'organisation"),
+        "siren": w.Text(description="SIREN", placeholder="123 456 782"),
+        "naf": w.Text(description="Code NAF", placeholder="43.22A"),
+        "size_band": w.Dropdown(
+            description="Effectif", options=[(label, code) for code, label in SIZE_BANDS.items()], value="11"
+        ),
+        "themes": w.SelectMultiple(description="Thèmes", options=[(v, k) for k, v in THEMES.items()], rows=5),
+        "tags": w.Text(description="Étiquettes", placeholder="réseau de chaleur, solaire en toiture"),
+        "territories": w.Text(description="Territoires", placeholder="33440, epci:…, dep:33"),
+        "description": w.Textarea(description="Présentation"),
+        "website": w.Text(description="Site web"),
+        "contact_name": w.Text(description="Contact"),
+        "contact_email": w.Text(description="Courriel du contact"),
+        "contact_phone": w.Text(description="Téléphone"),
+    }
+    for field in fields.values():
+        field.style = {"description_width": "150px"}
+        field.layout.width, field.layout.max_width = "100%", "720px"
+    fields["description"].layout.height = "80px"
+    return fields
+
+
 def _offer(dropdown: w.Dropdown, options: list[tuple[str, int]]) -> None:
     """New choices for a dropdown, keeping the user's choice while it is still offered."""
     chosen = dropdown.value
@@ -118,18 +152,29 @@ class ActorsPanel(w.VBox):
         self._fill_forms = True  # forms take the stored values once (sign-in, save), not at every poll
         self._task: asyncio.Task | None = None
         self.header = w.HTML()
+        self.body = w.VBox()  # built at the first sign-in: an anonymous page carries none of it
+        self.built = False
+        super().__init__([self.header, self.body], **kwargs)
+        self.add_class("territoire-acteurs")
+        self.layout.display = "none" if partners is None else None
+        self.observe(self._connect, "login")
+        state.observe(self._refresh, "code")
+        self._outside()
+
+    def _build(self) -> None:
+        """Create the panel's controls (once, at the first sign-in)."""
+        if self.built:
+            return
+        self.built = True
         self.feedback = w.HTML()
-        # notifications and invitations
+        # notifications, invitations received, requests to decide (élus, agents)
         self.notices = w.HTML()
-        self.read_all = w.Button(
-            description="Tout marquer comme lu", layout=w.Layout(width="auto", align_self="flex-start")
-        )
+        self.read_all = _button("Tout marquer comme lu", self._read_all)
         self.invitations = w.VBox()
         self.invitations.add_class("ti-invitations")
-        # requests to decide (élus, agents)
         self.requests = w.VBox()
         self.requests.add_class("ti-demandes")
-        # directory
+        # the directory, and inviting an actor of it
         self.theme = w.Dropdown(
             description="Thème",
             options=[("tous les thèmes", "")] + [(label, key) for key, label in THEMES.items()],
@@ -142,36 +187,11 @@ class ActorsPanel(w.VBox):
         self.directory.add_class("ti-annuaire")
         self.invite_actor = w.Dropdown(description="Inviter", style={"description_width": "initial"})
         self.invite_thread = w.Dropdown(description="dans", style={"description_width": "initial"})
-        self.invite = w.Button(
-            description="Inviter dans la discussion", layout=w.Layout(width="auto", align_self="flex-start")
-        )
+        self.invite = _button("Inviter dans la discussion", self._invite)
         self.invite_row = wrapping_row([self.invite_actor, self.invite_thread, self.invite])
         # an actor's own profile and request
-        self.profile_fields = {
-            "name": w.Text(description="Nom de l'organisation"),
-            "siren": w.Text(description="SIREN", placeholder="123 456 782"),
-            "naf": w.Text(description="Code NAF", placeholder="43.22A"),
-            "size_band": w.Dropdown(
-                description="Effectif", options=[(label, code) for code, label in SIZE_BANDS.items()], value="11"
-            ),
-            "themes": w.SelectMultiple(description="Thèmes", options=[(v, k) for k, v in THEMES.items()], rows=5),
-            "tags": w.Text(description="Étiquettes", placeholder="réseau de chaleur, solaire en toiture"),
-            "territories": w.Text(description="Territoires", placeholder="33440, epci:…, dep:33"),
-            "description": w.Textarea(description="Présentation", layout=w.Layout(width="100%", height="80px")),
-            "website": w.Text(description="Site web"),
-            "contact_name": w.Text(description="Contact"),
-            "contact_email": w.Text(description="Courriel du contact"),
-            "contact_phone": w.Text(description="Téléphone"),
-        }
-        for field in self.profile_fields.values():
-            field.style = {"description_width": "150px"}
-            field.layout.width, field.layout.max_width = "100%", "720px"
-        self.profile_fields["description"].layout.height = "80px"
-        self.save_profile = w.Button(
-            description="Enregistrer le profil",
-            button_style="primary",
-            layout=w.Layout(width="auto", align_self="flex-start"),
-        )
+        self.profile_fields = profile_fields()
+        self.save_profile = _button("Enregistrer le profil", self._save_profile, "primary")
         self.profile_summary = w.HTML()
         self.edit_profile = w.ToggleButton(
             description="Modifier le profil", layout=w.Layout(width="auto", align_self="flex-start")
@@ -185,11 +205,7 @@ class ActorsPanel(w.VBox):
             placeholder="Quelques mots pour les élus : ce que vous proposez à la commune",
             layout=w.Layout(width="100%", max_width="720px", height="60px"),
         )
-        self.ask = w.Button(
-            description="Demander à rejoindre",
-            button_style="primary",
-            layout=w.Layout(width="auto", align_self="flex-start"),
-        )
+        self.ask = _button("Demander à rejoindre", self._ask, "primary")
         self.my_requests = w.HTML()
         self.request_form = w.VBox([self.request_message, self.ask])
         self.request_box = w.VBox([w.HTML("<h3>Partenaire de la commune</h3>"), self.request_form, self.my_requests])
@@ -198,42 +214,27 @@ class ActorsPanel(w.VBox):
         self.pref_name = w.Text(description="Votre nom", **wide)
         self.pref_email = w.Text(description="Courriel", placeholder="prenom.nom@exemple.fr", **wide)
         self.pref_mode = w.Dropdown(description="Fréquence", options=FREQUENCIES, **wide)
-        self.save_prefs = w.Button(
-            description="Enregistrer mes préférences", layout=w.Layout(width="auto", align_self="flex-start")
-        )
+        self.save_prefs = _button("Enregistrer mes préférences", self._save_prefs)
         self.prefs_box = w.VBox(
             [w.HTML("<h3>Mes notifications</h3>"), self.pref_name, self.pref_email, self.pref_mode, self.save_prefs]
         )
-        self.body = w.VBox(
-            [
-                self.notices,
-                self.read_all,
-                self.invitations,
-                self.requests,
-                w.HTML("<h3>Annuaire</h3>"),
-                wrapping_row([self.theme, self.shared]),
-                self.directory,
-                self.invite_row,
-                self.profile_box,
-                self.request_box,
-                self.prefs_box,
-                self.feedback,
-            ]
+        self.body.children = (
+            self.notices,
+            self.read_all,
+            self.invitations,
+            self.requests,
+            w.HTML("<h3>Annuaire</h3>"),
+            wrapping_row([self.theme, self.shared]),
+            self.directory,
+            self.invite_row,
+            self.profile_box,
+            self.request_box,
+            self.prefs_box,
+            self.feedback,
         )
-        super().__init__([self.header, self.body], **kwargs)
-        self.add_class("territoire-acteurs")
-        self.layout.display = "none" if partners is None else None
-        self.read_all.on_click(lambda _b: self._read_all())
-        self.invite.on_click(lambda _b: self._invite())
-        self.save_profile.on_click(lambda _b: self._save_profile())
-        self.ask.on_click(lambda _b: self._ask())
-        self.save_prefs.on_click(lambda _b: self._save_prefs())
         self.edit_profile.observe(self._toggle_form, "value")
         self.theme.observe(self._refresh, "value")
         self.shared.observe(self._refresh, "value")
-        self.observe(self._connect, "login")
-        state.observe(self._refresh, "code")
-        self._outside()
 
     # -- identity and display ---------------------------------------------------------------
 
@@ -248,6 +249,8 @@ class ActorsPanel(w.VBox):
             return
         self.space = self.provider.space(self.login) if self.login else None
         self._counts, self._decisions, self._fill_forms = None, {}, True
+        if self.space is not None:
+            self._build()
         self.refresh()
         self._start_watch()
 
@@ -312,14 +315,8 @@ class ActorsPanel(w.VBox):
     def _invitations(self) -> None:
         rows = []
         for invitation in self._client().invitations("pending"):
-            accept = w.Button(
-                description="Accepter l'invitation",
-                button_style="primary",
-                layout=w.Layout(width="auto", align_self="flex-start"),
-            )
-            decline = w.Button(description="Décliner")
-            accept.on_click(lambda _b, i=invitation["id"]: self._answer(i, True))
-            decline.on_click(lambda _b, i=invitation["id"]: self._answer(i, False))
+            accept = _button("Accepter l'invitation", lambda i=invitation["id"]: self._answer(i, True), "primary")
+            decline = _button("Décliner", lambda i=invitation["id"]: self._answer(i, False))
             text = w.HTML(
                 f"<div>{html.escape(invitation['territory_name'])} vous invite dans la discussion "
                 f"« {html.escape(invitation['thread_title'])} ».</div>"
@@ -352,14 +349,8 @@ class ActorsPanel(w.VBox):
                 style={"description_width": "initial"},
             )
             reason = w.Text(placeholder="Motif, si vous refusez (transmis au demandeur)")
-            approve = w.Button(
-                description="Accepter la demande",
-                button_style="success",
-                layout=w.Layout(width="auto", align_self="flex-start"),
-            )
-            refuse = w.Button(description="Refuser", button_style="danger")
-            approve.on_click(lambda _b: self._decide(request_id, True, until.value, ""))
-            refuse.on_click(lambda _b: self._decide(request_id, False, "", reason.value))
+            approve = _button("Accepter la demande", lambda: self._decide(request_id, True, until.value, ""), "success")
+            refuse = _button("Refuser", lambda: self._decide(request_id, False, "", reason.value), "danger")
             self._decisions[request_id] = [wrapping_row([until, approve]), wrapping_row([reason, refuse])]
         return self._decisions[request_id]
 
