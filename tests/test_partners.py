@@ -452,6 +452,26 @@ def test_immediate_emails_are_french_with_a_link_and_never_the_content(store):
         assert deliver(_mail_workspace(store, port)).emails == 0  # nothing sent twice
 
 
+def test_an_invited_actor_without_a_role_gets_its_invitation_by_email(store):
+    """The invitation e-mail reaches an actor that cannot read the thread yet (it is not a
+    partner of the commune), and stops being due once the invitation is declined."""
+    from territoire_data.notifications.delivery import deliver
+
+    store.exchange("chaleur.paul").set_preferences("immediate", "paul@chaleur.test")
+    heat = _profile(store, "chaleur.paul", HEAT)
+    elu = store.exchange("elu.sm")
+    first = elu.create_thread("33440", "Réseau de chaleur du bourg", "…", "partenaires")
+    second = elu.create_thread("33440", "Chaufferie de la salle des fêtes", "…", "partenaires")
+    elu.invite(first, heat["id"])
+    declined = elu.invite(second, heat["id"])
+    store.exchange("chaleur.paul").answer_invitation(declined["id"], False)
+    with smtp_server() as (mailbox, port):
+        result = deliver(_mail_workspace(store, port))
+        bodies = [m.get_content() for m in mailbox.to("paul@chaleur.test")]
+    assert result.emails == 1 and result.dropped == 1
+    assert "vous invite dans la discussion « Réseau de chaleur du bourg »" in bodies[0]
+
+
 def test_a_failing_server_loses_nothing(store):
     from server import free_port
 
@@ -852,11 +872,10 @@ def test_revision_0004_and_the_whole_path_on_postgresql(tmp_path_factory, home, 
 
 
 def test_a_revoked_elu_cannot_decide_from_an_open_panel(demo_store):
+    from territoire_data.store.models import Role
     from widgets import State
     from widgets.actors import ActorsPanel
     from widgets.providers import WorkspaceDiscussions, WorkspaceProvider
-
-    from territoire_data.store.models import Role
 
     store = demo_store
     _profile(store, "solaire.lea", SOLAR)

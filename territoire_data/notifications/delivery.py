@@ -29,7 +29,7 @@ from sqlalchemy import select, update
 from territoire_data.access import rights_of
 from territoire_data.access.users import account_in
 from territoire_data.notifications.mail import SUBJECTS, MailFailed, MailServer, compose, link
-from territoire_data.store.models import Notification, Thread, User, now, utc
+from territoire_data.store.models import Invitation, Notification, Thread, User, now, utc
 
 log = logging.getLogger("territoire.notifications")
 LEASE = timedelta(minutes=5)
@@ -71,6 +71,24 @@ def digest_slot(at: datetime, hour: int) -> datetime:
     return slot
 
 
+def _may_hear_of(s, rights, user: User, thread: Thread, kind: str) -> bool:
+    """May this user still be told about this thread? Those who read it; and, for an
+    invitation, the invited organisation's users while the invitation stands (they cannot read
+    the thread before accepting it)."""
+    if rights.can_read_thread(thread.id, thread.territory, thread.visibility):
+        return True
+    if kind != "invitation" or user.organisation_id is None or thread.visibility != "partenaires":
+        return False
+    standing = s.scalar(
+        select(Invitation.id).where(
+            Invitation.thread_id == thread.id,
+            Invitation.organisation_id == user.organisation_id,
+            Invitation.status.in_(("pending", "accepted")),
+        )
+    )
+    return standing is not None
+
+
 def _claim(workspace, at: datetime, result: Delivery, retry_failed: bool) -> list[_Batch]:
     hour = workspace.settings.digest_hour
     batches: list[_Batch] = []
@@ -96,9 +114,7 @@ def _claim(workspace, at: datetime, result: Delivery, retry_failed: bool) -> lis
             kept = []
             for row in rows:
                 thread = s.get(Thread, row.thread_id) if row.thread_id else None
-                if row.thread_id and (
-                    thread is None or not rights.can_read_thread(thread.id, thread.territory, thread.visibility)
-                ):
+                if row.thread_id and (thread is None or not _may_hear_of(s, rights, user, thread, row.kind)):
                     row.mail_state = "none"
                     result.dropped += 1
                 else:
