@@ -336,6 +336,7 @@ def test_a_company_cannot_list_a_territorys_elus(store):
 
 def test_request_states_expire_and_refusal_cools_down(store):
     from territoire_data.errors import TerritoireError
+    from territoire_data.rendering.formatting import day
     from territoire_data.store.models import AccessRequest, Role
 
     _profile(store, "solaire.lea", SOLAR)
@@ -362,6 +363,19 @@ def test_request_states_expire_and_refusal_cools_down(store):
     state = next(r for r in company.requests() if r["id"] == third["id"])
     assert state["status"] == "expired" and state["history"][-1]["status"] == "expired"
     assert company.threads("33440") == []  # the role ended with it
+
+    # The courier records both expiries once and tells the company (with or without e-mail).
+    from territoire_data.notifications.delivery import deliver
+
+    assert deliver(store).disabled
+    deliver(store)  # a second run records nothing more
+    told = [n["text"] for n in company.notifications() if n["kind"] == "request_expired"]
+    assert len(told) == 2
+    assert any("a expiré sans réponse après 60 jours" in t for t in told)
+    assert any(f"a pris fin le {day(TODAY - timedelta(days=1))}" in t for t in told)
+    for request in company.requests():
+        if request["status"] == "expired":
+            assert [h["status"] for h in request["history"]].count("expired") == 1
 
 
 def test_requests_and_invitations_are_rate_limited(tmp_path_factory, home, ref):

@@ -1,4 +1,4 @@
-"""The e-mail courier of a long-running process that holds the store (the JupyterHub service,
+"""The courier of a long-running process that holds the store (the JupyterHub service,
 ``territoire dashboard`` in local use): ``deliver`` every ``period_s`` seconds, off the event
 loop, its failures logged and never fatal."""
 
@@ -14,9 +14,10 @@ PERIOD_S = 15.0
 
 
 async def run_courier(workspace, *, link_base: str | None = None, period_s: float = PERIOD_S) -> None:
-    """Send the due e-mails until cancelled (nothing to do when no SMTP host is configured)."""
+    """Record expiries and send the due e-mails until cancelled (without an SMTP host, only
+    the expiries, once a minute)."""
     if not workspace.settings.smtp_host:
-        return
+        period_s = max(period_s, 60.0)
     loop = asyncio.get_running_loop()
     while True:
         try:

@@ -18,6 +18,7 @@ TIMEOUT_S = 20
 SUBJECTS = {
     "access_request": "Nouvelle demande d'accès partenaire",
     "request_decided": "Réponse à votre demande d'accès",
+    "request_expired": "Fin de votre accès partenaire",
     "invitation": "Invitation dans une discussion",
     "invitation_answered": "Réponse à votre invitation",
     "reply": "Nouveau message dans une discussion",

@@ -164,8 +164,8 @@ def _describe(space: DiscussionSpace, s, request: AccessRequest, *, requester_vi
             who = f"la collectivité ({name})"
         history.append({"status": event.status, "date": iso(event.date), "by": who, "note": event.note})
     state = state_of(request)
-    if state == "expired":
-        ended = expiry_of(request)
+    if state == "expired" and not any(event.status == "expired" for event in request.events):
+        ended = expiry_of(request)  # not recorded yet (``record_expiries``): dated from the request
         history.append({"status": "expired", "date": ended.isoformat() if ended else None, "by": None, "note": None})
     organisation = request.organisation
     return {
@@ -219,6 +219,42 @@ def pending_count(space: DiscussionSpace, territory: str | None = None) -> int:
     if not rights.authority and not rights.admin:
         return 0
     return len(requests(space, territory, "pending"))
+
+
+def record_expiries(workspace, today: date | None = None) -> int:
+    """Record the requests that expired since the last run (a dated ``expired`` event) and
+    tell their requesters; run with the e-mails (``notifications.delivery``). Returns how many."""
+    today = today or date.today()
+    recorded = 0
+    with workspace.store.session() as s:
+        candidates = s.scalars(
+            select(AccessRequest).where(
+                AccessRequest.status.in_(("pending", "approved")),
+                ~AccessRequest.events.any(RequestEvent.status == "expired"),
+            )
+        )
+        for request in candidates:
+            if state_of(request, today) != "expired":
+                continue
+            ended = expiry_of(request)
+            request.events.append(RequestEvent(status="expired", note=f"le {ended}" if ended else None))
+            try:
+                name = workspace.territory(request.territory).name
+            except TerritoireError:
+                name = request.territory
+            if request.status == "approved":
+                text = (
+                    f"Votre accès partenaire à {name} a pris fin le {day(request.end)} : "
+                    "vous pouvez demander à le renouveler."
+                )
+            else:
+                text = (
+                    f"Votre demande pour rejoindre {name} a expiré sans réponse après {PENDING_DAYS} jours : "
+                    "vous pouvez la renouveler."
+                )
+            notify(s, [request.user], "request_expired", text, territory=request.territory)
+            recorded += 1
+    return recorded
 
 
 def _request_to_decide(space: DiscussionSpace, s, request_id: int) -> AccessRequest:

@@ -93,12 +93,12 @@ class DashboardServer(Voila):
         self._start_courier(f"http://{host}:{self.port}{self.base_url}")
 
     def _start_courier(self, link_base: str) -> None:
-        """Send the notifications' e-mails from here when this process holds the store (local
-        use; in a JupyterHub deployment the store's service sends them)."""
+        """Record expiries and send the notifications' e-mails from here when this process
+        holds the store (local use; in a JupyterHub deployment the store's service does it)."""
         from territoire_data.notifications.courier import run_courier
 
         workspace = self.courier_workspace
-        if workspace is None or workspace.settings.store_service_url or not workspace.settings.smtp_host:
+        if workspace is None or workspace.settings.store_service_url:
             return
         self._courier = asyncio.ensure_future(run_courier(workspace, link_base=link_base))
 
