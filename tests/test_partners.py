@@ -941,3 +941,27 @@ def test_what_is_typed_survives_the_panels_redraws(demo_store):
     assert elu.requests.children[1].children[2].children[0].value == "Nous revenons vers vous"
     company.save_prefs.click()  # refused: what was typed stays
     assert "invalide" in company.feedback.value and company.pref_email.value == "en.cours@"
+
+
+def test_the_courier_sends_and_never_creates_a_store(store, tmp_path):
+    """``run_courier`` (what ``territoire dashboard`` and the Hub service run): it sends the due
+    e-mails by itself, and in a home without a store it waits without creating one."""
+    import asyncio
+
+    from territoire_data.notifications.courier import run_courier
+
+    async def run_for(workspace, seconds: float) -> None:
+        task = asyncio.ensure_future(run_courier(workspace, period_s=0.2))
+        await asyncio.sleep(seconds)
+        task.cancel()
+
+    empty = _workspace(tmp_path, TERRITOIRE_SMTP_HOST="127.0.0.1")
+    asyncio.run(run_for(empty, 0.6))
+    assert not (tmp_path / "discussions.sqlite").exists()
+
+    _profile(store, "solaire.lea", SOLAR)
+    store.exchange("elu.sm").set_preferences("immediate", "henri.dubos@saint-martial.test")
+    store.exchange("solaire.lea").request_access("33440")
+    with smtp_server() as (mailbox, port):
+        asyncio.run(run_for(_mail_workspace(store, port), 2.0))
+        assert len(mailbox.to("henri.dubos@saint-martial.test")) == 1

@@ -21,6 +21,9 @@ async def run_courier(workspace, *, link_base: str | None = None, period_s: floa
     loop = asyncio.get_running_loop()
     while True:
         try:
+            if not await loop.run_in_executor(None, workspace.store.ready):
+                await asyncio.sleep(period_s)  # no store yet (`territoire db upgrade`): nothing to send
+                continue
             result = await loop.run_in_executor(None, lambda: deliver(workspace, link_base=link_base))
             if result.emails or result.failed:
                 log.info("courriels : %d envoyé(s), %d en échec (nouvel essai prévu)", result.emails, result.failed)

@@ -124,6 +124,16 @@ class Store:
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
+    def ready(self) -> bool:
+        """Is there a store at the current schema? (No file is created to find out.)"""
+        if self.url.startswith("sqlite") and not Path(self.url.split("///", 1)[1]).exists():
+            return False
+        try:
+            head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+            return self.current_revision() == head
+        except Exception:  # unreachable server, no schema: not ready
+            return False
+
     def check_schema(self) -> None:
         head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
         if self.current_revision() != head:
