@@ -2,7 +2,7 @@
 
 ``TERRITOIRE_STRICT_TESTS=1`` (set by CI) turns every "missing binary" skip into a failure,
 so that CI cannot go green by skipping. Real data: the small extracts in ``tests/donnees``
-are part of the repository (``tests/donnees/extract.py`` remakes them from the national
+are part of the repository (``tools/extract_test_data.py`` remakes them from the national
 files); no test reads outside the repository.
 
 Two referentials: ``small_workspace`` (Gironde, Dordogne, Cantal, Mayotte: built in about two

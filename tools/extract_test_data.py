@@ -1,6 +1,8 @@
-"""Rebuild the small real extracts of ``tests/donnees`` from ``../shared/realdata``.
+"""Rebuild the small real extracts of ``tests/donnees`` from a folder of the national files
+(a maintainer's tool: no test runs it, the extracts are committed with their provenance).
 
-Run from the repository root: ``python tests/donnees/extract.py [REALDATA]``. Text files are
+Run from the repository root: ``python tools/extract_test_data.py FOLDER``, where FOLDER holds
+the published files laid out as listed in ``tests/donnees/README.md``. Text files are
 copied line by line, as published (encoding, separators, quotes and line endings kept):
 the header line(s), then the lines of the communes the tests need. The Etalab JSON and the
 Sitadel Parquet table are re-serialised after filtering (see README.md). The cadastre of
@@ -17,8 +19,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-HERE = Path(__file__).resolve().parent
-CADASTRE = HERE.parents[1] / "territoire_data" / "demo" / "data" / "cadastre"
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "tests" / "donnees"
+CADASTRE = ROOT / "territoire_data" / "demo" / "data" / "cadastre"
 DEPARTEMENTS = ("15", "33", "72", "976")
 OTHERS = {"27058", "27676", "60054", "60694", "85084", "85165", "85212", "14666", "14712", "75056", "69123",
           "13055", "13201", "75115", "69383"}
@@ -131,4 +134,6 @@ def main(realdata: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[2] / "shared" / "realdata")
+    if len(sys.argv) != 2:
+        sys.exit("Utilisation : python tools/extract_test_data.py DOSSIER (les fichiers nationaux publiés)")
+    main(Path(sys.argv[1]))
