@@ -150,7 +150,7 @@ def _basemap_url(value: str | None) -> str | None:
     return value
 
 
-def parse_message_limit(raw: str | None, default: tuple[int, int] = DEFAULT_MESSAGE_LIMIT) -> tuple[int, int]:
+def parse_rate_limit(raw: str | None, default: tuple[int, int] = DEFAULT_MESSAGE_LIMIT) -> tuple[int, int]:
     """``"20/60"`` → (20, 60); anything unreadable gives the default rather than no limit."""
     try:
         number, seconds = (int(x) for x in (raw or "").split("/"))
@@ -221,7 +221,7 @@ class Settings:
             db_url=_text(env.get("TERRITOIRE_DB_URL")),
             user=_text(env.get("TERRITOIRE_USER")),
             identity_header=_text(env.get("TERRITOIRE_IDENTITY_HEADER")),
-            message_limit=parse_message_limit(env.get("TERRITOIRE_MESSAGE_LIMIT", "20/60")),
+            message_limit=parse_rate_limit(env.get("TERRITOIRE_MESSAGE_LIMIT", "20/60")),
             basemap_url=_basemap_url(env.get("TERRITOIRE_BASEMAP_URL")),
             basemap_attribution=_text(env.get("TERRITOIRE_BASEMAP_ATTRIBUTION")),
             kernel_ceiling=_positive(env.get("TERRITOIRE_KERNEL_CEILING"), DEFAULT_KERNEL_CEILING),
@@ -232,8 +232,8 @@ class Settings:
             archive_max_ratio=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_RATIO"), DEFAULT_ARCHIVE_MAX_RATIO),
             archive_max_depth=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_DEPTH"), DEFAULT_ARCHIVE_MAX_DEPTH),
             store_service_url=_text(env.get("TERRITOIRE_STORE_SERVICE_URL")),
-            request_limit=parse_message_limit(env.get("TERRITOIRE_REQUEST_LIMIT"), DEFAULT_REQUEST_LIMIT),
-            invitation_limit=parse_message_limit(env.get("TERRITOIRE_INVITATION_LIMIT"), DEFAULT_INVITATION_LIMIT),
+            request_limit=parse_rate_limit(env.get("TERRITOIRE_REQUEST_LIMIT"), DEFAULT_REQUEST_LIMIT),
+            invitation_limit=parse_rate_limit(env.get("TERRITOIRE_INVITATION_LIMIT"), DEFAULT_INVITATION_LIMIT),
             smtp_host=_text(env.get("TERRITOIRE_SMTP_HOST")),
             smtp_port=_positive(env.get("TERRITOIRE_SMTP_PORT"), 0) or None,
             smtp_tls=_smtp_tls(env.get("TERRITOIRE_SMTP_TLS")),

@@ -130,23 +130,25 @@ def add_user(
             existing.start, existing.end = since, until
 
 
+def describe_user(user: User) -> dict:
+    """A user's login, name, organisation and roles, as JSON-ready data."""
+    return {
+        "login": user.login,
+        "name": user.name,
+        "organisation": user.organisation.name if user.organisation else None,
+        "roles": [
+            {
+                "role": r.role,
+                "territory": r.territory,
+                "start": r.start.isoformat() if r.start else None,
+                "end": r.end.isoformat() if r.end else None,
+            }
+            for r in user.roles
+        ],
+    }
+
+
 def list_users(workspace: Workspace) -> list[dict]:
     """Every user with organisation and roles (administration)."""
     with workspace.store.session() as s:
-        return [
-            {
-                "login": u.login,
-                "name": u.name,
-                "organisation": u.organisation.name if u.organisation else None,
-                "roles": [
-                    {
-                        "role": r.role,
-                        "territory": r.territory,
-                        "start": r.start.isoformat() if r.start else None,
-                        "end": r.end.isoformat() if r.end else None,
-                    }
-                    for r in u.roles
-                ],
-            }
-            for u in s.scalars(select(User).order_by(User.login))
-        ]
+        return [describe_user(u) for u in s.scalars(select(User).order_by(User.login))]

@@ -27,6 +27,17 @@ def _space(login: str):
     return _workspace().discussions(login)
 
 
+def _listing(items: list[dict], output_json: bool, empty: str, show) -> None:
+    """Items as JSON, or one ``show(item)`` each, or the French ``empty`` sentence."""
+    if output_json:
+        typer.echo(strict_json.text(items))
+        return
+    if not items:
+        typer.echo(empty)
+    for item in items:
+        show(item)
+
+
 def _list(text: str | None) -> list[str]:
     return [piece.strip() for piece in (text or "").split(",") if piece.strip()]
 
@@ -162,14 +173,7 @@ def list_requests_command(
     output_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Les demandes faites par cet utilisateur et celles qu'il peut trancher."""
-    items = requests.requests(_space(login), code, status)
-    if output_json:
-        typer.echo(strict_json.text(items))
-        return
-    if not items:
-        typer.echo("Aucune demande.")
-    for r in items:
-        _show_request(r)
+    _listing(requests.requests(_space(login), code, status), output_json, "Aucune demande.", _show_request)
 
 
 @access_app.command("approuver")
@@ -236,14 +240,12 @@ def invitations_command(
     output_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Les invitations reçues par son organisation."""
-    items = invitations.invitations(_space(login))
-    if output_json:
-        typer.echo(strict_json.text(items))
-        return
-    if not items:
-        typer.echo("Aucune invitation.")
-    for i in items:
-        typer.echo(f"#{i['id']} « {i['thread_title']} » ({i['territory_name']}) : {i['status_label']}")
+    _listing(
+        invitations.invitations(_space(login)),
+        output_json,
+        "Aucune invitation.",
+        lambda i: typer.echo(f"#{i['id']} « {i['thread_title']} » ({i['territory_name']}) : {i['status_label']}"),
+    )
 
 
 def accept_command(
@@ -264,14 +266,12 @@ def list_notifications_command(
     """Les dernières notifications d'un utilisateur."""
     from territoire_data.notifications.outbox import notifications
 
-    items = notifications(_space(login))
-    if output_json:
-        typer.echo(strict_json.text(items))
-        return
-    if not items:
-        typer.echo("Aucune notification.")
-    for n in items:
-        typer.echo(f"{'  ' if n['read'] else '• '}{n['created_at'][:16].replace('T', ' ')} {n['text']}")
+    _listing(
+        notifications(_space(login)),
+        output_json,
+        "Aucune notification.",
+        lambda n: typer.echo(f"{'  ' if n['read'] else '• '}{n['created_at'][:16].replace('T', ' ')} {n['text']}"),
+    )
 
 
 @notifications_app.command("preferences")

@@ -45,11 +45,6 @@ def count_anchors(threads: list[dict]) -> dict[str, int]:
     return count
 
 
-def _display(user) -> str:
-    """What readers see of an author: their name, else their login."""
-    return user.name or user.login
-
-
 class DiscussionSpace:
     """``DiscussionSpace("login")``: what this user may see and do. An unknown login sees nothing.
 
@@ -110,7 +105,7 @@ class DiscussionSpace:
             "theme": thread.theme,
             "solution": thread.solution,
             "author": thread.author.login,
-            "author_name": _display(thread.author),
+            "author_name": thread.author.shown_name,
             "created_at": iso(thread.created_at),
             "active_at": iso(thread.active_at),
             "messages": n,
@@ -118,22 +113,23 @@ class DiscussionSpace:
         }
 
     @staticmethod
-    def _readable(rights: Authorisation, code: str):
-        """The SQL condition of the threads of ``code`` this user may read (``None``: none)."""
-        readable = [v for v in VISIBILITIES if rights.can_read(code, v)] if rights.authenticated else []
+    def _readable(rights: Authorisation, code: str) -> tuple[ColumnElement[bool] | None, tuple[str, ...]]:
+        """The SQL condition of the threads of ``code`` this user may read (``None``: none),
+        and the visibilities they read there by their roles."""
+        readable = tuple(v for v in VISIBILITIES if rights.can_read(code, v))
         invited = sorted(rights.invited_threads)
         if not readable and not invited:
-            return None
+            return None, readable
         condition: ColumnElement[bool] = Thread.visibility.in_(readable)
         if invited:
             condition = or_(condition, and_(Thread.id.in_(invited), Thread.visibility == "partenaires"))
-        return and_(Thread.territory == code, condition)
+        return and_(Thread.territory == code, condition), readable
 
     def threads(self, territory: str) -> list[dict]:
         """Threads of a territory this user may read (by role, or invited), most recently active first."""
         rights = self.authorisation
         code = self._code(territory)
-        condition = self._readable(rights, code)
+        condition, _visibilities = self._readable(rights, code)
         if condition is None:
             return []
         with self.store.session() as s:
@@ -163,7 +159,7 @@ class DiscussionSpace:
                         "id": m.id,
                         "thread": thread.id,
                         "author": m.author.login,
-                        "author_name": _display(m.author),
+                        "author_name": m.author.shown_name,
                         "organisation": m.author.organisation.name if m.author.organisation else None,
                         "created_at": iso(m.created_at),
                         "edited_at": iso(m.edited_at),
@@ -200,7 +196,7 @@ class DiscussionSpace:
         polling); activity on threads they may not read leaves it unchanged."""
         rights = self.authorisation
         code = self._code(territory)
-        condition = self._readable(rights, code)
+        condition, readable = self._readable(rights, code)
         if condition is None:
             return ()
         with self.store.session() as s:
@@ -217,7 +213,7 @@ class DiscussionSpace:
                     .join(Message, Message.thread_id == Thread.id, isouter=True)
                     .where(condition)
                 ).one()
-            ) + (tuple(v for v in VISIBILITIES if rights.can_read(code, v)), tuple(sorted(rights.invited_threads)))
+            ) + (readable, tuple(sorted(rights.invited_threads)))
 
     def visibilities(self, territory: str) -> list[str]:
         return self.authorisation.visibilities(self._code(territory))
@@ -307,7 +303,7 @@ class DiscussionSpace:
         in a notification; for an ``elus`` thread the e-mail names neither thread nor author."""
         from territoire_data.access import rights_of
         from territoire_data.access.users import account_in
-        from territoire_data.notifications.outbox import display_name, notify
+        from territoire_data.notifications.outbox import notify
 
         ids = set(s.scalars(select(Message.author_id).where(Message.thread_id == thread.id)))
         ids |= set(
@@ -328,7 +324,7 @@ class DiscussionSpace:
             )
         ]
         name = self.workspace.territory(thread.territory).name
-        text = f"{display_name(s.get(User, author_id))} a répondu dans « {thread.title} » ({name})."
+        text = f"{s.get(User, author_id).shown_name} a répondu dans « {thread.title} » ({name})."
         mail = (
             f"Nouveau message dans une discussion réservée aux élus et services de {name}."
             if thread.visibility == "elus"

@@ -74,12 +74,20 @@ def title(text) -> str:
     return clean(text, maximum=MAX_TITLE, what="Le titre").replace("\n", " ")
 
 
-_ABSOLUTE = re.compile(r"^(https?://[^/\\\s?#@]+(?:[/?#]|$)|mailto:[^\s]+$)", re.IGNORECASE)
+_WEB = re.compile(r"^https?://([^/\\\s?#@]+)(?:[/?#]|$)", re.IGNORECASE)
+_MAILTO = re.compile(r"^mailto:[^\s]+$", re.IGNORECASE)
+
+
+def web_host(address: str) -> str | None:
+    """The host of an absolute http(s) address (no user part, no relative or ``//host`` form);
+    None for anything else."""
+    found = _WEB.match(address.strip())
+    return found.group(1) if found else None
 
 
 def _links(tag: str, attribute: str, value: str) -> str | None:
     """Keep a link only when it is absolute (scheme and host) or a mailto."""
-    if attribute == "href" and not _ABSOLUTE.match(value.strip()):
+    if attribute == "href" and web_host(value) is None and not _MAILTO.match(value.strip()):
         return None
     return value
 

@@ -19,10 +19,12 @@ async def run_courier(workspace, *, link_base: str | None = None, period_s: floa
     if not workspace.settings.smtp_host:
         period_s = max(period_s, 60.0)
     loop = asyncio.get_running_loop()
+    ready = False
     while True:
         try:
-            if not await loop.run_in_executor(None, workspace.store.ready):
-                await asyncio.sleep(period_s)  # no store yet (`territoire db upgrade`): nothing to send
+            ready = ready or await loop.run_in_executor(None, workspace.store.ready)
+            if not ready:  # no store yet (`territoire db upgrade`): nothing to send, none created
+                await asyncio.sleep(period_s)
                 continue
             result = await loop.run_in_executor(None, lambda: deliver(workspace, link_base=link_base))
             if result.emails or result.failed:

@@ -144,13 +144,9 @@ def set_preferences(space: DiscussionSpace, email: str | None, mode: str, name: 
     return preferences(space)
 
 
-def display_name(user: User | None) -> str:
-    return "" if user is None else (user.name or user.login)
-
-
 def organisation_word(user: User | None) -> str:
     """« Paul Garnier (Rénov'Aquitaine) »."""
     if user is None:
         return ""
     organisation = f" ({user.organisation.name})" if user.organisation else ""
-    return display_name(user) + organisation
+    return user.shown_name + organisation

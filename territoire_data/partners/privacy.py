@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, update
 
 from territoire_data.access.authorisation import AccessDenied
+from territoire_data.access.users import describe_user
 from territoire_data.store.models import AccessRequest, Message, Notification, Organisation, ReadMark, Role, User, iso
 
 if TYPE_CHECKING:
@@ -30,21 +31,10 @@ def export_data(space: DiscussionSpace) -> dict:
     with space.store.session() as s:
         user = s.get(User, rights.user_id)
         account = {
-            "login": user.login,
-            "name": user.name,
+            **describe_user(user),
             "email": user.email,
             "notification_mode": user.notification_mode,
             "created_at": iso(user.created_at),
-            "organisation": user.organisation.name if user.organisation else None,
-            "roles": [
-                {
-                    "role": r.role,
-                    "territory": r.territory,
-                    "start": r.start.isoformat() if r.start else None,
-                    "end": r.end.isoformat() if r.end else None,
-                }
-                for r in user.roles
-            ],
         }
         messages = [
             {

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from territoire_data.access.authorisation import AccessDenied
 from territoire_data.access.users import ensure_user
 from territoire_data.core.catalogue import THEMES
-from territoire_data.discussions.text import clean
+from territoire_data.discussions.text import clean, web_host
 from territoire_data.errors import TerritoireError
 from territoire_data.notifications.outbox import check_email
 from territoire_data.partners.identifiers import (
@@ -47,23 +47,15 @@ SERVED_LEVELS = ("commune", "epci", "departement", "region", "france")
 
 
 def _website(text: str | None) -> str | None:
-    from urllib.parse import urlsplit
-
+    """An actor's site: the links rule of the messages (absolute http(s), a host, no user part),
+    ``https://`` added to a bare « www.exemple.fr »; ``javascript:``, ``mailto:``… refused."""
     value = (text or "").strip()
     if not value:
         return None
-    refused = TerritoireError(f"Site « {text} » : une adresse web est attendue (par ex. https://www.exemple.fr).")
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!//)", value) and not re.match(r"^[^:/]+:\d+(/|$)", value):
-        raise refused  # javascript:, mailto:, data:… are not web sites
-    if "://" not in value:
-        value = "https://" + value
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018  (raises on a malformed port)
-    except ValueError:
-        raise refused from None
-    host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or "." not in host or "@" in parts.netloc or len(value) > 300:
+    if "://" not in value and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", value):
+        value = "https://" + value  # a bare host (a port after it is fine)
+    host = web_host(value)
+    if host is None or "." not in host.rsplit(":", 1)[0] or len(value) > 300:
         raise TerritoireError(f"Site « {text} » : une adresse web est attendue (par ex. https://www.exemple.fr).")
     return value
 

@@ -20,7 +20,7 @@ from territoire_data.access.authorisation import AUTHORITY_ROLES, AccessDenied, 
 from territoire_data.access.users import ensure_user
 from territoire_data.discussions.text import clean
 from territoire_data.errors import TerritoireError
-from territoire_data.notifications.outbox import display_name, notify, organisation_word
+from territoire_data.notifications.outbox import notify, organisation_word
 from territoire_data.rendering.formatting import day
 from territoire_data.store.models import PARTNER_ROLES, AccessRequest, RequestEvent, Role, User, iso, now
 
@@ -175,7 +175,7 @@ def _describe(space: DiscussionSpace, s, request: AccessRequest, *, requester_vi
         "role": request.role,
         "organisation": organisation.name if organisation else None,
         "organisation_id": organisation.id if organisation else None,
-        "requester": display_name(request.user),
+        "requester": request.user.shown_name,
         "message": request.message,
         "status": state,
         "status_label": STATE_WORDS[state],
@@ -187,38 +187,45 @@ def _describe(space: DiscussionSpace, s, request: AccessRequest, *, requester_vi
     }
 
 
+def _seen(space: DiscussionSpace, s, rights, territory: str | None, pending_only: bool):
+    """(request, made by this user, decided by this user) of the requests this user may see,
+    newest first (``territory``: made to it or to a commune of it)."""
+    code = space.workspace.territory(territory).code if territory else None
+    query = select(AccessRequest).order_by(AccessRequest.id.desc())
+    if pending_only:  # what the dashboard polls: only the stored pending ones can be
+        query = query.where(AccessRequest.status == "pending")
+    for request in s.scalars(query):
+        own, decider = request.user_id == rights.user_id, rights.can_decide(request.territory)
+        if (own or decider) and not (code and not covers(code, request.territory, space.workspace.access_units)):
+            yield request, own, decider
+
+
 def requests(space: DiscussionSpace, territory: str | None = None, status: str | None = None) -> list[dict]:
     """The requests this user may see, newest first: those they made, and those made to the
     territories they decide for (``territory``: made to it or to a commune of it)."""
     rights = space.authorisation
     if not rights.identified:
         return []
-    code = space.workspace.territory(territory).code if territory else None
-    shown = []
-    query = select(AccessRequest).order_by(AccessRequest.id.desc())
-    if status == "pending":  # what the dashboard polls: only the stored pending ones can be
-        query = query.where(AccessRequest.status == "pending")
     with space.store.session() as s:
-        for request in s.scalars(query):
-            own = request.user_id == rights.user_id
-            decider = rights.can_decide(request.territory)
-            if not (own or decider):
-                continue
-            if code and not covers(code, request.territory, space.workspace.access_units):
-                continue
-            described = _describe(space, s, request, requester_view=own and not decider)
-            if status and described["status"] != status:
-                continue
-            shown.append(described)
-    return shown
+        described = [
+            _describe(space, s, request, requester_view=own and not decider)
+            for request, own, decider in _seen(space, s, rights, territory, status == "pending")
+        ]
+    return [r for r in described if not status or r["status"] == status]
 
 
 def pending_count(space: DiscussionSpace, territory: str | None = None) -> int:
-    """Requests waiting for this user's decision."""
+    """Requests waiting for this user's decision (polled by the dashboard: nothing described)."""
     rights = space.authorisation
     if not rights.authority and not rights.admin:
         return 0
-    return len(requests(space, territory, "pending"))
+    today = date.today()
+    with space.store.session() as s:
+        return sum(
+            1
+            for request, _own, decider in _seen(space, s, rights, territory, True)
+            if decider and state_of(request, today) == "pending"
+        )
 
 
 def record_expiries(workspace, today: date | None = None) -> int:

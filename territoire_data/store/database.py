@@ -42,6 +42,11 @@ def _sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _head() -> str | None:
+    """The latest revision of the migrations shipped with the package."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
 def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -98,8 +103,6 @@ class Store:
         """Run Alembic on one connection. SQLite changes a table by copying it (batch mode):
         the foreign keys are switched off for that (they would refuse dropping a table that
         rows refer to), then checked before the change is kept."""
-        from sqlalchemy.exc import IntegrityError
-
         config = _alembic_config()
         with self.engine.connect() as connection:
             sqlite = connection.dialect.name == "sqlite"
@@ -113,7 +116,10 @@ class Store:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         connection.rollback()
-                        raise IntegrityError("PRAGMA foreign_key_check", None, Exception(str(broken[:5])))
+                        raise TerritoireError(
+                            f"Migration annulée : elle laisserait {len(broken)} référence(s) cassée(s) "
+                            f"dans la base ({broken[:3]})."
+                        )
                 connection.commit()
             finally:
                 if sqlite and raw is not None:
@@ -129,14 +135,12 @@ class Store:
         if self.url.startswith("sqlite") and not Path(self.url.split("///", 1)[1]).exists():
             return False
         try:
-            head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-            return self.current_revision() == head
+            return self.current_revision() == _head()
         except Exception:  # unreachable server, no schema: not ready
             return False
 
     def check_schema(self) -> None:
-        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-        if self.current_revision() != head:
+        if self.current_revision() != _head():
             raise TerritoireError("La base des discussions n'est pas à jour : lancez `territoire db upgrade`.")
 
     def dispose(self) -> None:

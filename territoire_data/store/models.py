@@ -94,6 +94,11 @@ class User(Base):
     organisation: Mapped[Organisation | None] = relationship()
     roles: Mapped[list[Role]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
+    @property
+    def shown_name(self) -> str:
+        """What readers see of someone: their name, else their login."""
+        return self.name or self.login
+
 
 class Role(Base):
     """A role on a territory (``33063``, ``epci:…``, ``dep:…``, ``reg:…``, ``france``), possibly dated."""
