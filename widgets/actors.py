@@ -146,7 +146,6 @@ class ActorsPanel(w.VBox):
     def __init__(self, state: State, partners=None, **kwargs):
         self.state, self.provider = state, partners
         self.space: StoreClient | None = None  # the signed-in user's exchange client
-        self.me: dict = {}
         self._counts: tuple | None = None
         self._decisions: dict[int, list[w.Widget]] = {}  # pending request id → its controls
         self._fill_forms = True  # forms take the stored values once (sign-in, save), not at every poll
@@ -275,8 +274,7 @@ class ActorsPanel(w.VBox):
             self._outside()
             return
         self.body.layout.display = None
-        self.me = self._client().whoami()
-        authority = bool(self.me.get("authority"))
+        authority = bool(self._client().whoami().get("authority"))
         counts = self._client().counts(code)
         self._counts = (counts, self._client().version(code))
         badges = [f"{counts['notifications']} notification(s) non lue(s)"]
