@@ -31,6 +31,8 @@ DEFAULT_KERNEL_CEILING = 20
 DEFAULT_ARCHIVE_MAX_BYTES = 8 * 2**30  # uncompressed bytes read from one file (all its members)
 DEFAULT_ARCHIVE_MAX_RATIO = 200  # uncompressed / compressed size of a member
 DEFAULT_ARCHIVE_MAX_DEPTH = 3  # archives inside archives
+DEFAULT_COVERAGE_COMMUNES = 0.95  # an event file covers a département listing this share of its communes…
+DEFAULT_COVERAGE_POPULATION = 0.98  # …or communes holding this share of its population
 
 # Variable → (Settings field, what it does, in French: the README shows these words).
 VARIABLES: dict[str, tuple[str, str]] = {
@@ -74,6 +76,15 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "TERRITOIRE_ARCHIVE_MAX_DEPTH": (
         "archive_max_depth",
         "niveaux d'archives imbriquées acceptés (zip dans un zip… ; défaut `3`)",
+    ),
+    "TERRITOIRE_COVERAGE_COMMUNES": (
+        "coverage_communes",
+        "part des communes d'un département qu'un fichier d'événements (permis, ventes, équipements…) doit "
+        "lister pour que les communes absentes comptent zéro ; sinon elles sont « non couvertes » (défaut `95` %)",
+    ),
+    "TERRITOIRE_COVERAGE_POPULATION": (
+        "coverage_population",
+        "ou part de la population du département que les communes listées doivent porter (défaut `98` %)",
     ),
     "TERRITOIRE_STORE_SERVICE_URL": (
         "store_service_url",
@@ -137,6 +148,17 @@ def _positive(value: str | None, default: int) -> int:
     return number if number > 0 else default
 
 
+def _share(value: str | None, default: float) -> float:
+    """A share written ``95``, ``95 %`` or ``0.95`` (``0,95``); anything else gives the default."""
+    text = (value or "").strip().rstrip("%").strip().replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return default
+    number = number / 100 if number > 1 else number
+    return number if 0 < number <= 1 else default
+
+
 def _basemap_url(value: str | None) -> str | None:
     """A tile URL template (http(s), with {z}, {x} and {y}); anything else: no basemap."""
     value = _text(value)
@@ -193,6 +215,8 @@ class Settings:
     archive_max_bytes: int = DEFAULT_ARCHIVE_MAX_BYTES
     archive_max_ratio: int = DEFAULT_ARCHIVE_MAX_RATIO
     archive_max_depth: int = DEFAULT_ARCHIVE_MAX_DEPTH
+    coverage_communes: float = DEFAULT_COVERAGE_COMMUNES
+    coverage_population: float = DEFAULT_COVERAGE_POPULATION
     store_service_url: str | None = None  # None: the store is opened here (local use, the service itself)
     request_limit: tuple[int, int] = DEFAULT_REQUEST_LIMIT
     invitation_limit: tuple[int, int] = DEFAULT_INVITATION_LIMIT
@@ -231,6 +255,8 @@ class Settings:
             archive_max_bytes=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_BYTES"), DEFAULT_ARCHIVE_MAX_BYTES),
             archive_max_ratio=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_RATIO"), DEFAULT_ARCHIVE_MAX_RATIO),
             archive_max_depth=_positive(env.get("TERRITOIRE_ARCHIVE_MAX_DEPTH"), DEFAULT_ARCHIVE_MAX_DEPTH),
+            coverage_communes=_share(env.get("TERRITOIRE_COVERAGE_COMMUNES"), DEFAULT_COVERAGE_COMMUNES),
+            coverage_population=_share(env.get("TERRITOIRE_COVERAGE_POPULATION"), DEFAULT_COVERAGE_POPULATION),
             store_service_url=_text(env.get("TERRITOIRE_STORE_SERVICE_URL")),
             request_limit=parse_rate_limit(env.get("TERRITOIRE_REQUEST_LIMIT"), DEFAULT_REQUEST_LIMIT),
             invitation_limit=parse_rate_limit(env.get("TERRITOIRE_INVITATION_LIMIT"), DEFAULT_INVITATION_LIMIT),

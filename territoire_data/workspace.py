@@ -103,6 +103,7 @@ class Workspace:
 
     def build_warehouse(self, raw, *, demo: bool = False, strict: bool = True, movements=None) -> dict:
         """Build the warehouse from raw files and swap it in (see ``core.warehouse``)."""
+        from territoire_data.core.coverage import CoverageRule
         from territoire_data.core.warehouse import build_warehouse
 
         manifest = build_warehouse(
@@ -114,6 +115,7 @@ class Workspace:
             movements=movements,
             progress=self.settings.progress,
             limits=self.settings.archive_limits,
+            rule=CoverageRule(self.settings.coverage_communes, self.settings.coverage_population),
         )
         with self._lock:
             self._warehouse = None

@@ -23,7 +23,7 @@ from shapely.geometry import box
 
 from territoire_data.core import peer_groups, zan
 from territoire_data.core.catalogue import INDICATORS
-from territoire_data.core.indicators import COLUMNS, dynamics
+from territoire_data.core.indicators import COLUMNS
 from territoire_data.core.referential.outlines import Outlines
 from territoire_data.core.text import normalise
 from territoire_data.errors import TerritoireError, UnknownTerritory
@@ -152,7 +152,7 @@ class FakeProvider:
             others = np.array([value(c, i.id) for c in peers_codes if self.status(c, i.id) == "ok"])
             pos = peer_groups.position(np.nan if v is None else v, others)
             start = None if v is None else v * 0.9
-            change, rate = dynamics(v, 2022, start, 2016) if v is not None and not i.cumulative else (None, None)
+            change, rate = i.dynamics(v, 2022, start, 2016)
             rows.append(
                 {
                     "id": i.id,

@@ -219,3 +219,10 @@ def test_all_real_files_read_france_departements_regions(home_national, ref, use
             x = line(code, indicator)
             assert x["status"] == "ok" and math.isfinite(x["value"]), (code, indicator, x["status"], x["reason"])
     assert line("dep:976", "population")["reason"] == "not_covered"
+    # A région is the sum of its départements (both are sums of the same communes).
+    departements_of = ref.departements.groupby("region")["code"].apply(list)
+    for region, members in departements_of.items():
+        if region == "06":
+            continue
+        total = sum(line(f"dep:{d}", "population")["value"] for d in members)
+        assert line(f"reg:{region}", "population")["value"] == pytest.approx(total, rel=1e-12), region

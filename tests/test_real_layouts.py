@@ -187,3 +187,32 @@ def test_sitadel_extract_processed_parquet_and_departements():
     assert o.loc[("75056", "LOG_AUT", 2023), "value"] == every.at[2023, "log_aut"]
     assert o.loc[("75056", "LOG_COM", 2024), "status"] == "missing"
     assert o.loc[("dep:75", "LOG_AUT", 2023), "status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "domain, variable, types",
+    [
+        (
+            "commerce",
+            "BPE_ALIMENTAIRE",
+            ["B101", "B102", "B104", "B105", "B201", "B202", "B203", "B204", "B205", "B206", "B207"],
+        ),
+        ("ens_1er_degre", "BPE_ECOLES", ["C101", "C102", "C104", "C105"]),
+        ("medical_para", "BPE_MEDECINS", ["D201"]),
+    ],
+)
+def test_bpe_other_domains_2021(domain, variable, types):
+    """The commerce, primary-school and medical domains of the BPE 2021 communal files (same
+    15 communes of Ain as the health file): each commune's count is the sum of its columns of
+    the catalogue's types, read here with the csv module; a type a file lacks counts nothing."""
+    import csv
+
+    path = REAL_LAYOUTS / f"insee_bpe2021_com_equip_serv_{domain}.csv"
+    with path.open(encoding="ascii", newline="") as file:
+        rows = list(csv.DictReader(file, delimiter=";"))
+    expected = {r["CODGEO"]: sum(int(r.get(f"NB_{t}") or 0) for t in types) for r in rows}
+    o = obs(read(path))
+    assert len(expected) == 15 and sum(expected.values()) > 0
+    for code, count in expected.items():
+        assert o.loc[(code, variable, 2021), "value"] == count, code
+    assert set(o.index.get_level_values("variable")) == {variable}  # nothing said of other domains

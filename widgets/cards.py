@@ -17,10 +17,10 @@ from typing import Any
 
 from traitlets import HasTraits, Unicode
 
-from territoire_data.core.catalogue import DOWN_GOOD, POLARITY_LABELS, UP_GOOD
+from territoire_data.core.catalogue import DOWN_GOOD, POLARITY_LABELS, RATE_UNITS, UP_GOOD
 from territoire_data.core.peer_groups import LABELS
 from territoire_data.rendering.formatting import number
-from territoire_data.rendering.fragments import RATE_UNITS, qualifier, status_text, trend_text
+from territoire_data.rendering.fragments import qualifier, status_text, trend_text
 from territoire_data.rendering.reading import judgement, rank_words
 from territoire_data.sources import label as libelle_source
 

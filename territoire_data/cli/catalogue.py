@@ -73,8 +73,9 @@ def catalogue(
         rows.append(f"  Années disponibles : {', '.join(map(str, f['years'])) or 'aucune'}")
         c = f["coverage"]
         rows.append(
-            f"  Couverture (année de référence {c['reference_year'] or '—'}) : {c['communes_with_value']} communes "
-            f"avec une valeur, {c['communes_secret']} secrètes, {c['communes_missing']} sans valeur"
+            f"  Couverture (année de référence {c['reference_year'] or '—'}), sur les {c['communes']} communes "
+            f"du référentiel : {c['communes_with_value']} avec une valeur, {c['communes_secret']} secrètes, "
+            f"{c['communes_missing']} sans valeur"
         )
         for reason, n in c["reasons"].items():
             rows.append(f"    {n} : {REASONS_DETAIL.get(reason, reason)}")

@@ -38,6 +38,45 @@ def _summary(manifest: dict) -> None:
             typer.echo(f"    {ignore['file']} : {ignore['reason']}")
     for line in manifest["log"]:
         typer.echo(f"  note : {line}")
+    _coverage_summary(manifest.get("summary"))
+
+
+def _coverage_summary(summary: dict | None, shown: int = 8) -> None:
+    """What each source covers, what it does not and why, and the publishers' group figures
+    that disagree with their communes (the manifest keeps all of them)."""
+    if not summary:
+        return
+    typer.echo(f"Couverture des sources ({summary['coverage_rule']}) :")
+    for name, source in sorted(summary["sources"].items()):
+        typer.echo(
+            f"  {name:<24} {source['communes_with_value']} communes sur {source['communes_total']} avec une valeur"
+            + (
+                f", {source['communes_without_row']} sans aucune ligne dans les fichiers lus"
+                if source.get("communes_without_row")
+                else ""
+            )
+        )
+        for reason, n in list(source["not_covered"].items())[:shown]:
+            typer.echo(f"    {n} non couverte(s) : {reason}")
+        if len(source["not_covered"]) > shown:
+            typer.echo(f"    … et {len(source['not_covered']) - shown} autre(s) motif(s) (voir `data status --json`)")
+    disagreements = summary.get("disagreements") or []
+    if disagreements:
+        typer.echo(
+            f"  {len(disagreements)} valeur(s) de groupe publiée(s) en désaccord avec la somme des communes "
+            "(la somme est retenue) :"
+        )
+        for d in sorted(disagreements, key=lambda d: -d["gap_percent"])[:shown]:
+            typer.echo(
+                f"    {d['code']} {d['variable']} {d['year']} : somme {d['sum_of_communes']:.0f}, "
+                f"publié {d['published']:.0f} par {d['source']} ({d['gap_percent']:.1f} %)".replace(".", ",")
+            )
+    scot = summary.get("scot")
+    if scot:
+        typer.echo(
+            f"  SCoT : {scot['official']} d'après la liste officielle, {scot['from_cerema']} d'après le fichier "
+            f"du Cerema, {len(scot['insufficient'])} en couverture insuffisante"
+        )
 
 
 @app.command("build")

@@ -26,5 +26,7 @@ def export_command(
     if years not in ("derniere", "toutes"):
         raise TerritoireError(f"--annees : « derniere » ou « toutes », pas « {years} ».")
     path = output or Path(f"export_{code.replace(':', '_')}.{fmt}")
-    written = export(default_workspace(), code, fmt, path, theme=theme, all_years=years == "toutes")
+    workspace = default_workspace()
+    workspace.warehouse  # noqa: B018 - a missing warehouse is told before any referential is built
+    written = export(workspace, code, fmt, path, theme=theme, all_years=years == "toutes")
     typer.echo(f"Export écrit : {written} ({number(written.stat().st_size / 1024, 0)} kio)")

@@ -22,8 +22,8 @@ def indicators(
 ) -> None:
     """Afficher les indicateurs d'un territoire et sa position parmi des territoires comparables."""
     workspace = default_workspace()
+    warehouse = workspace.warehouse  # told first: no referential is built for a home without a warehouse
     target = workspace.territory(code)
-    warehouse = workspace.warehouse
     if output_json:
         typer.echo(strict_json.text(to_json(target, theme, peers, warehouse)))
         return

@@ -42,6 +42,7 @@ def reports(
     from territoire_data.workspace import default_workspace
 
     workspace = default_workspace()
+    workspace.warehouse  # noqa: B018 - a missing warehouse is told before any referential is built
     notebook = notebook or notebooks_folder() / "portrait.ipynb"
     codes, group = plan.scope(communes, epci, departement, workspace=workspace)
     tasks = plan.tasks(codes, group, workspace=workspace, notebook=notebook, peers=peers, format=format_)

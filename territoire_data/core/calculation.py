@@ -4,17 +4,25 @@ Observations are laid out as a dense cube per variable — territories × years 
 aggregation and every formula of the catalogue run as whole-array operations:
 
 1. each (code, variable, year) keeps its latest edition (``deduplicate``);
-2. group values (EPCI, département, région, France) of count variables are sums over
+2. event files say zero only where they cover (``coverage``): elsewhere a commune they do
+   not list is not covered, never zero;
+3. group values (EPCI, SCoT, département, région, France) of count variables are sums over
    member communes (``aggregate``). A secret member makes the sum secret. Members the
    source does not cover are left out, and the sum is published with its coverage stated
    (« hors Mayotte ») when the covered members make at least ``MIN_COVERAGE`` of the
    group, in communes and in population; otherwise it is missing for insufficient
    coverage. A restored commune's figure inside its former parent's counts as covered.
+   Where a publisher also gives the group's figure, the sum of the communes is kept and
+   the publisher's figure is a check: a difference above ``DISAGREEMENT`` is written in the
+   value's note and listed in the build summary (``Cube.disagreements``). A publisher's
+   group figure is used only where the communes cannot give one. Régions are sums of the
+   same communes as their départements, so they equal the sum of their départements.
    Variables that are not counts come only from the group rows a source publishes;
-3. each indicator's formula runs over every (territory, year) (``compute``); its latest
+4. each indicator's formula runs over every (territory, year) (``compute``); its latest
    value is that of the indicator's reference year (the newest year with values): a value
    secret that year stays secret, and an older value shown instead of a missing one is
-   labelled with its year and never compared with the reference year's peers.
+   labelled with its year and never compared with the reference year's peers. A trend
+   never starts from a year whose coverage is partial (``Cube.not_base``).
 
 Statuses travel as the integer codes of ``statuses`` (status and reason in one).
 """
@@ -24,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from territoire_data.core import catalogue
+from territoire_data.core import catalogue, coverage
 from territoire_data.core.referential import Referential
 from territoire_data.core.statuses import (
     ABSENT,
@@ -33,6 +41,7 @@ from territoire_data.core.statuses import (
     C_SECRET,
     INCLUDED,
     LOW_COVERAGE,
+    NOT_COMPUTABLE,
     NOT_COVERED,
     OTHER_GEOGRAPHY,
     PRIORITY,
@@ -42,32 +51,10 @@ from territoire_data.core.statuses import (
 from territoire_data.core.statuses import code as status_code
 
 OK, SECRET, MISSING = C_OK, C_SECRET, C_MISSING
-# Counts whose absence from a file means zero, within the départements the file covers
-# (no permit, no installation, no facility, no sale, no gas delivery point).
-ZERO_IF_ABSENT = frozenset(
-    {
-        "LOG_AUT",
-        "LOG_COM",
-        "SDP_AUT",
-        "PUISSANCE_ENR",
-        "PUISSANCE_PV",
-        "BPE_MEDECINS",
-        "BPE_ECOLES",
-        "BPE_ALIMENTAIRE",
-        "BPE_PHARMACIES",
-        "FLUX_SORTANTS",
-        "DVF_NB_MAISON",
-        "DVF_NB_APPART",
-        "DVF_NB_VENTES",
-        "CONSO_GAZ",
-        "CONSO_GAZ_RES",
-        "CONSO_GAZ_TER",
-        "CONSO_GAZ_IND",
-        "CONSO_GAZ_AGR",
-    }
-)
 # A group sum over its covered members is published when they make this share of the group.
 MIN_COVERAGE = 0.95
+# A publisher's group figure differing from the sum of its communes by more than this is recorded.
+DISAGREEMENT = 0.005
 # Members that count in a sum: published values, former-territory figures, and the restored
 # communes those figures include.
 COUNTED = (C_OK, OTHER_GEOGRAPHY, INCLUDED)
@@ -113,18 +100,31 @@ class Cube:
         self.notes: dict[str, np.ndarray] = {}
         self.origins: list[tuple[str, str]] = []  # provenance index → (source, edition)
         self.texts_notes: list[str] = []  # note index → text
+        self.reasons_notes: list[str] = []  # note index → reason of an ok value carrying it ("" none)
         self._index_notes: dict[str, int] = {}
+        # Cells that are no base for a trend (values of a partial file, partial group sums).
+        self.not_base: dict[str, np.ndarray] = {}
+        # Publisher's group figures that differ from the sum of their communes.
+        self.disagreements: list[dict] = []
+        self.files: dict[int, coverage.FileCoverage] = {}
 
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.codes), len(self.years)
 
-    def note(self, text: str) -> int:
-        """Index of a note text (added once)."""
+    def note(self, text: str, reason: str = "") -> int:
+        """Index of a note text (added once); ``reason``: what an ok value carrying it is
+        (``partial_coverage`` for a group sum over its covered members, ``partial_file``)."""
         if text not in self._index_notes:
             self._index_notes[text] = len(self.texts_notes)
             self.texts_notes.append(text)
+            self.reasons_notes.append(reason)
         return self._index_notes[text]
+
+    def not_base_of(self, name: str) -> np.ndarray:
+        if name not in self.not_base:
+            self.not_base[name] = np.zeros(self.shape, bool)
+        return self.not_base[name]
 
     def notes_of(self, name: str) -> np.ndarray:
         if name not in self.notes:
@@ -247,7 +247,7 @@ def _codes_statuses(obs: pd.DataFrame) -> np.ndarray:
     return table[peer_pairs]
 
 
-class Coverage:
+class GroupCoverage:
     """What a group sum needs to state its coverage: members' weights, départements, names."""
 
     def __init__(self, ref: Referential):
@@ -276,57 +276,64 @@ class Coverage:
         return self._cache[key]
 
 
-def aggregate(obs: pd.DataFrame, ref: Referential, scot: pd.DataFrame | None = None) -> Cube:
+def aggregate(
+    obs: pd.DataFrame,
+    ref: Referential,
+    scot: pd.DataFrame | None = None,
+    rule: coverage.CoverageRule | None = None,
+) -> Cube:
     """The cube of observations plus the sums of count variables for every group level.
 
-    ``scot``: the SCoT of each commune (``code``, ``scot`` name, from the Cerema file), when
-    known: each SCoT (``scot:<name>``) is summed like an EPCI.
+    ``scot``: the SCoT of each commune (``code``, ``scot`` name; ``complete`` and ``reason``
+    when the list may not hold every member), when known: each SCoT (``scot:<name>``) is
+    summed like an EPCI. ``rule``: when an event file covers a département (``coverage``).
     """
     communes = ref.communes
     groups = [f"{p}{c}" for col, p in LEVELS for c in pd.unique(communes[col].dropna())] + ["france"]
     scot_of = None
     if scot is not None and len(scot):
-        members = scot.dropna().drop_duplicates("code").set_index("code")["scot"].astype(str)
+        members = scot.dropna(subset=["scot"]).drop_duplicates("code").set_index("code")["scot"].astype(str)
         scot_of = ("scot:" + members.reindex(communes.index)).to_numpy(dtype=object)
         groups += sorted({g for g in scot_of if isinstance(g, str)})
     cube = Cube.since_observations(obs, np.concatenate([communes.index.to_numpy(dtype=object), groups]))
     nc = len(communes)
-    departements = pd.factorize(communes["departement"])[0]
-    for name in list(cube.statuses):
-        if name in ZERO_IF_ABSENT:
-            _fill_zeros(cube, name, nc, departements)
+    cube.files = coverage.apply(cube, nc, ref, rule or coverage.CoverageRule())
     memberships = []
     for column, prefix in LEVELS:
         targets = (prefix + communes[column].astype("string")).map(cube.rank)
         memberships.append(Membership(targets.fillna(-1).to_numpy(dtype=np.int64)))
     memberships.append(Membership(np.full(nc, cube.rank["france"], np.int64)))
     if scot_of is not None:
+        assert scot is not None
         targets = pd.Series(scot_of).map(cube.rank)
-        memberships.append(Membership(targets.fillna(-1).to_numpy(dtype=np.int64)))
-    coverage = Coverage(ref)
+        membership = Membership(targets.fillna(-1).to_numpy(dtype=np.int64))
+        membership.incomplete, membership.noted = _scot_notes(scot, cube)
+        memberships.append(membership)
+    group_coverage = GroupCoverage(ref)
     for membership in memberships:
-        membership.weight = membership.total(coverage.weight)
+        membership.weight = membership.total(group_coverage.weight)
     for name in list(cube.statuses):
         if catalogue.is_additive(name):
             for membership in memberships:
-                _sum(cube, name, nc, membership, coverage)
+                _sum(cube, name, nc, membership, group_coverage)
     cube.mask()
     return cube
 
 
-def _fill_zeros(cube: Cube, name: str, nc: int, departements: np.ndarray) -> None:
-    status, values, provenance = cube.statuses[name], cube.values[name], cube.provenances[name]
-    for j in range(cube.shape[1]):
-        # Only a published year (values, not "not yet published" markers) says absence is zero.
-        published = status[:nc, j] == OK
-        if not published.any():
+def _scot_notes(scot: pd.DataFrame, cube: Cube) -> tuple[dict[int, str], dict[int, str]]:
+    """Cube rows of the SCoT whose member list may not be whole (with why), and of those
+    whose list is whole but drawn from a file that is not the official list (with the note)."""
+    incomplete, noted = {}, {}
+    for name, block in scot.dropna(subset=["scot"]).groupby("scot"):
+        row = cube.rank.get(f"scot:{name}")
+        if row is None:
             continue
-        present = status[:nc, j] != ABSENT
-        covered = np.isin(departements, np.unique(departements[published]))
-        gaps = covered & ~present
-        status[:nc, j][gaps] = OK
-        values[:nc, j][gaps] = 0.0
-        provenance[:nc, j][gaps] = np.bincount(provenance[:nc, j][published]).argmax()
+        if "complete" in block.columns and not block["complete"].astype(bool).all():
+            reasons = block["reason"].dropna() if "reason" in block.columns else pd.Series(dtype=object)
+            incomplete[row] = str(reasons.iloc[0]) if len(reasons) else "liste des communes membres incomplète"
+        elif "perimeter" in block.columns and (block["perimeter"].astype(str) != "").any():
+            noted[row] = str(block["perimeter"].iloc[0])
+    return incomplete, noted
 
 
 class Membership:
@@ -341,6 +348,10 @@ class Membership:
         self.groups = ordered[self.starts]
         self.members = np.diff(np.r_[self.starts, len(ordered)])
         self.weight: np.ndarray | None = None
+        # Groups (cube rows) whose members listed here are not all their members, with why;
+        # groups whose perimeter a note qualifies.
+        self.incomplete: dict[int, str] = {}
+        self.noted: dict[int, str] = {}
 
     def total(self, table: np.ndarray) -> np.ndarray:
         return np.add.reduceat(table[self.order], self.starts, axis=0)
@@ -353,7 +364,7 @@ class Membership:
         return self.order[self.starts[g] : self.starts[g] + self.members[g]]
 
 
-def _sum(cube: Cube, name: str, nc: int, membership: Membership, coverage: Coverage) -> None:
+def _sum(cube: Cube, name: str, nc: int, membership: Membership, group_coverage: GroupCoverage) -> None:
     status, values = cube.statuses[name][:nc], cube.values[name][:nc]
     groups = membership.groups
     count = np.isin(status, COUNTED)
@@ -363,31 +374,78 @@ def _sum(cube: Cube, name: str, nc: int, membership: Membership, coverage: Cover
     n_not_covered = membership.total((status == NOT_COVERED).astype(np.int32))
     n_present = membership.total((status != ABSENT).astype(np.int32))
     members = membership.members[:, None]
-    counted_weight = membership.total(np.where(count, coverage.weight[:, None], 0.0))
+    counted_weight = membership.total(np.where(count, group_coverage.weight[:, None], 0.0))
     assert membership.weight is not None  # set by aggregate() before any sum
     with np.errstate(divide="ignore", invalid="ignore"):
         weight_share = np.where(membership.weight[:, None] > 0, counted_weight / membership.weight[:, None], 1.0)
     complete = n_counted == members
     partial = ~complete & (n_counted >= MIN_COVERAGE * members) & (weight_share >= MIN_COVERAGE)
+    # A SCoT known only by the members some file lists cannot be summed whole.
+    unknown_members = np.isin(groups, list(membership.incomplete))[:, None] & (n_counted > 0)
     new = np.select(
-        [n_secret > 0, complete | partial, n_counted > 0, n_not_covered == n_present, n_present > 0],
-        [SECRET, OK, LOW_COVERAGE, NOT_COVERED, MISSING],
+        [n_secret > 0, unknown_members, complete | partial, n_counted > 0, n_not_covered == n_present, n_present > 0],
+        [SECRET, LOW_COVERAGE, OK, LOW_COVERAGE, NOT_COVERED, MISSING],
         ABSENT,
     ).astype(np.int8)
     new = np.where(n_present == 0, ABSENT, new).astype(np.int8)
-    published = cube.statuses[name][groups] != ABSENT  # a value the source publishes for the group wins
-    cube.values[name][groups] = np.where(published, cube.values[name][groups], np.where(new == OK, total, np.nan))
+    summed = np.where(new == OK, total, np.nan)
+    # The publisher's own figure for the group: a check on the sum, used only where the communes give none.
+    published = (cube.statuses[name][groups] != ABSENT) & (new != OK) & (new != SECRET)
+    _record_disagreements(cube, name, groups, new, summed)
+    cube.values[name][groups] = np.where(published, cube.values[name][groups], summed)
     cube.statuses[name][groups] = np.where(published, cube.statuses[name][groups], new)
     provenance = membership.maximum(np.where(status != ABSENT, cube.provenances[name][:nc], -1))
     cube.provenances[name][groups] = np.where(published, cube.provenances[name][groups], provenance)
     if name in cube.starts:
         start = membership.maximum(np.nan_to_num(cube.starts[name][:nc], nan=-1))
         cube.starts[name][groups] = np.where(published, cube.starts[name][groups], np.where(start >= 0, start, np.nan))
-    # The coverage of partial sums, in words.
+    # The coverage of partial sums, and why a sum is missing, in words.
     for g, j in zip(*np.nonzero(partial & (new == OK) & ~published)):
         members_g = membership.members_of(g)
         missing = members_g[~count[members_g, j]]
-        cube.notes_of(name)[groups[g], j] = cube.note(coverage.text(missing))
+        cube.notes_of(name)[groups[g], j] = cube.note(group_coverage.text(missing), "partial_coverage")
+        cube.not_base_of(name)[groups[g], j] = True
+    for g, j in zip(*np.nonzero((new == OK) & ~published & np.isin(groups, list(membership.noted))[:, None])):
+        if cube.notes_of(name)[groups[g], j] < 0:
+            cube.notes_of(name)[groups[g], j] = cube.note(membership.noted[int(groups[g])])
+    for g, j in zip(*np.nonzero((new == LOW_COVERAGE) & ~published)):
+        reason = membership.incomplete.get(int(groups[g])) or (
+            f"couverture insuffisante : {int(n_counted[g, j])} communes couvertes sur {int(members[g, 0])}"
+        )
+        cube.notes_of(name)[groups[g], j] = cube.note(reason)
+
+
+def _record_disagreements(cube: Cube, name: str, groups: np.ndarray, new: np.ndarray, summed: np.ndarray) -> None:
+    """Publisher's group figures that differ from the sum of the communes by more than
+    ``DISAGREEMENT``: the sum is kept, the note says what the publisher gives."""
+    stated = cube.values[name][groups]
+    here = (cube.statuses[name][groups] == OK) & (new == OK)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(here, np.abs(stated - summed) / np.maximum(np.abs(summed), 1e-9), 0.0)
+    for g, j in zip(*np.nonzero(here & (gap > DISAGREEMENT) & (np.abs(stated - summed) >= 0.5))):
+        row, source = int(groups[g]), cube.origins[cube.provenances[name][groups[g], j]][0]
+        text = (
+            f"somme des communes ; la source ({source}) publie {_number(stated[g, j])} pour ce territoire "
+            f"(écart de {_number(100 * gap[g, j])} %)"
+        )
+        cube.notes_of(name)[row, j] = cube.note(text)
+        cube.disagreements.append(
+            {
+                "code": str(cube.codes[row]),
+                "variable": name,
+                "year": int(cube.years[j]),
+                "sum_of_communes": float(summed[g, j]),
+                "published": float(stated[g, j]),
+                "source": source,
+                "gap_percent": round(float(100 * gap[g, j]), 2),
+            }
+        )
+
+
+def _number(x: float) -> str:
+    """A figure as a note writes it (« 8 172 », « 12,5 »)."""
+    text = f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
+    return text.replace(",", "\u202f").replace(".", ",")
 
 
 class Variables:
@@ -521,8 +579,10 @@ class Variables:
 
 
 def _status_indicator(values: np.ndarray, statuses: np.ndarray) -> np.ndarray:
-    """A computed value is ok; otherwise the most telling status among its variables."""
-    output = np.where((statuses != ABSENT).any(axis=0), MISSING, ABSENT).astype(np.int8)
+    """A computed value is ok; otherwise the most telling status among its variables, or
+    « not computable » when every variable there has a value (a zero denominator, no earlier
+    census to compare with)."""
+    output = np.where((statuses != ABSENT).any(axis=0), NOT_COMPUTABLE, ABSENT).astype(np.int8)
     for code in reversed(PRIORITY):  # the first of PRIORITE found wins
         output = np.where((statuses == code).any(axis=0), code, output).astype(np.int8)
     return np.where(~np.isnan(values), OK, output).astype(np.int8)
@@ -551,7 +611,10 @@ def compute(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
         status = _status_indicator(values, np.stack([v.status(name) for name in indicator.variables]))
         provenance = np.full(n * y, -1, np.int32)
         note = np.full(n * y, -1, np.int32)
+        not_base = np.zeros(n * y, bool)
         for name in reversed(indicator.variables):  # the first variable present gives the provenance
+            if name in cube.not_base:
+                not_base |= cube.not_base[name].ravel()
             origin = v.provenance(name)
             if origin is not None:
                 provenance = np.where(origin >= 0, origin, provenance)
@@ -581,7 +644,11 @@ def compute(cube: Cube) -> tuple[pd.DataFrame, pd.DataFrame]:
             earlier = np.where(ok & (positions < reference), positions, -1).max(axis=1)
         else:
             choice, earlier = last, np.full(n, -1)
-        first_ok = np.where(ok, positions, y).min(axis=1)
+        # A trend starts from a year whose coverage is whole, or the same as the year shown.
+        notes_grid = note.reshape(n, y)
+        shown_note = notes_grid[np.arange(n), np.maximum(choice, 0)]
+        base = ok & (~not_base.reshape(n, y) | ((notes_grid == shown_note[:, None]) & (notes_grid >= 0)))
+        first_ok = np.where(base, positions, y).min(axis=1)
         rows = np.flatnonzero(choice >= 0)
         cells = rows * y + choice[rows]
         table = categories.table(
@@ -606,7 +673,7 @@ class Categories:
     object arrays of strings: the indicator tables have millions of rows)."""
 
     STATUSES = ["ok", "secret", "missing"]
-    REASONS = ["", *sorted(set(REASON_NAMES) - {""}), "partial_coverage"]
+    REASONS = ["", *sorted(set(REASON_NAMES) - {""}), "partial_coverage", "partial_file"]
 
     def __init__(self, cube: Cube):
         self.cube = cube
@@ -621,11 +688,13 @@ class Categories:
         self.status_code = np.array([index_status[str(x)] for x in STATUS_NAMES], dtype=np.int8)
         index_reason = {r: i for i, r in enumerate(self.REASONS)}
         self.code_reason = np.array([index_reason[str(x)] for x in REASON_NAMES], dtype=np.int8)
-        self.partial = index_reason["partial_coverage"]
+        # The reason of an ok value from its note (-1: the note only informs).
+        self.note_reason = np.array([index_reason[r] if r else -1 for r in cube.reasons_notes] + [-1], dtype=np.int8)
 
     def table(self, rows, indicator, years, values, statuses, provenances, notes) -> pd.DataFrame:
         n = len(rows)
-        reasons = np.where((statuses == OK) & (notes >= 0), self.partial, self.code_reason[statuses])
+        noted = self.note_reason[notes]  # notes == -1 reads the last entry: -1
+        reasons = np.where((statuses == OK) & (noted >= 0), noted, self.code_reason[statuses])
         return pd.DataFrame(
             {
                 # Codes stay integer references into the cube's territories (a categorical), not strings.

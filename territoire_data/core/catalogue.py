@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from territoire_data.core.coverage import EVENT_COUNTS
+
 THEMES = {
     "demographie": "Démographie",
     "emploi": "Emploi et économie",
@@ -27,6 +29,10 @@ THEMES = {
     "cadre_de_vie": "Cadre de vie et services",
 }
 UP_GOOD, DOWN_GOOD, NEUTRAL = "hausse_favorable", "baisse_favorable", "neutre"
+# Rates: their change is told in points, never as a growth rate of a rate.
+RATE_UNITS = frozenset({"%", "%/an", "‰ hab."})
+# A count of events (permits, sales…) below this in its first year is no base for a trend.
+MIN_EVENTS_BASE = 10
 
 # Variables that are not counts: never summed over communes.
 NOT_ADDITIVE_VARIABLES = frozenset(
@@ -84,6 +90,33 @@ class Indicator:
     # A stock summed since a fixed date (consumption since 2011 or 2021, the ZAN allowance):
     # it only grows, so no growth rate is shown for it.
     cumulative: bool = False
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit in RATE_UNITS
+
+    @property
+    def counts_events(self) -> bool:
+        """A yearly count of events (dwellings authorised, sales…), not a rate of them."""
+        return not self.is_rate and bool(self.variables) and set(self.variables) <= EVENT_COUNTS
+
+    def dynamics(self, value, year, first_value, first_year) -> tuple[float | None, float | None]:
+        """Change and annual rate (%/an) between the first and the latest year with a value.
+
+        One rule for every view: a rate changes in points (no annual rate); a stock summed
+        since a fixed date has none (it only grows); a count of events whose first year
+        holds fewer than ``MIN_EVENTS_BASE`` events starts no trend.
+        """
+        if self.cumulative or value is None or first_value is None or first_year is None:
+            return None, None
+        if first_year < 0 or year is None or year <= first_year:
+            return None, None
+        if self.counts_events and first_value < MIN_EVENTS_BASE:
+            return None, None
+        variation = value - first_value
+        if not self.is_rate and value > 0 and first_value > 0:
+            return variation, 100.0 * ((value / first_value) ** (1.0 / (year - first_year)) - 1.0)
+        return variation, None
 
 
 def _ratio(num, den, factor=100.0):
@@ -995,9 +1028,11 @@ def provenance_card(identifier: str, warehouse=None, communes=None) -> dict:
         latest = warehouse.latest
         block = latest[latest["indicator"] == i.id]
         if communes is not None:
+            total = len(communes)
             communes = block[block["code"].isin(communes)]
         else:
             communes = block[~block["code"].astype(str).str.contains(":") & (block["code"] != "france")]
+            total = len(communes)
         values = communes[communes["status"] == "ok"]
         output["sources_used"] = [
             {
@@ -1009,18 +1044,26 @@ def provenance_card(identifier: str, warehouse=None, communes=None) -> dict:
             for s, b in values.groupby("source", sort=False)
             if len(b)
         ]
+        # Counted over every commune of the referential: a commune no file mentions is not covered.
+        reasons = {
+            str(k): int(v)
+            for k, v in communes.loc[communes["status"] == "missing", "reason"]
+            .replace("", "unavailable")
+            .fillna("unavailable")
+            .value_counts()
+            .items()
+        }
+        without_row = total - len(communes)
+        if without_row:
+            key = "not_covered" if len(communes) else "not_loaded"
+            reasons[key] = reasons.get(key, 0) + without_row
         output["coverage"] = {
             "reference_year": int(block.loc[block["comparable"], "year"].max()) if block["comparable"].any() else None,
+            "communes": total,
             "communes_with_value": int((communes["status"] == "ok").sum()),
             "communes_secret": int((communes["status"] == "secret").sum()),
-            "communes_missing": int((communes["status"] == "missing").sum()),
-            "reasons": {
-                str(k): int(v)
-                for k, v in communes.loc[communes["status"] == "missing", "reason"]
-                .replace("", "non précisée")
-                .value_counts()
-                .items()
-            },
+            "communes_missing": int((communes["status"] == "missing").sum()) + without_row,
+            "reasons": dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
         }
         output["demo"] = warehouse.demo
     return output

@@ -45,16 +45,6 @@ COLUMNS = [
 ]
 
 
-def dynamics(value, year, first_value, first_year) -> tuple[float | None, float | None]:
-    """Change and annual rate (%/an) between the first and the latest year with a value."""
-    if value is None or first_value is None or first_year is None or first_year < 0 or year <= first_year:
-        return None, None
-    variation = value - first_value
-    if value > 0 and first_value > 0:
-        return variation, 100.0 * ((value / first_value) ** (1.0 / (year - first_year)) - 1.0)
-    return variation, None
-
-
 def indicator_table(
     territory, theme: str | None = None, peers: str = "densite", warehouse: Warehouse | None = None
 ) -> pd.DataFrame:
@@ -66,6 +56,7 @@ def indicator_table(
     matrix = warehouse.matrix
     group = peer_groups.peers(territory, peers, matrix, warehouse.density_classes)
     peer_values = warehouse.sorted_values(group.key, group.codes)
+    loaded_years = warehouse.manifest.get("indicator_years", {})
     output = []
     for indicator in catalogue.INDICATORS:
         if theme is not None and indicator.theme != theme:
@@ -79,14 +70,18 @@ def indicator_table(
             source = None if pd.isna(line["source"]) else str(line["source"])
             edition = None if pd.isna(line["edition"]) else str(line["edition"])
             reason = str(line["reason"]) if pd.notna(line.get("reason")) and line.get("reason") else None
+            if reason is None and status == "missing":
+                reason = "unavailable"  # warehouses built before every missing value had its reason
             note = str(line["note"]) if pd.notna(line.get("note")) and line.get("note") else None
             comparable = bool(line.get("comparable", True))
             year_previous = int(line["previous_year"]) if line.get("previous_year", -1) >= 0 else None
             value_previous = float(line["previous_value"]) if year_previous is not None else None
         else:
             value, year, status, source, edition = None, None, "missing", None, None
-            first_year = first_value = reason = note = year_previous = value_previous = None
+            first_year = first_value = note = year_previous = value_previous = None
             comparable = False
+            # Nothing at all for this territory: either no file of the source is loaded, or none covers it.
+            reason = "not_covered" if loaded_years.get(indicator.id) else "not_loaded"
         position = peer_groups.sorted_position(
             np.nan if value is None or not comparable else value, peer_values.get(indicator.id, np.array([]))
         )
@@ -114,13 +109,7 @@ def indicator_table(
                 "decimals": indicator.decimals,
                 "first_year": first_year,
                 "first_value": first_value,
-                # A cumulative stock only grows: its "growth rate" would mislead.
-                **dict(
-                    zip(
-                        ("change", "annual_rate"),
-                        (None, None) if indicator.cumulative else dynamics(value, year, first_value, first_year),
-                    )
-                ),
+                **dict(zip(("change", "annual_rate"), indicator.dynamics(value, year, first_value, first_year))),
                 "peers_group": group.group,
                 "peers_n": position["n"],
                 "percentile": position["percentile"],

@@ -16,7 +16,16 @@ and, when it is not an ordinary published value, a reason:
 - ``insufficient_sample``: too few cases for the figure (DVF medians under 5 sales);
 - ``insufficient_coverage``: a group whose covered members are too few for a sum;
 - ``partial_coverage``: a published group sum over its covered members (the note says which
-  members are left out, e.g. « hors Mayotte »).
+  members are left out, e.g. « hors Mayotte »);
+- ``partial_file``: a commune's value read from a file that covers its département only in
+  part (the note names the file); kept, but never the start of a trend;
+- ``unavailable``: the file has the territory's row but no value in it;
+- ``not_computable``: every figure the formula needs is there, yet it has no value (a zero
+  denominator, no earlier census to compare with);
+- ``not_loaded``: no file of the indicator's sources is in the warehouse (shown by the
+  indicator tables, never stored).
+
+Every missing value carries one of these reasons: a ``null`` never stands alone.
 
 In computation tables the pair (status, reason) is one small integer code (``CODES``).
 """
@@ -36,6 +45,13 @@ REASONS = {
     "insufficient_sample": "trop peu de cas pour être publiée",
     "insufficient_coverage": "trop peu de communes du groupe couvertes pour une somme",
     "partial_coverage": "somme des communes couvertes",
+    "unavailable": "non renseignée dans le fichier source",
+    "not_computable": (
+        "non calculable avec les données chargées (donnée nécessaire absente cette année, "
+        "dénominateur nul ou année de comparaison absente)"
+    ),
+    "partial_file": "valeur d'un fichier partiel (pas de tendance calculée à partir d'elle)",
+    "not_loaded": "aucun fichier de cette source n'est chargé dans l'entrepôt",
 }
 
 # Longer wording where reasons are counted side by side (the catalogue's provenance page).
@@ -58,11 +74,14 @@ REASONS_DETAIL = {
     NOT_PUBLISHED,
     SMALL_SAMPLE,
     LOW_COVERAGE,
-) = range(11)
+    NOT_COMPUTABLE,
+) = range(12)
 CODES = {
     (OK, ""): C_OK,
     (SECRET, ""): C_SECRET,
     (MISSING, ""): C_MISSING,
+    (MISSING, "unavailable"): C_MISSING,
+    (MISSING, "not_computable"): NOT_COMPUTABLE,
     (MISSING, "not_covered"): NOT_COVERED,
     (MISSING, "other_geography"): OTHER_GEOGRAPHY,
     (MISSING, "included"): INCLUDED,
@@ -71,13 +90,13 @@ CODES = {
     (MISSING, "insufficient_sample"): SMALL_SAMPLE,
     (MISSING, "insufficient_coverage"): LOW_COVERAGE,
 }
-STATUS_NAMES = np.array(["", OK, SECRET] + [MISSING] * 8, dtype=object)
+STATUS_NAMES = np.array(["", OK, SECRET] + [MISSING] * 9, dtype=object)
 REASON_NAMES = np.array(
     [
         "",
         "",
         "",
-        "",
+        "unavailable",
         "not_covered",
         "other_geography",
         "included",
@@ -85,6 +104,7 @@ REASON_NAMES = np.array(
         "not_published",
         "insufficient_sample",
         "insufficient_coverage",
+        "not_computable",
     ],
     dtype=object,
 )
@@ -99,6 +119,7 @@ PRIORITY = (
     SMALL_SAMPLE,
     LOW_COVERAGE,
     C_MISSING,
+    NOT_COMPUTABLE,
 )
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from territoire_data import strict_json
 from territoire_data.archives import ArchiveLimits
-from territoire_data.core import calculation, catalogue, history
+from territoire_data.core import calculation, catalogue, coverage, history
 from territoire_data.core.referential import Referential, load_referential
 from territoire_data.errors import TerritoireError
 from territoire_data.progress import Steps
@@ -76,10 +76,13 @@ def build_warehouse(
     movements: pd.DataFrame | None = None,
     progress: bool = True,
     limits: ArchiveLimits | None = None,
+    rule: coverage.CoverageRule | None = None,
 ) -> dict:
     """Build the warehouse from raw files and swap it in; returns the manifest.
 
-    ``limits``: bounds on the archives read (``Settings.archive_limits``)."""
+    ``limits``: bounds on the archives read (``Settings.archive_limits``); ``rule``: when an
+    event file covers a département (from ``Settings.coverage_communes`` and ``coverage_population``)."""
+    rule = rule or coverage.CoverageRule()
     home = resolve_home(home)
     start = time.perf_counter()
     ref = referential if referential is not None else load_referential(home, progress=progress)
@@ -111,8 +114,10 @@ def build_warehouse(
         collection.observations = None  # peak memory: keep one copy of the observations at a time
         obs = calculation.deduplicate(obs)
         steps("Agrégation EPCI, départements, régions, France")
-        cube = calculation.aggregate(obs, ref, scot=collection.scot)
+        scot = coverage.scot_perimeters(collection.scot, ref, rule)
+        cube = calculation.aggregate(obs, ref, scot=scot, rule=rule)
         del obs
+        summary = _build_summary(cube, ref, rule, scot)
         steps("Calcul des indicateurs")
         indicators, latest = calculation.compute(cube)
         steps("Écriture")
@@ -129,6 +134,7 @@ def build_warehouse(
             obs.to_parquet(temporary / "observations.parquet", index=False)
             manifest = _manifest(collection, log, ref, demo, time.perf_counter() - start, obs)
             manifest["indicator_years"] = years
+            manifest["summary"] = summary
             density = obs.loc[(obs["variable"] == "DENS7").to_numpy(), ["code", "year", "value"]]
             if len(density):
                 density = density.assign(code=density["code"].astype(str)).sort_values("year")
@@ -136,8 +142,8 @@ def build_warehouse(
                     temporary / DENSITY, index=False
                 )
             del obs, density
-            if collection.scot is not None:
-                collection.scot.to_parquet(temporary / "scot.parquet", index=False)
+            if scot is not None:
+                scot.to_parquet(temporary / "scot.parquet", index=False)
             latest = latest.assign(code=latest["code"].astype(str), indicator=latest["indicator"].astype(str))
             # Small row groups: a dashboard kernel reads one territory's rows without the rest.
             latest.sort_values(["code", "indicator"]).to_parquet(
@@ -174,6 +180,26 @@ def _switch(home: Path, target: Path) -> None:
 def _years_by_indicator(indicators: pd.DataFrame) -> dict[str, list[int]]:
     with_value = indicators.loc[indicators["status"] == "ok", ["indicator", "year"]].drop_duplicates()
     return {str(k): sorted(int(a) for a in v) for k, v in with_value.groupby("indicator", observed=True)["year"]}
+
+
+def _build_summary(cube: calculation.Cube, ref, rule: coverage.CoverageRule, scot: pd.DataFrame | None) -> dict:
+    """What the build could and could not say: per source, communes covered, not covered
+    and why; publishers' group figures that disagree with their communes; SCoT perimeters."""
+    nc = len(ref.communes)
+    summary: dict = {
+        "coverage_rule": rule.describe(),
+        "sources": coverage.summary(cube, nc, ref, cube.files),
+        "disagreements": cube.disagreements,
+    }
+    if scot is not None and len(scot):
+        named = scot.dropna(subset=["scot"])
+        by_scot = named.groupby("scot")
+        summary["scot"] = {
+            "official": int(by_scot["official"].all().sum()),
+            "from_cerema": int((~by_scot["official"].all()).sum()),
+            "insufficient": sorted(str(k) for k, v in by_scot["complete"].all().items() if not v),
+        }
+    return summary
 
 
 def _manifest(collection: Harvest, log: list[str], ref, demo: bool, duration: float, obs: pd.DataFrame) -> dict:
@@ -263,12 +289,14 @@ class Warehouse:
 
     @cached_property
     def scot_members(self) -> pd.DataFrame | None:
-        """The SCoT of each commune (``code``, ``scot`` name), from the Cerema file, when loaded."""
+        """The SCoT of each commune (``code``, ``scot`` name, and in newer builds ``official``,
+        ``complete``, ``reason``, ``perimeter``), from the official list or the Cerema file."""
         path = self.folder / "scot.parquet"
         if not path.is_file():
             return None
         table = pd.read_parquet(path)
-        return table.assign(code=table["code"].astype(str), scot=table["scot"].astype(str)).dropna()
+        table = table[table["scot"].notna() & (table["scot"].astype(str).str.strip() != "")]
+        return table.assign(code=table["code"].astype(str), scot=table["scot"].astype(str))
 
     @cached_property
     def density_classes(self) -> pd.Series | None:

@@ -11,13 +11,13 @@ import math
 
 import pandas as pd
 
+from territoire_data.core.catalogue import RATE_UNITS
 from territoire_data.core.peer_groups import LABELS
 from territoire_data.rendering import svg
 from territoire_data.rendering.formatting import number
 from territoire_data.sources import label as libelle_source
 
 STATUSES = {"secret": "secret statistique", "missing": "non disponible"}
-RATE_UNITS = {"%", "%/an", "‰ hab."}
 
 
 def e(text) -> str:

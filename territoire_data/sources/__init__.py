@@ -18,6 +18,7 @@ from territoire_data.sources import observations, tabular
 from territoire_data.sources.agence_ore import AgenceOre, AgenceOreSectors
 from territoire_data.sources.base import Reading, Source
 from territoire_data.sources.cerema_naf import CeremaNaf
+from territoire_data.sources.dgaln_scot import ScotPerimeters
 from territoire_data.sources.dgfip_dvf import Dvf, DvfCommuneIndicators
 from territoire_data.sources.etalab_decoupage import EtalabCommunes, EtalabReferential
 from territoire_data.sources.insee_bpe import Bpe, BpeWideCommunal
@@ -55,6 +56,7 @@ SOURCES: list[Source] = [
     BpeWideCommunal(),
     Dvf(),
     DvfCommuneIndicators(),
+    ScotPerimeters(),
     CogCommunes(),
     CogMovements(),
     InseeDictionary(),
@@ -89,7 +91,8 @@ class Harvest:
     remarks: list[str] = field(default_factory=list)
     movements: pd.DataFrame | None = None  # COG movements (old code → new code), when loaded
     restorations: pd.DataFrame | None = None  # restored communes (COG movements of type 21), when loaded
-    scot: pd.DataFrame | None = None  # SCoT of each commune (Cerema), when loaded
+    # SCoT of each commune (``code``, ``scot``, ``official``): the official list's, else the Cerema file's.
+    scot: pd.DataFrame | None = None
 
     def add(self, other: Harvest | Reading, path: str | None = None) -> None:
         """Take in another collection (or one reading) except its observations."""
@@ -98,11 +101,11 @@ class Harvest:
             if table is not None:
                 setattr(self, name, pd.concat([getattr(self, name), table], ignore_index=True))
         if other.scot is not None:
-            self.scot = (
-                other.scot
-                if self.scot is None
-                else pd.concat([self.scot, other.scot]).drop_duplicates("code", keep="last")
-            )
+            combined = pd.concat([t for t in (self.scot, other.scot) if t is not None], ignore_index=True)
+            combined["official"] = combined.get("official", pd.Series(False, index=combined.index))
+            combined["official"] = combined["official"].fillna(False).astype(bool)
+            # The official list wins over the Cerema file's column, whatever the order files are read in.
+            self.scot = combined.sort_values("official", kind="stable").drop_duplicates("code", keep="last")
         self.remarks += other.remarks
         if isinstance(other, Harvest):
             self.files_read += other.files_read

@@ -202,3 +202,21 @@ def map_unique(values: np.ndarray, function) -> np.ndarray:
     """Apply ``function`` once per distinct value of a long column (labels, categories)."""
     unique, inverse = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
     return np.array([function(u) for u in unique], dtype=object)[inverse]
+
+
+_STATED_YEAR = re.compile(
+    r"(?:g[ée]ographie|mill[ée]sime|[ée]dition|mise en ligne)\D{0,20}(?:\d\d/\d\d/)?((?:19|20)\d\d)", re.IGNORECASE
+)
+_NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def stated_edition(file: RawFile, header: Header) -> str | None:
+    """The edition a file states of itself: a « Géographie au 01/01/2024 » or « millésime
+    2024 » line above its header, else a year in its name (``…_2024.xlsx``, the sheet
+    « … 2025 »), else None — never a year guessed from a column."""
+    lines = file.content()[:8192].decode(header.encoding, errors="replace").splitlines()[: max(header.line - 1, 0)]
+    for line in lines:
+        if found := _STATED_YEAR.search(line):
+            return found[1]
+    years = _NAME_YEAR.findall(file.path)
+    return years[-1] if years else None

@@ -24,6 +24,9 @@ from territoire_data.sources import observations, tabular
 from territoire_data.sources.base import Reading, Source, has_columns, integers, read_named_columns
 
 MIN_SALES = 5
+# DVF is not published where the livre foncier applies (Bas-Rhin, Haut-Rhin, Moselle) nor in Mayotte.
+NOT_COVERED_DEPARTEMENTS = ("57", "67", "68", "976")
+NOT_COVERED_REASON = "DVF ne couvre pas l'Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle : livre foncier) ni Mayotte"
 TYPES = {"Maison": "MAISON", "Appartement": "APPART"}
 SALE_NATURES = ("Vente", "Vente en l'état futur d'achèvement", "Adjudication")
 BUILT_TYPES = ["Maison", "Appartement", "Dépendance", "Local industriel. commercial ou assimilé"]
@@ -102,6 +105,21 @@ class Dvf(Source):
         sales = dwellings.filter(pc.is_in(pc.utf8_trim_whitespace(dwellings["nature_first"]), pa.array(SALE_NATURES)))
         sales = sales.append_column("annee", pc.cast(pc.utf8_slice_codeunits(sales["date_first"], 0, 4), pa.int32()))
         sales = sales.group_by(["code_first", "annee"]).aggregate([("mutation", "count")]).to_pandas()
+        # Every (commune, year) the file has a mutation for: a listed commune without a sale of a
+        # dwelling that year had none (zero), which a commune the file does not list cannot say.
+        dated = table.filter(pc.greater_equal(pc.utf8_length(table["date"]), 4))
+        listed = (
+            pa.table(
+                {
+                    "code_first": dated["code"],
+                    "annee": pc.cast(pc.utf8_slice_codeunits(dated["date"], 0, 4), pa.int32()),
+                }
+            )
+            .group_by(["code_first", "annee"])
+            .aggregate([])
+            .to_pandas()
+        )
+        sales = listed.merge(sales, on=["code_first", "annee"], how="left").fillna({"mutation_count": 0})
         simple = mutations.filter(keep).to_pandas()
         simple["annee"] = simple["date_first"].str[:4].astype(int)
         simple["prix_m2"] = simple["value_first"] / simple["area_sum"]
@@ -151,9 +169,21 @@ class Dvf(Source):
                     reason=np.where(status == "ok", "", "insufficient_sample"),
                 )
             )
+            counts = listed.rename(columns={"code_first": "code"}).merge(
+                stats.loc[~stats["code"].str.startswith("dep:"), ["code", "annee", "size"]],
+                on=["code", "annee"],
+                how="left",
+            )
             pieces.append(
                 observations.block(
-                    stats["code"], f"DVF_NB_{suffix}", stats["annee"], np.nan, stats["size"], "ok", self.name, edition
+                    counts["code"],
+                    f"DVF_NB_{suffix}",
+                    counts["annee"],
+                    np.nan,
+                    counts["size"].fillna(0),
+                    "ok",
+                    self.name,
+                    edition,
                 )
             )
         return Reading(observations.concatenate(pieces), edition)

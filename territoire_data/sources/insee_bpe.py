@@ -13,8 +13,10 @@ Three real layouts:
 Equipment codes change between nomenclatures: general practitioners are ``D201`` up to the
 2021 bases and ``D265`` in the newer one. Each year's codes are mapped to the variables
 the catalogue uses (a long file uses ``D265`` for a year where it holds that code, ``D201``
-otherwise; the older layouts always use the older nomenclature). A commune absent from a
-file has none of these facilities (zero, within the départements the file covers).
+otherwise; the older layouts always use the older nomenclature). A commune a file lists has
+zero of the types it does not give there; a commune absent from a file has none of these
+facilities only where the file covers its département (``core.coverage``), else it is not
+covered.
 """
 
 from __future__ import annotations
@@ -53,8 +55,10 @@ def sum(frame: pd.DataFrame, source: str, edition: str, *, recent_possible: bool
     pieces = []
     for year, block in frame.groupby("annee"):
         nomenclature = NOMENCLATURES["2023" if recent_possible and (block["type"] == "D265").any() else "avant_2022"]
+        # The file lists every facility of a commune it lists: a type it does not give there is zero.
+        listed = pd.Index(pd.unique(block["code"]))
         for variable, types in nomenclature.items():
-            summed = block[block["type"].isin(types)].groupby("code")["valeur"].sum()
+            summed = block[block["type"].isin(types)].groupby("code")["valeur"].sum().reindex(listed, fill_value=0.0)
             pieces.append(
                 observations.block(summed.index, variable, year, np.nan, summed.to_numpy(), "ok", source, edition)
             )

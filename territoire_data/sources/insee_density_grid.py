@@ -11,7 +11,9 @@ Real layouts differ between editions:
 
 ``DENS7`` is therefore ``DENS7`` when the file has it, else ``DENS`` when ``DENS`` has 7
 levels (values above 3, or the ``P1``…``P7`` shares). Its year is that of the population
-column (``PMUN21`` → 2021).
+column (``PMUN21`` → 2021); the edition is the one the file states (« Géographie au
+01/01/2024 » above the header, or the year in its name), the population year only when
+the file says nothing else, labelled as such.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from territoire_data.sources import observations, tabular, variables
-from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns
+from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, stated_edition
 
 
 class DensityGrid(Source):
@@ -36,7 +38,7 @@ class DensityGrid(Source):
         cols = read_named_columns(file, header, ["CODGEO"], ["DENS", "DENS7"])
         codes = tabular.commune_codes(file, header, cols["CODGEO"], "CODGEO")
         tabular.check_duplicates(file, header, codes, "CODGEO")
-        edition = str(year)
+        edition = stated_edition(file, header) or f"population {year}"
         parsed = {
             name: tabular.parse_values(file, header, cols[name], name) for name in ("DENS", "DENS7") if name in cols
         }
