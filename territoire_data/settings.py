@@ -32,7 +32,7 @@ DEFAULT_ARCHIVE_MAX_BYTES = 8 * 2**30  # uncompressed bytes read from one file (
 DEFAULT_ARCHIVE_MAX_RATIO = 200  # uncompressed / compressed size of a member
 DEFAULT_ARCHIVE_MAX_DEPTH = 3  # archives inside archives
 DEFAULT_COVERAGE_COMMUNES = 0.95  # an event file covers a département listing this share of its communes…
-DEFAULT_COVERAGE_POPULATION = 0.98  # …or communes holding this share of its population
+DEFAULT_COVERAGE_POPULATION = 0.90  # …or half of them at least, holding this share of its population
 
 # Variable → (Settings field, what it does, in French: the README shows these words).
 VARIABLES: dict[str, tuple[str, str]] = {
@@ -84,7 +84,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "TERRITOIRE_COVERAGE_POPULATION": (
         "coverage_population",
-        "ou part de la population du département que les communes listées doivent porter (défaut `98` %)",
+        "ou part de la population du département que les communes listées doivent porter, si elles en font au "
+        "moins la moitié (défaut `90` %)",
     ),
     "TERRITOIRE_STORE_SERVICE_URL": (
         "store_service_url",

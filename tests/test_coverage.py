@@ -277,6 +277,17 @@ def test_coverage_rule_settings():
     assert (settings.coverage_communes, settings.coverage_population) == (0.9, 0.99)
     assert Settings.from_environment({"TERRITOIRE_COVERAGE_COMMUNES": "abc"}).coverage_communes == 0.95
     assert "95" in coverage.CoverageRule().describe()
+    rule = coverage.CoverageRule()
+    cases = {
+        (0.04, 0.03): False,  # 15 communes of Ain
+        (0.002, 0.35): False,  # Toulouse alone
+        (0.30, 0.85): False,  # the largest communes only
+        (0.40, 0.93): False,  # too few communes, whatever their population
+        (0.74, 0.925): True,  # a whole registry of installations in rural Dordogne (demo)
+        (0.96, 0.50): True,
+    }
+    for (communes, population), expected in cases.items():
+        assert bool(rule.covers(np.array(communes), np.array(population))) is expected, (communes, population)
 
 
 @pytest.mark.parametrize("fixture", ["home_demo", "home_real"])

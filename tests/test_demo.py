@@ -18,7 +18,14 @@ def test_all_sources_present(home_demo, use_home):
     manifest = open_warehouse().manifest
     assert manifest["demo"] is True
     # Every source with observations, except the ones published only as aggregates or copies.
-    without_demo = {"insee_dictionnaire", "insee_cog", "insee_comparateur_derive", "dvf_indicateurs_communes"}
+    # The SCoT list is a reference (perimeters, no observation): the demo's SCoT come from its Cerema file.
+    without_demo = {
+        "insee_dictionnaire",
+        "insee_cog",
+        "insee_comparateur_derive",
+        "dvf_indicateurs_communes",
+        "dgaln_scot",
+    }
     assert set(manifest["sources"]) == {s.name for s in SOURCES} - without_demo
     for name, source in manifest["sources"].items():
         assert source["communes"] > 500, name

@@ -3,9 +3,12 @@
 Event files (permits, sales, facilities, installations, commuting flows, gas delivery
 points) list only the communes that have an event: absence from such a file means zero
 only where the file covers the whole area. A file (a source and edition) covers a
-département when it lists at least ``CoverageRule.communes`` of its communes, or when the
-communes it lists hold at least ``CoverageRule.population`` of its population (a complete
-file of sparse events leaves out only the smallest communes). Elsewhere:
+département when it lists at least ``CoverageRule.communes`` of its communes (95 %), or when
+the communes it lists hold at least ``CoverageRule.population`` of its population (90 %) and
+make at least half of its communes: a complete file of sparse events (installations, sales
+in a rural département) leaves out only the smallest communes, whereas an extract (one city,
+one EPCI, the first lines of a file, the largest communes) leaves out many communes or much
+of the population. Elsewhere:
 
 - a commune absent from a file that touches its département without covering it is
   « non couvert » (``not_covered``) with the reason naming the file (« fichier partiel :
@@ -31,7 +34,9 @@ from territoire_data.core.statuses import ABSENT, C_OK, LOW_COVERAGE, NOT_COVERE
 from territoire_data.sources import dgfip_dvf
 
 DEFAULT_COMMUNES_SHARE = 0.95
-DEFAULT_POPULATION_SHARE = 0.98
+DEFAULT_POPULATION_SHARE = 0.90
+# With the population rule, the listed communes must also make this share of the département's.
+MIN_COMMUNES_WITH_POPULATION = 0.5
 
 # Counts whose absence from a file means zero, within the départements the file covers
 # (no permit, no installation, no facility, no sale, no gas delivery point).
@@ -71,10 +76,15 @@ class CoverageRule:
     communes: float = DEFAULT_COMMUNES_SHARE
     population: float = DEFAULT_POPULATION_SHARE
 
+    def covers(self, share_communes: np.ndarray, share_population: np.ndarray) -> np.ndarray:
+        return (share_communes >= self.communes) | (
+            (share_population >= self.population) & (share_communes >= MIN_COMMUNES_WITH_POPULATION)
+        )
+
     def describe(self) -> str:
         return (
-            f"un fichier couvre un département s'il en liste au moins {self.communes:.0%} des communes "
-            f"ou des communes portant au moins {self.population:.0%} de sa population"
+            f"un fichier couvre un département s'il en liste au moins {self.communes:.0%} des communes, "
+            f"ou au moins la moitié des communes portant {self.population:.0%} de sa population"
         ).replace("%", " %")
 
 
@@ -129,7 +139,7 @@ def file_coverages(cube, nc: int, departements: Departements, rule: CoverageRule
         with np.errstate(divide="ignore", invalid="ignore"):
             share_communes = counts / np.maximum(departements.sizes, 1)
             share_population = np.where(departements.populations > 0, population / departements.populations, 0.0)
-        covered = (counts > 0) & ((share_communes >= rule.communes) | (share_population >= rule.population))
+        covered = (counts > 0) & rule.covers(share_communes, share_population)
         source, edition = cube.origins[p]
         output[p] = FileCoverage(source, edition, rows, covered, counts > 0, counts)
     return output
@@ -288,8 +298,9 @@ def scot_perimeters(scot: pd.DataFrame | None, ref: Referential, rule: CoverageR
         departements.index[listed], weights=departements.population[listed], minlength=len(departements.codes)
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        covered = (counts / np.maximum(departements.sizes, 1) >= rule.communes) | (
-            np.where(departements.populations > 0, population / departements.populations, 0) >= rule.population
+        covered = rule.covers(
+            counts / np.maximum(departements.sizes, 1),
+            np.where(departements.populations > 0, population / departements.populations, 0.0),
         )
     dep_of = pd.Series(departements.codes[departements.index], index=ref.communes.index)
     index_of = {c: i for i, c in enumerate(departements.codes)}
