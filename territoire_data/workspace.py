@@ -175,11 +175,11 @@ class Workspace:
     @property
     def store(self) -> Store:
         """The discussion store (SQLite in the home, or ``TERRITOIRE_DB_URL``)."""
-        from territoire_data.store.database import Store
+        from territoire_data.store.database import Store, local_path
 
         with self._lock:
             if self._store is None:
-                self._store = Store(self.settings.db_url or f"sqlite:///{self.home / 'discussions.sqlite'}")
+                self._store = Store(self.settings.db_url or f"sqlite:///{local_path(self.home)}")
             return self._store
 
     def authorisation(self, login: str | None) -> Authorisation:

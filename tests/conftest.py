@@ -251,3 +251,28 @@ def postgres():
     finally:
         subprocess.run([*prefix, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def partners_workspace(folder, **variables):
+    """A workspace whose settings let tests post quickly (message limit raised)."""
+    from territoire_data.settings import Settings
+    from territoire_data.workspace import Workspace
+
+    return Workspace(folder, settings=Settings.from_environment({"TERRITOIRE_MESSAGE_LIMIT": "1000/60", **variables}))
+
+
+@pytest.fixture
+def store(tmp_path_factory, home, ref):
+    """A fresh exchange store with its élus (one per test: requests and notifications start
+    empty): the cast of the mise en relation's tests (``test_partners``, ``test_attacks``)."""
+    from territoire_data.access.users import add_user
+
+    folder = home_with_referential(tmp_path_factory, home, "home-partenaires")
+    workspace = partners_workspace(folder)
+    workspace.store.upgrade()
+    add_user(workspace, "elu.sm", "elu", "33440", organisation="Commune de Saint-Martial", name="Henri Dubos")
+    add_user(workspace, "agent.sm", "agent", "33440", organisation="Commune de Saint-Martial")
+    add_user(workspace, "elu.bdx", "elu", "33063", organisation="Ville de Bordeaux", name="Claire Martin")
+    add_user(workspace, "admin", "admin", "france")
+    yield workspace
+    workspace.close()

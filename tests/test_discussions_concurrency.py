@@ -144,7 +144,7 @@ def test_sqlite_8_processes_200_messages(tmp_path_factory, home, ref):
     duration = _scenario(_environment(folder, None))
     import sqlite3
 
-    connection = sqlite3.connect(folder / "discussions.sqlite")
+    connection = sqlite3.connect(folder / "echanges" / "discussions.sqlite")
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
     print(f"SQLite : {PROCESSES * MESSAGES} messages en {duration:.1f} s")

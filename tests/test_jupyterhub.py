@@ -115,7 +115,9 @@ def hub(proxy, accounts, users_python, home_demo, artifacts):
 
     # Open data readable by every account; the store in the hub's state, readable by root only.
     data = Path(tempfile.mkdtemp(prefix="territoire-donnees-"))
-    shutil.copytree(home_demo, data, dirs_exist_ok=True, ignore=shutil.ignore_patterns("discussions.sqlite*"))
+    shutil.copytree(
+        home_demo, data, dirs_exist_ok=True, ignore=shutil.ignore_patterns("discussions.sqlite*", "echanges")
+    )
     prepare_outlines(Workspace(data))
     subprocess.run(["chmod", "-R", "a+rX", str(data)], check=True)
     state = Path(tempfile.mkdtemp(prefix="territoire-hub-"))

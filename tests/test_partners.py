@@ -43,26 +43,9 @@ HEAT = {
 
 
 def _workspace(folder, **variables):
-    from territoire_data.settings import Settings
-    from territoire_data.workspace import Workspace
+    from conftest import partners_workspace
 
-    return Workspace(folder, settings=Settings.from_environment({"TERRITOIRE_MESSAGE_LIMIT": "1000/60", **variables}))
-
-
-@pytest.fixture
-def store(tmp_path_factory, home, ref):
-    """A fresh store with its élus (one per test: requests and notifications start empty)."""
-    from territoire_data.access.users import add_user
-
-    folder = home_with_referential(tmp_path_factory, home, "home-partenaires")
-    workspace = _workspace(folder)
-    workspace.store.upgrade()
-    add_user(workspace, "elu.sm", "elu", "33440", organisation="Commune de Saint-Martial", name="Henri Dubos")
-    add_user(workspace, "agent.sm", "agent", "33440", organisation="Commune de Saint-Martial")
-    add_user(workspace, "elu.bdx", "elu", "33063", organisation="Ville de Bordeaux", name="Claire Martin")
-    add_user(workspace, "admin", "admin", "france")
-    yield workspace
-    workspace.close()
+    return partners_workspace(folder, **variables)
 
 
 def _epci_of_saint_martial(store) -> str:
@@ -741,7 +724,9 @@ MATRIX = [
     ("inconnu", "approve", "refused"),
     ("", "approve", "refused"),
     ("elu.bdx", "approve_far", "refused"),  # the rights are checked before the date: nothing said
-    ("chaleur.paul", "refuse_long", "refused"),
+    ("chaleur.paul", "refuse_long", "refused"),  # too long for the reason, within the operation's bound
+    ("chaleur.paul", "refuse_huge", "invalid"),  # beyond the operation's bound: refused before any work,
+    ("elu.sm", "refuse_huge", "invalid"),  # the same for everyone, whatever the request (nothing said)
     ("elu.sm", "approve_far", "invalid"),
     ("elu.sm", "refuse", "ok"),
     ("elu.bdx", "refuse", "refused"),
@@ -786,7 +771,8 @@ def _matrix_case(store, login: str, operation: str):
         "approve": ("approve_request", {"request_id": request["id"], "until": NEXT_YEAR}),
         "refuse": ("refuse_request", {"request_id": request["id"], "reason": "Non."}),
         "approve_far": ("approve_request", {"request_id": request["id"], "until": "2099-01-01"}),
-        "refuse_long": ("refuse_request", {"request_id": request["id"], "reason": "x" * 5_000}),
+        "refuse_long": ("refuse_request", {"request_id": request["id"], "reason": "x" * 1_500}),
+        "refuse_huge": ("refuse_request", {"request_id": request["id"], "reason": "x" * 5_000}),
         "invite": ("invite", {"thread_id": thread, "organisation_id": solar["id"]}),
         "thread_invitations": ("thread_invitations", {"thread_id": thread}),
         "answer": ("answer_invitation", {"invitation_id": invitation["id"], "accept": True}),
@@ -957,7 +943,7 @@ def test_the_courier_sends_and_never_creates_a_store(store, tmp_path):
 
     empty = _workspace(tmp_path, TERRITOIRE_SMTP_HOST="127.0.0.1")
     asyncio.run(run_for(empty, 0.6))
-    assert not (tmp_path / "discussions.sqlite").exists()
+    assert not (tmp_path / "echanges" / "discussions.sqlite").exists()
 
     _profile(store, "solaire.lea", SOLAR)
     store.exchange("elu.sm").set_preferences("immediate", "henri.dubos@saint-martial.test")

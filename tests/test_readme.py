@@ -54,7 +54,11 @@ def readme_home(tmp_path_factory, home_demo):
 
     folder = tmp_path_factory.mktemp("home-lecteur")
     shutil.copytree(
-        home_demo, folder, symlinks=True, dirs_exist_ok=True, ignore=shutil.ignore_patterns("discussions.sqlite*")
+        home_demo,
+        folder,
+        symlinks=True,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("discussions.sqlite*", "echanges"),
     )
     assert run_cli("db", "demo", home=folder).returncode == 0
     return folder

@@ -89,19 +89,21 @@ def open_dashboard(view: w.Widget, code: str | None, *, deferred: bool = False) 
     """
     if not isinstance(view, Dashboard):
         return view
-    from territoire_data.access.identity import identity
+    from territoire_data.access.identity import identity, imposed
 
     login = identity()  # resolved now that the request (and its headers) arrived
+    # Behind a proxy, a request without its header has no identity and no demo switch either.
+    fixed = login is not None or imposed()
     if deferred:
         try:
             loop = asyncio.get_running_loop()
             loop.call_soon(view.state.choose, code)
-            loop.call_soon(lambda: view.discussion.connect(login, imposed=login is not None))
+            loop.call_soon(lambda: view.discussion.connect(login, imposed=fixed))
             return view
         except RuntimeError:  # no running loop (plain Python): fill now
             pass
     view.state.choose(code)
-    view.discussion.connect(login, imposed=login is not None)
+    view.discussion.connect(login, imposed=fixed)
     return view
 
 

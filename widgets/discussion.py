@@ -38,7 +38,7 @@ def threads_html(threads: list[dict], messages: dict[int, list[dict]]) -> str:
         unread = f' <span class="ti-non-lus">{thread["unread"]} non lu(s)</span>' if thread["unread"] else ""
         body = "".join(
             f'<div class="ti-message{" ti-supprime" if m["deleted"] else ""}" data-message="{m["id"]}">'
-            f'<div class="ti-auteur"><strong>{html.escape(m.get("author_name") or m["author"])}</strong>'
+            f'<div class="ti-auteur"><strong>{html.escape(m.get("author_name") or m.get("author") or "")}</strong>'
             f"{' (' + html.escape(m['organisation']) + ')' if m.get('organisation') else ''}"
             f' · <time datetime="{html.escape(m["created_at"] or "")}">{html.escape(moment(m["created_at"]))}</time>'
             f"{' · modifié' if m['edited_at'] else ''}</div>{m['html']}</div>"  # sanitised by the store

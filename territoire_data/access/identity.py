@@ -29,6 +29,15 @@ def identity(settings: Settings | None = None, environ: Mapping[str, str] | None
     return (login or "").strip() or None
 
 
+def imposed(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> bool:
+    """Does the deployment decide who is reading (JupyterHub, a proxy's header, or
+    ``TERRITOIRE_USER``)? Then the page never offers the demo accounts' switch — even to a
+    request that came without the header: it has no identity, and stays so."""
+    env = os.environ if environ is None else environ
+    settings = settings if settings is not None else Settings.from_environment(env)
+    return bool(env.get("JUPYTERHUB_USER") or settings.identity_header or settings.user)
+
+
 def header_variable(header: str) -> str:
     """The kernel environment variable Voilà sets for a forwarded header (``HTTP_X_…``)."""
     return "HTTP_" + header.upper().replace("-", "_")

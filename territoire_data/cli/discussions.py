@@ -87,7 +87,16 @@ def list_threads_command(
                             "messages": [
                                 {
                                     k: m[k]
-                                    for k in ("id", "author", "created_at", "edited_at", "deleted", "text", "html")
+                                    for k in (
+                                        "id",
+                                        "author",
+                                        "author_name",
+                                        "created_at",
+                                        "edited_at",
+                                        "deleted",
+                                        "text",
+                                        "html",
+                                    )
                                 }
                                 for m in f["messages_detail"]
                             ],
@@ -106,7 +115,7 @@ def list_threads_command(
             f"{thread['unread']} non lu(s))"
         )
         for m in thread["messages_detail"]:
-            typer.echo(f"   {m['author']} : {'(supprimé)' if m['deleted'] else m['text'][:200]}")
+            typer.echo(f"   {m['author_name']} : {'(supprimé)' if m['deleted'] else m['text'][:200]}")
 
 
 @discussions_app.command("post")

@@ -83,7 +83,7 @@ class DiscussionSpace:
             raise AccessDenied("Discussion introuvable ou non accessible.")  # same answer: nothing leaks
         return thread
 
-    def _summary(self, s, thread: Thread, user_id: int | None) -> dict:
+    def _summary(self, s, thread: Thread, user_id: int | None, admin: bool = False) -> dict:
         n = s.scalar(select(func.count(Message.id)).where(Message.thread_id == thread.id, Message.deleted_at.is_(None)))
         file_read = s.get(ReadMark, (user_id, thread.id)) if user_id else None
         unread = s.scalar(
@@ -104,7 +104,7 @@ class DiscussionSpace:
             "anchor": thread.anchor,
             "theme": thread.theme,
             "solution": thread.solution,
-            "author": thread.author.login,
+            "author": thread.author.login if admin else None,  # logins reach administrators only
             "author_name": thread.author.shown_name,
             "created_at": iso(thread.created_at),
             "active_at": iso(thread.active_at),
@@ -134,7 +134,7 @@ class DiscussionSpace:
             return []
         with self.store.session() as s:
             threads = s.scalars(select(Thread).where(condition).order_by(Thread.active_at.desc(), Thread.id.desc()))
-            return [self._summary(s, f, rights.user_id) for f in threads]
+            return [self._summary(s, f, rights.user_id, rights.admin) for f in threads]
 
     def solutions(self, theme: str | None = None) -> list[dict]:
         """Shared solutions (visibility ``every``) of every territory."""
@@ -145,7 +145,10 @@ class DiscussionSpace:
             query = select(Thread).where(Thread.visibility == "tous", Thread.solution.is_(True))
             if theme:
                 query = query.where(Thread.theme == theme)
-            return [self._summary(s, f, rights.user_id) for f in s.scalars(query.order_by(Thread.active_at.desc()))]
+            return [
+                self._summary(s, f, rights.user_id, rights.admin)
+                for f in s.scalars(query.order_by(Thread.active_at.desc()))
+            ]
 
     def messages(self, thread_id: int) -> list[dict]:
         rights = self.authorisation
@@ -158,7 +161,7 @@ class DiscussionSpace:
                     {
                         "id": m.id,
                         "thread": thread.id,
-                        "author": m.author.login,
+                        "author": m.author.login if rights.admin else None,
                         "author_name": m.author.shown_name,
                         "organisation": m.author.organisation.name if m.author.organisation else None,
                         "created_at": iso(m.created_at),
@@ -334,9 +337,12 @@ class DiscussionSpace:
 
     def _message(self, s, message_id: int, rights: Authorisation) -> Message:
         message = s.get(Message, message_id)
-        if message is None:
-            raise AccessDenied("Message introuvable ou non accessible.")
-        self._thread(s, message.thread_id, rights)
+        try:
+            if message is None:
+                raise AccessDenied("")
+            self._thread(s, message.thread_id, rights)
+        except AccessDenied:
+            raise AccessDenied("Message introuvable ou non accessible.") from None  # same answer: nothing leaks
         return message
 
     def edit(self, message_id: int, content: str) -> None:

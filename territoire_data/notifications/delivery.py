@@ -9,8 +9,9 @@ are told, e-mail or not), then:
    mode, or the pending ones of a user in ``daily`` mode at the first digest hour after them
    (``TERRITOIRE_DIGEST_HOUR``, Paris time), one digest a day — a claim is a five-minute lease, so two
    deliverers never send the same e-mail twice, and a crash sends it again afterwards;
-2. drops (state ``none``) what the recipient may no longer read: a thread they lost access
-   to is not mentioned, even in a generic e-mail;
+2. drops (state ``none``) what the recipient may no longer see (``outbox.may_see``, whatever
+   the kind): a thread they lost access to is not mentioned, even in a generic e-mail, and a
+   request to a territory they no longer decide for is not sent;
 3. sends, then records ``sent``, or a failure: the attempt count grows, the next try waits
    1, 2, 4… minutes (one hour at most), and after ``MAX_ATTEMPTS`` the state becomes
    ``failed`` (``--relancer`` puts them back). The notification itself stays in the
@@ -29,8 +30,10 @@ from sqlalchemy import select, update
 
 from territoire_data.access import rights_of
 from territoire_data.access.users import account_in
+from territoire_data.notifications.addresses import sendable
 from territoire_data.notifications.mail import SUBJECTS, MailFailed, MailServer, compose, link
-from territoire_data.store.models import Invitation, Notification, Thread, User, now, utc
+from territoire_data.notifications.outbox import may_see
+from territoire_data.store.models import Notification, User, now, utc
 
 log = logging.getLogger("territoire.notifications")
 LEASE = timedelta(minutes=5)
@@ -72,24 +75,6 @@ def digest_slot(at: datetime, hour: int) -> datetime:
     return slot
 
 
-def _may_hear_of(s, rights, user: User, thread: Thread, kind: str) -> bool:
-    """May this user still be told about this thread? Those who read it; and, for an
-    invitation, the invited organisation's users while the invitation stands (they cannot read
-    the thread before accepting it)."""
-    if rights.can_read_thread(thread.id, thread.territory, thread.visibility):
-        return True
-    if kind != "invitation" or user.organisation_id is None or thread.visibility != "partenaires":
-        return False
-    standing = s.scalar(
-        select(Invitation.id).where(
-            Invitation.thread_id == thread.id,
-            Invitation.organisation_id == user.organisation_id,
-            Invitation.status.in_(("pending", "accepted")),
-        )
-    )
-    return standing is not None
-
-
 def _claim(workspace, at: datetime, result: Delivery, retry_failed: bool) -> list[_Batch]:
     hour = workspace.settings.digest_hour
     batches: list[_Batch] = []
@@ -114,12 +99,11 @@ def _claim(workspace, at: datetime, result: Delivery, retry_failed: bool) -> lis
             rights = rights_of(workspace, account_in(s, user))
             kept = []
             for row in rows:
-                thread = s.get(Thread, row.thread_id) if row.thread_id else None
-                if row.thread_id and (thread is None or not _may_hear_of(s, rights, user, thread, row.kind)):
+                if may_see(s, rights, user.organisation_id, row):
+                    kept.append(row)
+                else:
                     row.mail_state = "none"
                     result.dropped += 1
-                else:
-                    kept.append(row)
             due = [r for r in kept if r.mail_next_at is None or utc(r.mail_next_at) <= at]
             digest = user.notification_mode == "daily"
             if digest:  # at the first digest hour after the notification, once a day
@@ -143,14 +127,15 @@ def _claim(workspace, at: datetime, result: Delivery, retry_failed: bool) -> lis
 
 
 def _messages(server: MailServer, batch: _Batch, base: str | None):
+    address = sendable(batch.address)  # an address stored before the check: refused here, for this user only
     if batch.digest:
         lines = [(text, link(base, territory)) for _id, _kind, text, territory in batch.items]
         subject = f"territoire : résumé du jour ({len(lines)} notification{'s' if len(lines) > 1 else ''})"
-        return [compose(server, batch.address, subject, lines, greeting=batch.greeting)]
+        return [compose(server, address, subject, lines, greeting=batch.greeting)]
     return [
         compose(
             server,
-            batch.address,
+            address,
             f"territoire : {SUBJECTS.get(kind, 'notification')}",
             [(text, link(base, territory))],
             greeting=batch.greeting,
@@ -159,7 +144,7 @@ def _messages(server: MailServer, batch: _Batch, base: str | None):
     ]
 
 
-def _record(workspace, batch: _Batch, at: datetime, error: str | None) -> None:
+def _record(workspace, batch: _Batch, at: datetime, error: str | None, *, permanent: bool = False) -> None:
     with workspace.store.session() as s:
         for notification_id, *_ in batch.items:
             row = s.get(Notification, notification_id)
@@ -170,7 +155,7 @@ def _record(workspace, batch: _Batch, at: datetime, error: str | None) -> None:
                 continue
             row.mail_attempts += 1
             row.mail_error = error[:500]
-            if row.mail_attempts >= MAX_ATTEMPTS:
+            if permanent or row.mail_attempts >= MAX_ATTEMPTS:
                 row.mail_state = "failed"
             else:
                 row.mail_next_at = at + backoff(row.mail_attempts)
@@ -191,8 +176,18 @@ def deliver(workspace, *, at: datetime | None = None, link_base: str | None = No
     at = now() if at is None else utc(at)
     base = workspace.settings.dashboard_url or link_base
     for batch in _claim(workspace, at, result, retry_failed):
+        # Each user's e-mails on their own: whatever goes wrong with one (an address that cannot be
+        # composed, a message the server refuses) marks that one and the run goes on for the others.
         try:
             messages = _messages(server, batch, base)
+        except Exception as error:
+            reason = f"adresse ou message impossible à composer ({error})"[:500]
+            log.warning("courriel abandonné pour l'utilisateur %s : %s", batch.user_id, reason)
+            result.failed += len(batch.items)
+            result.errors.append(reason)
+            _record(workspace, batch, at, reason, permanent=True)
+            continue
+        try:
             server.send(messages)
         except MailFailed as error:
             log.warning("courriel non envoyé (nouvel essai prévu) : %s", error)

@@ -7,33 +7,58 @@ carry: for a thread reserved to élus it names neither the thread nor its conten
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from territoire_data.access.authorisation import AccessDenied
 from territoire_data.access.users import ensure_user
 from territoire_data.discussions.text import clean
 from territoire_data.errors import TerritoireError
-from territoire_data.store.models import NOTIFICATION_MODES, Notification, User, iso, now
+from territoire_data.notifications.addresses import check_address
+from territoire_data.store.models import NOTIFICATION_MODES, Invitation, Notification, Thread, User, iso, now
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
 
-EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
 MODE_WORDS = {"immediate": "à chaque événement", "daily": "résumé quotidien", "none": "aucun courriel"}
 SHOWN = 30  # notifications listed in the dashboard
+MAX_COUNTED = 999  # unread notifications counted (the badge says « 999 » at most)
 
 
 def check_email(text: str | None) -> str | None:
-    """An e-mail address as typed (trimmed), or None when empty; a French error when malformed."""
-    value = (text or "").strip()
-    if not value:
-        return None
-    if len(value) > 254 or not EMAIL.match(value):
-        raise TerritoireError(f"Adresse électronique « {value} » invalide (par ex. prenom.nom@mairie.fr).")
-    return value
+    """An e-mail address as typed (trimmed), or None when empty; a French error when it is not
+    a plain ``local@domain`` (``addresses``: encoded words, quotes, line feeds refused)."""
+    return check_address(text)
+
+
+THREAD_KINDS = ("reply", "invitation", "invitation_answered")
+
+
+def may_see(s, rights, organisation_id: int | None, row: Notification) -> bool:
+    """May the recipient still see this notification, in the dashboard or by e-mail? Read again
+    each time it is shown or sent, whatever its kind: a thread they may read (an invitation:
+    while it stands, before they can read the thread); a request to decide while they may still
+    decide for that territory; their own requests' news always."""
+    if row.thread_id is not None or row.kind in THREAD_KINDS:
+        thread = s.get(Thread, row.thread_id) if row.thread_id is not None else None
+        if thread is None:
+            return False
+        if rights.can_read_thread(thread.id, thread.territory, thread.visibility):
+            return True
+        if row.kind != "invitation" or organisation_id is None or thread.visibility != "partenaires":
+            return False
+        standing = s.scalar(
+            select(Invitation.id).where(
+                Invitation.thread_id == thread.id,
+                Invitation.organisation_id == organisation_id,
+                Invitation.status.in_(("pending", "accepted")),
+            )
+        )
+        return standing is not None
+    if row.kind == "access_request":
+        return row.territory is not None and rights.can_decide(row.territory)
+    return True
 
 
 def notify(session, recipients, kind: str, text: str, *, mail_text: str | None = None, territory=None, thread_id=None):
@@ -80,7 +105,13 @@ def notifications(space: DiscussionSpace, unread_only: bool = False) -> list[dic
         query = select(Notification).where(Notification.user_id == rights.user_id)
         if unread_only:
             query = query.where(Notification.read_at.is_(None))
-        return [_row(n) for n in s.scalars(query.order_by(Notification.id.desc()).limit(SHOWN))]
+        shown = []
+        for n in s.scalars(query.order_by(Notification.id.desc()).limit(SHOWN * 10)):
+            if may_see(s, rights, rights.organisation_id, n):
+                shown.append(_row(n))
+                if len(shown) == SHOWN:
+                    break
+        return shown
 
 
 def unread_count(space: DiscussionSpace) -> int:
@@ -88,11 +119,13 @@ def unread_count(space: DiscussionSpace) -> int:
     if not rights.identified:
         return 0
     with space.store.session() as s:
-        return s.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == rights.user_id, Notification.read_at.is_(None)
-            )
+        unread = s.scalars(
+            select(Notification)
+            .where(Notification.user_id == rights.user_id, Notification.read_at.is_(None))
+            .order_by(Notification.id.desc())
+            .limit(MAX_COUNTED)
         )
+        return sum(1 for n in unread if may_see(s, rights, rights.organisation_id, n))
 
 
 def mark_read(space: DiscussionSpace, notification_id: int | None = None) -> None:

@@ -70,15 +70,17 @@ def _phone(text: str | None) -> str | None:
 
 
 def _tags(values) -> list[str]:
-    tags: list[str] = []
+    """Distinct tags (case-insensitive), in linear time; past ``MAX_TAGS`` refused at once."""
+    tags: dict[str, str] = {}
     for value in values or []:
         for piece in str(value).split(","):
             tag = " ".join(piece.split())
-            if tag and tag.lower() not in {t.lower() for t in tags}:
-                tags.append(clean(tag, maximum=60, what="Une étiquette"))
-    if len(tags) > MAX_TAGS:
-        raise TerritoireError(f"{len(tags)} étiquettes : {MAX_TAGS} au plus.")
-    return tags
+            if not tag or tag.lower() in tags:
+                continue
+            if len(tags) == MAX_TAGS:
+                raise TerritoireError(f"Plus de {MAX_TAGS} étiquettes : {MAX_TAGS} au plus.")
+            tags[tag.lower()] = clean(tag, maximum=60, what="Une étiquette")
+    return list(tags.values())
 
 
 def _themes(values) -> list[str]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 PENDING_DAYS = 60  # an unanswered request expires
 COOLING_DAYS = 30  # after a refusal, before asking the same territory again
-MAX_SUBSCRIPTION_DAYS = 3 * 366  # an approval runs three years at most
+SUBSCRIPTION_YEARS = 3  # an approval runs three years at most
 REQUEST_LEVELS = ("commune", "epci")
 STATE_WORDS = {
     "pending": "en attente",
@@ -38,6 +38,15 @@ STATE_WORDS = {
     "withdrawn": "retirée",
     "expired": "expirée",
 }
+
+
+def latest_end(today: date) -> date:
+    """The last day an approval given today may run to: the same day three years later
+    (28 February for a 29 February)."""
+    try:
+        return today.replace(year=today.year + SUBSCRIPTION_YEARS)
+    except ValueError:
+        return today.replace(year=today.year + SUBSCRIPTION_YEARS, day=28)
 
 
 def state_of(request: AccessRequest, today: date | None = None) -> str:
@@ -283,8 +292,10 @@ def approve(space: DiscussionSpace, request_id: int, until: date) -> dict:
         request = _request_to_decide(space, s, request_id)  # rights first: nothing said to others
         if until <= today:
             raise TerritoireError("La fin de l'accès partenaire doit être postérieure à aujourd'hui.")
-        if until > today + timedelta(days=MAX_SUBSCRIPTION_DAYS):
-            raise TerritoireError("Un accès partenaire dure trois ans au plus : choisissez une date plus proche.")
+        if until > latest_end(today):
+            raise TerritoireError(
+                f"Un accès partenaire dure trois ans au plus : choisissez une date jusqu'au {day(latest_end(today))}."
+            )
         role = s.scalar(
             select(Role).where(
                 Role.user_id == request.user_id, Role.role == request.role, Role.territory == request.territory

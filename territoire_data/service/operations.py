@@ -55,9 +55,11 @@ def _date(text: str):
     from datetime import date
 
     try:
+        if len(text) != 10:
+            raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"Date invalide : « {text} » (attendu : AAAA-MM-JJ).") from None
+        raise BadRequest(f"Date invalide : « {text[:20]} » (attendu : AAAA-MM-JJ).") from None
 
 
 def _counts(space: DiscussionSpace, territory: str) -> dict:
@@ -176,21 +178,38 @@ OPERATIONS: dict[str, Operation] = {
     "delete_account": Operation(privacy.delete_account, {}, {}),
 }
 MAX_LIST = 50  # items of a list argument (themes, tags, territories)
+MAX_ITEM = 200  # characters of one item of a list
+MAX_ID = 2**31 - 1  # identifiers are positive integers that fit the store's columns
+# Characters of a text argument, by name (``TEXT_DEFAULT`` otherwise): bounded before any work,
+# whatever the operation does with it afterwards (its own, finer checks in French).
+TEXT_LIMITS = {"content": 20_000, "description": 3_000, "message": 2_000, "reason": 2_000}
+TEXT_DEFAULT = 300
 
 
 def _typed(name: str, value, kind: type):
-    if value is None and kind is not bool:
-        return None
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise BadRequest(f"Paramètre « {name} » : un entier est attendu.")
-    if kind is str and not isinstance(value, str):
-        raise BadRequest(f"Paramètre « {name} » : un texte est attendu.")
-    if kind is bool and not isinstance(value, bool):
-        raise BadRequest(f"Paramètre « {name} » : vrai ou faux est attendu.")
-    if kind is list and (
-        not isinstance(value, list) or len(value) > MAX_LIST or not all(isinstance(v, str) for v in value)
-    ):
-        raise BadRequest(f"Paramètre « {name} » : une liste de textes ({MAX_LIST} au plus) est attendue.")
+    """``value`` checked against its declared type and bounds; a French ``BadRequest`` otherwise."""
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+            raise BadRequest(f"Paramètre « {name} » : un entier de 1 à {MAX_ID} est attendu.")
+    elif kind is str:
+        if not isinstance(value, str):
+            raise BadRequest(f"Paramètre « {name} » : un texte est attendu.")
+        limit = TEXT_LIMITS.get(name, TEXT_DEFAULT)
+        if len(value) > limit:
+            raise BadRequest(f"Paramètre « {name} » : {limit} caractères au plus.")
+    elif kind is bool:
+        if not isinstance(value, bool):
+            raise BadRequest(f"Paramètre « {name} » : vrai ou faux est attendu.")
+    elif kind is list:
+        if (
+            not isinstance(value, list)
+            or len(value) > MAX_LIST
+            or not all(isinstance(v, str) and len(v) <= MAX_ITEM for v in value)
+        ):
+            raise BadRequest(
+                f"Paramètre « {name} » : une liste de textes ({MAX_LIST} au plus, de {MAX_ITEM} caractères "
+                "au plus chacun) est attendue."
+            )
     return value
 
 
@@ -211,5 +230,12 @@ def perform(space: DiscussionSpace, name: str, arguments) -> Any:
             )
             + "."
         )
-    values = {k: _typed(k, v, operation.required.get(k) or operation.optional[k]) for k, v in arguments.items()}
+    absent = sorted(k for k in operation.required if arguments[k] is None)
+    if absent:
+        raise BadRequest(f"Paramètre « {absent[0]} » : une valeur est requise (pas null).")
+    values = {
+        k: _typed(k, v, operation.required.get(k) or operation.optional[k])
+        for k, v in arguments.items()
+        if v is not None  # an optional null is an absent argument
+    }
     return operation.call(space, **values)

@@ -2,13 +2,22 @@
 
 A ``Store`` is one database: its engine, its sessions and its migrations. The workspace
 makes it from ``TERRITOIRE_DB_URL`` (e.g. ``postgresql+psycopg://user@host/territoire``)
-or ``<home>/discussions.sqlite``. SQLite is opened in WAL mode with a busy timeout and
-foreign keys on; its write transactions start with ``BEGIN IMMEDIATE`` so that concurrent
+or ``<home>/echanges/discussions.sqlite``. SQLite is opened in WAL mode with a busy timeout
+and foreign keys on; its write transactions start with ``BEGIN IMMEDIATE`` so that concurrent
 writers queue instead of failing on a lock upgrade.
+
+The SQLite files hold élus' threads and actors' contacts: they are created 0600 in a folder
+0700, so that no other local account reads them (the ``-wal`` and ``-shm`` files SQLite makes
+take the database's permissions). A looser folder or file found at start is tightened, with a
+French warning in the log. A store left by an earlier version directly in the home is moved
+into that folder.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +33,21 @@ from territoire_data.errors import TerritoireError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 LOCK_TIMEOUT_MS = 30_000
+FOLDER = "echanges"  # under the home: the local store's private folder
+DATABASE = "discussions.sqlite"
+log = logging.getLogger("territoire.store")
+
+
+def local_path(home: Path) -> Path:
+    """The SQLite store of a home, moved from where earlier versions kept it (the home itself)."""
+    path = home / FOLDER / DATABASE
+    former = home / DATABASE
+    if former.exists() and not path.exists():
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            if (home / f"{DATABASE}{suffix}").exists():
+                shutil.move(home / f"{DATABASE}{suffix}", path.parent / f"{DATABASE}{suffix}")
+    return path
 
 
 def _sqlite(engine: Engine) -> None:
@@ -70,10 +94,42 @@ class Store:
         return self.url.split("@")[-1]
 
     @property
+    def folder(self) -> Path | None:
+        """The folder of a SQLite store (None for a server database)."""
+        if not self.url.startswith("sqlite"):
+            return None
+        return Path(self.url.split("///", 1)[1]).parent
+
+    @staticmethod
+    def private_folder(folder: Path) -> None:
+        """The folder 0700 and its files 0600: tightened, with a French warning, when looser."""
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        loose = []
+        if folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)
+            loose.append(str(folder))
+        for path in folder.iterdir():
+            if path.is_file() and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+                loose.append(path.name)
+        if loose:
+            log.warning(
+                "base des échanges lisible par d'autres comptes de la machine (%s) : droits restreints "
+                "au seul propriétaire (dossier 0700, fichiers 0600)",
+                ", ".join(loose),
+            )
+
+    @property
     def engine(self) -> Engine:
         if self._engine is None:
             if self.url.startswith("sqlite"):
-                Path(self.url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+                folder = self.folder
+                assert folder is not None
+                if folder != Path(".") and str(folder) != ":memory:":
+                    self.private_folder(folder)
+                    database = Path(self.url.split("///", 1)[1])
+                    if not database.exists():  # created 0600 before SQLite opens it (WAL files follow)
+                        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
                 self._engine = create_engine(self.url, connect_args={"timeout": LOCK_TIMEOUT_MS / 1000})
                 _sqlite(self._engine)
             else:

@@ -96,8 +96,14 @@ class User(Base):
 
     @property
     def shown_name(self) -> str:
-        """What readers see of someone: their name, else their login."""
-        return self.name or self.login
+        """What readers see of someone: their name, else their organisation's member, else a
+        number — never their login, which may be an e-mail address (the deployments' username
+        claim); only administrators see logins."""
+        if self.name:
+            return self.name
+        if self.organisation is not None:
+            return f"Membre de {self.organisation.name}"
+        return f"Utilisateur n° {self.id}"
 
 
 class Role(Base):

@@ -1,0 +1,259 @@
+"""The exchange space under attack, round two: each test replays an attack a registered
+company that read the source could make, and shows it refused or harmless.
+
+The attacker drives the same JSON operations as the JupyterHub service (``perform`` and its
+HTTP status through ``outcome_of``), the CLI, a real SMTP server and the store's files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+from datetime import date, datetime, timedelta
+
+import pytest
+from smtp import smtp_server
+from test_partners import SOLAR, _admitted, _mail_workspace, _profile
+
+POISON = "=?utf-8?q?x=0ABcc:e=40a.io?=@example.com"
+
+
+def _space(store, login):
+    from territoire_data.discussions.space import DiscussionSpace
+
+    return DiscussionSpace(login, workspace=store)
+
+
+def _status(store, login, operation, arguments):
+    from territoire_data.service.client import outcome_of
+    from territoire_data.service.operations import perform
+
+    return outcome_of(lambda: perform(_space(store, login), operation, arguments))
+
+
+# -- 1. one address never stops the mail ------------------------------------------------------
+
+
+def test_encoded_word_address_is_refused(store):
+    from territoire_data.errors import TerritoireError
+
+    for address in (POISON, "a@b.fr\nBcc: x@y.fr", '"x"@mairie.fr', "a b@mairie.fr", "x@mairie"):
+        with pytest.raises(TerritoireError, match="invalide"):
+            store.exchange("solaire.lea").set_preferences("immediate", address)
+    assert store.exchange("solaire.lea").set_preferences("immediate", "lea@mairie-évry.fr")["email"] == (
+        "lea@mairie-évry.fr"
+    )
+
+
+def test_a_poisoned_address_stops_nobody_elses_mail(store):
+    """An address written in the store before the check (or by hand) that cannot be composed:
+    its rows fail with the reason, every other e-mail and digest goes out, nothing loops."""
+    from sqlalchemy import update
+
+    from territoire_data.notifications.delivery import deliver
+    from territoire_data.store.models import Notification, User
+
+    store.exchange("elu.sm").set_preferences("immediate", "henri.dubos@saint-martial.test")
+    store.exchange("agent.sm").set_preferences("immediate", "agent@saint-martial.test")
+    store.exchange("elu.bdx").set_preferences("daily", "claire@bordeaux.test")
+    with store.store.session() as s:
+        s.execute(update(User).where(User.login == "agent.sm").values(email=POISON))
+    _profile(store, "solaire.lea", SOLAR)
+    store.exchange("solaire.lea").request_access("33440", "Bonjour")  # told to the élu and the agent
+    store.exchange("solaire.lea").request_access("33063", "Bonjour")  # told to Bordeaux's élu, daily
+    seven = datetime.now().astimezone().replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    with smtp_server() as (mailbox, port):
+        first = deliver(_mail_workspace(store, port), at=seven + timedelta(minutes=1))
+        assert first.failed == 1 and "adresse" in first.errors[0].lower()
+        assert len(mailbox.to("henri.dubos@saint-martial.test")) == 1
+        assert len(mailbox.to("claire@bordeaux.test")) == 1  # the digest went out too
+        again = deliver(_mail_workspace(store, port), at=seven + timedelta(hours=2))
+        assert again.failed == 0 and again.emails == 0  # the poisoned row is not claimed again
+    with store.store.session() as s:
+        agent = s.query(User).filter_by(login="agent.sm").one()
+        row = s.query(Notification).filter_by(user_id=agent.id).one()
+        assert row.mail_state == "failed" and "adresse" in row.mail_error.lower()
+    assert store.exchange("agent.sm").notifications()  # still shown in the dashboard
+
+
+# -- 2. no request ties up the service ---------------------------------------------------------
+
+
+def _valid(kind):
+    return {int: 1, str: "33440", bool: True, list: ["energie"]}[kind]
+
+
+HOSTILE = [None, 2**80, -(2**70), 1.5, "x" * 1_000_000, ["x" * 100_000] * 60, {"a": 1}, True, "2024-13-45", [None]]
+
+
+def test_every_operation_answers_hostile_arguments_in_french_without_a_trace(store):
+    """Wrong types, huge values and ``null`` for every argument of every operation: a 400 or
+    a 403 in French, never a 500 (a traceback in the service's log), and quickly."""
+    from territoire_data.service.operations import OPERATIONS
+
+    _admitted(store)
+    slowest = 0.0
+    for name, operation in OPERATIONS.items():
+        if name in ("delete_account", "delete_profile"):
+            continue
+        parameters = {**operation.required, **operation.optional}
+        base = {k: _valid(v) for k, v in operation.required.items()}
+        for parameter in parameters:
+            for value in HOSTILE:
+                start = time.perf_counter()
+                status, body = _status(store, "solaire.lea", name, {**base, parameter: value})
+                slowest = max(slowest, time.perf_counter() - start)
+                assert status in (200, 400, 403), (name, parameter, repr(value)[:60], status, body)
+                if status != 200:
+                    assert body["error"] and "Traceback" not in body["error"], body
+                if value is None and parameter in operation.required:
+                    assert status == 400 and "requis" in body["error"], (name, parameter, body)
+    assert slowest < 2.0, slowest
+
+
+def test_a_reply_with_null_posts_nothing(store):
+    _admitted(store)
+    thread = store.exchange("elu.sm").create_thread("33440", "Sujet", "…", "partenaires")
+    status, body = _status(store, "solaire.lea", "reply", {"thread_id": thread, "content": None})
+    assert status == 400
+    assert all(m["text"] != "None" for m in store.exchange("elu.sm").messages(thread))
+
+
+def test_the_largest_legal_profile_costs_milliseconds(store):
+    """The ten-tag limit is checked before any work, and duplicates are removed in linear time."""
+    from territoire_data.service.operations import MAX_LIST
+
+    body = {**SOLAR, "territories": ["33440"], "tags": [f"étiquette {i % 7}" for i in range(MAX_LIST)]}
+    start = time.perf_counter()
+    status, answer = _status(store, "solaire.lea", "save_profile", body)
+    assert time.perf_counter() - start < 1.0 and status == 200, answer
+    huge = {**body, "tags": ["x" * 60] * 10_000}
+    start = time.perf_counter()
+    status, answer = _status(store, "solaire.lea", "save_profile", huge)
+    assert status == 400 and time.perf_counter() - start < 0.5
+
+
+def test_unknown_messages_and_threads_answer_the_same(store):
+    _admitted(store)
+    private = store.exchange("elu.sm").create_thread("33440", "Budget", "…", "elus")
+    message = store.exchange("elu.sm").messages(private)[0]["id"]
+    answers = {
+        _status(store, "solaire.lea", "history", {"message_id": message})[1]["error"],
+        _status(store, "solaire.lea", "history", {"message_id": 999_999})[1]["error"],
+        _status(store, "solaire.lea", "edit", {"message_id": message, "content": "x"})[1]["error"],
+        _status(store, "solaire.lea", "edit", {"message_id": 999_999, "content": "x"})[1]["error"],
+    }
+    assert len(answers) == 1, answers
+
+
+def test_an_approval_runs_three_years_at_most(store):
+    _profile(store, "solaire.lea", SOLAR)
+    request = store.exchange("solaire.lea").request_access("33440")
+    today = date.today()
+    too_far = (today.replace(year=today.year + 3) + timedelta(days=1)).isoformat()
+    status, body = _status(store, "elu.sm", "approve_request", {"request_id": request["id"], "until": too_far})
+    assert status == 400 and "trois ans" in body["error"]
+    status, body = _status(store, "elu.sm", "approve_request", {"request_id": request["id"], "until": None})
+    assert status == 400
+
+
+# -- 3. no élu's address reaches a company -----------------------------------------------------
+
+
+def test_logins_never_leave_the_service_for_non_administrators(store):
+    """With the deployment's default username claim (``email``), a login is an e-mail address."""
+    from territoire_data.access.users import add_user
+
+    add_user(store, "henri.dubos@saint-martial.fr", "elu", "33440", name="Henri Dubos")
+    elu = store.exchange("henri.dubos@saint-martial.fr")
+    shared = elu.create_thread("33440", "Toitures", "Qui est intéressé ?", "partenaires", solution=False)
+    solution = elu.create_thread("33440", "Notre méthode", "Ce qui a marché.", "tous", theme="energie", solution=True)
+    _admitted(store)
+    company = store.exchange("solaire.lea")
+    seen = json.dumps(
+        [company.threads("33440"), company.messages(shared), company.solutions(), company.messages(solution)]
+    )
+    assert "saint-martial.fr" not in seen and "henri.dubos" not in seen
+    assert "Henri Dubos" in seen
+    admin = json.dumps(store.exchange("admin").messages(shared))
+    assert "henri.dubos@saint-martial.fr" in admin  # administrators still see who wrote
+
+
+# -- 7. rights read again for every notification -----------------------------------------------
+
+
+def test_a_former_elu_no_longer_hears_of_requests(store):
+    from territoire_data.access.users import add_user
+    from territoire_data.notifications.delivery import deliver
+
+    store.exchange("agent.sm").set_preferences("daily", "agent@saint-martial.test")
+    _profile(store, "solaire.lea", {**SOLAR, "contact_phone": "06 12 34 56 78"})
+    store.exchange("solaire.lea").request_access("33440", "Appelez-moi au 06 12 34 56 78.")
+    add_user(store, "agent.sm", "agent", "33440", until=date.today() - timedelta(days=1))  # role ended
+    assert store.exchange("agent.sm").notifications() == []
+    assert store.exchange("agent.sm").counts("33440")["notifications"] == 0
+    seven = datetime.now().astimezone().replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    with smtp_server() as (mailbox, port):
+        result = deliver(_mail_workspace(store, port), at=seven + timedelta(minutes=1))
+        assert not mailbox.to("agent@saint-martial.test") and result.dropped >= 1
+
+
+# -- 8. the store is not readable by other local accounts --------------------------------------
+
+
+def test_store_files_are_private(store):
+    store.exchange("elu.sm").create_thread("33440", "Sujet", "…", "elus")
+    folder = store.store.folder
+    assert folder is not None and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def test_a_loose_store_is_tightened_with_a_french_warning(tmp_path, caplog):
+    from territoire_data.store.database import Store
+
+    folder = tmp_path / "base"
+    folder.mkdir(mode=0o755)
+    database = folder / "discussions.sqlite"
+    database.write_bytes(b"")
+    os.chmod(database, 0o644)
+    with caplog.at_level("WARNING"):
+        Store.private_folder(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert any("lisible par d'autres comptes" in r.getMessage() for r in caplog.records)
+
+
+# -- 9. identity header mode -------------------------------------------------------------------
+
+
+def test_header_mode_without_header_has_no_identity_and_no_switcher():
+    from territoire_data.access.identity import identity, imposed
+    from territoire_data.settings import Settings
+
+    env = {"TERRITOIRE_IDENTITY_HEADER": "X-Forwarded-User", "TERRITOIRE_USER": "admin"}
+    settings = Settings.from_environment(env)
+    assert identity(settings, env) is None and imposed(settings, env)
+    assert identity(settings, {**env, "HTTP_X_FORWARDED_USER": "elu.sm"}) == "elu.sm"
+    assert not imposed(Settings.from_environment({}), {})
+
+
+def test_dashboard_behind_a_proxy_never_offers_the_demo_switch(monkeypatch):
+    """A request that reached the server without the proxy's header: no identity, no switch,
+    even on demo data where the switch lists ``admin``."""
+    from fakes import FakeDiscussions, FakeProvider, FakeRadar
+
+    from widgets import Dashboard
+    from widgets.dashboard import open_dashboard
+
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.delenv("TERRITOIRE_USER", raising=False)
+    monkeypatch.setenv("TERRITOIRE_IDENTITY_HEADER", "X-Forwarded-User")
+    view = Dashboard(FakeProvider(), "99001", discussions=FakeDiscussions(), radar=FakeRadar())
+    assert "admin" in [v for _, v in view.discussion.user_choice.options]  # the demo switch exists…
+    open_dashboard(view, "99001")
+    assert view.discussion.login is None
+    assert view.discussion.user_choice.layout.display == "none" and view.discussion.user_choice.disabled
+    view.discussion.user_choice.value = "admin"  # what a forged widget message would do
+    assert view.discussion.login is None
