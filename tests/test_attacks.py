@@ -12,6 +12,7 @@ import os
 import stat
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from smtp import smtp_server
@@ -257,3 +258,85 @@ def test_dashboard_behind_a_proxy_never_offers_the_demo_switch(monkeypatch):
     assert view.discussion.user_choice.layout.display == "none" and view.discussion.user_choice.disabled
     view.discussion.user_choice.value = "admin"  # what a forged widget message would do
     assert view.discussion.login is None
+
+
+# -- 10, 11. kernels over private sockets; nothing outlives its server -------------------------
+
+
+def test_leftovers_of_a_killed_server_are_ended_by_the_next(tmp_path):
+    """What a previous run on the same port left (a process naming its zygote socket, a
+    recorded zygote) is ended before the next server starts; a live server is left alone."""
+    import subprocess
+    import sys
+
+    from territoire_data.server import runtime
+    from territoire_data.server.launch_kernel import ZYGOTE_VARIABLE
+
+    folder = runtime.folder_for(59_999)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    env = {**os.environ, ZYGOTE_VARIABLE: str(folder / runtime.SOCKET)}
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"], env=env)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])  # not ours
+    try:
+        (folder / runtime.RECORD).write_text(json.dumps({"server": 2**22 + 7, "zygote": None}))
+        time.sleep(0.3)
+        assert orphan.pid in runtime.end_leftovers(folder)
+        assert orphan.wait(10) is not None and other.poll() is None
+    finally:
+        for process in (orphan, other):
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.slow
+def test_a_killed_server_leaves_no_process_behind(home_demo, tmp_path):
+    """SIGKILL on ``territoire dashboard`` (a supervisor's hard stop, the OOM killer): ten
+    seconds later none of its processes — zygote, preheated kernels, launchers — is alive.
+    Its kernels' channels were UNIX sockets in a private folder, not TCP ports (ipykernel still
+    binds one loopback port of its own, to gather the output of processes a kernel forks)."""
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+    from server import ANNOUNCEMENT, free_port
+
+    from territoire_data.server import runtime
+
+    port = free_port()
+    log = tmp_path / "serveur.log"
+    env = {**os.environ, "TERRITOIRE_HOME": str(home_demo), "TERRITOIRE_NO_PROGRESS": "1"}
+    with open(log, "w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "territoire_data", "dashboard", "--port", str(port), "--no-browser"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        limit = time.monotonic() + 180
+        while ANNOUNCEMENT not in log.read_text(errors="replace"):
+            assert server.poll() is None and time.monotonic() < limit, log.read_text()[-3000:]
+            time.sleep(0.3)
+        folder = runtime.folder_for(port)
+        family = {p.pid for p in psutil.Process(server.pid).children(recursive=True)}
+        family |= set(runtime.processes_of(folder))
+        assert len(family) >= 5, family  # zygote, two launchers, two forked kernels
+        commands = [psutil.Process(p).cmdline() for p in family]
+        launchers = [c for c in commands if any(part.endswith("launch_kernel.py") for part in c)]
+        assert len(launchers) >= 2
+        for command in launchers:
+            connection = Path(command[command.index("-f") + 1])
+            assert json.loads(connection.read_text())["transport"] == "ipc"  # the five channels: UNIX sockets
+            assert stat.S_IMODE(connection.parent.stat().st_mode) & 0o077 == 0  # in a private folder
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(10)
+        time.sleep(10)
+        alive = [p for p in family if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+        assert not alive, [" ".join(psutil.Process(p).cmdline())[:120] for p in alive]
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -50,6 +50,9 @@ def voila_command(
         # 4 s default: waiting longer keeps them in the page instead of serving it empty.
         "--VoilaExecutor.iopub_timeout=60",
         f"--DashboardServer.ceiling={ceiling}",
+        # Kernels talk to the server over UNIX sockets in the server's private runtime folder
+        # (connection files and sockets 0700), not over TCP ports any local account may reach.
+        "--KernelManager.transport=ipc",
         f"--DashboardServer.announce=/?territoire={commune}",
         # Kernels are started and the notebook run up to the request before anyone asks.
         f"--preheat_kernel={kernels > 0}",

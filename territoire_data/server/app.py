@@ -18,7 +18,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from traitlets import Any, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from territoire_data.server import runtime
 from territoire_data.server.handlers import (
     QUEUE_PATH,
     STATE_PATH,
@@ -123,11 +123,15 @@ def kernel_spec(folder: Path) -> Path:
     return folder
 
 
-def start_zygote(folder: Path, *, wait_s: float = 60.0) -> subprocess.Popen | None:
+def start_zygote(folder: Path, *, wait_s: float = 60.0, lifeline: int | None = None) -> subprocess.Popen | None:
     """Start the kernels' fork server on a socket in ``folder``; None when it does not answer
-    in time (kernels then start the ordinary way)."""
-    path = folder / "zygote.sock"
-    process = subprocess.Popen([sys.executable, "-m", "territoire_data.server.zygote", str(path)])
+    in time (kernels then start the ordinary way). ``lifeline``: the read end of a pipe whose
+    write end only this process holds — the zygote ends with its kernels when it closes."""
+    path = folder / runtime.SOCKET
+    command = [sys.executable, "-m", "territoire_data.server.zygote", str(path)]
+    if lifeline is not None:
+        command.append(str(lifeline))
+    process = subprocess.Popen(command, pass_fds=() if lifeline is None else (lifeline,))
     limit = time.monotonic() + wait_s
     while not path.exists():
         if process.poll() is not None or time.monotonic() > limit:
@@ -141,19 +145,27 @@ def start_zygote(folder: Path, *, wait_s: float = 60.0) -> subprocess.Popen | No
 def main(argv: list[str] | None = None) -> None:
     from territoire_data.workspace import Workspace
 
+    argv = sys.argv[1:] if argv is None else argv
     courier = Workspace()  # the e-mail settings, read here; then the secret leaves the environment,
     os.environ.pop("TERRITOIRE_SMTP_PASSWORD", None)  # so that the zygote and its kernels never hold it
-    with tempfile.TemporaryDirectory(prefix="territoire-serveur-") as folder:
-        # The page template ships inside the package; the kernel spec is written for this run.
-        shares = [str(SHARE), str(kernel_spec(Path(folder))), os.environ.get("JUPYTER_PATH")]
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, shares))
-        zygote = start_zygote(Path(folder))
-        try:
-            DashboardServer.launch_instance(argv=sys.argv[1:] if argv is None else argv, courier_workspace=courier)
-        finally:
-            if zygote is not None:
-                zygote.terminate()
-                try:
-                    zygote.wait(10)
-                except subprocess.TimeoutExpired:
-                    zygote.kill()
+    # One private folder per port: what a previous run there left behind (it was killed) ends first.
+    folder = runtime.folder_for(runtime.port_of(argv))
+    ended = runtime.end_leftovers(folder)
+    if ended:
+        print(f"territoire : {len(ended)} processus d'un serveur précédent arrêtés.", file=sys.stderr, flush=True)
+    # The page template ships inside the package; the kernel spec is written for this run.
+    shares = [str(SHARE), str(kernel_spec(folder)), os.environ.get("JUPYTER_PATH")]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, shares))
+    lifeline, keep = os.pipe()  # ``keep`` is not inherited: only this process holds the write end
+    zygote = start_zygote(folder, lifeline=lifeline)
+    os.close(lifeline)
+    runtime.record(folder, zygote=zygote.pid if zygote is not None else None)
+    try:
+        DashboardServer.launch_instance(argv=argv, courier_workspace=courier)
+    finally:
+        os.close(keep)  # the zygote sees its lifeline close and ends with its kernels
+        if zygote is not None:
+            try:
+                zygote.wait(10)
+            except subprocess.TimeoutExpired:
+                zygote.kill()

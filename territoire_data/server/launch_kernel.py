@@ -3,7 +3,9 @@
 ``python …/territoire_data/server/launch_kernel.py -f CONNECTION_FILE`` (run as a file, so
 that the package is not imported) asks the zygote (its socket in ``$TERRITOIRE_ZYGOTE_SOCKET``) for a kernel, forwards the signals it receives to
 it and exits with its exit code. Without a zygote (not configured, not answering), it
-becomes an ordinary IPython kernel, so a dashboard always gets a kernel.
+becomes an ordinary IPython kernel, so a dashboard always gets a kernel. It asks Linux to
+stop it when its parent, the dashboard server, dies (``PR_SET_PDEATHSIG``, kept by the
+ordinary kernel it may become): a server killed outright leaves no launcher behind.
 
 Kept to the standard library: this process starts for every visitor.
 """
@@ -19,6 +21,18 @@ from typing import NoReturn
 
 # Set by the dashboard server for its own kernels (not a setting): the zygote's socket.
 ZYGOTE_VARIABLE = "TERRITOIRE_ZYGOTE_SOCKET"
+
+
+def die_with_parent(number: int = signal.SIGTERM) -> bool:
+    """Ask Linux to send ``number`` to this process when its parent dies (``PR_SET_PDEATHSIG``);
+    False where that is not available."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, number, 0, 0, 0) == 0  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
 
 
 def ordinary_kernel(argv: list[str]) -> NoReturn:
@@ -39,6 +53,9 @@ def _lines(connection: socket.socket):
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
+    parent = os.getppid()
+    if die_with_parent() and os.getppid() != parent:  # the server died before the request was set
+        sys.exit(1)
     path = os.environ.get(ZYGOTE_VARIABLE)
     if not path:
         ordinary_kernel(argv)

@@ -12,7 +12,9 @@ one connection per kernel: the launcher sends one JSON line ``{"argv", "env", "c
 four file descriptors (stdin, stdout, stderr, and the read end of a "lifeline" pipe whose
 write end only the launcher holds); the zygote answers ``{"pid": N}``, then, when the
 kernel ends, ``{"exit": CODE}``. A kernel exits when its lifeline closes (its launcher was
-killed), so no kernel outlives its launcher.
+killed), so no kernel outlives its launcher. The zygote has a lifeline of its own, from the
+dashboard server: when it closes (the server died, however), the zygote ends its kernels
+and exits, so nothing outlives the server.
 
 Nothing here opens a database connection, a ZeroMQ context or an event loop before
 forking: each kernel creates its own.
@@ -28,6 +30,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 READ_LIMIT = 1 << 20  # a request (argv, environment) is a few kB
 
@@ -115,19 +118,26 @@ def _run_kernel(request: dict, fds: list[int]) -> None:
         os._exit(code)
 
 
-def serve(path: str) -> None:
-    """Listen on ``path``; fork a kernel per request; report each kernel's exit."""
+def serve(path: str, lifeline: int | None = None) -> None:
+    """Listen on ``path``; fork a kernel per request; report each kernel's exit. Ends, with its
+    kernels, when the ``lifeline`` file descriptor (the server's pipe) closes."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
+    if lifeline is not None:
+        selector.register(lifeline, selectors.EVENT_READ, data="lifeline")
     waiting: dict[int, socket.socket] = {}  # kernel pid → its launcher's connection
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"territoire : zygote des noyaux prêt ({path})", file=sys.stderr, flush=True)
     try:
         while True:
-            for _key, _events in selector.select(timeout=0.2):
+            for key, _events in selector.select(timeout=0.2):
+                if key.data == "lifeline":
+                    if not os.read(key.fd, 1):  # the server is gone
+                        return
+                    continue
                 connection, _ = listener.accept()
                 try:
                     request, fds = _read_request(connection)
@@ -138,6 +148,9 @@ def serve(path: str) -> None:
                 sys.stderr.flush()
                 pid = os.fork()
                 if pid == 0:
+                    selector.close()
+                    if lifeline is not None:
+                        os.close(lifeline)
                     listener.close()
                     for other in waiting.values():
                         other.close()
@@ -152,12 +165,26 @@ def serve(path: str) -> None:
                 waiting[pid] = connection
             _reap(waiting)
     finally:
-        for pid in list(waiting):
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        _end_kernels(waiting)
         listener.close()
+
+
+def _end_kernels(waiting: dict[int, socket.socket], wait_s: float = 5.0) -> None:
+    """SIGTERM to every kernel, then SIGKILL to those still there after ``wait_s``."""
+    for pid in list(waiting):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    limit = time.monotonic() + wait_s
+    while waiting and time.monotonic() < limit:
+        _reap(waiting)
+        time.sleep(0.05)
+    for pid in list(waiting):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def _reap(waiting: dict[int, socket.socket]) -> None:
@@ -179,12 +206,13 @@ def _reap(waiting: dict[int, socket.socket]) -> None:
 
 def main() -> None:
     path = sys.argv[1]
+    lifeline = int(sys.argv[2]) if len(sys.argv) > 2 else None
     preload()
     # Everything loaded so far stays out of the collector's sight: a kernel's first collection
     # does not walk (and so copy) the pages it shares with the zygote.
     gc.collect()
     gc.freeze()
-    serve(path)
+    serve(path, lifeline)
 
 
 if __name__ == "__main__":
