@@ -340,3 +340,157 @@ def test_a_killed_server_leaves_no_process_behind(home_demo, tmp_path):
             os.killpg(server.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+# -- 5. cool-downs and limits per organisation ------------------------------------------------
+
+
+def _join(store, login: str, organisation_name: str) -> None:
+    """Attach a second login to an organisation (what an administrator does)."""
+    from sqlalchemy import select
+
+    from territoire_data.access.users import ensure_user
+    from territoire_data.store.models import Organisation
+
+    with store.store.session() as s:
+        user = ensure_user(s, login)
+        user.organisation_id = s.scalar(select(Organisation.id).where(Organisation.name == organisation_name))
+
+
+def test_the_cool_down_holds_for_the_organisation_and_survives_erasure(store):
+    from territoire_data.errors import TerritoireError
+
+    _profile(store, "solaire.lea", SOLAR)
+    request = store.exchange("solaire.lea").request_access("33440", "Bonjour")
+    store.exchange("elu.sm").refuse_request(request["id"], "Pas maintenant.")
+    _join(store, "solaire.marc", SOLAR["name"])  # a second login of the same company
+    with pytest.raises(TerritoireError, match="refusée le"):
+        store.exchange("solaire.marc").request_access("33440", "Et moi ?")
+    store.exchange("solaire.marc").delete_account()
+    store.exchange("solaire.lea").delete_account()  # the company's last member: its row goes
+    _profile(store, "solaire.retour", SOLAR)  # back with the same SIREN under a new login
+    with pytest.raises(TerritoireError, match="refusée le"):
+        store.exchange("solaire.retour").request_access("33440", "Bonjour à nouveau")
+
+
+def test_the_request_limit_holds_for_the_organisation(tmp_path_factory, home, ref):
+    from conftest import home_with_referential, partners_workspace
+
+    from territoire_data.access.authorisation import AccessDenied
+
+    workspace = partners_workspace(
+        home_with_referential(tmp_path_factory, home, "home-limite"), TERRITOIRE_REQUEST_LIMIT="2/86400"
+    )
+    workspace.store.upgrade()
+    _profile(workspace, "solaire.lea", SOLAR)
+    _join(workspace, "solaire.marc", SOLAR["name"])
+    workspace.exchange("solaire.lea").request_access("33440")
+    workspace.exchange("solaire.marc").request_access("33063")
+    with pytest.raises(AccessDenied, match="Trop de demandes"):
+        workspace.exchange("solaire.marc").request_access("33281")
+    workspace.close()
+
+
+@pytest.mark.postgres
+def test_the_request_limit_is_atomic_on_postgresql(tmp_path_factory, home, ref, postgres):
+    """Twelve requests at once from one company's twelve logins, five allowed: five accepted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conftest import home_with_referential, partners_workspace
+
+    from territoire_data.errors import TerritoireError
+
+    workspace = partners_workspace(
+        home_with_referential(tmp_path_factory, home, "home-limite-pg"),
+        TERRITOIRE_DB_URL=postgres,
+        TERRITOIRE_REQUEST_LIMIT="5/86400",
+    )
+    workspace.store.upgrade()
+    _profile(workspace, "solaire.lea", SOLAR)
+    logins = [f"solaire.{i}" for i in range(12)]
+    for login in logins:
+        _join(workspace, login, SOLAR["name"])
+    communes = [c for c in workspace.territory("dep:33").communes[:12]]
+
+    def ask(pair):
+        login, commune = pair
+        try:
+            workspace.exchange(login).request_access(commune, "Bonjour")
+            return True
+        except TerritoireError:
+            return False
+
+    with ThreadPoolExecutor(12) as pool:
+        accepted = sum(pool.map(ask, zip(logins, communes)))
+    assert accepted == 5
+    workspace.close()
+
+
+# -- 6. erasure erases; the export lists everything --------------------------------------------
+
+
+def test_erasure_reaches_what_others_were_told_and_the_export_is_complete(store):
+    from sqlalchemy import select
+
+    from territoire_data.store.models import (
+        AccessRequest,
+        Flag,
+        Invitation,
+        Message,
+        Notification,
+        Organisation,
+        ReadMark,
+        Revision,
+        User,
+    )
+
+    _admitted(store)
+    lea = store.exchange("solaire.lea")
+    lea.set_preferences("immediate", "lea.martin@soleil.test", "Léa Martin")
+    lea.request_access("33063", "Appelez-moi au 06 12 34 56 78.")  # told to Bordeaux's élu, with the text
+    elu = store.exchange("elu.sm")
+    thread = elu.create_thread("33440", "Toitures", "Qui est intéressé ?", "partenaires")
+    lea.reply(thread, "Nous, volontiers.")
+    mine = lea.messages(thread)[-1]["id"]
+    lea.edit(mine, "Nous, volontiers : 120 kWc.")
+    lea.flag(store.exchange("elu.sm").messages(thread)[0]["id"], "Léa Martin trouve ce message confus.")
+    elu.reply(thread, "Merci.")
+    lea.mark_read(thread)
+
+    exported = lea.export_data()
+    with store.store.session() as s:
+        me = s.scalar(select(User).where(User.login == "solaire.lea"))
+        dump = {
+            "messages": set(s.scalars(select(Message.id).where(Message.author_id == me.id))),
+            "revisions": set(s.scalars(select(Revision.id).join(Message).where(Message.author_id == me.id))),
+            "notifications": set(s.scalars(select(Notification.id).where(Notification.user_id == me.id))),
+            "flags": set(s.scalars(select(Flag.id).where(Flag.user_id == me.id))),
+            "requests": set(s.scalars(select(AccessRequest.id).where(AccessRequest.user_id == me.id))),
+            "invitations": set(
+                s.scalars(select(Invitation.id).where(Invitation.organisation_id == me.organisation_id))
+            ),
+            "read_marks": set(s.scalars(select(ReadMark.thread_id).where(ReadMark.user_id == me.id))),
+        }
+        organisation_id = me.organisation_id
+    assert {m["id"] for m in exported["messages"]} == dump["messages"]
+    assert sum(len(m["revisions"]) for m in exported["messages"]) == len(dump["revisions"]) == 1
+    assert {n["id"] for n in exported["notifications"]} == dump["notifications"]
+    assert {f["id"] for f in exported["flags"]} == dump["flags"]
+    assert {r["id"] for r in exported["requests"]} == dump["requests"]
+    assert {i["id"] for i in exported["invitations"]} == dump["invitations"]
+    assert {r["thread"] for r in exported["read_marks"]} == dump["read_marks"]
+    assert exported["account"]["email"] == "lea.martin@soleil.test" and exported["profile"]["siren"]
+
+    lea.delete_profile()  # the profile first, then the account: the organisation's row goes all the same
+    lea.delete_account()
+    told = json.dumps(
+        [store.exchange(login).notifications() for login in ("elu.sm", "agent.sm", "elu.bdx", "admin")],
+        ensure_ascii=False,
+    )
+    assert "Léa Martin" not in told and "06 12 34 56 78" not in told and "Compte supprimé" in told
+    with store.store.session() as s:
+        texts = " ".join(n.text + n.mail_text for n in s.scalars(select(Notification)))
+        assert "Léa Martin" not in texts and "06 12 34 56 78" not in texts
+        assert s.get(Organisation, organisation_id) is None
+        assert all("Léa" not in f.reason for f in s.scalars(select(Flag)))
+        assert s.scalar(select(User).where(User.login == "solaire.lea")) is None

@@ -320,16 +320,18 @@ def test_a_company_cannot_list_a_territorys_elus(store):
 def test_request_states_expire_and_refusal_cools_down(store):
     from territoire_data.errors import TerritoireError
     from territoire_data.rendering.formatting import day
-    from territoire_data.store.models import AccessRequest, Role
+    from territoire_data.store.models import AccessRequest, RequestRefusal, Role
 
     _profile(store, "solaire.lea", SOLAR)
     company, elu = store.exchange("solaire.lea"), store.exchange("elu.sm")
     first = company.request_access("33440")
     elu.refuse_request(first["id"])
-    with pytest.raises(TerritoireError, match="vous pourrez la renouveler à partir du"):
+    with pytest.raises(TerritoireError, match="elle pourra être renouvelée à partir du"):
         company.request_access("33440")
     with store.store.session() as s:  # the refusal was 31 days ago
         s.get(AccessRequest, first["id"]).decided_at = datetime.now() - timedelta(days=31)
+        for refusal in s.query(RequestRefusal):
+            refusal.refused_at = datetime.now() - timedelta(days=31)
     second = company.request_access("33440")
     with store.store.session() as s:  # left unanswered for 61 days
         s.get(AccessRequest, second["id"]).created_at = datetime.now() - timedelta(days=61)
@@ -836,7 +838,7 @@ def _migrate_and_play(store_url: str, folder):
                 "VALUES ('elu.sm', 'Henri Dubos', 1, CURRENT_TIMESTAMP)"
             )
             connection.exec_driver_sql("INSERT INTO roles (user_id, role, territory) VALUES (1, 'elu', '33440')")
-    assert workspace.store.upgrade() == "0004"
+    assert workspace.store.upgrade() == "0005"
     with workspace.store.session() as s:
         elu = s.scalar(select(User).where(User.login == "elu.sm"))
         assert elu.name == "Henri Dubos" and elu.notification_mode == "immediate" and elu.email is None
@@ -856,7 +858,7 @@ def _migrate_and_play(store_url: str, folder):
     assert workspace.store.downgrade("0003") == "0003"  # and back, for a rollback of the release
     with workspace.store.session() as s:
         assert s.scalar(select(User.name).where(User.login == "elu.sm")) == "Henri Dubos"
-    assert workspace.store.upgrade() == "0004"
+    assert workspace.store.upgrade() == "0005"
     workspace.close()
 
 

@@ -333,7 +333,16 @@ class DiscussionSpace:
             if thread.visibility == "elus"
             else text
         )
-        notify(s, recipients, "reply", text, mail_text=mail, territory=thread.territory, thread_id=thread.id)
+        notify(
+            s,
+            recipients,
+            "reply",
+            text,
+            mail_text=mail,
+            territory=thread.territory,
+            thread_id=thread.id,
+            actor_id=author_id,
+        )
 
     def _message(self, s, message_id: int, rights: Authorisation) -> Message:
         message = s.get(Message, message_id)

@@ -61,8 +61,21 @@ def may_see(s, rights, organisation_id: int | None, row: Notification) -> bool:
     return True
 
 
-def notify(session, recipients, kind: str, text: str, *, mail_text: str | None = None, territory=None, thread_id=None):
-    """One notification per recipient (``User`` rows; duplicates and ``None`` ignored)."""
+def notify(
+    session,
+    recipients,
+    kind: str,
+    text: str,
+    *,
+    mail_text: str | None = None,
+    territory=None,
+    thread_id=None,
+    actor_id: int | None = None,
+    request_id: int | None = None,
+):
+    """One notification per recipient (``User`` rows; duplicates and ``None`` ignored).
+    ``actor_id``: who caused it (their erasure anonymises it); ``request_id``: the request it
+    tells of (erased with it)."""
     seen: set[int] = set()
     for user in recipients:
         if user is None or user.id in seen:
@@ -79,6 +92,8 @@ def notify(session, recipients, kind: str, text: str, *, mail_text: str | None =
                 mail_text=mail_text or text,
                 mail_state="pending" if wants_mail else "none",
                 mail_attempts=0,
+                actor_id=actor_id,
+                request_id=request_id,
             )
         )
 

@@ -91,6 +91,7 @@ def invite(space: DiscussionSpace, thread_id: int, organisation_id: int) -> dict
             "l'invitation dans « Acteurs du territoire » pour la lire et y répondre.",
             territory=thread.territory,
             thread_id=thread.id,
+            actor_id=rights.user_id,
         )
         return described
 
@@ -139,6 +140,7 @@ def answer(space: DiscussionSpace, invitation_id: int, accept: bool) -> dict:
             f"{organisation_word(me)} a {verb} votre invitation dans « {invitation.thread.title} ».",
             territory=invitation.thread.territory,
             thread_id=invitation.thread_id,
+            actor_id=me.id,
         )
         s.flush()
         return _describe(space, invitation)

@@ -7,27 +7,44 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from territoire_data.access.authorisation import AccessDenied
 from territoire_data.access.users import describe_user
-from territoire_data.store.models import AccessRequest, Message, Notification, Organisation, ReadMark, Role, User, iso
+from territoire_data.notifications.outbox import organisation_word
+from territoire_data.store.models import (
+    AccessRequest,
+    Flag,
+    Invitation,
+    Message,
+    Notification,
+    Organisation,
+    ReadMark,
+    Revision,
+    Role,
+    User,
+    iso,
+)
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
 
 ERASED_NAME = "Compte supprimé"
+ERASED_REASON = "(motif effacé avec le compte de son auteur)"
 
 
 def export_data(space: DiscussionSpace) -> dict:
-    """Everything the store holds about the signed-in user, as JSON-ready data."""
-    from territoire_data.notifications.outbox import notifications
+    """Everything the store holds about the signed-in user, as JSON-ready data: the account,
+    the organisation's profile, requests with their history, every notification, messages
+    with their earlier versions, reports (flags) written, invitations answered or sent, and
+    the read marks — each category the privacy notice names."""
     from territoire_data.partners.profiles import my_profile
     from territoire_data.partners.requests import requests
 
     rights = space.authorisation
     if not rights.identified:
         raise AccessDenied("Aucune donnée n'est enregistrée pour cet identifiant.")
+    own_requests = _own_requests(space)
     with space.store.session() as s:
         user = s.get(User, rights.user_id)
         account = {
@@ -44,15 +61,67 @@ def export_data(space: DiscussionSpace) -> dict:
                 "edited_at": iso(m.edited_at),
                 "deleted": m.deleted_at is not None,
                 "text": m.text,
+                "revisions": [
+                    {"date": iso(r.date), "text": r.text}
+                    for r in s.scalars(select(Revision).where(Revision.message_id == m.id).order_by(Revision.id))
+                ],
             }
             for m in s.scalars(select(Message).where(Message.author_id == user.id).order_by(Message.id))
+        ]
+        notifications = [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "territory": n.territory,
+                "thread": n.thread_id,
+                "text": n.text,
+                "created_at": iso(n.created_at),
+                "read_at": iso(n.read_at),
+                "mail_state": n.mail_state,
+                "mailed_at": iso(n.mailed_at),
+            }
+            for n in s.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+        ]
+        flags = [
+            {"id": f.id, "message": f.message_id, "reason": f.reason, "date": iso(f.date)}
+            for f in s.scalars(select(Flag).where(Flag.user_id == user.id).order_by(Flag.id))
+        ]
+        invitations = [
+            {
+                "id": i.id,
+                "thread": i.thread_id,
+                "organisation": i.organisation.name,
+                "status": i.status,
+                "created_at": iso(i.created_at),
+                "decided_at": iso(i.decided_at),
+                "sent_by_me": i.invited_by_id == user.id,
+            }
+            for i in s.scalars(
+                select(Invitation)
+                .where(
+                    or_(
+                        Invitation.invited_by_id == user.id,
+                        Invitation.organisation_id == user.organisation_id
+                        if user.organisation_id is not None
+                        else False,
+                    )
+                )
+                .order_by(Invitation.id)
+            )
+        ]
+        read_marks = [
+            {"thread": r.thread_id, "last_message": r.last_message_id}
+            for r in s.scalars(select(ReadMark).where(ReadMark.user_id == user.id))
         ]
     return {
         "account": account,
         "profile": my_profile(space),
-        "requests": [r for r in requests(space) if r["id"] in _own_requests(space)],
-        "notifications": notifications(space),
+        "requests": [r for r in requests(space) if r["id"] in own_requests],
+        "notifications": notifications,
         "messages": messages,
+        "flags": flags,
+        "invitations": invitations,
+        "read_marks": read_marks,
     }
 
 
@@ -63,8 +132,12 @@ def _own_requests(space: DiscussionSpace) -> set[int]:
 
 def delete_account(space: DiscussionSpace) -> None:
     """Erase the signed-in user's personal data: name, login, e-mail, roles, notifications,
-    requests; their organisation's profile too when they were its only member. Messages stay
-    in their threads (the territory's record), signed « Compte supprimé »."""
+    requests (with what others were told of them), read marks, the reasons of their reports;
+    what others were told of their actions names « Compte supprimé » instead of them; their
+    organisation too when they were its only member (profile removed first or not). Messages
+    stay in their threads (the territory's record), signed « Compte supprimé ». Refusals of the
+    organisation's requests stay as anonymous records (SIREN, territory, date): the cool-down
+    after a refusal holds for whoever asks again."""
     rights = space.authorisation
     if not rights.identified:
         raise AccessDenied("Aucune donnée n'est enregistrée pour cet identifiant.")
@@ -73,10 +146,22 @@ def delete_account(space: DiscussionSpace) -> None:
     with space.store.session() as s:
         user = s.get(User, rights.user_id)
         organisation_id = user.organisation_id
+        names = sorted({n for n in (user.name, user.shown_name, organisation_word(user)) if n}, key=len, reverse=True)
+        # What others were told of this person: their name gives way to « Compte supprimé ».
+        for told in s.scalars(select(Notification).where(Notification.actor_id == user.id)):
+            for name in names:
+                told.text = told.text.replace(name, ERASED_NAME)
+                told.mail_text = told.mail_text.replace(name, ERASED_NAME)
+            told.actor_id = None
         s.execute(delete(Notification).where(Notification.user_id == user.id))
+        # Requests, and every notification telling of them (their text may carry a phone number).
+        own = list(s.scalars(select(AccessRequest.id).where(AccessRequest.user_id == user.id)))
+        if own:
+            s.execute(delete(Notification).where(Notification.request_id.in_(own)))
         s.execute(delete(AccessRequest).where(AccessRequest.user_id == user.id))
         s.execute(delete(ReadMark).where(ReadMark.user_id == user.id))
         s.execute(delete(Role).where(Role.user_id == user.id))
+        s.execute(update(Flag).where(Flag.user_id == user.id).values(reason=ERASED_REASON))
         user.login = f"compte-supprime-{user.id}"
         user.name, user.email, user.organisation_id = ERASED_NAME, None, None
         user.notification_mode, user.digest_at = "none", None
@@ -84,7 +169,8 @@ def delete_account(space: DiscussionSpace) -> None:
         if organisation_id is not None:
             others = s.scalar(select(User.id).where(User.organisation_id == organisation_id).limit(1))
             organisation = s.get(Organisation, organisation_id)
-            if others is None and organisation is not None and organisation.listed_at is not None:
+            actor = organisation is not None and (organisation.listed_at is not None or organisation.siren)
+            if others is None and actor:
                 s.execute(
                     update(AccessRequest)
                     .where(AccessRequest.organisation_id == organisation_id)

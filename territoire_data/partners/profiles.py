@@ -323,8 +323,9 @@ def delete_profile(space: DiscussionSpace) -> bool:
         organisation = s.get(Organisation, rights.organisation_id)
         if organisation is None or organisation.listed_at is None:
             return False
+        # The SIREN stays with the organisation (unlisted): a profile saved again is that company's,
+        # never another one's (a SIREN cannot be changed by removing and re-saving a profile).
         for key in (
-            "siren",
             "naf",
             "size_band",
             "description",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from territoire_data.access.authorisation import AUTHORITY_ROLES, AccessDenied, covers
 from territoire_data.access.users import ensure_user
@@ -22,7 +22,17 @@ from territoire_data.discussions.text import clean
 from territoire_data.errors import TerritoireError
 from territoire_data.notifications.outbox import notify, organisation_word
 from territoire_data.rendering.formatting import day
-from territoire_data.store.models import PARTNER_ROLES, AccessRequest, RequestEvent, Role, User, iso, now
+from territoire_data.store.models import (
+    PARTNER_ROLES,
+    AccessRequest,
+    Organisation,
+    RequestEvent,
+    RequestRefusal,
+    Role,
+    User,
+    iso,
+    now,
+)
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
@@ -79,11 +89,16 @@ def deciders(session, workspace, code: str, today: date | None = None) -> list[U
     return list(found.values())
 
 
-def _limit(space: DiscussionSpace, s, user_id: int) -> None:
+def _limit(space: DiscussionSpace, s, user_id: int, organisation_id: int) -> None:
+    """The request limit holds per organisation (all its logins together) and per login; the
+    caller holds the organisation's row lock, so concurrent requests are counted one by one."""
     number, seconds = space.workspace.settings.request_limit
     since = now() - timedelta(seconds=seconds)
     made = s.scalar(
-        select(func.count(AccessRequest.id)).where(AccessRequest.user_id == user_id, AccessRequest.created_at > since)
+        select(func.count(AccessRequest.id)).where(
+            or_(AccessRequest.user_id == user_id, AccessRequest.organisation_id == organisation_id),
+            AccessRequest.created_at > since,
+        )
     )
     if made >= number:
         raise AccessDenied(
@@ -115,25 +130,37 @@ def request_access(space: DiscussionSpace, territory: str, message: str = "", ro
                 "Présentez d'abord votre organisation (profil dans « Acteurs du territoire ») : "
                 "les élus voient ainsi qui fait la demande."
             )
+        # One request at a time per organisation: on PostgreSQL its row is locked until the end of
+        # this transaction (SQLite's write transactions are already one at a time).
+        s.execute(select(Organisation.id).where(Organisation.id == organisation.id).with_for_update())
         for r in user.roles:
             active = (r.start is None or r.start <= today) and (r.end is None or today <= r.end)
             if active and r.role in PARTNER_ROLES and covers(r.territory, target.code, space.workspace.access_units):
                 until = f" jusqu'au {day(r.end)}" if r.end else ""
                 raise TerritoireError(f"Vous êtes déjà partenaire de {target.name}{until}.")
         for earlier in s.scalars(
-            select(AccessRequest).where(AccessRequest.user_id == user.id, AccessRequest.territory == target.code)
+            select(AccessRequest).where(
+                or_(AccessRequest.user_id == user.id, AccessRequest.organisation_id == organisation.id),
+                AccessRequest.territory == target.code,
+            )
         ):
-            state = state_of(earlier, today)
-            if state == "pending":
+            if state_of(earlier, today) == "pending":
                 raise TerritoireError(f"Votre demande pour {target.name} est déjà en attente de réponse.")
-            if state == "refused" and earlier.decided_at is not None:
-                again = earlier.decided_at.date() + timedelta(days=COOLING_DAYS)
-                if again > today:
-                    raise TerritoireError(
-                        f"Votre demande pour {target.name} a été refusée le {day(earlier.decided_at.date())} : "
-                        f"vous pourrez la renouveler à partir du {day(again)}."
-                    )
-        _limit(space, s, user.id)
+        # The cool-down after a refusal holds for the organisation (its SIREN), whichever login asks,
+        # even after the one who asked erased their account (the refusal is kept, anonymous).
+        refused = s.scalar(
+            select(func.max(RequestRefusal.refused_at)).where(
+                RequestRefusal.siren == organisation.siren, RequestRefusal.territory == target.code
+            )
+        )
+        if refused is not None:
+            again = refused.date() + timedelta(days=COOLING_DAYS)
+            if again > today:
+                raise TerritoireError(
+                    f"La demande de {organisation.name} pour {target.name} a été refusée le {day(refused.date())} : "
+                    f"elle pourra être renouvelée à partir du {day(again)}."
+                )
+        _limit(space, s, user.id, organisation.id)
         text = clean(message, maximum=2_000, what="Le message") if (message or "").strip() else ""
         request = AccessRequest(
             user_id=user.id,
@@ -155,6 +182,8 @@ def request_access(space: DiscussionSpace, territory: str, message: str = "", ro
             mail_text=f"{organisation.name} demande à rejoindre {target.name} comme partenaire "
             "(présentation et réponse dans le tableau de bord, rubrique « Acteurs du territoire »).",
             territory=target.code,
+            actor_id=user.id,
+            request_id=request.id,
         )
         return _describe(space, s, request, requester_view=True)
 
@@ -268,7 +297,7 @@ def record_expiries(workspace, today: date | None = None) -> int:
                     f"Votre demande pour rejoindre {name} a expiré sans réponse après {PENDING_DAYS} jours : "
                     "vous pouvez la renouveler."
                 )
-            notify(s, [request.user], "request_expired", text, territory=request.territory)
+            notify(s, [request.user], "request_expired", text, territory=request.territory, request_id=request.id)
             recorded += 1
     return recorded
 
@@ -310,7 +339,7 @@ def approve(space: DiscussionSpace, request_id: int, until: date) -> dict:
         request.events.append(RequestEvent(status="approved", actor_id=rights.user_id, note=f"jusqu'au {until}"))
         name = space.workspace.territory(request.territory).name
         text = f"Votre demande pour rejoindre {name} est acceptée : accès partenaire jusqu'au {day(until)}."
-        notify(s, [request.user], "request_decided", text, territory=request.territory)
+        notify(s, [request.user], "request_decided", text, territory=request.territory, request_id=request.id)
         s.flush()
         return _describe(space, s, request, requester_view=False)
 
@@ -326,7 +355,10 @@ def refuse(space: DiscussionSpace, request_id: int, reason: str | None = None) -
         request.events.append(RequestEvent(status="refused", actor_id=rights.user_id, note=note))
         name = space.workspace.territory(request.territory).name
         text = f"Votre demande pour rejoindre {name} n'a pas été acceptée" + (f" : « {note} »" if note else ".")
-        notify(s, [request.user], "request_decided", text, territory=request.territory)
+        notify(s, [request.user], "request_decided", text, territory=request.territory, request_id=request.id)
+        siren = request.organisation.siren if request.organisation is not None else None
+        if siren:  # the cool-down holds for the organisation, whoever asks again, even after an erasure
+            s.add(RequestRefusal(siren=siren, territory=request.territory, refused_at=request.decided_at))
         s.flush()
         return _describe(space, s, request, requester_view=False)
 

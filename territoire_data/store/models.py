@@ -241,6 +241,18 @@ class Invitation(Base):
     __table_args__ = (UniqueConstraint("thread_id", "organisation_id", name="uq_invitation"),)
 
 
+class RequestRefusal(Base):
+    """A refused access request as an anonymous record (revision 0005): the organisation's
+    SIREN, the territory and the date, kept when the requester erases their account so that
+    the cool-down after a refusal holds for the organisation, whoever asks again."""
+
+    __tablename__ = "request_refusals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    siren: Mapped[str] = mapped_column(String(9), index=True)
+    territory: Mapped[str] = mapped_column(String(40))
+    refused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
 class Notification(Base):
     """Something a user should know (a request, a decision, an invitation, a reply), shown in
     the dashboard and sent by e-mail according to the user's choice. ``text`` stays in the
@@ -261,6 +273,10 @@ class Notification(Base):
     mail_next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     mail_error: Mapped[str | None] = mapped_column(Text)
     mailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who caused it (revision 0005): their erasure anonymises what it says of them.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The access request it tells of (revision 0005): erased with the request and its text.
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("access_requests.id", ondelete="CASCADE"))
     __table_args__ = (
         Index("ix_notifications_user", "user_id", "id"),
         Index("ix_notifications_mail", "mail_state", "mail_next_at"),
