@@ -96,18 +96,7 @@ def export_data(space: DiscussionSpace) -> dict:
                 "decided_at": iso(i.decided_at),
                 "sent_by_me": i.invited_by_id == user.id,
             }
-            for i in s.scalars(
-                select(Invitation)
-                .where(
-                    or_(
-                        Invitation.invited_by_id == user.id,
-                        Invitation.organisation_id == user.organisation_id
-                        if user.organisation_id is not None
-                        else False,
-                    )
-                )
-                .order_by(Invitation.id)
-            )
+            for i in s.scalars(select(Invitation).where(_invitations_of(user)).order_by(Invitation.id))
         ]
         read_marks = [
             {"thread": r.thread_id, "last_message": r.last_message_id}
@@ -123,6 +112,12 @@ def export_data(space: DiscussionSpace) -> dict:
         "invitations": invitations,
         "read_marks": read_marks,
     }
+
+
+def _invitations_of(user: User):
+    """The invitations a user sent, or that their organisation received."""
+    sent = Invitation.invited_by_id == user.id
+    return sent if user.organisation_id is None else or_(sent, Invitation.organisation_id == user.organisation_id)
 
 
 def _own_requests(space: DiscussionSpace) -> set[int]:
