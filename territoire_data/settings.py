@@ -116,6 +116,12 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "smtp_sender",
         "expéditeur des courriels, par ex. `territoire <ne-pas-repondre@agglo.fr>` (défaut : `territoire@` + serveur)",
     ),
+    "TERRITOIRE_SIRENE_URL": (
+        "sirene_url",
+        "adresse de l'API Sirene de l'INSEE (par ex. `https://api.insee.fr/api-sirene/3.11`) : un SIREN revendiqué "
+        "par un profil y est vérifié ; par défaut aucune : les administrateurs vérifient (`territoire acteurs verifier`)",
+    ),
+    "TERRITOIRE_SIRENE_TOKEN": ("sirene_token", "clé de l'API Sirene (jamais affichée ni journalisée)"),
     "TERRITOIRE_DASHBOARD_URL": (
         "dashboard_url",
         "adresse publique du tableau de bord, pour les liens des courriels (défaut : l'adresse de "
@@ -228,6 +234,8 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_sender: str | None = None
     dashboard_url: str | None = None
+    sirene_url: str | None = None  # None: SIREN claims wait for an administrator
+    sirene_token: str | None = field(default=None, repr=False)
     digest_hour: int = DEFAULT_DIGEST_HOUR
     hub_token: str | None = field(default=None, repr=False)  # JUPYTERHUB_API_TOKEN, for the service
     progress: bool = True
@@ -268,6 +276,8 @@ class Settings:
             smtp_password=_text(env.get("TERRITOIRE_SMTP_PASSWORD")),
             smtp_sender=_text(env.get("TERRITOIRE_SMTP_SENDER")),
             dashboard_url=_text(env.get("TERRITOIRE_DASHBOARD_URL")),
+            sirene_url=_text(env.get("TERRITOIRE_SIRENE_URL")),
+            sirene_token=_text(env.get("TERRITOIRE_SIRENE_TOKEN")),
             digest_hour=_hour(env.get("TERRITOIRE_DIGEST_HOUR")),
             hub_token=_text(env.get("JUPYTERHUB_API_TOKEN")),
             progress=not _flag(env.get("TERRITOIRE_NO_PROGRESS")),

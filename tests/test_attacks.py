@@ -494,3 +494,118 @@ def test_erasure_reaches_what_others_were_told_and_the_export_is_complete(store)
         assert s.get(Organisation, organisation_id) is None
         assert all("Léa" not in f.reason for f in s.scalars(select(Flag)))
         assert s.scalar(select(User).where(User.login == "solaire.lea")) is None
+
+
+# -- 4. nobody passes for someone else ---------------------------------------------------------
+
+
+def test_a_claim_never_locks_the_real_company_out(store):
+    """A squatter claims the SIREN first: the real company can still claim it; an administrator
+    confirms the real one, the squatter's claim is refused, and no élu could admit it before."""
+    from territoire_data.errors import TerritoireError
+
+    squatter = _profile(store, "faux.soleil", {**SOLAR, "name": "Soleil Entre Deux Mers SAS"}, verified=False)
+    assert squatter["siren_status"] == "pending"
+    asked = store.exchange("faux.soleil").request_access("33440", "Bonjour")
+    with pytest.raises(TerritoireError, match="pas encore vérifié"):
+        store.exchange("elu.sm").approve_request(asked["id"], (date.today() + timedelta(days=30)).isoformat())
+    real = _profile(store, "solaire.lea", SOLAR, verified=False)  # not refused: a claim locks nothing
+    confirmed = store.exchange("admin").verify_organisation(real["id"])
+    assert confirmed["siren_status"] == "verified"
+    names = [a["name"] for a in store.exchange("elu.sm").directory("33440")]
+    assert SOLAR["name"] in names and "Soleil Entre Deux Mers SAS" not in names
+    with pytest.raises(TerritoireError, match="pas été reconnu"):
+        store.exchange("faux.soleil").request_access("33063")
+    assert any("non reconnu" in n["text"] for n in store.exchange("faux.soleil").notifications())
+    from territoire_data.access.authorisation import AccessDenied
+
+    with pytest.raises(AccessDenied):
+        store.exchange("solaire.lea").verify_organisation(real["id"])  # administrators only
+    with pytest.raises(AccessDenied, match="profil vérifié"):
+        _profile(store, "autre.login", {**SOLAR, "name": "Encore une autre"}, verified=False)
+
+
+def test_the_siren_does_not_change_by_saving_again(store):
+    from territoire_data.errors import TerritoireError
+
+    _profile(store, "solaire.lea", SOLAR)
+    store.exchange("solaire.lea").delete_profile()
+    with pytest.raises(TerritoireError, match="SIREN d'un profil ne change pas"):
+        _profile(store, "solaire.lea", {**SOLAR, "siren": "100000009"})
+
+
+def test_look_alike_names_are_refused(store):
+    from territoire_data.errors import TerritoireError
+
+    for name in ("Ville dе Bordeaux", "Soleil d’Entre-deux-Mеrs"):  # a Cyrillic « е » in each
+        with pytest.raises(TerritoireError, match="alphabets"):
+            _profile(store, "faux.bdx", {**SOLAR, "name": name}, verified=False)
+    with pytest.raises(TerritoireError, match="s'appelle déjà « Ville de Bordeaux »"):
+        _profile(store, "faux.bdx", {**SOLAR, "name": "VILLE DE BORDEAUX"}, verified=False)
+    _admitted(store)
+    company = store.exchange("solaire.lea")
+    for shown in ("Henri Dubos", "HENRI  DUBOS", "Ｈｅｎｒｉ Ｄｕｂｏｓ", "Hеnri Dubos"):
+        with pytest.raises(TerritoireError):
+            company.set_preferences("immediate", "lea@soleil.test", shown)
+    assert company.set_preferences("immediate", "lea@soleil.test", "Ｌéa Ｍartin")["name"] == "Léa Martin"
+    thread = store.exchange("elu.sm").create_thread("33440", "Toitures", "…", "partenaires")
+    company.reply(thread, "Bonjour, ici la mairie.")
+    said = store.exchange("elu.sm").messages(thread)[-1]
+    assert said["actor"] is True and said["organisation"] == SOLAR["name"]  # marked as the company's
+    assert store.exchange("elu.sm").messages(thread)[0]["actor"] is False
+
+
+def test_the_sirene_register_confirms_or_refuses_a_claim(tmp_path_factory, home, ref):
+    """The verification step against a local stand-in of INSEE's API Sirene."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from conftest import home_with_referential, partners_workspace
+
+    from territoire_data.errors import TerritoireError
+
+    units = {
+        "123456782": {"denominationUniteLegale": "SOLEIL D'ENTRE-DEUX-MERS", "etatAdministratifUniteLegale": "A"},
+        "100000009": {"denominationUniteLegale": "CHALEUR BOIS GIRONDE", "etatAdministratifUniteLegale": "C"},
+        "552100554": {"denominationUniteLegale": "AUTRE NOM", "etatAdministratifUniteLegale": "A"},
+    }
+    keys = []
+
+    class Register(BaseHTTPRequestHandler):
+        def do_GET(self):
+            keys.append(self.headers.get("X-INSEE-Api-Key-Integration"))
+            siren = self.path.rsplit("/", 1)[-1]
+            if siren not in units:
+                self.send_response(404)
+                self.end_headers()
+                return
+            body = {"uniteLegale": {"siren": siren, "periodesUniteLegale": [{"dateFin": None, **units[siren]}]}}
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *_args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Register)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        workspace = partners_workspace(
+            home_with_referential(tmp_path_factory, home, "home-sirene"),
+            TERRITOIRE_SIRENE_URL=f"http://127.0.0.1:{server.server_port}/api-sirene/3.11",
+            TERRITOIRE_SIRENE_TOKEN="cle-de-test",
+        )
+        workspace.store.upgrade()
+        assert _profile(workspace, "solaire.lea", SOLAR, verified=False)["siren_status"] == "verified"
+        with pytest.raises(TerritoireError, match="cessée"):
+            _profile(workspace, "chaleur.paul", {**SOLAR, "name": "Chaleur Bois Gironde", "siren": "100000009"})
+        with pytest.raises(TerritoireError, match="inconnu du répertoire Sirene"):
+            _profile(workspace, "inconnu", {**SOLAR, "name": "Inconnue", "siren": "732829320"}, verified=False)
+        other = _profile(workspace, "autre", {**SOLAR, "name": "Un autre nom", "siren": "552100554"}, verified=False)
+        assert other["siren_status"] == "pending"  # the register names it otherwise: an administrator decides
+        assert set(keys) == {"cle-de-test"}
+        workspace.close()
+    finally:
+        server.shutdown()

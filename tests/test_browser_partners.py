@@ -39,7 +39,7 @@ def served(home_demo, artifacts, tmp_path_factory):
         seeds = run_cli("db", "demo", home=home_demo, env=env)
         assert seeds.returncode == 0, seeds.stderr
         with dashboard_server(home_demo, kernels=2, log=artifacts / "voila_acteurs.log", environment=env) as url:
-            yield url, mailbox
+            yield url, mailbox, env
 
 
 def _open(browser, url: str, login: str):
@@ -70,8 +70,8 @@ def _said(page, text: str, timeout: int = 30_000):
     )
 
 
-def test_company_to_elu_and_back(browser, served, artifacts):
-    url, mailbox = served
+def test_company_to_elu_and_back(browser, served, artifacts, home_demo):
+    url, mailbox, env = served
     company = _open(browser, url, COMPANY)
     assert not _field(company, "Démo : vous êtes", ".territoire-discussion").is_visible()  # identity from the header
     # 1. the company presents itself, chooses immediate e-mails, asks to join
@@ -96,7 +96,10 @@ def test_company_to_elu_and_back(browser, served, artifacts):
     _said(company, "Demande envoyée")
     company.locator(".territoire-acteurs").screenshot(path=str(artifacts / "acteurs_entreprise_demande.png"))
 
-    # 2. the élu sees the request in the dashboard and approves it
+    # 2. an administrator confirms the company's SIREN (a claim until then); the élu sees the
+    # request in the dashboard and approves it
+    checked = run_cli("acteurs", "verifier", "123456782", home=home_demo, env=env)
+    assert checked.returncode == 0 and "SIREN vérifié" in checked.stdout, checked.stderr
     elu = _open(browser, url, ELU)
     _said(elu, "1 demande(s) à traiter")
     _said(elu, "Nous aimerions vous présenter nos toitures solaires.")
@@ -175,7 +178,7 @@ def _secret_stays_in_the_server():
 def test_the_panel_fits_a_phone(browser, served, artifacts):
     """On a 390 px phone, nothing of the panel goes past the screen's width (after the path
     above, the élu's panel holds a decided request, the directory and the preferences)."""
-    url, _mailbox = served
+    url, _mailbox, _env = served
     context = browser.new_context(viewport={"width": 390, "height": 844}, extra_http_headers={HEADER: ELU})
     page = context.new_page()
     page.goto(f"{url}/?territoire=33440", timeout=120_000)

@@ -52,11 +52,19 @@ def _epci_of_saint_martial(store) -> str:
     return f"epci:{store.territory('33440').epci}"
 
 
-def _profile(store, login: str, fields: dict) -> dict:
+def _profile(store, login: str, fields: dict, *, verified: bool = True) -> dict:
+    """The profile saved by ``login``; ``verified``: its SIREN taken as confirmed already."""
     values = dict(fields)
     if "33440" in values["territories"]:
         values["territories"] = ["33440", _epci_of_saint_martial(store)]
-    return store.exchange(login).save_profile(**values)
+    saved = store.exchange(login).save_profile(**values)
+    if verified and saved["siren_status"] != "verified":  # set up as checked earlier (the check is tested apart)
+        from territoire_data.store.models import Organisation
+
+        with store.store.session() as s:
+            s.get(Organisation, saved["id"]).siren_status = "verified"
+        saved = {**saved, "siren_status": "verified"}
+    return saved
 
 
 def _admitted(store, login="solaire.lea", fields=SOLAR) -> dict:
@@ -564,6 +572,9 @@ def test_cli_equivalents(store):
     )  # fmt: skip
     assert profile.returncode == 0, profile.stderr
     assert "Profil enregistré : Soleil d'Entre-deux-Mers (SIREN 123456782, 43.21A" in profile.stdout
+    assert "SIREN en attente de vérification" in profile.stdout
+    checked = run_cli("acteurs", "verifier", "123456782", home=home)
+    assert checked.returncode == 0 and "SIREN vérifié" in checked.stdout, checked.stderr
     listed = run_cli("acteurs", "list", "33440", "--theme", "energie", "--json", "--as", "elu.sm", home=home)
     actors = json.loads(listed.stdout)["actors"]
     assert actors[0]["contacts"]["email"] == "lea.martin@soleil.test"
@@ -621,6 +632,7 @@ def demo_store(home_demo, tmp_path):
     workspace = _workspace(home_demo, TERRITOIRE_DB_URL=f"sqlite:///{tmp_path / 'echanges.sqlite'}")
     workspace.store.upgrade()
     add_user(workspace, "elu.sm", "elu", "33440", organisation="Commune de Saint-Martial", name="Henri Dubos")
+    add_user(workspace, "admin", "admin", "france")
     yield workspace
     workspace.close()
 
@@ -660,6 +672,10 @@ def test_actors_panel_from_profile_to_invitation(demo_store):
 
     elu = panel_of("elu.sm")
     assert "1 demande(s) à traiter" in elu.header.value
+    assert "SIREN en attente de vérification" in elu.directory.value  # a claim: élus see it as such
+    store.exchange("admin").verify_organisation(store.exchange("solaire.lea").my_profile()["id"])
+    elu = panel_of("elu.sm")
+    assert "SIREN vérifié" in elu.directory.value
     assert elu.profile_box.layout.display == "none"  # élus keep no profile
     assert "Entre-deux-Mers" in elu.directory.value and "43.21A — Travaux de construction" in elu.directory.value
     request_row = elu.requests.children[1]
@@ -847,6 +863,7 @@ def _migrate_and_play(store_url: str, folder):
     profile = company.save_profile(**{**SOLAR, "territories": ["33440"]})
     request = company.request_access("33440", "Bonjour")
     elu_client = workspace.exchange("elu.sm")
+    workspace.exchange("admin").verify_organisation(profile["id"])
     elu_client.approve_request(request["id"], NEXT_YEAR)
     thread = elu_client.create_thread("33440", "Toitures", "…", "partenaires")
     invitation = elu_client.invite(thread, profile["id"])

@@ -73,7 +73,8 @@ def actor_html(actor: dict, code: str) -> str:
     served = ", ".join(t["name"] for t in actor["territories"])
     return (
         f'<div class="ti-acteur" data-acteur="{actor["id"]}"><div class="ti-fil-titre">{e(actor["name"])}</div>'
-        f'<div class="ti-fil-meta">SIREN {e(actor["siren"] or "")} · {e(actor["activity"] or "")} · '
+        f'<div class="ti-fil-meta">SIREN {e(actor["siren"] or "")} ({e(actor.get("siren_label") or "")}) · '
+        f"{e(actor['activity'] or '')} · "
         f"{e(actor['size_label'] or '')}{site}</div>"
         f'<div class="ti-aide">Thèmes : {e(themes)}{tags} · intervient sur : {e(served)}</div>'
         f"<p>{e(actor['description'] or '')}</p>{contacts}{solutions}</div>"

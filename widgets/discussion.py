@@ -25,6 +25,10 @@ from widgets.watch import start_watch
 PERIOD_S = 2.0
 
 
+# A company's message says so: its author cannot pass for an élu.
+ACTOR_BADGE = ' <span class="ti-badge-acteur">entreprise</span>'
+
+
 def threads_html(threads: list[dict], messages: dict[int, list[dict]]) -> str:
     if not threads:
         return '<div class="ti-aide">Aucune discussion sur cette commune pour l\'instant.</div>'
@@ -40,6 +44,7 @@ def threads_html(threads: list[dict], messages: dict[int, list[dict]]) -> str:
             f'<div class="ti-message{" ti-supprime" if m["deleted"] else ""}" data-message="{m["id"]}">'
             f'<div class="ti-auteur"><strong>{html.escape(m.get("author_name") or m.get("author") or "")}</strong>'
             f"{' (' + html.escape(m['organisation']) + ')' if m.get('organisation') else ''}"
+            f"{ACTOR_BADGE if m.get('actor') else ''}"
             f' · <time datetime="{html.escape(m["created_at"] or "")}">{html.escape(moment(m["created_at"]))}</time>'
             f"{' · modifié' if m['edited_at'] else ''}</div>{m['html']}</div>"  # sanitised by the store
             for m in messages.get(thread["id"], [])

@@ -49,6 +49,8 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 .ti-legende { font-size: 12.5px; color: #3a3a3a; }
 .ti-provenance { font-size: 12.5px; color: #3a3a3a; margin-top: 4px; }
 .ti-provenance summary { cursor: pointer; color: #000091; }
+.ti-badge-acteur { font-size: 11px; font-weight: 700; color: #ffffff; background: #3a3a8c; padding: 1px 6px;
+  border-radius: 3px; margin-left: 4px; }
 .ti-badge-demo { font-size: 11px; font-weight: 700; color: #ffffff; background: #ce0500; padding: 1px 6px;
   border-radius: 3px; margin-left: 6px; vertical-align: middle; }
 .ti-graphique h3, .territoire-section h2 { font-size: 17px; margin: 10px 0 6px; color: #161616; }

@@ -130,6 +130,8 @@ c.JupyterHub.services = [
                         "TERRITOIRE_SMTP_SENDER",
                         "TERRITOIRE_DASHBOARD_URL",
                         "TERRITOIRE_DIGEST_HOUR",
+                        "TERRITOIRE_SIRENE_URL",
+                        "TERRITOIRE_SIRENE_TOKEN",
                     )
                 },
                 "TERRITOIRE_NO_PROGRESS": "1",

@@ -109,7 +109,46 @@ def profile_command(
         contact_email=contact_email,
         contact_phone=contact_phone,
     )
-    typer.echo(f"Profil enregistré : {profile['name']} (SIREN {profile['siren']}, {profile['activity']}).")
+    typer.echo(
+        f"Profil enregistré : {profile['name']} (SIREN {profile['siren']}, {profile['activity']}) — "
+        f"{profile['siren_label']}."
+    )
+
+
+@actors_app.command("verifier")
+def verify_command(
+    organisation: str = typer.Argument(..., metavar="SIREN|NUMÉRO", help="SIREN, ou numéro de l'organisation."),
+    login: str = typer.Option("admin", "--as", help="Administrateur qui vérifie (défaut : admin)."),
+    refuse: bool = typer.Option(False, "--refuser", help="Refuser la revendication au lieu de la confirmer."),
+) -> None:
+    """Confirmer (ou refuser) qu'une organisation est bien l'entreprise de son SIREN (administrateurs)."""
+    from sqlalchemy import select
+
+    from territoire_data.store.models import Organisation
+
+    workspace = _workspace()
+    text = organisation.replace(" ", "")
+    with workspace.store.session() as s:
+        if len(text) == 9 and text.isdigit():
+            claims = list(
+                s.scalars(
+                    select(Organisation.id).where(Organisation.siren == text, Organisation.siren_status == "pending")
+                )
+            )
+            if len(claims) != 1:
+                raise TerritoireError(
+                    f"{len(claims)} revendication(s) en attente pour le SIREN {text} : donnez le numéro de "
+                    "l'organisation (territoire acteurs list CODE --as admin --json)."
+                )
+            number = claims[0]
+        elif text.isdigit():
+            number = int(text)
+        else:
+            raise TerritoireError(
+                f"« {organisation} » : un SIREN (9 chiffres) ou un numéro d'organisation est attendu."
+            )
+    described = profiles.verify(_space(login), number, accept=not refuse)
+    typer.echo(f"{described['name']} (n° {described['id']}) : {described['siren_label']}.")
 
 
 @actors_app.command("exporter")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from territoire_data.access.users import add_user
-from territoire_data.store.models import Thread
+from territoire_data.store.models import Organisation, Thread
 
 COUNTED = [
     ("elu.bordeaux", "elu", "33063", "Ville de Bordeaux", None, "Claire Martin"),
@@ -89,7 +89,11 @@ def seed(workspace) -> list[str]:
     for login, profile in PROFILES.items():
         from territoire_data.partners.profiles import save_profile
 
-        save_profile(workspace.discussions(login), **profile)
+        saved = save_profile(workspace.discussions(login), **profile)
+        with workspace.store.session() as s:  # demo companies: their (fictitious) SIREN counts as checked
+            organisation = s.get(Organisation, saved["id"])
+            if organisation.siren_status != "verified":
+                organisation.siren_status, organisation.siren_checked_by = "verified", "démonstration"
         rows.append(f"acteur de démonstration : {profile['name']}")
     with workspace.store.session() as s:
         already = s.scalar(

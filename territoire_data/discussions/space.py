@@ -164,6 +164,8 @@ class DiscussionSpace:
                         "author": m.author.login if rights.admin else None,
                         "author_name": m.author.shown_name,
                         "organisation": m.author.organisation.name if m.author.organisation else None,
+                        # written for a company or consultancy of the directory (an organisation with a SIREN)
+                        "actor": bool(m.author.organisation is not None and m.author.organisation.siren),
                         "created_at": iso(m.created_at),
                         "edited_at": iso(m.edited_at),
                         "deleted": deleted,

@@ -22,6 +22,7 @@ SUBJECTS = {
     "invitation": "Invitation dans une discussion",
     "invitation_answered": "Réponse à votre invitation",
     "reply": "Nouveau message dans une discussion",
+    "siren_checked": "Vérification du SIREN de votre organisation",
 }
 
 

@@ -11,12 +11,22 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
-from territoire_data.access.authorisation import AccessDenied
+from territoire_data.access.authorisation import AUTHORITY_ROLES, AccessDenied
 from territoire_data.access.users import ensure_user
 from territoire_data.discussions.text import clean
 from territoire_data.errors import TerritoireError
 from territoire_data.notifications.addresses import check_address
-from territoire_data.store.models import NOTIFICATION_MODES, Invitation, Notification, Thread, User, iso, now
+from territoire_data.store.models import (
+    NOTIFICATION_MODES,
+    Invitation,
+    Notification,
+    Organisation,
+    Role,
+    Thread,
+    User,
+    iso,
+    now,
+)
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
@@ -178,11 +188,12 @@ def set_preferences(space: DiscussionSpace, email: str | None, mode: str, name: 
     if mode not in NOTIFICATION_MODES:
         raise TerritoireError(f"Fréquence inconnue : « {mode} » ({', '.join(NOTIFICATION_MODES)}).")
     address = check_email(email)
+    rights = space.authorisation  # read before the write transaction (SQLite: one writer at a time)
     with space.store.session() as s:
         user = ensure_user(s, space.login)
         user.email, user.notification_mode = address, mode
         if name and name.strip():
-            user.name = clean(name, maximum=200, what="Le nom").replace("\n", " ")
+            user.name = _display_name(s, user, name, trusted=rights.authority or rights.admin)
         if mode == "none" or address is None:
             s.execute(
                 update(Notification)
@@ -190,6 +201,27 @@ def set_preferences(space: DiscussionSpace, email: str | None, mode: str, name: 
                 .values(mail_state="none")
             )
     return preferences(space)
+
+
+def _display_name(s, user: User, name: str, *, trusted: bool) -> str:
+    """A display name: NFKC, one alphabet; an actor (``trusted`` false: no élu or agent role)
+    cannot take a name that reads as an élu's or an agent's, nor an organisation's."""
+    from territoire_data.partners.names import normalised, skeleton
+
+    value = normalised(clean(name, maximum=200, what="Le nom").replace("\n", " "), what="Le nom")
+    if trusted:
+        return value
+    wanted = skeleton(value)
+    authorities = s.scalars(
+        select(User.name).join(Role, Role.user_id == User.id).where(Role.role.in_(AUTHORITY_ROLES), User.id != user.id)
+    )
+    taken = {skeleton(n) for n in authorities if n} | {skeleton(n) for n in s.scalars(select(Organisation.name))}
+    if wanted in taken:
+        raise TerritoireError(
+            f"Le nom « {value} » est déjà celui d'un élu, d'un agent ou d'une organisation : choisissez votre "
+            "propre nom (par ex. prénom et nom)."
+        )
+    return value
 
 
 def organisation_word(user: User | None) -> str:

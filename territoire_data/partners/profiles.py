@@ -19,7 +19,7 @@ from territoire_data.access.users import ensure_user
 from territoire_data.core.catalogue import THEMES
 from territoire_data.discussions.text import clean, web_host
 from territoire_data.errors import TerritoireError
-from territoire_data.notifications.outbox import check_email
+from territoire_data.notifications.outbox import check_email, notify
 from territoire_data.partners.identifiers import (
     activity,
     check_size_band,
@@ -27,6 +27,7 @@ from territoire_data.partners.identifiers import (
     normalise_siren,
     size_label,
 )
+from territoire_data.partners.names import normalised, skeleton
 from territoire_data.store.models import (
     Organisation,
     OrganisationTerritory,
@@ -40,6 +41,11 @@ if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
 
 MAX_TAGS = 10
+SIREN_WORDS = {
+    "pending": "SIREN en attente de vérification",
+    "verified": "SIREN vérifié",
+    "rejected": "SIREN non reconnu pour cette organisation",
+}
 MAX_TERRITORIES = 30
 MAX_DESCRIPTION = 3_000  # bytes
 PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
@@ -141,8 +147,11 @@ def save_profile(
             "l'annuaire présente les entreprises et bureaux d'études."
         )
     number = normalise_siren(siren)
+    organisation_name = normalised(
+        clean(name, maximum=200, what="Le nom de l'organisation").replace("\n", " "), what="Le nom de l'organisation"
+    )
     values = {
-        "name": clean(name, maximum=200, what="Le nom de l'organisation").replace("\n", " "),
+        "name": organisation_name,
         "siren": number,
         "naf": normalise_naf(naf),
         "size_band": check_size_band(size_band),
@@ -154,11 +163,19 @@ def save_profile(
         "contact_phone": _phone(contact_phone),
     }
     theme_list, codes = _themes(themes), _territories(space, territories)
+    verdict = _register(space, number, organisation_name) if not rights.admin else None
     with space.store.session() as s:
         organisation = _listed(s, number) if rights.admin else _own_organisation(s, space.login, number)
-        same_name = s.scalar(select(Organisation).where(Organisation.name == values["name"]))
+        # Two names that read the same are the same name (case, accents, punctuation aside).
+        wanted = skeleton(organisation_name)
+        same_name = next(
+            (o for o in s.scalars(select(Organisation).where(Organisation.name != "")) if skeleton(o.name) == wanted),
+            None,
+        )
         if same_name is not None and same_name is not organisation:
-            raise TerritoireError(f"Une autre organisation s'appelle déjà « {values['name']} » : précisez le nom.")
+            raise TerritoireError(
+                f"Une autre organisation s'appelle déjà « {same_name.name} » : précisez le nom (« {organisation_name} »)."
+            )
         if organisation.id is None:
             s.add(organisation)
         for key, value in values.items():
@@ -167,22 +184,114 @@ def save_profile(
         organisation.updated_at = now()
         organisation.themes = [OrganisationTheme(theme=t) for t in theme_list]
         organisation.territories = [OrganisationTerritory(territory=c) for c in codes]
+        organisation.siren_status = organisation.siren_status or "pending"
         s.flush()
+        if verdict is not None and verdict.status == "verified" and organisation.siren_status == "pending":
+            competing = s.scalar(
+                select(Organisation.id).where(
+                    Organisation.siren == number,
+                    Organisation.id != organisation.id,
+                    Organisation.siren_status != "rejected",
+                )
+            )
+            if competing is None:  # two claims for one SIREN: administrators decide
+                organisation.siren_status = "verified"
+                organisation.siren_checked_at, organisation.siren_checked_by = now(), "répertoire Sirene"
         organisation_id = organisation.id
     return actor(space, organisation_id)
 
 
+def _register(space: DiscussionSpace, siren: str, name: str):
+    """The Sirene register's verdict on a claim (None: no register configured). A SIREN the
+    register does not know, or knows closed, is refused here, in French, nothing saved."""
+    from territoire_data.partners import sirene
+
+    settings = space.workspace.settings
+    if not settings.sirene_url:
+        return None
+    verdict = sirene.check(settings.sirene_url, settings.sirene_token, siren, name)
+    if verdict.status == "rejected":
+        raise TerritoireError(f"Profil refusé : {verdict.note}.")
+    return verdict
+
+
+def verify(space: DiscussionSpace, organisation_id: int, accept: bool = True) -> dict:
+    """An administrator confirms (or refuses) an organisation's claim to its SIREN. Confirming
+    one refuses the other claims to the same SIREN; the members of each are told."""
+    rights = space.authorisation
+    if not rights.admin:
+        raise AccessDenied("Seuls les administrateurs vérifient le SIREN d'une organisation.")
+    with space.store.session() as s:
+        organisation = s.get(Organisation, organisation_id)
+        if organisation is None or not organisation.siren:
+            raise AccessDenied("Acteur introuvable.")
+        changed = [organisation]
+        if accept:
+            holder = s.scalar(
+                select(Organisation).where(
+                    Organisation.siren == organisation.siren,
+                    Organisation.siren_status == "verified",
+                    Organisation.id != organisation.id,
+                )
+            )
+            if holder is not None:
+                raise TerritoireError(
+                    f"Le SIREN {organisation.siren} est déjà vérifié pour « {holder.name} » (n° {holder.id}) : "
+                    "refusez d'abord cette revendication."
+                )
+            for other in s.scalars(
+                select(Organisation).where(
+                    Organisation.siren == organisation.siren,
+                    Organisation.id != organisation.id,
+                    Organisation.siren_status == "pending",
+                )
+            ):
+                other.siren_status = "rejected"
+                other.siren_checked_at, other.siren_checked_by = now(), f"administrateur {space.login}"[:60]
+                changed.append(other)
+        organisation.siren_status = "verified" if accept else "rejected"
+        organisation.siren_checked_at, organisation.siren_checked_by = now(), f"administrateur {space.login}"[:60]
+        for item in changed:
+            members = s.scalars(select(User).where(User.organisation_id == item.id)).all()
+            word = "confirmé" if item.siren_status == "verified" else "non reconnu"
+            notify(
+                s,
+                members,
+                "siren_checked",
+                f"Le SIREN {item.siren} de « {item.name} » est {word} par les administrateurs de la plateforme.",
+                actor_id=rights.user_id,
+            )
+        s.flush()
+        return _describe(space, s, organisation, rights)
+
+
 def _listed(s, siren: str) -> Organisation:
-    """The actor of the directory with this SIREN (an administrator's correction)."""
-    organisation = s.scalar(
-        select(Organisation).where(Organisation.siren == siren, Organisation.listed_at.is_not(None))
+    """The actor of the directory with this SIREN (an administrator's correction): the one
+    that holds it verified, else the only one claiming it."""
+    claims = list(
+        s.scalars(
+            select(Organisation).where(
+                Organisation.siren == siren,
+                Organisation.listed_at.is_not(None),
+                Organisation.siren_status != "rejected",
+            )
+        )
     )
-    if organisation is None:
+    verified = [o for o in claims if o.siren_status == "verified"]
+    if verified:
+        return verified[0]
+    if len(claims) == 1:
+        return claims[0]
+    if not claims:
         raise TerritoireError(
             f"Aucun acteur de l'annuaire n'a le SIREN {siren} : un administrateur corrige les profils "
             "existants, chaque organisation crée le sien."
         )
-    return organisation
+    raise TerritoireError(
+        f"{len(claims)} organisations revendiquent le SIREN {siren} ("
+        + ", ".join(f"n° {o.id} « {o.name} »" for o in claims)
+        + ") : vérifiez d'abord la bonne (territoire acteurs verifier NUMÉRO)."
+    )
 
 
 def _own_organisation(s, login: str, siren: str) -> Organisation:
@@ -194,10 +303,13 @@ def _own_organisation(s, login: str, siren: str) -> Organisation:
             "Le SIREN d'un profil ne change pas : demandez à un administrateur de rattacher votre compte "
             "à l'autre organisation."
         )
-    same_siren = s.scalar(select(Organisation).where(Organisation.siren == siren))
-    if same_siren is not None and same_siren is not organisation:
+    # A claim never locks the real company out: only a verified SIREN is taken.
+    verified = s.scalar(
+        select(Organisation).where(Organisation.siren == siren, Organisation.siren_status == "verified")
+    )
+    if verified is not None and verified is not organisation:
         raise AccessDenied(
-            "Cette entreprise a déjà un profil dans l'annuaire : demandez à l'un de ses membres ou à un "
+            "Cette entreprise a déjà un profil vérifié dans l'annuaire : demandez à l'un de ses membres ou à un "
             "administrateur de vous y rattacher."
         )
     if organisation is None:
@@ -235,6 +347,8 @@ def _describe(space: DiscussionSpace, s, organisation: Organisation, rights) -> 
         "id": organisation.id,
         "name": organisation.name,
         "siren": organisation.siren,
+        "siren_status": organisation.siren_status,
+        "siren_label": SIREN_WORDS.get(organisation.siren_status, organisation.siren_status),
         "naf": organisation.naf,
         "activity": activity(organisation.naf),
         "size_band": organisation.size_band,
@@ -300,7 +414,9 @@ def directory(
     listed = []
     with space.store.session() as s:
         for organisation in s.scalars(
-            select(Organisation).where(Organisation.listed_at.is_not(None)).order_by(Organisation.name)
+            select(Organisation)
+            .where(Organisation.listed_at.is_not(None), Organisation.siren_status != "rejected")
+            .order_by(Organisation.name)
         ):
             if not serves(space, [t.territory for t in organisation.territories], code):
                 continue

@@ -130,6 +130,11 @@ def request_access(space: DiscussionSpace, territory: str, message: str = "", ro
                 "Présentez d'abord votre organisation (profil dans « Acteurs du territoire ») : "
                 "les élus voient ainsi qui fait la demande."
             )
+        if organisation.siren_status == "rejected":
+            raise AccessDenied(
+                f"Le SIREN {organisation.siren} n'a pas été reconnu pour {organisation.name} : écrivez aux "
+                "administrateurs de la plateforme."
+            )
         # One request at a time per organisation: on PostgreSQL its row is locked until the end of
         # this transaction (SQLite's write transactions are already one at a time).
         s.execute(select(Organisation.id).where(Organisation.id == organisation.id).with_for_update())
@@ -213,6 +218,7 @@ def _describe(space: DiscussionSpace, s, request: AccessRequest, *, requester_vi
         "role": request.role,
         "organisation": organisation.name if organisation else None,
         "organisation_id": organisation.id if organisation else None,
+        "siren_verified": bool(organisation is not None and organisation.siren_status == "verified"),
         "requester": request.user.shown_name,
         "message": request.message,
         "status": state,
@@ -319,6 +325,12 @@ def approve(space: DiscussionSpace, request_id: int, until: date) -> dict:
     rights = space.authorisation
     with space.store.session() as s:
         request = _request_to_decide(space, s, request_id)  # rights first: nothing said to others
+        if request.organisation is None or request.organisation.siren_status != "verified":
+            name = request.organisation.name if request.organisation is not None else "cette organisation"
+            raise TerritoireError(
+                f"Le SIREN de {name} n'est pas encore vérifié par les administrateurs de la plateforme : "
+                "la demande attend cette vérification (ou refusez-la)."
+            )
         if until <= today:
             raise TerritoireError("La fin de l'accès partenaire doit être postérieure à aujourd'hui.")
         if until > latest_end(today):

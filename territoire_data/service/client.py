@@ -196,6 +196,9 @@ class StoreClient:
     def delete_profile(self) -> bool:
         return bool(self._call("delete_profile"))
 
+    def verify_organisation(self, organisation_id: int, accept: bool = True) -> dict:
+        return self._call("verify_organisation", organisation_id=organisation_id, accept=accept)
+
     def directory(self, territory: str, theme: str | None = None, shared: bool | None = None) -> list[dict]:
         return self._call("directory", territory=territory, theme=theme, shared=shared)
 

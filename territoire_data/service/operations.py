@@ -122,6 +122,11 @@ OPERATIONS: dict[str, Operation] = {
         {"tags": list, "website": str, "contact_name": str, "contact_email": str, "contact_phone": str},
     ),
     "delete_profile": Operation(profiles.delete_profile, {}, {}),
+    "verify_organisation": Operation(
+        lambda s, organisation_id, accept=True: profiles.verify(s, organisation_id, accept),
+        {"organisation_id": int},
+        {"accept": bool},
+    ),
     "directory": Operation(
         lambda s, territory, theme=None, shared=False: profiles.directory(s, territory, theme, shared),
         {"territory": str},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("elu", "agent", "entreprise", "consultant", "admin")
@@ -50,7 +50,12 @@ class Organisation(Base):
     __tablename__ = "organisations"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    siren: Mapped[str | None] = mapped_column(String(9), unique=True)
+    # A SIREN is a claim until verified (revision 0005): several organisations may claim one,
+    # only one holds it verified (a partial unique index), and only a verified one is admitted.
+    siren: Mapped[str | None] = mapped_column(String(9), index=True)
+    siren_status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")
+    siren_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    siren_checked_by: Mapped[str | None] = mapped_column(String(60))  # « administrateur admin », « Sirene »
     naf: Mapped[str | None] = mapped_column(String(6))  # « 43.22A »
     size_band: Mapped[str | None] = mapped_column(String(2))  # INSEE's tranche d'effectif code
     description: Mapped[str | None] = mapped_column(Text)
@@ -63,6 +68,15 @@ class Organisation(Base):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     themes: Mapped[list[OrganisationTheme]] = relationship(cascade="all, delete-orphan")
     territories: Mapped[list[OrganisationTerritory]] = relationship(cascade="all, delete-orphan")
+    __table_args__ = (
+        Index(
+            "uq_organisations_siren_verified",
+            "siren",
+            unique=True,
+            sqlite_where=text("siren_status = 'verified'"),
+            postgresql_where=text("siren_status = 'verified'"),
+        ),
+    )
 
 
 class OrganisationTheme(Base):

@@ -5,7 +5,13 @@
   of that person;
 - ``request_refusals``: refusals kept as anonymous records (SIREN, territory, date), so the
   cool-down after a refusal holds for the organisation, even once the requester erased
-  their account.
+  their account;
+- ``organisations.siren_status`` (``pending``, ``verified``, ``rejected``), with who checked it
+  and when: a SIREN is a claim until an administrator or the Sirene lookup confirms it. The
+  unique constraint on ``siren`` becomes a unique index over verified SIRENs only, so that a
+  claim no longer locks the real company out. Profiles listed before this revision start
+  pending like any claim: administrators confirm them (``territoire acteurs verifier``);
+  partner accesses already granted stay.
 
 Revision ID: 0005
 Revises: 0004
@@ -24,6 +30,20 @@ TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("organisations") as batch:
+        batch.add_column(sa.Column("siren_status", sa.String(10), nullable=False, server_default="pending"))
+        batch.add_column(sa.Column("siren_checked_at", TZ, nullable=True))
+        batch.add_column(sa.Column("siren_checked_by", sa.String(60), nullable=True))
+        batch.drop_constraint("uq_organisations_siren", type_="unique")
+    op.create_index("ix_organisations_siren", "organisations", ["siren"])
+    op.create_index(
+        "uq_organisations_siren_verified",
+        "organisations",
+        ["siren"],
+        unique=True,
+        sqlite_where=sa.text("siren_status = 'verified'"),
+        postgresql_where=sa.text("siren_status = 'verified'"),
+    )
     with op.batch_alter_table("notifications") as batch:
         batch.add_column(sa.Column("actor_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("request_id", sa.Integer(), nullable=True))
@@ -49,3 +69,12 @@ def downgrade() -> None:
         batch.drop_constraint("fk_notifications_actor", type_="foreignkey")
         batch.drop_column("request_id")
         batch.drop_column("actor_id")
+    op.drop_index("uq_organisations_siren_verified", table_name="organisations")
+    op.drop_index("ix_organisations_siren", table_name="organisations")
+    # Claims that lost to a verified one give their SIREN up: the former constraint holds again.
+    op.execute("UPDATE organisations SET siren = NULL WHERE siren_status = 'rejected'")
+    with op.batch_alter_table("organisations") as batch:
+        batch.create_unique_constraint("uq_organisations_siren", ["siren"])
+        batch.drop_column("siren_checked_by")
+        batch.drop_column("siren_checked_at")
+        batch.drop_column("siren_status")
