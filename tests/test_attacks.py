@@ -91,11 +91,11 @@ HOSTILE = [None, 2**80, -(2**70), 1.5, "x" * 1_000_000, ["x" * 100_000] * 60, {"
 
 def test_every_operation_answers_hostile_arguments_in_french_without_a_trace(store):
     """Wrong types, huge values and ``null`` for every argument of every operation: a 400 or
-    a 403 in French, never a 500 (a traceback in the service's log), and quickly."""
+    a 403 in French, never a 500 (a traceback in the service's log). Their cost is measured
+    in ``benchmarks/service.py``."""
     from territoire_data.service.operations import OPERATIONS
 
     _admitted(store)
-    slowest = 0.0
     for name, operation in OPERATIONS.items():
         if name in ("delete_account", "delete_profile"):
             continue
@@ -103,15 +103,12 @@ def test_every_operation_answers_hostile_arguments_in_french_without_a_trace(sto
         base = {k: _valid(v) for k, v in operation.required.items()}
         for parameter in parameters:
             for value in HOSTILE:
-                start = time.perf_counter()
                 status, body = _status(store, "solaire.lea", name, {**base, parameter: value})
-                slowest = max(slowest, time.perf_counter() - start)
                 assert status in (200, 400, 403), (name, parameter, repr(value)[:60], status, body)
                 if status != 200:
                     assert body["error"] and "Traceback" not in body["error"], body
                 if value is None and parameter in operation.required:
                     assert status == 400 and "requis" in body["error"], (name, parameter, body)
-    assert slowest < 2.0, slowest
 
 
 def test_a_reply_with_null_posts_nothing(store):
@@ -122,18 +119,19 @@ def test_a_reply_with_null_posts_nothing(store):
     assert all(m["text"] != "None" for m in store.exchange("elu.sm").messages(thread))
 
 
-def test_the_largest_legal_profile_costs_milliseconds(store):
-    """The ten-tag limit is checked before any work, and duplicates are removed in linear time."""
+def test_the_largest_legal_profile_is_taken_and_a_larger_one_refused(store):
+    """Fifty tag items (the most an operation takes) that reduce to seven distinct tags are
+    accepted; ten thousand are refused before any work (costs: ``benchmarks/service.py``)."""
     from territoire_data.service.operations import MAX_LIST
 
     body = {**SOLAR, "territories": ["33440"], "tags": [f"étiquette {i % 7}" for i in range(MAX_LIST)]}
-    start = time.perf_counter()
     status, answer = _status(store, "solaire.lea", "save_profile", body)
-    assert time.perf_counter() - start < 1.0 and status == 200, answer
-    huge = {**body, "tags": ["x" * 60] * 10_000}
-    start = time.perf_counter()
-    status, answer = _status(store, "solaire.lea", "save_profile", huge)
-    assert status == 400 and time.perf_counter() - start < 0.5
+    assert status == 200 and len(answer["result"]["tags"]) == 7, answer
+    status, answer = _status(store, "solaire.lea", "save_profile", {**body, "tags": ["x" * 60] * 10_000})
+    assert status == 400 and "liste de textes" in answer["error"]
+    many = [",".join(f"t{j}" for j in range(i * 20, i * 20 + 20)) for i in range(MAX_LIST)]  # 1,000 distinct
+    status, answer = _status(store, "solaire.lea", "save_profile", {**body, "tags": many})
+    assert status == 400 and "10 au plus" in answer["error"]
 
 
 def test_unknown_messages_and_threads_answer_the_same(store):

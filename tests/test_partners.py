@@ -772,6 +772,13 @@ MATRIX = [
     ("nouveau.venu", "export", "refused"),  # nothing stored about them
     ("solaire.lea", "export", "ok"),
     ("admin", "delete_account", "refused"),
+    ("admin", "verify", "ok"),  # only administrators confirm a SIREN (round two)
+    ("elu.sm", "verify", "refused"),
+    ("solaire.lea", "verify", "refused"),  # not even its own
+    ("chaleur.paul", "verify", "refused"),
+    ("", "verify", "refused"),
+    ("solaire.lea", "verify_null", "invalid"),  # bounds before rights: the same for everyone
+    ("admin", "verify_null", "invalid"),
 ]
 
 
@@ -799,6 +806,8 @@ def _matrix_case(store, login: str, operation: str):
         "save_profile": ("save_profile", {**HEAT, "name": "Autre", "siren": "200000008"}),
         "export": ("export_data", {}),
         "delete_account": ("delete_account", {}),
+        "verify": ("verify_organisation", {"organisation_id": solar["id"]}),
+        "verify_null": ("verify_organisation", {"organisation_id": None}),
     }[operation]
     status, body = outcome_of(lambda: perform(DiscussionSpace(login, workspace=store), *arguments))
     return {200: "ok", 403: "refused", 400: "invalid"}[status], body
