@@ -360,6 +360,7 @@ def test_mise_en_relation_through_the_service(hub, exchanged):
     status, refused = _service(hub, "approve_request", {"request_id": request, "until": "2099-01-01"}, eve)
     assert status == 403 and refused["error"] == "Demande introuvable ou non accessible."
     status, waiting = _service(hub, "requests", {"territory": "33063", "status": "pending"}, alice)
+    assert status == 200 and [r["organisation"] for r in waiting["result"]] == ["Rénovation Périgord"]
     status, early = _service(hub, "approve_request", {"request_id": request, "until": "2099-01-01"}, alice)
     assert status == 400 and "pas encore vérifié" in early["error"]  # the SIREN is a claim until checked
     data, store = hub["data"], hub["store"]
@@ -367,7 +368,6 @@ def test_mise_en_relation_through_the_service(hub, exchanged):
     added = run_cli("users", "add", "admin", "--role", "admin", "--territoire", "france", home=data, env=administration)
     checked = run_cli("acteurs", "verifier", "123456782", home=data, env=administration)
     assert added.returncode == 0 and checked.returncode == 0, checked.stderr
-    assert status == 200 and [r["organisation"] for r in waiting["result"]] == ["Rénovation Périgord"]
     until = time.strftime("%Y-%m-%d", time.localtime(time.time() + 200 * 86_400))
     status, approved = _service(hub, "approve_request", {"request_id": request, "until": until}, alice)
     assert status == 200 and approved["result"]["status"] == "approved"

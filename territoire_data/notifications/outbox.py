@@ -108,8 +108,10 @@ def notify(
         )
 
 
-def _row(n: Notification) -> dict:
-    return {
+def describe(n: Notification, *, complete: bool = False) -> dict:
+    """A notification as its recipient reads it; ``complete``: with its read and mailed dates
+    (the RGPD export)."""
+    described = {
         "id": n.id,
         "kind": n.kind,
         "territory": n.territory,
@@ -119,6 +121,9 @@ def _row(n: Notification) -> dict:
         "read": n.read_at is not None,
         "mail_state": n.mail_state,
     }
+    if complete:
+        described |= {"read_at": iso(n.read_at), "mailed_at": iso(n.mailed_at)}
+    return described
 
 
 def notifications(space: DiscussionSpace, unread_only: bool = False) -> list[dict]:
@@ -133,7 +138,7 @@ def notifications(space: DiscussionSpace, unread_only: bool = False) -> list[dic
         shown = []
         for n in s.scalars(query.order_by(Notification.id.desc()).limit(SHOWN * 10)):
             if may_see(s, rights, rights.organisation_id, n):
-                shown.append(_row(n))
+                shown.append(describe(n))
                 if len(shown) == SHOWN:
                     break
         return shown

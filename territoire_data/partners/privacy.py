@@ -11,7 +11,7 @@ from sqlalchemy import delete, or_, select, update
 
 from territoire_data.access.authorisation import AccessDenied
 from territoire_data.access.users import describe_user
-from territoire_data.notifications.outbox import organisation_word
+from territoire_data.notifications.outbox import describe, organisation_word
 from territoire_data.store.models import (
     AccessRequest,
     Flag,
@@ -69,17 +69,7 @@ def export_data(space: DiscussionSpace) -> dict:
             for m in s.scalars(select(Message).where(Message.author_id == user.id).order_by(Message.id))
         ]
         notifications = [
-            {
-                "id": n.id,
-                "kind": n.kind,
-                "territory": n.territory,
-                "thread": n.thread_id,
-                "text": n.text,
-                "created_at": iso(n.created_at),
-                "read_at": iso(n.read_at),
-                "mail_state": n.mail_state,
-                "mailed_at": iso(n.mailed_at),
-            }
+            describe(n, complete=True)
             for n in s.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
         ]
         flags = [
