@@ -389,8 +389,9 @@ def _sum(cube: Cube, name: str, nc: int, membership: Membership, group_coverage:
     ).astype(np.int8)
     new = np.where(n_present == 0, ABSENT, new).astype(np.int8)
     summed = np.where(new == OK, total, np.nan)
-    # The publisher's own figure for the group: a check on the sum, used only where the communes give none.
-    published = (cube.statuses[name][groups] != ABSENT) & (new != OK) & (new != SECRET)
+    # The publisher's own figure for the group: a check on the sum, used only where the communes give
+    # none (a secret member, too few covered: INSEE publishes an EPCI's figure over secret communes).
+    published = (cube.statuses[name][groups] != ABSENT) & (new != OK)
     _record_disagreements(cube, name, groups, new, summed)
     cube.values[name][groups] = np.where(published, cube.values[name][groups], summed)
     cube.statuses[name][groups] = np.where(published, cube.statuses[name][groups], new)

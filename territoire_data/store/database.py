@@ -43,10 +43,14 @@ def local_path(home: Path) -> Path:
     path = home / FOLDER / DATABASE
     former = home / DATABASE
     if former.exists() and not path.exists():
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            if (home / f"{DATABASE}{suffix}").exists():
-                shutil.move(home / f"{DATABASE}{suffix}", path.parent / f"{DATABASE}{suffix}")
+        try:
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                if (home / f"{DATABASE}{suffix}").exists():
+                    shutil.move(home / f"{DATABASE}{suffix}", path.parent / f"{DATABASE}{suffix}")
+        except OSError as error:  # a home this account may not write: the store stays where it is
+            log.warning("base des échanges laissée dans %s (déplacement impossible : %s)", home, error)
+            return former
     return path
 
 
@@ -105,13 +109,16 @@ class Store:
         """The folder 0700 and its files 0600: tightened, with a French warning, when looser."""
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         loose = []
-        if folder.stat().st_mode & 0o077:
-            os.chmod(folder, 0o700)
-            loose.append(str(folder))
-        for path in folder.iterdir():
-            if path.is_file() and path.stat().st_mode & 0o077:
-                os.chmod(path, 0o600)
-                loose.append(path.name)
+        try:
+            if folder.stat().st_mode & 0o077:
+                os.chmod(folder, 0o700)
+                loose.append(str(folder))
+            for path in folder.iterdir():
+                if path.name.startswith(DATABASE) and path.is_file() and path.stat().st_mode & 0o077:
+                    os.chmod(path, 0o600)
+                    loose.append(path.name)
+        except OSError as error:  # not this account's folder: said, not fixed
+            log.warning("droits de la base des échanges non resserrés dans %s : %s", folder, error)
         if loose:
             log.warning(
                 "base des échanges lisible par d'autres comptes de la machine (%s) : droits restreints "
