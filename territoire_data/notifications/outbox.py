@@ -135,13 +135,8 @@ def notifications(space: DiscussionSpace, unread_only: bool = False) -> list[dic
         query = select(Notification).where(Notification.user_id == rights.user_id)
         if unread_only:
             query = query.where(Notification.read_at.is_(None))
-        shown = []
-        for n in s.scalars(query.order_by(Notification.id.desc()).limit(SHOWN * 10)):
-            if may_see(s, rights, rights.organisation_id, n):
-                shown.append(describe(n))
-                if len(shown) == SHOWN:
-                    break
-        return shown
+        rows = s.scalars(query.order_by(Notification.id.desc()).limit(SHOWN * 10))
+        return [describe(n) for n in _visible(s, rights, rows)][:SHOWN]
 
 
 def unread_count(space: DiscussionSpace) -> int:
@@ -155,7 +150,21 @@ def unread_count(space: DiscussionSpace) -> int:
             .order_by(Notification.id.desc())
             .limit(MAX_COUNTED)
         )
-        return sum(1 for n in unread if may_see(s, rights, rights.organisation_id, n))
+        return len(_visible(s, rights, unread))
+
+
+def _visible(s, rights, rows) -> list[Notification]:
+    """The rows the user may still see, the rule read once per (kind, thread, territory): the
+    dashboard counts them every few seconds."""
+    verdicts: dict[tuple, bool] = {}
+    kept = []
+    for n in rows:
+        key = (n.kind, n.thread_id, n.territory)
+        if key not in verdicts:
+            verdicts[key] = may_see(s, rights, rights.organisation_id, n)
+        if verdicts[key]:
+            kept.append(n)
+    return kept
 
 
 def mark_read(space: DiscussionSpace, notification_id: int | None = None) -> None:
