@@ -16,7 +16,7 @@ from territoire_data.core.search import SearchResult, search
 from territoire_data.core.territories import Territory, territory
 from territoire_data.errors import TerritoireError, UnknownTerritory
 from territoire_data.settings import Settings
-from territoire_data.workspace import Workspace, default_workspace, set_default_workspace
+from territoire_data.workspace import Workspace, default_workspace, set_default_workspace, workspace_for
 
 __all__ = [
     "SearchResult",
@@ -26,7 +26,14 @@ __all__ = [
     "UnknownTerritory",
     "Workspace",
     "default_workspace",
+    "open_warehouse",
     "search",
     "set_default_workspace",
     "territory",
 ]
+
+
+def open_warehouse(home=None):
+    """The current warehouse of a home (the default workspace's without ``home``): the package's
+    top picks the default, the domain modules receive their warehouse."""
+    return workspace_for(home).warehouse

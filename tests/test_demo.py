@@ -5,9 +5,8 @@ import json
 import pytest
 from conftest import run_cli
 
-from territoire_data import territory
+from territoire_data import open_warehouse, territory
 from territoire_data.core import catalogue
-from territoire_data.core.warehouse import open_warehouse
 from territoire_data.core.zan import trajectory
 from territoire_data.demo import generate
 from territoire_data.sources import SOURCES, read_all

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from conftest import TEST_DATA, run_cli
 
-from territoire_data import territory
-from territoire_data.core.warehouse import build_warehouse, open_warehouse
+from territoire_data import open_warehouse, territory
+from territoire_data.core.warehouse import build_warehouse
 from territoire_data.sources import read_all
 
 COMPARATEUR_FILE = TEST_DATA / "insee_comparateur" / "base_cc_comparateur.CSV"

@@ -435,10 +435,3 @@ def current_folder(home: Path) -> Path:
 
 def open_folder(folder: Path) -> Warehouse:
     return Warehouse(folder)
-
-
-def open_warehouse(home: str | os.PathLike | None = None) -> Warehouse:
-    """The current warehouse of a home, through its workspace (``Workspace(home).warehouse``)."""
-    from territoire_data.workspace import workspace_for
-
-    return workspace_for(home).warehouse

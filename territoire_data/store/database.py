@@ -210,10 +210,3 @@ class Store:
         if self._engine is not None:
             self._engine.dispose()
         self._engine, self._sessions = None, None
-
-
-def upgrade(home=None) -> str | None:
-    """Apply the migrations to the store of a home's workspace (the default one without ``home``)."""
-    from territoire_data.workspace import workspace_for
-
-    return workspace_for(home).store.upgrade()
