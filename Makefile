@@ -27,9 +27,10 @@ $(STAMP): pyproject.toml requirements.lock deploy/jupyterhub/package-lock.json t
 
 install: $(STAMP)
 
-## make docs: the API reference from the docstrings (pdoc) into docs/api/ (open docs/api/index.html).
+## make docs: the documentation site (MkDocs Material, French) into site/ (open site/index.html);
+## strict: a warning (broken link, page out of the menu, bad docstring reference) fails it.
 docs: install
-	$(BIN)/python docs/build_api.py docs/api
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 ## make lock: regenerate requirements.lock from pyproject.toml, keeping the pins that still fit
 ## (`make lock LOCK_ARGS=--upgrade` moves every dependency to its latest allowed version).
@@ -67,11 +68,13 @@ test: install
 test-quick: install
 	$(BIN)/python -m pytest -m "not slow and not browser and not postgres and not notebooks" $(PYTEST_ARGS)
 
-## make lint: ruff (lint and format) and mypy, zero findings expected (CI runs it).
+## make lint: ruff (lint and format), mypy and the layers contract (import-linter, in
+## pyproject.toml: dependencies point down, no cycle), zero findings expected (CI runs it).
 lint: install
-	$(BIN)/ruff check territoire_data widgets tests benchmarks deploy
-	$(BIN)/ruff format --check territoire_data widgets tests benchmarks deploy
+	$(BIN)/ruff check territoire_data widgets tests benchmarks deploy tools
+	$(BIN)/ruff format --check territoire_data widgets tests benchmarks deploy tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 ## make bench: benchmarks, each printing its figures and the ratio to its baseline.
 bench: install

@@ -12,8 +12,12 @@ Notebook entry points::
     workspace.territory("epci:243300316").zan()
 """
 
-from territoire_data.core.search import SearchResult, search
-from territoire_data.core.territories import Territory, territory
+from __future__ import annotations
+
+import os
+
+from territoire_data.core.search import COMMUNE_LEVELS, SearchResult
+from territoire_data.core.territories import Territory
 from territoire_data.errors import TerritoireError, UnknownTerritory
 from territoire_data.settings import Settings
 from territoire_data.workspace import Workspace, default_workspace, set_default_workspace, workspace_for
@@ -31,6 +35,26 @@ __all__ = [
     "set_default_workspace",
     "territory",
 ]
+
+
+def territory(code: str, home: str | os.PathLike | None = None, *, workspace: Workspace | None = None) -> Territory:
+    """The territory named by ``code`` in a workspace (by default the default workspace, or
+    the one of ``home``); raises ``UnknownTerritory`` with suggestions."""
+    return workspace_for(home, workspace).territory(code)
+
+
+def search(
+    text: str,
+    limit: int = 10,
+    levels=COMMUNE_LEVELS,
+    home: str | os.PathLike | None = None,
+    *,
+    workspace: Workspace | None = None,
+) -> list[SearchResult]:
+    """Territories matching ``text``, best first (accents, hyphens and case ignored; a
+    département number or name at the end keeps that département's communes), in a workspace
+    (by default the default one, or the one of ``home``)."""
+    return workspace_for(home, workspace).search(text, limit=limit, levels=levels)
 
 
 def open_warehouse(home=None):

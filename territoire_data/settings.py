@@ -2,8 +2,8 @@
 
 ``Settings.from_environment()`` is the only reader of ``TERRITOIRE_*`` variables; the rest
 of the code receives a ``Settings`` (through its ``Workspace``). The table ``VARIABLES``
-documents each variable; the README's "Réglages" section lists the same ones (a test keeps
-them in step).
+documents each variable; the documentation's settings reference is generated from it
+(``tools/docs_reference.py``).
 
 ``resolve_home`` turns the configured home into a usable folder: ``--home DIR`` >
 ``$TERRITOIRE_HOME`` > the platform's user data folder.
@@ -34,7 +34,7 @@ DEFAULT_ARCHIVE_MAX_DEPTH = 3  # archives inside archives
 DEFAULT_COVERAGE_COMMUNES = 0.95  # an event file covers a département listing this share of its communes…
 DEFAULT_COVERAGE_POPULATION = 0.90  # …or half of them at least, holding this share of its population
 
-# Variable → (Settings field, what it does, in French: the README shows these words).
+# Variable → (Settings field, what it does, in French: the documentation shows these words).
 VARIABLES: dict[str, tuple[str, str]] = {
     "TERRITOIRE_HOME": ("home", "dossier de travail (référentiel, entrepôt, téléchargements, base des discussions)"),
     "TERRITOIRE_DB_URL": (
@@ -63,7 +63,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "TERRITOIRE_ZAN_NO_GUARANTEE": (
         "zan_no_guarantee",
         "communes sans PLU, PLUi ni carte communale (au RNU), séparées par des virgules : la garantie communale "
-        "de 1 ha de la loi du 20 juillet 2023 ne leur est pas appliquée (par défaut, elle l'est à toute commune)",
+        "de 1 ha de la loi du 20 juillet 2023 ne leur est pas appliquée (par défaut, elle l'est à toute commune) ; "
+        "lu à la construction de l'entrepôt (`territoire data build`), qui l'enregistre dans son manifeste",
     ),
     "TERRITOIRE_ARCHIVE_MAX_BYTES": (
         "archive_max_bytes",

@@ -116,6 +116,7 @@ class Workspace:
             progress=self.settings.progress,
             limits=self.settings.archive_limits,
             rule=CoverageRule(self.settings.coverage_communes, self.settings.coverage_population),
+            zan_without_plan=self.settings.zan_no_guarantee,
         )
         with self._lock:
             self._warehouse = None

@@ -112,6 +112,16 @@ def small_ref(small_workspace):
     return small_workspace.referential
 
 
+def docs_reference():
+    """``tools/docs_reference.py``, the generator of the site's reference pages (not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docs_reference", ROOT / "tools" / "docs_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_cli(*args: str, home: Path | None = None, env: dict | None = None, timeout: int = 300):
     """Run the installed ``territoire`` command in a subprocess (the real entry point)."""
     environment = {**os.environ, "TERRITOIRE_NO_PROGRESS": "1", **(env or {})}

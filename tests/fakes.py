@@ -25,8 +25,8 @@ from territoire_data.core import peer_groups, zan
 from territoire_data.core.catalogue import INDICATORS
 from territoire_data.core.indicators import COLUMNS
 from territoire_data.core.referential.outlines import Outlines
-from territoire_data.core.text import normalise
 from territoire_data.errors import TerritoireError, UnknownTerritory
+from territoire_data.text.places import normalise
 
 COMMUNES = {
     "99001": "Saint-Éloi-la-Forêt",
@@ -72,7 +72,10 @@ class Result:
 
 
 class FakeWarehouse:
-    """Just what ``zan.trajectoire`` reads."""
+    """Just what ``zan.trajectory`` reads: the flows, and a manifest built with no commune
+    exempted from the 1 ha guarantee."""
+
+    manifest: dict = {"zan_no_guarantee": []}
 
     def observations(self, variable, code):
         flows = NAF_FLOWS[code] if code != EPCI else [sum(v) for v in zip(*(NAF_FLOWS[c] for c in EPCI_MEMBERS))]

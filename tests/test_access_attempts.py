@@ -329,14 +329,14 @@ def test_header_identity_has_no_fallback():
     ],
 )
 def test_relative_and_protocol_relative_links_dropped(link):
-    from territoire_data.discussions.text import to_html
+    from territoire_data.text.messages import to_html
 
     rendered = to_html(f"[lien]({link})")
     assert "href" not in rendered and "lien" in rendered
 
 
 def test_absolute_links_kept():
-    from territoire_data.discussions.text import to_html
+    from territoire_data.text.messages import to_html
 
     assert 'href="https://www.ecologie.gouv.fr/zan"' in to_html("[ZAN](https://www.ecologie.gouv.fr/zan)")
     assert 'href="mailto:mairie@exemple.fr"' in to_html("[écrire](mailto:mairie@exemple.fr)")

@@ -86,9 +86,9 @@ def test_zan_demo(home_demo, use_home):
     flows = open_warehouse().observations(variable="NAF_ART")
     flows = flows[flows["code"].astype(str).str.match(r"^33\d{3}$") & flows["year"].between(2011, 2020)]
     assert gironde["reference_2011_2020_ha"] == pytest.approx(flows["value"].sum() / 10_000)
-    scot = trajectory("scot:SCoT 33")
+    scot = trajectory("scot:SCoT 33", warehouse=open_warehouse())
     assert scot["reference_2011_2020_ha"] == pytest.approx(gironde["reference_2011_2020_ha"])
-    floor = trajectory(territory("33063"), pace_ha_per_year=0.0, floor_1ha=True)
+    floor = trajectory(territory("33063"), warehouse=open_warehouse(), pace_ha_per_year=0.0, floor_1ha=True)
     assert floor["projection_2031_ha"] == pytest.approx(floor["consumed_since_2021_ha"])
 
 

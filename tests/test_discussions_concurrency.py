@@ -18,9 +18,10 @@ PROCESSES, MESSAGES = 8, 200
 
 WRITER = """
 import sys
+from territoire_data import default_workspace
 from territoire_data.discussions import DiscussionSpace
 login, thread, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-space = DiscussionSpace(login)
+space = DiscussionSpace(login, workspace=default_workspace())
 print("ready", flush=True)
 sys.stdin.readline()  # everybody starts together
 for i in range(n):
@@ -94,8 +95,8 @@ def _loaded(env: dict, thread: int) -> float:
 
 def _check(env: dict, thread: int) -> None:
     script = (
-        "import json\nfrom territoire_data.discussions import DiscussionSpace\n"
-        f"print(json.dumps([m['text'] for m in DiscussionSpace('writer0').messages({thread})]))\n"
+        "import json\nfrom territoire_data import default_workspace\n"
+        f"print(json.dumps([m['text'] for m in default_workspace().discussions('writer0').messages({thread})]))\n"
     )
     output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert output.returncode == 0, output.stderr
@@ -120,8 +121,8 @@ def _kill_middle_transaction(env: dict, thread: int) -> None:
     processes.wait()
     # The lock is released and the half-done write is gone: others write and read normally.
     script = (
-        "from territoire_data.discussions import DiscussionSpace\n"
-        f"space = DiscussionSpace('writer1'); space.reply({thread}, 'après le kill')\n"
+        "from territoire_data import default_workspace\n"
+        f"space = default_workspace().discussions('writer1'); space.reply({thread}, 'après le kill')\n"
         f"texts = [m['text'] for m in space.messages({thread})]\n"
         "assert 'jamais validé' not in texts and texts[-1] == 'après le kill', texts[-3:]\n"
         f"assert len(texts) == {2 + PROCESSES * MESSAGES}\n"

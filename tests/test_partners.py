@@ -358,10 +358,10 @@ def test_request_states_expire_and_refusal_cools_down(store):
     assert company.threads("33440") == []  # the role ended with it
 
     # The courier records both expiries once and tells the company (with or without e-mail).
-    from territoire_data.notifications.delivery import deliver
+    from territoire_data.service.courier import send_due
 
-    assert deliver(store).disabled
-    deliver(store)  # a second run records nothing more
+    assert send_due(store).disabled
+    send_due(store)  # a second run records nothing more
     told = [n["text"] for n in company.notifications() if n["kind"] == "request_expired"]
     assert len(told) == 2
     assert any("a expiré sans réponse après 60 jours" in t for t in told)
@@ -962,7 +962,7 @@ def test_the_courier_sends_and_never_creates_a_store(store, tmp_path):
     e-mails by itself, and in a home without a store it waits without creating one."""
     import asyncio
 
-    from territoire_data.notifications.courier import run_courier
+    from territoire_data.service.courier import run_courier
 
     async def run_for(workspace, seconds: float) -> None:
         task = asyncio.ensure_future(run_courier(workspace, period_s=0.2))

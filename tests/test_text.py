@@ -1,5 +1,5 @@
-from territoire_data.core.text import normalise, trigrams
 from territoire_data.rendering import formatting as fmt
+from territoire_data.text.places import normalise, trigrams
 
 
 def test_accents_case_hyphens_apostrophes():

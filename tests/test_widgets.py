@@ -471,3 +471,55 @@ def test_dashboard_export_is_the_command_s_export(tmp_path, home_demo):
     with sqlite3.connect(tmp_path / "a.gpkg") as db:
         assert db.execute("SELECT count(*) FROM communes").fetchone()[0] == 1
         assert db.execute("SELECT useAsDefault FROM layer_styles").fetchone()[0] == 1
+
+
+def test_every_observed_name_is_a_field(monkeypatch):
+    """Names that cannot drift: every name a widget observes, on any model, is a field of that
+    model — checked on every ``observe`` while the whole dashboard is built — and the state
+    refuses a name it does not have (``"ancres"`` outlived the renaming to ``anchors``)."""
+    import traitlets
+
+    from widgets.state import State, check_names
+
+    original = traitlets.HasTraits.observe
+    observed: list[tuple[str, object]] = []
+
+    def checked(self, handler, names=traitlets.All, type="change"):
+        check_names(self, names)
+        observed.append((self.__class__.__name__, names))
+        return original(self, handler, names=names, type=type)
+
+    monkeypatch.setattr(traitlets.HasTraits, "observe", checked)
+    Dashboard(FakeProvider(), "99001", discussions=FakeDiscussions(), radar=FakeRadar())
+    assert ("State", ["code", "peers", "anchors"]) in observed
+    monkeypatch.undo()
+    with pytest.raises(AttributeError, match="ancres"):
+        State(FakeProvider()).observe(lambda _change: None, ["code", "ancres"])
+
+
+def test_the_state_names_observed_in_the_code_are_fields():
+    """The same, read from the source: every literal name passed to ``state.observe`` in
+    ``widgets/`` (on paths the construction above may not take) is a field of ``State``."""
+    import ast
+
+    from conftest import ROOT
+
+    from widgets.state import State
+
+    fields = set(State.class_trait_names())
+    found = []
+    for path in (ROOT / "widgets").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr not in ("observe", "unobserve") or len(node.args) < 2:
+                continue
+            target = ast.unparse(node.func.value)
+            if target not in ("state", "self.state"):
+                continue
+            names = node.args[1]
+            literals = [names] if isinstance(names, ast.Constant) else getattr(names, "elts", [])
+            for literal in literals:
+                if isinstance(literal, ast.Constant):
+                    found.append((path.name, literal.value))
+    assert found and all(name in fields for _file, name in found), [f for f in found if f[1] not in fields]

@@ -45,7 +45,7 @@ def test_radar_rights_read_in_the_radar_home(home, home_demo, tmp_path_factory):
     result = run_radar(
         "33440",
         login="maire",
-        home=folder,
+        workspace=other,
         parcels=cadastre / "cadastre-33440-parcelles.json.gz",
         buildings=cadastre / "cadastre-33440-batiments.json.gz",
     )
@@ -60,6 +60,7 @@ def test_radar_rights_read_in_the_radar_home(home, home_demo, tmp_path_factory):
             login="maire",
             parcels=cadastre / "cadastre-33440-parcelles.json.gz",
             buildings=cadastre / "cadastre-33440-batiments.json.gz",
+            workspace=default_workspace(),
         )
 
 
@@ -122,12 +123,20 @@ def test_settings_read_once_from_the_environment():
 
 
 def test_every_setting_documented_and_read_in_one_place():
-    """The README lists every variable ``Settings`` reads; no other module reads TERRITOIRE_*."""
-    from territoire_data.settings import VARIABLES
+    """The settings reference page lists every variable ``Settings`` reads (it is generated
+    from ``VARIABLES``, which ``from_environment`` reads: a variable read but not in the table
+    would be missing); no other module reads TERRITOIRE_*."""
+    import inspect
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    from conftest import docs_reference
+
+    from territoire_data.settings import VARIABLES, Settings
+
+    page = docs_reference().expand((ROOT / "docs" / "reference" / "reglages.md").read_text(encoding="utf-8"))
     for variable in VARIABLES:
-        assert f"`{variable}`" in readme, variable
+        assert f"`{variable}`" in page, variable
+    read = set(re.findall(r"TERRITOIRE_[A-Z_]+", inspect.getsource(Settings.from_environment)))
+    assert read <= set(VARIABLES), read - set(VARIABLES)
     readers = []
     for path in [*(ROOT / "territoire_data").rglob("*.py"), *(ROOT / "widgets").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")

@@ -23,8 +23,23 @@ ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "tests" / "donnees"
 CADASTRE = ROOT / "territoire_data" / "demo" / "data" / "cadastre"
 DEPARTEMENTS = ("15", "33", "72", "976")
-OTHERS = {"27058", "27676", "60054", "60694", "85084", "85165", "85212", "14666", "14712", "75056", "69123",
-          "13055", "13201", "75115", "69383"}
+OTHERS = {
+    "27058",
+    "27676",
+    "60054",
+    "60694",
+    "85084",
+    "85165",
+    "85212",
+    "14666",
+    "14712",
+    "75056",
+    "69123",
+    "13055",
+    "13201",
+    "75115",
+    "69383",
+}
 
 
 def keep(code: str) -> bool:
@@ -32,8 +47,16 @@ def keep(code: str) -> bool:
     return code.startswith(DEPARTEMENTS) or code in OTHERS or code.startswith(("751", "6938", "132"))
 
 
-def copy_lines(source: Path, target: Path, *, headers: int = 1, separator: bytes = b";", limit: int | None = None,
-               wanted=keep, field: int = 0) -> None:
+def copy_lines(
+    source: Path,
+    target: Path,
+    *,
+    headers: int = 1,
+    separator: bytes = b";",
+    limit: int | None = None,
+    wanted=keep,
+    field: int = 0,
+) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(source, "rb") as inbound, open(target, "wb") as outbound:
         n = 0
@@ -67,7 +90,7 @@ def copy_columns(source: Path, target: Path, columns: tuple[str, ...]) -> None:
         for line in [header, *inbound]:
             body = line.rstrip(b"\r\n")
             fields = body.split(b";")
-            buffer.write(b";".join(fields[i] for i in keep_at) + line[len(body):])
+            buffer.write(b";".join(fields[i] for i in keep_at) + line[len(body) :])
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr(source.name, buffer.getvalue())
@@ -89,9 +112,15 @@ def main(realdata: Path) -> None:
         json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
     shutil.copytree(realdata / "formats_reels", HERE / "formats_reels", dirs_exist_ok=True)
-    copy_lines(realdata / "insee_comparateur/base_cc_comparateur.CSV", HERE / "insee_comparateur/base_cc_comparateur.CSV")
-    copy_lines(realdata / "insee_comparateur/meta_base_cc_comparateur.CSV",
-               HERE / "insee_comparateur/meta_base_cc_comparateur.CSV", limit=40, wanted=lambda c: True)
+    copy_lines(
+        realdata / "insee_comparateur/base_cc_comparateur.CSV", HERE / "insee_comparateur/base_cc_comparateur.CSV"
+    )
+    copy_lines(
+        realdata / "insee_comparateur/meta_base_cc_comparateur.CSV",
+        HERE / "insee_comparateur/meta_base_cc_comparateur.CSV",
+        limit=40,
+        wanted=lambda c: True,
+    )
     copy_lines(realdata / "insee_filosofi/cc_filosofi_2021_COM.csv", HERE / "insee_filosofi/cc_filosofi_2021_COM.csv")
     # v_commune: every field quoted, key (TYPECOM, COM): filter on the second field.
     for vintage in (2025, 2026):
@@ -103,34 +132,51 @@ def main(realdata: Path) -> None:
                     outbound.write(line)
     # IGN's boundaries of Gironde (areas checked against a geodesic computation): copied whole.
     (HERE / "geo_communes").mkdir(exist_ok=True)
-    shutil.copyfile(realdata / "geo_communes/communes-33-cog2025.geojson", HERE / "geo_communes/communes-33-cog2025.geojson")
+    shutil.copyfile(
+        realdata / "geo_communes/communes-33-cog2025.geojson", HERE / "geo_communes/communes-33-cog2025.geojson"
+    )
     copy_lines(realdata / "comparateur_derive/communes.csv", HERE / "comparateur_derive/communes.csv", separator=b",")
     for name, field in (("dvf2023.csv", 1), ("dvf2024.csv", 0)):  # 2023 starts with R's row index
-        copy_lines(realdata / "dvf_indicateurs" / name, HERE / "dvf_indicateurs" / name, separator=b",", limit=20,
-                   wanted=lambda c: c.startswith(("01", "33")), field=field)
-    with open(realdata / "dvf_indicateurs/dvf2024.csv", "rb") as inbound, \
-            open(HERE / "dvf_indicateurs/dvf2024.csv", "ab") as outbound:
+        copy_lines(
+            realdata / "dvf_indicateurs" / name,
+            HERE / "dvf_indicateurs" / name,
+            separator=b",",
+            limit=20,
+            wanted=lambda c: c.startswith(("01", "33")),
+            field=field,
+        )
+    with (
+        open(realdata / "dvf_indicateurs/dvf2024.csv", "rb") as inbound,
+        open(HERE / "dvf_indicateurs/dvf2024.csv", "ab") as outbound,
+    ):
         outbound.writelines(line for line in inbound if line.startswith(b"NA,"))
-    copy_lines(realdata / "sitadel_idf/sitadel_idf_dept.csv", HERE / "sitadel_idf/sitadel_idf_dept.csv",
-               separator=b",", wanted=lambda year: year in ("2022", "2023", "2024"))
+    copy_lines(
+        realdata / "sitadel_idf/sitadel_idf_dept.csv",
+        HERE / "sitadel_idf/sitadel_idf_dept.csv",
+        separator=b",",
+        wanted=lambda year: year in ("2022", "2023", "2024"),
+    )
     table = pq.read_table(realdata / "sitadel_idf/sitadel_idf_communes.parquet").to_pandas()
     table = table[table["code_com"].isin(["75056", "75101", "75115", "93066", "91228"])]
     table.to_parquet(HERE / "sitadel_idf/sitadel_idf_communes.parquet")
     communes = json.loads((realdata / "etalab_decoupage/communes.json").read_text(encoding="utf-8"))
     chosen = [c for c in communes if keep(c["code"])]
     (HERE / "etalab_decoupage").mkdir(exist_ok=True)
-    (HERE / "etalab_decoupage/communes.json").write_text(json.dumps(chosen, ensure_ascii=False, separators=(",", ":")),
-                                                        encoding="utf-8")
+    (HERE / "etalab_decoupage/communes.json").write_text(
+        json.dumps(chosen, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
     # EPCI with at least one member commune among those kept (all their members listed).
     epcis = json.loads((realdata / "etalab_decoupage/epci.json").read_text(encoding="utf-8"))
     chosen = [e for e in epcis if any(keep(m["code"]) for m in e["membres"])]
-    (HERE / "etalab_decoupage/epci.json").write_text(json.dumps(chosen, ensure_ascii=False, separators=(",", ":")),
-                                                    encoding="utf-8")
+    (HERE / "etalab_decoupage/epci.json").write_text(
+        json.dumps(chosen, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
     CADASTRE.mkdir(parents=True, exist_ok=True)
     for layer in ("parcelles", "batiments"):
         source = realdata / f"cadastre/cadastre-33440-{layer}.json"
         (CADASTRE / f"cadastre-33440-{layer}.json.gz").write_bytes(
-            gzip.compress(source.read_bytes(), compresslevel=9, mtime=0))
+            gzip.compress(source.read_bytes(), compresslevel=9, mtime=0)
+        )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from territoire_data.partners.identifiers import SIZE_BANDS
 from territoire_data.rendering.formatting import day, moment
 from territoire_data.service.client import StoreClient
 from widgets.guard import guard
-from widgets.state import State
+from widgets.state import CheckedTraits, State
 from widgets.style import wrapping_row
 from widgets.watch import start_watch
 
@@ -141,7 +141,7 @@ def _offer(dropdown: w.Dropdown, options: list[tuple[str, int]]) -> None:
     dropdown.value = chosen if chosen in values else (values[0] if values else None)
 
 
-class ActorsPanel(w.VBox):
+class ActorsPanel(CheckedTraits, w.VBox):
     login = Unicode(None, allow_none=True)
 
     def __init__(self, state: State, partners=None, **kwargs):

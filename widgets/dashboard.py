@@ -198,7 +198,7 @@ class Dashboard(w.VBox):
         self.export = ExportPanel(self.state)
         demo_logins = None
         if provider.demo:
-            from territoire_data.discussions.demo import COUNTED
+            from territoire_data.demo.accounts import COUNTED
 
             demo_logins = [login for login, *_ in COUNTED]
         self.discussion = DiscussionPanel(self.state, discussions, demo_logins=demo_logins)

@@ -19,7 +19,7 @@ from territoire_data.rendering.formatting import moment
 from territoire_data.store.models import VISIBILITY_LABELS
 from widgets.guard import guard
 from widgets.providers import DiscussionAccess, DiscussionProvider
-from widgets.state import State
+from widgets.state import CheckedTraits, State
 from widgets.watch import start_watch
 
 PERIOD_S = 2.0
@@ -57,7 +57,7 @@ def threads_html(threads: list[dict], messages: dict[int, list[dict]]) -> str:
     return "".join(blocks)
 
 
-class DiscussionPanel(w.VBox):
+class DiscussionPanel(CheckedTraits, w.VBox):
     login = Unicode(None, allow_none=True)
 
     def __init__(

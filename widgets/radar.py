@@ -21,10 +21,10 @@ from traitlets import Unicode
 from territoire_data.rendering.formatting import number
 from widgets.guard import guard
 from widgets.providers import RadarProvider
-from widgets.state import State
+from widgets.state import CheckedTraits, State
 
 
-class RadarPanel(w.VBox):
+class RadarPanel(CheckedTraits, w.VBox):
     login = Unicode(None, allow_none=True)
 
     def __init__(self, state: State, radar: RadarProvider | None = None, geomap=None, **kwargs):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from traitlets import Any, Dict, HasTraits, Unicode
+from traitlets import All, Any, Dict, HasTraits, Unicode
 
 from territoire_data.core.peer_groups import GROUPS
 from territoire_data.errors import TerritoireError
@@ -22,7 +22,31 @@ MAX_LENGTH = 2_000  # longest custom peer list accepted, in characters
 _LIST = re.compile(r"^[0-9AB,\s]+$", re.IGNORECASE)
 
 
-class State(HasTraits):
+def check_names(owner: HasTraits, names) -> None:
+    """``TraitNameError``-like ``AttributeError`` when ``owner`` has no trait for one of
+    ``names``: traitlets would otherwise accept the name and never call the handler (how
+    ``"ancres"`` outlived the renaming of the field to ``anchors``)."""
+    if names is All:
+        return
+    for name in [names] if isinstance(names, str) else names:
+        if not owner.has_trait(name):
+            raise AttributeError(f"{type(owner).__name__} n'a pas de champ « {name} » à observer")
+
+
+class CheckedTraits(HasTraits):
+    """Observing a field by name checks the name: a widget cannot observe a field its model
+    does not have."""
+
+    def observe(self, handler, names=All, type="change"):
+        check_names(self, names)
+        return super().observe(handler, names=names, type=type)
+
+    def unobserve(self, handler, names=All, type="change"):
+        check_names(self, names)
+        return super().unobserve(handler, names=names, type=type)
+
+
+class State(CheckedTraits):
     """``code``: code of the territory shown (``33063``, ``epci:…``, ``dep:33``, ``reg:75``); ``peers``: peer group; ``indicator``: map/chart id."""
 
     code = Unicode("")

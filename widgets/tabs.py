@@ -46,7 +46,7 @@ class ThemeTabs(w.Tab):
             self.grids.append(w.HTML(grid(cards)))
         super().__init__(self.grids, titles=[t for t, _ in groups], **kwargs)
         self.add_class("territoire-themes")
-        state.observe(self._refresh, ["code", "peers", "ancres"])
+        state.observe(self._refresh, ["code", "peers", "anchors"])
         if state.code:
             self.refresh()
 

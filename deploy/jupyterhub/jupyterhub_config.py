@@ -1,6 +1,6 @@
 """JupyterHub serving the territoire dashboard (Voilà) to each signed-in user.
 
-Security model (README, "Sécurité du déploiement"):
+Security model (docs/dsi/securite.md, "Sécurité du déploiement"):
 
 - **Who**: a real authenticator (ProConnect/Keycloak/any OpenID Connect via ``oauth``, or
   ``ldap``). Without one the hub refuses to start; ``dummy`` (one shared password) is accepted

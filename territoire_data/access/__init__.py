@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING
 from territoire_data.access.authorisation import AccessDenied, Authorisation
 
 if TYPE_CHECKING:
-    from territoire_data.workspace import Workspace
+    from territoire_data.access.context import ExchangeContext
 
 __all__ = ["AccessDenied", "Authorisation", "authorisation_of", "rights_of"]
 
 
-def authorisation_of(workspace: Workspace, login: str | None) -> Authorisation:
+def authorisation_of(workspace: ExchangeContext, login: str | None) -> Authorisation:
     """The rights of ``login`` from the store's roles as they are now."""
     from territoire_data.access.users import account_of
 
     return rights_of(workspace, account_of(workspace, login))
 
 
-def rights_of(workspace: Workspace, account) -> Authorisation:
+def rights_of(workspace: ExchangeContext, account) -> Authorisation:
     """The rights of an ``access.users.Account`` on a workspace's territories."""
     return Authorisation(
         account.user_id,

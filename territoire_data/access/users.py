@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from territoire_data.discussions.text import TextRefused, clean
 from territoire_data.errors import TerritoireError
 from territoire_data.store.models import ROLES, Invitation, Organisation, Role, User
+from territoire_data.text.messages import TextRefused, clean
 
 if TYPE_CHECKING:
-    from territoire_data.workspace import Workspace
+    from territoire_data.access.context import ExchangeContext
 
 RoleRow = tuple[str, str, "date | None", "date | None"]  # role, territory, start, end
 
@@ -52,7 +52,7 @@ def account_in(session, user: User) -> Account:
     return Account(user.id, [(r.role, r.territory, r.start, r.end) for r in user.roles], user.organisation_id, invited)
 
 
-def account_of(workspace: Workspace, login: str | None) -> Account:
+def account_of(workspace: ExchangeContext, login: str | None) -> Account:
     """The account of a login (``NOBODY`` for an unknown or empty one)."""
     login = (login or "").strip()
     if not login:
@@ -84,7 +84,7 @@ def ensure_user(session, login: str) -> User:
 
 
 def add_user(
-    workspace: Workspace,
+    workspace: ExchangeContext,
     login: str,
     role: str,
     territory: str,
@@ -148,7 +148,7 @@ def describe_user(user: User) -> dict:
     }
 
 
-def list_users(workspace: Workspace) -> list[dict]:
+def list_users(workspace: ExchangeContext) -> list[dict]:
     """Every user with organisation and roles (administration)."""
     with workspace.store.session() as s:
         return [describe_user(u) for u in s.scalars(select(User).order_by(User.login))]

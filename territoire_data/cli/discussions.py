@@ -182,7 +182,7 @@ def upgrade_command() -> None:
 @db_app.command("demo")
 def demo_command() -> None:
     """Comptes et discussions de démonstration (Bordeaux), sans doublon si relancé."""
-    from territoire_data.discussions.demo import seed
+    from territoire_data.demo.accounts import seed
 
     workspace = default_workspace()
     workspace.store.upgrade()

@@ -345,11 +345,12 @@ def send_command(
     """Envoyer les courriels dus (TERRITOIRE_SMTP_HOST…) ; à lancer par cron sans serveur de tableau de bord."""
     import time
 
-    from territoire_data.notifications.delivery import deliver, state
+    from territoire_data.notifications.delivery import state
+    from territoire_data.service.courier import send_due
 
     workspace = _workspace()
     while True:
-        result = deliver(workspace, retry_failed=retry)
+        result = send_due(workspace, retry_failed=retry)
         if result.disabled:
             raise TerritoireError(
                 "Aucun serveur SMTP réglé (TERRITOIRE_SMTP_HOST) : les notifications restent dans le tableau de bord."

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from territoire_data.core import catalogue, coverage
+from territoire_data.core import catalogue, coverage, zan
 from territoire_data.core.referential import Referential
 from territoire_data.core.statuses import (
     ABSENT,
@@ -107,6 +107,8 @@ class Cube:
         # Publisher's group figures that differ from the sum of their communes.
         self.disagreements: list[dict] = []
         self.files: dict[int, coverage.FileCoverage] = {}
+        # Communes without a plan (``TERRITOIRE_ZAN_NO_GUARANTEE``): no 1 ha ZAN guarantee.
+        self.zan_without_plan: frozenset[str] = frozenset()
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -460,6 +462,14 @@ class Variables:
         self._line = self.rows = np.repeat(np.arange(n), y)
         self._nan = np.full(n * y, np.nan)
         self._cache: dict = {}
+
+    @property
+    def zan_guaranteed(self) -> np.ndarray:
+        """Per (territory, year): whether the territory gets the 1 ha ZAN guarantee."""
+        if "zan_guaranteed" not in self._cache:
+            by_territory = zan.guaranteed(self.cube.codes, self.cube.zan_without_plan)
+            self._cache["zan_guaranteed"] = np.repeat(by_territory, self.cube.shape[1])
+        return self._cache["zan_guaranteed"]
 
     def __call__(self, variable: str) -> np.ndarray:
         table = self.cube.values.get(variable)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from territoire_data.core import zan
 from territoire_data.core.coverage import EVENT_COUNTS
 
 THEMES = {
@@ -152,7 +153,8 @@ def _consumption(v, start, end):
 
 
 def _zan_allowance(v):
-    return 0.5 * _consumption(v, 2011, 2020)
+    """The allowance of ``zan.allowance`` (half the reference, 1 ha guaranteed to communes)."""
+    return zan.allowance(_consumption(v, 2011, 2020), v.zan_guaranteed)[0]
 
 
 I = Indicator
@@ -583,9 +585,9 @@ INDICATORS: list[Indicator] = [
     I(
         "enveloppe_zan",
         "foncier",
-        "Enveloppe ZAN 2021-2030 (50 % de la référence)",
+        "Enveloppe ZAN 2021-2030 (50 % de la référence, 1 ha au moins pour une commune)",
         "ha",
-        "0,5 × Σ NAF_ART 2011…2020 / 10 000",
+        "0,5 × Σ NAF_ART 2011…2020 / 10 000, au moins 1 ha pour une commune (garantie communale)",
         NAF_SOURCES,
         NEUTRAL,
         ("NAF_ART",),

@@ -22,7 +22,6 @@ when one is given, else the referential's; unknown stays unknown (``None``), nev
 from __future__ import annotations
 
 import difflib
-import os
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
@@ -30,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from territoire_data.core.referential import Referential
-from territoire_data.core.text import normalise, trigrams
+from territoire_data.text.places import normalise, trigrams
 
 TRIGRAM_THRESHOLD = 0.25  # Dice similarity to be a close-spelling candidate
 CLOSE_CANDIDATES = 200  # at most this many candidates are scored by edit similarity
@@ -319,18 +318,3 @@ class SearchIndex:
 
 def _population(value) -> int | None:
     return None if value is None or value != value else int(value)
-
-
-def search(
-    text: str,
-    limit: int = 10,
-    levels=COMMUNE_LEVELS,
-    home: str | os.PathLike | None = None,
-    *,
-    workspace=None,
-) -> list[SearchResult]:
-    """Territories matching ``text``, best first (see the module docstring), in a workspace
-    (by default the default one, or the one of ``home``)."""
-    from territoire_data.workspace import workspace_for
-
-    return workspace_for(home, workspace).search(text, limit=limit, levels=levels)

@@ -4,16 +4,23 @@ Codes follow the architecture contract: a commune is its INSEE code (``33063``);
 others are prefixed: ``epci:243300316``, ``dep:33``, ``reg:75``, ``france``. A commune
 déléguée or associée resolves to its parent commune; a municipal arrondissement of
 Paris, Lyon or Marseille (``75101``) is a sub-unit of its commune.
+
+A territory is bound to what it reads from, a ``DataContext``: the protocol of what the
+domain reads from a workspace (settings, referential, warehouse, other territories). Domain
+functions receive such an object — a ``Workspace`` in practice, a fake in tests — and never
+import the composition root (``territoire_data.workspace``), which imports them. The layers
+are checked by import-linter (``pyproject.toml``, ``make lint``).
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,12 +30,37 @@ from territoire_data.core.referential import Referential
 from territoire_data.errors import TerritoireError, UnknownTerritory
 
 if TYPE_CHECKING:
-    from territoire_data.workspace import Workspace
+    from territoire_data.core.search import SearchResult
+    from territoire_data.core.warehouse import Warehouse
+    from territoire_data.settings import Settings
 
 LEVELS = ("commune", "arrondissement", "epci", "scot", "departement", "region", "france")
 PREFIXES = {"epci": "epci", "dep": "departement", "reg": "region"}
 _CODE_COMMUNE = re.compile(r"^(?:\d[\dAB]\d{3})$")
 CODE_FORMS = "33063 (commune), epci:243300316, scot:NOM, dep:33, reg:75 ou france"
+
+T = TypeVar("T")
+
+
+class DataContext(Protocol):
+    """One home's settings, referential, warehouse and territories."""
+
+    settings: Settings
+    home: Path
+
+    @property
+    def referential(self) -> Referential: ...
+
+    @property
+    def warehouse(self) -> Warehouse: ...
+
+    def warehouse_or_none(self) -> Warehouse | None: ...
+
+    def territory(self, code: str) -> Territory: ...
+
+    def search(self, text: str, limit: int = 10, levels: Iterable[str] | None = None) -> list[SearchResult]: ...
+
+    def memo(self, key: tuple, compute: Callable[[], T]) -> T: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,7 +75,7 @@ class Territory:
     level: str
     parents: tuple[str, ...]
     communes: tuple[str, ...]
-    workspace: Workspace = field(repr=False)
+    workspace: DataContext = field(repr=False)
     sub_units: tuple[str, ...] = ()
     note: str | None = None
 
@@ -146,7 +178,7 @@ class Territory:
         from territoire_data.core.zan import trajectory
 
         return trajectory(
-            self, pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha, warehouse=self.workspace.warehouse
+            self, warehouse=self.workspace.warehouse, pace_ha_per_year=pace_ha_per_year, floor_1ha=floor_1ha
         )
 
     def card(self, warehouse=None) -> dict:
@@ -203,19 +235,6 @@ def _level_code(code: str) -> str:
     return PREFIXES[prefix] if remaining else "commune"
 
 
-def territory(
-    code: str,
-    home: str | os.PathLike | None = None,
-    *,
-    workspace: Workspace | None = None,
-) -> Territory:
-    """The territory named by ``code`` in a workspace (by default the default workspace, or
-    the one of ``home``); raises ``UnknownTerritory`` with suggestions."""
-    from territoire_data.workspace import workspace_for
-
-    return workspace_for(home, workspace).territory(code)
-
-
 def normalise_code(code) -> str:
     """A territory code passed by a tool, made canonical for communes of départements 01–09
     that lost their leading zero as a number: Papermill turns ``-p code 01001`` into the
@@ -230,7 +249,7 @@ def normalise_code(code) -> str:
     return str(code).strip()
 
 
-def resolve(workspace: Workspace, code: str) -> Territory:
+def resolve(workspace: DataContext, code: str) -> Territory:
     """The territory of ``code`` in ``workspace`` (see ``Workspace.territory``)."""
     ws = workspace
     ref = ws.referential
@@ -248,7 +267,7 @@ def resolve(workspace: Workspace, code: str) -> Territory:
     return _commune(ws, text.upper(), raw)
 
 
-def _commune(ws: Workspace, code: str, raw: str) -> Territory:
+def _commune(ws: DataContext, code: str, raw: str) -> Territory:
     ref = ws.referential
     if not _CODE_COMMUNE.match(code):
         raise _badly_shape(ws, raw)
@@ -275,7 +294,7 @@ def _commune(ws: Workspace, code: str, raw: str) -> Territory:
     )
 
 
-def _territory_commune(ws: Workspace, code: str) -> Territory:
+def _territory_commune(ws: DataContext, code: str) -> Territory:
     ref = ws.referential
     line = ref.communes.loc[code]
     parents = []
@@ -287,7 +306,7 @@ def _territory_commune(ws: Workspace, code: str) -> Territory:
     return Territory(code, line["name"], "commune", tuple(parents), (code,), ws, sub_units)
 
 
-def _group(ws: Workspace, level: str, code: str, raw: str) -> Territory:
+def _group(ws: DataContext, level: str, code: str, raw: str) -> Territory:
     ref = ws.referential
     communes = ref.communes
     table = {"epci": ref.epci, "departement": ref.departements, "region": ref.regions}[level]
@@ -315,9 +334,9 @@ def _group(ws: Workspace, level: str, code: str, raw: str) -> Territory:
     return Territory(f"{prefix}:{code}", table.at[code, "name"], level, parents, tuple(members), ws)
 
 
-def _scot(ws: Workspace, name: str, raw: str) -> Territory:
+def _scot(ws: DataContext, name: str, raw: str) -> Territory:
     """A SCoT by its name as in the Cerema file (``scot:SCoT de l'aire métropolitaine bordelaise``)."""
-    from territoire_data.core.text import normalise
+    from territoire_data.text.places import normalise
 
     warehouse = ws.warehouse_or_none()
     table = warehouse.scot_members if warehouse is not None else None
@@ -355,6 +374,6 @@ def _codes_closest(code: str, codes, name) -> list[str]:
     return [f"{c} ({name(c)})" for c in closest]
 
 
-def _badly_shape(ws: Workspace, raw: str) -> UnknownTerritory:
+def _badly_shape(ws: DataContext, raw: str) -> UnknownTerritory:
     suggestions = [f"{r.code} ({r.name}, {r.departement})" for r in ws.search(raw, limit=5)]
     return UnknownTerritory(f"Code de territoire mal formé : « {raw} ». Formes attendues : {CODE_FORMS}.", suggestions)

@@ -39,7 +39,8 @@ from territoire_data.progress import Steps
 from territoire_data.settings import resolve_home
 from territoire_data.sources import Harvest, read_all
 
-SCHEMA = 3  # 2: reasons, notes, reference-year comparability; 3: English column names
+SCHEMA = 4  # 2: reasons, notes, reference-year comparability; 3: English column names;
+# 4: the ZAN allowance with the 1 ha communal guarantee, its exemptions in the manifest
 SERIES_COLUMNS = ["year", "value", "status", "source", "edition", "reason", "note"]
 LINK = "warehouse"
 FOLDERS = "warehouses"
@@ -77,11 +78,14 @@ def build_warehouse(
     progress: bool = True,
     limits: ArchiveLimits | None = None,
     rule: coverage.CoverageRule | None = None,
+    zan_without_plan: frozenset[str] = frozenset(),
 ) -> dict:
     """Build the warehouse from raw files and swap it in; returns the manifest.
 
     ``limits``: bounds on the archives read (``Settings.archive_limits``); ``rule``: when an
-    event file covers a département (from ``Settings.coverage_communes`` and ``coverage_population``)."""
+    event file covers a département (from ``Settings.coverage_communes`` and ``coverage_population``);
+    ``zan_without_plan``: communes without the 1 ha ZAN guarantee (``Settings.zan_no_guarantee``),
+    recorded in the manifest so that every later reading of the allowance agrees with it."""
     rule = rule or coverage.CoverageRule()
     home = resolve_home(home)
     start = time.perf_counter()
@@ -116,6 +120,7 @@ def build_warehouse(
         steps("Agrégation EPCI, départements, régions, France")
         scot = coverage.scot_perimeters(collection.scot, ref, rule)
         cube = calculation.aggregate(obs, ref, scot=scot, rule=rule)
+        cube.zan_without_plan = frozenset(zan_without_plan)
         del obs
         summary = _build_summary(cube, ref, rule, scot)
         steps("Calcul des indicateurs")
@@ -135,6 +140,7 @@ def build_warehouse(
             manifest = _manifest(collection, log, ref, demo, time.perf_counter() - start, obs)
             manifest["indicator_years"] = years
             manifest["summary"] = summary
+            manifest["zan_no_guarantee"] = sorted(zan_without_plan)
             density = obs.loc[(obs["variable"] == "DENS7").to_numpy(), ["code", "year", "value"]]
             if len(density):
                 density = density.assign(code=density["code"].astype(str)).sort_values("year")
@@ -434,4 +440,14 @@ def current_folder(home: Path) -> Path:
 
 
 def open_folder(folder: Path) -> Warehouse:
-    return Warehouse(folder)
+    """The warehouse of ``folder``; ``WarehouseMissing`` when an earlier version built it (its
+    figures would not follow today's rules: it is rebuilt, never read as if they did)."""
+    warehouse = Warehouse(folder)
+    schema = warehouse.manifest.get("schema")
+    if schema != SCHEMA:
+        raise WarehouseMissing(
+            f"L'entrepôt de ce dossier de travail a été construit par une version précédente de territoire "
+            f"(schéma {schema}, attendu {SCHEMA}) : reconstruisez-le avec `territoire data build --raw DOSSIER` "
+            "(ou `territoire data demo`)."
+        )
+    return warehouse

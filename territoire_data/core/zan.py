@@ -16,7 +16,9 @@ Available for communes, EPCI, départements, régions (sums of member flows) and
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from territoire_data.errors import TerritoireError
@@ -28,6 +30,23 @@ GUARANTEE_1HA = (
     "garantie communale de 1 ha : loi n° 2023-630 du 20 juillet 2023, article 4 (communes couvertes par "
     "un PLU, un PLUi ou une carte communale)"
 )
+
+
+def guaranteed(codes: Iterable[str], without_plan: frozenset[str] = frozenset()) -> np.ndarray:
+    """Which territories get the 1 ha guarantee: the communes (a code without a prefix) that
+    are not listed as without a plan (``TERRITOIRE_ZAN_NO_GUARANTEE``, recorded by the build).
+    EPCI, SCoT, départements, régions and France never do."""
+    return np.array([(":" not in c and c != "france" and c not in without_plan) for c in map(str, codes)], dtype=bool)
+
+
+def allowance(reference_ha, guarantee) -> tuple[np.ndarray, np.ndarray]:
+    """The ZAN allowance 2021-2030 from the reference consumption 2011-2020 (ha): half of it,
+    at least 1 ha where ``guarantee`` holds. The one rule for the figure: the warehouse's
+    ``enveloppe_zan`` and ``trajectory`` both call it. Returns (allowance, floor applied)."""
+    reference = np.asarray(reference_ha, dtype="float64")
+    half = reference / 2
+    floor = np.asarray(guarantee, dtype=bool) & (half < 1.0) & ~np.isnan(half)
+    return np.where(floor, 1.0, half), floor
 
 
 def yearly_flows(code: str, warehouse) -> pd.Series:
@@ -52,29 +71,23 @@ def yearly_flows(code: str, warehouse) -> pd.Series:
 def trajectory(
     territory,
     *,
+    warehouse,
     pace_ha_per_year: float | None = None,
     floor_1ha: bool | None = None,
-    warehouse=None,
     without_plan: frozenset[str] | None = None,
 ) -> dict:
-    """The ZAN figures of a territory (object with ``.code``/``.level``, or a ``scot:`` code).
+    """The ZAN figures of a territory (object with ``.code``/``.level``, or a ``scot:`` code),
+    from the flows of ``warehouse``.
 
-    ``warehouse``: where the flows are read; by default the territory's workspace's (the
-    default workspace's for a ``scot:`` code). ``floor_1ha``: the 1 ha guarantee; ``None``
-    applies it to a commune unless it is in ``without_plan`` (default: the workspace's
-    ``TERRITOIRE_ZAN_NO_GUARANTEE``).
+    ``floor_1ha``: the 1 ha guarantee; ``None`` applies it to a commune unless it is in
+    ``without_plan`` (default: the list the warehouse was built with, so that the allowance
+    here is the warehouse's ``enveloppe_zan``). ``True``/``False``: a what-if.
     """
     code = territory if isinstance(territory, str) else territory.code
     level = "scot" if code.startswith("scot:") else getattr(territory, "level", None)
-    workspace = None if isinstance(territory, str) else getattr(territory, "workspace", None)
-    if warehouse is None:
-        from territoire_data.workspace import default_workspace
-
-        workspace = workspace or default_workspace()
-        warehouse = workspace.warehouse
     if without_plan is None:
-        without_plan = workspace.settings.zan_no_guarantee if workspace is not None else frozenset()
-    guarantee_applicable = level == "commune" and code not in without_plan
+        without_plan = frozenset(warehouse.manifest.get("zan_no_guarantee", ()))
+    guarantee_applicable = level == "commune" and bool(guaranteed([code], without_plan)[0])
     if floor_1ha is None:
         floor_1ha = guarantee_applicable
     flows = yearly_flows(code, warehouse)
@@ -87,10 +100,8 @@ def trajectory(
             "reason": "consommation d'espaces 2011-2020 non disponible (fichier Cerema absent ou incomplet)",
         }
     reference = float(flows.loc[list(years_reference)].sum())
-    envelope = reference / 2
-    floor_applied = floor_1ha and level == "commune" and envelope < 1.0
-    if floor_applied:
-        envelope = 1.0
+    value, floor = allowance(reference, bool(floor_1ha) and level == "commune")
+    envelope, floor_applied = float(value), bool(floor)
     since = flows[(flows.index >= PERIOD_START) & (flows.index <= PERIOD_END)]
     consumed = float(since.sum())
     latest = int(since.index.max()) if len(since) else PERIOD_START - 1

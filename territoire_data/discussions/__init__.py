@@ -7,6 +7,6 @@ rights in ``access`` and nowhere else; ``DiscussionSpace(login)`` (or
 
 from territoire_data.access.authorisation import AccessDenied, Authorisation
 from territoire_data.discussions.space import DiscussionSpace
-from territoire_data.discussions.text import TextRefused
+from territoire_data.text.messages import TextRefused
 
 __all__ = ["AccessDenied", "Authorisation", "DiscussionSpace", "TextRefused"]

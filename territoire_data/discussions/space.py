@@ -11,8 +11,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, text
 
 from territoire_data.access.authorisation import AccessDenied, Authorisation
 from territoire_data.core.catalogue import THEMES
-from territoire_data.discussions.text import clean, to_html
-from territoire_data.discussions.text import title as clean_title
 from territoire_data.errors import TerritoireError
 from territoire_data.store.models import (
     VISIBILITIES,
@@ -27,9 +25,11 @@ from territoire_data.store.models import (
     iso,
     now,
 )
+from territoire_data.text.messages import clean, to_html
+from territoire_data.text.messages import title as clean_title
 
 if TYPE_CHECKING:
-    from territoire_data.workspace import Workspace
+    from territoire_data.access.context import ExchangeContext
 
 ANCHOR_TYPES = ("indicator", "parcel", "feature")
 DELETED_HTML = "<p><em>Message supprimé.</em></p>"
@@ -48,13 +48,11 @@ def count_anchors(threads: list[dict]) -> dict[str, int]:
 class DiscussionSpace:
     """``DiscussionSpace("login")``: what this user may see and do. An unknown login sees nothing.
 
-    ``workspace`` (or ``home``): whose store and territories; the default workspace otherwise.
+    ``workspace``: whose store and territories (``Workspace.discussions(login)`` passes itself).
     """
 
-    def __init__(self, login: str | None, home=None, *, workspace: Workspace | None = None):
-        from territoire_data.workspace import workspace_for
-
-        self.workspace = workspace_for(home, workspace)
+    def __init__(self, login: str | None, *, workspace: ExchangeContext):
+        self.workspace = workspace
         self.store = self.workspace.store
         self.login = (login or "").strip() or None
 

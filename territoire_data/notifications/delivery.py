@@ -1,9 +1,8 @@
 """Sending the notifications' e-mails, with retries: nothing is lost when the SMTP server fails.
 
 ``deliver`` is run every few seconds by the process that holds the store (the JupyterHub
-service, ``territoire dashboard``; see ``courier``) or by ``territoire notifications
-envoyer`` (cron). One run first records the access requests that expired (their requesters
-are told, e-mail or not), then:
+service, ``territoire dashboard``; see ``service.courier``, which records the access requests
+that expired just before) or by ``territoire notifications envoyer`` (cron). One run:
 
 1. claims, in one transaction, the e-mails due: each notification of a user in ``immediate``
    mode, or the pending ones of a user in ``daily`` mode at the first digest hour after them
@@ -164,11 +163,8 @@ def _record(workspace, batch: _Batch, at: datetime, error: str | None, *, perman
 
 
 def deliver(workspace, *, at: datetime | None = None, link_base: str | None = None, retry_failed=False) -> Delivery:
-    """Record the requests that expired, then send the e-mails due now (``at``: another
-    moment, for tests and digests; without an SMTP server, only the former)."""
-    from territoire_data.partners.requests import record_expiries
-
-    record_expiries(workspace, (at or now()).date())
+    """Send the e-mails due now (``at``: another moment, for tests and digests; without an
+    SMTP server, nothing). ``service.courier.send_due`` records the expired requests first."""
     server = MailServer.of(workspace.settings)
     result = Delivery(disabled=server is None)
     if server is None:

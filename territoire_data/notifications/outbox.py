@@ -7,13 +7,12 @@ carry: for a thread reserved to élus it names neither the thread nor its conten
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import select, update
 
 from territoire_data.access.authorisation import AUTHORITY_ROLES, AccessDenied
 from territoire_data.access.users import ensure_user
-from territoire_data.discussions.text import clean
 from territoire_data.errors import TerritoireError
 from territoire_data.notifications.addresses import check_address
 from territoire_data.store.models import (
@@ -27,9 +26,23 @@ from territoire_data.store.models import (
     iso,
     now,
 )
+from territoire_data.text.messages import clean
 
 if TYPE_CHECKING:
-    from territoire_data.discussions.space import DiscussionSpace
+    from territoire_data.access.authorisation import Authorisation
+    from territoire_data.store.database import Store
+
+
+class Reader(Protocol):
+    """Who reads their notifications: a login, its store and its rights read now (a
+    ``DiscussionSpace`` is one)."""
+
+    login: str | None
+    store: Store
+
+    @property
+    def authorisation(self) -> Authorisation: ...
+
 
 MODE_WORDS = {"immediate": "à chaque événement", "daily": "résumé quotidien", "none": "aucun courriel"}
 SHOWN = 30  # notifications listed in the dashboard
@@ -126,7 +139,7 @@ def describe(n: Notification, *, complete: bool = False) -> dict:
     return described
 
 
-def notifications(space: DiscussionSpace, unread_only: bool = False) -> list[dict]:
+def notifications(space: Reader, unread_only: bool = False) -> list[dict]:
     """The user's latest notifications, newest first."""
     rights = space.authorisation
     if not rights.identified:
@@ -139,7 +152,7 @@ def notifications(space: DiscussionSpace, unread_only: bool = False) -> list[dic
         return [describe(n) for n in _visible(s, rights, rows)][:SHOWN]
 
 
-def unread_count(space: DiscussionSpace) -> int:
+def unread_count(space: Reader) -> int:
     rights = space.authorisation
     if not rights.identified:
         return 0
@@ -167,7 +180,7 @@ def _visible(s, rights, rows) -> list[Notification]:
     return kept
 
 
-def mark_read(space: DiscussionSpace, notification_id: int | None = None) -> None:
+def mark_read(space: Reader, notification_id: int | None = None) -> None:
     """Mark one of the user's notifications read (all of them without an id)."""
     rights = space.authorisation
     if not rights.identified:
@@ -179,7 +192,7 @@ def mark_read(space: DiscussionSpace, notification_id: int | None = None) -> Non
         s.execute(query.values(read_at=now()))
 
 
-def preferences(space: DiscussionSpace) -> dict:
+def preferences(space: Reader) -> dict:
     rights = space.authorisation
     if not rights.identified:
         return {"name": None, "email": None, "mode": "immediate", "mode_label": MODE_WORDS["immediate"]}
@@ -193,7 +206,7 @@ def preferences(space: DiscussionSpace) -> dict:
         }
 
 
-def set_preferences(space: DiscussionSpace, email: str | None, mode: str, name: str | None = None) -> dict:
+def set_preferences(space: Reader, email: str | None, mode: str, name: str | None = None) -> dict:
     """Where and how often this user is told: ``mode`` immediate, daily or none. Pending
     e-mails follow the new choice (none: they are not sent). ``name``: how others see them
     (« Léa Martin »; the login otherwise)."""
@@ -220,7 +233,7 @@ def set_preferences(space: DiscussionSpace, email: str | None, mode: str, name: 
 def _display_name(s, user: User, name: str, *, trusted: bool) -> str:
     """A display name: NFKC, one alphabet; an actor (``trusted`` false: no élu or agent role)
     cannot take a name that reads as an élu's or an agent's, nor an organisation's."""
-    from territoire_data.partners.names import normalised, skeleton
+    from territoire_data.text.names import normalised, skeleton
 
     value = normalised(clean(name, maximum=200, what="Le nom").replace("\n", " "), what="Le nom")
     if trusted:

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from territoire_data.access.authorisation import AccessDenied
 from territoire_data.access.users import ensure_user
 from territoire_data.core.catalogue import THEMES
-from territoire_data.discussions.text import clean, web_host
 from territoire_data.errors import TerritoireError
 from territoire_data.notifications.outbox import check_email, notify
 from territoire_data.partners.identifiers import (
@@ -27,7 +26,6 @@ from territoire_data.partners.identifiers import (
     normalise_siren,
     size_label,
 )
-from territoire_data.partners.names import normalised, skeleton
 from territoire_data.store.models import (
     Organisation,
     OrganisationTerritory,
@@ -36,6 +34,8 @@ from territoire_data.store.models import (
     User,
     now,
 )
+from territoire_data.text.messages import clean, web_host
+from territoire_data.text.names import normalised, skeleton
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace

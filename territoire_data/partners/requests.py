@@ -18,7 +18,6 @@ from sqlalchemy import func, or_, select
 
 from territoire_data.access.authorisation import AUTHORITY_ROLES, AccessDenied, covers
 from territoire_data.access.users import ensure_user
-from territoire_data.discussions.text import clean
 from territoire_data.errors import TerritoireError
 from territoire_data.notifications.outbox import notify, organisation_word
 from territoire_data.rendering.formatting import day
@@ -33,6 +32,7 @@ from territoire_data.store.models import (
     iso,
     now,
 )
+from territoire_data.text.messages import clean
 
 if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace

@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from territoire_data.partners.names import skeleton
+from territoire_data.text.names import skeleton
 
 TIMEOUT_S = 10
 NAME_FIELDS = (

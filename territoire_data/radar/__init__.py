@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from territoire_data.access.authorisation import AccessDenied
+from territoire_data.access.context import ExchangeContext
 from territoire_data.radar.inputs import crs_of, download_cadastre, read
 from territoire_data.radar.method import Parameters, density_for, housing_need_assumptions, infill_plots, summary
 
@@ -38,17 +39,13 @@ def run_radar(
     exclusions=(),
     parameters: Parameters = Parameters(),
     need_dwellings: float | None = None,
-    workspace=None,
-    home=None,
+    workspace: ExchangeContext,
     rights=None,
 ) -> dict:
     """The infill plots of a commune for ``login`` (refused unless élu, agent or admin there).
 
     Layers not given are taken from the workspace's home, else downloaded (Etalab cadastre).
     """
-    from territoire_data.workspace import workspace_for
-
-    workspace = workspace_for(home, workspace)
     commune = workspace.territory(code)
     if commune.level != "commune":
         raise AccessDenied("Le radar foncier s'applique à une commune.")

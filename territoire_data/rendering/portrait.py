@@ -21,7 +21,7 @@ import pandas as pd
 from territoire_data.core import indicators, zan
 from territoire_data.core.catalogue import BY_ID, THEMES
 from territoire_data.core.projections import local_epsg, reproject
-from territoire_data.core.territories import Territory
+from territoire_data.core.territories import DataContext, Territory
 from territoire_data.errors import TerritoireError
 from territoire_data.rendering import colours, svg
 from territoire_data.rendering.formatting import number
@@ -68,14 +68,14 @@ class _CommuneList:
 
 
 class Portrait:
-    """The portrait of ``code`` in a workspace (the default one, or the one of ``home``)."""
+    """The portrait of ``code`` from the data of ``workspace`` (the notebook passes the
+    default workspace, ``territoire_data.default_workspace()``)."""
 
-    def __init__(self, code: str, peers: str = "densite", *, workspace=None, home=None):
+    def __init__(self, code: str, peers: str = "densite", *, workspace: DataContext):
         from territoire_data.core.territories import normalise_code
-        from territoire_data.workspace import workspace_for
 
         code = normalise_code(code)  # Papermill passes « -p code 01001 » as the integer 1001
-        self.workspace = workspace_for(home, workspace)
+        self.workspace = workspace
         self.referential = self.workspace.referential
         self.warehouse = self.workspace.warehouse
         self.peers = peers

@@ -9,9 +9,9 @@ import numpy as np
 
 from territoire_data import strict_json
 from territoire_data.core.catalogue import BY_ID
-from territoire_data.core.text import without_accents
 from territoire_data.rendering.formatting import number
 from territoire_data.reports.style import CSS
+from territoire_data.text.places import without_accents
 
 COLUMNS = (
     "population",

@@ -95,7 +95,7 @@ class DashboardServer(Voila):
     def _start_courier(self, link_base: str) -> None:
         """Record expiries and send the notifications' e-mails from here when this process
         holds the store (local use; in a JupyterHub deployment the store's service does it)."""
-        from territoire_data.notifications.courier import run_courier
+        from territoire_data.service.courier import run_courier
 
         workspace = self.courier_workspace
         if workspace is None or workspace.settings.store_service_url:

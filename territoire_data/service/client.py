@@ -19,7 +19,7 @@ from territoire_data.access.authorisation import AccessDenied
 from territoire_data.errors import TerritoireError
 
 if TYPE_CHECKING:
-    from territoire_data.workspace import Workspace
+    from territoire_data.access.context import ExchangeContext
 
 log = logging.getLogger("territoire.service")
 UNAVAILABLE = "Espace d'échange momentanément indisponible : réessayez dans un instant."
@@ -57,7 +57,7 @@ def outcome_of(call) -> tuple[int, dict]:
 class LocalTransport:
     """Operations run here, on a workspace's store, for a login resolved by the deployment."""
 
-    def __init__(self, workspace: Workspace, login: str | None):
+    def __init__(self, workspace: ExchangeContext, login: str | None):
         self.workspace, self.login = workspace, login
 
     def __call__(self, operation: str, arguments: dict) -> Any:

@@ -20,9 +20,9 @@ from urllib.parse import urlparse
 from tornado import web
 from tornado.httpserver import HTTPServer
 
-from territoire_data.notifications.courier import run_courier
+from territoire_data.access.context import ExchangeContext
 from territoire_data.service.client import outcome_of
-from territoire_data.workspace import Workspace
+from territoire_data.service.courier import run_courier
 
 log = logging.getLogger("territoire.service")
 MAX_BODY = 256 * 1024  # a message is 20 kB at most
@@ -35,7 +35,7 @@ def _json(handler: web.RequestHandler, status: int, body: dict) -> None:
     handler.finish(json.dumps(body, ensure_ascii=False))
 
 
-def handlers(workspace: Workspace, prefix: str, executor: ThreadPoolExecutor) -> list:
+def handlers(workspace: ExchangeContext, prefix: str, executor: ThreadPoolExecutor) -> list:
     from jupyterhub.services.auth import HubOAuthenticated
 
     from territoire_data.discussions.space import DiscussionSpace
@@ -81,10 +81,9 @@ def handlers(workspace: Workspace, prefix: str, executor: ThreadPoolExecutor) ->
     ]
 
 
-async def serve() -> None:
-    """Serve the store for the Hub (address from ``JUPYTERHUB_SERVICE_URL``) until stopped."""
-    logging.basicConfig(level=logging.INFO, format="[territoire-service %(levelname)s] %(message)s")
-    workspace = Workspace()
+async def serve(workspace: ExchangeContext) -> None:
+    """Serve the store of ``workspace`` for the Hub (address from ``JUPYTERHUB_SERVICE_URL``)
+    until stopped."""
     workspace.store.upgrade()  # the service owns its store: its schema follows the code
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
@@ -105,8 +104,11 @@ async def serve() -> None:
         courier.cancel()
 
 
-def main() -> None:
+def main(workspace: ExchangeContext) -> None:
+    """Run the service on ``workspace`` (``python -m territoire_data.service`` builds it from
+    the environment)."""
+    logging.basicConfig(level=logging.INFO, format="[territoire-service %(levelname)s] %(message)s")
     try:
-        asyncio.run(serve())
+        asyncio.run(serve(workspace))
     except KeyboardInterrupt:
         pass

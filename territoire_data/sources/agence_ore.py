@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from territoire_data.core.text import without_accents
 from territoire_data.sources import observations, tabular
 from territoire_data.sources.base import (
     Reading,
@@ -23,6 +22,7 @@ from territoire_data.sources.base import (
     read_named_columns,
     trimmed_text,
 )
+from territoire_data.text.places import without_accents
 
 ENERGIES = {"electricite": "ELEC", "elec": "ELEC", "e": "ELEC", "gaz": "GAZ", "g": "GAZ"}
 

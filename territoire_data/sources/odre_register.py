@@ -15,9 +15,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from territoire_data.core.text import without_accents
 from territoire_data.sources import observations, tabular
 from territoire_data.sources.base import Reading, Source, has_columns, map_unique, read_named_columns, trimmed_text
+from territoire_data.text.places import without_accents
 
 RENEWABLES = ("solaire", "eolien", "hydraulique", "bioenergies", "energies marines", "geothermie")
 _YEAR = re.compile(r"(19|20)\d\d")

