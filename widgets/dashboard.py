@@ -35,15 +35,18 @@ from widgets.providers import (
     DiscussionProvider,
     IndicatorProvider,
     RadarProvider,
+    TriennialProvider,
     WorkspaceDiscussions,
     WorkspaceProvider,
     WorkspaceRadar,
+    WorkspaceTriennial,
 )
 from widgets.radar import RadarPanel
 from widgets.selection import CommuneSelector, PeerGroupPicker
 from widgets.state import State
 from widgets.style import sheet, wrapping_row
 from widgets.tabs import ThemeTabs
+from widgets.triennial import TriennialPanel
 from widgets.zan import ZanPanel
 
 DEFAULT_COMMUNE = "33063"
@@ -72,7 +75,13 @@ def prepare_dashboard(home=None, *, workspace=None) -> w.Widget:
         return root
     provider.preheat()
     exchange = WorkspaceDiscussions(workspace)
-    view = Dashboard(provider, discussions=exchange, radar=WorkspaceRadar(workspace), partners=exchange)
+    view = Dashboard(
+        provider,
+        discussions=exchange,
+        radar=WorkspaceRadar(workspace),
+        partners=exchange,
+        triennial=WorkspaceTriennial(workspace),
+    )
     view.state.choose(DEFAULT_COMMUNE)  # fills every component once: imports and caches warm
     view.state.code = ""
     # To the server's log (not the page): this kernel is ready to serve.
@@ -162,6 +171,7 @@ class Dashboard(w.VBox):
         discussions: DiscussionProvider | None = None,
         radar: RadarProvider | None = None,
         partners: DiscussionProvider | None = None,
+        triennial: TriennialProvider | None = None,
         **kwargs,
     ):
         # Components observe the state: built empty, they fill in when a commune is chosen.
@@ -205,8 +215,10 @@ class Dashboard(w.VBox):
         self.members = MembersTable(self.state, geomap=self.geomap)
         self.radar = RadarPanel(self.state, radar, geomap=self.geomap)
         self.actors = ActorsPanel(self.state, partners)
-        traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for all three
+        self.triennial = TriennialPanel(self.state, triennial)
+        traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for all
         traitlets.dlink((self.discussion, "login"), (self.actors, "login"))
+        traitlets.dlink((self.discussion, "login"), (self.triennial, "login"))
         section = lambda title: w.HTML(f'<div class="territoire-section"><h2>{html.escape(title)}</h2></div>')
         elements += [
             wrapping_row([self.selector, w.VBox([self.peers, self.level_note])], **ROW),
@@ -221,6 +233,7 @@ class Dashboard(w.VBox):
             self.members,
             section("Trajectoire ZAN (zéro artificialisation nette)"),
             self.zan,
+            self.triennial,
             self.radar,
             self.actors,
             self.discussion,

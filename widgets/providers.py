@@ -92,6 +92,13 @@ class RadarProvider(Protocol):
     def geopackage(self, result: dict) -> bytes: ...
 
 
+class TriennialProvider(Protocol):
+    """The triennial artificialisation report of a territory, for who may draft it."""
+
+    def allowed(self, login: str | None, code: str) -> bool: ...
+    def documents(self, login: str | None, code: str) -> dict: ...
+
+
 class _LruCache(OrderedDict):
     def __init__(self, size: int):
         super().__init__()
@@ -269,3 +276,43 @@ class WorkspaceRadar:
 
         with tempfile.TemporaryDirectory() as folder:
             return write_geopackage(result, Path(folder) / f"radar_{result['commune'].code}.gpkg").read_bytes()
+
+
+class WorkspaceTriennial:
+    """``TriennialProvider`` over a workspace: rights from its store (élus and agents of the
+    territory, admins), figures from its warehouse, local corrections from its home
+    (``corrections/rapport_triennal.csv``)."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+
+    def allowed(self, login: str | None, code: str) -> bool:
+        if not login or not code:
+            return False
+        try:
+            return self.workspace.exchange(login).can_draft_report(code)
+        except Exception:
+            return False
+
+    def documents(self, login: str | None, code: str) -> dict:
+        """ODT and PDF (HTML when Chromium is absent) of the draft of ``code``; the right is
+        checked again first."""
+        from territoire_data.access.authorisation import AccessDenied
+        from territoire_data.rtla import batch, writers
+        from territoire_data.rtla import corrections as local
+
+        if not self.allowed(login, code):
+            raise AccessDenied("Le rapport triennal est préparé par les élus et les services du territoire.")
+        territory = self.workspace.territory(code)
+        path = self.workspace.home / local.CORRECTIONS_FILE
+        found = local.read(path, lambda c: self.workspace.territory(c).code) if path.is_file() else []
+        draft = batch.draft_of(self.workspace, territory, corrections=found)
+        files: dict = {"odt": writers.to_odt(draft), "html": writers.to_html(draft).encode("utf-8")}
+        try:
+            files["pdf"] = writers.to_pdf(draft)
+        except TerritoireError:
+            files["note"] = "PDF indisponible sur ce serveur (Chromium absent) : version HTML à imprimer."
+        if found:
+            used = [c for c in draft["corrections"] if c["used"]]
+            files["note"] = (files.get("note", "") + f" {len(used)} correction(s) locale(s) appliquée(s).").strip()
+        return files

@@ -126,9 +126,14 @@ class Authorisation:
             return True
         return visibility == "partenaires" and thread_id in self.invited_threads
 
+    def speaks_for(self, territory: str) -> bool:
+        """An élu or agent of the territory (or of a group containing it), or an admin: who acts
+        in the territory's name. One rule behind the rights below."""
+        return self.authenticated and (self.admin or bool(self._roles_on(territory) & set(AUTHORITY_ROLES)))
+
     def can_decide(self, territory: str) -> bool:
         """Approve or refuse the access requests made to a territory, invite actors there."""
-        return self.authenticated and (self.admin or bool(self._roles_on(territory) & set(AUTHORITY_ROLES)))
+        return self.speaks_for(territory)
 
     def can_invite(self, territory: str, visibility: str) -> bool:
         return visibility == "partenaires" and self.can_decide(territory)
@@ -167,7 +172,11 @@ class Authorisation:
         return self.admin
 
     def can_run_radar(self, territory: str) -> bool:
-        return self.authenticated and (self.admin or bool(self._roles_on(territory) & set(AUTHORITY_ROLES)))
+        return self.speaks_for(territory)
+
+    def can_draft_report(self, territory: str) -> bool:
+        """Draft the triennial artificialisation report: who presents it to the council."""
+        return self.speaks_for(territory)
 
     def require(self, permits: bool, message: str) -> None:
         if not permits:

@@ -15,6 +15,7 @@ from territoire_data.cli.export import export_command
 from territoire_data.cli.indicators import indicators
 from territoire_data.cli.radar import radar
 from territoire_data.cli.reports import reports
+from territoire_data.cli.rtla import rtla
 from territoire_data.settings import HOME_VARIABLE
 from territoire_data.workspace import Workspace, set_default_workspace
 
@@ -45,6 +46,7 @@ app.command("dashboard")(dashboard)
 app.command("reports")(reports)
 app.command("radar")(radar)
 app.command("export")(export_command)
+app.command("rtla")(rtla)
 
 
 @app.callback()

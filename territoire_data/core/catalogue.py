@@ -929,9 +929,29 @@ INDICATORS = _explained(INDICATORS)
 BY_ID = {i.id: i for i in INDICATORS}
 
 
+# Read for the triennial artificialisation report (territoire_data.rtla), beside the indicators:
+# the Cerema flows by destination and the Cerema file's own population, households, jobs and area.
+REPORT_VARIABLES = frozenset(
+    {
+        "NAF_ART",
+        "NAF_HAB",
+        "NAF_ACT",
+        "NAF_MIX",
+        "NAF_ROU",
+        "NAF_FER",
+        "NAF_INC",
+        "NAF_POP",
+        "NAF_MEN",
+        "NAF_EMP",
+        "NAF_SURF",
+    }
+)
+
+
 def useful_variables() -> set[str]:
-    """Every source variable the catalogue reads (parsers keep only these)."""
+    """Every source variable the catalogue and the triennial report read (parsers keep only these)."""
     useful = {
+        *REPORT_VARIABLES,
         "SUPERF",
         "P_POP",
         "P_MEN",

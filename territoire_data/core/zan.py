@@ -87,10 +87,31 @@ def trajectory(
     level = "scot" if code.startswith("scot:") else getattr(territory, "level", None)
     if without_plan is None:
         without_plan = frozenset(warehouse.manifest.get("zan_no_guarantee", ()))
+    return from_flows(
+        code,
+        level,
+        yearly_flows(code, warehouse),
+        pace_ha_per_year=pace_ha_per_year,
+        floor_1ha=floor_1ha,
+        without_plan=without_plan,
+    )
+
+
+def from_flows(
+    code: str,
+    level: str | None,
+    flows: pd.Series,
+    *,
+    pace_ha_per_year: float | None = None,
+    floor_1ha: bool | None = None,
+    without_plan: frozenset[str] = frozenset(),
+) -> dict:
+    """The ZAN figures from yearly flows in hectares (year → ha): the one computation behind
+    ``trajectory`` and the triennial report (which passes its corrected flows)."""
     guarantee_applicable = level == "commune" and bool(guaranteed([code], without_plan)[0])
     if floor_1ha is None:
         floor_1ha = guarantee_applicable
-    flows = yearly_flows(code, warehouse)
+    flows = flows.sort_index()
     years_reference = range(REFERENCE_START, REFERENCE_END + 1)
     if flows.empty or any(a not in flows.index for a in years_reference):
         return {

@@ -271,16 +271,27 @@ def cerema(d: pd.DataFrame, folder: Path, ref) -> None:
     base = base * (1 + 3 * np.maximum(normal(codes, "dyn", 0.004, 0.007), -0.002))
     housing = between(codes, "part_hab", 0.5, 0.8)
     total = np.zeros(len(codes))
+    columns: dict[str, np.ndarray] = {}  # gathered, then joined at once (no fragmented frame)
     for year in range(2009, 2024):
         trend = 1 - 0.035 * (year - 2009)
-        commute_flows = np.round(base * trend * between(codes, f"naf{year}", 0.4, 1.6))
-        frame[f"naf{year % 100:02d}art{(year + 1) % 100:02d}"] = commute_flows
-        frame[f"art{year % 100:02d}hab{(year + 1) % 100:02d}"] = np.round(commute_flows * housing)
-        frame[f"art{year % 100:02d}act{(year + 1) % 100:02d}"] = np.round(commute_flows * (1 - housing) * 0.8)
-        total += commute_flows
-    frame["naf09art24"] = total
-    frame["pop14"], frame["pop20"] = d["p16"], d["p22"]
-    frame["surfcom2023"] = np.round(d["surface"] * 1e6)
+        flows = np.round(base * trend * between(codes, f"naf{year}", 0.4, 1.6))
+        yy, next_yy = f"{year % 100:02d}", f"{(year + 1) % 100:02d}"
+        columns[f"naf{yy}art{next_yy}"] = flows
+        columns[f"art{yy}hab{next_yy}"] = np.round(flows * housing)
+        columns[f"art{yy}act{next_yy}"] = np.round(flows * (1 - housing) * 0.8)
+        for destination, share in (("mix", 0.05), ("rou", 0.1), ("fer", 0.0), ("inc", 0.05)):
+            columns[f"art{yy}{destination}{next_yy}"] = np.round(flows * (1 - housing) * share)
+        total += flows
+    columns["naf09art24"] = total
+    p16, p22 = d["p16"].to_numpy(), d["p22"].to_numpy()
+    columns["pop14"], columns["pop20"] = p16, p22
+    households = between(codes, "taille_menage", 2.0, 2.5)
+    columns["men14"], columns["men20"] = np.round(p16 / households), np.round(p22 / (households * 1.02))
+    jobs = between(codes, "emplois", 0.15, 0.6)
+    columns["emp14"] = np.round(p16 * jobs)
+    columns["emp20"] = np.round(p22 * jobs * between(codes, "emp20", 0.95, 1.08))
+    columns["surfcom2023"] = np.round(d["surface"].to_numpy() * 1e6)
+    frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
     (folder / "conso2009_2023_resultats_com.csv").write_bytes(_csv(frame))
 
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from territoire_data.errors import TerritoireError
+from territoire_data.rendering.pdf import to_pdf
 
 REPORT_TIMEOUT_S = 900  # one report never blocks a batch longer than this
 
@@ -60,40 +58,6 @@ def _message_error(error: BaseException) -> str:
     if isinstance(error, TerritoireError):
         return str(error)
     return f"{type(error).__name__} : {error}"
-
-
-def chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def to_pdf(content_html: str) -> bytes:
-    """Print the self-contained page to PDF with the system Chromium (headless)."""
-    browser = chromium()
-    if browser is None:
-        raise TerritoireError("Le format PDF demande Chromium (paquet Debian « chromium ») : introuvable.")
-    with tempfile.TemporaryDirectory(prefix="territoire-pdf-") as folder:
-        source, target = Path(folder) / "rapport.html", Path(folder) / "rapport.pdf"
-        source.write_text(content_html, encoding="utf-8")
-        subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-pdf-header-footer",
-                f"--user-data-dir={folder}/profil",
-                f"--print-to-pdf={target}",
-                source.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        return target.read_bytes()
 
 
 def _use_home(home: str) -> None:

@@ -185,6 +185,9 @@ class StoreClient:
     def can_run_radar(self, territory: str) -> bool:
         return bool(self._call("can_run_radar", territory=territory))
 
+    def can_draft_report(self, territory: str) -> bool:
+        return bool(self._call("can_draft_report", territory=territory))
+
     # -- mise en relation (issue #17): profiles, directory, requests, invitations, notifications
 
     def my_profile(self) -> dict | None:

@@ -79,6 +79,13 @@ def _radar(space: DiscussionSpace, territory: str) -> bool:
         return False
 
 
+def _report(space: DiscussionSpace, territory: str) -> bool:
+    try:
+        return space.authorisation.can_draft_report(space.workspace.territory(territory).code)
+    except TerritoireError:
+        return False
+
+
 OPERATIONS: dict[str, Operation] = {
     "whoami": Operation(_whoami, {}, {}),
     "threads": Operation(lambda s, territory: s.threads(territory), {"territory": str}, {}),
@@ -106,6 +113,7 @@ OPERATIONS: dict[str, Operation] = {
     "flag": Operation(lambda s, message_id, reason: s.flag(message_id, reason), {"message_id": int, "reason": str}, {}),
     "mark_read": Operation(lambda s, thread_id: s.mark_read(thread_id), {"thread_id": int}, {}),
     "can_run_radar": Operation(_radar, {"territory": str}, {}),
+    "can_draft_report": Operation(_report, {"territory": str}, {}),
     # mise en relation (issue #17)
     "my_profile": Operation(profiles.my_profile, {}, {}),
     "save_profile": Operation(

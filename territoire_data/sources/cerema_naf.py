@@ -6,6 +6,11 @@ the consumption of 2011), by destination (``artYY{act,hab,mix,rou,fer,inc}ZZ``),
 over several years (ignored: they are sums of the yearly flows). A flow may be negative (land
 returned to natural use, or a correction: ``art10inc11 = -1`` for Ambérieu-en-Bugey in the real
 file). The SCoT of each commune is kept for ZAN figures by SCoT.
+
+The file's own context is read too, for the triennial report: population, households and jobs
+of 2014 and 2020 (``pop14``, ``men20``, ``emp14``…: ``NAF_POP``, ``NAF_MEN``, ``NAF_EMP``) and
+the commune's area (``surfcom2023``, m²: ``NAF_SURF``), so that consumption per new household
+crosses figures of one source and one period.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ VARIABLES = {
     ("art", "fer"): "NAF_FER",
     ("art", "inc"): "NAF_INC",
 }
+_CONTEXT = re.compile(r"(pop|men|emp)(\d\d)", re.IGNORECASE)
+CONTEXT_VARIABLES = {"pop": "NAF_POP", "men": "NAF_MEN", "emp": "NAF_EMP"}
+_AREA = re.compile(r"surfcom(\d{4})", re.IGNORECASE)
 
 
 class CeremaNaf(Source):
@@ -45,7 +53,15 @@ class CeremaNaf(Source):
                 variable = VARIABLES.get((m[1].lower(), m[3].lower()))
                 if variable and (useful is None or variable in useful):
                     flows.append((column, variable, 2000 + int(m[2])))
-        cols = read_named_columns(file, header, ["idcom", *[c for c, *_ in flows]], ["scot"])
+        context = []
+        for column in header.columns:
+            if (m := _CONTEXT.fullmatch(column)) is not None:
+                variable = CONTEXT_VARIABLES[m[1].lower()]
+                if useful is None or variable in useful:
+                    context.append((column, variable, 2000 + int(m[2])))
+            elif (m := _AREA.fullmatch(column)) is not None and (useful is None or "NAF_SURF" in useful):
+                context.append((column, "NAF_SURF", int(m[1])))
+        cols = read_named_columns(file, header, ["idcom", *[c for c, *_ in flows]], ["scot", *[c for c, *_ in context]])
         codes = tabular.commune_codes(file, header, cols["idcom"], "idcom")
         tabular.check_duplicates(file, header, codes, "idcom")
         last = max(a for *_, a in flows)
@@ -56,6 +72,9 @@ class CeremaNaf(Source):
             values, statuses = tabular.parse_values(
                 file, header, cols[column], column, secrets=frozenset({"s"}), negative_allowed=True
             )
+            pieces.append(observations.block(codes, variable, year, np.nan, values, statuses, self.name, edition))
+        for column, variable, year in context:
+            values, statuses = tabular.parse_values(file, header, cols[column], column, secrets=frozenset({"s"}))
             pieces.append(observations.block(codes, variable, year, np.nan, values, statuses, self.name, edition))
         reading = Reading(observations.concatenate(pieces), edition)
         if "scot" in cols:

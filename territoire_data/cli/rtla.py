@@ -1,0 +1,88 @@
+"""``territoire rtla``: the drafts of the triennial artificialisation report."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+FAILED_CODE = 3
+
+
+def rtla(
+    code: str = typer.Argument(..., metavar="CODE", help="Commune (33440), epci:SIREN, scot:NOM ou dep:33."),
+    period: Optional[str] = typer.Option(
+        None,
+        "--periode",
+        metavar="DÉBUT-FIN",
+        help="Années de flux rapportées (défaut : 2011 à la dernière année du Cerema).",
+    ),
+    formats: str = typer.Option(
+        "odt,docx,html,json",
+        "--format",
+        metavar="F1,F2…",
+        help="Parmi odt, docx, pdf (Chromium du système), html, json.",
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--out", metavar="DOSSIER", help="Dossier des documents (défaut : rapports_triennaux/<territoire>)."
+    ),
+    corrections: Optional[Path] = typer.Option(
+        None,
+        "--corrections",
+        metavar="FICHIER",
+        help="Corrections locales (CSV territoire;indicateur;annee;valeur;source;motif) ; "
+        "défaut : corrections/rapport_triennal.csv du dossier de travail s'il existe.",
+    ),
+    peers: Optional[str] = typer.Option(
+        None, "--pairs", metavar="C1,C2…", help="Communes comparées, au lieu de la règle par défaut."
+    ),
+    workers: int = typer.Option(
+        max(1, min(4, os.cpu_count() or 1)), "--workers", min=1, max=64, help="Processus en parallèle pour un lot."
+    ),
+    force: bool = typer.Option(False, "--force", help="Refaire aussi les documents dont les entrées n'ont pas changé."),
+) -> None:
+    """Rédiger le projet de rapport local de suivi de l'artificialisation des sols (CGCT L2231-1)
+    d'une commune, d'un EPCI, ou de toutes les communes et EPCI d'un SCoT ou d'un département."""
+    from territoire_data.errors import TerritoireError
+    from territoire_data.rtla import batch
+    from territoire_data.rtla import corrections as local
+    from territoire_data.rtla.writers import FORMATS
+    from territoire_data.workspace import default_workspace
+
+    workspace = default_workspace()
+    workspace.warehouse  # noqa: B018 - a missing warehouse is told before anything is read
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if not chosen or unknown:
+        raise typer.BadParameter(f"formats possibles : {', '.join(FORMATS)}", param_hint="--format")
+    territory = workspace.territory(code)
+    path = corrections if corrections is not None else workspace.home / local.CORRECTIONS_FILE
+    if corrections is not None and not corrections.is_file():
+        raise TerritoireError(f"Fichier de corrections introuvable : {corrections}.")
+    found = local.read(path, lambda c: workspace.territory(c).code) if path.is_file() else []
+    chosen_peers = [p.strip() for p in peers.split(",") if p.strip()] if peers else None
+    output = output or Path("rapports_triennaux") / territory.code.replace(":", "-")
+    outcome = batch.run(
+        workspace,
+        territory.code,
+        output,
+        formats=chosen,
+        period_text=period,
+        corrections=found,
+        peers=chosen_peers,
+        workers=workers,
+        force=force,
+        progress=workspace.settings.progress,
+    )
+    typer.echo(
+        f"{outcome.done} rapport(s) triennal(aux) rédigé(s), {outcome.unchanged} inchangé(s), "
+        f"{len(outcome.failed)} en échec, en {outcome.seconds:.1f} s : {output}"
+    )
+    if found:
+        typer.echo(f"{len(found)} correction(s) locale(s) lue(s) dans {path}.")
+    for failed, error in outcome.failed[:10]:
+        typer.echo(f"  échec {failed} : {error}", err=True)
+    if outcome.failed:
+        raise typer.Exit(FAILED_CODE)

@@ -1,0 +1,391 @@
+"""The triennial artificialisation report (``territoire rtla``): figures recomputed from the
+real Cerema rows, documents read back (ODT, DOCX, and LibreOffice opening them), corrections
+with their trace, batches with an index, and bad input refused in French."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import TEST_DATA, binary, home_with_referential, run_cli
+
+from territoire_data.rendering.formatting import number
+
+CEREMA = TEST_DATA / "formats_reels" / "cerema_conso_espaces_2009_2023_extract.csv"
+AMBERIEU = "01004"
+
+
+@pytest.fixture(scope="module")
+def home_cerema(tmp_path_factory, home, ref) -> Path:
+    """A warehouse built from the real Cerema extract (five communes of Ain)."""
+    from territoire_data.workspace import Workspace
+
+    folder = home_with_referential(tmp_path_factory, home, "home-cerema")
+    raw = folder / "brut"
+    raw.mkdir()
+    shutil.copy(CEREMA, raw)
+    Workspace(folder).build_warehouse([raw])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def drafted(home_cerema, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("rtla-ambérieu")
+    run = run_cli(
+        "rtla", AMBERIEU, "--format", "odt,docx,html,json", "--out", str(out), "--workers", "1", home=home_cerema
+    )
+    assert run.returncode == 0, run.stderr
+    assert "1 rapport(s) triennal(aux) rédigé(s)" in run.stdout
+    return out
+
+
+def _expected() -> dict:
+    """Section 1° of Ambérieu-en-Bugey recomputed with pandas from the Cerema row itself."""
+    frame = pd.read_csv(CEREMA, sep=";", dtype={"idcom": str})
+    row = frame.set_index("idcom").loc[AMBERIEU]
+    years = range(2011, 2023)  # flows naf11art12 … naf22art23: the file's last year is 2022
+    per_year = {y: row[f"naf{y % 100:02d}art{(y + 1) % 100:02d}"] / 10_000 for y in years}
+    destinations = {
+        key: {y: row[f"art{y % 100:02d}{short}{(y + 1) % 100:02d}"] / 10_000 for y in years}
+        for key, short in (
+            ("habitat", "hab"),
+            ("activite", "act"),
+            ("mixte", "mix"),
+            ("routes", "rou"),
+            ("ferre", "fer"),
+            ("inconnu", "inc"),
+        )
+    }
+    total = sum(per_year.values())
+    area_ha = row["surfcom2023"] / 10_000
+    habitat_2014_2019 = sum(row[f"art{y % 100:02d}hab{(y + 1) % 100:02d}"] for y in range(2014, 2020))
+    return {
+        "per_year": per_year,
+        "destinations": destinations,
+        "total": total,
+        "share": 100 * total / area_ha,
+        "area_ha": area_ha,
+        "reference": sum(per_year[y] for y in range(2011, 2021)),
+        "since_2021": per_year[2021] + per_year[2022],
+        "m2_per_household": habitat_2014_2019 / (row["men20"] - row["men14"]),
+        "m2_per_inhabitant": sum(row[f"naf{y % 100:02d}art{(y + 1) % 100:02d}"] for y in range(2014, 2020))
+        / (row["pop20"] - row["pop14"]),
+    }
+
+
+def test_section_1_figures_match_the_cerema_rows(drafted):
+    expected = _expected()
+    report = json.loads((drafted / f"rapport_triennal_{AMBERIEU}.json").read_text(encoding="utf-8"))
+    c = report["consumption"]
+    assert c["available"] and report["period"]["start"] == 2011 and report["period"]["end"] == 2022
+    assert {r["year"]: r["total_ha"] for r in c["years"]} == pytest.approx(expected["per_year"])
+    for key, values in expected["destinations"].items():
+        assert {r["year"]: r[f"{key}_ha"] for r in c["years"]} == pytest.approx(values), key
+        assert c["by_destination"][key]["ha"] == pytest.approx(sum(values.values()))
+    assert c["total_ha"] == pytest.approx(expected["total"])
+    assert c["area_ha"] == pytest.approx(expected["area_ha"]) and c["area_source"].startswith("Cerema")
+    assert c["share_of_area_pct"] == pytest.approx(expected["share"])
+    assert c["reference_2011_2020_ha"] == pytest.approx(expected["reference"])
+    assert c["since_2021_ha"] == pytest.approx(expected["since_2021"])
+    assert c["demography"]["households"]["m2_per_new"] == pytest.approx(expected["m2_per_household"])
+    assert c["demography"]["inhabitants"]["m2_per_new"] == pytest.approx(expected["m2_per_inhabitant"])
+    # Section 4°: the allowance of core.zan, from the same flows.
+    z = report["zan"]
+    assert z["reference_2011_2020_ha"] == pytest.approx(expected["reference"])
+    assert z["allowance_2021_2030_ha"] == pytest.approx(max(expected["reference"] / 2, 1.0))
+
+
+def _odt_text(path: Path) -> str:
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.text import H, P
+
+    document = load(str(path))
+    return "\n".join(teletype.extractText(e) for kind in (H, P) for e in document.getElementsByType(kind))
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    document = Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        texts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(texts)
+
+
+def test_the_documents_carry_the_figures(drafted):
+    """The ODT and DOCX, read again, hold the section 1° figures as printed, real headings, the
+    chart as an image, the zones to write and the annexes."""
+    from docx import Document
+    from odf.opendocument import load
+
+    expected = _expected()
+    shown = [
+        number(expected["total"], 2),
+        number(expected["per_year"][2015], 2),
+        number(expected["destinations"]["habitat"][2019], 2),
+        number(expected["m2_per_household"], 0),
+        number(expected["share"], 2),
+    ]
+    odt = _odt_text(drafted / f"rapport_triennal_{AMBERIEU}.odt")
+    docx = _docx_text(drafted / f"rapport_triennal_{AMBERIEU}.docx")
+    for text in (odt, docx):
+        for figure in shown:
+            assert figure in text, figure
+        for title in (
+            "Cadre",
+            "1° Consommation d'espaces naturels",
+            "4° Appréciation au regard des objectifs",
+            "Explication des évolutions observées",
+            "Projet de délibération",
+            "Préfet du département Ain (01)",
+        ):
+            assert title in text, title
+        assert "OCS GE" in text
+    document = load(str(drafted / f"rapport_triennal_{AMBERIEU}.odt"))
+    assert any(name.startswith("Pictures/") for name in document.Pictures)
+    word = Document(str(drafted / f"rapport_triennal_{AMBERIEU}.docx"))
+    assert [p.style.name for p in word.paragraphs if p.text.startswith("1° Consommation")] == ["Heading 1"]
+    assert len(word.inline_shapes) == 1
+    page = (drafted / f"rapport_triennal_{AMBERIEU}.html").read_text(encoding="utf-8")
+    assert number(expected["total"], 2) in page and '<html lang="fr">' in page and "<script" not in page
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_both_documents(drafted, tmp_path):
+    """The office suite a town hall uses opens the ODT and the DOCX (converted to text here)."""
+    soffice = binary("soffice")
+    for extension in ("odt", "docx"):
+        source = drafted / f"rapport_triennal_{AMBERIEU}.{extension}"
+        run = subprocess.run(
+            [
+                soffice,
+                "--headless",
+                f"-env:UserInstallation=file://{tmp_path}/profil",
+                "--convert-to",
+                "txt:Text",
+                "--outdir",
+                str(tmp_path / extension),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr
+        text = (tmp_path / extension / f"rapport_triennal_{AMBERIEU}.txt").read_text(encoding="utf-8", errors="replace")
+        assert number(_expected()["total"], 2) in text and "Appréciation du conseil" in text
+
+
+def test_a_territory_absent_from_the_cerema_file_says_so(home_cerema, tmp_path):
+    run = run_cli("rtla", "33440", "--format", "json,html", "--out", str(tmp_path), "--workers", "1", home=home_cerema)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "rapport_triennal_33440.json").read_text(encoding="utf-8"))
+    assert not report["consumption"]["available"] and "jamais remplacée par zéro" in report["consumption"]["reason"]
+    assert report["consumption"]["years"] == [] and not report["zan"]["available"]
+    assert "ne couvre pas" in (tmp_path / "rapport_triennal_33440.html").read_text(encoding="utf-8")
+
+
+def _corrections(folder: Path, lines: list[str]) -> Path:
+    path = folder / "corrections.csv"
+    path.write_text("territoire;indicateur;annee;valeur;source;motif\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_correction_replaces_a_figure_with_its_trace(home_cerema, tmp_path):
+    path = _corrections(
+        tmp_path,
+        [
+            f"{AMBERIEU};consommation_naf;2021;1,5;Observatoire départemental de l'Ain, relevé 2025;Une zone d'activité comptée deux fois"
+        ],
+    )
+    out = tmp_path / "sortie"
+    run = run_cli(
+        "rtla",
+        AMBERIEU,
+        "--format",
+        "json,odt",
+        "--out",
+        str(out),
+        "--corrections",
+        str(path),
+        "--workers",
+        "1",
+        home=home_cerema,
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads((out / f"rapport_triennal_{AMBERIEU}.json").read_text(encoding="utf-8"))
+    expected = _expected()
+    row = next(r for r in report["consumption"]["years"] if r["year"] == 2021)
+    assert row["total_ha"] == 1.5 and row["corrected"] == ["total_ha"]
+    assert report["consumption"]["since_2021_ha"] == pytest.approx(1.5 + expected["per_year"][2022])
+    assert report["zan"]["consumed_since_2021_ha"] == pytest.approx(1.5 + expected["per_year"][2022])
+    (trace,) = report["corrections"]
+    assert trace["national_value"] == pytest.approx(expected["per_year"][2021]) and trace["value"] == 1.5
+    text = _odt_text(out / f"rapport_triennal_{AMBERIEU}.odt")
+    assert "Observatoire départemental de l'Ain, relevé 2025" in text and "comptée deux fois" in text
+    assert f"{number(expected['per_year'][2021], 2)} ha (Cerema)" in text
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        (f"{AMBERIEU};consommation_naf;2021;1,5;;Un motif", "ligne 2 : source manquante"),
+        (f"{AMBERIEU};consommation_naf;2021;1,5;Une source;", "ligne 2 : motif manquant"),
+        (f"{AMBERIEU};hectares_magiques;2021;1,5;Une source;Un motif", "ligne 2 : indicateur inconnu"),
+        (f"{AMBERIEU};consommation_naf;1850;1,5;Une source;Un motif", "ligne 2 : année invalide"),
+        (f"{AMBERIEU};consommation_naf;2021;=1+1;Une source;Un motif", "ligne 2 : valeur qui n'est pas un nombre"),
+        ("99999;consommation_naf;2021;1,5;Une source;Un motif", "ligne 2 : territoire inconnu"),
+    ],
+)
+def test_a_bad_correction_refuses_the_whole_file(line, message, home_cerema, tmp_path):
+    good = f"{AMBERIEU};consommation_naf;2022;2;Une source;Un motif"
+    path = _corrections(tmp_path, [line, good])
+    out = tmp_path / "sortie"
+    run = run_cli("rtla", AMBERIEU, "--format", "json", "--out", str(out), "--corrections", str(path), home=home_cerema)
+    assert run.returncode == 2 and message in run.stderr and "Aucune correction n'est appliquée" in run.stderr
+    assert "Traceback" not in run.stderr and not (out / f"rapport_triennal_{AMBERIEU}.json").exists()
+
+
+def test_text_stays_inert_in_every_format(home_cerema, tmp_path):
+    import csv
+
+    hostile = '<script>alert(1)</script> =HYPERLINK("http://x")'
+    path = tmp_path / "corrections.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, delimiter=";")
+        writer.writerow(["territoire", "indicateur", "annee", "valeur", "source", "motif"])
+        writer.writerow([AMBERIEU, "superficie", "", "2500", hostile, "motif <b>gras</b>"])
+    out = tmp_path / "sortie"
+    run = run_cli(
+        "rtla", AMBERIEU, "--format", "html,odt,docx", "--out", str(out), "--corrections", str(path), home=home_cerema
+    )
+    assert run.returncode == 0, run.stderr
+    page = (out / f"rapport_triennal_{AMBERIEU}.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;" in page and "<b>gras" not in page
+    assert hostile in _odt_text(out / f"rapport_triennal_{AMBERIEU}.odt")  # as text, not markup
+    assert hostile in _docx_text(out / f"rapport_triennal_{AMBERIEU}.docx")
+
+
+@pytest.mark.slow
+def test_a_departement_batch_with_an_index_and_nothing_redone(home_demo, tmp_path):
+    from territoire_data.workspace import Workspace
+
+    workspace = Workspace(home_demo)
+    dordogne = workspace.territory("dep:24")
+    epcis = workspace.referential.communes.loc[list(dordogne.communes), "epci"].dropna().unique()
+    out = tmp_path / "dordogne"
+    run = run_cli(
+        "rtla", "dep:24", "--format", "json", "--out", str(out), "--workers", "2", home=home_demo, timeout=900
+    )
+    assert run.returncode == 0, run.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    levels = pd.Series([t["level"] for t in manifest["territories"]]).value_counts()
+    assert levels["commune"] == len(dordogne.communes) and levels["epci"] == len(epcis)
+    assert all(t["status"] == "ok" for t in manifest["territories"])
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("<tr>") == len(manifest["territories"]) + 1
+    sample = json.loads((out / f"rapport_triennal_{dordogne.communes[0]}.json").read_text(encoding="utf-8"))
+    assert (
+        sample["demo"]
+        and sample["consumption"]["available"]
+        and len(sample["consumption"]["comparisons"]["peers"]) <= 8
+    )
+    again = run_cli("rtla", "dep:24", "--format", "json", "--out", str(out), home=home_demo, timeout=900)
+    assert (
+        again.returncode == 0
+        and f"0 rapport(s) triennal(aux) rédigé(s), {len(manifest['territories'])} inchangé(s)" in again.stdout
+    )
+    # A correction for one commune redoes that commune only.
+    code = dordogne.communes[0]
+    path = _corrections(tmp_path, [f"{code};consommation_naf;2015;0,25;Observatoire;Vérification de terrain"])
+    third = run_cli(
+        "rtla",
+        "dep:24",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        "--corrections",
+        str(path),
+        home=home_demo,
+        timeout=900,
+    )
+    assert third.returncode == 0 and "1 rapport(s) triennal(aux) rédigé(s)" in third.stdout, third.stdout
+
+
+@pytest.mark.notebooks
+def test_the_notebook_drafts_with_papermill(home_demo, tmp_path):
+    """``notebooks/rtla.ipynb``, parameterised for Papermill, writes the same documents."""
+    import os
+    import sys
+
+    from conftest import ROOT
+
+    out = tmp_path / "sortie"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(ROOT / "notebooks" / "rtla.ipynb"),
+            str(tmp_path / "rtla.ipynb"),
+            "-p",
+            "code",
+            "33440",
+            "-p",
+            "formats",
+            "odt,json",
+            "-p",
+            "sortie",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "TERRITOIRE_HOME": str(home_demo), "TERRITOIRE_NO_PROGRESS": "1"},
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads((out / "rapport_triennal_33440.json").read_text(encoding="utf-8"))
+    assert report["zan"]["allowance_2021_2030_ha"] == 1.0 and (out / "rapport_triennal_33440.odt").is_file()
+
+
+def test_the_dashboard_offers_the_draft_to_elus_only(home_demo, tmp_path):
+    """The « Rapport triennal » action: shown to the élu of Saint-Martial, hidden from a company
+    of the territory and from nobody; the files are the ODT and a readable version."""
+    from fakes import FakeProvider
+
+    from territoire_data.access.users import add_user
+    from territoire_data.workspace import Workspace
+    from widgets.providers import WorkspaceTriennial
+    from widgets.state import State
+    from widgets.triennial import TriennialPanel
+
+    folder = tmp_path / "home"  # the demo data, and a store of its own
+    shutil.copytree(home_demo, folder, symlinks=True, ignore=shutil.ignore_patterns("echanges", "discussions.sqlite*"))
+    workspace = Workspace(folder)
+    workspace.store.upgrade()
+    add_user(workspace, "maire.rtla", "elu", "33440")
+    add_user(workspace, "entreprise.rtla", "entreprise", "33440")
+    state = State(FakeProvider())
+    panel = TriennialPanel(state, WorkspaceTriennial(workspace))
+    state.code = "33440"
+    panel.login = "entreprise.rtla"
+    assert panel.layout.display == "none"
+    panel.login = "maire.rtla"
+    assert panel.layout.display is None
+    panel._make()
+    assert "ti-rtla-odt" in panel.output.value and (
+        "ti-rtla-pdf" in panel.output.value or "ti-rtla-html" in panel.output.value
+    )
+    files = WorkspaceTriennial(workspace).documents("maire.rtla", "33440")
+    assert files["odt"][:2] == b"PK"
+    from territoire_data.access.authorisation import AccessDenied
+
+    with pytest.raises(AccessDenied):
+        WorkspaceTriennial(workspace).documents("entreprise.rtla", "33440")
