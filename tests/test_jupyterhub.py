@@ -14,6 +14,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -107,6 +108,27 @@ def users_python(tmp_path_factory):
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _stop_hub(processes: subprocess.Popen, port: int) -> None:
+    """Stop the hub and everything it started, so that nothing outlives the module: the hub
+    first, alone (on SIGTERM it stops the users' servers, the store service and the proxy it
+    started), then what is left in its session, then the users' processes and the proxy of
+    this port, which the spawner and the hub start in sessions of their own."""
+    if processes.poll() is None:
+        processes.send_signal(signal.SIGTERM)
+        try:
+            processes.wait(45)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        stop(processes, 10)
+    except ProcessLookupError:  # nothing left in its session
+        pass
+    for login in ACCOUNTS:
+        subprocess.run(["pkill", "-KILL", "-u", login], capture_output=True, check=False)
+    subprocess.run(["pkill", "-KILL", "-f", f"configurable-http-proxy.*{port}"], capture_output=True, check=False)
+    subprocess.run(["pkill", "-KILL", "-f", "territoire_data.service"], capture_output=True, check=False)
+
+
 @pytest.fixture(scope="module")
 def hub(proxy, accounts, users_python, home_demo, artifacts):
     """The hub on 127.0.0.1 with the ``local`` spawner; yields (url, data home, store file)."""
@@ -171,7 +193,7 @@ def hub(proxy, accounts, users_python, home_demo, artifacts):
                 time.sleep(0.5)
         yield {"url": url, "data": data, "store": store, "state": state}
     finally:
-        stop(processes, 30)
+        _stop_hub(processes, port)
         log.close()
         shutil.rmtree(data, ignore_errors=True)
         shutil.rmtree(state, ignore_errors=True)

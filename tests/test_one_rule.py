@@ -85,15 +85,20 @@ def test_a_commune_without_a_plan_gets_half_in_every_view(tmp_path_factory, home
     from territoire_data.workspace import Workspace
 
     folder = home_with_referential(tmp_path_factory, home, "home-rnu")
-    settings = Settings.from_environment({"TERRITOIRE_ZAN_NO_GUARANTEE": "33440"})
+    belfort = Workspace(folder).territory("dep:90").communes  # a small département: a quick build
+    settings = Settings.from_environment({"TERRITOIRE_ZAN_NO_GUARANTEE": ",".join(belfort)})
     workspace = Workspace(folder, settings=settings)
-    generate_and_build(["33"], workspace=workspace)
-    assert workspace.warehouse.manifest["zan_no_guarantee"] == ["33440"]
+    generate_and_build(["90"], workspace=workspace)
+    assert workspace.warehouse.manifest["zan_no_guarantee"] == sorted(belfort)
     reader = Workspace(folder)  # another process, without the variable
-    t = reader.territory("33440").zan()
+    flows = reader.warehouse.observations(variable="NAF_ART", code=list(belfort))
+    reference = flows[flows["year"].between(2011, 2020)].groupby(flows["code"].astype(str))["value"].sum()
+    code = str(reference.idxmin())  # the commune the guarantee would help most
+    t = reader.territory(code).zan()
+    assert t["reference_2011_2020_ha"] / 2 < 1.0  # the guarantee would have given 1 ha
     assert not t["floor_1ha_applied"] and not t["floor_1ha_applicable"]
     assert t["allowance_2021_2030_ha"] == pytest.approx(t["reference_2011_2020_ha"] / 2)
-    assert _cli_rows(folder, "33440")["enveloppe_zan"]["value"] == pytest.approx(t["allowance_2021_2030_ha"])
+    assert _cli_rows(folder, code)["enveloppe_zan"]["value"] == pytest.approx(t["allowance_2021_2030_ha"])
 
 
 def test_a_warehouse_of_an_earlier_version_is_not_read(demo, tmp_path):

@@ -296,27 +296,17 @@ def test_a_departement_batch_with_an_index_and_nothing_redone(home_demo, tmp_pat
         and sample["consumption"]["available"]
         and len(sample["consumption"]["comparisons"]["peers"]) <= 8
     )
-    again = run_cli("rtla", "dep:24", "--format", "json", "--out", str(out), home=home_demo, timeout=900)
-    assert (
-        again.returncode == 0
-        and f"0 rapport(s) triennal(aux) rédigé(s), {len(manifest['territories'])} inchangé(s)" in again.stdout
-    )
+    from territoire_data.rtla import batch
+    from territoire_data.rtla.corrections import read
+
+    again = batch.run(workspace, "dep:24", out, formats=["json"], progress=False)  # in-process: quicker
+    assert (again.done, again.unchanged) == (0, len(manifest["territories"]))
     # A correction for one commune redoes that commune only.
     code = dordogne.communes[0]
     path = _corrections(tmp_path, [f"{code};consommation_naf;2015;0,25;Observatoire;Vérification de terrain"])
-    third = run_cli(
-        "rtla",
-        "dep:24",
-        "--format",
-        "json",
-        "--out",
-        str(out),
-        "--corrections",
-        str(path),
-        home=home_demo,
-        timeout=900,
-    )
-    assert third.returncode == 0 and "1 rapport(s) triennal(aux) rédigé(s)" in third.stdout, third.stdout
+    corrections = read(path, lambda c: workspace.territory(c).code)
+    third = batch.run(workspace, "dep:24", out, formats=["json"], corrections=corrections, progress=False)
+    assert (third.done, third.unchanged) == (1, len(manifest["territories"]) - 1)
 
 
 @pytest.mark.notebooks
@@ -389,3 +379,24 @@ def test_the_dashboard_offers_the_draft_to_elus_only(home_demo, tmp_path):
 
     with pytest.raises(AccessDenied):
         WorkspaceTriennial(workspace).documents("entreprise.rtla", "33440")
+
+
+def test_a_territorial_target_is_set_beside_the_national_allowance(home_cerema, tmp_path):
+    """A SCoT or SRADDET target for 2021-2030, given in the corrections file with its source,
+    appears in section 4° with the share consumed against it; the national allowance stays."""
+    path = _corrections(
+        tmp_path, [f"{AMBERIEU};objectif_2021_2030;;12;SCoT BUCOPA, DOO 2025;Territorialisation du SCoT"]
+    )
+    out = tmp_path / "sortie"
+    run = run_cli(
+        "rtla", AMBERIEU, "--format", "json,docx", "--out", str(out), "--corrections", str(path), home=home_cerema
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads((out / f"rapport_triennal_{AMBERIEU}.json").read_text(encoding="utf-8"))
+    z = report["zan"]
+    assert z["allowance_2021_2030_ha"] == pytest.approx(max(_expected()["reference"] / 2, 1.0))
+    assert z["target"]["value_ha"] == 12 and z["target"]["share_consumed_pct"] == pytest.approx(
+        100 * z["consumed_since_2021_ha"] / 12
+    )
+    text = _docx_text(out / f"rapport_triennal_{AMBERIEU}.docx")
+    assert "Objectif territorialisé 2021-2030 (SCoT BUCOPA, DOO 2025)" in text and "12,00 ha" in text

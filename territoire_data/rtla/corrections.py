@@ -9,7 +9,9 @@ has one line per figure replaced::
 
 ``indicateur``: ``consommation_naf`` (a year's consumption, ha) or one of its destinations
 (``consommation_habitat``, ``…_activite``, ``…_mixte``, ``…_routes``, ``…_ferre``,
-``…_inconnue``), or ``superficie`` (ha, no year). Optional columns ``saisi_par`` and
+``…_inconnue``), ``superficie`` (ha, no year), or ``objectif_2021_2030`` (ha, no year: the
+territory's own consumption target for 2021-2030 set by the SRADDET, the SCoT or the PLU,
+shown beside the national allowance in section 4°). Optional columns ``saisi_par`` and
 ``saisi_le`` say who recorded it and when. Every line is checked before any is applied: an
 unknown territory, indicator or year, a value that is not a number, a missing source or
 reason refuses the whole file with a French message naming the line.
@@ -45,7 +47,9 @@ LABELS = {
     "consommation_ferre": "consommation ferroviaire",
     "consommation_inconnue": "consommation de destination inconnue",
     "superficie": "superficie du territoire",
+    "objectif_2021_2030": "objectif de consommation 2021-2030 (SRADDET, SCoT ou PLU)",
 }
+WITHOUT_YEAR = ("superficie", "objectif_2021_2030")
 MAX_TEXT = 500
 MAX_LINES = 10_000
 CORRECTIONS_FILE = Path("corrections") / "rapport_triennal.csv"
@@ -136,9 +140,9 @@ def read(path: Path, territory_of, *, first_year: int = 2009, last_year: int = 2
             raise refuse(f"indicateur inconnu « {indicator} » (choix : {', '.join(LABELS)}).")
         year_text = (row.get("annee") or "").strip()
         year: int | None = None
-        if indicator == "superficie":
+        if indicator in WITHOUT_YEAR:
             if year_text:
-                raise refuse("la superficie ne prend pas d'année.")
+                raise refuse(f"la valeur « {indicator} » ne prend pas d'année.")
         else:
             if not year_text.isdigit() or not first_year <= int(year_text) <= last_year:
                 raise refuse(f"année invalide « {year_text} » (de {first_year} à {last_year}).")
@@ -148,6 +152,8 @@ def read(path: Path, territory_of, *, first_year: int = 2009, last_year: int = 2
             raise refuse(f"valeur qui n'est pas un nombre « {_text(row.get('valeur'))} ».")
         if indicator == "superficie" and value <= 0:
             raise refuse("une superficie est positive.")
+        if indicator == "objectif_2021_2030" and value < 0:
+            raise refuse("un objectif de consommation est positif ou nul.")
         source, reason = _text(row.get("source")), _text(row.get("motif"))
         if not source:
             raise refuse("source manquante (d'où vient la valeur retenue ?).")
@@ -187,6 +193,8 @@ def apply(
         if correction.indicator == "superficie":
             entry["national_value"], area_ha = area_ha, correction.value
             entry["used"] = True
+        elif correction.indicator == "objectif_2021_2030":
+            entry["national_value"], entry["used"] = None, True  # shown in 4°, beside the allowance
         elif correction.year in by_year:
             key = YEARLY[correction.indicator]
             row = by_year[correction.year]

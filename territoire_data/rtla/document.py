@@ -271,9 +271,26 @@ def blocks(report: dict) -> list[Block]:
                         "Année d'épuisement de l'enveloppe à ce rythme",
                         str(z["exhaustion_year"]) if z["exhaustion_year"] else "après 2030",
                     ],
+                    *(
+                        [
+                            [
+                                f"Objectif territorialisé 2021-2030 ({z['target']['source']})",
+                                _ha(z["target"]["value_ha"]),
+                            ],
+                            ["Part de l'objectif territorialisé consommée", _pct(z["target"]["share_consumed_pct"], 0)],
+                            ["Reste au regard de l'objectif territorialisé", _ha(z["target"]["remaining_ha"])],
+                        ]
+                        if z.get("target")
+                        else []
+                    ),
                 ],
-                "Trajectoire de réduction de la consommation (objectif national, loi Climat et résilience) ; aucun objectif "
-                "territorialisé du SRADDET ou du SCoT n'est chargé",
+                "Trajectoire de réduction de la consommation (objectif national, loi Climat et résilience)"
+                + (
+                    " et objectif territorialisé"
+                    if z.get("target")
+                    else " ; aucun objectif territorialisé (SRADDET, SCoT, PLU) n'est donné : il s'ajoute dans le "
+                    "fichier de corrections (indicateur objectif_2021_2030)"
+                ),
                 [False, True],
             )
         )

@@ -182,6 +182,16 @@ def draft(
         full,
         without_plan=frozenset(context.warehouse.manifest.get("zan_no_guarantee", ())),
     )
+    target = next((c for c in own if c.indicator == "objectif_2021_2030"), None)
+    if target is not None and trajectory.get("available"):
+        consumed = trajectory["consumed_since_2021_ha"]
+        trajectory["target"] = {
+            "value_ha": target.value,
+            "source": target.source,
+            "reason": target.reason,
+            "share_consumed_pct": 100 * consumed / target.value if target.value > 0 else None,
+            "remaining_ha": target.value - consumed,
+        }
     result = {
         "schema": 1,
         "territory": {

@@ -68,6 +68,12 @@ def zones(report: dict) -> dict[str, str]:
             if allowance > 0
             else f"L'enveloppe de consommation 2021-2030 est nulle ; {_ha(t['consumed_since_2021_ha'])} ont été consommés."
         )
+        target = t.get("target")
+        if target and target["share_consumed_pct"] is not None:
+            council.append(
+                f"Au regard de l'objectif territorialisé de {_ha(target['value_ha'])} ({target['source']}), "
+                f"{number(target['share_consumed_pct'], 0)} % en sont consommés."
+            )
         if t["exhaustion_year"] is not None and t["exhaustion_year"] <= 2030:
             council.append(
                 f"Au rythme observé depuis 2021, l'enveloppe serait épuisée en {t['exhaustion_year']} : la trajectoire "
