@@ -252,6 +252,17 @@ class WorkspaceDiscussions:
         return self.workspace.exchange(login)
 
 
+def _permitted(workspace: Workspace, login: str | None, code: str, right: str) -> bool:
+    """``right`` (a question of the exchange client: ``can_run_radar``…) for ``login`` on
+    ``code``; False without a login or a territory, or when the store cannot answer."""
+    if not login or not code:
+        return False
+    try:
+        return bool(getattr(workspace.exchange(login), right)(code))
+    except Exception:
+        return False
+
+
 class WorkspaceRadar:
     """``RadarProvider`` over a workspace: rights from its store, cadastre from its home."""
 
@@ -259,12 +270,7 @@ class WorkspaceRadar:
         self.workspace = workspace
 
     def allowed(self, login: str | None, code: str) -> bool:
-        if not login or not code:
-            return False
-        try:
-            return self.workspace.exchange(login).can_run_radar(code)
-        except Exception:
-            return False
+        return _permitted(self.workspace, login, code, "can_run_radar")
 
     def run(self, login: str | None, code: str) -> dict:
         from territoire_data.radar import run_radar
@@ -287,12 +293,7 @@ class WorkspaceTriennial:
         self.workspace = workspace
 
     def allowed(self, login: str | None, code: str) -> bool:
-        if not login or not code:
-            return False
-        try:
-            return self.workspace.exchange(login).can_draft_report(code)
-        except Exception:
-            return False
+        return _permitted(self.workspace, login, code, "can_draft_report")
 
     def documents(self, login: str | None, code: str) -> dict:
         """ODT and PDF (HTML when Chromium is absent) of the draft of ``code``; the right is
