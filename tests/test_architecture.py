@@ -9,7 +9,6 @@ import subprocess
 import sys
 import tomllib
 
-import pytest
 from conftest import ROOT
 
 LINT_IMPORTS = [
@@ -41,25 +40,22 @@ def test_the_contracts_are_kept():
     assert "Contracts: 2 kept, 0 broken." in run.stdout
 
 
-@pytest.mark.parametrize(
-    "module, added",
-    [
-        # A fallback on the default workspace, inside a function, in the domain.
-        (
-            "territoire_data/core/zan.py",
-            "def _fallback():\n    from territoire_data.workspace import default_workspace\n",
-        ),
-        # A type-only import of the composition root.
-        (
-            "territoire_data/rendering/reading.py",
-            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from territoire_data.workspace import Workspace\n",
-        ),
-        # A reader reaching up into the domain that reads it.
-        ("territoire_data/sources/tabular.py", "def _up():\n    from territoire_data.core import warehouse\n"),
-    ],
-)
-def test_an_upward_import_breaks_the_contract(module, added, tmp_path):
-    """In a copy of the package, one import pointing up makes ``lint-imports`` fail, naming it."""
+UPWARD = [
+    # A fallback on the default workspace, inside a function, in the domain.
+    ("territoire_data/core/zan.py", "def _fallback():\n    from territoire_data.workspace import default_workspace\n"),
+    # A type-only import of the composition root.
+    (
+        "territoire_data/rendering/reading.py",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from territoire_data.workspace import Workspace\n",
+    ),
+    # A reader reaching up into the domain that reads it.
+    ("territoire_data/sources/tabular.py", "def _up():\n    from territoire_data.core import warehouse\n"),
+]
+
+
+def test_an_upward_import_breaks_the_contract(tmp_path):
+    """In a copy of the package with three kinds of upward import added (inside a function,
+    under TYPE_CHECKING, from a reader), ``lint-imports`` fails and names each importer."""
     copy = tmp_path / "copie"
     copy.mkdir()
     for package in ("territoire_data", "widgets"):
@@ -67,13 +63,14 @@ def test_an_upward_import_breaks_the_contract(module, added, tmp_path):
             ROOT / package, copy / package, ignore=shutil.ignore_patterns("__pycache__", "data", "notebooks")
         )
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
-    target = copy / module
-    target.write_text(target.read_text(encoding="utf-8") + "\n\n" + added, encoding="utf-8")
+    for module, added in UPWARD:
+        target = copy / module
+        target.write_text(target.read_text(encoding="utf-8") + "\n\n" + added, encoding="utf-8")
     run = _lint(copy, {"PYTHONPATH": str(copy)})
     assert run.returncode != 0, run.stdout[-3000:]
     assert "BROKEN" in run.stdout
-    importer = module.removesuffix(".py").replace("/", ".")
-    assert importer in run.stdout, run.stdout[-3000:]
+    for module, _added in UPWARD:
+        assert module.removesuffix(".py").replace("/", ".") in run.stdout, (module, run.stdout[-3000:])
 
 
 def test_every_module_belongs_to_a_layer():

@@ -14,7 +14,6 @@ import json
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import sys
 import sysconfig
@@ -109,18 +108,11 @@ def users_python(tmp_path_factory):
 
 
 def _stop_hub(processes: subprocess.Popen, port: int) -> None:
-    """Stop the hub and everything it started, so that nothing outlives the module: the hub
-    first, alone (on SIGTERM it stops the users' servers, the store service and the proxy it
-    started), then what is left in its session, then the users' processes and the proxy of
-    this port, which the spawner and the hub start in sessions of their own."""
-    if processes.poll() is None:
-        processes.send_signal(signal.SIGTERM)
-        try:
-            processes.wait(45)
-        except subprocess.TimeoutExpired:
-            pass
+    """Stop the hub and everything it started, so that nothing outlives the module: the hub's
+    session, then the users' processes and the proxy of this port, which the spawner and the
+    hub start in sessions of their own."""
     try:
-        stop(processes, 10)
+        stop(processes, 30)
     except ProcessLookupError:  # nothing left in its session
         pass
     for login in ACCOUNTS:

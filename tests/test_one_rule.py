@@ -38,7 +38,7 @@ def _exported(home, code: str, tmp_path) -> pd.DataFrame:
     return pd.read_csv(path, sep=";", decimal=",", dtype={"code": str}, encoding="utf-8-sig")
 
 
-@pytest.mark.parametrize("code", ["33440", "33063", "24037"])
+@pytest.mark.parametrize("code", ["33440", "33063"])  # the guaranteed case, and a city
 def test_the_zan_allowance_agrees_everywhere(code, demo, home_demo, tmp_path):
     from territoire_data.rendering.portrait import Portrait
     from widgets.providers import WorkspaceProvider

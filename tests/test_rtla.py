@@ -244,12 +244,26 @@ def test_a_correction_replaces_a_figure_with_its_trace(home_cerema, tmp_path):
     ],
 )
 def test_a_bad_correction_refuses_the_whole_file(line, message, home_cerema, tmp_path):
+    """Read in-process (the command's path is shown once below): the first bad line refuses all."""
+    from territoire_data.errors import TerritoireError
+    from territoire_data.rtla.corrections import read
+    from territoire_data.workspace import Workspace
+
+    workspace = Workspace(home_cerema)
     good = f"{AMBERIEU};consommation_naf;2022;2;Une source;Un motif"
     path = _corrections(tmp_path, [line, good])
+    with pytest.raises(TerritoireError, match="Aucune correction n'est appliquée") as refused:
+        read(path, lambda c: workspace.territory(c).code)
+    assert message in str(refused.value)
+
+
+def test_the_command_refuses_a_bad_corrections_file_in_french(home_cerema, tmp_path):
+    path = _corrections(tmp_path, [f"{AMBERIEU};consommation_naf;2021;1,5;;Un motif"])
     out = tmp_path / "sortie"
     run = run_cli("rtla", AMBERIEU, "--format", "json", "--out", str(out), "--corrections", str(path), home=home_cerema)
-    assert run.returncode == 2 and message in run.stderr and "Aucune correction n'est appliquée" in run.stderr
-    assert "Traceback" not in run.stderr and not (out / f"rapport_triennal_{AMBERIEU}.json").exists()
+    assert run.returncode == 2 and "ligne 2 : source manquante" in run.stderr
+    assert "Aucune correction n'est appliquée" in run.stderr and "Traceback" not in run.stderr
+    assert not (out / f"rapport_triennal_{AMBERIEU}.json").exists()
 
 
 def test_text_stays_inert_in_every_format(home_cerema, tmp_path):
