@@ -305,8 +305,7 @@ class WorkspaceTriennial:
         if not self.allowed(login, code):
             raise AccessDenied("Le rapport triennal est préparé par les élus et les services du territoire.")
         territory = self.workspace.territory(code)
-        path = self.workspace.home / local.CORRECTIONS_FILE
-        found = local.read(path, lambda c: self.workspace.territory(c).code) if path.is_file() else []
+        found = local.of_home(self.workspace)
         draft = batch.draft_of(self.workspace, territory, corrections=found)
         files: dict = {"odt": writers.to_odt(draft), "html": writers.to_html(draft).encode("utf-8")}
         try:

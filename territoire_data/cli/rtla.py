@@ -45,7 +45,6 @@ def rtla(
 ) -> None:
     """Rédiger le projet de rapport local de suivi de l'artificialisation des sols (CGCT L2231-1)
     d'une commune, d'un EPCI, ou de toutes les communes et EPCI d'un SCoT ou d'un département."""
-    from territoire_data.errors import TerritoireError
     from territoire_data.rtla import batch
     from territoire_data.rtla import corrections as local
     from territoire_data.rtla.writers import FORMATS
@@ -59,9 +58,7 @@ def rtla(
         raise typer.BadParameter(f"formats possibles : {', '.join(FORMATS)}", param_hint="--format")
     territory = workspace.territory(code)
     path = corrections if corrections is not None else workspace.home / local.CORRECTIONS_FILE
-    if corrections is not None and not corrections.is_file():
-        raise TerritoireError(f"Fichier de corrections introuvable : {corrections}.")
-    found = local.read(path, lambda c: workspace.territory(c).code) if path.is_file() else []
+    found = local.of_home(workspace, corrections)
     chosen_peers = [p.strip() for p in peers.split(",") if p.strip()] if peers else None
     output = output or Path("rapports_triennaux") / territory.code.replace(":", "-")
     outcome = batch.run(

@@ -62,8 +62,9 @@ def flows_for(context: DataContext, targets: list[Territory]) -> figures.Flows:
     populations = context.warehouse.populations()
     large = [t for t in targets if t.level == "commune" and (populations.get(t.code) or 0) >= figures.PEERS_LARGE]
     if large:
-        return figures.Flows(context.warehouse, None)
-    return figures.Flows(context.warehouse, sorted(set(ref.index[ref["departement"].isin(departements)]) | set(codes)))
+        return figures.Flows(context.warehouse, None, populations)
+    pool = sorted(set(ref.index[ref["departement"].isin(departements)]) | set(codes))
+    return figures.Flows(context.warehouse, pool, populations)
 
 
 def draft_of(

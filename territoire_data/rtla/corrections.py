@@ -179,6 +179,15 @@ def read(path: Path, territory_of, *, first_year: int = 2009, last_year: int = 2
     return found
 
 
+def of_home(context, path: Path | None = None) -> list[Correction]:
+    """The corrections of ``path``, or of the home's ``corrections/rapport_triennal.csv`` when it
+    exists (none otherwise), territories resolved in ``context``."""
+    if path is not None and not Path(path).is_file():
+        raise TerritoireError(f"Fichier de corrections introuvable : {path}.")
+    path = Path(path) if path is not None else context.home / CORRECTIONS_FILE
+    return read(path, lambda code: context.territory(code).code) if path.is_file() else []
+
+
 def apply(
     rows: list[dict], area_ha: float | None, corrections: list[Correction]
 ) -> tuple[list[dict], float | None, list[dict]]:

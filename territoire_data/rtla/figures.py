@@ -73,7 +73,11 @@ class Flows:
     """The Cerema variables of a set of communes, in memory as arrays: flows (m²) by variable,
     commune and year, and the context (population, households, jobs, area)."""
 
-    def __init__(self, warehouse, codes: list[str] | None = None):
+    def __init__(self, warehouse, codes: list[str] | None = None, populations: pd.Series | None = None):
+        # What every draft of a batch also reads, read here once: the census populations (peers)
+        # and the SCoT of each commune.
+        self.populations = populations if populations is not None else warehouse.populations()
+        self.scot_members = warehouse.scot_members
         variables = [*FLOW_VARIABLES, *CONTEXT_VARIABLES]
         filters = {"variable": variables} if codes is None else {"variable": variables, "code": list(codes)}
         obs = warehouse.observations(**filters)

@@ -76,8 +76,8 @@ def recipients(context: DataContext, territory: Territory, scot: str | None) -> 
     return out
 
 
-def _scot_of(context: DataContext, territory: Territory) -> str | None:
-    members = context.warehouse.scot_members
+def _scot_of(flows: Flows, territory: Territory) -> str | None:
+    members = flows.scot_members
     if members is None or territory.level not in ("commune", "epci"):
         return None
     names = members.loc[members["code"].isin(territory.communes), "scot"].unique()
@@ -104,7 +104,7 @@ def _comparisons(
             "liste choisie par l'auteur du rapport",
         )
     elif territory.level == "commune":
-        codes, rule = figures.similar_communes(ref, context.warehouse.populations(), territory.code), figures.PEERS_RULE
+        codes, rule = figures.similar_communes(ref, flows.populations, territory.code), figures.PEERS_RULE
     else:
         codes, rule = [], "sans objet pour un groupe de communes"
     lines = [
@@ -151,7 +151,7 @@ def draft(
     territory = context.territory(code)
     period = period or Period(figures.FIRST_YEAR, flows.last_year or figures.FIRST_YEAR)
     codes = list(territory.communes)
-    scot = _scot_of(context, territory)
+    scot = _scot_of(flows, territory)
     national = figures.consumption(flows, codes, period)
     area_ha, area_source = figures.area(flows, codes, territory.area_km2)
     own = [c for c in corrections if c.territory == territory.code]
@@ -173,9 +173,10 @@ def draft(
     series = pd.Series({r["year"]: r["total_ha"] for r in rows}, dtype="float64")
     # The allowance of the ZAN trajectory, from the flows as corrected (the national series
     # when no correction applies): the rule of core.zan, as everywhere else.
-    reference_flows = figures.consumption(flows, codes, Period(zan.REFERENCE_START, zan.REFERENCE_END))
-    full = pd.Series({r["year"]: r["total_ha"] for r in reference_flows["years"]}, dtype="float64")
-    full = series.combine_first(full)
+    full = series
+    if period.start > zan.REFERENCE_START or period.end < zan.REFERENCE_END:  # the decade outside the period
+        decade = figures.consumption(flows, codes, Period(zan.REFERENCE_START, zan.REFERENCE_END))
+        full = series.combine_first(pd.Series({r["year"]: r["total_ha"] for r in decade["years"]}, dtype="float64"))
     trajectory = zan.from_flows(
         territory.code,
         territory.level,
