@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installe
 PYTEST_ARGS ?=
+# Processes running the tests (pytest-xdist, one test file per process at a time); 0: one process.
+TEST_WORKERS ?= 2
 # Départements of the demo warehouse (`make demo DEMO_DEPARTEMENTS=` for the whole of France, ≈ 2 min).
 DEMO_DEPARTEMENTS ?= 33,24,47,40,64,17,16
 # Port of the dashboard `make demo` ends by serving; SERVIR=0 skips serving.
@@ -62,11 +64,11 @@ endif
 
 ## make test: install and run every test suite (browser, postgres, notebooks, slow included).
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## make test-quick: the inner loop — unit and CLI tests, no browser, server, kernel or fresh venv (≈ 3 min).
 test-quick: install
-	$(BIN)/python -m pytest -m "not slow and not browser and not postgres and not notebooks" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow and not browser and not postgres and not notebooks" $(PYTEST_ARGS)
 
 ## make lint: ruff (lint and format), mypy and the layers contract (import-linter, in
 ## pyproject.toml: dependencies point down, no cycle), zero findings expected (CI runs it).

@@ -28,6 +28,7 @@ DEFAULT_REQUEST_LIMIT = (5, 86_400)  # access requests per actor and day
 DEFAULT_INVITATION_LIMIT = (30, 86_400)  # invitations per élu or agent and day
 DEFAULT_DIGEST_HOUR = 7
 DEFAULT_KERNEL_CEILING = 20
+DEFAULT_KERNEL_CULL_S = 30  # idle seconds before the kernel of a page gone without a word is freed
 DEFAULT_ARCHIVE_MAX_BYTES = 8 * 2**30  # uncompressed bytes read from one file (all its members)
 DEFAULT_ARCHIVE_MAX_RATIO = 200  # uncompressed / compressed size of a member
 DEFAULT_ARCHIVE_MAX_DEPTH = 3  # archives inside archives
@@ -59,6 +60,12 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "TERRITOIRE_KERNEL_CEILING": (
         "kernel_ceiling",
         "tableaux de bord ouverts en même temps au plus (un noyau chacun, hors noyaux préchauffés ; défaut 20)",
+    ),
+    "TERRITOIRE_KERNEL_CULL_S": (
+        "kernel_cull_s",
+        "secondes d'inactivité après lesquelles le noyau d'une page fermée sans prévenir (onglet tué, réseau "
+        "perdu) est libéré, vérifiées toutes les `secondes / 3` (défaut 30) ; un noyau dont la page est "
+        "connectée n'est jamais libéré",
     ),
     "TERRITOIRE_ZAN_NO_GUARANTEE": (
         "zan_no_guarantee",
@@ -219,6 +226,7 @@ class Settings:
     basemap_url: str | None = None  # None: no tiles, no request leaves the server
     basemap_attribution: str | None = None
     kernel_ceiling: int = DEFAULT_KERNEL_CEILING
+    kernel_cull_s: int = DEFAULT_KERNEL_CULL_S
     zan_no_guarantee: frozenset[str] = frozenset()
     archive_max_bytes: int = DEFAULT_ARCHIVE_MAX_BYTES
     archive_max_ratio: int = DEFAULT_ARCHIVE_MAX_RATIO
@@ -259,6 +267,7 @@ class Settings:
             basemap_url=_basemap_url(env.get("TERRITOIRE_BASEMAP_URL")),
             basemap_attribution=_text(env.get("TERRITOIRE_BASEMAP_ATTRIBUTION")),
             kernel_ceiling=_positive(env.get("TERRITOIRE_KERNEL_CEILING"), DEFAULT_KERNEL_CEILING),
+            kernel_cull_s=_positive(env.get("TERRITOIRE_KERNEL_CULL_S"), DEFAULT_KERNEL_CULL_S),
             zan_no_guarantee=frozenset(
                 c.strip().upper() for c in (env.get("TERRITOIRE_ZAN_NO_GUARANTEE") or "").split(",") if c.strip()
             ),

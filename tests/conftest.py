@@ -67,8 +67,11 @@ def data_extracts() -> Path:
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
+    """Logs and screenshots kept after the run: one folder per test process (``make test``
+    runs two, each with its own servers and logs)."""
+    folder = ARTIFACTS / os.environ.get("PYTEST_XDIST_WORKER", "principal")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -187,12 +190,16 @@ def browser():
 @pytest.fixture(scope="session")
 def demo_dashboard(home_demo, artifacts):
     """The real ``territoire dashboard`` on the demo home (2 preheated kernels, demo accounts and
-    threads seeded), shared by the browser suites; yields its base URL. Log: voila.log."""
+    threads seeded), shared by the browser suites; yields its base URL. Log: voila.log.
+
+    Kernels of pages gone without a word are culled after 10 s instead of 30 (the default,
+    checked in test_server): the cull is the same, the suite waits less for it."""
     from server import dashboard_server
 
     seeds = run_cli("db", "demo", home=home_demo)
     assert seeds.returncode == 0, seeds.stderr
-    with dashboard_server(home_demo, kernels=2, log=artifacts / "voila.log") as url:
+    quick_cull = {"TERRITOIRE_KERNEL_CULL_S": "10"}
+    with dashboard_server(home_demo, kernels=2, log=artifacts / "voila.log", environment=quick_cull) as url:
         yield url
 
 

@@ -30,7 +30,7 @@ def test_closed_and_reloaded_pages_free_their_kernels(browser, demo_dashboard, a
 
     Leaving or reloading frees the kernel at once (Voilà's page-close request, accepted now that
     the page sets the ``_xsrf`` cookie); a closed tab whose request is lost (headless Chromium
-    drops it on ``page.close``) is culled once idle and disconnected, within a minute."""
+    drops it on ``page.close``) is culled once idle and disconnected (10 s for this server)."""
     url = demo_dashboard
     hosts: set[str] = set()
     for visit in range(12):

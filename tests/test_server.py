@@ -129,7 +129,8 @@ def test_voila_pool_internals_still_there():
 
 
 def test_dashboard_command_line():
-    from territoire_data.cli.dashboard import CULL_IDLE_S, CULL_INTERVAL_S, voila_command
+    from territoire_data.cli.dashboard import voila_command
+    from territoire_data.settings import Settings
 
     command = voila_command(8866, kernels=3, ceiling=7, commune="33281")
     assert command[1:3] == ["-m", "territoire_data.server"]
@@ -137,8 +138,13 @@ def test_dashboard_command_line():
     assert "--VoilaExecutor.iopub_timeout=60" in command
     assert "--DashboardServer.ceiling=7" in command and "--pool_size=3" in command
     assert "--DashboardServer.announce=/?territoire=33281" in command
-    assert f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}" in command
-    assert CULL_IDLE_S + CULL_INTERVAL_S <= 60  # a lost page's kernel is freed within a minute
+    # By default a lost page's kernel is freed within a minute: 30 s idle, checked every 10 s.
+    assert Settings.from_environment({}).kernel_cull_s == 30
+    assert "--MappingKernelManager.cull_idle_timeout=30" in command
+    assert "--MappingKernelManager.cull_interval=10" in command
+    assert Settings.from_environment({"TERRITOIRE_KERNEL_CULL_S": "9"}).kernel_cull_s == 9
+    quick = voila_command(8866, cull_s=9)
+    assert "--MappingKernelManager.cull_idle_timeout=9" in quick and "--MappingKernelManager.cull_interval=3" in quick
 
 
 def test_cull_spares_a_page_still_loading_but_frees_a_lost_one():

@@ -11,17 +11,10 @@ import typer
 from territoire_data.errors import TerritoireError
 from territoire_data.resources import notebooks_folder
 from territoire_data.server.guard import allowed_messages_option
-from territoire_data.settings import Settings, variables_for
+from territoire_data.settings import DEFAULT_KERNEL_CULL_S, Settings, variables_for
 from territoire_data.workspace import default_workspace
 
 NOTEBOOK = notebooks_folder() / "tableau_de_bord.ipynb"
-
-
-# A kernel nobody is connected to (its page closed without the shutdown beacon: crash, lost
-# network) is culled after CULL_IDLE_S of inactivity, checked every CULL_INTERVAL_S: freed
-# within a minute. Connected kernels are never culled, however idle their visitor.
-CULL_IDLE_S = 30
-CULL_INTERVAL_S = 10
 
 
 def voila_command(
@@ -33,8 +26,14 @@ def voila_command(
     ceiling: int = 20,
     commune: str = "33063",
     identity_header: str | None = None,
+    cull_s: int = DEFAULT_KERNEL_CULL_S,
 ) -> list[str]:
-    """The dashboard server's command line (Voilà with territoire's page and waiting room)."""
+    """The dashboard server's command line (Voilà with territoire's page and waiting room).
+
+    A kernel nobody is connected to (its page closed without the shutdown beacon: crash, lost
+    network) is culled after ``cull_s`` seconds of inactivity, checked every third of that:
+    freed within a minute by default. Connected kernels are never culled, however idle their
+    visitor."""
     command = [
         sys.executable,
         "-m",
@@ -64,8 +63,8 @@ def voila_command(
         "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
         # Kernels of pages that never connected get a longer grace (territoire_data.server.kernels).
         "--VoilaConfiguration.multi_kernel_manager_class=territoire_data.server.kernels.DashboardKernelManager",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_s}",
+        f"--MappingKernelManager.cull_interval={max(1, cull_s // 3)}",
         "--MappingKernelManager.cull_connected=False",
         # The page may send widget messages only: an `execute_request` forged by a visitor is dropped.
         allowed_messages_option(),
@@ -156,6 +155,7 @@ def dashboard(
         ceiling=ceiling,
         commune=commune,
         identity_header=settings.identity_header,
+        cull_s=settings.kernel_cull_s,
     )
     sys.stdout.flush()
     sys.stderr.flush()
