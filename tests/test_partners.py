@@ -863,7 +863,7 @@ def _migrate_and_play(store_url: str, folder):
                 "VALUES ('elu.sm', 'Henri Dubos', 1, CURRENT_TIMESTAMP)"
             )
             connection.exec_driver_sql("INSERT INTO roles (user_id, role, territory) VALUES (1, 'elu', '33440')")
-    assert workspace.store.upgrade() == "0005"
+    assert workspace.store.upgrade() == "0006"
     with workspace.store.session() as s:
         elu = s.scalar(select(User).where(User.login == "elu.sm"))
         assert elu.name == "Henri Dubos" and elu.notification_mode == "immediate" and elu.email is None
@@ -880,11 +880,15 @@ def _migrate_and_play(store_url: str, folder):
     company.reply(thread, "Réponse.")
     assert "a répondu" in elu_client.notifications()[0]["text"]
     assert [a["name"] for a in elu_client.directory("33440")] == [SOLAR["name"]]
+    entry = elu_client.save_report_correction("33440", "consommation_naf", "0,45", "Observatoire", "Doublon", 2021)
+    assert entry["recorded_by"].startswith("Henri Dubos, élu(e)") and entry["year"] == 2021
+    again = elu_client.save_report_correction("33440", "consommation_naf", "0,5", "Observatoire", "Doublon", 2021)
+    assert again["id"] == entry["id"] and elu_client.report_corrections("33440")[0]["value"] == 0.5  # replaced
     company.delete_account()
     assert workspace.store.downgrade("0003") == "0003"  # and back, for a rollback of the release
     with workspace.store.session() as s:
         assert s.scalar(select(User.name).where(User.login == "elu.sm")) == "Henri Dubos"
-    assert workspace.store.upgrade() == "0005"
+    assert workspace.store.upgrade() == "0006"
     workspace.close()
 
 

@@ -4,6 +4,7 @@ with their trace, batches with an index, and bad input refused in French."""
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import subprocess
@@ -414,3 +415,164 @@ def test_a_territorial_target_is_set_beside_the_national_allowance(home_cerema, 
     )
     text = _docx_text(out / f"rapport_triennal_{AMBERIEU}.docx")
     assert "Objectif territorialisé 2021-2030 (SCoT BUCOPA, DOO 2025)" in text and "12,00 ha" in text
+
+
+def test_corrections_entered_in_the_dashboard_are_signed_dated_and_used(home_demo, tmp_path):
+    """An élu of Saint-Martial enters a local figure in the dashboard: refused in French without
+    a source or with a value that is not a number, then recorded with his name and the date;
+    the draft (dashboard, command) uses it with its trace; a company can neither see nor enter
+    one; a right withdrawn while the page is open stops the next entry; an agent withdraws it;
+    the author's erased account leaves « Compte supprimé » in the trace."""
+    from fakes import FakeProvider
+    from sqlalchemy import delete, select
+
+    from territoire_data.access.authorisation import AccessDenied
+    from territoire_data.access.users import add_user
+    from territoire_data.rtla import batch, entered
+    from territoire_data.store.models import ReportCorrection, Role, User
+    from territoire_data.workspace import Workspace
+    from widgets.providers import WorkspaceTriennial
+    from widgets.state import State
+    from widgets.triennial import TriennialPanel
+
+    folder = tmp_path / "home"
+    shutil.copytree(home_demo, folder, symlinks=True, ignore=shutil.ignore_patterns("echanges", "discussions.sqlite*"))
+    workspace = Workspace(folder)
+    assert entered.of_home(workspace) == []  # no store yet: none, and nothing created to find out
+    workspace.store.upgrade()
+    add_user(workspace, "maire.sm", "elu", "33440", name="Henri Dubos")
+    add_user(workspace, "agent.sm", "agent", "33440", name="Karim Benali")
+    add_user(workspace, "entreprise.sm", "entreprise", "33440")
+    state = State(FakeProvider())
+    panel = TriennialPanel(state, WorkspaceTriennial(workspace))
+    form = panel.corrections
+    state.code = "33440"
+    panel.login = "maire.sm"
+    assert form.layout.display is None and "Aucune correction saisie" in form.listing.value
+
+    form.indicator.value, form.year.value, form.value.value = "consommation_naf", 2021, "0,45"
+    form.reason.value = "Lotissement compté deux fois"
+    form._save()
+    assert "source manquante" in form.message.value and "ti-erreur" in form.message.value
+    form.source.value, form.value.value = "Observatoire départemental, relevé 2025", "beaucoup"
+    form._save()
+    assert "n'est pas un nombre « beaucoup ». Rien n'est enregistré." in html.unescape(form.message.value)
+    assert WorkspaceTriennial(workspace).corrections("maire.sm", "33440") == []  # nothing kept
+    form.value.value = "0,45"
+    form._save()
+    assert "Correction enregistrée" in form.message.value
+    assert "Henri Dubos, élu(e) (tableau de bord) le " in form.listing.value
+    form.indicator.value = "superficie"
+    assert form.year.disabled and form.year.value is None  # the area has no year
+
+    found = entered.of_home(workspace)
+    assert [(c.indicator, c.year, c.value, c.origin) for c in found] == [
+        ("consommation_naf", 2021, 0.45, "tableau de bord")
+    ]
+    draft = batch.draft_of(workspace, workspace.territory("33440"), corrections=found)
+    trace = draft["corrections"][0]
+    assert trace["used"] and trace["value"] == 0.45 and trace["national_value"] is not None
+    assert trace["recorded_by"].startswith("Henri Dubos, élu(e)")
+    assert next(r for r in draft["consumption"]["years"] if r["year"] == 2021)["total_ha"] == 0.45
+    files = WorkspaceTriennial(workspace).documents("maire.sm", "33440")
+    assert b"Henri Dubos" in files["html"] and "1 correction(s) locale(s) appliquée(s)" in files["note"]
+    out = tmp_path / "cli"
+    run = run_cli("rtla", "33440", "--format", "json", "--out", str(out), "--workers", "1", home=folder)
+    assert run.returncode == 0, run.stderr
+    assert "1 correction(s) saisie(s) dans le tableau de bord." in run.stdout
+    report = json.loads((out / "rapport_triennal_33440.json").read_text(encoding="utf-8"))
+    assert report["corrections"][0]["recorded_by"].startswith("Henri Dubos, élu(e)")
+
+    panel.login = "entreprise.sm"
+    assert panel.layout.display == "none" and form.layout.display == "none" and form.listing.value == ""
+    with pytest.raises(AccessDenied):
+        workspace.exchange("entreprise.sm").save_report_correction("33440", "superficie", "10", "x", "y")
+    with pytest.raises(AccessDenied):
+        workspace.exchange("entreprise.sm").report_corrections("33440")
+
+    panel.login = "maire.sm"
+    with workspace.store.session() as s:  # the élu's mandate ends while his page is open
+        elu = s.scalar(select(User.id).where(User.login == "maire.sm"))
+        s.execute(delete(Role).where(Role.user_id == elu))
+    form.indicator.value, form.value.value = "superficie", "300"
+    form.source.value, form.reason.value = "Cadastre", "Surface recalculée"
+    form._save()
+    assert form.layout.display == "none"
+    with workspace.store.session() as s:
+        assert s.scalar(select(ReportCorrection.value)) == 0.45  # unchanged
+
+    agent = WorkspaceTriennial(workspace)
+    [listed] = agent.corrections("agent.sm", "33440")
+    workspace.exchange("maire.sm").delete_account()
+    assert entered.of_home(workspace)[0].recorded_by.startswith("Compte supprimé")
+    agent.withdraw("agent.sm", listed["id"])
+    assert agent.corrections("agent.sm", "33440") == [] and entered.of_home(workspace) == []
+    workspace.close()
+
+
+OCSGE = TEST_DATA / "ocsge"
+
+
+@pytest.fixture(scope="module")
+def home_ocsge(tmp_path_factory, home, ref) -> Path:
+    """The real Cerema extract and the OCS GE commune tables of two of its communes."""
+    from territoire_data.workspace import Workspace
+
+    folder = home_with_referential(tmp_path_factory, home, "home-ocsge")
+    raw = folder / "brut"
+    raw.mkdir()
+    for path in (CEREMA, OCSGE / "artif_commune.csv", OCSGE / "imper_commune.csv"):
+        shutil.copy(path, raw)
+    Workspace(folder).build_warehouse([raw])
+    return folder
+
+
+def test_ocs_ge_fills_sections_2_and_3_or_says_why(home_ocsge, tmp_path):
+    """Sections 2° and 3° from the portal's commune tables, recomputed with pandas from the
+    files; a commune without a row and an EPCI only partly covered get a reason, never zeros."""
+    cerema = pd.read_csv(CEREMA, sep=";", dtype={"idcom": str}).set_index("idcom")
+    area_ha = cerema.at[AMBERIEU, "surfcom2023"] / 10_000
+    for code in (AMBERIEU, "01001", "epci:240100883"):
+        done = run_cli("rtla", code, "--format", "json,odt", "--out", str(tmp_path), "--workers", "1", home=home_ocsge)
+        assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / f"rapport_triennal_{AMBERIEU}.json").read_text(encoding="utf-8"))
+    assert report["ocsge"]["available"] and "ocsge_communes" in [s["source"] for s in report["sources"]]
+    for kind, short in (("artificialisation", "artif"), ("impermeabilisation", "imper")):
+        row = pd.read_csv(OCSGE / f"{short}_commune.csv", dtype={"commune_code": str}).set_index("commune_code")
+        row = row.loc[AMBERIEU]
+        got = report["ocsge"][kind]
+        assert (got["first_year"], got["second_year"]) == (2018, 2021)
+        assert got["surface_first_ha"] == pytest.approx(row[f"surface_{short}_1"] / 10_000)
+        assert got["surface_second_ha"] == pytest.approx(row[f"surface_{short}_2"] / 10_000)
+        assert got["net_ha"] == pytest.approx(row["flux_surface_1_2"] / 10_000)
+        assert got["net_per_year_ha"] == pytest.approx(row["flux_surface_1_2"] / 10_000 / 3)
+        assert got["share_second_pct"] == pytest.approx(100 * row[f"surface_{short}_2"] / 10_000 / area_ha)
+        assert got["share_second_pct"] == pytest.approx(row[f"pourcent_{short}_2"], abs=0.01)  # the file agrees
+    text = _odt_text(tmp_path / f"rapport_triennal_{AMBERIEU}.odt")
+    assert "2° Solde entre surfaces artificialisées et désartificialisées" in text
+    assert number(report["ocsge"]["artificialisation"]["net_ha"], 2) in text and "3° Surfaces imperméabilisées" in text
+
+    alone = json.loads((tmp_path / "rapport_triennal_01001.json").read_text(encoding="utf-8"))
+    assert not alone["ocsge"]["available"] and "pas encore publiée" in alone["ocsge"]["artificialisation"]["reason"]
+    assert "au plus tard en 2031" in alone["ocsge"]["text"] and "pas encore publiée" in alone["ocsge"]["text"]
+    epci = json.loads((tmp_path / "rapport_triennal_epci-240100883.json").read_text(encoding="utf-8"))
+    assert "ne couvre pas encore" in epci["ocsge"]["impermeabilisation"]["reason"]
+    assert "un total serait partiel" in _odt_text(tmp_path / "rapport_triennal_epci-240100883.odt")
+
+
+def test_ocs_ge_tables_in_hectares_read_the_same(tmp_path):
+    """A table converted to hectares (its areas in ha) gives the same observations."""
+    from territoire_data.sources import read_all
+
+    converted = pd.read_csv(OCSGE / "artif_commune.csv", dtype={"commune_code": str})
+    for column in ("surface_artif_1", "surface_artif_2", "flux_surface_1_2", "commune_surface"):
+        converted[column] = converted[column] / 10_000
+    converted.to_csv(tmp_path / "artif_ha.csv", index=False, sep=";", decimal=",")
+    in_m2, in_ha = (read_all([p], progress=False) for p in (OCSGE / "artif_commune.csv", tmp_path / "artif_ha.csv"))
+    assert not in_m2.ignores and not in_ha.ignores
+    key = ["code", "variable", "year"]
+    first = in_m2.observations.sort_values(key)["value"].to_numpy()
+    second = in_ha.observations.sort_values(key)["value"].to_numpy()
+    assert first == pytest.approx(second) and len(first) == 6  # 2 communes × (2 surfaces + 1 flow)
+    net = in_m2.observations[in_m2.observations["variable"].astype(str) == "OCSGE_ARTIF_NET"]
+    assert sorted(net["start"].astype(int)) == [2018, 2018] and sorted(net["year"].astype(int)) == [2021, 2021]

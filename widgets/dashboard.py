@@ -200,7 +200,6 @@ class Dashboard(w.VBox):
         self.level_note = w.HTML()
         self.state.observe(self._error, "error")
         self.state.observe(self._title, "code")
-        self.tabs = ThemeTabs(self.state)
         self.geomap = ChoroplethMap(self.state, layout=w.Layout(width="58%"))
         self.trend = TrendChart(self.state)
         self.distribution = PeerDistributionChart(self.state)
@@ -216,6 +215,9 @@ class Dashboard(w.VBox):
         self.radar = RadarPanel(self.state, radar, geomap=self.geomap)
         self.actors = ActorsPanel(self.state, partners)
         self.triennial = TriennialPanel(self.state, triennial)
+        self.tabs = ThemeTabs(
+            self.state, extras={"foncier": [self.triennial]}
+        )  # the report's action with the land figures
         traitlets.dlink((self.discussion, "login"), (self.radar, "login"))  # one identity for all
         traitlets.dlink((self.discussion, "login"), (self.actors, "login"))
         traitlets.dlink((self.discussion, "login"), (self.triennial, "login"))
@@ -233,7 +235,6 @@ class Dashboard(w.VBox):
             self.members,
             section("Trajectoire ZAN (zéro artificialisation nette)"),
             self.zan,
-            self.triennial,
             self.radar,
             self.actors,
             self.discussion,

@@ -97,6 +97,9 @@ class TriennialProvider(Protocol):
 
     def allowed(self, login: str | None, code: str) -> bool: ...
     def documents(self, login: str | None, code: str) -> dict: ...
+    def corrections(self, login: str | None, code: str) -> list[dict]: ...
+    def record(self, login: str | None, code: str, **fields) -> dict: ...
+    def withdraw(self, login: str | None, correction_id: int) -> None: ...
 
 
 class _LruCache(OrderedDict):
@@ -287,7 +290,8 @@ class WorkspaceRadar:
 class WorkspaceTriennial:
     """``TriennialProvider`` over a workspace: rights from its store (élus and agents of the
     territory, admins), figures from its warehouse, local corrections from its home
-    (``corrections/rapport_triennal.csv``)."""
+    (``corrections/rapport_triennal.csv``) and from its store (entered in the dashboard, through
+    the same exchange client as every right: the Hub service when one is configured)."""
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
@@ -299,13 +303,16 @@ class WorkspaceTriennial:
         """ODT and PDF (HTML when Chromium is absent) of the draft of ``code``; the right is
         checked again first."""
         from territoire_data.access.authorisation import AccessDenied
-        from territoire_data.rtla import batch, writers
-        from territoire_data.rtla import corrections as local
+        from territoire_data.rtla import batch, entered, writers
+        from territoire_data.rtla.corrections import of_file
 
         if not self.allowed(login, code):
             raise AccessDenied("Le rapport triennal est préparé par les élus et les services du territoire.")
         territory = self.workspace.territory(code)
-        found = local.of_home(self.workspace)
+        # The dashboard's entries come through the exchange client: a user's server under the
+        # Hub does not reach the store itself.
+        listed = entered.from_listed(self.corrections(login, territory.code))
+        found = entered.merged(of_file(self.workspace), listed)
         draft = batch.draft_of(self.workspace, territory, corrections=found)
         files: dict = {"odt": writers.to_odt(draft), "html": writers.to_html(draft).encode("utf-8")}
         try:
@@ -316,3 +323,14 @@ class WorkspaceTriennial:
             used = [c for c in draft["corrections"] if c["used"]]
             files["note"] = (files.get("note", "") + f" {len(used)} correction(s) locale(s) appliquée(s).").strip()
         return files
+
+    def corrections(self, login: str | None, code: str) -> list[dict]:
+        """The corrections entered for ``code``, with who and when."""
+        return self.workspace.exchange(login).report_corrections(code)
+
+    def record(self, login: str | None, code: str, **fields) -> dict:
+        """Enter a correction (``indicator``, ``year``, ``value``, ``source``, ``reason``)."""
+        return self.workspace.exchange(login).save_report_correction(code, **fields)
+
+    def withdraw(self, login: str | None, correction_id: int) -> None:
+        self.workspace.exchange(login).delete_report_correction(correction_id)

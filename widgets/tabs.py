@@ -32,19 +32,27 @@ SUMMARY = (
 class ThemeTabs(w.Tab):
     """Cards of the commune grouped by theme; they follow the commune and the peer group."""
 
-    def __init__(self, state: State, **kwargs):
+    def __init__(self, state: State, extras: dict[str, list[w.Widget]] | None = None, **kwargs):
+        """``extras``: widgets shown below a theme's cards (theme id → widgets), as the
+        triennial report's action in « Foncier et ZAN »."""
         self.state = state
         self.cards: list[IndicatorCard] = []
-        groups = [("Synthèse", list(SUMMARY))]
-        groups += [(label, [i.id for i in INDICATORS if i.theme == theme]) for theme, label in THEMES.items()]
+        groups = [("", "Synthèse", list(SUMMARY))]
+        groups += [(theme, label, [i.id for i in INDICATORS if i.theme == theme]) for theme, label in THEMES.items()]
+        unknown = set(extras or {}) - set(THEMES)
+        if unknown:
+            raise KeyError(f"unknown themes: {sorted(unknown)}")
         self.by_tab: list[list[IndicatorCard]] = []
         self.grids: list[w.HTML] = []
-        for _title, ids in groups:
+        pages: list[w.Widget] = []
+        for theme, _title, ids in groups:
             cards = [IndicatorCard(i) for i in ids]
             self.cards.extend(cards)
             self.by_tab.append(cards)
             self.grids.append(w.HTML(grid(cards)))
-        super().__init__(self.grids, titles=[t for t, _ in groups], **kwargs)
+            below = (extras or {}).get(theme, [])
+            pages.append(w.VBox([self.grids[-1], *below]) if below else self.grids[-1])
+        super().__init__(pages, titles=[t for _, t, _ in groups], **kwargs)
         self.add_class("territoire-themes")
         state.observe(self._refresh, ["code", "peers", "anchors"])
         if state.code:

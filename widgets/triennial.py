@@ -1,6 +1,7 @@
-"""``TriennialPanel`` (``.territoire-rapport-triennal``): the draft of the triennial
-artificialisation report of the territory shown, as ODT (to edit) and PDF (to read), local
-corrections included.
+"""``TriennialPanel`` (``.territoire-rapport-triennal``, in the « Foncier et ZAN » tab): the
+draft of the triennial artificialisation report of the territory shown, as ODT (to edit) and
+PDF (to read), local corrections included — those of the home's file and those entered below
+(``CorrectionsForm``).
 
 Shown to the users the ``TriennialProvider`` allows — élus and agents of the territory (and
 admins), the people who present the report to the council — and hidden from everyone else;
@@ -13,9 +14,11 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
+import traitlets
 from traitlets import Unicode
 
 from territoire_data.errors import TerritoireError
+from widgets.corrections import CorrectionsForm
 from widgets.export import _link
 from widgets.guard import guard
 from widgets.providers import TriennialProvider
@@ -36,9 +39,21 @@ class TriennialPanel(CheckedTraits, w.VBox):
             layout=w.Layout(width="auto", min_width="16em"),
         )
         self.output = w.HTML()
-        super().__init__([self.make, self.output], **kwargs)
+        self.corrections = CorrectionsForm(state, provider)
+        self.fold = w.Accordion([self.corrections], titles=["Corrections locales (valeurs d'un observatoire)"])
+        self.fold.selected_index = None
+        super().__init__(
+            [
+                w.HTML('<h2 class="ti-titre-rapport">Rapport triennal local de l\'artificialisation</h2>'),
+                self.make,
+                self.output,
+                self.fold,
+            ],
+            **kwargs,
+        )
         self.add_class("territoire-rapport-triennal")
         self.make.on_click(lambda _b: self._make())
+        traitlets.dlink((self, "login"), (self.corrections, "login"))
         state.observe(self._territory, "code")
         self.observe(self._territory, "login")
         self._territory()

@@ -45,7 +45,7 @@ def rtla(
 ) -> None:
     """Rédiger le projet de rapport local de suivi de l'artificialisation des sols (CGCT L2231-1)
     d'une commune, d'un EPCI, ou de toutes les communes et EPCI d'un SCoT ou d'un département."""
-    from territoire_data.rtla import batch
+    from territoire_data.rtla import batch, entered
     from territoire_data.rtla import corrections as local
     from territoire_data.rtla.writers import FORMATS
     from territoire_data.workspace import default_workspace
@@ -58,7 +58,7 @@ def rtla(
         raise typer.BadParameter(f"formats possibles : {', '.join(FORMATS)}", param_hint="--format")
     territory = workspace.territory(code)
     path = corrections if corrections is not None else workspace.home / local.CORRECTIONS_FILE
-    found = local.of_home(workspace, corrections)
+    found = entered.of_home(workspace, corrections)
     chosen_peers = [p.strip() for p in peers.split(",") if p.strip()] if peers else None
     output = output or Path("rapports_triennaux") / territory.code.replace(":", "-")
     outcome = batch.run(
@@ -77,8 +77,11 @@ def rtla(
         f"{outcome.done} rapport(s) triennal(aux) rédigé(s), {outcome.unchanged} inchangé(s), "
         f"{len(outcome.failed)} en échec, en {outcome.seconds:.1f} s : {output}"
     )
-    if found:
-        typer.echo(f"{len(found)} correction(s) locale(s) lue(s) dans {path}.")
+    dashboard = sum(1 for c in found if c.origin == entered.DASHBOARD)
+    if len(found) > dashboard:
+        typer.echo(f"{len(found) - dashboard} correction(s) locale(s) lue(s) dans {path}.")
+    if dashboard:
+        typer.echo(f"{dashboard} correction(s) saisie(s) dans le tableau de bord.")
     for failed, error in outcome.failed[:10]:
         typer.echo(f"  échec {failed} : {error}", err=True)
     if outcome.failed:

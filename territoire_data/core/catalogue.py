@@ -930,9 +930,14 @@ BY_ID = {i.id: i for i in INDICATORS}
 
 
 # Read for the triennial artificialisation report (territoire_data.rtla), beside the indicators:
-# the Cerema flows by destination and the Cerema file's own population, households, jobs and area.
+# the Cerema flows by destination and the Cerema file's own population, households, jobs and area;
+# OCS GE's artificialised and impervious surfaces and their net flows (sections 2° and 3°).
 REPORT_VARIABLES = frozenset(
     {
+        "OCSGE_ARTIF",
+        "OCSGE_ARTIF_NET",
+        "OCSGE_IMPER",
+        "OCSGE_IMPER_NET",
         "NAF_ART",
         "NAF_HAB",
         "NAF_ACT",

@@ -20,6 +20,7 @@ from territoire_data.store.models import (
     Notification,
     Organisation,
     ReadMark,
+    ReportCorrection,
     Revision,
     Role,
     User,
@@ -37,7 +38,8 @@ def export_data(space: DiscussionSpace) -> dict:
     """Everything the store holds about the signed-in user, as JSON-ready data: the account,
     the organisation's profile, requests with their history, every notification, messages
     with their earlier versions, reports (flags) written, invitations answered or sent, and
-    the read marks — each category the privacy notice names."""
+    the read marks, the triennial report's corrections entered — each category the privacy
+    notice names."""
     from territoire_data.partners.profiles import my_profile
     from territoire_data.partners.requests import requests
 
@@ -92,6 +94,21 @@ def export_data(space: DiscussionSpace) -> dict:
             {"thread": r.thread_id, "last_message": r.last_message_id}
             for r in s.scalars(select(ReadMark).where(ReadMark.user_id == user.id))
         ]
+        report_corrections = [
+            {
+                "id": c.id,
+                "territory": c.territory,
+                "indicator": c.indicator,
+                "year": c.year or None,
+                "value": c.value,
+                "source": c.source,
+                "reason": c.reason,
+                "recorded_at": iso(c.recorded_at),
+            }
+            for c in s.scalars(
+                select(ReportCorrection).where(ReportCorrection.author_id == user.id).order_by(ReportCorrection.id)
+            )
+        ]
     return {
         "account": account,
         "profile": my_profile(space),
@@ -101,6 +118,7 @@ def export_data(space: DiscussionSpace) -> dict:
         "flags": flags,
         "invitations": invitations,
         "read_marks": read_marks,
+        "report_corrections": report_corrections,
     }
 
 

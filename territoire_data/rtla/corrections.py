@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from territoire_data.errors import TerritoireError, UnknownTerritory
@@ -66,6 +66,7 @@ class Correction:
     recorded_by: str = ""
     recorded_on: str = ""
     line: int = 0
+    origin: str = "fichier"  # or « tableau de bord » (rtla.entered)
 
     def as_dict(self) -> dict:
         return {
@@ -78,6 +79,7 @@ class Correction:
             "reason": self.reason,
             "recorded_by": self.recorded_by or None,
             "recorded_on": self.recorded_on or None,
+            "origin": self.origin,
         }
 
 
@@ -124,64 +126,64 @@ def read(path: Path, territory_of, *, first_year: int = 2009, last_year: int = 2
             raise TerritoireError(f"Fichier de corrections {path.name} : plus de {MAX_LINES} lignes.")
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
-
-        def refuse(message: str, line: int = number) -> TerritoireError:
-            return TerritoireError(
-                f"Correction refusée, {path.name} ligne {line} : {message} Aucune correction n'est appliquée."
-            )
-
-        code = (row.get("territoire") or "").strip()
-        try:
-            code = territory_of(code)
-        except UnknownTerritory:
-            raise refuse(f"territoire inconnu « {code} ».") from None
-        indicator = (row.get("indicateur") or "").strip().lower()
-        if indicator not in LABELS:
-            raise refuse(f"indicateur inconnu « {indicator} » (choix : {', '.join(LABELS)}).")
-        year_text = (row.get("annee") or "").strip()
-        year: int | None = None
-        if indicator in WITHOUT_YEAR:
-            if year_text:
-                raise refuse(f"la valeur « {indicator} » ne prend pas d'année.")
-        else:
-            if not year_text.isdigit() or not first_year <= int(year_text) <= last_year:
-                raise refuse(f"année invalide « {year_text} » (de {first_year} à {last_year}).")
-            year = int(year_text)
-        value = _number(row.get("valeur") or "")
-        if value is None:
-            raise refuse(f"valeur qui n'est pas un nombre « {_text(row.get('valeur'))} ».")
-        if indicator == "superficie" and value <= 0:
-            raise refuse("une superficie est positive.")
-        if indicator == "objectif_2021_2030" and value < 0:
-            raise refuse("un objectif de consommation est positif ou nul.")
-        source, reason = _text(row.get("source")), _text(row.get("motif"))
-        if not source:
-            raise refuse("source manquante (d'où vient la valeur retenue ?).")
-        if not reason:
-            raise refuse("motif manquant (pourquoi la valeur nationale est-elle remplacée ?).")
-        key = (code, indicator, year)
+        where = f"{path.name} ligne {number}"
+        correction = check(row, territory_of, where=where, first_year=first_year, last_year=last_year)
+        key = (correction.territory, correction.indicator, correction.year)
         if key in seen:
-            raise refuse(f"même territoire, indicateur et année qu'à la ligne {seen[key]}.")
+            raise _refused(where, f"même territoire, indicateur et année qu'à la ligne {seen[key]}.")
         seen[key] = number
-        found.append(
-            Correction(
-                code,
-                indicator,
-                year,
-                value,
-                source,
-                reason,
-                _text(row.get("saisi_par")),
-                _text(row.get("saisi_le")),
-                number,
-            )
-        )
+        found.append(replace(correction, line=number))
     return found
 
 
-def of_home(context, path: Path | None = None) -> list[Correction]:
+def _refused(where: str, message: str) -> TerritoireError:
+    """A file's line refuses the whole file; a form entered in the dashboard, itself."""
+    if where:
+        return TerritoireError(f"Correction refusée, {where} : {message} Aucune correction n'est appliquée.")
+    return TerritoireError(f"Correction refusée : {message} Rien n'est enregistré.")
+
+
+def check(row: dict, territory_of, *, where: str = "", first_year: int = 2009, last_year: int = 2100) -> Correction:
+    """One correction (a file's line, or a form entered in the dashboard: the columns' names
+    as keys) checked by the one rule of both; ``TerritoireError`` in French naming ``where``."""
+    code = (row.get("territoire") or "").strip()
+    try:
+        code = territory_of(code)
+    except UnknownTerritory:
+        raise _refused(where, f"territoire inconnu « {_text(code)} ».") from None
+    indicator = (row.get("indicateur") or "").strip().lower()
+    if indicator not in LABELS:
+        raise _refused(where, f"indicateur inconnu « {_text(indicator)} » (choix : {', '.join(LABELS)}).")
+    year_text = str(row.get("annee") or "").strip()
+    year: int | None = None
+    if indicator in WITHOUT_YEAR:
+        if year_text:
+            raise _refused(where, f"la valeur « {indicator} » ne prend pas d'année.")
+    else:
+        if not year_text.isdigit() or not first_year <= int(year_text) <= last_year:
+            raise _refused(where, f"année invalide « {_text(year_text)} » (de {first_year} à {last_year}).")
+        year = int(year_text)
+    value = _number(str(row.get("valeur") or ""))
+    if value is None:
+        raise _refused(where, f"valeur qui n'est pas un nombre « {_text(row.get('valeur'))} ».")
+    if indicator == "superficie" and value <= 0:
+        raise _refused(where, "une superficie est positive.")
+    if indicator == "objectif_2021_2030" and value < 0:
+        raise _refused(where, "un objectif de consommation est positif ou nul.")
+    source, reason = _text(row.get("source")), _text(row.get("motif"))
+    if not source:
+        raise _refused(where, "source manquante (d'où vient la valeur retenue ?).")
+    if not reason:
+        raise _refused(where, "motif manquant (pourquoi la valeur nationale est-elle remplacée ?).")
+    return Correction(
+        code, indicator, year, value, source, reason, _text(row.get("saisi_par")), _text(row.get("saisi_le"))
+    )
+
+
+def of_file(context, path: Path | None = None) -> list[Correction]:
     """The corrections of ``path``, or of the home's ``corrections/rapport_triennal.csv`` when it
-    exists (none otherwise), territories resolved in ``context``."""
+    exists (none otherwise), territories resolved in ``context``. A draft reads them with those
+    entered in the dashboard: ``rtla.entered.of_home``."""
     if path is not None and not Path(path).is_file():
         raise TerritoireError(f"Fichier de corrections introuvable : {path}.")
     path = Path(path) if path is not None else context.home / CORRECTIONS_FILE

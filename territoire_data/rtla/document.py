@@ -58,6 +58,42 @@ def _ha(value, decimals: int = 2) -> str:
     return "n.d." if value is None else f"{number(value, decimals)} ha"
 
 
+LAND_COVER = {
+    "artificialisation": (
+        "2° Solde entre surfaces artificialisées et désartificialisées",
+        "surface artificialisée",
+        "artificialisation nette (artificialisée moins désartificialisée)",
+    ),
+    "impermeabilisation": (
+        "3° Surfaces imperméabilisées",
+        "surface imperméabilisée",
+        "imperméabilisation nette (imperméabilisée moins désimperméabilisée)",
+    ),
+}
+
+
+def _land_cover(figures: dict, title: str, surface: str, balance: str) -> list:
+    """One of sections 2° and 3°: the two millésimes and the net flow, or why not."""
+    if not figures["available"]:
+        return [Heading(title, 2), Paragraph(f"Non renseigné : {figures['reason']}.", "note")]
+    first, second = figures["first_year"], figures["second_year"]
+    return [
+        Heading(title, 2),
+        Table(
+            ["millésime OCS GE", surface, "part de la superficie"],
+            [
+                [str(first), _ha(figures["surface_first_ha"]), _pct(figures["share_first_pct"])],
+                [str(second), _ha(figures["surface_second_ha"]), _pct(figures["share_second_pct"])],
+            ],
+            f"OCS GE (IGN), millésimes {first} et {second}",
+            [False, True, True],
+        ),
+        Paragraph(
+            f"De {first} à {second}, {balance} : {_ha(figures['net_ha'])}, soit {_ha(figures['net_per_year_ha'])} par an."
+        ),
+    ]
+
+
 def _pct(value, decimals: int = 1) -> str:
     return "n.d." if value is None else f"{number(value, decimals)} %"
 
@@ -241,11 +277,11 @@ def blocks(report: dict) -> list[Block]:
                 [False, False, True, True, True, True],
             )
         )
-    out += [
-        Heading("2° Artificialisation nette et 3° imperméabilisation des sols"),
-        Paragraph(report["ocsge"]["text"]),
-        Heading("4° Appréciation au regard des objectifs"),
-    ]
+    out += [Heading("2° Artificialisation nette et 3° imperméabilisation des sols"), Paragraph(report["ocsge"]["text"])]
+    if report["ocsge"]["available"]:
+        for kind, (title, surface, balance) in LAND_COVER.items():
+            out += _land_cover(report["ocsge"][kind], title, surface, balance)
+    out.append(Heading("4° Appréciation au regard des objectifs"))
     if z.get("available"):
         out.append(
             Table(

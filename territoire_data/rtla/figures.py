@@ -19,6 +19,7 @@ import pandas as pd
 
 from territoire_data.core import zan
 from territoire_data.errors import TerritoireError
+from territoire_data.rtla import land_cover
 
 M2_PER_HA = 10_000
 FIRST_YEAR = 2011  # the ZAN reference decade starts on 1 January 2011
@@ -71,7 +72,8 @@ class Period:
 
 class Flows:
     """The Cerema variables of a set of communes, in memory as arrays: flows (m²) by variable,
-    commune and year, and the context (population, households, jobs, area)."""
+    commune and year, and the context (population, households, jobs, area); and the OCS GE
+    rows of sections 2° and 3° (``land_cover``)."""
 
     def __init__(self, warehouse, codes: list[str] | None = None, populations: pd.Series | None = None):
         # What every draft of a batch also reads, read here once: the census populations (peers)
@@ -101,6 +103,12 @@ class Flows:
         flows = self._arrays.get("NAF_ART")
         with_value = np.flatnonzero(~np.isnan(flows).all(axis=0)) if flows is not None else np.array([], dtype="int64")
         self.last_year: int | None = self.years[int(with_value.max())] if len(with_value) else None
+        # OCS GE (sections 2° and 3°): a few rows per commune, kept as a table.
+        cover = {"variable": list(land_cover.VARIABLES)}
+        self.land_cover = land_cover.table(
+            warehouse.observations(**(cover if codes is None else {**cover, "code": list(codes)}))
+        )
+        self.land_cover_loaded = "ocsge_communes" in warehouse.manifest.get("sources", {})
 
     def matrix(self, variable: str, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(rows of ``codes`` present in the file, their values commune × year in m²)."""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from territoire_data.core import zan
 from territoire_data.core.territories import DataContext, Territory
-from territoire_data.rtla import figures, sentences
+from territoire_data.rtla import figures, land_cover, sentences
 from territoire_data.rtla.corrections import Correction, apply
 from territoire_data.rtla.figures import Flows, Period
 
@@ -24,13 +24,26 @@ LEGAL_BASIS = (
     "n° 2021-1104 du 22 août 2021 « Climat et résilience ») et article R2231-1 (décret n° 2023-1096 du "
     "27 novembre 2023) ; loi n° 2023-630 du 20 juillet 2023 (garantie communale de 1 ha)."
 )
-OCSGE_ABSENT = (
+OCSGE_INTRO = (
     "Les rubriques 2° (solde entre surfaces artificialisées et désartificialisées) et 3° (surfaces "
-    "imperméabilisées) se mesurent avec l'occupation du sol à grande échelle (OCS GE) de l'IGN. Aucun "
-    "fichier OCS GE n'est chargé pour ce territoire : ces rubriques ne sont pas renseignées. L'article "
-    "R2231-1 permet de les omettre tant que les documents d'urbanisme ne fixent pas d'objectifs de "
-    "réduction de l'artificialisation (au plus tard en 2031)."
+    "imperméabilisées) se mesurent avec l'occupation du sol à grande échelle (OCS GE) de l'IGN."
 )
+OCSGE_OMIT = (
+    "L'article R2231-1 permet de les omettre tant que les documents d'urbanisme ne fixent pas "
+    "d'objectifs de réduction de l'artificialisation (au plus tard en 2031)."
+)
+
+
+def _land_cover(flows: Flows, codes: list[str], area_ha: float | None) -> dict:
+    """Sections 2° and 3°: the OCS GE figures, or in plain French why they are not given."""
+    kinds = land_cover.measured(flows.land_cover, codes, area_ha, flows.land_cover_loaded)
+    available = any(k["available"] for k in kinds.values())
+    if available:
+        text = OCSGE_INTRO + " Source : portail de l'artificialisation, tables communales (IGN, Cerema)."
+    else:
+        reasons = sorted({k["reason"] for k in kinds.values()})
+        text = f"{OCSGE_INTRO} Elles ne sont pas renseignées : {' ; '.join(reasons)}. {OCSGE_OMIT}"
+    return {"available": available, "text": text, **kinds}
 
 
 def presenter(territory: Territory) -> str:
@@ -87,7 +100,7 @@ def _scot_of(flows: Flows, territory: Territory) -> str | None:
 def _sources(context: DataContext) -> list[dict]:
     manifest = context.warehouse.manifest
     out = []
-    for name in ("cerema_naf", "insee_comparateur", "insee_dossier_complet"):
+    for name in ("cerema_naf", "ocsge_communes", "insee_comparateur", "insee_dossier_complet"):
         source = manifest.get("sources", {}).get(name)
         if source:
             out.append({"source": name, "editions": source.get("editions", []), "years": source.get("years", [])})
@@ -210,7 +223,7 @@ def draft(
         "framework": {"legal_basis": LEGAL_BASIS, "presented_by": presenter(territory)},
         "sources": _sources(context),
         "consumption": section_1,
-        "ocsge": {"available": False, "text": OCSGE_ABSENT},
+        "ocsge": _land_cover(flows, codes, area_ha),
         "zan": trajectory,
         "corrections": trace,
         "recipients": recipients(context, territory, scot),

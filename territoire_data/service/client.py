@@ -188,6 +188,26 @@ class StoreClient:
     def can_draft_report(self, territory: str) -> bool:
         return bool(self._call("can_draft_report", territory=territory))
 
+    def report_corrections(self, territory: str) -> list[dict]:
+        """The triennial report's corrections entered for ``territory`` (élus and agents)."""
+        return self._call("report_corrections", territory=territory)
+
+    def save_report_correction(
+        self, territory: str, indicator: str, value: str, source: str, reason: str, year: int | None = None
+    ) -> dict:
+        return self._call(
+            "save_report_correction",
+            territory=territory,
+            indicator=indicator,
+            value=value,
+            source=source,
+            reason=reason,
+            year=year,
+        )
+
+    def delete_report_correction(self, correction_id: int) -> None:
+        self._call("delete_report_correction", correction_id=correction_id)
+
     # -- mise en relation (issue #17): profiles, directory, requests, invitations, notifications
 
     def my_profile(self) -> dict | None:

@@ -16,6 +16,7 @@ from territoire_data.discussions.space import DiscussionSpace
 from territoire_data.errors import TerritoireError
 from territoire_data.notifications import outbox
 from territoire_data.partners import invitations, privacy, profiles, requests
+from territoire_data.rtla import entered
 
 
 class BadRequest(TerritoireError):
@@ -114,6 +115,17 @@ OPERATIONS: dict[str, Operation] = {
     "mark_read": Operation(lambda s, thread_id: s.mark_read(thread_id), {"thread_id": int}, {}),
     "can_run_radar": Operation(_radar, {"territory": str}, {}),
     "can_draft_report": Operation(_report, {"territory": str}, {}),
+    "report_corrections": Operation(lambda s, territory: entered.listed(s, territory), {"territory": str}, {}),
+    "save_report_correction": Operation(
+        lambda s, territory, indicator, value, source, reason, year=None: entered.record(
+            s, territory, indicator, value, source, reason, year
+        ),
+        {"territory": str, "indicator": str, "value": str, "source": str, "reason": str},
+        {"year": int},
+    ),
+    "delete_report_correction": Operation(
+        lambda s, correction_id: entered.withdraw(s, correction_id), {"correction_id": int}, {}
+    ),
     # mise en relation (issue #17)
     "my_profile": Operation(profiles.my_profile, {}, {}),
     "save_profile": Operation(
@@ -195,7 +207,7 @@ MAX_ITEM = 200  # characters of one item of a list
 MAX_ID = 2**31 - 1  # identifiers are positive integers that fit the store's columns
 # Characters of a text argument, by name (``TEXT_DEFAULT`` otherwise): bounded before any work,
 # whatever the operation does with it afterwards (its own, finer checks in French).
-TEXT_LIMITS = {"content": 20_000, "description": 3_000, "message": 2_000, "reason": 2_000}
+TEXT_LIMITS = {"content": 20_000, "description": 3_000, "message": 2_000, "reason": 2_000, "source": 2_000}
 TEXT_DEFAULT = 300
 
 

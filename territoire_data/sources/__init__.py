@@ -29,6 +29,7 @@ from territoire_data.sources.insee_comparateur import Comparateur, ComparateurCo
 from territoire_data.sources.insee_density_grid import DensityGrid
 from territoire_data.sources.insee_dossier_complet import DossierComplet
 from territoire_data.sources.insee_filosofi import FilosofiLong, FilosofiWide
+from territoire_data.sources.ocsge_communes import OcsgeCommunes
 from territoire_data.sources.odre_register import OdreRegister
 from territoire_data.sources.raw import RawFile, walk
 from territoire_data.sources.references import GeoLayer, InseeDictionary
@@ -49,6 +50,7 @@ SOURCES: list[Source] = [
     SitadelPermits(),
     Sitadel(),
     CeremaNaf(),
+    OcsgeCommunes(),
     AgenceOre(),
     AgenceOreSectors(),
     OdreRegister(),

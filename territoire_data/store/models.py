@@ -1,12 +1,13 @@
 """Tables of the store (SQLAlchemy 2 declarative models): users, roles, organisations and
 their actor profiles, discussion threads and messages, access requests, invitations and
-notifications. Physical names are English since revision 0002."""
+notifications, and the triennial report's local corrections (revision 0006). Physical names
+are English since revision 0002."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("elu", "agent", "entreprise", "consultant", "admin")
@@ -295,3 +296,24 @@ class Notification(Base):
         Index("ix_notifications_user", "user_id", "id"),
         Index("ix_notifications_mail", "mail_state", "mail_next_at"),
     )
+
+
+class ReportCorrection(Base):
+    """A national figure of the triennial report replaced by a local one (revision 0006),
+    entered in the dashboard by an élu or agent of the territory: the value, its source and
+    reason, who entered it and when. ``year`` is 0 for the figures without a year (the area,
+    the territory's own target), so that one row holds per territory, indicator and year.
+    An erased author stays a « Compte supprimé » user: the trace keeps its date."""
+
+    __tablename__ = "report_corrections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory: Mapped[str] = mapped_column(String(40))
+    indicator: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(500))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    author: Mapped[User | None] = relationship()
+    __table_args__ = (UniqueConstraint("territory", "indicator", "year", name="uq_report_correction"),)
