@@ -86,3 +86,42 @@ def test_saint_martial_as_its_elu(browser, demo_dashboard, artifacts, device):
     )
     assert overflow <= 1, overflow
     page.close()
+
+
+def test_the_triennial_report_from_the_foncier_tab(browser, demo_dashboard, artifacts):
+    """In « Foncier et ZAN », the élu of Saint-Martial drafts the triennial report (ODT and a
+    readable version) and enters a local figure, signed and dated; a consultant of the
+    département sees neither."""
+    page = _open_as_elu(browser, demo_dashboard, VIEWPORTS["bureau"])
+    page.locator(".territoire-themes").get_by_role("tab", name="Foncier et ZAN").click()
+    panel = page.locator(".territoire-rapport-triennal")
+    panel.locator("button", has_text="Rapport triennal (projet)").click()
+    page.wait_for_selector(".territoire-rapport-triennal a.ti-rtla-odt", timeout=120_000)
+    assert panel.locator("a.ti-rtla-odt").get_attribute("download") == "rapport_triennal_33440.odt"
+    assert panel.locator("a.ti-rtla-pdf, a.ti-rtla-html").count() == 1
+
+    panel.get_by_text("Corrections locales (valeurs d'un observatoire)").click()
+    form = page.locator(".territoire-corrections")
+    field = lambda kind, label: form.locator(f".widget-{kind}", has_text=label)  # noqa: E731
+    field("dropdown", "Chiffre").locator("select").select_option(label="consommation d'espaces NAF")
+    field("dropdown", "Année").locator("select").select_option(label="2021")
+    field("text", "Valeur (ha)").locator("input").fill("0,45")
+    field("text", "Source").locator("input").fill("Observatoire départemental, relevé 2025")
+    field("textarea", "Motif").locator("textarea").fill("Lotissement compté deux fois")
+    form.locator("button", has_text="Enregistrer la correction").click()
+    page.wait_for_selector(".territoire-corrections .ti-ok", timeout=30_000)
+    listing = form.locator("table").inner_text()
+    assert "Henri Dubos, élu(e) (tableau de bord) le " in listing and "0,45 ha" in listing
+    panel.screenshot(path=str(artifacts / "lecture_rapport_triennal.png"))
+    form.locator("button", has_text="Retirer").click()  # the demo store stays as it was
+    page.wait_for_function(
+        "() => document.querySelector('.territoire-corrections').innerText.includes('Aucune correction saisie')",
+        timeout=30_000,
+    )
+
+    page.locator(".territoire-discussion select").first.select_option("consultant.bet")
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.territoire-rapport-triennal')).display === 'none'",
+        timeout=30_000,
+    )
+    page.close()

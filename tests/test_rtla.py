@@ -462,6 +462,7 @@ def test_corrections_entered_in_the_dashboard_are_signed_dated_and_used(home_dem
     form._save()
     assert "Correction enregistrée" in form.message.value
     assert "Henri Dubos, élu(e) (tableau de bord) le " in form.listing.value
+    assert form.chosen.value == WorkspaceTriennial(workspace).corrections("maire.sm", "33440")[0]["id"]
     form.indicator.value = "superficie"
     assert form.year.disabled and form.year.value is None  # the area has no year
 

@@ -44,7 +44,9 @@ class CorrectionsForm(CheckedTraits, w.VBox):
         )
         for field in (self.indicator, self.year, self.value, self.source, self.reason):
             field.style = {"description_width": "7em"}
-        self.save = w.Button(description="Enregistrer la correction", button_style="primary")
+        self.save = w.Button(
+            description="Enregistrer la correction", button_style="primary", layout=w.Layout(width="auto")
+        )
         self.chosen = w.Dropdown(description="Correction", layout=wide)
         self.chosen.style = {"description_width": "7em"}
         self.remove = w.Button(description="Retirer", tooltip="La valeur nationale sera de nouveau utilisée")
@@ -123,6 +125,7 @@ class CorrectionsForm(CheckedTraits, w.VBox):
             (f"{c['label']}{' ' + str(c['year']) if c['year'] else ''} : {number(c['value'], 2)} ha", c["id"])
             for c in found
         ]
+        self.chosen.index = 0 if found else None  # the options alone leave no value chosen
         self.removal.layout.display = None if found else "none"
         if not found:
             self.listing.value = (
