@@ -102,7 +102,7 @@ def test_the_triennial_report_from_the_foncier_tab(browser, demo_dashboard, arti
 
     panel.get_by_text("Corrections locales (valeurs d'un observatoire)").click()
     form = page.locator(".territoire-corrections")
-    field = lambda kind, label: form.locator(f".widget-{kind}", has_text=label)  # noqa: E731
+    field = lambda kind, label: form.locator(f".widget-{kind}", has_text=label)
     field("dropdown", "Chiffre").locator("select").select_option(label="consommation d'espaces NAF")
     field("dropdown", "Année").locator("select").select_option(label="2021")
     field("text", "Valeur (ha)").locator("input").fill("0,45")
