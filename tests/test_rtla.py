@@ -475,6 +475,7 @@ def test_corrections_entered_in_the_dashboard_are_signed_dated_and_used(home_dem
     assert trace["used"] and trace["value"] == 0.45 and trace["national_value"] is not None
     assert trace["recorded_by"].startswith("Henri Dubos, élu(e)")
     assert next(r for r in draft["consumption"]["years"] if r["year"] == 2021)["total_ha"] == 0.45
+    assert draft["ocsge"]["artificialisation"]["first_year"] == 2018  # the demo's OCS GE tables (Gironde)
     files = WorkspaceTriennial(workspace).documents("maire.sm", "33440")
     assert b"Henri Dubos" in files["html"] and "1 correction(s) locale(s) appliquée(s)" in files["note"]
     out = tmp_path / "cli"

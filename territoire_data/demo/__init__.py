@@ -24,6 +24,7 @@ WRITERS = (
     "filosofi",
     "sitadel",
     "cerema",
+    "ocsge",
     "commute_flows",
     "ore",
     "odre",

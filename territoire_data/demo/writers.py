@@ -295,6 +295,41 @@ def cerema(d: pd.DataFrame, folder: Path, ref) -> None:
     (folder / "conso2009_2023_resultats_com.csv").write_bytes(_csv(frame))
 
 
+OCSGE_NOT_COVERED = frozenset({"64"})  # the demo's département without two OCS GE millésimes
+
+
+def ocsge(d: pd.DataFrame, folder: Path) -> None:
+    """OCS GE commune tables of the artificialisation portal (artificialisation and
+    imperviousness, millésimes 2018 and 2021, m², ``,``), for every commune but those of the
+    Pyrénées-Atlantiques: a département without two millésimes, whose communes have no row."""
+    covered = d[~d["departement"].astype(str).isin(OCSGE_NOT_COVERED)]
+    codes = covered["code"].to_numpy()
+    area = np.round(covered["surface"].to_numpy() * 1e6)
+    artificialised = np.round(area * between(codes, "ocsge_artif", 0.03, 0.25))
+    for kind, surface in (
+        ("artif", artificialised),
+        ("imper", np.round(artificialised * between(codes, "imper", 0.55, 0.7))),
+    ):
+        net = np.round(surface * normal(codes, f"ocsge_{kind}_net", 0.012, 0.01))
+        frame = pd.DataFrame(
+            {
+                "commune_code": codes,
+                "nom": covered["name"].to_numpy(),
+                "millesimes_1": "2018",
+                f"pourcent_{kind}_1": np.round(100 * (surface - net) / area, 4),
+                f"surface_{kind}_1": surface - net,
+                "millesimes_2": "2021",
+                f"pourcent_{kind}_2": np.round(100 * surface / area, 4),
+                f"surface_{kind}_2": surface,
+                "flux_surface_1_2": net,
+                "flux_percent_1_2": np.round(100 * net / np.maximum(surface - net, 1), 4),
+                "departement_code": covered["departement"].to_numpy(),
+                "commune_surface": area,
+            }
+        )
+        (folder / f"ocsge_{kind}_commune.csv").write_bytes(_csv(frame, sep=","))
+
+
 def commute_flows(d: pd.DataFrame, folder: Path) -> None:
     """Home-work flows: to the same commune, the département's main pole, and a neighbour."""
     pole = d.sort_values("p22").groupby("departement")["code"].last()
