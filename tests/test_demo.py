@@ -128,3 +128,11 @@ def test_cli_themes_peers_and_errors(home_demo):
 def test_unknown_departement_for_demo(home_demo):
     output = run_cli("data", "demo", "--departements", "33,999", home=home_demo)
     assert output.returncode == 2 and "999" in output.stderr
+
+
+def test_searching_every_level_finds_a_scot(home_demo):
+    """`communes search "scot" --tous-niveaux` lists the SCoT with their level in French (it
+    ended in « Erreur inattendue (KeyError) »)."""
+    output = run_cli("communes", "search", "scot", "--tous-niveaux", home=home_demo)
+    assert output.returncode == 0, output.stderr
+    assert "[SCoT]" in output.stdout and "scot:" in output.stdout

@@ -289,6 +289,10 @@ def test_cli_users_discussions(store):
     assert messages[0]["text"] == "**Bonjour** <script>x</script>"
     assert messages[0]["html"] == "<p><strong>Bonjour</strong> &lt;script&gt;x&lt;/script&gt;</p>\n"
     assert all(f["visibility"] != "elus" for f in data["threads"])
+    listed = cli("discussions", "list", "33063", "--as", "cli.partenaire", store=store).stdout
+    line = next(line for line in listed.splitlines() if line.startswith("   ") and "Bonjour" in line)
+    assert "**" not in line and "Bonjour <script>x</script>" in line  # read as plain text, written as typed
+    assert " à " in line and " h " in line  # the moment in Paris time, in French
     bad = cli("users", "add", "x", "--role", "roi", "--territoire", "33063", store=store)
     assert bad.returncode == 2 and "Rôle inconnu" in bad.stderr
     date_invalid = cli(

@@ -586,6 +586,7 @@ def test_cli_equivalents(store):
     assert refused.returncode == 2 and "Demande introuvable ou non accessible." in refused.stderr
     pending = run_cli("acces", "list", "33440", "--as", "elu.sm", home=home)
     assert "Soleil d'Entre-deux-Mers → Saint-Martial (33440) : en attente" in pending.stdout
+    assert "pending" not in pending.stdout and " en attente par " in pending.stdout  # the history in French
     approved = run_cli("acces", "approuver", "1", "--as", "elu.sm", "--jusqu-au", NEXT_YEAR, home=home)
     assert approved.returncode == 0 and "acceptée" in approved.stdout, approved.stderr
     post = run_cli(

@@ -5,20 +5,11 @@ from __future__ import annotations
 import typer
 
 from territoire_data import strict_json
-from territoire_data.core.search import COMMUNE_LEVELS, SEARCH_LEVELS
+from territoire_data.core.search import COMMUNE_LEVELS, LEVEL_LABELS, SEARCH_LEVELS
 from territoire_data.rendering import formatting as fmt
 from territoire_data.workspace import default_workspace
 
 app = typer.Typer(help="Rechercher une commune ou un territoire, afficher sa fiche.", no_args_is_help=True)
-
-LEVEL_LABELS = {
-    "commune": "commune",
-    "arrondissement": "arrondissement municipal",
-    "epci": "EPCI",
-    "departement": "département",
-    "region": "région",
-    "france": "France",
-}
 
 
 def _json(data) -> None:
@@ -31,7 +22,9 @@ def search_command(
         ..., metavar="TEXTE", help="Nom (ou code) à chercher, sans souci d'accents ni de tirets."
     ),
     limit: int = typer.Option(10, "--limite", "-n", min=1, max=200, help="Nombre de résultats."),
-    all_levels: bool = typer.Option(False, "--tous-niveaux", help="Chercher aussi les EPCI, départements et régions."),
+    all_levels: bool = typer.Option(
+        False, "--tous-niveaux", help="Chercher aussi les EPCI, SCoT, départements et régions."
+    ),
     to_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Rechercher une commune par son nom (homonymes classés par population)."""

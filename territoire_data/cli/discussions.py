@@ -10,7 +10,9 @@ import typer
 from territoire_data import strict_json
 from territoire_data.access.users import add_user, list_users
 from territoire_data.errors import TerritoireError
+from territoire_data.rendering.formatting import moment
 from territoire_data.store.models import ROLES, VISIBILITIES
+from territoire_data.text.messages import to_plain
 from territoire_data.workspace import Workspace, default_workspace
 
 users_app = typer.Typer(help="Comptes et rôles des utilisateurs.", no_args_is_help=True)
@@ -115,7 +117,8 @@ def list_threads_command(
             f"{thread['unread']} non lu(s))"
         )
         for m in thread["messages_detail"]:
-            typer.echo(f"   {m['author_name']} : {'(supprimé)' if m['deleted'] else m['text'][:200]}")
+            body = "(supprimé)" if m["deleted"] else to_plain(m["text"]).replace("\n", " / ")[:200]
+            typer.echo(f"   {moment(m['created_at'])} — {m['author_name']} : {body}")
 
 
 @discussions_app.command("post")

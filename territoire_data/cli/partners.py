@@ -16,6 +16,8 @@ from territoire_data.core.catalogue import THEMES
 from territoire_data.errors import TerritoireError
 from territoire_data.partners import invitations, privacy, profiles, requests
 from territoire_data.partners.identifiers import SIZE_BANDS
+from territoire_data.partners.requests import STATE_WORDS
+from territoire_data.rendering.formatting import day, moment
 
 actors_app = typer.Typer(help="Annuaire des acteurs du territoire et profils des organisations.", no_args_is_help=True)
 access_app = typer.Typer(help="Demandes d'accès partenaire à un territoire.", no_args_is_help=True)
@@ -176,8 +178,15 @@ def delete_command(
         typer.echo("Aucun profil à retirer.")
 
 
+def _when(text: str | None) -> str:
+    """A moment in Paris time (« 6 déc. 2026 à 21 h 05 »), or a day (« 1er décembre 2027 »)."""
+    if not text:
+        return ""
+    return moment(text) if "T" in text else day(text)
+
+
 def _show_request(r: dict) -> None:
-    end = f" jusqu'au {r['end']}" if r["end"] and r["status"] in ("approved", "expired") else ""
+    end = f" jusqu'au {day(r['end'])}" if r["end"] and r["status"] in ("approved", "expired") else ""
     typer.echo(
         f"#{r['id']} {r['organisation'] or '—'} → {r['territory_name']} ({r['territory']}) : {r['status_label']}{end}"
     )
@@ -187,7 +196,7 @@ def _show_request(r: dict) -> None:
         typer.echo(f"   motif : {r['reason']}")
     for event in r["history"]:
         typer.echo(
-            f"   {event['date'][:10] if event['date'] else ''} {event['status']}"
+            f"   {_when(event['date'])} {STATE_WORDS.get(event['status'], event['status'])}"
             + (f" par {event['by']}" if event["by"] else "")
         )
 
@@ -309,7 +318,7 @@ def list_notifications_command(
         notifications(_space(login)),
         output_json,
         "Aucune notification.",
-        lambda n: typer.echo(f"{'  ' if n['read'] else '• '}{n['created_at'][:16].replace('T', ' ')} {n['text']}"),
+        lambda n: typer.echo(f"{'  ' if n['read'] else '• '}{moment(n['created_at'])} {n['text']}"),
     )
 
 

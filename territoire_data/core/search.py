@@ -35,6 +35,16 @@ TRIGRAM_THRESHOLD = 0.25  # Dice similarity to be a close-spelling candidate
 CLOSE_CANDIDATES = 200  # at most this many candidates are scored by edit similarity
 SIMILARITY_THRESHOLD = 0.7  # edit similarity to be returned
 SEARCH_LEVELS = ("commune", "arrondissement", "epci", "scot", "departement", "region")
+# Each level as a reader names it (one label per level: the command line, the dashboard).
+LEVEL_LABELS = {
+    "commune": "commune",
+    "arrondissement": "arrondissement municipal",
+    "epci": "EPCI",
+    "scot": "SCoT",
+    "departement": "département",
+    "region": "région",
+    "france": "France",
+}
 COMMUNE_LEVELS = ("commune", "arrondissement")
 WHOLE_NAME_BONUS = 1.5  # log10 units: the whole name counts as a population 30 times larger
 

@@ -103,3 +103,13 @@ def to_html(text: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+def to_plain(text: str) -> str:
+    """Markdown → plain text as a reader sees it (emphasis and list marks gone, one line per
+    paragraph), for a terminal."""
+    import html
+
+    rendered = _markdown.render(text).replace("</p>", "\n").replace("<br>", "\n").replace("</li>", "\n")
+    stripped = html.unescape(nh3.clean(rendered, tags=set()))
+    return "\n".join(line.strip() for line in stripped.splitlines() if line.strip())
