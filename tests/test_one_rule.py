@@ -10,6 +10,7 @@ for the same communes and compared; peers' medians and percentiles too.
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -128,3 +129,51 @@ def test_peers_figures_agree_between_cli_and_dashboard(demo, home_demo):
         assert cards.at[indicator, "value"] == pytest.approx(row["value"])
         if row["peers"].get("median") is not None:
             assert cards.at[indicator, "median"] == pytest.approx(row["peers"]["median"])
+
+
+@pytest.mark.parametrize("code", ["33063", "epci:243300316", "dep:33"])
+def test_one_verdict_rule_for_cards_reports_and_the_command(demo, code):
+    """Favourable or défavorable only for intensive figures (shares, rates, per inhabitant,
+    per hectare); totals and areas get their position in words and no verdict; no share of
+    peers above 100 %; the ZAN figures carry their period, not a year."""
+    from territoire_data.core.catalogue import EXTENSIVE_UNITS
+    from territoire_data.core.indicators import indicator_table
+    from territoire_data.rendering.fragments import indicator_table as report_table
+    from widgets.cards import card_html, position
+
+    rows = indicator_table(demo.territory(code), None, "densite", demo.warehouse).to_dict("records")
+    judged = 0
+    for line in rows:
+        card = position(line)  # the card's position among peers
+        cells = re.search(r"</td><td>([^<]*)</td><td class=\"r-source\"", report_table([line]))
+        printed = cells.group(1) if cells else ""  # the printed report's position cell
+        for text in (card, printed):
+            assert not re.search(r"\b(10[0-9]|1[1-9][0-9]) %", text), (line["id"], text)
+        if line.get("unit") in EXTENSIVE_UNITS:
+            assert "favorable" not in card and "favorable" not in printed, (line["id"], card)
+        elif "favorable" in card:
+            assert "favorable" in printed
+            judged += 1
+    assert judged >= 3  # the intensive figures keep their verdict
+    by_id = {line["id"]: line for line in rows}
+    assert '<span class="ti-annee">2021-2030</span>' in card_html(by_id["enveloppe_zan"])
+    assert '<span class="ti-annee">2011-2020</span>' in card_html(by_id["conso_naf_2011_2020"])
+    run = run_cli("indicateurs", code, "--theme", "foncier", home=demo.home)
+    assert "Enveloppe ZAN 2021-2030" in run.stdout and "(2021-2030)" in run.stdout, run.stdout
+    consumed = next(line for line in run.stdout.splitlines() if "Consommation d'espaces NAF 2011-2020" in line)
+    assert "favorable" not in consumed and ("des " in consumed or "moyenne" in consumed)
+
+
+def test_rank_words_and_trends_read_as_french():
+    from territoire_data.rendering.fragments import trend_text
+    from territoire_data.rendering.reading import judgement, rank_words
+
+    line = {"percentile": 100.0, "peers_n": 106, "polarity": "baisse_favorable", "unit": "%"}
+    assert rank_words(line, "intercommunalités (EPCI)") == "au-dessus des 106 intercommunalités (EPCI)"
+    assert judgement(line) == "défavorable"
+    assert judgement({**line, "unit": "ha"}) == ""  # a total: no verdict
+    assert rank_words({**line, "percentile": 0.2}, "territoires") == "en dessous des 106 territoires"
+    flat = {"change": -0.04, "first_year": 2009, "unit": "%"}
+    assert trend_text(flat) == "stable depuis 2009"
+    per_thousand = {"change": 0.34, "first_year": 2015, "unit": "pour 1 000 hab."}
+    assert trend_text(per_thousand) == "+0,3 pour 1 000 hab. depuis 2015"

@@ -17,10 +17,10 @@ from typing import Any
 
 from traitlets import HasTraits, Unicode
 
-from territoire_data.core.catalogue import DOWN_GOOD, POLARITY_LABELS, RATE_UNITS, UP_GOOD
+from territoire_data.core.catalogue import DOWN_GOOD, POLARITY_LABELS, UP_GOOD
 from territoire_data.core.peer_groups import LABELS
 from territoire_data.rendering.formatting import number
-from territoire_data.rendering.fragments import qualifier, status_text, trend_text
+from territoire_data.rendering.fragments import change_shown, qualifier, status_text, trend_text, year_label
 from territoire_data.rendering.reading import judgement, rank_words
 from territoire_data.sources import label as libelle_source
 
@@ -38,7 +38,7 @@ def trend(line: dict) -> tuple[str, str] | None:
     text = trend_text(line)
     if not text:
         return None
-    direction = float(line["change"]) if line.get("unit") in RATE_UNITS else float(line["annual_rate"])
+    direction = change_shown(line) or 0.0  # what the text says: « stable » has no arrow up or down
     arrow = "▲" if direction > 0 else "▼" if direction < 0 else "▶"
     polarity = line.get("polarity")
     if direction == 0 or polarity not in (UP_GOOD, DOWN_GOOD):
@@ -80,7 +80,7 @@ def card_html(line: dict, *, demo: bool = False, discussions: int = 0) -> str:
             f'<span class="ti-nombre">{_e(number(float(line["value"]), decimals))}</span> '
             f'<span class="ti-unite">{_e(line.get("unit"))}</span>'
         )
-        year = f'<span class="ti-annee">{int(line["year"])}</span>' if _present(line.get("year")) else ""
+        year = f'<span class="ti-annee">{_e(year_label(line))}</span>' if _present(line.get("year")) else ""
     else:
         value = f'<span class="ti-absent">{_e(status_text(line))}</span>'
         year = ""

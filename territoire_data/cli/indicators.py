@@ -9,8 +9,8 @@ import typer
 from territoire_data import strict_json
 from territoire_data.core.catalogue import THEMES
 from territoire_data.core.indicators import indicator_table, to_json
-from territoire_data.rendering import formatting as fmt
-from territoire_data.rendering.fragments import displayed_value, peers_label, qualifier
+from territoire_data.rendering.fragments import displayed_value, peers_label, qualifier, year_label
+from territoire_data.rendering.reading import judgement, rank_words
 from territoire_data.workspace import default_workspace
 
 
@@ -30,25 +30,21 @@ def indicators(
     table = indicator_table(target, theme, peers, warehouse)
     if warehouse.demo:
         typer.echo("*** DONNÉES DE DÉMONSTRATION — ne pas utiliser pour décider ***")
-    typer.echo(
-        f"{target.name} ({target.code}) — comparaison : "
-        f"{peers_label(table['peers_group'].iloc[0]) if len(table) else '—'}"
-    )
+    peers_title = peers_label(table["peers_group"].iloc[0]) if len(table) else "—"
+    typer.echo(f"{target.name} ({target.code}) — comparaison : {peers_title}")
     for name_theme, block in table.groupby("theme", sort=False):
         typer.echo(f"\n{THEMES[name_theme]}")
         for r in block.itertuples(index=False):
             line = r._asdict()
             value = displayed_value(line)
             year = (
-                f" ({int(r.year)})"
+                f" ({year_label(line)})"
                 if r.year == r.year and r.year is not None and r.value == r.value and r.value is not None
                 else ""
             )
             if qualifier(line):
                 year += f" [{qualifier(line)}]"
-            rank = (
-                f"  centile {fmt.number(r.percentile, 0)} / médiane {fmt.number(r.median, r.decimals)}"
-                if r.percentile == r.percentile and r.percentile is not None and r.peers_n > 1
-                else ""
-            )
+            words = rank_words(line, peers_title) if r.peers_n and r.peers_n > 1 else ""
+            verdict = judgement(line)
+            rank = f"  — {words}{' : ' + verdict if verdict else ''}" if words else ""
             typer.echo(f"  {r.label} : {value}{year}{rank}")

@@ -30,8 +30,22 @@ THEMES = {
     "cadre_de_vie": "Cadre de vie et services",
 }
 UP_GOOD, DOWN_GOOD, NEUTRAL = "hausse_favorable", "baisse_favorable", "neutre"
-# Rates: their change is told in points, never as a growth rate of a rate.
-RATE_UNITS = frozenset({"%", "%/an", "‰ hab."})
+PER_THOUSAND = "pour 1 000 hab."
+# Rates: their change is told in points (per thousand: in their unit), never as a growth rate of a rate.
+RATE_UNITS = frozenset({"%", "%/an", PER_THOUSAND})
+# Counts and areas grow with a territory's size: their rank among peers mostly says the size,
+# so they get a position in words but never a verdict (favourable, défavorable).
+EXTENSIVE_UNITS = frozenset(
+    {"hab.", "emplois", "établissements", "logements", "ménages", "ha", "m²", "MW", "actifs", "ventes"}
+)
+# Figures of a period rather than of a year (ZAN): shown with their period, « 2021-2030 »;
+# None for a period that runs to the latest year of the figure.
+PERIODS: dict[str, tuple[int, int | None]] = {
+    "conso_naf_2011_2020": (2011, 2020),
+    "enveloppe_zan": (2021, 2030),
+    "conso_naf_depuis_2021": (2021, None),
+    "part_enveloppe_zan_consommee": (2021, None),
+}
 # A count of events (permits, sales…) below this in its first year is no base for a trend.
 MIN_EVENTS_BASE = 10
 
@@ -95,6 +109,11 @@ class Indicator:
     @property
     def is_rate(self) -> bool:
         return self.unit in RATE_UNITS
+
+    @property
+    def extensive(self) -> bool:
+        """A count or an area: positioned among peers in words, never judged."""
+        return self.unit in EXTENSIVE_UNITS
 
     @property
     def counts_events(self) -> bool:
@@ -232,7 +251,7 @@ INDICATORS: list[Indicator] = [
         "indice_vieillissement",
         "demographie",
         "Indice de vieillissement",
-        "65 ans ou + pour 100 moins de 15 ans",
+        "personnes de 65 ans ou plus pour 100 de moins de 15 ans",
         "P_POP65P / P_POP0014 × 100",
         CENSUS_POP,
         NEUTRAL,
@@ -525,7 +544,7 @@ INDICATORS: list[Indicator] = [
         "logements_autorises_1000_hab",
         "construction",
         "Logements autorisés pour 1 000 habitants",
-        "‰ hab.",
+        PER_THOUSAND,
         "LOG_AUT / P_POP (dernier recensement) × 1 000",
         SITADEL_SOURCES,
         NEUTRAL,
@@ -537,7 +556,7 @@ INDICATORS: list[Indicator] = [
         "logements_commences_1000_hab",
         "construction",
         "Logements commencés pour 1 000 habitants",
-        "‰ hab.",
+        PER_THOUSAND,
         "LOG_COM / P_POP (dernier recensement) × 1 000",
         SITADEL_SOURCES,
         NEUTRAL,
@@ -807,7 +826,7 @@ INDICATORS: list[Indicator] = [
         "medecins_generalistes_1000_hab",
         "cadre_de_vie",
         "Médecins généralistes pour 1 000 habitants",
-        "‰ hab.",
+        PER_THOUSAND,
         "BPE médecins généralistes (D201 jusqu'en 2021, D265 ensuite) / P_POP × 1 000",
         ("insee_bpe",),
         UP_GOOD,
@@ -819,7 +838,7 @@ INDICATORS: list[Indicator] = [
         "ecoles_1000_hab",
         "cadre_de_vie",
         "Écoles maternelles et élémentaires pour 1 000 habitants",
-        "‰ hab.",
+        PER_THOUSAND,
         "BPE C1xx / P_POP × 1 000",
         ("insee_bpe",),
         UP_GOOD,
@@ -831,7 +850,7 @@ INDICATORS: list[Indicator] = [
         "commerces_alimentaires_1000_hab",
         "cadre_de_vie",
         "Commerces alimentaires pour 1 000 habitants",
-        "‰ hab.",
+        PER_THOUSAND,
         "BPE B1xx + B2xx / P_POP × 1 000",
         ("insee_bpe",),
         UP_GOOD,
@@ -843,7 +862,7 @@ INDICATORS: list[Indicator] = [
         "pharmacies_1000_hab",
         "cadre_de_vie",
         "Pharmacies pour 1 000 habitants",
-        "‰ hab.",
+        PER_THOUSAND,
         "BPE D307 / P_POP × 1 000",
         ("insee_bpe",),
         UP_GOOD,

@@ -11,10 +11,11 @@ import math
 
 import pandas as pd
 
-from territoire_data.core.catalogue import RATE_UNITS
+from territoire_data.core.catalogue import PERIODS, RATE_UNITS
 from territoire_data.core.peer_groups import LABELS
 from territoire_data.rendering import svg
 from territoire_data.rendering.formatting import number
+from territoire_data.rendering.reading import judgement, rank_words
 from territoire_data.sources import label as libelle_source
 
 STATUSES = {"secret": "secret statistique", "missing": "non disponible"}
@@ -72,18 +73,43 @@ def qualifier(line: dict) -> str:
     return " ; ".join(pieces)
 
 
-def trend_text(line: dict) -> str:
-    """Change since the first year: points for rates, annual rate for stocks."""
+def year_label(line: dict) -> str:
+    """The year a value is of — or its period for the figures of a period (« 2021-2030 » for
+    the ZAN allowance, « 2021-2023 » for the consumption since 2021). Empty without a year."""
+    if not present(line.get("year")):
+        return ""
+    year = int(line["year"])
+    period = PERIODS.get(str(line.get("id")))
+    if period is None:
+        return str(year)
+    start, end = period
+    return f"{start}-{end if end is not None else year}"
+
+
+def change_shown(line: dict) -> float | None:
+    """The change since the first year as shown (points for rates, %/an for stocks), rounded
+    to its one decimal: what the arrow and the word follow (0 is « stable »)."""
     if not present(line.get("change")) or not present(line.get("first_year")):
+        return None
+    if line.get("unit") in RATE_UNITS:
+        return round(float(line["change"]), 1)
+    if present(line.get("annual_rate")):
+        return round(float(line["annual_rate"]), 1)
+    return None
+
+
+def trend_text(line: dict) -> str:
+    """Change since the first year: points for rates (a rate per thousand in its unit), annual
+    rate for stocks, « stable » when it rounds to zero."""
+    shown = change_shown(line)
+    if shown is None:
         return ""
     since = int(line["first_year"])
-    if line.get("unit") in RATE_UNITS:
-        gap = float(line["change"])
-        return f"{'+' if gap > 0 else ''}{number(gap, 1)} pt depuis {since}"
-    if present(line.get("annual_rate")):
-        rate = float(line["annual_rate"])
-        return f"{'+' if rate > 0 else ''}{number(rate, 1)} %/an depuis {since}"
-    return ""
+    if shown == 0:
+        return f"stable depuis {since}"
+    unit = line.get("unit")
+    step = "pt" if unit in ("%", "%/an") else unit if unit in RATE_UNITS else "%/an"
+    return f"{'+' if shown > 0 else ''}{number(shown, 1)} {step} depuis {since}"
 
 
 def source_text(line: dict) -> str:
@@ -99,10 +125,9 @@ def indicator_table(rows: list[dict], *, title: str = "") -> str:
     for line in rows:
         pos = ""
         if line.get("status") == "ok" and present(line.get("percentile")):
-            pos = (
-                f"{number(line['percentile'], 0)}<sup>e</sup> centile / {number(line.get('peers_n'))} · "
-                f"médiane {e(number(line.get('median'), int(line.get('decimals') or 0)))}"
-            )
+            words = rank_words(line, peers_label(str(line.get("peers_group"))))
+            verdict = judgement(line)
+            pos = e(f"{words[:1].upper()}{words[1:]}{' : ' + verdict if verdict else ''}") if words else ""
         meaning = ""
         if line.get("plain_definition"):
             meaning = (
@@ -113,7 +138,7 @@ def indicator_table(rows: list[dict], *, title: str = "") -> str:
             f'<tr data-indicateur="{e(line.get("id"))}"><th scope="row">{e(line.get("label"))}{meaning}</th>'
             f'<td class="r-valeur">{e(displayed_value(line))}'
             f"{'<div class=r-note>' + e(qualifier(line)) + '</div>' if qualifier(line) else ''}</td>"
-            f"<td>{e(int(line['year']) if present(line.get('year')) and line.get('status') == 'ok' else '')}</td>"
+            f"<td>{e(year_label(line) if line.get('status') == 'ok' else '')}</td>"
             f"<td>{e(trend_text(line))}</td><td>{pos}</td>"
             f'<td class="r-source" title="{e(line.get("definition"))}">{e(source_text(line))}</td></tr>'
         )

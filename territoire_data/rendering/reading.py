@@ -11,16 +11,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from territoire_data.core.catalogue import DOWN_GOOD, UP_GOOD
+from territoire_data.core.catalogue import DOWN_GOOD, EXTENSIVE_UNITS, UP_GOOD
 from territoire_data.core.peer_groups import DENSITY_LEVELS, SIZE_BOUNDS
 from territoire_data.rendering.formatting import number
 
 MINIMUM_PEERS = 5  # fewer peers: no "strongest/weakest position" sentence
 TREND_INDICATORS = ("variation_annuelle_population", "variation_annuelle_emplois", "variation_annuelle_logements")
-# Counts and areas grow with a territory's size: ranking them among peers says little.
-EXTENSIVE_UNITS = frozenset(
-    {"hab.", "emplois", "établissements", "logements", "ménages", "ha", "m²", "MW", "actifs", "ventes"}
-)
 LEVEL_NAMES = {"epci": "intercommunalités (EPCI)", "dep": "départements", "reg": "régions", "scot": "SCoT"}
 
 
@@ -113,19 +109,31 @@ def rank_words(line: dict, peers_title: str) -> str:
     raw, n = line.get("percentile"), int(line.get("peers_n") or 0)
     if raw is None or not _present(raw) or n < 2:
         return ""
-    p = float(raw)
+    p = min(max(float(raw), 0.0), 100.0)
     others = f"des {number(n)} {peers_title}"
     if 40 <= p <= 60:
         return f"dans la moyenne {others} (médiane {number(line.get('median'), int(line.get('decimals') or 0))})"
+    if round(p) >= 100:  # above every peer: never « au-dessus de 100 % »
+        return f"au-dessus {others}"
+    if round(p) <= 0:
+        return f"en dessous {others}"
     if p > 60:
         return f"au-dessus de {number(p, 0)} % {others}"
     return f"en dessous de {number(100 - p, 0)} % {others}"
 
 
 def judgement(line: dict) -> str:
-    """« favorable » / « défavorable » for the position among peers, « » when neutral."""
+    """« favorable » / « défavorable » for the position among peers, « » when neutral.
+
+    One verdict rule for every view (cards, « Ce qu'il faut retenir », reports): only an
+    intensive figure — a share, a rate, a value per inhabitant, per household or per hectare —
+    is judged among its peers; a total or an area (population, hectares consumed, dwellings,
+    the ZAN allowance) grows with the territory's size, so it gets its position in words
+    and no verdict."""
     raw, polarity = line.get("percentile"), line.get("polarity")
     if raw is None or not _present(raw) or polarity not in (UP_GOOD, DOWN_GOOD) or 40 <= float(raw) <= 60:
+        return ""
+    if line.get("unit") in EXTENSIVE_UNITS:
         return ""
     high = float(raw) > 60
     return "favorable" if high == (polarity == UP_GOOD) else "défavorable"
