@@ -125,3 +125,23 @@ def test_the_triennial_report_from_the_foncier_tab(browser, demo_dashboard, arti
         timeout=30_000,
     )
     page.close()
+
+
+def test_an_unknown_code_says_so_and_offers_the_nearest(browser, demo_dashboard, artifacts):
+    """``?territoire=33999`` names no commune: the page says so in French, offers the nearest
+    codes, shows no territory (no title, cards, map or ZAN), and the tab's title says so; a
+    suggestion opens its commune."""
+    page = browser.new_page(viewport=VIEWPORTS["mobile"])
+    page.goto(f"{demo_dashboard}/?territoire=33999", timeout=120_000)
+    page.wait_for_selector(".territoire-erreur .ti-erreur", timeout=120_000)
+    assert "Aucune commune de code « 33999 »" in page.locator(".territoire-erreur").inner_text()
+    page.wait_for_function("document.title.startsWith('Territoire introuvable')", timeout=30_000)
+    assert page.locator(".territoire-titre h1").count() == 0
+    assert not page.locator(".territoire-zan").is_visible() and not page.locator(".territoire-themes").is_visible()
+    suggestion = page.locator(".territoire-suggestions-code button").first
+    assert suggestion.inner_text().startswith("33555 (")
+    page.screenshot(path=str(artifacts / "code_inconnu_mobile.png"), full_page=False)
+    suggestion.click()
+    page.wait_for_selector(".territoire-titre h1", timeout=60_000)
+    assert page.locator(".territoire-erreur .ti-erreur").count() == 0
+    page.close()

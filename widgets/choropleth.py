@@ -151,6 +151,8 @@ class ChoroplethMap(w.VBox):
     @guard
     def _click(self, feature=None, properties=None, **_kwargs) -> None:
         code = (properties or (feature or {}).get("properties") or {}).get("code")
+        if code not in self.codes:  # only a commune the map drew: a forged click changes nothing
+            return
         self.state.choose(code)
 
     @guard

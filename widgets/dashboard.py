@@ -222,21 +222,34 @@ class Dashboard(w.VBox):
         traitlets.dlink((self.discussion, "login"), (self.actors, "login"))
         traitlets.dlink((self.discussion, "login"), (self.triennial, "login"))
         section = lambda title: w.HTML(f'<div class="territoire-section"><h2>{html.escape(title)}</h2></div>')
+        # What belongs to the territory shown: hidden as a whole when none is (an unknown code),
+        # so that nothing of the previous territory stays on the page.
+        self.body = w.VBox(
+            [
+                self.export,
+                self.tabs,
+                section("Carte, évolution et position parmi les pairs"),
+                wrapping_row(
+                    [self.geomap, w.VBox([self.trend, self.distribution], layout=w.Layout(width="42%"))], **ROW
+                ),
+                section("Les communes de la carte, en tableau"),
+                self.members,
+                section("Trajectoire ZAN (zéro artificialisation nette)"),
+                self.zan,
+                self.radar,
+                self.actors,
+            ],
+            layout=w.Layout(width="100%"),
+        )
+        self.suggestions = w.HBox(layout=w.Layout(flex_flow="row wrap", gap="0.3em"))
+        self.suggestions.add_class("territoire-suggestions-code")
         elements += [
             wrapping_row([self.selector, w.VBox([self.peers, self.level_note])], **ROW),
             self.page,
             self.error,
+            self.suggestions,
             self.title,
-            self.export,
-            self.tabs,
-            section("Carte, évolution et position parmi les pairs"),
-            wrapping_row([self.geomap, w.VBox([self.trend, self.distribution], layout=w.Layout(width="42%"))], **ROW),
-            section("Les communes de la carte, en tableau"),
-            self.members,
-            section("Trajectoire ZAN (zéro artificialisation nette)"),
-            self.zan,
-            self.radar,
-            self.actors,
+            self.body,
             self.discussion,
             w.HTML(self._footer(provider)),
         ]
@@ -269,8 +282,11 @@ class Dashboard(w.VBox):
 
     @guard
     def _title(self, _change=None) -> None:
+        self.body.layout.display = None if self.state.code else "none"
         if not self.state.code:
             self.title.value = ""
+            if self.state.error:
+                self.page.title = "Territoire introuvable — tableau de bord territoire"
             return
         level = self.state.provider.territory(self.state.code).level
         group = level != "commune"
@@ -293,3 +309,13 @@ class Dashboard(w.VBox):
     def _error(self, _change=None) -> None:
         message = self.state.error
         self.error.value = f'<div class="ti-erreur" role="alert">{html.escape(message)}</div>' if message else ""
+        buttons = []
+        for code, label in self.state.suggestions if message else []:
+            button = w.Button(description=label, tooltip=f"Ouvrir {label}", layout=w.Layout(width="auto"))
+            button.on_click(lambda _b, code=code: self.state.choose(code))
+            buttons.append(button)
+        lead = w.HTML('<span class="ti-aide">Vouliez-vous dire :</span>') if buttons else None
+        self.suggestions.children = ([lead] if lead else []) + buttons
+        self.suggestions.layout.display = None if buttons else "none"
+        if not self.state.code:  # the tab's title says the territory was not found
+            self._title()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from traitlets import All, Any, Dict, HasTraits, Unicode
+from traitlets import All, Any, Dict, HasTraits, List, Unicode
 
 from territoire_data.core.peer_groups import GROUPS
 from territoire_data.errors import TerritoireError
@@ -55,6 +55,7 @@ class State(CheckedTraits):
     indicator = Unicode("population")
     error = Unicode("")
     anchors = Dict()  # indicator id → number of discussions anchored to it (set by the discussion panel)
+    suggestions = List()  # (code, label) of the territories nearest an unknown code
     provider = Any()
 
     def __init__(self, provider, **kwargs):
@@ -70,16 +71,26 @@ class State(CheckedTraits):
         try:
             commune = self.provider.territory(text)
         except TerritoireError as e:
-            self.error = str(e)
+            self._unknown(str(e), getattr(e, "suggestions", []))
             return False
         except Exception:  # the page must never show a traceback
             log.exception("validation du code %r", text)
-            self.error = "Ce code de territoire n'a pas pu être lu."
+            self._unknown("Ce code de territoire n'a pas pu être lu.", [])
             return False
-        self.error = ""
+        self.error, self.suggestions = "", []
         self.name = commune.name
         self.code = commune.code
         return True
+
+    def _unknown(self, message: str, suggestions: list) -> None:
+        """An unknown or malformed territory: nothing of the previous one stays on the page
+        (every component observes ``code``), the message and the nearest territories instead."""
+        self.suggestions = [
+            (str(s).split(" ", 1)[0], str(s)) for s in suggestions[:8] if str(s).strip() and str(s).split(" ", 1)[0]
+        ]
+        self.error = message
+        self.name = ""
+        self.code = ""
 
     def choose_peers(self, group: str) -> bool:
         text = str(group or "").strip()

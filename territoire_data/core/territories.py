@@ -289,7 +289,8 @@ def _commune(ws: DataContext, code: str, raw: str) -> Territory:
             parent.code, parent.name, "commune", parent.parents, parent.communes, ws, parent.sub_units, note
         )
     raise UnknownTerritory(
-        f"Aucune commune de code « {code} » dans le référentiel ({ref.manifest['source']}).",
+        f"Aucune commune de code « {code} » : ce code ne figure pas au code officiel géographique des communes "
+        "(recherchez-la par son nom).",
         _codes_closest(code, communes.index, lambda c: communes.at[c, "name"]),
     )
 
