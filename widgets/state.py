@@ -55,7 +55,7 @@ class State(CheckedTraits):
     indicator = Unicode("population")
     error = Unicode("")
     anchors = Dict()  # indicator id → number of discussions anchored to it (set by the discussion panel)
-    suggestions = List()  # (code, label) of the territories nearest an unknown code
+    suggestions: List = List()  # (code, label) of the territories nearest an unknown code
     provider = Any()
 
     def __init__(self, provider, **kwargs):
