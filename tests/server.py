@@ -47,11 +47,13 @@ def dashboard_server(
     log: Path | None = None,
     wait_kernels: bool = True,
     environment: dict | None = None,
+    journal: str = "-",
 ):
     """Yield the base URL of a dashboard served from ``home``; stop it (and its kernels) after.
 
     With ``wait_kernels`` (and a ``log``), returns once the server announces its URL, that is
-    once a preheated kernel is ready to serve a visitor."""
+    once a preheated kernel is ready to serve a visitor. ``journal``: the server's journal
+    (``-``, the default here: everything in ``log``, for the tests that read Jupyter's lines)."""
     port = free_port()
     env = {**os.environ, "TERRITOIRE_HOME": str(home), "TERRITOIRE_NO_PROGRESS": "1", **(environment or {})}
     output = open(log, "w") if log else subprocess.DEVNULL
@@ -67,6 +69,8 @@ def dashboard_server(
             "--noyaux",
             str(kernels),
             *(["--plafond", str(ceiling)] if ceiling else []),
+            "--journal",
+            journal,
         ],
         env=env,
         stdout=output,

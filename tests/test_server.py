@@ -178,3 +178,21 @@ def test_cull_spares_a_page_still_loading_but_frees_a_lost_one():
     for kernel_id in ("loading", "lost", "abandoned"):
         asyncio.run(manager.cull_kernel_if_idle(kernel_id))
     assert stopped == ["lost", "abandoned"]
+
+
+@pytest.mark.slow
+def test_the_server_starts_quietly_in_french(home_demo, tmp_path):
+    """Until « Tableau de bord prêt », the terminal shows territoire's French lines only:
+    Jupyter's and Voilà's messages (« Voilà is running at », warnings) go to the journal."""
+    import re
+
+    from server import dashboard_server
+
+    terminal, journal = tmp_path / "terminal.log", tmp_path / "journal" / "serveur.log"
+    with dashboard_server(home_demo, kernels=1, log=terminal, journal=str(journal)):
+        shown = [line for line in terminal.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert any(line.startswith("Tableau de bord prêt : http://127.0.0.1:") for line in shown), shown
+    assert any(line.startswith("Journal du serveur : ") for line in shown), shown
+    english = re.compile(r"is running at|WARNING|^\[[IWD] |not trusted|Kernel|Traceback")
+    assert [line for line in shown if english.search(line)] == [], shown
+    assert "running at" in journal.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from pathlib import Path
 
 import typer
 
@@ -17,6 +18,9 @@ from territoire_data.workspace import default_workspace
 NOTEBOOK = notebooks_folder() / "tableau_de_bord.ipynb"
 
 
+JOURNAL = Path("journaux") / "tableau_de_bord.log"
+
+
 def voila_command(
     port: int,
     *,
@@ -27,6 +31,7 @@ def voila_command(
     commune: str = "33063",
     identity_header: str | None = None,
     cull_s: int = DEFAULT_KERNEL_CULL_S,
+    journal: str = "",
 ) -> list[str]:
     """The dashboard server's command line (Voilà with territoire's page and waiting room).
 
@@ -69,6 +74,8 @@ def voila_command(
         # The page may send widget messages only: an `execute_request` forged by a visitor is dropped.
         allowed_messages_option(),
     ]
+    if journal:  # Jupyter's messages there; the terminal keeps territoire's French lines and the errors
+        command.append(f"--DashboardServer.log_file={journal}")
     if identity_header:  # the authenticating proxy's header, handed to the kernels (HTTP_X_…)
         command.append(f"--VoilaConfiguration.http_header_envs={identity_header}")
     if not browser:
@@ -120,6 +127,13 @@ def dashboard(
     commune: str = typer.Option(
         "33063", "--territoire", "--commune", help="Territoire de l'adresse affichée (33063, epci:…, dep:33…)."
     ),
+    journal: str = typer.Option(
+        None,
+        "--journal",
+        metavar="FICHIER",
+        help="Journal du serveur (messages de Jupyter et de Voilà, requêtes refusées, noyaux) ; défaut : "
+        "journaux/tableau_de_bord.log du dossier de travail ; « - » : tout sur le terminal.",
+    ),
     identity_header: str = typer.Option(
         None,
         "--en-tete-identite",
@@ -146,6 +160,9 @@ def dashboard(
         f"{kernels} noyau(x) préchauffé(s), {ceiling} tableau(x) ouvert(s) au plus ; "
         "l'adresse s'affiche dès qu'il est prêt."
     )
+    journal_path = "" if journal == "-" else str(Path(journal) if journal else workspace.home / JOURNAL)
+    if journal_path:
+        typer.echo(f"Journal du serveur : {journal_path}")
     typer.echo("Arrêt : Ctrl-C.", err=True)
     command = voila_command(
         port,
@@ -156,6 +173,7 @@ def dashboard(
         commune=commune,
         identity_header=settings.identity_header,
         cull_s=settings.kernel_cull_s,
+        journal=journal_path,
     )
     sys.stdout.flush()
     sys.stderr.flush()

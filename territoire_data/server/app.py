@@ -50,9 +50,39 @@ class DashboardServer(Voila):
 
     ceiling = Int(20, config=True, help="Tableaux de bord ouverts en même temps au plus (hors noyaux préchauffés).")
     announce = Unicode("", config=True, help="Adresse à afficher (chemin et requête) dès qu'un noyau est prêt.")
+    log_file = Unicode(
+        "", config=True, help="Journal du serveur (Jupyter, Voilà, noyaux) ; vide : tout sur le terminal."
+    )
     # The workspace whose notifications this server e-mails, read before the SMTP password
     # left the environment (kernels never send mail); None: no courier here.
     courier_workspace = Any(None)
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        if self.log_file:
+            self._log_to_file(Path(self.log_file))
+
+    def _log_to_file(self, path: Path) -> None:
+        """Jupyter's and Voilà's messages (in English: « Voilà is running at », kernel
+        warnings, the request log) go to the journal; the terminal keeps the French lines of
+        territoire and the errors."""
+        import logging
+        import logging.handlers
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        journal = logging.handlers.RotatingFileHandler(path, maxBytes=10 * 2**20, backupCount=5, encoding="utf-8")
+        journal.setFormatter(logging.Formatter("[%(levelname)1.1s %(asctime)s %(name)s] %(message)s"))
+        errors = logging.StreamHandler(sys.stderr)
+        errors.setLevel(logging.ERROR)
+        errors.setFormatter(logging.Formatter("%(message)s"))
+        for logger in (self.log, logging.getLogger()):
+            for handler in list(logger.handlers):
+                logger.removeHandler(handler)
+            logger.addHandler(journal)
+            logger.addHandler(errors)
+        for name in ("tornado.access", "tornado.application", "tornado.general"):
+            logging.getLogger(name).handlers.clear()  # they reach the root's handlers
+        logging.captureWarnings(True)  # Python's warnings too
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
