@@ -370,6 +370,41 @@ def test_panel_read_post_and_see_arrival(store, threads):
     assert "trop long" in panel.feedback.value and panel.text.value == "é" * 10_001  # nothing lost
 
 
+def test_panel_edits_and_deletes_ones_own_messages(store, threads):
+    """One's own messages are offered for modification (the earlier version kept) and deletion
+    (a second click confirms); others' are not; a bare web address becomes a link."""
+    from widgets import DiscussionPanel, State, WorkspaceDiscussions
+
+    state = State(_Communes(store))
+    state.choose("33063")
+    panel = DiscussionPanel(state, WorkspaceDiscussions(store))
+    panel.connect("entreprise")
+    assert "Markdown" not in panel.text.placeholder
+    panel.thread.value = threads["partenaires"]
+    panel.text.value = "Notre devis : https://devis.example.org/42."
+    panel._post()
+    assert 'href="https://devis.example.org/42"' in panel.items.value
+    mine = {m["id"] for f in panel.space.threads("33063") for m in panel.space.messages(f["id"]) if m["editable"]}
+    assert {value for _, value in panel.own.options} == mine  # the company's own messages only
+    panel.own.value = next(value for label, value in panel.own.options if "Notre devis" in label)
+    panel._start_edit()
+    assert panel.text.value.startswith("Notre devis") and panel.post.description == "Enregistrer la modification"
+    panel.text.value = "Notre devis révisé."
+    panel._post()
+    assert (
+        "Message modifié" in panel.feedback.value and "révisé" in panel.items.value and "modifié" in panel.items.value
+    )
+    message = panel.own.value
+    [earlier] = store.discussions("entreprise").history(message)  # the earlier version is kept
+    assert 'href="https://devis.example.org/42"' in earlier["html"]
+    panel._remove()
+    assert panel.remove.description == "Confirmer la suppression"  # nothing deleted yet
+    assert "révisé" in panel.items.value
+    panel._remove()
+    assert "Message supprimé" in panel.feedback.value and "révisé" not in panel.items.value
+    assert message not in {value for _, value in panel.own.options}
+
+
 def test_imposed_identity_without_demo_switch(store, threads, monkeypatch):
     from territoire_data.access import identity
     from widgets import DiscussionPanel, State, WorkspaceDiscussions

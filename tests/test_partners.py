@@ -687,7 +687,7 @@ def test_actors_panel_from_profile_to_invitation(demo_store):
     assert "illisible" in elu.feedback.value
     until.value = (TODAY + timedelta(days=200)).strftime("%d/%m/%Y")
     elu.requests.children[1].children[1].children[1].click()
-    assert "Demande acceptée" in elu.feedback.value and "0 demande(s) à traiter" in elu.header.value
+    assert "Demande acceptée" in elu.feedback.value and "demande(s) à traiter" not in elu.header.value
     assert company.check() and "acceptée" in company.notices.value  # the company's open panel redraws
 
     assert elu.invite_row.layout.display == "none"  # no partners' thread yet
@@ -714,7 +714,7 @@ def test_actors_panel_from_profile_to_invitation(demo_store):
         "mode_label": "résumé quotidien",
     }
     elu.read_all.click()
-    assert "0 notification(s) non lue(s)" in elu.header.value
+    assert "notification(s) non lue(s)" not in elu.header.value and "Rien en attente." in elu.header.value
 
 
 def test_an_administrator_corrects_a_profile(store):

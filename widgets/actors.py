@@ -256,8 +256,9 @@ class ActorsPanel(CheckedTraits, w.VBox):
 
     def _outside(self) -> None:
         self.header.value = (
-            '<h2>Acteurs du territoire</h2><div class="ti-aide">Connectez-vous pour voir les acteurs qui '
-            "interviennent sur ce territoire, présenter votre organisation ou répondre aux demandes.</div>"
+            '<h2>Acteurs du territoire</h2><div class="ti-aide">Connectez-vous (le choix du compte est dans '
+            "l'« Espace d'échange », plus bas) pour voir les acteurs qui interviennent sur ce territoire, "
+            "présenter votre organisation ou répondre aux demandes.</div>"
         )
         self.body.layout.display = "none"
 
@@ -278,14 +279,16 @@ class ActorsPanel(CheckedTraits, w.VBox):
         authority = bool(self._client().whoami().get("authority"))
         counts = self._client().counts(code)
         self._counts = (counts, self._client().version(code))
-        badges = [f"{counts['notifications']} notification(s) non lue(s)"]
-        if authority:
-            badges.append(f"{counts['requests']} demande(s) à traiter")
-        if counts["invitations"]:
-            badges.append(f"{counts['invitations']} invitation(s) en attente")
+        # What waits for the user, as red badges; nothing waiting is said in plain words.
+        waiting = [
+            (counts["notifications"], "notification(s) non lue(s)"),
+            (counts["requests"] if authority else 0, "demande(s) à traiter"),
+            (counts["invitations"], "invitation(s) en attente"),
+        ]
+        badges = [f"<span class=ti-non-lus>{n} {what}</span>" for n, what in waiting if n]
         self.header.value = (
             f"<h2>Acteurs du territoire — {html.escape(self.state.name)}</h2>"
-            f'<div class="ti-compteurs">{" · ".join(f"<span class=ti-non-lus>{b}</span>" for b in badges)}</div>'
+            f'<div class="ti-compteurs">{" · ".join(badges) if badges else "Rien en attente."}</div>'
         )
         self._notices()
         self._invitations()

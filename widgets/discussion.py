@@ -84,7 +84,8 @@ class DiscussionPanel(CheckedTraits, w.VBox):
         self.items.add_class("territoire-fils")
         self.title = w.Text(placeholder="Titre de la nouvelle discussion", layout=w.Layout(width="100%"))
         self.text = w.Textarea(
-            placeholder="Votre message (Markdown : **gras**, listes, liens https://…)",
+            placeholder="Votre message. Mise en forme possible : **gras**, listes avec des tirets ; "
+            "les adresses web deviennent des liens.",
             layout=w.Layout(width="100%", height="90px"),
         )
         self.visibility = w.Dropdown(description="Visible par", style={"description_width": "initial"})
@@ -96,23 +97,37 @@ class DiscussionPanel(CheckedTraits, w.VBox):
         self.thread = w.Dropdown(
             description="Répondre dans", options=[("(nouvelle discussion)", 0)], style={"description_width": "initial"}
         )
-        self.post = w.Button(description="Publier", button_style="primary")
-        self.mark_all_read = w.Button(description="Tout marquer comme lu")
+        self.post = w.Button(description="Publier", button_style="primary", layout=w.Layout(width="auto"))
+        self.mark_all_read = w.Button(description="Tout marquer comme lu", layout=w.Layout(width="auto"))
+        # One's own messages: modified (the earlier version is kept) or deleted.
+        self.own = w.Dropdown(description="Mes messages", style={"description_width": "initial"})
+        self.edit = w.Button(description="Modifier", layout=w.Layout(width="auto"))
+        self.remove = w.Button(description="Supprimer", layout=w.Layout(width="auto"))
+        self.cancel = w.Button(description="Annuler la modification", layout=w.Layout(width="auto"))
+        self.editing: int | None = None
+        self._own: dict[int, dict] = {}
+        self._confirm_removal: int | None = None
+        self.own_row = w.HBox([self.own, self.edit, self.remove], layout=w.Layout(flex_flow="row wrap"))
         self.feedback = w.HTML()
         self.form = w.VBox(
             [
+                self.own_row,
                 self.thread,
                 self.title,
                 self.text,
-                w.HBox([self.visibility, self.anchor]),
-                w.HBox([self.post, self.mark_all_read]),
+                w.HBox([self.visibility, self.anchor], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox([self.post, self.cancel, self.mark_all_read], layout=w.Layout(flex_flow="row wrap")),
                 self.feedback,
             ]
         )
+        self.cancel.layout.display = "none"
         super().__init__([self.header, self.user_choice, self.items, self.form], **kwargs)
         self.add_class("territoire-discussion")
         self.post.on_click(lambda _b: self._post())
         self.mark_all_read.on_click(lambda _b: self._mark_all_read())
+        self.edit.on_click(lambda _b: self._start_edit())
+        self.remove.on_click(lambda _b: self._remove())
+        self.cancel.on_click(lambda _b: self._stop_edit())
         self.thread.observe(self._choice_thread, "value")
         self.user_choice.observe(self._change_user, "value")
         state.observe(self._refresh, "code")
@@ -195,6 +210,18 @@ class DiscussionPanel(CheckedTraits, w.VBox):
         self.thread.value = former if former in {v for _, v in self.thread.options} else 0
         can_write = bool(visibilities) or bool(threads)
         self.form.layout.display = None if can_write else "none"
+        mine = [m for f in threads for m in messages[f["id"]] if m.get("editable") or m.get("deletable")]
+        self._own = {m["id"]: m for m in mine}
+        chosen_own = self.own.value
+        self.own.options = [
+            (f"#{m['thread']} · {moment(m['created_at'])} · {(m['text'] or '')[:40]}", m["id"])
+            for m in mine
+            if m.get("editable")
+        ]
+        if self.own.options:
+            values = [v for _, v in self.own.options]
+            self.own.value = chosen_own if chosen_own in values else values[-1]
+        self.own_row.layout.display = None if self.own.options else "none"
         self.state.anchors = self.space.anchors(code, threads)
         self._version = self.space.version(code)
 
@@ -211,6 +238,16 @@ class DiscussionPanel(CheckedTraits, w.VBox):
         from territoire_data.errors import TerritoireError
 
         if self.space is None:
+            return
+        if self.editing is not None:
+            try:
+                self.space.edit(self.editing, self.text.value)
+            except TerritoireError as e:
+                self.feedback.value = f'<div class="ti-erreur" role="alert">{html.escape(str(e))}</div>'
+                return
+            self._stop_edit()
+            self.feedback.value = '<div class="ti-ok">Message modifié.</div>'
+            self.refresh()
             return
         try:
             if self.thread.value:
@@ -232,6 +269,52 @@ class DiscussionPanel(CheckedTraits, w.VBox):
         self.text.value = ""
         self.title.value = ""
         self.feedback.value = '<div class="ti-ok">Message publié.</div>'
+        self.refresh()
+
+    @guard
+    def _start_edit(self) -> None:
+        message = self._own.get(self.own.value)
+        if message is None:
+            return
+        self.editing = message["id"]
+        self.text.value = message["text"]
+        self.post.description = "Enregistrer la modification"
+        self.cancel.layout.display = None
+        for widget in (self.thread, self.title, self.visibility, self.anchor):
+            widget.layout.display = "none"
+        self.feedback.value = (
+            '<div class="ti-aide">Modifiez le texte, puis enregistrez : la version précédente est conservée.</div>'
+        )
+
+    @guard
+    def _stop_edit(self) -> None:
+        self.editing = None
+        self.text.value = ""
+        self.post.description = "Publier"
+        self.cancel.layout.display = "none"
+        self.thread.layout.display = None
+        self._choice_thread({"new": self.thread.value})
+        self.feedback.value = ""
+
+    @guard
+    def _remove(self) -> None:
+        from territoire_data.errors import TerritoireError
+
+        if self.space is None or self.own.value is None:
+            return
+        if self._confirm_removal != self.own.value:  # a second click confirms
+            self._confirm_removal = self.own.value
+            self.remove.description, self.remove.button_style = "Confirmer la suppression", "danger"
+            self.feedback.value = '<div class="ti-aide">Cliquez de nouveau pour supprimer ce message.</div>'
+            return
+        self._confirm_removal = None
+        self.remove.description, self.remove.button_style = "Supprimer", ""
+        try:
+            self.space.delete(self.own.value)
+        except TerritoireError as e:
+            self.feedback.value = f'<div class="ti-erreur" role="alert">{html.escape(str(e))}</div>'
+            return
+        self.feedback.value = '<div class="ti-ok">Message supprimé.</div>'
         self.refresh()
 
     @guard

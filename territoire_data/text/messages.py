@@ -92,10 +92,30 @@ def _links(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_BARE_ADDRESS = re.compile(r"(?<![\w(<\[/\"'=])(https?://[^\s<>()\[\]`\"']+)", re.IGNORECASE)
+
+
+def _linked(text: str) -> str:
+    """Bare web addresses (``https://…``) written as autolinks, outside code spans and outside
+    addresses already linked; a trailing full stop or comma stays text."""
+    pieces = text.split("`")
+    for i in range(0, len(pieces), 2):  # even pieces are outside code spans
+        pieces[i] = _BARE_ADDRESS.sub(_autolink, pieces[i])
+    return "`".join(pieces)
+
+
+def _autolink(match: re.Match) -> str:
+    address = match.group(1)
+    trailing = ""
+    while address and address[-1] in ".,;:!?":
+        address, trailing = address[:-1], address[-1] + trailing
+    return f"<{address}>{trailing}"
+
+
 def to_html(text: str) -> str:
-    """Markdown → sanitised HTML."""
+    """Markdown → sanitised HTML; bare web addresses become links (checked like any link)."""
     return nh3.clean(
-        _markdown.render(text),
+        _markdown.render(_linked(text)),
         tags=TAGS,
         attributes=ATTRIBUTES,
         attribute_filter=_links,
