@@ -145,3 +145,17 @@ def test_an_unknown_code_says_so_and_offers_the_nearest(browser, demo_dashboard,
     page.wait_for_selector(".territoire-titre h1", timeout=60_000)
     assert page.locator(".territoire-erreur .ti-erreur").count() == 0
     page.close()
+
+
+def test_the_discussion_badge_appears_right_after_sign_in(browser, demo_dashboard):
+    """Signed in as the élu of Bordeaux, the card of an indicator with a discussion shows its
+    badge at once (it used to wait for a change of comparison group)."""
+    page = browser.new_page(viewport=VIEWPORTS["bureau"])
+    page.goto(f"{demo_dashboard}/?territoire=33063", timeout=120_000)
+    page.wait_for_selector(".territoire-titre h1:has-text('Bordeaux')", timeout=120_000)
+    assert page.locator(".ti-ancre").count() == 0  # nobody signed in: no discussion shown
+    page.locator(".territoire-discussion select").first.select_option("elu.bordeaux")
+    page.wait_for_function("document.querySelectorAll('.ti-ancre').length > 0", timeout=30_000)
+    badge = page.locator('[data-indicateur="part_logements_vacants"] .ti-ancre').first
+    assert "discussion sur cet indicateur" in badge.text_content()
+    page.close()
