@@ -260,6 +260,13 @@ def test_format_pdf(home_demo, tmp_path):
     assert result.returncode == 0, result.stderr
     content = (tmp_path / "33063.pdf").read_bytes()
     assert content.startswith(b"%PDF") and len(content) > 20_000
+    # The paper names the compared communes (the list unfolded for print) and dates in French.
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(tmp_path / "33063.pdf").pages)
+    assert "communes comparées" in text and "Bègles, Bordeaux" in text and "Talence" in text, text[:2000]
+    assert re.search(r"Entrepôt construit le \d{1,2}(er)? [a-zé]+\.? \d{4} à", text), text[-1500:]
+    assert "centile /" not in text
 
 
 def test_invalid_scope(home_demo):

@@ -24,7 +24,7 @@ from territoire_data.core.projections import local_epsg, reproject
 from territoire_data.core.territories import DataContext, Territory
 from territoire_data.errors import TerritoireError
 from territoire_data.rendering import colours, svg
-from territoire_data.rendering.formatting import number
+from territoire_data.rendering.formatting import moment, number
 from territoire_data.rendering.fragments import Fragment, displayed_value, e, indicator_table, peers_label
 from territoire_data.rendering.fragments import legend as legende_html
 from territoire_data.rendering.fragments import zan_block as zan_html
@@ -168,8 +168,9 @@ class Portrait:
             return Fragment("")
         pieces = [
             '<section class="r-section"><h2>Chiffres clés par thème</h2>'
-            f'<p class="r-note">Position : rang centile parmi les {e(peers_label(self.table["peers_group"].iloc[0]))}'
-            " (0 : la plus faible valeur, 100 : la plus forte) et médiane de ce groupe.</p>"
+            f'<p class="r-note">Position : parmi les {e(peers_label(self.table["peers_group"].iloc[0]))}, '
+            "dite en mots ; « favorable » ou « défavorable » seulement pour un chiffre rapporté à la taille du "
+            "territoire (part, taux, valeur par habitant ou par hectare), jamais pour un total.</p>"
         ]
         for theme, label in THEMES.items():
             rows = [r for r in self.rows.values() if r["theme"] == theme]
@@ -305,6 +306,6 @@ class Portrait:
             "remplacée par zéro.</p>"
             '<table class="r-table"><thead><tr><th>Source</th><th>Éditions</th><th>Années</th><th>Communes couvertes'
             f"</th></tr></thead><tbody>{rows}</tbody></table>"
-            f'<p class="r-note">Entrepôt construit le {e(built)}. Données publiques sous Licence Ouverte '
+            f'<p class="r-note">Entrepôt construit le {e(moment(built) or built)}. Données publiques sous Licence Ouverte '
             "Etalab 2.0 ou ODbL selon les sources.</p></section>"
         )

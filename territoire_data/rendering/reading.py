@@ -276,14 +276,28 @@ def reading_of(territory, peers: str, warehouse, table=None) -> Reading:
         if group.group == "departement":
             departement = territory.workspace.territory(f"dep:{communes.at[territory.code, 'departement']}").name
     description = describe_peers(group.group, group.key, group.codes, epci_name=epci_name, departement=departement)
-    names = referential.communes["name"].reindex(list(group.codes)) if "name" in referential.communes else None
-    peer_names = (
-        tuple(sorted(((str(c), str(n)) for c, n in names.dropna().items()), key=lambda x: x[1]))
-        if names is not None
-        else ()
-    )
+    peer_names = _peer_names(referential.communes, list(group.codes))
     trajectory = zan.trajectory(territory, warehouse=warehouse) if territory.level != "liste" else None
     return Reading(description, takeaways(table.to_dict("records"), description, trajectory), peer_names)
+
+
+def _peer_names(communes, codes: list[str]) -> tuple[tuple[str, str], ...]:
+    """(code, name) of the peers in French alphabetical order (accents and case aside), a
+    homonym followed by its département: « Argelos (40) », « Argelos (64) »."""
+    from collections import Counter
+
+    from territoire_data.text.places import without_accents
+
+    if "name" not in communes:
+        return ()
+    present = [c for c in codes if c in communes.index]
+    names = {c: str(communes.at[c, "name"]) for c in present}
+    repeated = Counter(names.values())
+    labels = {
+        c: f"{n} ({communes.at[c, 'departement']})" if repeated[n] > 1 and "departement" in communes else n
+        for c, n in names.items()
+    }
+    return tuple(sorted(labels.items(), key=lambda item: (without_accents(item[1]).casefold(), item[1])))
 
 
 def takeaways_html(reading: Reading, link=None) -> str:
@@ -294,15 +308,17 @@ def takeaways_html(reading: Reading, link=None) -> str:
     import html
 
     items = "".join(f'<li data-type="{html.escape(t.kind)}">{html.escape(t.text)}</li>' for t in reading.takeaways)
-    shown = reading.peer_names[:300]
+    # On screen, the first 300 names (the rest in the table of the map's communes); on paper
+    # (reports: no ``link``), every name, unfolded, so that the printed page names its peers.
+    shown = reading.peer_names[:300] if link else reading.peer_names
     names = ", ".join(
         f'<a href="{html.escape(link(code))}" target="_top">{html.escape(name)}</a>' if link else html.escape(name)
         for code, name in shown
     )
-    more = f" et {number(len(reading.peer_names) - 300)} autres" if len(reading.peer_names) > 300 else ""
+    more = f" et {number(len(reading.peer_names) - len(shown))} autres" if len(reading.peer_names) > len(shown) else ""
     listing = (
-        f'<details class="ti-pairs-liste"><summary>Les {number(len(reading.peer_names))} communes comparées'
-        f"</summary><p>{names}{more}</p></details>"
+        f'<details class="ti-pairs-liste"{"" if link else " open"}><summary>Les '
+        f"{number(len(reading.peer_names))} communes comparées</summary><p>{names}{more}</p></details>"
         if reading.peer_names
         else ""
     )
