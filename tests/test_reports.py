@@ -58,6 +58,10 @@ def test_ten_reports_group_index_manifest(batch_ten, home_demo):
     assert set(manifest) == {*TEN_COMMUNES, "liste:" + ",".join(TEN_COMMUNES)}
     assert all(r["status"] == "ok" and r["fingerprint"] and r["duration_s"] > 0 for r in manifest.values())
     assert (output / "selection.html").is_file() and (output / "index.html").is_file()
+    selection = (output / "selection.html").read_text(encoding="utf-8")
+    header = selection.split('<div class="r-sous-titre">', 1)[1].split("</div>", 1)[0]
+    assert "liste:" not in header and "comparaison : —" not in header and "10 communes" in header
+    assert "de Sélection" not in selection and "communes de la sélection" in selection
     import stat
 
     from territoire_data.files import current_umask

@@ -24,7 +24,7 @@ from territoire_data.core.projections import local_epsg, reproject
 from territoire_data.core.territories import DataContext, Territory
 from territoire_data.errors import TerritoireError
 from territoire_data.rendering import colours, svg
-from territoire_data.rendering.formatting import moment, number
+from territoire_data.rendering.formatting import day, moment, number
 from territoire_data.rendering.fragments import Fragment, displayed_value, e, indicator_table, peers_label
 from territoire_data.rendering.fragments import legend as legende_html
 from territoire_data.rendering.fragments import zan_block as zan_html
@@ -124,10 +124,14 @@ class Portrait:
             else ""
         )
         group = "" if self.table is None or self.table.empty else self.table["peers_group"].iloc[0]
+        # A list of communes is named by its communes, not by its code (« liste:33063,… »), and has
+        # no comparison group of its own.
+        identity = f"{len(t.communes)} communes" if t.level == "liste" else t.code
+        comparison = f" · comparaison : {e(peers_label(group))}" if group and t.level != "liste" else ""
         return Fragment(
             f'<header class="r-entete"><div class="r-marque">territoire · portrait de territoire</div>'
-            f'<h1 class="r-titre">{e(t.name)}</h1><div class="r-sous-titre">{e(level)} · {e(t.code)} · '
-            f"rapport du {date.today().strftime('%d/%m/%Y')} · comparaison : {e(peers_label(group) or '—')}</div>"
+            f'<h1 class="r-titre">{e(t.name)}</h1><div class="r-sous-titre">{e(level)} · {e(identity)} · '
+            f"rapport du {day(date.today())}{comparison}</div>"
             f"{demo}</header>"
         )
 
@@ -217,7 +221,10 @@ class Portrait:
     def _members_map(self) -> tuple[list[str], str, str]:
         """(communes drawn, what they are, caption)."""
         t = self.territory
-        if self.is_group or not isinstance(t, Territory):
+        if not isinstance(t, Territory):  # a list of communes: « les 6 communes de la sélection »
+            scope = f"les {len(t.communes)} communes de la sélection"
+            return list(t.communes), scope, scope
+        if self.is_group:
             scope = f"les {len(t.communes)} communes de {t.name}"
             return list(t.communes), scope, scope
         dep = t.departement
