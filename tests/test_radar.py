@@ -140,6 +140,11 @@ def test_saint_martial_real_cadastre(home_radar, tmp_path):
     buildings = gpd.read_file("/vsigzip/" + str(CADASTRE_FOLDER / "cadastre-33440-batiments.json.gz")).to_crs(L93)
     hard = buildings[buildings["type"] == "01"]
     assert plots.crs.to_epsg() == L93 and plots["id"].str.match(r"^33440\d{3}[A-Z]{2}\d{4}$").all()
+    # Each plot named as on the cadastral plan: « section ZH n° 19 » for 33440000ZH0019.
+    expected = (
+        "section " + plots["id"].str[8:10].str.lstrip("0") + " n° " + plots["id"].str[10:].astype(int).astype(str)
+    )
+    assert (plots["designation"] == expected).all()
     # Every plot is unbuilt and inside the envelope, checked again from the files.
     inside = gpd.overlay(plots[["id", "geometry"]], env[["geometry"]], how="intersection", keep_geom_type=True)
     share = inside.dissolve("id").area / plots.set_index("id").area
@@ -236,12 +241,18 @@ def test_radar_layer_of_the_dashboard(home_radar, use_home):
     plots = panel.result["plots"]
     seen = []
     while True:
-        seen += re.findall(r"<tr><td>([^<]+)</td><td class='ti-chiffre'>", panel.table.value)
+        seen += re.findall(
+            r"<tr><td>[^<]+<div class='ti-note'>([^<]+)</div></td><td class='ti-chiffre'>", panel.table.value
+        )
         assert f"sur {len(plots)}" in panel.table.value
         if panel.next.disabled:
             break
         panel.next.click()
     assert seen == [str(i) for i in plots["id"]]
+    last = plots.iloc[-1]  # on the last page: named as on the cadastral plan, its id below
+    assert last["label"].startswith("section ") and f"<td>{last['label']}<div class='ti-note'>{last['id']}<" in (
+        panel.table.value
+    )
     assert "compacité" not in panel.table.value and "forme" in panel.table.value
     # The map moves to the plots (a village's plots: street level), buildings drawn under them.
     from widgets.radar import framing

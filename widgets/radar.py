@@ -138,7 +138,8 @@ class RadarPanel(CheckedTraits, w.VBox):
         start = self.page * PAGE
         shown = plots.iloc[start : start + PAGE]
         rows = "".join(
-            f"<tr><td>{html.escape(str(r.id))}</td><td class='ti-chiffre'>{number(r.area_m2, 0)} m²</td>"
+            f"<tr><td>{html.escape(str(getattr(r, 'label', r.id)))}<div class='ti-note'>{html.escape(str(r.id))}"
+            f"</div></td><td class='ti-chiffre'>{number(r.area_m2, 0)} m²</td>"
             f"<td class='ti-chiffre'>{number(r.score, 0)} / 100</td><td>{html.escape(r.reasons)}</td></tr>"
             for r in shown.itertuples()
         )

@@ -81,6 +81,7 @@ def run_radar(
 
 # The GeoPackage is opened by élus and consultants in QGIS: its columns are French.
 LAYER_COLUMNS = {
+    "label": "designation",  # « section ZH n° 19 »
     "area_m2": "surface_m2",
     "built_share": "part_batie",
     "envelope_share": "part_enveloppe",

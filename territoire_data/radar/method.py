@@ -55,8 +55,20 @@ class Parameters:
     hard_types: tuple[str, ...] = field(default=("01",))
 
 
+def cadastral_label(identifier: str) -> str:
+    """A parcel as it reads on the cadastral plan and on the ground: ``33440000ZH0019`` →
+    « section ZH n° 19 » (with its prefix when the section belongs to a former commune:
+    « section 123 ZH n° 19 »); any other identifier as it is."""
+    text = str(identifier).strip()
+    if len(text) != 14 or not text[10:].isdigit():
+        return text
+    prefix, section, number_ = text[5:8], text[8:10].lstrip("0") or "0", int(text[10:])
+    return f"section {'' if prefix == '000' else prefix + ' '}{section} n° {number_}"
+
+
 COLUMNS = [
     "id",
+    "label",
     "area_m2",
     "built_share",
     "envelope_share",
@@ -226,6 +238,7 @@ def infill_plots(
     result = gpd.GeoDataFrame(
         {
             "id": ids,
+            "label": [cadastral_label(i) for i in ids],
             "area_m2": np.round(areas, 1),
             "built_share": np.round(built_share, 4),
             "envelope_share": np.round(envelope_share, 4),
