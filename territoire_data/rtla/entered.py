@@ -11,6 +11,7 @@ replaces the value, the source, the reason, the author and the date.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from territoire_data.discussions.space import DiscussionSpace
     from territoire_data.store.database import Store
 
+PARIS = ZoneInfo("Europe/Paris")
 DASHBOARD = "tableau de bord"
 MAX_PER_TERRITORY = 500
 ROLE_WORDS = {"elu": "élu(e)", "agent": "agent", "admin": "administrateur"}
@@ -49,7 +51,7 @@ def _correction(row: ReportCorrection) -> Correction:
         row.source,
         row.reason,
         f"{_author(row.author)} ({DASHBOARD})",
-        "le " + utc(row.recorded_at).strftime("%d/%m/%Y"),
+        "le " + utc(row.recorded_at).astimezone(PARIS).strftime("%d/%m/%Y"),  # the day in France
         origin=DASHBOARD,
     )
 
