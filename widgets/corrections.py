@@ -19,7 +19,7 @@ from territoire_data.errors import TerritoireError
 from territoire_data.rendering.formatting import number
 from territoire_data.rtla.corrections import LABELS, WITHOUT_YEAR
 from widgets.guard import guard
-from widgets.providers import TriennialProvider
+from widgets.providers import TriennialProvider, granted
 from widgets.state import CheckedTraits, State
 
 FIRST_YEAR = 2009  # the Cerema series' first year
@@ -91,14 +91,6 @@ class CorrectionsForm(CheckedTraits, w.VBox):
         else:
             self.year.options, self.year.disabled = self._years(), False
 
-    def _allowed(self) -> bool:
-        return bool(
-            self.provider is not None
-            and self.login
-            and self.state.code
-            and self.provider.allowed(self.login, self.state.code)
-        )
-
     def _say(self, text: str, ok: bool) -> None:
         css, role = ("ti-ok", "status") if ok else ("ti-erreur", "alert")
         self.message.value = f'<div class="{css}" role="{role}">{html.escape(text)}</div>'
@@ -106,7 +98,7 @@ class CorrectionsForm(CheckedTraits, w.VBox):
     @guard
     def _territory(self, _change=None) -> None:
         self.message.value = ""
-        if not self._allowed():
+        if not granted(self.provider, self.login, self.state.code):
             self.layout.display = "none"
             self.listing.value, self.chosen.options = "", []
             return
@@ -158,7 +150,7 @@ class CorrectionsForm(CheckedTraits, w.VBox):
 
     @guard
     def _save(self) -> None:
-        if self.provider is None or not self._allowed():  # withdrawn since the page opened
+        if self.provider is None or not granted(self.provider, self.login, self.state.code):  # withdrawn meanwhile
             self._territory()
             return
         try:

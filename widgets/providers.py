@@ -104,6 +104,13 @@ class TriennialProvider(Protocol):
     def withdraw(self, login: str | None, correction_id: int) -> None: ...
 
 
+def granted(provider, login: str | None, code: str) -> bool:
+    """What a panel reserved to some users asks before showing itself or acting: the
+    provider's right for ``login`` on ``code`` — False without a provider, a login or a
+    territory (the radar, the triennial report and its corrections)."""
+    return bool(provider is not None and login and code and provider.allowed(login, code))
+
+
 class _LruCache(OrderedDict):
     def __init__(self, size: int):
         super().__init__()

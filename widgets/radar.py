@@ -20,7 +20,7 @@ from traitlets import Unicode
 
 from territoire_data.rendering.formatting import number
 from widgets.guard import guard
-from widgets.providers import RadarProvider
+from widgets.providers import RadarProvider, granted
 from widgets.state import CheckedTraits, State
 
 
@@ -62,11 +62,6 @@ class RadarPanel(CheckedTraits, w.VBox):
         self.observe(self._commune, "login")
         self._commune()
 
-    def _allowed(self) -> bool:
-        if self.provider is None or not self.login or not self.state.code:
-            return False
-        return self.provider.allowed(self.login, self.state.code)
-
     @guard
     def _commune(self, _change=None) -> None:
         self.result = None
@@ -74,7 +69,7 @@ class RadarPanel(CheckedTraits, w.VBox):
         self.buildings.data = {"type": "FeatureCollection", "features": []}
         self.table.value = ""
         self.pages.layout.display = "none"
-        allowed = self._allowed()
+        allowed = granted(self.provider, self.login, self.state.code)
         self.layout.display = None if allowed else "none"  # others do not even see the layer exists
         self.output.value = (
             '<div class="ti-aide">Parcelles non bâties dans l\'enveloppe urbaine, vérifiées contre la '
@@ -138,7 +133,7 @@ class RadarPanel(CheckedTraits, w.VBox):
         start = self.page * PAGE
         shown = plots.iloc[start : start + PAGE]
         rows = "".join(
-            f"<tr><td>{html.escape(str(getattr(r, 'label', r.id)))}<div class='ti-note'>{html.escape(str(r.id))}"
+            f"<tr><td>{html.escape(str(r.label))}<div class='ti-note'>{html.escape(str(r.id))}"
             f"</div></td><td class='ti-chiffre'>{number(r.area_m2, 0)} m²</td>"
             f"<td class='ti-chiffre'>{number(r.score, 0)} / 100</td><td>{html.escape(r.reasons)}</td></tr>"
             for r in shown.itertuples()

@@ -21,7 +21,7 @@ from territoire_data.errors import TerritoireError
 from widgets.corrections import CorrectionsForm
 from widgets.export import _link
 from widgets.guard import guard
-from widgets.providers import TriennialProvider
+from widgets.providers import TriennialProvider, granted
 from widgets.state import CheckedTraits, State
 
 ODT = "application/vnd.oasis.opendocument.text"
@@ -58,14 +58,9 @@ class TriennialPanel(CheckedTraits, w.VBox):
         self.observe(self._territory, "login")
         self._territory()
 
-    def _allowed(self) -> bool:
-        if self.provider is None or not self.login or not self.state.code:
-            return False
-        return self.provider.allowed(self.login, self.state.code)
-
     @guard
     def _territory(self, _change=None) -> None:
-        allowed = self._allowed()
+        allowed = granted(self.provider, self.login, self.state.code)
         self.layout.display = None if allowed else "none"
         self.output.value = (
             '<div class="ti-aide">Le projet de rapport que le conseil débat au moins tous les trois ans '
@@ -77,7 +72,8 @@ class TriennialPanel(CheckedTraits, w.VBox):
 
     @guard
     def _make(self) -> None:
-        if self.provider is None or not self._allowed():  # the right may have been withdrawn since the page opened
+        # The right may have been withdrawn since the page opened.
+        if self.provider is None or not granted(self.provider, self.login, self.state.code):
             self.layout.display = "none"
             self.output.value = ""
             return
