@@ -105,10 +105,10 @@ class Flows:
         self.last_year: int | None = self.years[int(with_value.max())] if len(with_value) else None
         # OCS GE (sections 2° and 3°): a few rows per commune, kept as a table.
         cover = {"variable": list(land_cover.VARIABLES)}
-        self.land_cover = land_cover.table(
-            warehouse.observations(**(cover if codes is None else {**cover, "code": list(codes)}))
+        self.land_cover = land_cover.LandCover(
+            warehouse.observations(**(cover if codes is None else {**cover, "code": list(codes)})),
+            "ocsge_communes" in warehouse.manifest.get("sources", {}),
         )
-        self.land_cover_loaded = "ocsge_communes" in warehouse.manifest.get("sources", {})
 
     def matrix(self, variable: str, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(rows of ``codes`` present in the file, their values commune × year in m²)."""

@@ -11,6 +11,7 @@ empty table. Communes measured at different millésimes are not added up either.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 VARIABLES = ("OCSGE_ARTIF", "OCSGE_ARTIF_NET", "OCSGE_IMPER", "OCSGE_IMPER_NET")
@@ -24,32 +25,51 @@ NOT_LOADED = (
 )
 
 
-def table(observations: pd.DataFrame) -> pd.DataFrame:
-    """The OCS GE rows a report reads (code, variable, start, year, value), kept by ``Flows``."""
-    if observations.empty:
-        return pd.DataFrame({c: [] for c in ("code", "variable", "start", "year", "value")})
-    out = observations[observations["status"].astype(str) == "ok"]
-    return pd.DataFrame(
-        {
-            "code": out["code"].astype(str).to_numpy(),
-            "variable": out["variable"].astype(str).to_numpy(),
-            "start": out["start"].astype("float64").to_numpy(),
-            "year": out["year"].astype("float64").to_numpy(),
-            "value": out["value"].to_numpy(dtype="float64"),
-        }
-    )
+class LandCover:
+    """The OCS GE rows of many communes, read once for a batch (``Flows``) and looked up by
+    commune in each draft without scanning the whole table: per variable, the rows of each
+    commune. ``loaded``: whether the warehouse holds an OCS GE table at all."""
+
+    def __init__(self, observations: pd.DataFrame, loaded: bool):
+        self.loaded = loaded
+        kept = observations[observations["status"].astype(str) == "ok"]
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._positions: dict[str, dict[str, np.ndarray]] = {}
+        for variable in VARIABLES:
+            here = kept[kept["variable"].astype(str) == variable]
+            frame = pd.DataFrame(
+                {
+                    "code": here["code"].astype(str).to_numpy(),
+                    "start": here["start"].astype("float64").to_numpy(),
+                    "year": here["year"].astype("float64").to_numpy(),
+                    "value": here["value"].to_numpy(dtype="float64"),
+                }
+            )
+            self._frames[variable] = frame
+            self._positions[variable] = frame.groupby("code").indices
+
+    def rows(self, variable: str, codes: list[str]) -> pd.DataFrame:
+        """The rows of ``variable`` for ``codes`` (none for a commune without a row)."""
+        positions = self._positions[variable]
+        found = [positions[c] for c in codes if c in positions]
+        frame = self._frames[variable]
+        return frame.iloc[np.concatenate(found)] if found else frame.iloc[0:0]
 
 
-def measured(rows: pd.DataFrame, codes: list[str], area_ha: float | None, loaded: bool) -> dict:
+def measured(cover: LandCover, codes: list[str], area_ha: float | None) -> dict:
     """Sections 2° and 3° for the communes ``codes``: one entry per kind, each with
     ``available`` and, when not, the ``reason`` in French."""
-    return {kind: _kind(rows, codes, area_ha, loaded, *variables) for kind, variables in KINDS.items()}
+    return {kind: _kind(cover, codes, area_ha, *variables) for kind, variables in KINDS.items()}
 
 
-def _kind(rows: pd.DataFrame, codes: list[str], area_ha: float | None, loaded: bool, stock: str, flow: str) -> dict:
-    if not loaded:
+def _share(value: float | None, area_ha: float | None) -> float | None:
+    return None if value is None or not area_ha else 100 * value / area_ha
+
+
+def _kind(cover: LandCover, codes: list[str], area_ha: float | None, stock: str, flow: str) -> dict:
+    if not cover.loaded:
         return {"available": False, "reason": NOT_LOADED}
-    flows = rows[(rows["variable"] == flow) & rows["code"].isin(codes)]
+    flows = cover.rows(flow, codes)
     missing = sorted(set(codes) - set(flows["code"]))
     if len(missing) == len(codes):
         return {
@@ -72,13 +92,12 @@ def _kind(rows: pd.DataFrame, codes: list[str], area_ha: float | None, loaded: b
             + ") : leurs surfaces ne s'additionnent pas",
         }
     (first, second) = pairs[0]
-    stocks = rows[(rows["variable"] == stock) & rows["code"].isin(codes)]
+    stocks = cover.rows(stock, codes)
     surfaces = {}
     for year in (first, second):
         here = stocks[stocks["year"] == year]
         surfaces[year] = float(here["value"].sum()) if set(here["code"]) == set(codes) else None
     net = float(flows["value"].sum())
-    share = lambda value: None if value is None or not area_ha else 100 * value / area_ha
     return {
         "available": True,
         "reason": None,
@@ -86,8 +105,8 @@ def _kind(rows: pd.DataFrame, codes: list[str], area_ha: float | None, loaded: b
         "second_year": second,
         "surface_first_ha": surfaces[first],
         "surface_second_ha": surfaces[second],
-        "share_first_pct": share(surfaces[first]),
-        "share_second_pct": share(surfaces[second]),
+        "share_first_pct": _share(surfaces[first], area_ha),
+        "share_second_pct": _share(surfaces[second], area_ha),
         "net_ha": net,
         "net_per_year_ha": net / (second - first),
     }

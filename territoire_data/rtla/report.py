@@ -36,7 +36,7 @@ OCSGE_OMIT = (
 
 def _land_cover(flows: Flows, codes: list[str], area_ha: float | None) -> dict:
     """Sections 2° and 3°: the OCS GE figures, or in plain French why they are not given."""
-    kinds = land_cover.measured(flows.land_cover, codes, area_ha, flows.land_cover_loaded)
+    kinds = land_cover.measured(flows.land_cover, codes, area_ha)
     available = any(k["available"] for k in kinds.values())
     if available:
         text = OCSGE_INTRO + " Source : portail de l'artificialisation, tables communales (IGN, Cerema)."
