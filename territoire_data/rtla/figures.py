@@ -80,9 +80,15 @@ class Flows:
         # and the SCoT of each commune.
         self.populations = populations if populations is not None else warehouse.populations()
         self.scot_members = warehouse.scot_members
-        variables = [*FLOW_VARIABLES, *CONTEXT_VARIABLES]
+        variables = [*FLOW_VARIABLES, *CONTEXT_VARIABLES, *land_cover.VARIABLES]
         filters = {"variable": variables} if codes is None else {"variable": variables, "code": list(codes)}
-        obs = warehouse.observations(**filters)
+        read = warehouse.observations(**filters)  # one read of the warehouse for both sources
+        # OCS GE (sections 2° and 3°): a few rows per commune, looked up by commune.
+        is_cover = read["variable"].astype(str).isin(land_cover.VARIABLES).to_numpy()
+        self.land_cover = land_cover.LandCover(
+            read[is_cover], "ocsge_communes" in warehouse.manifest.get("sources", {})
+        )
+        obs = read[~is_cover]
         obs = obs[obs["status"].astype(str) == "ok"]
         code = obs["code"].astype(str).to_numpy()
         variable = obs["variable"].astype(str).to_numpy()
@@ -103,12 +109,6 @@ class Flows:
         flows = self._arrays.get("NAF_ART")
         with_value = np.flatnonzero(~np.isnan(flows).all(axis=0)) if flows is not None else np.array([], dtype="int64")
         self.last_year: int | None = self.years[int(with_value.max())] if len(with_value) else None
-        # OCS GE (sections 2° and 3°): a few rows per commune, kept as a table.
-        cover = {"variable": list(land_cover.VARIABLES)}
-        self.land_cover = land_cover.LandCover(
-            warehouse.observations(**(cover if codes is None else {**cover, "code": list(codes)})),
-            "ocsge_communes" in warehouse.manifest.get("sources", {}),
-        )
 
     def matrix(self, variable: str, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(rows of ``codes`` present in the file, their values commune × year in m²)."""
