@@ -378,6 +378,7 @@ class FakeRadar:
         plots = gpd.GeoDataFrame(
             {
                 "id": ["99001000AB0001", "99001000AB0002"],
+                "label": ["section AB n° 1", "section AB n° 2"],  # as radar.method names them
                 "area_m2": [850.0, 1_200.0],
                 "score": [80.0, 65.0],
                 "reasons": ["non bâtie ; 850 m²", "non bâtie ; 1 200 m²"],

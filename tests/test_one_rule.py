@@ -158,6 +158,9 @@ def test_one_verdict_rule_for_cards_reports_and_the_command(demo, code):
     by_id = {line["id"]: line for line in rows}
     assert '<span class="ti-annee">2021-2030</span>' in card_html(by_id["enveloppe_zan"])
     assert '<span class="ti-annee">2011-2020</span>' in card_html(by_id["conso_naf_2011_2020"])
+    listed = run_cli("indicateurs", code, "--theme", "foncier", "--json", home=demo.home)
+    periods = {i["id"]: i["period"] for i in json.loads(listed.stdout)["indicators"]}
+    assert periods["enveloppe_zan"] == "2021-2030" and periods["conso_naf_2011_2020"] == "2011-2020"
     run = run_cli("indicateurs", code, "--theme", "foncier", home=demo.home)
     assert "Enveloppe ZAN 2021-2030" in run.stdout and "(2021-2030)" in run.stdout, run.stdout
     consumed = next(line for line in run.stdout.splitlines() if "Consommation d'espaces NAF 2011-2020" in line)

@@ -46,6 +46,18 @@ PERIODS: dict[str, tuple[int, int | None]] = {
     "conso_naf_depuis_2021": (2021, None),
     "part_enveloppe_zan_consommee": (2021, None),
 }
+
+
+def period_of(indicator_id: str, year: int | None) -> str | None:
+    """« 2021-2030 » for a figure of a period (``year``: the latest year of its data), None
+    for a figure of one year."""
+    period = PERIODS.get(indicator_id)
+    if period is None or year is None:
+        return None
+    start, end = period
+    return f"{start}-{end if end is not None else year}"
+
+
 # A count of events (permits, sales…) below this in its first year is no base for a trend.
 MIN_EVENTS_BASE = 10
 

@@ -154,6 +154,8 @@ def to_json(territory, theme: str | None = None, peers: str = "densite", warehou
             "value": value,
             "unit": r.unit,
             "year": _integer(r.year) if value is not None else None,
+            # A figure of a period says it (« 2021-2030 » for the ZAN allowance), beside its data's year.
+            "period": catalogue.period_of(r.id, _integer(r.year)) if value is not None else None,
             "source": _text(r.source) if value is not None else None,
             "status": r.status,
             "reason": _text(r.reason),

@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from territoire_data.core.catalogue import PERIODS, RATE_UNITS
+from territoire_data.core.catalogue import RATE_UNITS, period_of
 from territoire_data.core.peer_groups import LABELS
 from territoire_data.rendering import svg
 from territoire_data.rendering.formatting import number
@@ -79,11 +79,7 @@ def year_label(line: dict) -> str:
     if not present(line.get("year")):
         return ""
     year = int(line["year"])
-    period = PERIODS.get(str(line.get("id")))
-    if period is None:
-        return str(year)
-    start, end = period
-    return f"{start}-{end if end is not None else year}"
+    return period_of(str(line.get("id")), year) or str(year)
 
 
 def change_shown(line: dict) -> float | None:
