@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from territoire_data.access.authorisation import AccessDenied
@@ -151,32 +151,39 @@ def record(
         },
         lambda c: space.workspace.territory(c).code,
     )
-    key = (correction.territory, correction.indicator, correction.year or 0)
     for attempt in (1, 2):  # two élus entering the same figure at once: the second replaces the first
         try:
             with space.store.session() as s:
-                row = s.scalar(
-                    select(ReportCorrection).where(
-                        ReportCorrection.territory == key[0],
-                        ReportCorrection.indicator == key[1],
-                        ReportCorrection.year == key[2],
-                    )
-                )
-                if row is None:
-                    count = len(s.scalars(select(ReportCorrection.id).where(ReportCorrection.territory == code)).all())
-                    if count >= MAX_PER_TERRITORY:
-                        raise TerritoireError(f"Plus de {MAX_PER_TERRITORY} corrections pour ce territoire.")
-                    row = ReportCorrection(territory=key[0], indicator=key[1], year=key[2])
-                    s.add(row)
-                row.value, row.source, row.reason = correction.value, correction.source, correction.reason
-                row.author_id, row.recorded_at = user_id, now()
-                s.flush()
-                s.refresh(row)
-                return _described(row)
+                return _described(_upserted(s, correction, user_id))
         except IntegrityError:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _upserted(s, correction: Correction, user_id: int | None) -> ReportCorrection:
+    """The row of ``correction``'s territory, indicator and year, created or replaced."""
+    year = correction.year or 0
+    row = s.scalar(
+        select(ReportCorrection).where(
+            ReportCorrection.territory == correction.territory,
+            ReportCorrection.indicator == correction.indicator,
+            ReportCorrection.year == year,
+        )
+    )
+    if row is None:
+        count = s.scalar(
+            select(func.count(ReportCorrection.id)).where(ReportCorrection.territory == correction.territory)
+        )
+        if count >= MAX_PER_TERRITORY:
+            raise TerritoireError(f"Plus de {MAX_PER_TERRITORY} corrections pour ce territoire.")
+        row = ReportCorrection(territory=correction.territory, indicator=correction.indicator, year=year)
+        s.add(row)
+    row.value, row.source, row.reason = correction.value, correction.source, correction.reason
+    row.author_id, row.recorded_at = user_id, now()
+    s.flush()
+    s.refresh(row)
+    return row
 
 
 def withdraw(space: DiscussionSpace, correction_id: int) -> None:
