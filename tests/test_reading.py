@@ -222,3 +222,40 @@ def test_cumulative_indicators_show_no_growth_rate(demo):
         assert "%/an" not in card and "ti-evolution" not in card and "-0,0" not in card
     stocks = table[~table["cumulative"].astype(bool) & table["annual_rate"].notna()]
     assert len(stocks)  # other stocks keep their annual rate
+
+
+def test_density_peers_are_narrowed_by_size_nearest_first(demo):
+    """Bordeaux is compared with cities, not hamlets of the same density grid level: the
+    density group is narrowed to its INSEE size class, widened to the neighbouring classes
+    until it holds ``MIN_SIMILAR`` communes, and the rule is written; peers are listed
+    nearest in population first."""
+    import math
+
+    from territoire_data.core.peer_groups import MIN_SIMILAR, SIZE_BOUNDS, populations, size_class
+
+    warehouse, communes = demo.warehouse, demo.referential.communes
+    population = populations(communes, warehouse.matrix)
+    dens7 = warehouse.density_classes
+    for code in ("33063", "33440", "24322"):
+        reading = reading_of(demo.territory(code), "densite", warehouse)
+        codes = [c for c, _ in reading.peer_names]
+        level = dens7.at[code]
+        same_level = dens7.index[dens7 == level]
+        classes = size_class(population.reindex(same_level).fillna(-1))
+        mine = int(classes.at[code])
+        kept = classes.loc[codes]
+        # The narrowest band of classes around the commune's that reaches MIN_SIMILAR communes.
+        low, high = int(kept.min()), int(kept.max())
+        assert low <= mine <= high and len(codes) == int(((classes >= low) & (classes <= high)).sum())
+        assert len(codes) >= MIN_SIMILAR or (low == 1 and high == len(SIZE_BOUNDS))
+        if high > low:
+            narrower = (classes >= max(low + 1, min(mine, high))) & (classes <= min(high - 1, max(mine, low)))
+            assert narrower.sum() < MIN_SIMILAR
+        assert str(reading.peers.definition).count("habitants") >= 1
+        distances = [abs(math.log(population[c] / population[code])) for c in codes]
+        assert distances == sorted(distances) and codes[0] == code
+    bordeaux = reading_of(demo.territory("33063"), "densite", demo.warehouse)
+    small = [c for c, _ in bordeaux.peer_names if population[c] < 5_000]
+    assert not small, small  # no rural town among Bordeaux's density peers any more
+    assert "élargie aux classes voisines" in bordeaux.peers.definition
+    assert "5\u202f000 habitants ou plus" in bordeaux.peers.title

@@ -268,7 +268,14 @@ def test_format_pdf(home_demo, tmp_path):
     from pypdf import PdfReader
 
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(tmp_path / "33063.pdf").pages)
-    assert "communes comparées" in text and "Bègles, Bordeaux" in text and "Talence" in text, text[:2000]
+    from territoire_data.rendering.reading import reading_of
+    from territoire_data.workspace import Workspace
+
+    workspace = Workspace(home_demo)
+    peers = reading_of(workspace.territory("33063"), "densite", workspace.warehouse).peer_names
+    listed = ", ".join(name for _code, name in peers)  # every peer, nearest in population first
+    assert "communes comparées (les plus proches en population d'abord)" in text and listed in text, text[:3000]
+    assert listed.startswith("Bordeaux, Talence") and "Cenon" in listed
     assert re.search(r"Entrepôt construit le \d{1,2}(er)? [a-zé]+\.? \d{4} à", text), text[-1500:]
     assert "centile /" not in text
 

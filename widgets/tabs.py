@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import ipywidgets as w
 
 from territoire_data.core.catalogue import INDICATORS, THEMES
@@ -11,6 +9,7 @@ from territoire_data.errors import TerritoireError
 from territoire_data.rendering.reading import takeaways_html
 from widgets.cards import IndicatorCard, grid
 from widgets.guard import guard
+from widgets.peers import PeerList
 from widgets.state import State
 
 SUMMARY = (
@@ -45,13 +44,17 @@ class ThemeTabs(w.Tab):
         self.by_tab: list[list[IndicatorCard]] = []
         self.grids: list[w.HTML] = []
         pages: list[w.Widget] = []
+        # The synthesis opens with « Ce qu'il faut retenir » and the compared communes, paged.
+        self.summary = w.HTML()
+        self.peer_list = PeerList(state)
         for theme, _title, ids in groups:
             cards = [IndicatorCard(i) for i in ids]
             self.cards.extend(cards)
             self.by_tab.append(cards)
             self.grids.append(w.HTML(grid(cards)))
+            above = [self.summary, self.peer_list] if not theme else []
             below = (extras or {}).get(theme, [])
-            pages.append(w.VBox([self.grids[-1], *below]) if below else self.grids[-1])
+            pages.append(w.VBox([*above, self.grids[-1], *below]) if above or below else self.grids[-1])
         super().__init__(pages, titles=[t for _, t, _ in groups], **kwargs)
         self.add_class("territoire-themes")
         state.observe(self._refresh, ["code", "peers", "anchors"])
@@ -64,7 +67,7 @@ class ThemeTabs(w.Tab):
 
     def refresh(self) -> None:
         if not self.state.code:  # no commune (yet, or a forged one): nothing shown
-            for html in self.grids:
+            for html in (self.summary, *self.grids):
                 html.value = ""
             return
         table = self.state.provider.indicators(self.state.code, self.state.peers)
@@ -76,16 +79,14 @@ class ThemeTabs(w.Tab):
                 demo=demo,
                 discussions=self.state.anchors.get(geomap.indicator_id, 0),
             )
-        summary = ""
         try:
-            summary = takeaways_html(
-                self.state.provider.reading(self.state.code, self.state.peers),
-                link=lambda code: f"?territoire={quote(code)}",
+            self.summary.value = takeaways_html(
+                self.state.provider.reading(self.state.code, self.state.peers), listed=False
             )
         except TerritoireError:
-            summary = ""
-        for number, (cards, html) in enumerate(zip(self.by_tab, self.grids)):
-            html.value = (summary if number == 0 else "") + grid(cards)
+            self.summary.value = ""
+        for cards, html in zip(self.by_tab, self.grids):
+            html.value = grid(cards)
 
     def geomap(self, indicator_id: str, tab: int = 1) -> IndicatorCard:
         """The card of an indicator (by default in its theme's tab, not the synthesis)."""

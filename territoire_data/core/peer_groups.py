@@ -1,7 +1,9 @@
 """Peer groups and positioning: where a territory stands among comparable ones.
 
-Groups for a commune: ``density`` (same class of INSEE's 7-level density grid; without
-the grid, a class computed from population / area, flagged approximate), ``size``
+Groups for a commune: ``density`` (same class of INSEE's 7-level density grid — without
+the grid, a class computed from population / area, flagged approximate — narrowed to the
+commune's INSEE size class, widened to the neighbouring classes until the group holds
+``MIN_SIMILAR`` communes, so that a city is not compared with hamlets), ``size``
 (INSEE population size classes), ``departement``, ``epci``, ``france``, or a custom list
 of codes (``liste:33063,33281,…``). Other territories are compared with every territory
 of their level.
@@ -39,6 +41,8 @@ DENSITY_LEVELS = {
     6: "rural à habitat dispersé",
     7: "rural à habitat très dispersé",
 }
+# A density group narrowed by size holds at least this many communes (the commune included).
+MIN_SIMILAR = 10
 # Approximate density classes (hab./km²) standing in for the 7-level grid when it is absent.
 DENSITY_THRESHOLDS = [20, 50, 100, 300, 700, 2_000]  # → classes 7 (peu dense) … 1 (grand centre)
 
@@ -48,6 +52,15 @@ class Peers:
     group: str  # as reported: densite, densite_approchee, taille, departement, epci, france, liste, niveau
     codes: pd.Index
     key: str = ""  # identifies the peer set (for caching its sorted values)
+
+
+def populations(communes: pd.DataFrame, matrix: pd.DataFrame) -> pd.Series:
+    """Every commune's population: the census's where the warehouse has it, else the
+    referential's (COG) — the one population peers are sized and ordered by."""
+    reference = communes["municipal_population"].astype("float64")
+    if "population" not in matrix:
+        return reference
+    return matrix["population"].reindex(communes.index).fillna(reference)
 
 
 def size_class(population: pd.Series) -> pd.Series:
@@ -85,19 +98,35 @@ def peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None) 
         if not isinstance(value, str):
             return Peers(group, pd.Index([code]), f"seul:{code}")
         return Peers(group, communes.index[communes[group] == value], f"{group}:{value}")
-    population = matrix["population"].reindex(communes.index) if "population" in matrix else None
-    if population is None or population.isna().all():
-        population = communes["municipal_population"].astype("float64")
+    population = populations(communes, matrix)
     if group == "taille":
         classes = size_class(population.fillna(-1))
         return Peers("taille", classes.index[classes == classes.at[code]], f"taille:{classes.at[code]}")
     if dens7 is not None and dens7.notna().any() and code in dens7.index and not np.isnan(dens7.get(code, np.nan)):
-        return Peers("densite", dens7.index[dens7 == dens7.at[code]], f"densite:{dens7.at[code]}")
-    density = population / communes["area_km2"]
-    classes = approximate_density_class(density)
-    return Peers(
-        "densite_approchee", classes.index[classes == classes.at[code]], f"densite_approchee:{classes.at[code]}"
-    )
+        name, classes = "densite", dens7
+    else:
+        name, classes = "densite_approchee", approximate_density_class(population / communes["area_km2"])
+    level = classes.get(code, np.nan)
+    if np.isnan(level):  # neither the grid nor a population and area: compared with itself only
+        return Peers(name, pd.Index([code]), f"seul:{code}")
+    same = classes.index[classes == level]
+    sizes = size_class(population.reindex(same).fillna(-1))
+    low, high, own = size_band(sizes, int(sizes.at[code]))
+    codes = sizes.index[(sizes >= low) & (sizes <= high)]
+    return Peers(name, codes, f"{name}:{int(level)}:{low}-{high}:{own}")
+
+
+def size_band(sizes: pd.Series, own: int) -> tuple[int, int, int]:
+    """The band of size classes (low, high, own) around ``own``: the commune's class, widened
+    one class each side at a time while the band holds fewer than ``MIN_SIMILAR`` communes."""
+    counts = sizes.value_counts()
+    low = high = own
+    smallest, largest = 1, len(SIZE_BOUNDS)
+    while counts[(counts.index >= low) & (counts.index <= high)].sum() < MIN_SIMILAR and (
+        low > smallest or high < largest
+    ):
+        low, high = max(low - 1, smallest), min(high + 1, largest)
+    return low, high, own
 
 
 def sorted_position(value: float, sorted: np.ndarray) -> dict:

@@ -12,11 +12,12 @@ import math
 from dataclasses import dataclass, field
 
 from territoire_data.core.catalogue import DOWN_GOOD, EXTENSIVE_UNITS, UP_GOOD
-from territoire_data.core.peer_groups import DENSITY_LEVELS, SIZE_BOUNDS
+from territoire_data.core.peer_groups import DENSITY_LEVELS, MIN_SIMILAR, SIZE_BOUNDS
 from territoire_data.rendering.formatting import number
 
 MINIMUM_PEERS = 5  # fewer peers: no "strongest/weakest position" sentence
 TREND_INDICATORS = ("variation_annuelle_population", "variation_annuelle_emplois", "variation_annuelle_logements")
+SIMILARITY_GROUPS = ("densite", "densite_approchee", "taille")  # peers listed nearest in population first
 LEVEL_NAMES = {"epci": "intercommunalités (EPCI)", "dep": "départements", "reg": "régions", "scot": "SCoT"}
 
 
@@ -42,12 +43,32 @@ def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def _size_band(level: int) -> str:
-    low = SIZE_BOUNDS[level - 1] if 1 <= level <= len(SIZE_BOUNDS) else 0
-    if level >= len(SIZE_BOUNDS):
-        return f"{number(low)} habitants ou plus"
-    high = SIZE_BOUNDS[level] - 1
-    return f"de {number(low)} à {number(high)} habitants"
+def band_words(low: int, high: int) -> str:
+    """The population range of INSEE size classes low..high: « de 5 000 à 9 999 habitants »,
+    « 20 000 habitants ou plus », « moins de 200 habitants »."""
+    bottom = SIZE_BOUNDS[low - 1] if 1 <= low <= len(SIZE_BOUNDS) else 0
+    if high >= len(SIZE_BOUNDS):
+        return f"{number(bottom)} habitants ou plus" if bottom else "de toutes tailles"
+    top = SIZE_BOUNDS[max(high, 1)]
+    return f"de {number(bottom)} à {number(top - 1)} habitants" if bottom else f"moins de {number(top)} habitants"
+
+
+def _similar(value: str) -> tuple[int, str, str]:
+    """(density level, size band in words, the sentence saying how) from a density key's tail
+    ``LEVEL:LOW-HIGH:OWN`` (``LEVEL`` alone: a key written before groups were narrowed)."""
+    parts = value.split(":")
+    level = int(float(parts[0])) if parts and parts[0] else 0
+    if len(parts) < 3:
+        return level, "", ""
+    low, high = (int(x) for x in parts[1].split("-"))
+    own = int(parts[2])
+    band = band_words(low, high)
+    if low == high == own:
+        return level, band, f" et qui comptent, comme elle, {band}"
+    return level, band, (
+        f" et qui comptent {band} (la commune en compte {band_words(own, own)} ; sa classe de taille est "
+        f"élargie aux classes voisines pour réunir au moins {MIN_SIMILAR} communes)"
+    )
 
 
 def describe_peers(group: str, key: str, codes, *, epci_name: str | None = None, departement: str | None = None):
@@ -55,26 +76,29 @@ def describe_peers(group: str, key: str, codes, *, epci_name: str | None = None,
     kind, _, value = key.partition(":")
     codes = tuple(str(c) for c in codes)
     n = len(codes)
-    if group == "densite":
-        level = int(float(value)) if value else 0
-        name = DENSITY_LEVELS.get(level, "niveau inconnu")
+    if group in ("densite", "densite_approchee"):
+        level, band, sized_definition = _similar(value)
+        sized = f", {band}" if band else ""
+        if group == "densite":
+            name = DENSITY_LEVELS.get(level, "niveau inconnu")
+            return PeerDescription(
+                group,
+                f"communes de même densité ({name}{sized})",
+                f"Les {number(n)} communes classées « {name} » (niveau {level} sur 7) par la grille communale de "
+                "densité de l'INSEE, qui classe chaque commune selon la répartition de sa population sur le "
+                f"territoire{sized_definition}.",
+                codes,
+            )
         return PeerDescription(
             group,
-            f"communes de même densité ({name})",
-            f"Les {number(n)} communes classées « {name} » (niveau {level} sur 7) par la grille communale de "
-            "densité de l'INSEE, qui classe chaque commune selon la répartition de sa population sur le territoire.",
-            codes,
-        )
-    if group == "densite_approchee":
-        return PeerDescription(
-            group,
-            "communes de densité comparable (approchée)",
-            f"Les {number(n)} communes de densité de population comparable (habitants par km²) : la grille de "
-            "densité de l'INSEE n'est pas chargée, la classe est approchée.",
+            f"communes de densité comparable (approchée{sized})",
+            f"Les {number(n)} communes de densité de population comparable (habitants par km² ; la grille de "
+            f"densité de l'INSEE n'est pas chargée, la classe est approchée){sized_definition}.",
             codes,
         )
     if group == "taille":
-        band = _size_band(int(float(value)) if value else 0)
+        level = int(float(value)) if value else 0
+        band = band_words(level, level)
         return PeerDescription(
             group,
             f"communes de même taille ({band})",
@@ -276,14 +300,19 @@ def reading_of(territory, peers: str, warehouse, table=None) -> Reading:
         if group.group == "departement":
             departement = territory.workspace.territory(f"dep:{communes.at[territory.code, 'departement']}").name
     description = describe_peers(group.group, group.key, group.codes, epci_name=epci_name, departement=departement)
-    peer_names = _peer_names(referential.communes, list(group.codes))
+    nearest = None
+    if group.group in SIMILARITY_GROUPS:
+        nearest = (peer_groups.populations(referential.communes, warehouse.matrix), territory.code)
+    peer_names = _peer_names(referential.communes, list(group.codes), nearest)
     trajectory = zan.trajectory(territory, warehouse=warehouse) if territory.level != "liste" else None
     return Reading(description, takeaways(table.to_dict("records"), description, trajectory), peer_names)
 
 
-def _peer_names(communes, codes: list[str]) -> tuple[tuple[str, str], ...]:
-    """(code, name) of the peers in French alphabetical order (accents and case aside), a
-    homonym followed by its département: « Argelos (40) », « Argelos (64) »."""
+def _peer_names(communes, codes: list[str], nearest=None) -> tuple[tuple[str, str], ...]:
+    """(code, name) of the peers, a homonym followed by its département (« Argelos (40) »,
+    « Argelos (64) »): in French alphabetical order (accents and case aside), or — ``nearest``
+    = (populations, code), for a group of similar communes — nearest in population first (the
+    ratio either way), the commune itself at the head, then by name."""
     from collections import Counter
 
     from territoire_data.text.places import without_accents
@@ -297,29 +326,37 @@ def _peer_names(communes, codes: list[str]) -> tuple[tuple[str, str], ...]:
         c: f"{n} ({communes.at[c, 'departement']})" if repeated[n] > 1 and "departement" in communes else n
         for c, n in names.items()
     }
-    return tuple(sorted(labels.items(), key=lambda item: (without_accents(item[1]).casefold(), item[1])))
+    distance = {c: 0.0 for c in labels}
+    if nearest is not None:
+        populations, own = nearest
+        mine = float(populations.get(own, math.nan))
+        if mine > 0:
+            for c in labels:
+                theirs = float(populations.get(c, math.nan))
+                distance[c] = abs(math.log(theirs / mine)) if theirs > 0 else math.inf
+        distance[own] = -1.0  # the commune itself heads its list
+    return tuple(
+        sorted(labels.items(), key=lambda item: (distance[item[0]], without_accents(item[1]).casefold(), item[1]))
+    )
 
 
-def takeaways_html(reading: Reading, link=None) -> str:
+def takeaways_html(reading: Reading, listed: bool = True) -> str:
     """« Ce qu'il faut retenir » and the peer group, as HTML (dashboard and reports).
 
-    ``link(code)``: the address opening a peer (the dashboard: ``?territoire=CODE``); without
-    it the names are plain text (reports)."""
+    ``listed``: every compared commune, unfolded, so that the printed page names its peers
+    (reports); the dashboard lists them a page at a time in its own widget instead."""
     import html
 
     items = "".join(f'<li data-type="{html.escape(t.kind)}">{html.escape(t.text)}</li>' for t in reading.takeaways)
-    # On screen, the first 300 names (the rest in the table of the map's communes); on paper
-    # (reports: no ``link``), every name, unfolded, so that the printed page names its peers.
-    shown = reading.peer_names[:300] if link else reading.peer_names
-    names = ", ".join(
-        f'<a href="{html.escape(link(code))}" target="_top">{html.escape(name)}</a>' if link else html.escape(name)
-        for code, name in shown
+    order = (
+        "les plus proches en population d'abord"
+        if reading.peers.group in SIMILARITY_GROUPS
+        else "par ordre alphabétique"
     )
-    more = f" et {number(len(reading.peer_names) - len(shown))} autres" if len(reading.peer_names) > len(shown) else ""
     listing = (
-        f'<details class="ti-pairs-liste"{"" if link else " open"}><summary>Les '
-        f"{number(len(reading.peer_names))} communes comparées</summary><p>{names}{more}</p></details>"
-        if reading.peer_names
+        f'<details class="ti-pairs-liste" open><summary>Les {number(len(reading.peer_names))} communes comparées '
+        f"({order})</summary><p>{', '.join(html.escape(name) for _code, name in reading.peer_names)}</p></details>"
+        if listed and reading.peer_names
         else ""
     )
     return (
