@@ -160,3 +160,118 @@ def test_the_discussion_badge_appears_right_after_sign_in(browser, demo_dashboar
     badge = page.locator('[data-indicateur="part_logements_vacants"] .ti-ancre').first
     assert "discussion sur cet indicateur" in badge.text_content()
     page.close()
+
+
+# What « no text overflows its box » means, measured in the page: a text, a control, a table or
+# a chart (1) cut by its own box (ellipsis, hidden overflow), (2) cut by an ancestor that hides
+# its overflow (Jupyter's output areas do) or (3) past the screen's edge — unless a scrollable
+# ancestor lets the reader reach it. A placeholder wider than its field counts as cut.
+OVERFLOW = """() => {
+  const root = document.querySelector('.territoire-dashboard');
+  const screen = document.documentElement.clientWidth;
+  const found = [];
+  const describe = (el, why) => found.push({why, tag: el.tagName,
+      text: (el.innerText || el.textContent || el.value || el.placeholder || '').trim().slice(0, 80)});
+  for (const el of root.querySelectorAll('*')) {
+    if (el.closest('.leaflet-container')) continue;  // the map pans; its tiles and labels are cut on purpose
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden' || !el.getClientRects().length) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own && !['INPUT', 'BUTTON', 'SELECT', 'TEXTAREA', 'IMG', 'svg', 'TABLE', 'text'].includes(el.tagName)) continue;
+    if (el.scrollWidth > el.clientWidth + 1 && ['hidden', 'clip'].includes(style.overflowX)) describe(el, 'coupé');
+    else if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) describe(el, 'points de suspension');
+    let scrolled = false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const s = getComputedStyle(up);
+      if (['auto', 'scroll'].includes(s.overflowX)) { scrolled = true; break; }
+      if (['hidden', 'clip'].includes(s.overflowX)) {
+        const limit = up.getBoundingClientRect();
+        if (box.right > limit.right + 1 || box.left < limit.left - 1) { describe(el, 'caché par ' + up.className); break; }
+      }
+    }
+    if (!scrolled && (box.right > screen + 1 || box.left < -1)) describe(el, "hors de l'écran");
+  }
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const field of root.querySelectorAll('input[placeholder]')) {
+    if (!field.getClientRects().length || !field.placeholder) continue;
+    const s = getComputedStyle(field);
+    measure.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    const room = field.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    if (measure.measureText(field.placeholder).width > room + 1) describe(field, 'texte indicatif coupé');
+  }
+  return {page: document.documentElement.scrollWidth - screen, found};
+}"""
+
+# Cards whose figure grows with the territory: a position in words, never a verdict.
+TOTALS = """() => [...document.querySelectorAll('.territoire-themes .territoire-indicateur')]
+  .filter(card => card.getClientRects().length)
+  .map(card => ({id: card.dataset.indicateur, unit: (card.querySelector('.ti-unite') || {}).textContent || '',
+                 words: (card.querySelector('.ti-legende') || {}).textContent || ''}))"""
+
+
+def _open_in_place(page, query: str, title: str) -> None:
+    """Open a territory from the search box, in the same page (and kernel)."""
+    search = page.locator(".territoire-recherche input")
+    search.fill(query)
+    page.locator("button.territoire-suggestion", has_text=title).first.click()
+    page.wait_for_selector(f".territoire-titre h1:has-text('{title}')", timeout=60_000)
+    page.wait_for_timeout(800)
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_every_tab_fits_the_screen_for_a_commune_an_epci_and_a_departement(browser, demo_dashboard, artifacts, device):
+    """At 1360 and at 390 px, on Bordeaux, Bordeaux Métropole and the Gironde: no text cut or
+    past the screen on any tab, the ZAN block whole, no verdict on a total, no share of peers
+    above 100 %, and the élu's discussion badge right after sign-in."""
+    import re
+
+    from territoire_data.core.catalogue import EXTENSIVE_UNITS
+
+    page = browser.new_page(viewport=VIEWPORTS[device])
+    page.goto(f"{demo_dashboard}/?territoire=33063", timeout=120_000)
+    page.wait_for_selector(".territoire-titre h1:has-text('Bordeaux')", timeout=120_000)
+    page.locator(".territoire-discussion select").first.select_option("elu.bordeaux")
+    page.wait_for_function("document.querySelectorAll('.ti-ancre').length > 0", timeout=30_000)
+    places = [
+        ("33063", None, "Bordeaux"),
+        ("epci", "Bordeaux Métropole", "Bordeaux Métropole"),
+        ("dep", "Gironde", "Gironde"),
+    ]
+    tabs = page.locator(".territoire-themes .lm-TabBar-tab")
+    for key, query, title in places:
+        if query:
+            _open_in_place(page, query, title)
+        for number in range(tabs.count()):
+            tab = tabs.nth(number)
+            tab.click()
+            page.wait_for_timeout(250)
+            label = tab.inner_text().strip()
+            measured = page.evaluate(OVERFLOW)
+            assert measured["page"] <= 1 and not measured["found"], (title, label, measured)
+            text = page.locator(".territoire-themes").inner_text()
+            shares = [int(s) for s in re.findall(r"(?:au-dessus|en dessous) de (\d+) %", text)]
+            assert all(0 < s < 100 for s in shares), (title, label, shares)
+            for card in page.evaluate(TOTALS):
+                if card["unit"].strip() in EXTENSIVE_UNITS:
+                    assert "favorable" not in card["words"], (title, label, card)
+        zan = page.locator(".territoire-zan")
+        zan.scroll_into_view_if_needed()
+        zan_text = zan.inner_text()
+        assert "Enveloppe 2021-2030" in zan_text and "Projection au 1er janvier 2031" in zan_text
+        measured = page.evaluate(OVERFLOW)
+        assert not measured["found"], (title, "ZAN", measured)
+        _whole_page(page, artifacts / f"page_{key}_{device}.png")
+    page.close()
+
+
+def _whole_page(page, path) -> None:
+    """A screenshot of the whole dashboard: the page scrolls inside Voilà's container, so the
+    window is made as tall as the dashboard (same width, same layout) for the picture."""
+    size = page.viewport_size
+    height = page.evaluate("Math.min(document.querySelector('.territoire-dashboard').scrollHeight + 40, 16000)")
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)

@@ -61,13 +61,15 @@ def position(line: dict[str, Any]) -> str:
     median = number(line.get("median"), decimals)
     words = rank_words(line, group)
     verdict = judgement(line)
+    # « Dans la moyenne … (médiane 1,02) » already gives the median: never written twice.
+    median_words = "" if "(médiane " in words else f" · médiane {_e(median)} {_e(line.get('unit'))}"
     return (
         f'<div class="ti-position" data-centile="{float(percentile):.1f}">'
         f'<div class="ti-barre" role="img" aria-label="{_e(words)}">'
         f'<span class="ti-mediane" style="left:50%" title="médiane des pairs"></span>'
         f'<span class="ti-repere" style="left:{float(percentile):.1f}%"></span></div>'
         f'<div class="ti-legende">{_e(words[:1].upper() + words[1:])}'
-        f"{' : ' + _e(verdict) if verdict else ''} · médiane {_e(median)} {_e(line.get('unit'))}</div></div>"
+        f"{' : ' + _e(verdict) if verdict else ''}{median_words}</div></div>"
     )
 
 

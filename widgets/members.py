@@ -15,6 +15,7 @@ import numpy as np
 
 from territoire_data.core.catalogue import BY_ID
 from territoire_data.rendering.formatting import number
+from territoire_data.text.places import without_accents
 from widgets.guard import guard
 from widgets.state import State
 
@@ -66,7 +67,7 @@ class MembersTable(w.VBox):
         values = provider.values(codes, indicator.id).to_numpy(dtype="float64")
         rows = [(c, n, None if np.isnan(v) else float(v)) for c, n, v in zip(codes, names, values)]
         if self.sort.value == "name":
-            rows.sort(key=lambda r: r[1])
+            rows.sort(key=lambda r: (without_accents(r[1]).casefold(), r[1]))  # French order: « Bègles, Bordeaux »
         else:
             present = [r for r in rows if r[2] is not None]
             present.sort(key=lambda r: r[2] if r[2] is not None else 0.0, reverse=self.sort.value == "desc")

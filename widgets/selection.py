@@ -27,7 +27,8 @@ class CommuneSelector(w.VBox):
     def __init__(self, state: State, **kwargs):
         self.state = state
         self.entry = w.Text(
-            placeholder="Rechercher une commune, un EPCI, un SCoT, un département (nom ou code)…",
+            placeholder="Commune, EPCI, SCoT, département…",
+            tooltip="Rechercher une commune, un EPCI, un SCoT ou un département, par son nom ou son code",
             continuous_update=True,
             layout=w.Layout(width="100%"),
         )

@@ -68,6 +68,14 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 .ti-table { border-collapse: collapse; margin: 6px 0; }
 .ti-table th { text-align: left; font-weight: 400; color: #3a3a3a; padding: 3px 16px 3px 0; }
 .ti-table td { font-weight: 700; padding: 3px 0; }
+.territoire-dashboard .widget-html-content, .territoire-dashboard .widget-html { max-width: 100%; min-width: 0; }
+.territoire-dashboard table.ti-zan-cadre { display: block; overflow-x: auto; max-width: 100%; }
+.territoire-dashboard table.ti-zan-cadre caption { text-align: left; }
+.territoire-dashboard table.ti-zan-cadre th, .territoire-dashboard table.ti-zan-cadre td { padding: 3px 10px 3px 0;
+  vertical-align: top; min-width: 5.5em; }
+.territoire-dashboard .widget-checkbox { height: auto; max-width: 100%; }
+.territoire-dashboard .widget-checkbox .widget-label-basic, .territoire-dashboard .widget-checkbox label {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.35; }
 .ti-alerte { color: #ce0500; font-weight: 700; margin: 6px 0; } .ti-ok { color: #18753c; font-weight: 700; margin: 6px 0; }
 .ti-bouton { display: inline-block; padding: 6px 14px; margin: 0 4px; background: #000091; color: #ffffff !important;
   text-decoration: none; border-radius: 2px; font-weight: 500; }
@@ -83,7 +91,15 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 .territoire-radar .ti-radar { width: 100%; }
 .territoire-radar .ti-radar td { font-weight: 400; padding: 3px 10px 3px 0; vertical-align: top; }
 .territoire-radar .ti-radar td.ti-chiffre { white-space: nowrap; text-align: right; }
-.territoire-radar .jupyter-button, .territoire-zan .jupyter-button { white-space: normal; height: auto; min-height: 32px; }
+.territoire-dashboard .jupyter-button { white-space: normal; height: auto; min-height: 32px; overflow: visible;
+  text-overflow: clip; max-width: 100%; flex-shrink: 0; line-height: 1.3; padding-top: 4px; padding-bottom: 4px; }
+.territoire-dashboard .widget-hbox { flex-wrap: wrap; max-width: 100%; }
+.territoire-dashboard .widget-dropdown, .territoire-dashboard .widget-text { max-width: 100%; min-width: 0; }
+.territoire-dashboard .widget-dropdown > select { min-width: 0; text-overflow: ellipsis; }
+.territoire-dashboard .widget-toggle-buttons .widget-toggle-button { margin-bottom: 2px; }
+.territoire-pairs .ti-pairs-titre { font-size: 15px; margin: 4px 0 0; }
+.territoire-pairs .ti-pairs-page a { white-space: nowrap; }
+.territoire-pairs .ti-pairs-position { display: inline-block; padding: 6px 10px; color: #3a3a3a; }
 .ti-hypotheses { margin: 6px 0; }
 .ti-rangee { flex-wrap: wrap; }
 @media (max-width: 700px) {

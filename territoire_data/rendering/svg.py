@@ -180,15 +180,15 @@ def zan_chart(
     years = [a for a in sorted(series_ha) if 2021 <= a <= 2030]
     cumulative = np.cumsum([series_ha[a] for a in years]) if years else np.array([])
     high = max([envelope, *(cumulative.tolist() or [0.0]), projection or 0.0]) * 1.1 or 1.0
-    g, d, h, b = 56, 16, 14, 30
+    ticks = [(v, f"{number(v, 1)} ha") for v in (0, high / 2 / 1.1, high / 1.1)]
+    # The left margin holds the longest tick label (« 1 962,7 ha » at a département's scale).
+    g, d, h, b = max(56, round(6.8 * max(len(label) for _v, label in ticks)) + 10), 16, 14, 30
     px = lambda a: g + (a - 2020.5) / 10.5 * (width - g - d)
     py = lambda v: h + (1 - v / high) * (height - h - b)
     width_bar = (width - g - d) / 10.5 * 0.7
     body = [f'<line x1="{g}" y1="{height - b}" x2="{width - d}" y2="{height - b}" stroke="{GREY}"/>']
-    for v in (0, high / 2 / 1.1, high / 1.1):
-        body.append(
-            f'<text x="{g - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="{GREY}">{_e(number(v, 1))} ha</text>'
-        )
+    for v, label in ticks:
+        body.append(f'<text x="{g - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="{GREY}">{_e(label)}</text>')
     for a, v in zip(years, cumulative):
         body.append(
             f'<rect x="{px(a) - width_bar / 2:.1f}" y="{py(v):.1f}" width="{width_bar:.1f}" '
