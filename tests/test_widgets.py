@@ -74,7 +74,8 @@ def test_card_value_year_percentile_and_median():
     low = card_html(line(percentile=20.0))
     assert "En dessous de 80 % des 1\u202f234 communes de même densité : favorable" in low
     middle = card_html(line(percentile=50.0))
-    assert "Dans la moyenne" in middle and middle.count("médiane 7,10") == 1  # the median written once
+    legend = re.search(r'<div class="ti-legende">(.*?)</div>', middle).group(1)
+    assert legend.startswith("Dans la moyenne") and legend.count("médiane 7,10") == 1  # the median written once
     # A fall of unemployment is favourable: green down arrow, in points for a rate.
     assert 'ti-evolution ti-favorable">▼ -0,5 pt depuis 2016' in text
     assert "INSEE, base du comparateur de territoires" in text and "édition 2025" in text
