@@ -75,7 +75,16 @@ def test_saint_martial_as_its_elu(browser, demo_dashboard, artifacts, device):
     assert drawn["spread"] > 0.2 * drawn["map_width"], drawn  # street scale, not a dot
     table = page.locator(".territoire-radar").inner_text()
     assert "Parcelles 1 à 25 sur 33" in table and "au cœur du bâti existant" in table
-    assert "section ZH n° 19" in table  # a plot one can find on the cadastral plan
+    assert "section ZH n° 19" in table and "lieu-dit CARRIAU" in table  # a plot one can find on the ground
+    # Offline, the map names the places itself: sections dashed and labelled, lieux-dits.
+    names = page.evaluate(
+        """() => ({sections: [...document.querySelectorAll('.leaflet-container .ti-etiquette-section')]
+                                .map(e => e.textContent),
+                   places: document.querySelectorAll('.leaflet-container .ti-etiquette-lieu').length,
+                   dashed: [...document.querySelectorAll('.leaflet-container path')]
+                                .filter(p => p.getAttribute('stroke-dasharray')).length})"""
+    )
+    assert "Section ZH" in names["sections"] and names["places"] > 5 and names["dashed"] > 0, names
     if device == "bureau":  # on a phone each plot is a block, without the column heads
         assert "Pourquoi elle est retenue" in table
     page.locator(".territoire-radar").screenshot(path=str(artifacts / f"lecture_radar_{device}.png"))

@@ -216,7 +216,7 @@ def test_radar_layer_of_the_dashboard(home_radar, use_home):
 
     use_home(home_radar)
     (home_radar / "cadastre").mkdir(exist_ok=True)
-    for layer in ("parcelles", "batiments"):
+    for layer in ("parcelles", "batiments", "sections", "lieux_dits"):
         shutil.copy(CADASTRE_FOLDER / f"cadastre-33440-{layer}.json.gz", home_radar / "cadastre")
     state = State(Communes())
     state.choose("33440")
@@ -242,17 +242,27 @@ def test_radar_layer_of_the_dashboard(home_radar, use_home):
     seen = []
     while True:
         seen += re.findall(
-            r"<tr><td>[^<]+<div class='ti-note'>([^<]+)</div></td><td class='ti-chiffre'>", panel.table.value
+            r"<tr><td>[^<]+(?:<div class='ti-lieu-dit'>[^<]+</div>)?<div class='ti-note'>([^<]+)</div></td>"
+            r"<td class='ti-chiffre'>",
+            panel.table.value,
         )
         assert f"sur {len(plots)}" in panel.table.value
         if panel.next.disabled:
             break
         panel.next.click()
     assert seen == [str(i) for i in plots["id"]]
-    last = plots.iloc[-1]  # on the last page: named as on the cadastral plan, its id below
-    assert last["label"].startswith("section ") and f"<td>{last['label']}<div class='ti-note'>{last['id']}<" in (
-        panel.table.value
+    last = plots.iloc[-1]  # on the last page: named as on the cadastral plan, its lieu-dit, its id below
+    assert last["label"].startswith("section ") and last["lieu_dit"]
+    assert (
+        f"<td>{last['label']}<div class='ti-lieu-dit'>lieu-dit {last['lieu_dit']}</div>"
+        f"<div class='ti-note'>{last['id']}<" in panel.table.value
     )
+    # Without a basemap the map carries the cadastre's own landmarks: parcel outlines (the
+    # streets between them), the sections dashed and named, the lieux-dits named.
+    assert panel.parcel_outlines.data["features"] and panel.sections.data["features"]
+    written = [m.icon.html for m in panel.labels.layers]
+    assert any(">Section ZH<" in h for h in written) and any(f">{last['lieu_dit']}<" in h for h in written)
+    assert all(not m.draggable for m in panel.labels.layers)
     assert "compacité" not in panel.table.value and "forme" in panel.table.value
     # The map moves to the plots (a village's plots: street level), buildings drawn under them.
     from widgets.radar import framing
@@ -274,7 +284,7 @@ def test_cadastre_downloaded_by_code(home_radar, tmp_path):
     root = tmp_path / "miroir"
     folder = root / "33" / "33440"
     folder.mkdir(parents=True)
-    for layer in ("parcelles", "batiments"):
+    for layer in ("parcelles", "batiments", "sections"):  # the mirror lacks the lieux-dits
         (folder / f"cadastre-33440-{layer}.json.gz").write_bytes(
             (CADASTRE_FOLDER / f"cadastre-33440-{layer}.json.gz").read_bytes()
         )
@@ -288,8 +298,14 @@ def test_cadastre_downloaded_by_code(home_radar, tmp_path):
             "radar", "33440", "--as", "maire", "--out", str(tmp_path / "r.gpkg"), "--json", home=home_radar, env=env
         )
         assert output.returncode == 0, output.stderr
-        assert json.loads(output.stdout)["plots"] > 0
+        answer = json.loads(output.stdout)
+        assert answer["plots"] > 0
         assert (home_radar / "downloads" / "cadastre" / "cadastre-33440-parcelles.json.gz").is_file()
+        assert (home_radar / "downloads" / "cadastre" / "cadastre-33440-sections.json.gz").is_file()
+        # A layer the mirror does not have: the plots stay, the reason is given.
+        assert [m for m in answer["places_missing"] if m.startswith("Lieux-dits du cadastre non disponibles")]
+        plots = gpd.read_file(tmp_path / "r.gpkg", layer="dents_creuses")
+        assert (plots["lieu_dit"].fillna("") == "").all() and plots["designation"].str.startswith("section ").all()
         other_commune = run_cli(
             "radar", "33441", "--as", "maire", "--out", str(tmp_path / "x.gpkg"), home=home_radar, env=env
         )
@@ -345,3 +361,34 @@ def test_density_and_need_fit_the_commune(home_demo):
     if text["need_covered_share"] > 100:
         assert "dépasse le besoin estimé" in text["reading"]
     assert f"{need['first_year']} à {need['last_year']}" in text["need_basis"]
+
+
+def test_each_plot_carries_its_lieu_dit_from_the_real_cadastre(home_radar, tmp_path):
+    """The lieu-dit of every plot of Saint-Martial, checked against the real Etalab layer read
+    independently (plain JSON and shapely): the lieu-dit polygon holding the plot's inner point,
+    or the nearest within 150 m; written in the GeoPackage as the cadastre spells it."""
+    import gzip
+    import shutil
+
+    import shapely
+    from shapely.geometry import shape
+
+    (home_radar / "cadastre").mkdir(exist_ok=True)
+    for layer in ("parcelles", "batiments", "sections", "lieux_dits"):
+        shutil.copy(CADASTRE_FOLDER / f"cadastre-33440-{layer}.json.gz", home_radar / "cadastre")
+    output = tmp_path / "lieux.gpkg"
+    result = run_cli("radar", "33440", "--as", "maire", "--out", str(output), "--json", home=home_radar)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["places_missing"] == []
+    plots = gpd.read_file(output, layer="dents_creuses").to_crs(4326)
+    with gzip.open(CADASTRE_FOLDER / "cadastre-33440-lieux_dits.json.gz", "rt", encoding="utf-8") as source:
+        places = [(f["properties"]["nom"], shape(f["geometry"])) for f in json.load(source)["features"]]
+    assert plots["lieu_dit"].fillna("").str.len().gt(0).mean() >= 0.9  # nearly every plot is in a lieu-dit
+    for point, name in zip(plots.geometry.representative_point(), plots["lieu_dit"].fillna("")):
+        holding = [n for n, polygon in places if polygon.contains(point)]
+        if holding:
+            assert name in holding, (name, holding)
+        elif name:  # outside every polygon: the nearest, within 150 m (≈ 0.0019° of latitude here)
+            nearest = min(places, key=lambda item: item[1].distance(point))
+            assert name == nearest[0] and shapely.distance(nearest[1], point) < 0.0025
+    assert set(plots["lieu_dit"].dropna()) <= {n for n, _ in places}  # spelt as on the plan (capitals)

@@ -52,6 +52,20 @@ class RadarPanel(CheckedTraits, w.VBox):
             name="Bâtiments (cadastre)",
             style={"color": "#3a3a3a", "fillColor": "#929292", "fillOpacity": 0.35, "weight": 0.8},
         )
+        # Where the plots are on the ground, drawn from the cadastre itself when no basemap is
+        # configured (the default: nothing leaves the server): parcel outlines (the streets show
+        # between them), sections and lieux-dits, labelled.
+        self.parcel_outlines = L.GeoJSON(
+            data={"type": "FeatureCollection", "features": []},
+            name="Parcelles (cadastre)",
+            style={"color": "#929292", "fillOpacity": 0, "weight": 0.6},
+        )
+        self.sections = L.GeoJSON(
+            data={"type": "FeatureCollection", "features": []},
+            name="Sections cadastrales",
+            style={"color": "#000091", "fillOpacity": 0, "weight": 2, "dashArray": "6 4"},
+        )
+        self.labels = L.LayerGroup(layers=(), name="Sections et lieux-dits")
         self.result: dict | None = None
         super().__init__([w.HTML("<h2>Radar foncier</h2>"), self.run, self.output, self.table, self.pages], **kwargs)
         self.add_class("territoire-radar")
@@ -67,6 +81,8 @@ class RadarPanel(CheckedTraits, w.VBox):
         self.result = None
         self.layer.data = {"type": "FeatureCollection", "features": []}
         self.buildings.data = {"type": "FeatureCollection", "features": []}
+        self.parcel_outlines.data = self.sections.data = {"type": "FeatureCollection", "features": []}
+        self.labels.layers = ()
         self.table.value = ""
         self.pages.layout.display = "none"
         allowed = granted(self.provider, self.login, self.state.code)
@@ -92,10 +108,14 @@ class RadarPanel(CheckedTraits, w.VBox):
             return
         plots = self.result["plots"]
         wgs = plots.to_crs(4326)
-        self.layer.data = _features(wgs, ("id", "score"))
+        self.layer.data = _features(wgs, ("id", "label", "lieu_dit", "score"))
         self._show_buildings(wgs)
+        drawn = [self.buildings, self.layer]  # plots drawn over the buildings
+        if getattr(self.state.provider, "basemap", None) is None:  # a configured basemap wins
+            self._show_places(wgs)
+            drawn = [self.parcel_outlines, self.sections, self.buildings, self.layer, self.labels]
         if self.geomap is not None:
-            for layer in (self.buildings, self.layer):  # plots drawn over the buildings
+            for layer in drawn:
                 if layer not in self.geomap.geomap.layers:
                     self.geomap.geomap.add(layer)
             if len(wgs):
@@ -133,7 +153,9 @@ class RadarPanel(CheckedTraits, w.VBox):
         start = self.page * PAGE
         shown = plots.iloc[start : start + PAGE]
         rows = "".join(
-            f"<tr><td>{html.escape(str(r.label))}<div class='ti-note'>{html.escape(str(r.id))}"
+            f"<tr><td>{html.escape(str(r.label))}"
+            + (f"<div class='ti-lieu-dit'>lieu-dit {html.escape(str(r.lieu_dit))}</div>" if r.lieu_dit else "")
+            + f"<div class='ti-note'>{html.escape(str(r.id))}"
             f"</div></td><td class='ti-chiffre'>{number(r.area_m2, 0)} m²</td>"
             f"<td class='ti-chiffre'>{number(r.score, 0)} / 100</td><td>{html.escape(r.reasons)}</td></tr>"
             for r in shown.itertuples()
@@ -156,12 +178,55 @@ class RadarPanel(CheckedTraits, w.VBox):
             self.buildings.data = {"type": "FeatureCollection", "features": []}
             return
         west, south, east, north = plots_wgs.total_bounds
-        margin = 0.004
-        around = buildings.to_crs(4326).cx[west - margin : east + margin, south - margin : north + margin]
+        around = buildings.to_crs(4326).cx[west - MARGIN : east + MARGIN, south - MARGIN : north + MARGIN]
         self.buildings.data = _features(around.head(5_000), ())
+
+    def _show_places(self, plots_wgs) -> None:
+        """Parcel outlines, sections and lieux-dits around the plots, with their names."""
+        from territoire_data.radar.places import labels, section_names
+
+        result = self.result or {}
+        places = result.get("places")
+        if len(plots_wgs) == 0:
+            return
+        west, south, east, north = plots_wgs.total_bounds
+        window = (slice(west - MARGIN, east + MARGIN), slice(south - MARGIN, north + MARGIN))
+        parcels = result.get("parcels")
+        if parcels is not None and len(parcels):
+            self.parcel_outlines.data = _features(parcels.to_crs(4326).cx[window].head(MAX_OUTLINES), ())
+        sections = section_names(places.sections if places else None)
+        marks = []
+        if sections is not None:
+            sections = sections.to_crs(4326).cx[window]
+            self.sections.data = _features(sections, ("nom",))
+            marks += [_label(lat, lon, text, "ti-etiquette-section") for lat, lon, text in labels(sections, "nom", "")]
+        lieux_dits = places.lieux_dits if places else None
+        if lieux_dits is not None:
+            nearby = lieux_dits.to_crs(4326).cx[window]
+            marks += [_label(lat, lon, text, "ti-etiquette-lieu") for lat, lon, text in labels(nearby, "nom", "")]
+        self.labels.layers = tuple(marks[:MAX_LABELS])
 
 
 PAGE = 25
+MARGIN = 0.004  # degrees around the plots (≈ 400 m) for the buildings, parcels and names drawn
+MAX_OUTLINES = 5_000
+MAX_LABELS = 300
+
+
+def _label(lat: float, lon: float, text: str, kind: str) -> L.Marker:
+    """A name written on the map (not a pin: nothing to click, nothing to drag)."""
+    width = max(40, 8 * len(text))
+    return L.Marker(
+        location=(lat, lon),
+        icon=L.DivIcon(
+            html=f'<span class="{kind}">{html.escape(text)}</span>',
+            icon_size=[width, 18],
+            icon_anchor=[width // 2, 9],
+        ),
+        draggable=False,
+        keyboard=False,
+        title=text,
+    )
 
 
 def _features(frame, properties: tuple[str, ...]) -> dict:

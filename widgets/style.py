@@ -101,6 +101,12 @@ button.territoire-suggestion:hover, button.territoire-suggestion:focus { backgro
 .territoire-pairs .ti-pairs-page a { white-space: nowrap; }
 .territoire-pairs .ti-pairs-position { display: inline-block; padding: 6px 10px; color: #3a3a3a; }
 .ti-hypotheses { margin: 6px 0; }
+.territoire-dashboard .leaflet-div-icon { background: transparent; border: none; }
+.ti-etiquette-section, .ti-etiquette-lieu { display: block; text-align: center; white-space: nowrap;
+  text-shadow: 0 0 3px #ffffff, 0 0 3px #ffffff, 0 0 2px #ffffff; pointer-events: none; }
+.ti-etiquette-section { font-weight: 700; font-size: 13px; color: #000091; }
+.ti-etiquette-lieu { font-style: italic; font-size: 11.5px; color: #3a3a3a; }
+.territoire-radar .ti-lieu-dit { font-size: 13px; color: #3a3a3a; }
 .ti-rangee { flex-wrap: wrap; }
 @media (max-width: 700px) {
   .ti-rangee > .widget-box, .ti-rangee > .jupyter-widgets, .ti-rangee > .territoire-choroplethe {

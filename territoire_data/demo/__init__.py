@@ -80,7 +80,7 @@ def generate_and_build(departements: list[str] | None = None, *, workspace: Work
     if not departements or CADASTRE_COMMUNE[:2] in departements:
         target = workspace.home / "cadastre"
         target.mkdir(exist_ok=True)
-        for layer in ("parcelles", "batiments"):
+        for layer in ("parcelles", "batiments", "sections", "lieux_dits"):
             name = f"cadastre-{CADASTRE_COMMUNE}-{layer}.json.gz"
             if not (target / name).exists():
                 shutil.copyfile(cadastre_folder() / name, target / name)

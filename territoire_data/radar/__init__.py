@@ -14,8 +14,9 @@ from pathlib import Path
 
 from territoire_data.access.authorisation import AccessDenied
 from territoire_data.access.context import ExchangeContext
-from territoire_data.radar.inputs import crs_of, download_cadastre, read
+from territoire_data.radar.inputs import cadastre_file, crs_of, download_cadastre, read
 from territoire_data.radar.method import Parameters, density_for, housing_need_assumptions, infill_plots, summary
+from territoire_data.radar.places import lieux_dits_of, read_places
 
 
 def check_access(workspace, code: str, login: str | None, rights=None) -> None:
@@ -51,6 +52,7 @@ def run_radar(
         raise AccessDenied("Le radar foncier s'applique à une commune.")
     check_access(workspace, commune.code, login, rights)  # before reading anything
     crs = crs_of(commune.code)
+    downloaded = parcels is None and cadastre_file(workspace.home, commune.code, "parcelles") is None
     parcels = read(parcels or download_cadastre(workspace, commune.code, "parcelles"), crs, "Parcelles")
     buildings = read(buildings or download_cadastre(workspace, commune.code, "batiments"), crs, "Bâtiments")
     result, env = infill_plots(
@@ -61,6 +63,9 @@ def run_radar(
         plu=None if plu is None else read(plu, crs, "Zonage du PLU"),
         exclusions=[read(f, crs, "Couche d'exclusion") for f in exclusions],
     )
+    # Where each plot is on the ground: its section (in its label) and its lieu-dit.
+    places = read_places(workspace, commune.code, crs, download=downloaded)
+    result.insert(result.columns.get_loc("label") + 1, "lieu_dit", lieux_dits_of(result, places.lieux_dits))
     warehouse = workspace.warehouse_or_none()
     density_basis = ""
     if parameters.dwellings_per_ha is None:  # from the commune's type, not one figure for all
@@ -72,8 +77,13 @@ def run_radar(
         "commune": commune,
         "plots": result,
         "envelope": env,
-        "summary": summary(result, parameters, need, density_basis=density_basis, need_basis=basis),
+        "summary": {
+            **summary(result, parameters, need, density_basis=density_basis, need_basis=basis),
+            "places_missing": list(places.missing),
+        },
         "buildings": buildings,
+        "parcels": parcels,
+        "places": places,
         "parcels_read": len(parcels),
         "buildings_read": len(buildings),
     }
@@ -82,6 +92,7 @@ def run_radar(
 # The GeoPackage is opened by élus and consultants in QGIS: its columns are French.
 LAYER_COLUMNS = {
     "label": "designation",  # « section ZH n° 19 »
+    "lieu_dit": "lieu_dit",  # as the cadastre writes it: « TAREY DE ROCHE »
     "area_m2": "surface_m2",
     "built_share": "part_batie",
     "envelope_share": "part_enveloppe",

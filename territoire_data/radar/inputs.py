@@ -42,7 +42,7 @@ def read(path: str | os.PathLike, crs_target: int, what: str) -> gpd.GeoDataFram
 def cadastre_file(home: Path, code: str, layer: str) -> Path | None:
     """A commune's cadastre layer already in the home (``cadastre/`` or the downloads), or None.
 
-    ``layer``: ``parcelles`` or ``batiments`` (Etalab's names).
+    ``layer``: ``parcelles``, ``batiments``, ``sections`` or ``lieux_dits`` (Etalab's names).
     """
     for folder in (home / "cadastre", home / DOWNLOADS / "cadastre"):
         for name in (f"cadastre-{code}-{layer}.json.gz", f"cadastre-{code}-{layer}.json"):
