@@ -156,6 +156,15 @@ def test_one_verdict_rule_for_cards_reports_and_the_command(demo, code):
             judged += 1
     assert judged >= 3  # the intensive figures keep their verdict
     by_id = {line["id"]: line for line in rows}
+    # A group's definitions speak of its territory, not of « la commune ».
+    words = " ".join(f"{line['plain_definition']} {line['importance']}" for line in rows)
+    if code.startswith(("epci:", "dep:")):
+        assert "dans la commune" not in words and " la commune " not in words
+        assert by_id["population"]["plain_definition"].startswith(
+            "Nombre d'habitants ayant leur résidence habituelle sur le territoire"
+        )
+    else:
+        assert "dans la commune" in by_id["population"]["plain_definition"]
     assert '<span class="ti-annee">2021-2030</span>' in card_html(by_id["enveloppe_zan"])
     assert '<span class="ti-annee">2011-2020</span>' in card_html(by_id["conso_naf_2011_2020"])
     listed = run_cli("indicateurs", code, "--theme", "foncier", "--json", home=demo.home)

@@ -251,9 +251,12 @@ def test_zan_panel_and_scenario(state):
     assert panel.pace_text.value == "2,00"  # French decimal comma
     assert "20,00 ha" in panel.output.value and "2031" in panel.output.value
     assert "Communauté fictive" in panel.output.value  # the EPCI's trajectory beside the commune's
+    observed_row = re.search(r"rythme constaté\)</caption>.*?</tr>\s*<tr>.*?</tr>", panel.output.value, re.S).group(0)
     panel.pace_text.value = "0,5"  # what-if: a slower pace, typed the French way
     assert panel.t["projection_2031_ha"] == pytest.approx(6.0 + 0.5 * 7)
     assert not panel.t["overshoot_projected"] and "reste dans l'enveloppe" in panel.output.value
+    # The table titled « rythme constaté » keeps the observed pace's year, whatever is typed.
+    assert observed_row in panel.output.value
     panel.pace_text.value = "beaucoup"
     assert "Rythme illisible" in panel.pace_error.value and panel.pace == pytest.approx(0.5)
     state.choose("99003")  # 1 ha of reference: the guarantee matters, on by default for a commune

@@ -152,7 +152,9 @@ class ZanPanel(w.VBox):
             self.t = self._observe  # the observed trajectory, already computed
         else:
             self.t = self.state.provider.zan(self.state.code, pace_ha_per_year=scenario, floor_1ha=self.floor.value)
-        frame = [(self.state.name, self.t), *self._frame]
+        # The table « à chaque échelle » compares observed paces: the commune's row stays the
+        # observed one whatever pace is typed above (the scenario is the block's, not the table's).
+        frame = [(self.state.name, self._observe or self.t), *self._frame]
         self.output.value = fragments.zan_block(self.t, self.state.name) + fragments.zan_frame(
             frame if len(frame) > 1 else []
         )

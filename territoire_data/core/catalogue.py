@@ -95,6 +95,28 @@ NOT_ADDITIVE_VARIABLES = frozenset(
 NOT_ADDITIVE_PREFIXES = ("TP60",)
 
 
+# The definitions are written for a commune; for a group (EPCI, SCoT, département, région,
+# France) the same sentence speaks of « le territoire ». Longest phrases first.
+GROUP_WORDING = (
+    ("de territoire communal", "de territoire"),
+    ("dans la commune", "sur le territoire"),
+    ("de la commune", "du territoire"),
+    ("Si la commune", "Si le territoire"),
+    ("si la commune", "si le territoire"),
+    ("la commune", "le territoire"),
+    ("La commune", "Le territoire"),
+)
+
+
+def worded_for(text: str | None, level: str) -> str | None:
+    """A definition or an explanation written for a commune, worded for ``level``."""
+    if not text or level == "commune":
+        return text
+    for phrase, group in GROUP_WORDING:
+        text = text.replace(phrase, group)
+    return text
+
+
 def is_additive(variable: str) -> bool:
     return variable not in NOT_ADDITIVE_VARIABLES and not variable.startswith(NOT_ADDITIVE_PREFIXES)
 
