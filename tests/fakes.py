@@ -379,6 +379,7 @@ class FakeRadar:
             {
                 "id": ["99001000AB0001", "99001000AB0002"],
                 "label": ["section AB n° 1", "section AB n° 2"],  # as radar.method names them
+                "lieu_dit": ["LE BOURG", ""],  # as radar.places finds them (none for the second)
                 "area_m2": [850.0, 1_200.0],
                 "score": [80.0, 65.0],
                 "reasons": ["non bâtie ; 850 m²", "non bâtie ; 1 200 m²"],
