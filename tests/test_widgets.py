@@ -454,7 +454,7 @@ def test_radar_panel_on_fake_provider(state):
     panel._run()
     assert radar.runs == [("elu", "99001")] and len(panel.layer.data["features"]) == 2
     assert "2 dents creuses" in panel.output.value and "99001000AB0002" in panel.table.value
-    assert panel.table.value.count("lieu-dit") == 1 and "lieu-dit LE BOURG" in panel.table.value
+    assert panel.table.value.count("class='ti-lieu-dit'") == 1 and "lieu-dit LE BOURG" in panel.table.value
     assert panel.sections.data["features"] == [] and panel.labels.layers == ()  # no layer: nothing drawn
     assert "Parcelles 1 à 2 sur 2" in panel.table.value and panel.pages.layout.display == "none"
     assert base64.b64encode(b"GPKG-fictif").decode() in panel.output.value
