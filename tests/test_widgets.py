@@ -589,7 +589,11 @@ def test_every_compared_commune_is_reachable_a_page_at_a_time(home_demo):
     assert "451 à 500" in peers.where.value
     peers.filter.value = "SAINT-MEDARD"  # accents and case aside
     found = re.findall(r">([^<]+)</a>", peers.listing.value)
-    assert found and all("Médard" in n for n in found) and peers.where.value.startswith('<span class="ti-pairs-position">1 à')
+    assert (
+        found
+        and all("Médard" in n for n in found)
+        and peers.where.value.startswith('<span class="ti-pairs-position">1 à')
+    )
     peers.filter.value = "zzz"
     assert "Aucune commune comparée" in peers.listing.value
     # The density group, nearest in population first: the commune itself, then its neighbours.

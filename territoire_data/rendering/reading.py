@@ -65,9 +65,13 @@ def _similar(value: str) -> tuple[int, str, str]:
     band = band_words(low, high)
     if low == high == own:
         return level, band, f" et qui comptent, comme elle, {band}"
-    return level, band, (
-        f" et qui comptent {band} (la commune en compte {band_words(own, own)} ; sa classe de taille est "
-        f"élargie aux classes voisines pour réunir au moins {MIN_SIMILAR} communes)"
+    return (
+        level,
+        band,
+        (
+            f" et qui comptent {band} (la commune en compte {band_words(own, own)} ; sa classe de taille est "
+            f"élargie aux classes voisines pour réunir au moins {MIN_SIMILAR} communes)"
+        ),
     )
 
 
