@@ -54,13 +54,19 @@ class Peers:
     key: str = ""  # identifies the peer set (for caching its sorted values)
 
 
+_populations: list = []  # [(communes, matrix, series)]: the last answer, for the same two tables
+
+
 def populations(communes: pd.DataFrame, matrix: pd.DataFrame) -> pd.Series:
     """Every commune's population: the census's where the warehouse has it, else the
-    referential's (COG) — the one population peers are sized and ordered by."""
+    referential's (COG) — the one population peers are sized and ordered by. Computed once
+    for a referential and a warehouse (a batch asks for it several times per report)."""
+    if _populations and _populations[0][0] is communes and _populations[0][1] is matrix:
+        return _populations[0][2]
     reference = communes["municipal_population"].astype("float64")
-    if "population" not in matrix:
-        return reference
-    return matrix["population"].reindex(communes.index).fillna(reference)
+    series = reference if "population" not in matrix else matrix["population"].reindex(communes.index).fillna(reference)
+    _populations[:] = [(communes, matrix, series)]
+    return series
 
 
 def size_class(population: pd.Series) -> pd.Series:
