@@ -259,3 +259,18 @@ def test_density_peers_are_narrowed_by_size_nearest_first(demo):
     assert not small, small  # no rural town among Bordeaux's density peers any more
     assert "élargie aux classes voisines" in bordeaux.peers.definition
     assert "5\u202f000 habitants ou plus" in bordeaux.peers.title
+
+
+def test_density_groups_in_one_pass_are_the_groups_of_each_commune(demo):
+    """``similar_groups`` (a national site's shared lists) gives every commune the group that
+    ``peers`` gives it alone: same key, same communes — with the grid (Gironde) and without
+    (Territoire de Belfort, approximate classes)."""
+    from territoire_data.core.peer_groups import peers, similar_groups
+
+    warehouse, communes = demo.warehouse, demo.referential.communes
+    sample = ["33063", "33440", "33281", "24322", "90010", "90001", "75056"]
+    groups = similar_groups(communes, warehouse.matrix, warehouse.density_classes, sample)
+    for code in sample:
+        alone = peers(demo.territory(code), "densite", warehouse.matrix, warehouse.density_classes)
+        assert alone.key in groups, (code, alone.key)
+        assert set(groups[alone.key]) == set(alone.codes), code

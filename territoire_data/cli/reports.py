@@ -36,6 +36,14 @@ def reports(
     format_: str = typer.Option("html", "--format", help="html ou pdf (PDF : Chromium du système)."),
     peers: str = typer.Option("densite", "--pairs", help="Groupe de comparaison des communes."),
     notebook: Optional[Path] = typer.Option(None, "--carnet", help="Carnet paramétré (paramètres code et pairs)."),
+    france: bool = typer.Option(
+        False,
+        "--france",
+        help="Site national : chaque commune, EPCI, SCoT, département, région et la France, avec index et recherche.",
+    ),
+    departements: Optional[str] = typer.Option(
+        None, "--departements", metavar="D1,D2…", help="Avec --france : seulement ces départements et leurs groupes."
+    ),
 ) -> None:
     """Produire un rapport par commune d'un territoire, le rapport du groupe, un index et un manifeste."""
     from territoire_data.reports import plan, produce_reports
@@ -44,6 +52,13 @@ def reports(
     workspace = default_workspace()
     workspace.warehouse  # noqa: B018 - a missing warehouse is told before any referential is built
     notebook = notebook or notebooks_folder() / "portrait.ipynb"
+    if france or departements:
+        if communes or epci or departement or scheduler or format_ != "html":
+            raise typer.BadParameter(
+                "--france se combine avec --departements, --out, --workers, --force, --pairs et --carnet seulement."
+            )
+        _national(workspace, output, departements, workers, force, peers, notebook)
+        return
     codes, group = plan.scope(communes, epci, departement, workspace=workspace)
     tasks = plan.tasks(codes, group, workspace=workspace, notebook=notebook, peers=peers, format=format_)
     title = f"Rapports — {tasks[-1].name}" if group else f"Rapport — {tasks[0].name}"
@@ -67,4 +82,40 @@ def reports(
         typer.echo(
             "Lot partiel : les autres rapports sont valides ; relancez la commande pour réessayer les échecs.", err=True
         )
+        raise typer.Exit(PARTIAL_CODE)
+
+
+def _national(workspace, output, departements, workers, force, peers, notebook) -> None:
+    """``--france``: the national site (``reports.national``)."""
+    from territoire_data.reports import national
+
+    chosen = [d.strip().upper() if d.strip()[:1].isalpha() else d.strip() for d in (departements or "").split(",")]
+    chosen = [d for d in chosen if d]
+    if output is None:
+        output = workspace.home / "reports" / ("france" if not chosen else "departements-" + "-".join(chosen))
+    typer.echo(f"Site national vers {output} avec {workers} processus", err=True)
+    summary = national.run(
+        workspace,
+        output,
+        departements=chosen or None,
+        workers=workers,
+        force=force,
+        peers=peers,
+        notebook=notebook,
+        progress=workspace.settings.progress,
+    )
+    failures = summary.failures
+    typer.echo(
+        f"{summary.done} page(s) produite(s), {summary.unchanged} inchangée(s) (non refaites), {len(failures)} en "
+        f"échec, en {summary.duration_s:.1f} s ({summary.pages_per_s:.1f} pages/s) ; "
+        f"{summary.size_bytes / 1e6:.1f} Mo au total."
+    )
+    for path, message in failures[:20]:
+        typer.echo(f"  échec {path} : {message.splitlines()[0] if message else 'raison inconnue'}", err=True)
+    typer.echo(f"Accueil : {summary.output / 'index.html'}")
+    if summary.interrupted:
+        typer.echo("Interrompu : relancez la même commande, les pages finies ne seront pas refaites.", err=True)
+        raise typer.Exit(130)
+    if failures:
+        typer.echo("Site partiel : relancez la commande pour réessayer les échecs.", err=True)
         raise typer.Exit(PARTIAL_CODE)

@@ -122,6 +122,37 @@ def peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None) 
     return Peers(name, codes, f"{name}:{int(level)}:{low}-{high}:{own}")
 
 
+def similar_groups(communes: pd.DataFrame, matrix: pd.DataFrame, dens7: pd.Series | None, codes) -> dict:
+    """The density groups (key → codes) of ``codes``, as ``peers`` makes them one by one, in
+    one pass: a density level and a size class give the same group to all their communes."""
+    population = populations(communes, matrix)
+    if dens7 is not None and dens7.notna().any():
+        name, classes = "densite", dens7.reindex(communes.index)
+        fallback = approximate_density_class(population / communes["area_km2"])
+        approximate = classes.isna()
+        classes = classes.where(~approximate, fallback)
+    else:
+        name, classes = "densite_approchee", approximate_density_class(population / communes["area_km2"])
+        approximate = pd.Series(True, index=communes.index)
+    groups: dict[str, pd.Index] = {}
+    wanted = pd.Index([c for c in codes if c in communes.index])
+    for (level, is_approximate), members in pd.Series(wanted, index=wanted).groupby(
+        [classes.reindex(wanted), approximate.reindex(wanted)]
+    ):
+        kind = "densite_approchee" if (is_approximate and name == "densite") or name == "densite_approchee" else name
+        reference = (
+            dens7
+            if kind == "densite" and dens7 is not None
+            else approximate_density_class(population / communes["area_km2"])
+        )
+        same = reference.index[reference == level]
+        sizes = size_class(population.reindex(same).fillna(-1))
+        for own in sorted(set(sizes.reindex(members.index).dropna().astype(int))):
+            low, high, own = size_band(sizes, own)
+            groups[f"{kind}:{int(level)}:{low}-{high}:{own}"] = sizes.index[(sizes >= low) & (sizes <= high)]
+    return groups
+
+
 def size_band(sizes: pd.Series, own: int) -> tuple[int, int, int]:
     """The band of size classes (low, high, own) around ``own``: the commune's class, widened
     one class each side at a time while the band holds fewer than ``MIN_SIMILAR`` communes."""

@@ -115,8 +115,11 @@ def source_text(line: dict) -> str:
     return f"{libelle_source(line['source'])}{edition}"
 
 
-def indicator_table(rows: list[dict], *, title: str = "") -> str:
-    """Indicator, value, year, change, position among peers, source: one row per indicator."""
+def indicator_table(rows: list[dict], *, title: str = "", definitions: str = "") -> str:
+    """Indicator, value, year, change, position among peers, source: one row per indicator.
+
+    ``definitions``: the address of a shared page of definitions (a national site): each
+    indicator links to its entry there instead of carrying its definition."""
     body = []
     for line in rows:
         pos = ""
@@ -125,7 +128,9 @@ def indicator_table(rows: list[dict], *, title: str = "") -> str:
             verdict = judgement(line)
             pos = e(f"{words[:1].upper()}{words[1:]}{' : ' + verdict if verdict else ''}") if words else ""
         meaning = ""
-        if line.get("plain_definition"):
+        if definitions:
+            meaning = f' <a class="r-lien-definition" href="{e(definitions)}#{e(line.get("id"))}">définition</a>'
+        elif line.get("plain_definition"):
             meaning = (
                 f'<div class="r-definition">{e(line["plain_definition"])}</div>'
                 f'<div class="r-importance">Pourquoi c\'est important : {e(line.get("importance"))}</div>'

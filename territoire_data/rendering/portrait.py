@@ -43,6 +43,22 @@ COMPARISON = (
     "part_enveloppe_zan_consommee",
 )
 MAP_INDICATOR = "densite_population"
+DEFINITIONS = "definitions.html"
+MAX_LISTED = 3_000  # communes listed side by side on a group's page (a large région has ≈ 5,000)  # in the shared folder of a national site
+
+
+PEERS_ON_A_PAGE = 60  # peers named on a page of a national site (the nearest first)
+SHARED_LISTS = ("densite", "densite_approchee")  # groups whose full list a national site writes once
+
+
+def peers_file(key: str) -> str:
+    """The shared page listing a peer group in full, relative to the shared folder."""
+    return "pairs/" + "".join(c if c.isalnum() else "-" for c in key) + ".html"
+
+
+def map_file(departement: str) -> str:
+    """The shared map of a département, relative to the shared folder."""
+    return f"cartes/{departement}.svg"
 
 
 def departement_shapes(workspace, departement: str):
@@ -71,14 +87,19 @@ class Portrait:
     """The portrait of ``code`` from the data of ``workspace`` (the notebook passes the
     default workspace, ``territoire_data.default_workspace()``)."""
 
-    def __init__(self, code: str, peers: str = "densite", *, workspace: DataContext):
+    def __init__(self, code: str, peers: str = "densite", *, workspace: DataContext, shared: str = ""):
+        """``shared``: the address (relative to the page) of the folder of files a national site
+        writes once for every page — the département maps (``cartes/DEP.svg``) and the
+        definitions (``definitions.html``); empty, the page carries everything itself."""
         from territoire_data.core.territories import normalise_code
 
         code = normalise_code(code)  # Papermill passes « -p code 01001 » as the integer 1001
+        self.shared = str(shared or "").rstrip("/")
         self.workspace = workspace
         self.referential = self.workspace.referential
         self.warehouse = self.workspace.warehouse
         self.peers = peers
+        self._drawing: svg.StaticMap | None = None
         self.territory: Territory | _CommuneList
         if str(code).startswith("liste:"):
             codes = tuple(dict.fromkeys(c.strip() for c in code[6:].split(",") if c.strip()))
@@ -140,7 +161,12 @@ class Portrait:
         if self.table is None or not isinstance(self.territory, Territory):
             return Fragment("")
         reading = reading_of(self.territory, self.peers, self.warehouse, self.table)
-        return Fragment(takeaways_html(reading).replace('class="ti-retenir"', 'class="r-section ti-retenir"'))
+        if self.shared:  # a national site: the nearest peers here, the whole group on its shared page
+            whole = f"{self.shared}/{peers_file(reading.peers.key)}" if reading.peers.group in SHARED_LISTS else ""
+            text = takeaways_html(reading, at_most=PEERS_ON_A_PAGE, whole=whole)
+        else:
+            text = takeaways_html(reading)
+        return Fragment(text.replace('class="ti-retenir"', 'class="r-section ti-retenir"'))
 
     def identity(self) -> Fragment:
         t = self.territory
@@ -178,7 +204,8 @@ class Portrait:
         ]
         for theme, label in THEMES.items():
             rows = [r for r in self.rows.values() if r["theme"] == theme]
-            pieces.append(f"<h3>{e(label)}</h3>" + indicator_table(rows))
+            definitions = f"{self.shared}/{DEFINITIONS}" if self.shared else ""
+            pieces.append(f"<h3>{e(label)}</h3>" + indicator_table(rows, definitions=definitions))
         return Fragment("".join(pieces) + "</section>")
 
     def trends(self) -> Fragment:
@@ -268,17 +295,35 @@ class Portrait:
 
         drawing, order, keys = self.workspace.memo(key, draw)
         highlighted = None if self.is_group or self.territory.code not in order else order.index(self.territory.code)
+        picture = drawing.render(highlighted)
+        if self.shared and highlighted is not None and isinstance(self.territory, Territory):
+            # The département's map, written once for the site: the page only outlines its commune.
+            picture = drawing.render_over(f"{self.shared}/{map_file(str(self.territory.departement))}", highlighted)
+        self._drawing = drawing
         return Fragment(
             f'<section class="r-section"><h2>Carte</h2><figure class="r-carte"><figcaption>'
             f"{e(indicator.label)} — {e(legend)}"
-            f"{' (contour rouge)' if highlighted is not None else ''}</figcaption>{drawing.render(highlighted)}"
+            f"{' (contour rouge)' if highlighted is not None else ''}</figcaption>{picture}"
             f"{keys}</figure></section>"
         )
+
+    def departement_map(self) -> str:
+        """The standalone SVG of the map of this commune's département (the shared file that
+        ``geomap`` points at when ``shared`` is set)."""
+        self.geomap()  # drawn once per département and workspace
+        if self._drawing is None:  # more communes than a map shows
+            return svg.empty_chart("Carte non produite", 520)
+        return self._drawing.base_file()
 
     def communes(self) -> Fragment:
         """For a group: its communes side by side on a few key indicators."""
         if not self.is_group:
             return Fragment("")
+        if len(self.territory.communes) > MAX_LISTED:  # France, a large région: their départements' pages list them
+            return Fragment(
+                f'<section class="r-section"><h2>Les communes</h2><p class="r-note">{number(len(self.territory.communes))} '
+                f"communes : trop pour une page ; chaque département les présente sur sa propre page.</p></section>"
+            )
         matrix = self.warehouse.matrix
         names = self.referential.communes["name"]
         columns = [i for i in COMPARISON if i in matrix.columns]

@@ -27,6 +27,7 @@ class PeerDescription:
     title: str  # « communes de même densité (bourgs ruraux) »
     definition: str  # how the group is made, one sentence
     codes: tuple[str, ...] = ()
+    key: str = ""  # the peer set's key (``peer_groups.Peers.key``): names its shared list on a site
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ def _similar(value: str) -> tuple[int, str, str]:
 
 def describe_peers(group: str, key: str, codes, *, epci_name: str | None = None, departement: str | None = None):
     """What a peer group is, for an élu: its name and how it is made."""
+    from dataclasses import replace
+
+    return replace(_described(group, key, codes, epci_name=epci_name, departement=departement), key=key)
+
+
+def _described(group: str, key: str, codes, *, epci_name: str | None, departement: str | None) -> PeerDescription:
     kind, _, value = key.partition(":")
     codes = tuple(str(c) for c in codes)
     n = len(codes)
@@ -344,11 +351,13 @@ def _peer_names(communes, codes: list[str], nearest=None) -> tuple[tuple[str, st
     )
 
 
-def takeaways_html(reading: Reading, listed: bool = True) -> str:
+def takeaways_html(reading: Reading, listed: bool = True, *, at_most: int | None = None, whole: str = "") -> str:
     """« Ce qu'il faut retenir » and the peer group, as HTML (dashboard and reports).
 
     ``listed``: every compared commune, unfolded, so that the printed page names its peers
-    (reports); the dashboard lists them a page at a time in its own widget instead."""
+    (reports); the dashboard lists them a page at a time in its own widget instead.
+    ``at_most``: on a national site, the nearest names only, then « et N autres » and, with
+    ``whole``, a link to the group's full list (one shared page per group)."""
     import html
 
     items = "".join(f'<li data-type="{html.escape(t.kind)}">{html.escape(t.text)}</li>' for t in reading.takeaways)
@@ -357,9 +366,14 @@ def takeaways_html(reading: Reading, listed: bool = True) -> str:
         if reading.peers.group in SIMILARITY_GROUPS
         else "par ordre alphabétique"
     )
+    names = reading.peer_names if at_most is None else reading.peer_names[:at_most]
+    rest = len(reading.peer_names) - len(names)
+    more = ""
+    if rest:
+        more = f" et {number(rest)} autres" + (f' (<a href="{html.escape(whole)}">liste complète</a>)' if whole else "")
     listing = (
         f'<details class="ti-pairs-liste" open><summary>Les {number(len(reading.peer_names))} communes comparées '
-        f"({order})</summary><p>{', '.join(html.escape(name) for _code, name in reading.peer_names)}</p></details>"
+        f"({order})</summary><p>{', '.join(html.escape(name) for _code, name in names)}{more}</p></details>"
         if listed and reading.peer_names
         else ""
     )

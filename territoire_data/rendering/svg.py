@@ -253,6 +253,28 @@ class StaticMap:
             boundary = f'<path d="{self.paths[highlighted]}" fill="none" stroke="{HIGHLIGHT}" stroke-width="2.5"/>'
         return _svg(self.width, self.height, self.title, [self.base, boundary])
 
+    def base_file(self) -> str:
+        """The map without any outline, as a standalone SVG file (shared by every page of a
+        national site: each page only overlays its commune's outline, see ``render_over``)."""
+        if self.empty:
+            return empty_chart("Pas de contour disponible", self.width)
+        return '<?xml version="1.0" encoding="utf-8"?>\n' + _svg(self.width, self.height, self.title, [self.base])
+
+    def render_over(self, href: str, highlighted: int | None = None) -> str:
+        """The shared base map (``href``, an image file) with the outline of one polygon drawn
+        over it in a transparent SVG of the same frame: the page holds one path, not the map."""
+        if self.empty:
+            return empty_chart("Pas de contour disponible", self.width)
+        outline = ""
+        if highlighted is not None and self.paths[highlighted] is not None:
+            outline = f'<path d="{self.paths[highlighted]}" fill="none" stroke="{HIGHLIGHT}" stroke-width="2.5"/>'
+        return (
+            f'<div class="r-carte-partagee" style="position:relative;max-width:{self.width}px">'
+            f'<img src="{_e(href)}" alt="{_e(self.title)}" style="display:block;width:100%;height:auto">'
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {self.height}" aria-hidden="true" '
+            f'style="position:absolute;left:0;top:0;width:100%;height:100%">{outline}</svg></div>'
+        )
+
 
 def map_svg(geometries, colours, *, title: str, highlighted: int | None = None, width: int = 520) -> str:
     """Static map of projected polygons (metres), coloured; ``highlighted``: index outlined in red."""
