@@ -78,8 +78,23 @@ def approximate_density_class(density: pd.Series) -> pd.Series:
     return pd.Series(np.where(np.isnan(density.to_numpy()), np.nan, classes), index=density.index)
 
 
+_last_peers: list = []  # [(question, Peers)]: a page asks for the same peers twice in a row
+
+
 def peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None) -> Peers:
     """The codes of the territory's peers (itself included)."""
+    question = (territory.code, group, territory.referential, matrix, dens7)
+    if _last_peers and len(_last_peers[0][0]) == len(question):
+        if all(a is b or a == b for a, b in zip(_last_peers[0][0][:2], question[:2])) and all(
+            a is b for a, b in zip(_last_peers[0][0][2:], question[2:])
+        ):
+            return _last_peers[0][1]
+    answer = _peers(territory, group, matrix, dens7)
+    _last_peers[:] = [(question, answer)]
+    return answer
+
+
+def _peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None) -> Peers:
     ref = territory.referential
     communes = ref.communes
     if group.startswith("liste:"):

@@ -384,6 +384,11 @@ class Warehouse:
         filters = [("variable", "in", list(variables))] + ([("code", "in", list(codes))] if codes is not None else [])
         obs = pd.read_parquet(self.folder / "observations.parquet", filters=filters)
         obs["code"] = obs["code"].astype(str)
+        if codes is not None:  # a territory held without rows has none: no Parquet read to learn it again
+            empty = obs.iloc[0:0].reset_index(drop=True)
+            for variable in variables:
+                for code in codes:
+                    self._held_observations[(str(variable), str(code))] = empty
         for (variable, code), block in obs.groupby(["variable", "code"], sort=False, observed=True):
             self._held_observations[(str(variable), code)] = block.reset_index(drop=True)
 

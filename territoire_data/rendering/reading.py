@@ -323,32 +323,65 @@ def _peer_names(communes, codes: list[str], nearest=None) -> tuple[tuple[str, st
     """(code, name) of the peers, a homonym followed by its département (« Argelos (40) »,
     « Argelos (64) »): in French alphabetical order (accents and case aside), or — ``nearest``
     = (populations, code), for a group of similar communes — nearest in population first (the
-    ratio either way), the commune itself at the head, then by name."""
-    from collections import Counter
+    ratio either way), the commune itself at the head, then by name. Vectorised: a group can
+    hold thousands of communes, and a national site names the peers of every commune."""
+    import numpy as np
+    import pandas as pd
 
-    from territoire_data.text.places import without_accents
-
-    if "name" not in communes:
+    if "name" not in communes or not len(codes):
         return ()
-    present = [c for c in codes if c in communes.index]
-    names = {c: str(communes.at[c, "name"]) for c in present}
-    repeated = Counter(names.values())
-    labels = {
-        c: f"{n} ({communes.at[c, 'departement']})" if repeated[n] > 1 and "departement" in communes else n
-        for c, n in names.items()
-    }
-    distance = {c: 0.0 for c in labels}
+    positions = communes.index.get_indexer(pd.Index(codes))
+    present = positions[positions >= 0]
+    if not len(present):
+        return ()
+    columns = _columns(communes)
+    names = columns["name"][present]
+    labels = names
+    if "departement" in columns:
+        counts = pd.Series(names).value_counts()
+        repeated = counts.reindex(names).to_numpy() > 1
+        labels = np.where(repeated, columns["labelled"][present], names)
+    order = pd.DataFrame({"key": columns["key"][present], "label": labels})
+    order["distance"] = 0.0
+    present_codes = columns["code"][present]
     if nearest is not None:
         populations, own = nearest
         mine = float(populations.get(own, math.nan))
         if mine > 0:
-            for c in labels:
-                theirs = float(populations.get(c, math.nan))
-                distance[c] = abs(math.log(theirs / mine)) if theirs > 0 else math.inf
-        distance[own] = -1.0  # the commune itself heads its list
-    return tuple(
-        sorted(labels.items(), key=lambda item: (distance[item[0]], without_accents(item[1]).casefold(), item[1]))
-    )
+            aligned = populations.index is communes.index  # ``peer_groups.populations``: by position
+            theirs = (populations.to_numpy() if aligned else populations.reindex(columns["code"]).to_numpy())[present]
+            theirs = theirs.astype("float64")
+            with np.errstate(divide="ignore", invalid="ignore"):
+                distance = np.abs(np.log(theirs / mine))
+            order["distance"] = np.where(np.isfinite(distance), distance, np.inf)
+        order.loc[present_codes == own, "distance"] = -1.0  # the commune itself heads its list
+    order = order.sort_values(["distance", "key", "label"], kind="stable")
+    return tuple(zip(present_codes[order.index.to_numpy()].tolist(), order["label"].astype(str).tolist()))
+
+
+_cache: list = []  # [(communes, columns)]: the last referential's communes as plain arrays
+
+
+def _columns(communes) -> dict:
+    """The communes' codes, names, « name (département) » labels and French sort keys (no
+    accents, no case), as arrays computed once per referential."""
+    import numpy as np
+
+    from territoire_data.text.places import without_accents
+
+    if not (_cache and _cache[0][0] is communes):
+        names = np.array(communes["name"].astype(str).tolist(), dtype=object)
+        columns = {
+            "code": np.array(communes.index.astype(str).tolist(), dtype=object),
+            "name": names,
+            "key": np.array([without_accents(n).casefold() for n in names], dtype=object),
+        }
+        if "departement" in communes:
+            departements = communes["departement"].astype(str).tolist()
+            columns["departement"] = np.array(departements, dtype=object)
+            columns["labelled"] = np.array([f"{n} ({d})" for n, d in zip(names, departements)], dtype=object)
+        _cache[:] = [(communes, columns)]
+    return _cache[0][1]
 
 
 def takeaways_html(reading: Reading, listed: bool = True, *, at_most: int | None = None, whole: str = "") -> str:
