@@ -95,10 +95,14 @@ def main() -> None:
         per_page = summary.size_bytes / max(pages, 1)
         france_min = len(every) / rate / 60
         france_gb = per_page * len(every) / 1e9
-        print(f"Site national : {pages} pages en {wall:.1f} s sur {WORKERS} processus, {len(summary.failures)} échec(s)")
+        print(
+            f"Site national : {pages} pages en {wall:.1f} s sur {WORKERS} processus, {len(summary.failures)} échec(s)"
+        )
         print(f"  débit                 : {rate:6.1f} pages/s (objectif ≥ {GOAL_PAGES_PER_S:.0f})")
         print(f"  taille                : {summary.size_bytes / 1e6:7.1f} Mo, {per_page / 1e3:.1f} ko par page")
-        print(f"  mémoire (pic)         : {peak_gb():6.2f} Go (processus et travailleurs, objectif ≤ {GOAL_MEMORY_GB:.0f})")
+        print(
+            f"  mémoire (pic)         : {peak_gb():6.2f} Go (processus et travailleurs, objectif ≤ {GOAL_MEMORY_GB:.0f})"
+        )
         print(
             f"  France extrapolée     : {len(every)} pages en {france_min:.1f} min, {france_gb:.2f} Go "
             f"(objectifs ≤ 20 min, ≤ {GOAL_GB:.0f} Go)"
@@ -111,7 +115,9 @@ def main() -> None:
         start = time.perf_counter()
         produce_reports(tasks, temporary / "lot", title="témoin", workspace=workspace, workers=WORKERS)
         baseline = len(tasks) / (time.perf_counter() - start)
-        print(f"Témoin (territoire reports, même machine) : {baseline:.1f} pages/s sur {len(tasks)} communes du {first}")
+        print(
+            f"Témoin (territoire reports, même machine) : {baseline:.1f} pages/s sur {len(tasks)} communes du {first}"
+        )
         print(f"  rapport au témoin     : {rate / baseline:.1f} × le débit")
 
 
