@@ -86,6 +86,7 @@ bench: install
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/radar.py
+	$(BIN)/python benchmarks/france.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artefacts
