@@ -22,13 +22,13 @@ DEPARTEMENTS = ["90", "75"]
 def site(home_demo, tmp_path_factory):
     """The site of the two départements, built in two goes: stopped after 40 pages (as a
     Ctrl-C would), then resumed by the command."""
-    from territoire_data.reports import national
+    from territoire_data.reports import national, read_manifest
     from territoire_data.workspace import Workspace
 
     output = tmp_path_factory.mktemp("site") / "france"
     workspace = Workspace(home_demo)
     first = national.run(workspace, output, departements=DEPARTEMENTS, workers=2, progress=False, stop_after=40)
-    finished = {p["path"] for p in national.read_manifest(output)["pages"] if p["status"] == "ok"}
+    finished = {p["path"] for p in read_manifest(output)["pages"] if p["status"] == "ok"}
     stamps = {path: (output / path).stat().st_mtime_ns for path in finished}
     resumed = run_cli("reports", "--france", "--departements", "90,75", "--out", str(output), home=home_demo)
     return {"output": output, "first": first, "finished": finished, "stamps": stamps, "resumed": resumed}
@@ -87,7 +87,12 @@ def test_every_territory_has_its_page_and_shares_what_every_page_shares(site, ho
     assert listing.count('href="../communes/90/') == len(members[members["departement"] == "90"])
     index = (output / "partage" / "recherche.js").read_text(encoding="utf-8")
     rows = json.loads(index.removeprefix("const TERRITOIRES = ").rstrip().rstrip(";"))
-    assert len(rows) == len(json.loads((output / "manifest.json").read_text())["pages"]) - 1  # France aside
+    pages = json.loads((output / "manifest.json").read_text())["pages"]
+    own = [r for r in rows if r[2] in ("commune", "EPCI", "SCoT", "département", "région")]
+    assert len(own) == len(pages) - 1  # every page but France's, found by its own name
+    # Paris's arrondissements lead to Paris's page.
+    arrondissements = [r for r in rows if r[2] == "arrondissement de Paris"]
+    assert len(arrondissements) == 20 and {r[3] for r in arrondissements} == {"communes/75/75056.html"}
 
 
 @pytest.mark.browser

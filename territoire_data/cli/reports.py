@@ -42,7 +42,10 @@ def reports(
         help="Site national : chaque commune, EPCI, SCoT, département, région et la France, avec index et recherche.",
     ),
     departements: Optional[str] = typer.Option(
-        None, "--departements", metavar="D1,D2…", help="Avec --france : seulement ces départements et leurs groupes."
+        None,
+        "--departements",
+        metavar="D1,D2…",
+        help="Site national restreint à ces départements et à leurs groupes (vaut --france).",
     ),
 ) -> None:
     """Produire un rapport par commune d'un territoire, le rapport du groupe, un index et un manifeste."""

@@ -34,12 +34,11 @@ from pathlib import Path
 from territoire_data.errors import TerritoireError
 from territoire_data.files import write_atomic
 from territoire_data.progress import bar
-from territoire_data.reports import site
+from territoire_data.reports import MANIFEST, read_manifest, site
 from territoire_data.reports.plan import NOTEBOOK
 from territoire_data.text.places import without_accents
 
 SCHEMA = 1  # bump when the site's layout or pages change: every page is redone
-MANIFEST = "manifest.json"
 SHARED = "partage"
 SAVE_EVERY_S = 5.0
 LEVEL_FOLDERS = {"france": "", "region": "regions", "departement": "departements", "epci": "epci", "scot": "scot"}
@@ -149,13 +148,6 @@ def _write_pages(pages: list[Page]) -> list[Outcome]:
 # -- parent side ------------------------------------------------------------------------------
 
 
-def read_manifest(output: Path) -> dict:
-    try:
-        return json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 @dataclass
 class NationalSummary:
     output: Path
@@ -221,13 +213,14 @@ def run(
 
     # The notebook's cells read the package's default workspace: this one, in every worker.
     former = set_default_workspace(workspace)
-    _prepare(workspace, todo)
-    _context.update(output=output, notebook=str(Path(notebook).resolve()), peers=peers)
-    batches = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
-    pool = multiprocessing.get_context("fork").Pool(max(1, workers), initializer=_ignore_interrupt) if todo else None
+    pool = None
     progress_bar = bar(total=len(todo), desc="Site national", unit="page", enabled=progress)
     try:
-        if pool is not None:
+        _prepare(workspace, todo)
+        _context.update(output=output, notebook=str(Path(notebook).resolve()), peers=peers)
+        batches = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
+        if todo:
+            pool = multiprocessing.get_context("fork").Pool(max(1, workers), initializer=_ignore_interrupt)
             for outcomes in pool.imap_unordered(_write_pages, batches):
                 for outcome in outcomes:
                     records[outcome.path].update(

@@ -89,7 +89,7 @@ def write_shared(workspace, folder: Path, pages, *, notebook, peers: str) -> Non
             seen.add(p.departement)
             write_atomic(folder / map_file(p.departement), Portrait(p.code, workspace=workspace).departement_map())
     write_atomic(folder / "definitions.html", definitions_page())
-    write_atomic(folder / "recherche.js", search_index(pages))
+    write_atomic(folder / "recherche.js", search_index(pages, workspace.referential.sub_communes))
     if peers == "densite":
         write_peer_lists(workspace, folder, pages)
 
@@ -149,16 +149,45 @@ def definitions_page() -> str:
     )
 
 
-def search_index(pages) -> str:
-    """``TERRITOIRES``: [name, département, kind, address from the home page, search key]."""
+SUB_KINDS = {"ARM": "arrondissement de {}", "COMD": "commune déléguée de {}", "COMA": "commune associée à {}"}
+
+
+def _key(*words: str) -> str:
+    text = without_accents(" ".join(words)).lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def search_index(pages, sub_communes=None) -> str:
+    """``TERRITOIRES``: [name, département, kind, address from the home page, search key].
+
+    Arrondissements (Paris, Lyon, Marseille) and the communes déléguées or associées of a
+    merged commune are found by their own name and lead to their commune's page: a commune
+    merged last year is still found under its former name."""
     rows = []
     for p in pages:
         if p.level == "france":
             continue
         departement = p.departement if p.level == "commune" else ""
-        words = f"{without_accents(p.name).lower()} {departement} {p.code.split(':')[-1].lower()}"
-        key = " ".join("".join(c if c.isalnum() else " " for c in words).split())
-        rows.append([p.name, departement, KIND.get(p.level, p.level), p.path, key])
+        rows.append(
+            [p.name, departement, KIND.get(p.level, p.level), p.path, _key(p.name, departement, p.code.split(":")[-1])]
+        )
+    communes = {p.code: p for p in pages if p.level == "commune"}
+    if sub_communes is not None and len(sub_communes):
+        for code, kind, name, parent in zip(
+            sub_communes["code"], sub_communes["type"], sub_communes["name"], sub_communes["parent"]
+        ):
+            target = communes.get(str(parent))
+            if target is None or kind not in SUB_KINDS:
+                continue
+            rows.append(
+                [
+                    str(name),
+                    target.departement,
+                    SUB_KINDS[kind].format(target.name),
+                    target.path,
+                    _key(str(name), target.departement, str(code)),
+                ]
+            )
     return "const TERRITOIRES = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
