@@ -27,8 +27,7 @@ class CommuneSelector(w.VBox):
     def __init__(self, state: State, **kwargs):
         self.state = state
         self.entry = w.Text(
-            placeholder="Commune, EPCI, SCoT, département…",
-            tooltip="Rechercher une commune, un EPCI, un SCoT ou un département, par son nom ou son code",
+            placeholder="Commune, EPCI, SCoT, département…",  # short enough for a phone (its name for screen readers)
             continuous_update=True,
             layout=w.Layout(width="100%"),
         )

@@ -54,19 +54,19 @@ class Peers:
     key: str = ""  # identifies the peer set (for caching its sorted values)
 
 
-_populations: list = []  # [(communes, matrix, series)]: the last answer, for the same two tables
-
-
 def populations(communes: pd.DataFrame, matrix: pd.DataFrame) -> pd.Series:
     """Every commune's population: the census's where the warehouse has it, else the
-    referential's (COG) — the one population peers are sized and ordered by. Computed once
-    for a referential and a warehouse (a batch asks for it several times per report)."""
-    if _populations and _populations[0][0] is communes and _populations[0][1] is matrix:
-        return _populations[0][2]
+    referential's (COG) — the one population peers are sized and ordered by."""
     reference = communes["municipal_population"].astype("float64")
-    series = reference if "population" not in matrix else matrix["population"].reindex(communes.index).fillna(reference)
-    _populations[:] = [(communes, matrix, series)]
-    return series
+    if "population" not in matrix:
+        return reference
+    return matrix["population"].reindex(communes.index).fillna(reference)
+
+
+def populations_of(referential, warehouse) -> pd.Series:
+    """``populations`` for a referential and a warehouse, computed once by the warehouse."""
+    key = ("peer-populations", referential.manifest.get("key", ""), len(referential.communes))
+    return warehouse.derived(key, lambda: populations(referential.communes, warehouse.matrix))
 
 
 def size_class(population: pd.Series) -> pd.Series:
@@ -78,23 +78,19 @@ def approximate_density_class(density: pd.Series) -> pd.Series:
     return pd.Series(np.where(np.isnan(density.to_numpy()), np.nan, classes), index=density.index)
 
 
-_last_peers: list = []  # [(question, Peers)]: a page asks for the same peers twice in a row
+def peers(territory, group: str, warehouse) -> Peers:
+    """The codes of the territory's peers (itself included), from ``warehouse``'s figures.
+    A page asks for the same peers twice in a row: the warehouse keeps the last answer."""
+    question = (territory.code, group, territory.referential.manifest.get("key", ""))
+    last = warehouse.derived(("last-peers",), dict)
+    if last.get("question") != question:
+        last["answer"] = _peers(territory, group, warehouse)
+        last["question"] = question
+    return last["answer"]
 
 
-def peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None) -> Peers:
-    """The codes of the territory's peers (itself included)."""
-    question = (territory.code, group, territory.referential, matrix, dens7)
-    if _last_peers and len(_last_peers[0][0]) == len(question):
-        if all(a is b or a == b for a, b in zip(_last_peers[0][0][:2], question[:2])) and all(
-            a is b for a, b in zip(_last_peers[0][0][2:], question[2:])
-        ):
-            return _last_peers[0][1]
-    answer = _peers(territory, group, matrix, dens7)
-    _last_peers[:] = [(question, answer)]
-    return answer
-
-
-def _peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None) -> Peers:
+def _peers(territory, group: str, warehouse) -> Peers:
+    matrix, dens7 = warehouse.matrix, warehouse.density_classes
     ref = territory.referential
     communes = ref.communes
     if group.startswith("liste:"):
@@ -119,7 +115,7 @@ def _peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None)
         if not isinstance(value, str):
             return Peers(group, pd.Index([code]), f"seul:{code}")
         return Peers(group, communes.index[communes[group] == value], f"{group}:{value}")
-    population = populations(communes, matrix)
+    population = populations_of(ref, warehouse)
     if group == "taille":
         classes = size_class(population.fillna(-1))
         return Peers("taille", classes.index[classes == classes.at[code]], f"taille:{classes.at[code]}")

@@ -261,6 +261,14 @@ class Warehouse:
         self._sorted_values: dict[str, dict[str, np.ndarray]] = {}  # peer set key → sorted values
         self._held_observations: dict[tuple[str, str], pd.DataFrame] = {}  # (variable, code) → rows
         self._held_series: dict[str, pd.DataFrame] | None = None  # code → indicator rows
+        self._derived: dict[tuple, object] = {}  # values derived from this warehouse (``derived``)
+
+    def derived(self, key: tuple, compute):
+        """A value derived from this warehouse's data (with the referential's, named in
+        ``key``), computed once and kept here: the communes' populations peers are sized by."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
 
     @property
     def demo(self) -> bool:

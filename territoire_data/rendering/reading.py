@@ -300,7 +300,7 @@ def reading_of(territory, peers: str, warehouse, table=None) -> Reading:
 
     if table is None:
         table = indicators.indicator_table(territory, peers=peers, warehouse=warehouse)
-    group = peer_groups.peers(territory, peers, warehouse.matrix, warehouse.density_classes)
+    group = peer_groups.peers(territory, peers, warehouse)
     epci_name = departement = None
     referential = territory.referential
     if territory.level == "commune":
@@ -313,13 +313,13 @@ def reading_of(territory, peers: str, warehouse, table=None) -> Reading:
     description = describe_peers(group.group, group.key, group.codes, epci_name=epci_name, departement=departement)
     nearest = None
     if group.group in SIMILARITY_GROUPS:
-        nearest = (peer_groups.populations(referential.communes, warehouse.matrix), territory.code)
-    peer_names = _peer_names(referential.communes, list(group.codes), nearest)
+        nearest = (peer_groups.populations_of(referential, warehouse), territory.code)
+    peer_names = _peer_names(referential, list(group.codes), nearest)
     trajectory = zan.trajectory(territory, warehouse=warehouse) if territory.level != "liste" else None
     return Reading(description, takeaways(table.to_dict("records"), description, trajectory), peer_names)
 
 
-def _peer_names(communes, codes: list[str], nearest=None) -> tuple[tuple[str, str], ...]:
+def _peer_names(referential, codes: list[str], nearest=None) -> tuple[tuple[str, str], ...]:
     """(code, name) of the peers, a homonym followed by its département (« Argelos (40) »,
     « Argelos (64) »): in French alphabetical order (accents and case aside), or — ``nearest``
     = (populations, code), for a group of similar communes — nearest in population first (the
@@ -328,13 +328,14 @@ def _peer_names(communes, codes: list[str], nearest=None) -> tuple[tuple[str, st
     import numpy as np
     import pandas as pd
 
+    communes = referential.communes
     if "name" not in communes or not len(codes):
         return ()
     positions = communes.index.get_indexer(pd.Index(codes))
     present = positions[positions >= 0]
     if not len(present):
         return ()
-    columns = _columns(communes)
+    columns = referential.derived("peer-name-columns", lambda: _columns(communes))
     names = columns["name"][present]
     labels = names
     if "departement" in columns:
@@ -359,29 +360,24 @@ def _peer_names(communes, codes: list[str], nearest=None) -> tuple[tuple[str, st
     return tuple(zip(present_codes[order.index.to_numpy()].tolist(), order["label"].astype(str).tolist()))
 
 
-_cache: list = []  # [(communes, columns)]: the last referential's communes as plain arrays
-
-
 def _columns(communes) -> dict:
     """The communes' codes, names, « name (département) » labels and French sort keys (no
-    accents, no case), as arrays computed once per referential."""
+    accents, no case), as arrays (the referential keeps them: ``Referential.derived``)."""
     import numpy as np
 
     from territoire_data.text.places import without_accents
 
-    if not (_cache and _cache[0][0] is communes):
-        names = np.array(communes["name"].astype(str).tolist(), dtype=object)
-        columns = {
-            "code": np.array(communes.index.astype(str).tolist(), dtype=object),
-            "name": names,
-            "key": np.array([without_accents(n).casefold() for n in names], dtype=object),
-        }
-        if "departement" in communes:
-            departements = communes["departement"].astype(str).tolist()
-            columns["departement"] = np.array(departements, dtype=object)
-            columns["labelled"] = np.array([f"{n} ({d})" for n, d in zip(names, departements)], dtype=object)
-        _cache[:] = [(communes, columns)]
-    return _cache[0][1]
+    names = np.array(communes["name"].astype(str).tolist(), dtype=object)
+    columns = {
+        "code": np.array(communes.index.astype(str).tolist(), dtype=object),
+        "name": names,
+        "key": np.array([without_accents(n).casefold() for n in names], dtype=object),
+    }
+    if "departement" in communes:
+        departements = communes["departement"].astype(str).tolist()
+        columns["departement"] = np.array(departements, dtype=object)
+        columns["labelled"] = np.array([f"{n} ({d})" for n, d in zip(names, departements)], dtype=object)
+    return columns
 
 
 def takeaways_html(reading: Reading, listed: bool = True, *, at_most: int | None = None, whole: str = "") -> str:

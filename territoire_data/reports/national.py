@@ -29,6 +29,7 @@ import signal
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from territoire_data.errors import TerritoireError
@@ -117,22 +118,28 @@ class Outcome:
 
 # -- worker side (forked from the parent, which has read the warehouse) ---------------------
 
-_context: dict = {}
+
+@dataclass(frozen=True)
+class Job:
+    """What every page of a run shares, sent with each batch of pages."""
+
+    output: Path
+    notebook: str
+    peers: str
 
 
 def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
 
 
-def _write_page(page: Page) -> Outcome:
+def _write_page(job: Job, cells, page: Page) -> Outcome:
     from territoire_data.reports import direct
 
     start = time.perf_counter()
-    output, notebook, peers = _context["output"], _context["notebook"], _context["peers"]
     try:
-        parts = direct.run(notebook, {"code": page.code, "pairs": peers, "partage": page.shared})
+        parts = direct.run(cells, {"code": page.code, "pairs": job.peers, "partage": page.shared})
         content = site.page(page.name, "".join(parts), page.shared, level=page.level, home=page.shared + "/..")
-        target = output / page.path
+        target = job.output / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, content)
         return Outcome(page.path, "ok", page.fingerprint, time.perf_counter() - start)
@@ -141,8 +148,11 @@ def _write_page(page: Page) -> Outcome:
         return Outcome(page.path, "error", page.fingerprint, time.perf_counter() - start, message)
 
 
-def _write_pages(pages: list[Page]) -> list[Outcome]:
-    return [_write_page(p) for p in pages]
+def _write_pages(job: Job, pages: list[Page]) -> list[Outcome]:
+    from territoire_data.reports import direct
+
+    cells = direct.compiled(job.notebook)
+    return [_write_page(job, cells, p) for p in pages]
 
 
 # -- parent side ------------------------------------------------------------------------------
@@ -217,11 +227,11 @@ def run(
     progress_bar = bar(total=len(todo), desc="Site national", unit="page", enabled=progress)
     try:
         _prepare(workspace, todo)
-        _context.update(output=output, notebook=str(Path(notebook).resolve()), peers=peers)
+        job = Job(output, str(Path(notebook).resolve()), peers)
         batches = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
         if todo:
             pool = multiprocessing.get_context("fork").Pool(max(1, workers), initializer=_ignore_interrupt)
-            for outcomes in pool.imap_unordered(_write_pages, batches):
+            for outcomes in pool.imap_unordered(partial(_write_pages, job), batches):
                 for outcome in outcomes:
                     records[outcome.path].update(
                         status=outcome.status,

@@ -35,6 +35,14 @@ class Referential:
         self.epci = tables["epci"].set_index("code", drop=False)
         self.departements = tables["departements"].set_index("code", drop=False)
         self.regions = tables["regions"].set_index("code", drop=False)
+        self._derived: dict[str, object] = {}
+
+    def derived(self, key: str, compute):
+        """A value derived from these tables, computed once and kept here (the communes'
+        names as arrays and their French sort keys, say)."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
 
     def __repr__(self) -> str:
         return f"<Referential {self.manifest['key']} : {len(self.communes)} communes>"
