@@ -199,11 +199,11 @@ class RadarPanel(CheckedTraits, w.VBox):
         if sections is not None:
             sections = sections.to_crs(4326).cx[window]
             self.sections.data = _features(sections, ("nom",))
-            marks += [_label(lat, lon, text, "ti-etiquette-section") for lat, lon, text in labels(sections, "nom", "")]
+            marks += [_label(lat, lon, text, "ti-etiquette-section") for lat, lon, text in labels(sections, "nom")]
         lieux_dits = places.lieux_dits if places else None
         if lieux_dits is not None:
             nearby = lieux_dits.to_crs(4326).cx[window]
-            marks += [_label(lat, lon, text, "ti-etiquette-lieu") for lat, lon, text in labels(nearby, "nom", "")]
+            marks += [_label(lat, lon, text, "ti-etiquette-lieu") for lat, lon, text in labels(nearby, "nom")]
         self.labels.layers = tuple(marks[:MAX_LABELS])
 
 

@@ -77,14 +77,14 @@ def lieux_dits_of(plots: gpd.GeoDataFrame, lieux_dits: gpd.GeoDataFrame | None) 
     return [str(n) if isinstance(n, str) else "" for n in names.to_numpy()]
 
 
-def labels(frame: gpd.GeoDataFrame, column: str, prefix: str) -> list[tuple[float, float, str]]:
+def labels(frame: gpd.GeoDataFrame | None, column: str) -> list[tuple[float, float, str]]:
     """(lat, lon, text) of a label at each feature's inner point, in WGS84, for the map."""
     if frame is None or len(frame) == 0 or column not in frame:
         return []
     wgs = frame[frame[column].notna()].to_crs(4326)
     points = wgs.geometry.representative_point()
     return [
-        (round(float(p.y), 6), round(float(p.x), 6), f"{prefix}{text}")
+        (round(float(p.y), 6), round(float(p.x), 6), text)
         for p, text in zip(points, wgs[column].astype(str))
         if not np.isnan(p.x)
     ]
