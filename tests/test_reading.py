@@ -271,6 +271,6 @@ def test_density_groups_in_one_pass_are_the_groups_of_each_commune(demo):
     sample = ["33063", "33440", "33281", "24322", "90010", "90001", "75056"]
     groups = similar_groups(communes, warehouse.matrix, warehouse.density_classes, sample)
     for code in sample:
-        alone = peers(demo.territory(code), "densite", warehouse)
+        alone = peers(demo.territory(code), "densite", warehouse.matrix, warehouse.density_classes)
         assert alone.key in groups, (code, alone.key)
         assert set(groups[alone.key]) == set(alone.codes), code

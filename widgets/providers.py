@@ -178,7 +178,7 @@ class WorkspaceProvider:
         return self.warehouse.series_of(code, indicator)
 
     def peer_values(self, code: str, peers: str, indicator: str) -> np.ndarray:
-        group = peer_groups.peers(self.territory(code), peers, self.warehouse)
+        group = peer_groups.peers_in(self.territory(code), peers, self.warehouse)
         return self.warehouse.sorted_values(group.key, group.codes).get(indicator, np.array([]))
 
     def export(self, code: str, fmt: str) -> bytes:

@@ -53,7 +53,7 @@ def indicator_table(
         raise TerritoireError(f"Thème inconnu : « {theme} ». Choix : {', '.join(catalogue.THEMES)}.")
     warehouse = warehouse if warehouse is not None else territory.workspace.warehouse
     rows = warehouse.rows(territory.code)
-    group = peer_groups.peers(territory, peers, warehouse)
+    group = peer_groups.peers_in(territory, peers, warehouse)
     peer_values = warehouse.sorted_values(group.key, group.codes)
     loaded_years = warehouse.manifest.get("indicator_years", {})
     output = []

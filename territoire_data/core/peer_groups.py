@@ -78,19 +78,24 @@ def approximate_density_class(density: pd.Series) -> pd.Series:
     return pd.Series(np.where(np.isnan(density.to_numpy()), np.nan, classes), index=density.index)
 
 
-def peers(territory, group: str, warehouse) -> Peers:
-    """The codes of the territory's peers (itself included), from ``warehouse``'s figures.
-    A page asks for the same peers twice in a row: the warehouse keeps the last answer."""
+def peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None) -> Peers:
+    """The codes of the territory's peers (itself included) — the public form notebooks use."""
+    return _peers(territory, group, matrix, dens7, populations(territory.referential.communes, matrix))
+
+
+def peers_in(territory, group: str, warehouse) -> Peers:
+    """``peers`` from a warehouse's figures, its populations computed once; a page asks for
+    the same peers twice in a row, so the warehouse keeps the last answer."""
     question = (territory.code, group, territory.referential.manifest.get("key", ""))
     last = warehouse.derived(("last-peers",), dict)
     if last.get("question") != question:
-        last["answer"] = _peers(territory, group, warehouse)
+        population = populations_of(territory.referential, warehouse)
+        last["answer"] = _peers(territory, group, warehouse.matrix, warehouse.density_classes, population)
         last["question"] = question
     return last["answer"]
 
 
-def _peers(territory, group: str, warehouse) -> Peers:
-    matrix, dens7 = warehouse.matrix, warehouse.density_classes
+def _peers(territory, group: str, matrix: pd.DataFrame, dens7: pd.Series | None, population: pd.Series) -> Peers:
     ref = territory.referential
     communes = ref.communes
     if group.startswith("liste:"):
@@ -115,7 +120,6 @@ def _peers(territory, group: str, warehouse) -> Peers:
         if not isinstance(value, str):
             return Peers(group, pd.Index([code]), f"seul:{code}")
         return Peers(group, communes.index[communes[group] == value], f"{group}:{value}")
-    population = populations_of(ref, warehouse)
     if group == "taille":
         classes = size_class(population.fillna(-1))
         return Peers("taille", classes.index[classes == classes.at[code]], f"taille:{classes.at[code]}")

@@ -300,7 +300,7 @@ def reading_of(territory, peers: str, warehouse, table=None) -> Reading:
 
     if table is None:
         table = indicators.indicator_table(territory, peers=peers, warehouse=warehouse)
-    group = peer_groups.peers(territory, peers, warehouse)
+    group = peer_groups.peers_in(territory, peers, warehouse)
     epci_name = departement = None
     referential = territory.referential
     if territory.level == "commune":
