@@ -119,3 +119,15 @@ def test_the_site_is_searched_in_a_browser_from_its_files(site, browser, artifac
     page.screenshot(path=str(artifacts / "site_national_commune.png"), full_page=True)
     assert all(url.startswith("file://") for url in requests), [u for u in requests if not u.startswith("file")]
     page.close()
+
+
+def test_another_peer_group_changes_every_fingerprint(home_demo):
+    """A run with ``--pairs taille`` after one with the density group redoes every page."""
+    from territoire_data.reports import national
+    from territoire_data.workspace import Workspace
+
+    workspace = Workspace(home_demo)
+    density = national.plan(workspace, ["90"])
+    size = national.plan(workspace, ["90"], peers="taille")
+    assert [p.path for p in density] == [p.path for p in size]
+    assert all(a.fingerprint != b.fingerprint for a, b in zip(density, size))

@@ -16,6 +16,7 @@ import ipywidgets as w
 
 from territoire_data.errors import TerritoireError
 from territoire_data.rendering.formatting import number
+from territoire_data.rendering.reading import peer_order
 from territoire_data.text.places import without_accents
 from widgets.guard import guard
 from widgets.state import State
@@ -30,7 +31,7 @@ class PeerList(w.VBox):
     def __init__(self, state: State, **kwargs):
         self.state = state
         self.names: tuple[tuple[str, str], ...] = ()
-        self.nearest_first = False
+        self.order = ""
         self.start = 0
         self.heading = w.HTML()
         self.filter = w.Text(
@@ -64,12 +65,14 @@ class PeerList(w.VBox):
             try:
                 reading = self.state.provider.reading(self.state.code, self.state.peers)
                 self.names = reading.peer_names
-                self.nearest_first = reading.peers.group in ("densite", "densite_approchee", "taille")
+                self.order = peer_order(reading.peers.group)
             except TerritoireError:
                 self.names = ()
-        self.filter.value = ""
         self.layout.display = "" if self.names else "none"
-        self.show()
+        if self.filter.value:
+            self.filter.value = ""  # its observer shows the first page
+        else:
+            self.show()
 
     def shown(self) -> list[tuple[str, str]]:
         """The names the filter keeps (accents and case aside), in the reading's order."""
@@ -81,10 +84,9 @@ class PeerList(w.VBox):
     def show(self) -> None:
         names = self.shown()
         total = len(self.names)
-        order = "les plus proches en population d'abord" if self.nearest_first else "par ordre alphabétique"
         self.heading.value = (
             f'<h3 class="ti-pairs-titre">Les {number(total)} communes comparées</h3>'
-            f'<p class="ti-aide">{order} ; chaque nom ouvre le tableau de bord de la commune.</p>'
+            f'<p class="ti-aide">{self.order} ; chaque nom ouvre le tableau de bord de la commune.</p>'
             if total
             else ""
         )

@@ -43,8 +43,9 @@ COMPARISON = (
     "part_enveloppe_zan_consommee",
 )
 MAP_INDICATOR = "densite_population"
-DEFINITIONS = "definitions.html"
-MAX_LISTED = 3_000  # communes listed side by side on a group's page (a large région has ≈ 5,000)  # in the shared folder of a national site
+DEFINITIONS = "definitions.html"  # in the shared folder of a national site
+MAX_LISTED = 3_000  # communes listed side by side on a group's page (a large région has ≈ 5,000)
+MAX_MAPPED = 3_000  # communes drawn on a map
 
 
 PEERS_ON_A_PAGE = 60  # peers named on a page of a national site (the nearest first)
@@ -99,7 +100,6 @@ class Portrait:
         self.referential = self.workspace.referential
         self.warehouse = self.workspace.warehouse
         self.peers = peers
-        self._drawing: svg.StaticMap | None = None
         self.territory: Territory | _CommuneList
         if str(code).startswith("liste:"):
             codes = tuple(dict.fromkeys(c.strip() for c in code[6:].split(",") if c.strip()))
@@ -262,11 +262,38 @@ class Portrait:
     def geomap(self) -> Fragment:
         """Static SVG map (no tiles, no script): density classes, the commune outlined."""
         codes, scope, legend = self._members_map()
-        if len(codes) > 3_000:
+        drawn = self._map(codes, scope)
+        if drawn is None:
             return Fragment(
                 '<section class="r-section"><h2>Carte</h2><p class="r-note">Carte non produite au-delà '
-                "de 3 000 communes.</p></section>"
+                f"de {number(MAX_MAPPED)} communes.</p></section>"
             )
+        drawing, order, keys = drawn
+        indicator = BY_ID[MAP_INDICATOR]
+        highlighted = None if self.is_group or self.territory.code not in order else order.index(self.territory.code)
+        picture = drawing.render(highlighted)
+        if self.shared and highlighted is not None and isinstance(self.territory, Territory):
+            # The département's map, written once for the site: the page only outlines its commune.
+            picture = drawing.render_over(f"{self.shared}/{map_file(str(self.territory.departement))}", highlighted)
+        return Fragment(
+            f'<section class="r-section"><h2>Carte</h2><figure class="r-carte"><figcaption>'
+            f"{e(indicator.label)} — {e(legend)}"
+            f"{' (contour rouge)' if highlighted is not None else ''}</figcaption>{picture}"
+            f"{keys}</figure></section>"
+        )
+
+    def departement_map(self) -> str:
+        """The standalone SVG of the map of this commune's département (the shared file that
+        ``geomap`` points at when ``shared`` is set)."""
+        codes, scope, _legend = self._members_map()
+        drawn = self._map(codes, scope)
+        return svg.empty_chart("Carte non produite", 520) if drawn is None else drawn[0].base_file()
+
+    def _map(self, codes: list[str], scope: str) -> tuple[svg.StaticMap, list[str], str] | None:
+        """(drawing, codes in drawing order, colour keys) of the map of ``codes``, drawn once per
+        département (or group) and workspace; None beyond ``MAX_MAPPED`` communes."""
+        if len(codes) > MAX_MAPPED:
+            return None
         indicator = BY_ID[MAP_INDICATOR]
         # A commune's map is its département's, outlined: drawn once per département and workspace.
         key = (
@@ -293,27 +320,7 @@ class Portrait:
             keys = legende_html(classes, indicator.unit, indicator.decimals)
             return drawing, shapes["code"].tolist(), keys
 
-        drawing, order, keys = self.workspace.memo(key, draw)
-        highlighted = None if self.is_group or self.territory.code not in order else order.index(self.territory.code)
-        picture = drawing.render(highlighted)
-        if self.shared and highlighted is not None and isinstance(self.territory, Territory):
-            # The département's map, written once for the site: the page only outlines its commune.
-            picture = drawing.render_over(f"{self.shared}/{map_file(str(self.territory.departement))}", highlighted)
-        self._drawing = drawing
-        return Fragment(
-            f'<section class="r-section"><h2>Carte</h2><figure class="r-carte"><figcaption>'
-            f"{e(indicator.label)} — {e(legend)}"
-            f"{' (contour rouge)' if highlighted is not None else ''}</figcaption>{picture}"
-            f"{keys}</figure></section>"
-        )
-
-    def departement_map(self) -> str:
-        """The standalone SVG of the map of this commune's département (the shared file that
-        ``geomap`` points at when ``shared`` is set)."""
-        self.geomap()  # drawn once per département and workspace
-        if self._drawing is None:  # more communes than a map shows
-            return svg.empty_chart("Carte non produite", 520)
-        return self._drawing.base_file()
+        return self.workspace.memo(key, draw)
 
     def communes(self) -> Fragment:
         """For a group: its communes side by side on a few key indicators."""

@@ -380,6 +380,11 @@ def _columns(communes) -> dict:
     return columns
 
 
+def peer_order(group: str) -> str:
+    """How a group's peers are listed, in words (``_peer_names``'s order)."""
+    return "les plus proches en population d'abord" if group in SIMILARITY_GROUPS else "par ordre alphabétique"
+
+
 def takeaways_html(reading: Reading, listed: bool = True, *, at_most: int | None = None, whole: str = "") -> str:
     """« Ce qu'il faut retenir » and the peer group, as HTML (dashboard and reports).
 
@@ -390,11 +395,7 @@ def takeaways_html(reading: Reading, listed: bool = True, *, at_most: int | None
     import html
 
     items = "".join(f'<li data-type="{html.escape(t.kind)}">{html.escape(t.text)}</li>' for t in reading.takeaways)
-    order = (
-        "les plus proches en population d'abord"
-        if reading.peers.group in SIMILARITY_GROUPS
-        else "par ordre alphabétique"
-    )
+    order = peer_order(reading.peers.group)
     names = reading.peer_names if at_most is None else reading.peer_names[:at_most]
     rest = len(reading.peer_names) - len(names)
     more = ""

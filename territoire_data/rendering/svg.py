@@ -245,13 +245,16 @@ class StaticMap:
                 pieces.append("M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y)) + "Z")
         return "".join(pieces)
 
+    def _outline(self, highlighted: int | None) -> str:
+        """The red outline of one polygon, or « »."""
+        if highlighted is None or self.paths[highlighted] is None:
+            return ""
+        return f'<path d="{self.paths[highlighted]}" fill="none" stroke="{HIGHLIGHT}" stroke-width="2.5"/>'
+
     def render(self, highlighted: int | None = None) -> str:
         if self.empty:
             return empty_chart("Pas de contour disponible", self.width)
-        boundary = ""
-        if highlighted is not None and self.paths[highlighted] is not None:
-            boundary = f'<path d="{self.paths[highlighted]}" fill="none" stroke="{HIGHLIGHT}" stroke-width="2.5"/>'
-        return _svg(self.width, self.height, self.title, [self.base, boundary])
+        return _svg(self.width, self.height, self.title, [self.base, self._outline(highlighted)])
 
     def base_file(self) -> str:
         """The map without any outline, as a standalone SVG file (shared by every page of a
@@ -265,14 +268,11 @@ class StaticMap:
         over it in a transparent SVG of the same frame: the page holds one path, not the map."""
         if self.empty:
             return empty_chart("Pas de contour disponible", self.width)
-        outline = ""
-        if highlighted is not None and self.paths[highlighted] is not None:
-            outline = f'<path d="{self.paths[highlighted]}" fill="none" stroke="{HIGHLIGHT}" stroke-width="2.5"/>'
         return (
             f'<div class="r-carte-partagee" style="position:relative;max-width:{self.width}px">'
             f'<img src="{_e(href)}" alt="{_e(self.title)}" style="display:block;width:100%;height:auto">'
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {self.height}" aria-hidden="true" '
-            f'style="position:absolute;left:0;top:0;width:100%;height:100%">{outline}</svg></div>'
+            f'style="position:absolute;left:0;top:0;width:100%;height:100%">{self._outline(highlighted)}</svg></div>'
         )
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import re
 import signal
 import time
@@ -36,7 +35,7 @@ from territoire_data.errors import TerritoireError
 from territoire_data.files import write_atomic
 from territoire_data.progress import bar
 from territoire_data.reports import MANIFEST, read_manifest, site
-from territoire_data.reports.plan import NOTEBOOK
+from territoire_data.reports.plan import NOTEBOOK, shared_inputs
 from territoire_data.text.places import without_accents
 
 SCHEMA = 1  # bump when the site's layout or pages change: every page is redone
@@ -64,9 +63,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", without_accents(text).casefold()).strip("-")[:80] or "sans-nom"
 
 
-def plan(workspace, departements: list[str] | None = None, *, notebook: Path = NOTEBOOK) -> list[Page]:
+def plan(
+    workspace, departements: list[str] | None = None, *, notebook: Path = NOTEBOOK, peers: str = "densite"
+) -> list[Page]:
     """Every territory's page (communes first, then EPCI, SCoT, départements, régions, France)
-    with the fingerprint of its inputs; ``departements``: only theirs (and their groups)."""
+    with the fingerprint of its inputs (warehouse, notebook, peer group); ``departements``:
+    only theirs (and their groups)."""
     ref = workspace.referential
     communes = ref.communes
     if departements:
@@ -91,16 +93,8 @@ def plan(workspace, departements: list[str] | None = None, *, notebook: Path = N
     regions = sorted({str(ref.departements.at[d, "region"]) for d in deps} & set(ref.regions.index.astype(str)))
     pages += [Page(f"reg:{r}", str(ref.regions.at[r, "name"]), "region", "", f"regions/{r}.html") for r in regions]
     pages.append(Page("france", "France", "france", "", "france.html"))
-    base = json.dumps(
-        {
-            "schema": SCHEMA,
-            "notebook": hashlib.sha256(Path(notebook).read_bytes()).hexdigest(),
-            "warehouse": hashlib.sha256(
-                json.dumps(workspace.warehouse.manifest, sort_keys=True, default=str).encode()
-            ).hexdigest(),
-        },
-        sort_keys=True,
-    )
+    inputs = {**shared_inputs(notebook, workspace.warehouse), "schema": SCHEMA, "peers": peers}
+    base = json.dumps(inputs, sort_keys=True)
     return [
         Page(p.code, p.name, p.level, p.departement, p.path, hashlib.sha256(f"{base}|{p.code}".encode()).hexdigest())
         for p in pages
@@ -191,7 +185,7 @@ def run(
     that many pages are written — for tests of resumption."""
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    pages = plan(workspace, departements, notebook=notebook)
+    pages = plan(workspace, departements, notebook=notebook, peers=peers)
     previous = {r["path"]: r for r in read_manifest(output).get("pages", [])}
     records = {p.path: previous.get(p.path, {"path": p.path, "status": "pending"}) | _described(p) for p in pages}
     todo = [
@@ -271,19 +265,11 @@ def _described(page: Page) -> dict:
 
 
 def _prepare(workspace, todo: list[Page]) -> None:
-    """Read, once in the parent, what every page reads: forked workers share it."""
-    from territoire_data.rendering import portrait
-
+    """Read, once in the parent, what every page reads: forked workers share it (the
+    département maps are already drawn: ``site.write_shared`` wrote them)."""
     warehouse = workspace.warehouse
     warehouse.latest  # noqa: B018
     warehouse.matrix_values  # noqa: B018
     codes = [p.code for p in todo]
     if codes:
         warehouse.preload(codes)
-    for departement in sorted({p.departement for p in todo if p.level == "commune"}):
-        first = next(p.code for p in todo if p.level == "commune" and p.departement == departement)
-        portrait.Portrait(first, workspace=workspace).geomap()  # the département's map, drawn once
-
-
-def default_workers() -> int:
-    return max(1, min(8, os.cpu_count() or 1))

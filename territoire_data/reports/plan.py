@@ -28,6 +28,15 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def shared_inputs(notebook: Path, warehouse) -> dict:
+    """What every report of a batch reads: the notebook and the warehouse, as hashes (with a
+    report's parameters, its fingerprint: unchanged inputs, report not redone)."""
+    return {
+        "notebook": _sha256(Path(notebook).read_bytes()),
+        "warehouse": _sha256(json.dumps(warehouse.manifest, sort_keys=True, default=str).encode()),
+    }
+
+
 def file_name(code: str, extension: str) -> str:
     if code.startswith("liste:"):
         return f"selection.{extension}"
@@ -74,13 +83,7 @@ def tasks(
     if not notebook.is_file():
         raise TerritoireError(f"Carnet introuvable : {notebook}")
     ref = workspace.referential
-    warehouse = workspace.warehouse
-    base = {
-        "schema": SCHEMA,
-        "notebook": _sha256(notebook.read_bytes()),
-        "format": format,
-        "warehouse": _sha256(json.dumps(warehouse.manifest, sort_keys=True, default=str).encode()),
-    }
+    base = {**shared_inputs(notebook, workspace.warehouse), "schema": SCHEMA, "format": format}
     home = str(workspace.home)
     items = []
     for code in [*codes, *([group] if group else [])]:
