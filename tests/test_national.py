@@ -131,3 +131,49 @@ def test_another_peer_group_changes_every_fingerprint(home_demo):
     size = national.plan(workspace, ["90"], peers="taille")
     assert [p.path for p in density] == [p.path for p in size]
     assert all(a.fingerprint != b.fingerprint for a, b in zip(density, size))
+
+
+def test_a_dask_cluster_of_two_workers_writes_the_same_pages(site, home_demo, tmp_path):
+    """``--scheduler``: the pages written on a local cluster of two worker processes (each
+    reading the warehouse itself) are byte for byte those of the forked run."""
+    from distributed import LocalCluster
+
+    output = tmp_path / "france"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = run_cli(
+            "reports",
+            "--france",
+            "--departements",
+            "90",
+            "--out",
+            str(output),
+            "--scheduler",
+            cluster.scheduler_address,
+            home=home_demo,
+            timeout=600,
+        )
+    assert result.returncode == 0, result.stderr
+    assert "sur le cluster Dask" in result.stderr and "0 en échec" in result.stdout
+    pages = json.loads((output / "manifest.json").read_text(encoding="utf-8"))["pages"]
+    communes = [p["path"] for p in pages if p["level"] == "commune"]
+    assert len(communes) == 101 and all(p["status"] == "ok" for p in pages)
+    for path in [*communes, "departements/90.html", "partage/cartes/90.svg"]:
+        assert (output / path).read_bytes() == (site["output"] / path).read_bytes(), path
+
+
+def test_a_dask_worker_reading_another_warehouse_refuses_to_write(home_demo, tmp_path, monkeypatch):
+    """Pages carry the fingerprint of the client's warehouse: a worker that reads another
+    build says so instead of writing pages from other data; a worker without the folder
+    says where it looked."""
+    from territoire_data.errors import TerritoireError
+    from territoire_data.reports.remote import SiteWorker
+
+    class Worker:  # what ``setup`` reads of a Dask worker: its address, for the message
+        address = "tcp://10.0.0.7:40000"
+
+    notebook = "{}"
+    with pytest.raises(TerritoireError, match=r"tcp://10\.0\.0\.7:40000 lit un autre entrepôt"):
+        SiteWorker(str(home_demo), "2000-01-01T00:00:00+00:00", notebook, []).setup(Worker())
+    monkeypatch.delenv("TERRITOIRE_HOME", raising=False)  # the worker's own folder, if any, is not there either
+    with pytest.raises(TerritoireError, match="ne trouve pas le dossier de travail"):
+        SiteWorker(str(tmp_path / "absent"), None, notebook, []).setup(Worker())

@@ -56,11 +56,12 @@ def reports(
     workspace.warehouse  # noqa: B018 - a missing warehouse is told before any referential is built
     notebook = notebook or notebooks_folder() / "portrait.ipynb"
     if france or departements:
-        if communes or epci or departement or scheduler or format_ != "html":
+        if communes or epci or departement or format_ != "html":
             raise typer.BadParameter(
-                "--france se combine avec --departements, --out, --workers, --force, --pairs et --carnet seulement."
+                "--france se combine avec --departements, --out, --workers, --scheduler, --force, --pairs et --carnet "
+                "seulement."
             )
-        _national(workspace, output, departements, workers, force, peers, notebook)
+        _national(workspace, output, departements, workers, scheduler, force, peers, notebook)
         return
     codes, group = plan.scope(communes, epci, departement, workspace=workspace)
     tasks = plan.tasks(codes, group, workspace=workspace, notebook=notebook, peers=peers, format=format_)
@@ -88,7 +89,7 @@ def reports(
         raise typer.Exit(PARTIAL_CODE)
 
 
-def _national(workspace, output, departements, workers, force, peers, notebook) -> None:
+def _national(workspace, output, departements, workers, scheduler, force, peers, notebook) -> None:
     """``--france``: the national site (``reports.national``)."""
     from territoire_data.reports import national
 
@@ -96,12 +97,14 @@ def _national(workspace, output, departements, workers, force, peers, notebook) 
     chosen = [d for d in chosen if d]
     if output is None:
         output = workspace.home / "reports" / ("france" if not chosen else "departements-" + "-".join(chosen))
-    typer.echo(f"Site national vers {output} avec {workers} processus", err=True)
+    where = f"sur le cluster Dask {scheduler}" if scheduler else f"avec {workers} processus"
+    typer.echo(f"Site national vers {output} {where}", err=True)
     summary = national.run(
         workspace,
         output,
         departements=chosen or None,
         workers=workers,
+        scheduler=scheduler,
         force=force,
         peers=peers,
         notebook=notebook,

@@ -16,6 +16,11 @@ read once by the parent, then the indexes and the search. Layout of the output f
 Resumable: a page whose inputs (warehouse, notebook, parameters) are unchanged and whose file
 is there is not redone; the manifest is rewritten (atomically) every few seconds and on
 Ctrl-C, so an interrupted run loses only the pages in flight.
+
+On more machines (``scheduler``, the address of a Dask scheduler): each Dask worker reads
+the warehouse once (``remote.SiteWorker``, a worker plugin: the workers need the workspace's
+folder at the same path, not the output) and sends back the pages it writes; this process
+writes them, the shared files and the indexes, exactly as a local run does.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import multiprocessing
 import re
 import signal
 import time
+from collections.abc import Generator, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -126,27 +132,35 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
 
 
-def _write_page(job: Job, cells, page: Page) -> Outcome:
+def rendered(cells, peers: str, page: Page) -> tuple[Outcome, str]:
+    """One page's HTML (empty when it failed) and its outcome, from the ``direct.compiled``
+    cells of the notebook; run where the warehouse was read (a forked worker, a Dask worker)."""
     from territoire_data.reports import direct
 
     start = time.perf_counter()
     try:
-        parts = direct.run(cells, {"code": page.code, "pairs": job.peers, "partage": page.shared})
+        parts = direct.run(cells, {"code": page.code, "pairs": peers, "partage": page.shared})
         content = site.page(page.name, "".join(parts), page.shared, level=page.level, home=page.shared + "/..")
-        target = job.output / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, content)
-        return Outcome(page.path, "ok", page.fingerprint, time.perf_counter() - start)
+        return Outcome(page.path, "ok", page.fingerprint, time.perf_counter() - start), content
     except Exception as error:  # recorded for this page; the run goes on
         message = str(error) if isinstance(error, TerritoireError) else f"{type(error).__name__} : {error}"
-        return Outcome(page.path, "error", page.fingerprint, time.perf_counter() - start, message)
+        return Outcome(page.path, "error", page.fingerprint, time.perf_counter() - start, message), ""
+
+
+def written(output: Path, outcome: Outcome, content: str) -> Outcome:
+    """Write a page ``rendered`` (when it did not fail) into the site's folder."""
+    if outcome.status == "ok":
+        target = output / outcome.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, content)
+    return outcome
 
 
 def _write_pages(job: Job, pages: list[Page]) -> list[Outcome]:
     from territoire_data.reports import direct
 
     cells = direct.compiled(job.notebook)
-    return [_write_page(job, cells, p) for p in pages]
+    return [written(job.output, *rendered(cells, job.peers, p)) for p in pages]
 
 
 # -- parent side ------------------------------------------------------------------------------
@@ -180,9 +194,11 @@ def run(
     chunk: int = 16,
     progress: bool = True,
     stop_after: int | None = None,
+    scheduler: str | None = None,
 ) -> NationalSummary:
-    """Write the site; returns what was done. ``stop_after``: stop (as a Ctrl-C would) once
-    that many pages are written — for tests of resumption."""
+    """Write the site; returns what was done. ``scheduler``: a Dask scheduler's address, to
+    write the pages on its workers (``workers`` is then unused). ``stop_after``: stop (as a
+    Ctrl-C would) once that many pages are written — for tests of resumption."""
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     pages = plan(workspace, departements, notebook=notebook, peers=peers)
@@ -218,37 +234,45 @@ def run(
     # The notebook's cells read the package's default workspace: this one, in every worker.
     former = set_default_workspace(workspace)
     pool = None
+    results: Iterator[list[Outcome]] = iter(())
     progress_bar = bar(total=len(todo), desc="Site national", unit="page", enabled=progress)
     try:
-        _prepare(workspace, todo)
         job = Job(output, str(Path(notebook).resolve()), peers)
         batches = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
-        if todo:
+        if todo and scheduler:
+            from territoire_data.reports import remote
+
+            results = remote.pages(scheduler, workspace, job, batches)
+        elif todo:
+            _prepare(workspace, todo)
             pool = multiprocessing.get_context("fork").Pool(max(1, workers), initializer=_ignore_interrupt)
-            for outcomes in pool.imap_unordered(partial(_write_pages, job), batches):
-                for outcome in outcomes:
-                    records[outcome.path].update(
-                        status=outcome.status,
-                        fingerprint=outcome.fingerprint if outcome.status == "ok" else None,
-                        duration_s=round(outcome.duration_s, 3),
-                        message=outcome.message,
-                    )
-                    if outcome.status == "ok":
-                        summary.done += 1
-                    else:
-                        summary.failures.append((outcome.path, outcome.message))
-                progress_bar.update(len(outcomes))
-                if time.monotonic() - saved > SAVE_EVERY_S:
-                    save()
-                    saved = time.monotonic()
-                if stop_after is not None and summary.done >= stop_after:
-                    raise KeyboardInterrupt
+            results = pool.imap_unordered(partial(_write_pages, job), batches)
+        for outcomes in results:
+            for outcome in outcomes:
+                records[outcome.path].update(
+                    status=outcome.status,
+                    fingerprint=outcome.fingerprint if outcome.status == "ok" else None,
+                    duration_s=round(outcome.duration_s, 3),
+                    message=outcome.message,
+                )
+                if outcome.status == "ok":
+                    summary.done += 1
+                else:
+                    summary.failures.append((outcome.path, outcome.message))
+            progress_bar.update(len(outcomes))
+            if time.monotonic() - saved > SAVE_EVERY_S:
+                save()
+                saved = time.monotonic()
+            if stop_after is not None and summary.done >= stop_after:
+                raise KeyboardInterrupt
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
+        if isinstance(results, Generator):
+            results.close()  # a Dask run: cancels what the cluster has not done
         progress_bar.close()
         summary.duration_s = time.perf_counter() - start
         save()
