@@ -42,27 +42,12 @@ from territoire_data.files import write_atomic
 from territoire_data.progress import bar
 from territoire_data.reports import MANIFEST, read_manifest, site
 from territoire_data.reports.plan import NOTEBOOK, shared_inputs
+from territoire_data.reports.site_page import SHARED, Job, Outcome, Page, rendered, written
 from territoire_data.text.places import without_accents
 
 SCHEMA = 1  # bump when the site's layout or pages change: every page is redone
-SHARED = "partage"
 SAVE_EVERY_S = 5.0
 LEVEL_FOLDERS = {"france": "", "region": "regions", "departement": "departements", "epci": "epci", "scot": "scot"}
-
-
-@dataclass(frozen=True)
-class Page:
-    code: str  # 33063, epci:…, scot:…, dep:33, reg:75, france
-    name: str
-    level: str
-    departement: str  # the commune's (or the département's own); "" for other levels
-    path: str  # relative to the output folder
-    fingerprint: str = ""
-
-    @property
-    def shared(self) -> str:
-        """The shared folder, relative to this page."""
-        return "/".join([".."] * self.path.count("/") + [SHARED])
 
 
 def _slug(text: str) -> str:
@@ -107,53 +92,11 @@ def plan(
     ]
 
 
-@dataclass
-class Outcome:
-    path: str
-    status: str  # ok, error
-    fingerprint: str
-    duration_s: float
-    message: str = ""
-
-
 # -- worker side (forked from the parent, which has read the warehouse) ---------------------
-
-
-@dataclass(frozen=True)
-class Job:
-    """What every page of a run shares, sent with each batch of pages."""
-
-    output: Path
-    notebook: str
-    peers: str
 
 
 def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-
-
-def rendered(cells, peers: str, page: Page) -> tuple[Outcome, str]:
-    """One page's HTML (empty when it failed) and its outcome, from the ``direct.compiled``
-    cells of the notebook; run where the warehouse was read (a forked worker, a Dask worker)."""
-    from territoire_data.reports import direct
-
-    start = time.perf_counter()
-    try:
-        parts = direct.run(cells, {"code": page.code, "pairs": peers, "partage": page.shared})
-        content = site.page(page.name, "".join(parts), page.shared, level=page.level, home=page.shared + "/..")
-        return Outcome(page.path, "ok", page.fingerprint, time.perf_counter() - start), content
-    except Exception as error:  # recorded for this page; the run goes on
-        message = str(error) if isinstance(error, TerritoireError) else f"{type(error).__name__} : {error}"
-        return Outcome(page.path, "error", page.fingerprint, time.perf_counter() - start, message), ""
-
-
-def written(output: Path, outcome: Outcome, content: str) -> Outcome:
-    """Write a page ``rendered`` (when it did not fail) into the site's folder."""
-    if outcome.status == "ok":
-        target = output / outcome.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, content)
-    return outcome
 
 
 def _write_pages(job: Job, pages: list[Page]) -> list[Outcome]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from distributed import WorkerPlugin
 
 from territoire_data.errors import TerritoireError
-from territoire_data.reports.national import Job, Outcome, Page, rendered, written
+from territoire_data.reports.site_page import Job, Outcome, Page, rendered, written
 from territoire_data.settings import HOME_VARIABLE
 
 PLUGIN = "territoire-site-national"
