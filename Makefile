@@ -87,6 +87,7 @@ bench: install
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/radar.py
 	$(BIN)/python benchmarks/france.py
+	$(BIN)/python benchmarks/cluster.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artefacts

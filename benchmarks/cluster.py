@@ -9,7 +9,7 @@ taken every k-th until they hold ``SAMPLE`` communes, with their groups.
 Printed, for each cluster size: pages/s, pages/s per worker, the time each worker takes to
 read the warehouse (once per run), each worker's memory (resident, after the run), and the
 client's own CPU per page (it receives and writes every page: the ceiling of any cluster
-with one client). Baseline, measured in the same run: the forked local run
+with one client) and its peak memory. Baseline, measured in the same run: the forked local run
 (``--workers WORKERS``, no Dask) on the same sample.
 
 ``python benchmarks/cluster.py [SAMPLE] [WORKERS]``
@@ -111,6 +111,8 @@ def main() -> None:
                 f"et écrite, plafond ≈ {ceiling:.0f} pages/s"
             )
             print(f"  France à ce débit     : {france / rate / 60:.1f} min pour {france} pages")
+        client_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+        print(f"Client (ce processus, lecture, fichiers communs, index) : pic {client_gb:.2f} Go")
 
 
 if __name__ == "__main__":
