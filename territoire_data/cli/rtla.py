@@ -12,7 +12,9 @@ FAILED_CODE = 3
 
 
 def rtla(
-    code: str = typer.Argument(..., metavar="CODE", help="Commune (33440), epci:SIREN, scot:NOM ou dep:33."),
+    code: Optional[str] = typer.Argument(
+        None, metavar="CODE", help="Commune (33440), epci:SIREN, scot:NOM ou dep:33 (sans objet avec --france)."
+    ),
     period: Optional[str] = typer.Option(
         None,
         "--periode",
@@ -42,9 +44,16 @@ def rtla(
         max(1, min(4, os.cpu_count() or 1)), "--workers", min=1, max=64, help="Processus en parallèle pour un lot."
     ),
     force: bool = typer.Option(False, "--force", help="Refaire aussi les documents dont les entrées n'ont pas changé."),
+    france: bool = typer.Option(
+        False, "--france", help="Toutes les communes et tous les EPCI de France, classés par dossier de département."
+    ),
+    departements: Optional[str] = typer.Option(
+        None, "--departements", metavar="D1,D2…", help="Avec --france : seulement ces départements et leurs EPCI."
+    ),
 ) -> None:
     """Rédiger le projet de rapport local de suivi de l'artificialisation des sols (CGCT L2231-1)
-    d'une commune, d'un EPCI, ou de toutes les communes et EPCI d'un SCoT ou d'un département."""
+    d'une commune, d'un EPCI, de toutes les communes et EPCI d'un SCoT ou d'un département, ou
+    de toute la France."""
     from territoire_data.rtla import batch, entered
     from territoire_data.rtla import corrections as local
     from territoire_data.rtla.writers import FORMATS
@@ -56,11 +65,20 @@ def rtla(
     unknown = [f for f in chosen if f not in FORMATS]
     if not chosen or unknown:
         raise typer.BadParameter(f"formats possibles : {', '.join(FORMATS)}", param_hint="--format")
-    territory = workspace.territory(code)
+    chosen_deps = [d.strip().upper() if d.strip()[:1].isalpha() else d.strip() for d in (departements or "").split(",")]
+    chosen_deps = [d for d in chosen_deps if d]
+    if france == bool(code) or (chosen_deps and not france):
+        raise typer.BadParameter(
+            "indiquez un territoire (CODE) ou --france (avec, au choix, --departements), pas les deux",
+            param_hint="CODE",
+        )
+    territory = workspace.territory("france" if france else str(code))
     path = corrections if corrections is not None else workspace.home / local.CORRECTIONS_FILE
     found = entered.of_home(workspace, corrections)
     chosen_peers = [p.strip() for p in peers.split(",") if p.strip()] if peers else None
-    output = output or Path("rapports_triennaux") / territory.code.replace(":", "-")
+    if output is None:
+        folder = "france" if not chosen_deps else "departements-" + "-".join(chosen_deps)
+        output = Path("rapports_triennaux") / (folder if france else territory.code.replace(":", "-"))
     outcome = batch.run(
         workspace,
         territory.code,
@@ -72,6 +90,7 @@ def rtla(
         workers=workers,
         force=force,
         progress=workspace.settings.progress,
+        departements=chosen_deps,
     )
     typer.echo(
         f"{outcome.done} rapport(s) triennal(aux) rédigé(s), {outcome.unchanged} inchangé(s), "
@@ -84,5 +103,8 @@ def rtla(
         typer.echo(f"{dashboard} correction(s) saisie(s) dans le tableau de bord.")
     for failed, error in outcome.failed[:10]:
         typer.echo(f"  échec {failed} : {error}", err=True)
+    if outcome.interrupted:
+        typer.echo("Interrompu : relancez la même commande, les rapports rédigés ne seront pas refaits.", err=True)
+        raise typer.Exit(130)
     if outcome.failed:
         raise typer.Exit(FAILED_CODE)

@@ -1,6 +1,11 @@
 """Drafts for many territories at once: every commune of a perimeter and every EPCI that has
 one of them, with an index page and a manifest; a territory whose inputs did not change is
-not redone.
+not redone. The manifest is rewritten every few seconds and on Ctrl-C, so an interrupted
+batch is resumed by the same command without redoing finished drafts.
+
+France (``code`` ``france``, optionally restricted to some départements) is laid out by
+folder: ``D/`` the communes of département D, ``epci/`` the EPCI, each with its index, and
+``index.html`` listing them.
 
 The Cerema flows of the communes concerned (and of their comparison pool) are read once
 (``figures.Flows``) in the parent; drafts are then written by forked worker processes that
@@ -13,6 +18,7 @@ import hashlib
 import html
 import json
 import multiprocessing
+import signal
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +34,8 @@ from territoire_data.rtla.corrections import Correction
 
 MANIFEST = "manifest.json"
 SCHEMA = 1
+SAVE_EVERY_S = 5.0
+EPCI_FOLDER = "epci"
 
 
 @dataclass
@@ -37,19 +45,26 @@ class Outcome:
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     files: list[str] = field(default_factory=list)
+    interrupted: bool = False
 
 
-def territories_of(context: DataContext, code: str) -> list[Territory]:
+def territories_of(context: DataContext, code: str, departements: Sequence[str] = ()) -> list[Territory]:
     """A commune alone; for a group, each of its communes and each EPCI having one of them
-    (an EPCI's own report covers its whole perimeter), EPCI first."""
+    (an EPCI's own report covers its whole perimeter), EPCI first; ``departements``: only
+    the communes of these départements (and their EPCI)."""
     territory = context.territory(code)
     if territory.level == "commune":
         return [territory]
     if territory.level == "epci":
         return [territory, *(context.territory(c) for c in territory.communes)]
     communes = context.referential.communes.loc[list(territory.communes)]
+    if departements:
+        unknown = sorted(set(departements) - set(context.referential.departements.index))
+        if unknown:
+            raise TerritoireError(f"Départements inconnus : {', '.join(unknown)}.")
+        communes = communes[communes["departement"].isin(list(departements))]
     epcis = sorted(str(e) for e in communes["epci"].dropna().unique())
-    return [*(context.territory(f"epci:{e}") for e in epcis), *(context.territory(c) for c in territory.communes)]
+    return [*(context.territory(f"epci:{e}") for e in epcis), *(context.territory(str(c)) for c in communes.index)]
 
 
 def flows_for(context: DataContext, targets: list[Territory]) -> figures.Flows:
@@ -81,8 +96,14 @@ def draft_of(
     return report.draft(context, territory.code, flows=flows, period=period, corrections=list(corrections), peers=peers)
 
 
-def file_stem(territory: Territory) -> str:
-    return "rapport_triennal_" + territory.code.replace(":", "-")
+def file_stem(territory: Territory, by_folder: bool = False) -> str:
+    """The draft's files, without extension, relative to the batch's folder; ``by_folder``
+    (France): in its département's folder, or ``epci/``."""
+    stem = "rapport_triennal_" + territory.code.replace(":", "-")
+    if not by_folder:
+        return stem
+    folder = EPCI_FOLDER if territory.level == "epci" else str(territory.departement)
+    return f"{folder}/{stem}"
 
 
 def fingerprint(context: DataContext, territory: Territory, period, formats, corrections, peers) -> str:
@@ -101,6 +122,7 @@ def write(report_figures: dict, folder: Path, stem: str, formats: Iterable[str])
     paths = []
     for fmt, content in writers.render(report_figures, list(formats)).items():
         path = folder / f"{stem}.{fmt}"
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, content)
         paths.append(path)
     return paths
@@ -117,6 +139,10 @@ class _Batch:
         cls.shared = shared
 
 
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+
+
 def _work(job: tuple[str, str]) -> tuple[str, str | None, list[str]]:
     code, stem = job
     assert _Batch.shared is not None
@@ -125,7 +151,7 @@ def _work(job: tuple[str, str]) -> tuple[str, str | None, list[str]]:
         figures_ = report.draft(
             context, code, flows=flows, period=period, corrections=corrections, peers=peers, today=today
         )
-        return code, None, [p.name for p in write(figures_, folder, stem, formats)]
+        return code, None, [p.relative_to(folder).as_posix() for p in write(figures_, folder, stem, formats)]
     except TerritoireError as error:
         return code, str(error), []
     except Exception as error:
@@ -144,11 +170,15 @@ def run(
     workers: int = 1,
     force: bool = False,
     progress: bool = True,
+    departements: Sequence[str] = (),
+    stop_after: int | None = None,
 ) -> Outcome:
-    """Write the drafts of ``code``'s territories into ``output``, with ``index.html`` and
-    ``manifest.json``; returns what was done."""
+    """Write the drafts of ``code``'s territories (``departements``: only theirs) into
+    ``output``, with ``index.html`` and ``manifest.json``; returns what was done.
+    ``stop_after``: stop, as a Ctrl-C would, once that many are written (tests)."""
     start = time.perf_counter()
-    targets = territories_of(context, code)
+    targets = territories_of(context, code, departements)
+    by_folder = code == "france"
     flows = flows_for(context, targets)
     period = figures.Period.parse(period_text, flows.last_year)
     output.mkdir(parents=True, exist_ok=True)
@@ -163,7 +193,7 @@ def run(
     entries, jobs = [], []
     outcome = Outcome()
     for territory in targets:
-        stem = file_stem(territory)
+        stem = file_stem(territory, by_folder)
         mark = fingerprint(context, territory, period, formats, corrections, peers)
         entry: dict = {
             "code": territory.code,
@@ -183,33 +213,51 @@ def run(
             entry.update(status="ok", error=None, drafted_on=old.get("drafted_on"))
             outcome.unchanged += 1
         else:
+            entry.update(status="pending", error=None, drafted_on=None)
             jobs.append((territory.code, stem))
         entries.append(entry)
     by_code = {e["code"]: e for e in entries}
     shared = (context, flows, output, formats, period, list(corrections), peers, today)
     _Batch.adopt(shared)
-    with bar(total=len(jobs), desc="Rapports triennaux", unit=" rapport", enabled=progress and bool(jobs)) as shown:
+
+    def save() -> None:
+        manifest = {"schema": SCHEMA, "code": code, "period": [period.start, period.end], "territories": entries}
+        write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+
+    saved = time.monotonic()
+    pool = None
+    shown = bar(total=len(jobs), desc="Rapports triennaux", unit=" rapport", enabled=progress and bool(jobs))
+    try:
         if workers > 1 and len(jobs) > 1:
             fork = multiprocessing.get_context("fork")
-            with fork.Pool(min(workers, len(jobs)), initializer=_Batch.adopt, initargs=(shared,)) as processes:
-                for result in processes.imap_unordered(_work, jobs, chunksize=4):
-                    _record(by_code, result, outcome, today)
-                    shown.update(1)
+            pool = fork.Pool(min(workers, len(jobs)), initializer=_adopt_quietly, initargs=(shared,))
+            results: Iterable = pool.imap_unordered(_work, jobs, chunksize=4)
         else:
-            for job in jobs:
-                _record(by_code, _work(job), outcome, today)
-                shown.update(1)
-    write_atomic(
-        manifest_path,
-        json.dumps(
-            {"schema": SCHEMA, "code": code, "period": [period.start, period.end], "territories": entries},
-            ensure_ascii=False,
-            indent=1,
-        ).encode("utf-8"),
-    )
-    write_atomic(output / "index.html", _index(context.territory(code), entries, period).encode("utf-8"))
+            results = map(_work, jobs)
+        for result in results:
+            _record(by_code, result, outcome, today)
+            shown.update(1)
+            if time.monotonic() - saved > SAVE_EVERY_S:
+                save()
+                saved = time.monotonic()
+            if stop_after is not None and outcome.done >= stop_after:
+                raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        shown.close()
+        save()
+        _write_indexes(context.territory(code), entries, period, output, by_folder)
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _adopt_quietly(shared: tuple) -> None:
+    _ignore_interrupt()
+    _Batch.adopt(shared)
 
 
 def _record(by_code: dict, result, outcome: Outcome, today: date) -> None:
@@ -224,26 +272,71 @@ def _record(by_code: dict, result, outcome: Outcome, today: date) -> None:
         outcome.failed.append((code, error))
 
 
-def _index(territory: Territory, entries: list[dict], period) -> str:
+def _write_indexes(territory: Territory, entries: list[dict], period, output: Path, by_folder: bool) -> None:
+    """``index.html``: every draft; by folder (France): one index per folder, and the top
+    index listing the folders with their counts."""
+    if not by_folder:
+        write_atomic(output / "index.html", _index(territory.name, entries, period).encode("utf-8"))
+        return
+    folders: dict[str, list[dict]] = {}
+    for entry in entries:
+        folders.setdefault(entry["files"][0].split("/", 1)[0] if entry["files"] else "", []).append(entry)
+    rows = []
+    for folder, members in sorted(folders.items(), key=lambda item: (item[0] != EPCI_FOLDER, item[0])):
+        relative = [{**e, "files": [f.split("/", 1)[1] for f in e["files"]]} for e in members]
+        label = "EPCI" if folder == EPCI_FOLDER else f"Département {folder}"
+        content = _index(f"{territory.name} — {label}", relative, period, home="../index.html")
+        write_atomic(output / folder / "index.html", content.encode("utf-8"))
+        done = sum(1 for e in members if e["status"] == "ok")
+        failed = sum(1 for e in members if e["status"] == "failed")
+        rows.append(
+            f'<tr><td><a href="{html.escape(folder)}/index.html">{html.escape(label)}</a></td>'
+            f"<td>{len(members)}</td><td>{done}</td><td>{failed}</td></tr>"
+        )
+    write_atomic(
+        output / "index.html",
+        _page(
+            f"Rapports triennaux — {territory.name}",
+            f"<p>Projets de rapports, période du 1er janvier {period.start} au 31 décembre {period.end} : "
+            f"{len(entries)} territoire(s), classés par dossier.</p>"
+            "<table><thead><tr><th>dossier</th><th>territoires</th><th>rédigés</th><th>en échec</th></tr></thead>"
+            "<tbody>" + "".join(rows) + "</tbody></table>",
+        ).encode("utf-8"),
+    )
+
+
+def _page(title: str, body: str) -> str:
+    e = html.escape
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title><style>{writers.CSS}</style></head><body><main>"
+        f"<h1>{e(title)}</h1>{body}</main></body></html>"
+    )
+
+
+def _index(name: str, entries: list[dict], period, *, home: str = "") -> str:
     e = html.escape
     rows = []
     for entry in entries:
-        links = (
-            " · ".join(f'<a href="{e(name)}">{e(name.rsplit(".", 1)[1].upper())}</a>' for name in entry["files"])
-            if entry["status"] == "ok"
-            else f"échec : {e(entry['error'] or '')}"
-        )
+        status = entry.get("status")
+        if status == "ok":
+            links = " · ".join(
+                f'<a href="{e(file)}">{e(file.rsplit(".", 1)[1].upper())}</a>' for file in entry["files"]
+            )
+        elif status == "failed":
+            links = f"échec : {e(entry.get('error') or '')}"
+        else:
+            links = "pas encore rédigé (relancez la commande)"
         rows.append(
             f"<tr><td>{e(entry['name'])}</td><td>{e(entry['code'])}</td><td>{e(entry['level'])}</td><td>{links}</td></tr>"
         )
-    return (
-        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-        f"<title>Rapports triennaux — {e(territory.name)}</title>"
-        f"<style>{writers.CSS}</style></head><body><main>"
-        f"<h1>Rapports locaux de suivi de l'artificialisation — {e(territory.name)}</h1>"
-        f"<p>Projets de rapports, période du 1er janvier {period.start} au 31 décembre {period.end} : "
+    back = f'<p><a href="{e(home)}">Tous les dossiers</a></p>' if home else ""
+    return _page(
+        f"Rapports locaux de suivi de l'artificialisation — {name}",
+        back + f"<p>Projets de rapports, période du 1er janvier {period.start} au 31 décembre {period.end} : "
         f"{len(entries)} territoire(s).</p>"
         "<table><thead><tr><th>territoire</th><th>code</th><th>niveau</th><th>documents</th></tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table></main></body></html>"
+        + "</tbody></table>",
     )
