@@ -85,6 +85,13 @@ def test_every_territory_has_its_page_and_shares_what_every_page_shares(site, ho
     assert 'href="departements/90-communes.html"' in home and 'href="epci/index.html"' in home
     listing = (output / "departements" / "90-communes.html").read_text(encoding="utf-8")
     assert listing.count('href="../communes/90/') == len(members[members["departement"] == "90"])
+    # One per région too (Bourgogne-Franche-Comté here holds only the Territoire de Belfort),
+    # each commune named with its département, every one two clicks from the home page.
+    for region, dep in (("27", "90"), ("11", "75")):
+        assert f'href="regions/{region}-communes.html"' in home
+        listing = (output / "regions" / f"{region}-communes.html").read_text(encoding="utf-8")
+        assert listing.count(f'href="../communes/{dep}/') == len(members[members["departement"] == dep])
+    assert "Belfort (90)" in (output / "regions" / "27-communes.html").read_text(encoding="utf-8")
     index = (output / "partage" / "recherche.js").read_text(encoding="utf-8")
     rows = json.loads(index.removeprefix("const TERRITOIRES = ").rstrip().rstrip(";"))
     pages = json.loads((output / "manifest.json").read_text())["pages"]

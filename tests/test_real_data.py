@@ -188,6 +188,22 @@ def test_derived_copy_of_the_comparateur(home, ref, tmp_path_factory, use_home):
     mayotte = line("97611", "population")
     assert (mayotte["status"], mayotte["reason"]) == ("missing", "not_covered")  # a 0 there is no census
     assert line("15141", "population")["reason"] == "other_geography"  # COG 2024: before the 2025 restoration
+    # Its postal codes: a commune's own, and those of its arrondissements for Paris and Marseille,
+    # found by the national site's search.
+    from territoire_data.reports import national, site
+    from territoire_data.workspace import Workspace
+
+    workspace = Workspace(folder)
+    postal = workspace.warehouse.postal_codes
+    assert postal["33063"] == ["33000", "33100", "33200", "33300", "33800"]
+    assert postal["75056"] == [f"750{n:02d}" for n in range(1, 21)] + ["75116"]
+    marseille = sorted(derived.loc[derived["insee_parente"] == "13055", "code_postal"].unique())
+    assert postal["13055"] == marseille and "13201" not in postal
+    index = site.search_index(national.plan(workspace, ["33", "75"]), None, postal)
+    rows = json.loads(index.removeprefix("const TERRITOIRES = ").rstrip().rstrip(";"))
+    bordeaux = next(r for r in rows if r[3] == "communes/33/33063.html")
+    assert " 33800" in f" {bordeaux[4]} " and " 33063" in f" {bordeaux[4]} "
+    assert [r[3] for r in rows if " 75016 " in f" {r[4]} "] == ["communes/75/75056.html"]
 
 
 # -- the national comparateur, every commune (a column extract in tests/donnees) ---------------

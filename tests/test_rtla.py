@@ -324,6 +324,73 @@ def test_a_departement_batch_with_an_index_and_nothing_redone(home_demo, tmp_pat
     assert (third.done, third.unchanged) == (1, len(manifest["territories"]) - 1)
 
 
+def test_france_by_folder_resumes_after_an_interruption(home_demo, tmp_path):
+    """``--france`` (here restricted to the Dordogne and the Territoire de Belfort): one folder
+    per département and one for the EPCI, each with its index; a batch stopped mid-way (as a
+    Ctrl-C would) keeps what it wrote, says what is left, and the command finishes it
+    without redoing anything."""
+    from territoire_data.rtla import batch
+    from territoire_data.workspace import Workspace
+
+    workspace = Workspace(home_demo)
+    communes = workspace.referential.communes
+    members = communes[communes["departement"].isin(["24", "90"])]
+    epcis = sorted(members["epci"].dropna().astype(str).unique())
+    out = tmp_path / "france"
+    first = batch.run(
+        workspace, "france", out, formats=["json"], departements=["24", "90"], workers=2, progress=False, stop_after=60
+    )
+    assert first.interrupted and first.done >= 60
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["territories"]
+    assert len(manifest) == len(members) + len(epcis)
+    finished = {t["code"]: t for t in manifest if t["status"] == "ok"}
+    assert len(finished) == first.done and {t["status"] for t in manifest} == {"ok", "pending"}
+    stamps = {c: (out / t["files"][0]).stat().st_mtime_ns for c, t in finished.items()}
+    assert "pas encore rédigé" in (out / "24" / "index.html").read_text(encoding="utf-8")
+
+    resumed = run_cli(
+        "rtla",
+        "--france",
+        "--departements",
+        "24,90",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        home=home_demo,
+        timeout=900,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{len(manifest) - len(finished)} rapport(s) triennal(aux) rédigé(s), {len(finished)} inchangé(s)" in (
+        resumed.stdout
+    )
+    assert all((out / finished[c]["files"][0]).stat().st_mtime_ns == stamp for c, stamp in stamps.items())
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["territories"]
+    assert all(t["status"] == "ok" for t in manifest)
+    # The layout: communes in their département's folder, EPCI in epci/, an index in each.
+    for code, dep in zip(members.index, members["departement"]):
+        assert (out / dep / f"rapport_triennal_{code}.json").is_file()
+    assert sorted(p.name for p in (out / "epci").glob("*.json")) == [f"rapport_triennal_epci-{e}.json" for e in epcis]
+    top = (out / "index.html").read_text(encoding="utf-8")
+    for folder, count in (("24", (members["departement"] == "24").sum()), ("90", 101), ("epci", len(epcis))):
+        assert f'<a href="{folder}/index.html">' in top
+        index = (out / folder / "index.html").read_text(encoding="utf-8")
+        assert index.count("<tr>") == count + 1 and 'href="../index.html"' in index
+    assert 'href="rapport_triennal_24001.json"' in (out / "24" / "index.html").read_text(encoding="utf-8")
+    drafted = json.loads((out / "24" / "rapport_triennal_24001.json").read_text(encoding="utf-8"))
+    assert drafted["territory"]["code"] == "24001" and drafted["consumption"]["available"]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--france", "33063"], ["--departements", "24", "33063"], []],
+    ids=["france-et-code", "departements-sans-france", "rien"],
+)
+def test_france_or_a_territory_not_both(arguments, home_demo, tmp_path):
+    run = run_cli("rtla", *arguments, "--out", str(tmp_path), home=home_demo)
+    assert run.returncode == 2 and "indiquez un territoire (CODE) ou --france" in run.stderr
+
+
 @pytest.mark.notebooks
 def test_the_notebook_drafts_with_papermill(home_demo, tmp_path):
     """``notebooks/rtla.ipynb``, parameterised for Papermill, writes the same documents."""

@@ -46,6 +46,7 @@ LINK = "warehouse"
 FOLDERS = "warehouses"
 MANIFEST = "manifest.json"
 DENSITY = "density.parquet"  # latest density-grid level (DENS7) of each commune
+POSTAL_CODES = "postal_codes.parquet"  # code, postal: when a file read carries them
 LATEST_ROW_GROUP = 8_192
 ROWS_KEPT = 64  # territories whose latest rows a warehouse keeps when it does not hold them all
 
@@ -150,6 +151,8 @@ def build_warehouse(
             del obs, density
             if scot is not None:
                 scot.to_parquet(temporary / "scot.parquet", index=False)
+            if collection.postal_codes is not None and len(collection.postal_codes):
+                collection.postal_codes.to_parquet(temporary / POSTAL_CODES, index=False)
             latest = latest.assign(code=latest["code"].astype(str), indicator=latest["indicator"].astype(str))
             # Small row groups: a dashboard kernel reads one territory's rows without the rest.
             latest.sort_values(["code", "indicator"]).to_parquet(
@@ -311,6 +314,16 @@ class Warehouse:
         table = pd.read_parquet(path)
         table = table[table["scot"].notna() & (table["scot"].astype(str).str.strip() != "")]
         return table.assign(code=table["code"].astype(str), scot=table["scot"].astype(str))
+
+    @cached_property
+    def postal_codes(self) -> dict[str, list[str]]:
+        """The postal codes of each commune, when a file read carried them (the comparateur's
+        derived copy); empty otherwise."""
+        path = self.folder / POSTAL_CODES
+        if not path.is_file():
+            return {}
+        table = pd.read_parquet(path).sort_values(["code", "postal"])
+        return {str(c): list(group["postal"].astype(str)) for c, group in table.groupby("code", sort=False)}
 
     @cached_property
     def density_classes(self) -> pd.Series | None:

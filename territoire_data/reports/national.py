@@ -9,6 +9,7 @@ read once by the parent, then the indexes and the search. Layout of the output f
     france.html, regions/R.html, departements/D.html, epci/SIREN.html, scot/NOM.html
     communes/D/CODE.html          one page per commune
     departements/D-communes.html  the communes of a département, with key figures
+    regions/R-communes.html       the communes of a région, with key figures
     epci/index.html, scot/index.html, departements/index.html, regions/index.html
     partage/                      written once: style, département maps, definitions, search index
     manifest.json                 every page: fingerprint, status, duration, message

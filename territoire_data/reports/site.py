@@ -89,7 +89,10 @@ def write_shared(workspace, folder: Path, pages, *, notebook, peers: str) -> Non
             seen.add(p.departement)
             write_atomic(folder / map_file(p.departement), Portrait(p.code, workspace=workspace).departement_map())
     write_atomic(folder / "definitions.html", definitions_page())
-    write_atomic(folder / "recherche.js", search_index(pages, workspace.referential.sub_communes))
+    write_atomic(
+        folder / "recherche.js",
+        search_index(pages, workspace.referential.sub_communes, workspace.warehouse.postal_codes),
+    )
     if peers == "densite":
         write_peer_lists(workspace, folder, pages)
 
@@ -157,20 +160,22 @@ def _key(*words: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
-def search_index(pages, sub_communes=None) -> str:
+def search_index(pages, sub_communes=None, postal_codes: dict[str, list[str]] | None = None) -> str:
     """``TERRITOIRES``: [name, département, kind, address from the home page, search key].
 
     Arrondissements (Paris, Lyon, Marseille) and the communes déléguées or associées of a
     merged commune are found by their own name and lead to their commune's page: a commune
-    merged last year is still found under its former name."""
+    merged last year is still found under its former name. A commune is also found by its
+    postal codes, when the warehouse knows them (``Warehouse.postal_codes``)."""
+    postal_codes = postal_codes or {}
     rows = []
     for p in pages:
         if p.level == "france":
             continue
         departement = p.departement if p.level == "commune" else ""
-        rows.append(
-            [p.name, departement, KIND.get(p.level, p.level), p.path, _key(p.name, departement, p.code.split(":")[-1])]
-        )
+        postal = postal_codes.get(p.code, []) if p.level == "commune" else []
+        key = _key(p.name, departement, p.code.split(":")[-1], *postal)
+        rows.append([p.name, departement, KIND.get(p.level, p.level), p.path, key])
     communes = {p.code: p for p in pages if p.level == "commune"}
     if sub_communes is not None and len(sub_communes):
         for code, kind, name, parent in zip(
@@ -192,8 +197,8 @@ def search_index(pages, sub_communes=None) -> str:
 
 
 def write_indexes(workspace, output: Path, pages, records: dict) -> None:
-    """The home page (search, levels, régions, départements), one index per level and one
-    per département listing its communes with key figures."""
+    """The home page (search, levels, régions, départements), one index per level, and one
+    per département and per région listing its communes with key figures (sorted, filtered)."""
     ok = {path for path, r in records.items() if r.get("status") == "ok"}
     demo = workspace.warehouse.demo
     by_level: dict[str, list] = {}
@@ -204,21 +209,32 @@ def write_indexes(workspace, output: Path, pages, records: dict) -> None:
             (output / folder).mkdir(parents=True, exist_ok=True)
             write_atomic(output / folder / "index.html", _list_page(LEVEL_NAMES[level], by_level[level], ok, depth=1))
     matrix = workspace.warehouse.matrix
-    for dep in sorted({p.departement for p in by_level.get("commune", [])}):
+    communes = by_level.get("commune", [])
+
+    def listed(members, title: str, *, with_departement: bool) -> str:
         inputs = [
             {
                 "code": p.code,
-                "name": p.name,
+                "name": f"{p.name} ({p.departement})" if with_departement else p.name,
                 "file": f"../{p.path}",
                 "status": "ok" if p.path in ok else "pending",
                 "message": records.get(p.path, {}).get("message", ""),
             }
-            for p in by_level["commune"]
-            if p.departement == dep
+            for p in members
         ]
-        name = workspace.referential.departements.at[dep, "name"]
-        content = index_page(inputs, matrix, title=f"Communes — {name} ({dep})", demo=demo)
+        return index_page(inputs, matrix, title=title, demo=demo)
+
+    departements = workspace.referential.departements
+    for dep in sorted({p.departement for p in communes}):
+        name = departements.at[dep, "name"]
+        members = [p for p in communes if p.departement == dep]
+        content = listed(members, f"Communes — {name} ({dep})", with_departement=False)
         write_atomic(output / "departements" / f"{dep}-communes.html", content)
+    for region in by_level.get("region", []):
+        code = region.code.split(":", 1)[1]
+        members = [p for p in communes if str(departements.at[p.departement, "region"]) == code]
+        content = listed(members, f"Communes — {region.name}", with_departement=True)
+        write_atomic(output / "regions" / f"{code}-communes.html", content)
     write_atomic(output / "index.html", _home(workspace, by_level, ok, demo))
 
 
@@ -249,7 +265,10 @@ def _home(workspace, by_level: dict, ok: set, demo: bool) -> str:
         f'<li>{_link(p, ok)} · <a href="departements/{_e(p.departement)}-communes.html">ses communes</a></li>'
         for p in sorted(departements, key=lambda p: p.departement)
     )
-    regions = "".join(f"<li>{_link(p, ok)}</li>" for p in by_level.get("region", []))
+    regions = "".join(
+        f'<li>{_link(p, ok)} · <a href="regions/{_e(p.code.split(":", 1)[1])}-communes.html">ses communes</a></li>'
+        for p in by_level.get("region", [])
+    )
     france = "".join(f"<p>{_link(p, ok)}</p>" for p in by_level.get("france", []))
     levels = "".join(
         f'<li><a href="{folder}/index.html">{_e(LEVEL_NAMES[level])}</a> ({len(by_level[level])})</li>'

@@ -286,6 +286,7 @@ def _write_indexes(territory: Territory, entries: list[dict], period, output: Pa
         relative = [{**e, "files": [f.split("/", 1)[1] for f in e["files"]]} for e in members]
         label = "EPCI" if folder == EPCI_FOLDER else f"Département {folder}"
         content = _index(f"{territory.name} — {label}", relative, period, home="../index.html")
+        (output / folder).mkdir(parents=True, exist_ok=True)
         write_atomic(output / folder / "index.html", content.encode("utf-8"))
         done = sum(1 for e in members if e["status"] == "ok")
         failed = sum(1 for e in members if e["status"] == "failed")

@@ -95,6 +95,7 @@ class Harvest:
     restorations: pd.DataFrame | None = None  # restored communes (COG movements of type 21), when loaded
     # SCoT of each commune (``code``, ``scot``, ``official``): the official list's, else the Cerema file's.
     scot: pd.DataFrame | None = None
+    postal_codes: pd.DataFrame | None = None  # code (commune), postal; from a file that carries them
 
     def add(self, other: Harvest | Reading, path: str | None = None) -> None:
         """Take in another collection (or one reading) except its observations."""
@@ -102,6 +103,9 @@ class Harvest:
             table = getattr(other, name)
             if table is not None:
                 setattr(self, name, pd.concat([getattr(self, name), table], ignore_index=True))
+        if other.postal_codes is not None:
+            tables = [t for t in (self.postal_codes, other.postal_codes) if t is not None]
+            self.postal_codes = pd.concat(tables, ignore_index=True).drop_duplicates(ignore_index=True)
         if other.scot is not None:
             combined = pd.concat([t for t in (self.scot, other.scot) if t is not None], ignore_index=True)
             combined["official"] = combined.get("official", pd.Series(False, index=combined.index))

@@ -24,6 +24,7 @@ class Reading:
     movements: pd.DataFrame | None = None  # COG: old, new, date
     scot: pd.DataFrame | None = None  # Cerema: code, scot
     restorations: pd.DataFrame | None = None  # COG: date, parent, restored (restored communes)
+    postal_codes: pd.DataFrame | None = None  # code (commune), postal: the postal codes of a commune
     role: str | None = None  # recognised files that carry no observation: what they are
 
 

@@ -13,6 +13,7 @@ with fewer columns than the dossier complet.
 import re
 
 import numpy as np
+import pandas as pd
 
 from territoire_data.sources import observations, tabular
 from territoire_data.sources.base import Reading, Source, has_columns, read_named_columns, read_wide, trimmed_text
@@ -65,7 +66,9 @@ class ComparateurCopy(Source):
             (c, COPY_VARIABLES[m[1].lower()], int(m[2])) for c in header.columns if (m := _COPY_COLUMN.fullmatch(c))
         ]
         families = [(c, v, a) for c, v, a in families if useful is None or v in useful]
-        optional = [c for c in ("commune_type", "superficie_km2") if c.upper() in header.index()]
+        optional = [
+            c for c in ("commune_type", "superficie_km2", "code_postal", "insee_parente") if c.upper() in header.index()
+        ]
         cols = read_named_columns(file, header, ["insee_com", *[c for c, *_ in families]], optional)
         codes = tabular.commune_codes(file, header, cols["insee_com"], "insee_com")
         keep = np.ones(len(codes), bool)
@@ -98,4 +101,26 @@ class ComparateurCopy(Source):
                     codes[rows], "SUPERF", census_year, np.nan, values[rows], statuses[rows], self.name, edition
                 )
             )
-        return Reading(observations.concatenate(pieces), edition)
+        reading = Reading(observations.concatenate(pieces), edition)
+        if "code_postal" in cols:
+            reading.postal_codes = _postal_codes(codes, cols)
+        return reading
+
+
+def _postal_codes(codes: np.ndarray, cols: dict) -> pd.DataFrame:
+    """(commune, postal code) pairs of the copy's lines: an arrondissement's or a delegated
+    commune's postal codes are its parent commune's too (they lead to its page)."""
+
+    def text(name: str) -> np.ndarray:
+        return np.array([v or "" for v in trimmed_text(cols[name])], dtype=object)
+
+    postal = text("code_postal")
+    owner = codes.astype(object)
+    if "insee_parente" in cols and "commune_type" in cols:
+        parent = text("insee_parente")
+        below = np.isin(text("commune_type"), ["ARM", "COMD", "COMA"]) & (parent != "")
+        owner = np.where(below, parent, owner)
+    keep = np.array([len(p) == 5 and p.isdigit() for p in postal], dtype=bool)
+    return pd.DataFrame({"code": owner[keep].astype(str), "postal": postal[keep].astype(str)}).drop_duplicates(
+        ignore_index=True
+    )
