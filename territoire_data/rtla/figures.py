@@ -79,6 +79,7 @@ class Flows:
         # What every draft of a batch also reads, read here once: the census populations (peers)
         # and the SCoT of each commune.
         self.populations = populations if populations is not None else warehouse.populations()
+        self._pools: dict[str | None, tuple[np.ndarray, ...]] = {}
         self.scot_members = warehouse.scot_members
         variables = [*FLOW_VARIABLES, *CONTEXT_VARIABLES, *land_cover.VARIABLES]
         filters = {"variable": variables} if codes is None else {"variable": variables, "code": list(codes)}
@@ -109,6 +110,22 @@ class Flows:
         flows = self._arrays.get("NAF_ART")
         with_value = np.flatnonzero(~np.isnan(flows).all(axis=0)) if flows is not None else np.array([], dtype="int64")
         self.last_year: int | None = self.years[int(with_value.max())] if len(with_value) else None
+
+    def peer_pool(self, referential, departement: str | None) -> tuple[np.ndarray, ...]:
+        """(codes, populations, longitudes, latitudes) of the communes of ``departement`` (of
+        France when None), as arrays: computed once per batch for each pool."""
+        if departement not in self._pools:
+            communes = referential.communes
+            pool = communes if departement is None else communes[communes["departement"] == departement]
+            pop = self.populations.reindex(pool.index).astype("float64")
+            pop = pop.fillna(pool["municipal_population"].astype("float64"))
+            self._pools[departement] = (
+                pool.index.astype(str).to_numpy(dtype=object),
+                pop.to_numpy(dtype="float64"),
+                pool["lon"].to_numpy(dtype="float64"),
+                pool["lat"].to_numpy(dtype="float64"),
+            )
+        return self._pools[departement]
 
     def matrix(self, variable: str, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(rows of ``codes`` present in the file, their values commune × year in m²)."""
@@ -245,24 +262,22 @@ def demography(flows: Flows, codes: list[str], rows: list[dict]) -> dict:
     return out
 
 
-def similar_communes(referential, populations: pd.Series, code: str) -> list[str]:
-    """The communes compared with commune ``code`` under ``PEERS_RULE``."""
+def similar_communes(referential, flows: Flows, code: str) -> list[str]:
+    """The communes compared with commune ``code`` under ``PEERS_RULE``: the populations of
+    ``flows`` (census, else the referential's), nearest in population, then in distance."""
     communes = referential.communes
-    population = populations.get(code)
+    population = flows.populations.get(code)
     if population is None or pd.isna(population):
         population = communes.at[code, "municipal_population"]
     if population is None or pd.isna(population) or population <= 0:
         return []
-    pool = (
-        communes if population >= PEERS_LARGE else communes[communes["departement"] == communes.at[code, "departement"]]
-    )
-    pop = populations.reindex(pool.index).astype("float64").fillna(pool["municipal_population"].astype("float64"))
-    keep = (pop >= population / 2) & (pop <= population * 2) & (pool.index != code)
-    frame = pool.loc[keep, ["lon", "lat"]].assign(pop=pop[keep])
-    lon, lat = communes.at[code, "lon"], communes.at[code, "lat"]
-    distance = np.hypot((frame["lon"] - lon) * math.cos(math.radians(lat)), frame["lat"] - lat)
-    frame = frame.assign(gap=(frame["pop"] - population).abs(), distance=distance, commune=frame.index.astype(str))
-    return [str(c) for c in frame.sort_values(["gap", "distance", "commune"]).head(PEERS_MAX)["commune"]]
+    departement = None if population >= PEERS_LARGE else str(communes.at[code, "departement"])
+    codes, pop, lon, lat = flows.peer_pool(referential, departement)
+    keep = (pop >= population / 2) & (pop <= population * 2) & (codes != code)
+    here_lon, here_lat = float(communes.at[code, "lon"]), float(communes.at[code, "lat"])
+    distance = np.hypot((lon[keep] - here_lon) * math.cos(math.radians(here_lat)), lat[keep] - here_lat)
+    order = np.lexsort((codes[keep], distance, np.abs(pop[keep] - population)))
+    return [str(c) for c in codes[keep][order[:PEERS_MAX]]]
 
 
 def comparison_line(

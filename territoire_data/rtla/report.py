@@ -117,7 +117,7 @@ def _comparisons(
             "liste choisie par l'auteur du rapport",
         )
     elif territory.level == "commune":
-        codes, rule = figures.similar_communes(ref, flows.populations, territory.code), figures.PEERS_RULE
+        codes, rule = figures.similar_communes(ref, flows, territory.code), figures.PEERS_RULE
     else:
         codes, rule = [], "sans objet pour un groupe de communes"
     lines = [
