@@ -184,3 +184,16 @@ def test_a_dask_worker_reading_another_warehouse_refuses_to_write(home_demo, tmp
     monkeypatch.delenv("TERRITOIRE_HOME", raising=False)  # the worker's own folder, if any, is not there either
     with pytest.raises(TerritoireError, match="ne trouve pas le dossier de travail"):
         SiteWorker(str(tmp_path / "absent"), None, notebook, []).setup(Worker())
+
+
+def test_an_unreachable_scheduler_is_said_in_french_and_loses_nothing(home_demo, tmp_path, monkeypatch):
+    from territoire_data.errors import TerritoireError
+    from territoire_data.reports import national, read_manifest, remote
+    from territoire_data.workspace import Workspace
+
+    monkeypatch.setattr(remote, "CONNECT_TIMEOUT", "2s")
+    with pytest.raises(TerritoireError, match=r"Ordonnanceur Dask injoignable à tcp://127\.0\.0\.1:9 \(pas de"):
+        national.run(Workspace(home_demo), tmp_path, departements=["90"], scheduler="tcp://127.0.0.1:9", progress=False)
+    pages = read_manifest(tmp_path)["pages"]  # written all the same: the next run knows what is left
+    assert len(pages) > 101 and {p["status"] for p in pages} == {"pending"}
+    assert (tmp_path / "index.html").is_file()

@@ -95,7 +95,10 @@ def pages(address: str, workspace, job: Job, batches: list[list[Page]]) -> Itera
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as error:
-        raise TerritoireError(f"Ordonnanceur Dask injoignable à {address} : {error}") from error
+        raise TerritoireError(
+            f"Ordonnanceur Dask injoignable à {address} (pas de réponse en {CONNECT_TIMEOUT}) : vérifiez l'adresse "
+            "et que l'ordonnanceur est lancé (dask scheduler)."
+        ) from error
     with client:
         notebook = Path(job.notebook).read_text(encoding="utf-8")
         codes = [p.code for batch in batches for p in batch]
