@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from france import real_home, stratified
+from france import bench_workspace, stratified
 
 SAMPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000
 WORKERS = int(sys.argv[2]) if len(sys.argv) > 2 else 2
@@ -75,13 +75,10 @@ def on_cluster(workspace, output: Path, departements: list[str], workers: int) -
 
 def main() -> None:
     from territoire_data.reports import national
-    from territoire_data.workspace import Workspace
 
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as folder:
         temporary = Path(folder)
-        home = real_home(temporary)
-        kind = "fichiers nationaux réels" if home else "démo (fichiers réels absents)"
-        workspace = Workspace(home) if home else Workspace()
+        workspace, kind = bench_workspace(temporary)
         france = len(national.plan(workspace))
         departements = stratified(workspace.referential, SAMPLE)
         print(f"Données : {kind} ; échantillon : départements {', '.join(departements)}")

@@ -52,6 +52,17 @@ def real_home(temporary: Path) -> Path | None:
     return home
 
 
+def bench_workspace(temporary: Path):
+    """(workspace, what its data are): the real national warehouse when the files are there,
+    else the demo of ``$TERRITOIRE_HOME``."""
+    from territoire_data.workspace import Workspace
+
+    home = real_home(temporary)
+    if home:
+        return Workspace(home), "fichiers nationaux réels"
+    return Workspace(), "démo (fichiers réels absents)"
+
+
 def stratified(referential, wanted: int) -> list[str]:
     """Every k-th département (code order) until their communes reach ``wanted``."""
     counts = referential.communes.groupby("departement").size().sort_index()
@@ -75,13 +86,10 @@ def peak_gb() -> float:
 
 def main() -> None:
     from territoire_data.reports import national, plan, produce_reports
-    from territoire_data.workspace import Workspace
 
     with tempfile.TemporaryDirectory(prefix="bench-france-") as folder:
         temporary = Path(folder)
-        home = real_home(temporary)
-        kind = "fichiers nationaux réels" if home else "démo (fichiers réels absents)"
-        workspace = Workspace(home) if home else Workspace()
+        workspace, kind = bench_workspace(temporary)
         every = national.plan(workspace)
         departements = stratified(workspace.referential, SAMPLE)
         print(f"Données : {kind} ; {len(every)} pages pour toute la France")

@@ -30,7 +30,6 @@ import hashlib
 import json
 import multiprocessing
 import re
-import signal
 import time
 from collections.abc import Generator, Iterator
 from dataclasses import asdict, dataclass, field
@@ -40,7 +39,7 @@ from pathlib import Path
 
 from territoire_data.errors import TerritoireError
 from territoire_data.files import write_atomic
-from territoire_data.progress import bar
+from territoire_data.progress import Checkpoint, bar, ignore_interrupt
 from territoire_data.reports import MANIFEST, read_manifest, site
 from territoire_data.reports.plan import NOTEBOOK, shared_inputs
 from territoire_data.reports.site_page import SHARED, Job, Outcome, Page, rendered, written
@@ -94,10 +93,6 @@ def plan(
 
 
 # -- worker side (forked from the parent, which has read the warehouse) ---------------------
-
-
-def _ignore_interrupt() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
 
 
 def _write_pages(job: Job, pages: list[Page]) -> list[Outcome]:
@@ -161,7 +156,6 @@ def run(
     summary = NationalSummary(output, len(pages), unchanged=len(pages) - len(todo))
     site.write_shared(workspace, output / SHARED, pages, notebook=notebook, peers=peers)
     start = time.perf_counter()
-    saved = time.monotonic()
 
     def save() -> None:
         manifest = {
@@ -177,6 +171,7 @@ def run(
 
     # The notebook's cells read the package's default workspace: this one, in every worker.
     former = set_default_workspace(workspace)
+    checkpoint = Checkpoint(save, every_s=SAVE_EVERY_S, stop_after=stop_after)
     pool = None
     results: Iterator[list[Outcome]] = iter(())
     progress_bar = bar(total=len(todo), desc="Site national", unit="page", enabled=progress)
@@ -189,7 +184,7 @@ def run(
             results = remote.pages(scheduler, workspace, job, batches)
         elif todo:
             _prepare(workspace, todo)
-            pool = multiprocessing.get_context("fork").Pool(max(1, workers), initializer=_ignore_interrupt)
+            pool = multiprocessing.get_context("fork").Pool(max(1, workers), initializer=ignore_interrupt)
             results = pool.imap_unordered(partial(_write_pages, job), batches)
         for outcomes in results:
             for outcome in outcomes:
@@ -204,11 +199,7 @@ def run(
                 else:
                     summary.failures.append((outcome.path, outcome.message))
             progress_bar.update(len(outcomes))
-            if time.monotonic() - saved > SAVE_EVERY_S:
-                save()
-                saved = time.monotonic()
-            if stop_after is not None and summary.done >= stop_after:
-                raise KeyboardInterrupt
+            checkpoint.reached(summary.done)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:

@@ -18,7 +18,6 @@ import hashlib
 import html
 import json
 import multiprocessing
-import signal
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from pathlib import Path
 from territoire_data.core.territories import DataContext, Territory
 from territoire_data.errors import TerritoireError
 from territoire_data.files import write_atomic
-from territoire_data.progress import bar
+from territoire_data.progress import Checkpoint, bar, ignore_interrupt
 from territoire_data.rtla import figures, report, writers
 from territoire_data.rtla.corrections import Correction
 
@@ -139,10 +138,6 @@ class _Batch:
         cls.shared = shared
 
 
-def _ignore_interrupt() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-
-
 def _work(job: tuple[str, str]) -> tuple[str, str | None, list[str]]:
     code, stem = job
     assert _Batch.shared is not None
@@ -224,7 +219,7 @@ def run(
         manifest = {"schema": SCHEMA, "code": code, "period": [period.start, period.end], "territories": entries}
         write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
 
-    saved = time.monotonic()
+    checkpoint = Checkpoint(save, every_s=SAVE_EVERY_S, stop_after=stop_after)
     pool = None
     shown = bar(total=len(jobs), desc="Rapports triennaux", unit=" rapport", enabled=progress and bool(jobs))
     try:
@@ -237,11 +232,7 @@ def run(
         for result in results:
             _record(by_code, result, outcome, today)
             shown.update(1)
-            if time.monotonic() - saved > SAVE_EVERY_S:
-                save()
-                saved = time.monotonic()
-            if stop_after is not None and outcome.done >= stop_after:
-                raise KeyboardInterrupt
+            checkpoint.reached(outcome.done)
     except KeyboardInterrupt:
         outcome.interrupted = True
     finally:
@@ -256,7 +247,7 @@ def run(
 
 
 def _adopt_quietly(shared: tuple) -> None:
-    _ignore_interrupt()
+    ignore_interrupt()
     _Batch.adopt(shared)
 
 
