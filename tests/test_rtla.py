@@ -372,6 +372,7 @@ def test_france_by_folder_resumes_after_an_interruption(home_demo, tmp_path):
         assert (out / dep / f"rapport_triennal_{code}.json").is_file()
     assert sorted(p.name for p in (out / "epci").glob("*.json")) == [f"rapport_triennal_epci-{e}.json" for e in epcis]
     top = (out / "index.html").read_text(encoding="utf-8")
+    assert "Dordogne (24)" in top and "Territoire de Belfort (90)" in top
     for folder, count in (("24", (members["departement"] == "24").sum()), ("90", 101), ("epci", len(epcis))):
         assert f'<a href="{folder}/index.html">' in top
         index = (out / folder / "index.html").read_text(encoding="utf-8")
@@ -382,13 +383,18 @@ def test_france_by_folder_resumes_after_an_interruption(home_demo, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "arguments",
-    [["--france", "33063"], ["--departements", "24", "33063"], []],
-    ids=["france-et-code", "departements-sans-france", "rien"],
+    ("arguments", "message"),
+    [
+        (["--france", "33063"], "indiquez un territoire (CODE) ou --france"),
+        ([], "indiquez un territoire (CODE) ou --france"),
+        (["--departements", "24", "33063"], "s'emploie avec --france seulement"),
+        (["--france", "--departements", "24,999"], "Départements inconnus : 999."),
+    ],
+    ids=["france-et-code", "rien", "departements-sans-france", "departement-inconnu"],
 )
-def test_france_or_a_territory_not_both(arguments, home_demo, tmp_path):
+def test_france_or_a_territory_not_both(arguments, message, home_demo, tmp_path):
     run = run_cli("rtla", *arguments, "--out", str(tmp_path), home=home_demo)
-    assert run.returncode == 2 and "indiquez un territoire (CODE) ou --france" in run.stderr
+    assert run.returncode == 2 and message in " ".join(run.stderr.split()), run.stderr
 
 
 @pytest.mark.notebooks

@@ -67,7 +67,9 @@ def rtla(
         raise typer.BadParameter(f"formats possibles : {', '.join(FORMATS)}", param_hint="--format")
     chosen_deps = [d.strip().upper() if d.strip()[:1].isalpha() else d.strip() for d in (departements or "").split(",")]
     chosen_deps = [d for d in chosen_deps if d]
-    if france == bool(code) or (chosen_deps and not france):
+    if chosen_deps and not france:
+        raise typer.BadParameter("s'emploie avec --france seulement", param_hint="--departements")
+    if france == bool(code):
         raise typer.BadParameter(
             "indiquez un territoire (CODE) ou --france (avec, au choix, --departements), pas les deux",
             param_hint="CODE",

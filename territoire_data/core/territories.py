@@ -96,6 +96,8 @@ class Territory:
     @property
     def departement(self) -> str | None:
         """Code of the département (for a commune or an arrondissement)."""
+        if len(self.communes) == 1:  # a commune, an arrondissement: one lookup, not a table
+            return str(self.referential.communes.at[self.communes[0], "departement"])
         deps = self._members["departement"].unique()
         return str(deps[0]) if len(deps) == 1 else None
 
@@ -302,9 +304,14 @@ def _territory_commune(ws: DataContext, code: str) -> Territory:
     if isinstance(line["epci"], str):
         parents.append(f"epci:{line['epci']}")
     parents += [f"dep:{line['departement']}", f"reg:{line['region']}", "france"]
-    arm = ref.sub_communes
-    sub_units = tuple(arm.loc[(arm["type"] == "ARM") & (arm["parent"] == code), "code"].sort_values())
+    sub_units = ref.derived("arrondissements-by-commune", lambda: _arrondissements(ref.sub_communes)).get(code, ())
     return Territory(code, line["name"], "commune", tuple(parents), (code,), ws, sub_units)
+
+
+def _arrondissements(sub_communes) -> dict[str, tuple[str, ...]]:
+    """The codes of each commune's arrondissements (Paris, Lyon, Marseille), in order."""
+    arm = sub_communes[sub_communes["type"] == "ARM"].sort_values("code")
+    return {str(parent): tuple(group["code"]) for parent, group in arm.groupby("parent", sort=False)}
 
 
 def _group(ws: DataContext, level: str, code: str, raw: str) -> Territory:

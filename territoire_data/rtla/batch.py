@@ -269,13 +269,14 @@ def _write_indexes(territory: Territory, entries: list[dict], period, output: Pa
     if not by_folder:
         write_atomic(output / "index.html", _index(territory.name, entries, period).encode("utf-8"))
         return
+    departements = territory.referential.departements
     folders: dict[str, list[dict]] = {}
     for entry in entries:
         folders.setdefault(entry["files"][0].split("/", 1)[0] if entry["files"] else "", []).append(entry)
     rows = []
     for folder, members in sorted(folders.items(), key=lambda item: (item[0] != EPCI_FOLDER, item[0])):
         relative = [{**e, "files": [f.split("/", 1)[1] for f in e["files"]]} for e in members]
-        label = "EPCI" if folder == EPCI_FOLDER else f"Département {folder}"
+        label = "EPCI" if folder == EPCI_FOLDER else f"{departements.at[folder, 'name']} ({folder})"
         content = _index(f"{territory.name} — {label}", relative, period, home="../index.html")
         (output / folder).mkdir(parents=True, exist_ok=True)
         write_atomic(output / folder / "index.html", content.encode("utf-8"))
