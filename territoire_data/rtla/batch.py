@@ -117,9 +117,9 @@ def fingerprint(context: DataContext, territory: Territory, period, formats, cor
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
-def write(report_figures: dict, folder: Path, stem: str, formats: Iterable[str]) -> list[Path]:
+def write(report_figures: dict, folder: Path, stem: str, formats: Iterable[str], docx_base=None) -> list[Path]:
     paths = []
-    for fmt, content in writers.render(report_figures, list(formats)).items():
+    for fmt, content in writers.render(report_figures, list(formats), docx_base=docx_base).items():
         path = folder / f"{stem}.{fmt}"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, content)
@@ -141,12 +141,13 @@ class _Batch:
 def _work(job: tuple[str, str]) -> tuple[str, str | None, list[str]]:
     code, stem = job
     assert _Batch.shared is not None
-    context, flows, folder, formats, period, corrections, peers, today = _Batch.shared
+    context, flows, folder, formats, period, corrections, peers, today, base = _Batch.shared
     try:
         figures_ = report.draft(
             context, code, flows=flows, period=period, corrections=corrections, peers=peers, today=today
         )
-        return code, None, [p.relative_to(folder).as_posix() for p in write(figures_, folder, stem, formats)]
+        paths = write(figures_, folder, stem, formats, base)
+        return code, None, [p.relative_to(folder).as_posix() for p in paths]
     except TerritoireError as error:
         return code, str(error), []
     except Exception as error:
@@ -212,7 +213,8 @@ def run(
             jobs.append((territory.code, stem))
         entries.append(entry)
     by_code = {e["code"]: e for e in entries}
-    shared = (context, flows, output, formats, period, list(corrections), peers, today)
+    base = writers.docx_base() if "docx" in formats else None  # parsed once, copied by each draft
+    shared = (context, flows, output, formats, period, list(corrections), peers, today, base)
     _Batch.adopt(shared)
 
     def save() -> None:
