@@ -12,7 +12,7 @@ client's own CPU per page (it receives and writes every page: the ceiling of any
 with one client) and its peak memory. Baseline, measured in the same run: the forked local run
 (``--workers WORKERS``, no Dask) on the same sample.
 
-``python benchmarks/cluster.py [SAMPLE] [WORKERS]``
+``python benchmarks/cluster.py [SAMPLE] [WORKERS] [--demo]``
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from pathlib import Path
 
 from france import bench_workspace, stratified
 
-SAMPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000
-WORKERS = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+ARGUMENTS = [a for a in sys.argv[1:] if not a.startswith("--")]  # --demo: see france.py
+SAMPLE = int(ARGUMENTS[0]) if ARGUMENTS else 1_000
+WORKERS = int(ARGUMENTS[1]) if len(ARGUMENTS) > 1 else 2
 
 
 def cpu_s() -> float:

@@ -11,7 +11,9 @@ pace and size. Baseline, measured in the same run: the batch runner (``territoir
 reports``: Papermill's engine in warm forked processes, self-contained pages) on the
 communes of the first sampled département; the ratio is the speed-up of the national path.
 
-``python benchmarks/france.py [SAMPLE] [WORKERS]``
+``python benchmarks/france.py [SAMPLE] [WORKERS] [--demo]`` (``--demo``: the demo home of
+``$TERRITOIRE_HOME`` even when the real files are there — build it for all of France first,
+``territoire data demo``).
 """
 
 from __future__ import annotations
@@ -27,14 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata"
-SAMPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 3_000
-WORKERS = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+ARGUMENTS = [a for a in sys.argv[1:] if not a.startswith("--")]
+DEMO = "--demo" in sys.argv[1:]
+SAMPLE = int(ARGUMENTS[0]) if ARGUMENTS else 3_000
+WORKERS = int(ARGUMENTS[1]) if len(ARGUMENTS) > 1 else 2
 GOAL_PAGES_PER_S, GOAL_GB, GOAL_MEMORY_GB = 30.0, 2.0, 4.0
 
 
 def real_home(temporary: Path) -> Path | None:
-    """A home with the warehouse built from the real national files, or None."""
-    if not REAL.is_dir():
+    """A home with the warehouse built from the real national files, or None (``--demo``)."""
+    if DEMO or not REAL.is_dir():
         return None
     home = temporary / "reel"
     source = Path(os.environ.get("TERRITOIRE_HOME", "")) / "referential"
@@ -60,7 +64,7 @@ def bench_workspace(temporary: Path):
     home = real_home(temporary)
     if home:
         return Workspace(home), "fichiers nationaux réels"
-    return Workspace(), "démo (fichiers réels absents)"
+    return Workspace(), "démo" + ("" if DEMO else " (fichiers réels absents)")
 
 
 def stratified(referential, wanted: int) -> list[str]:

@@ -199,6 +199,8 @@ def test_derived_copy_of_the_comparateur(home, ref, tmp_path_factory, use_home):
     assert postal["75056"] == [f"750{n:02d}" for n in range(1, 21)] + ["75116"]
     marseille = sorted(derived.loc[derived["insee_parente"] == "13055", "code_postal"].unique())
     assert postal["13055"] == marseille and "13201" not in postal
+    # Saint-Genis-du-Bois (33409), merged into 33008 since the copy's geography: found under its new commune.
+    assert "33760" in postal["33008"] and "33409" not in postal
     index = site.search_index(national.plan(workspace, ["33", "75"]), None, postal)
     rows = json.loads(index.removeprefix("const TERRITOIRES = ").rstrip().rstrip(";"))
     bordeaux = next(r for r in rows if r[3] == "communes/33/33063.html")

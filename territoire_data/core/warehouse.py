@@ -152,7 +152,10 @@ def build_warehouse(
             if scot is not None:
                 scot.to_parquet(temporary / "scot.parquet", index=False)
             if collection.postal_codes is not None and len(collection.postal_codes):
-                collection.postal_codes.to_parquet(temporary / POSTAL_CODES, index=False)
+                # A commune merged since the file's geography keeps its postal codes under its new code.
+                passage = history.passage_table(ref, movements)
+                postal = collection.postal_codes.assign(code=collection.postal_codes["code"].replace(passage))
+                postal.drop_duplicates(ignore_index=True).to_parquet(temporary / POSTAL_CODES, index=False)
             latest = latest.assign(code=latest["code"].astype(str), indicator=latest["indicator"].astype(str))
             # Small row groups: a dashboard kernel reads one territory's rows without the rest.
             latest.sort_values(["code", "indicator"]).to_parquet(
