@@ -388,7 +388,7 @@ def test_france_by_folder_resumes_after_an_interruption(home_demo, tmp_path):
         (["--france", "33063"], "indiquez un territoire (CODE) ou --france"),
         ([], "indiquez un territoire (CODE) ou --france"),
         (["--departements", "24", "33063"], "s'emploie avec --france seulement"),
-        (["--france", "--departements", "24,999"], "Départements inconnus : 999."),
+        (["--france", "--departements", "24,2c"], "Départements inconnus : 2C."),
     ],
     ids=["france-et-code", "rien", "departements-sans-france", "departement-inconnu"],
 )

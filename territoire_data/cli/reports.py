@@ -91,10 +91,10 @@ def reports(
 
 def _national(workspace, output, departements, workers, scheduler, force, peers, notebook) -> None:
     """``--france``: the national site (``reports.national``)."""
+    from territoire_data.cli.options import departement_codes
     from territoire_data.reports import national
 
-    chosen = [d.strip().upper() if d.strip()[:1].isalpha() else d.strip() for d in (departements or "").split(",")]
-    chosen = [d for d in chosen if d]
+    chosen = departement_codes(departements)
     if output is None:
         output = workspace.home / "reports" / ("france" if not chosen else "departements-" + "-".join(chosen))
     where = f"sur le cluster Dask {scheduler}" if scheduler else f"avec {workers} processus"

@@ -54,6 +54,7 @@ def rtla(
     """Rédiger le projet de rapport local de suivi de l'artificialisation des sols (CGCT L2231-1)
     d'une commune, d'un EPCI, de toutes les communes et EPCI d'un SCoT ou d'un département, ou
     de toute la France."""
+    from territoire_data.cli.options import departement_codes
     from territoire_data.rtla import batch, entered
     from territoire_data.rtla import corrections as local
     from territoire_data.rtla.writers import FORMATS
@@ -65,8 +66,7 @@ def rtla(
     unknown = [f for f in chosen if f not in FORMATS]
     if not chosen or unknown:
         raise typer.BadParameter(f"formats possibles : {', '.join(FORMATS)}", param_hint="--format")
-    chosen_deps = [d.strip().upper() if d.strip()[:1].isalpha() else d.strip() for d in (departements or "").split(",")]
-    chosen_deps = [d for d in chosen_deps if d]
+    chosen_deps = departement_codes(departements)
     if chosen_deps and not france:
         raise typer.BadParameter("s'emploie avec --france seulement", param_hint="--departements")
     if france == bool(code):

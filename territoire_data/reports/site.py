@@ -225,14 +225,16 @@ def write_indexes(workspace, output: Path, pages, records: dict) -> None:
         return index_page(inputs, matrix, title=title, demo=demo)
 
     departements = workspace.referential.departements
-    for dep in sorted({p.departement for p in communes}):
-        name = departements.at[dep, "name"]
-        members = [p for p in communes if p.departement == dep]
-        content = listed(members, f"Communes — {name} ({dep})", with_departement=False)
+    by_departement: dict[str, list] = {}
+    for p in communes:
+        by_departement.setdefault(p.departement, []).append(p)
+    for dep, members in sorted(by_departement.items()):
+        content = listed(members, f"Communes — {departements.at[dep, 'name']} ({dep})", with_departement=False)
         write_atomic(output / "departements" / f"{dep}-communes.html", content)
     for region in by_level.get("region", []):
         code = region.code.split(":", 1)[1]
-        members = [p for p in communes if str(departements.at[p.departement, "region"]) == code]
+        deps = sorted(d for d in by_departement if str(departements.at[d, "region"]) == code)
+        members = [p for d in deps for p in by_departement[d]]
         content = listed(members, f"Communes — {region.name}", with_departement=True)
         write_atomic(output / "regions" / f"{code}-communes.html", content)
     write_atomic(output / "index.html", _home(workspace, by_level, ok, demo))
