@@ -159,7 +159,15 @@ def test_a_dask_cluster_of_two_workers_writes_the_same_pages(site, home_demo, tm
             home=home_demo,
             timeout=600,
         )
+        # Each worker read the warehouse itself, through the plugin the command registered.
+        from distributed import Client
+
+        from territoire_data.reports.remote import PLUGIN
+
+        with Client(cluster) as client:
+            setups = client.run(lambda dask_worker: dask_worker.plugins[PLUGIN].setup_s)
     assert result.returncode == 0, result.stderr
+    assert len(setups) == 2 and all(seconds > 0 for seconds in setups.values()), setups
     assert "sur le cluster Dask" in result.stderr and "0 en échec" in result.stdout
     pages = json.loads((output / "manifest.json").read_text(encoding="utf-8"))["pages"]
     communes = [p["path"] for p in pages if p["level"] == "commune"]
