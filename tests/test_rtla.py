@@ -392,9 +392,13 @@ def test_france_by_folder_resumes_after_an_interruption(home_demo, tmp_path):
     ],
     ids=["france-et-code", "rien", "departements-sans-france", "departement-inconnu"],
 )
-def test_france_or_a_territory_not_both(arguments, message, home_demo, tmp_path):
-    run = run_cli("rtla", *arguments, "--out", str(tmp_path), home=home_demo)
-    assert run.returncode == 2 and message in " ".join(run.stderr.split()), run.stderr
+def test_france_or_a_territory_not_both(arguments, message, home_demo, tmp_path, use_home, capsys):
+    from territoire_data.cli import main
+
+    use_home(home_demo)  # in this process: the command's own parsing, without a new interpreter each time
+    assert main(["rtla", *arguments, "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert message in " ".join(error.split()), error
 
 
 @pytest.mark.notebooks
